@@ -1,0 +1,58 @@
+/* cli-datasets.c: `didact-cli datasets`
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "cli.h"
+#include "cli-output.h"
+#include "didact-engine.h"
+
+#include <stdio.h>
+
+int
+cli_datasets (int argc, char **argv)
+{
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "One JSON object per dataset", NULL },
+    { NULL }
+  };
+  int missing = 0;
+
+  if (!cli_parse_options ("datasets", NULL,
+                          "Show which datasets are installed, where, and the command that installs each missing one.\n"
+                          "Set DIDACT_DATA_DIR to a directory holding <name>/ folders to override the search.",
+                          entries, &argc, &argv))
+    return CLI_EXIT_USAGE;
+
+  for (const char *const *name = dd_dataset_names (); *name; name++)
+    {
+      const DdDatasetInfo *info = dd_dataset_info (*name);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *where = dd_dataset_locate (*name, &error);
+
+      missing += where == NULL;
+      if (json)
+        {
+          JsonBuilder *b = cli_json_begin ("dataset");
+          json_builder_set_member_name (b, "name");
+          json_builder_add_string_value (b, info->name);
+          json_builder_set_member_name (b, "title");
+          json_builder_add_string_value (b, info->title);
+          json_builder_set_member_name (b, "installed");
+          json_builder_add_boolean_value (b, where != NULL);
+          json_builder_set_member_name (b, where ? "path" : "install");
+          json_builder_add_string_value (b, where ? where : info->install_hint);
+          cli_json_emit (b);
+        }
+      else if (where)
+        printf ("%-14s %-14s installed   %s\n", info->name, info->title, where);
+      else
+        printf ("%-14s %-14s MISSING     install with: %s\n", info->name, info->title,
+                info->install_hint);
+    }
+  if (!json && missing)
+    printf ("\n%d dataset%s missing; run the command shown to install %s.\n", missing,
+            missing == 1 ? " is" : "s are", missing == 1 ? "it" : "each");
+  return 0;
+}

@@ -1,0 +1,87 @@
+/* didact-cli.c: the headless command-line tool of Didact
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+#include "cli.h"
+#include "cli-output.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+static const struct {
+  const char *name;
+  int (*run) (int argc, char **argv);
+  const char *summary;
+} commands[] = {
+  { "train",    cli_train,    "Train a student on a fixed loss" },
+  { "datasets", cli_datasets, "List the datasets, where they are and how to install the missing ones" },
+  { "bench",    cli_bench,    "Measure training speed against the BLAS peak and a PyTorch reference" },
+};
+
+static void
+usage (FILE *out)
+{
+  fprintf (out, "Usage:\n  didact-cli COMMAND [OPTION…]\n\n"
+                "Teach students with dynamic loss functions (L2T-DLF), headless.\n\n"
+                "Commands:\n");
+  for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
+    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+  fprintf (out, "\nRun “didact-cli COMMAND --help” for the options of a command.\n");
+}
+
+gboolean
+cli_parse_options (const char *command, const char *parameter_string,
+                   const char *summary, const GOptionEntry *entries,
+                   int *argc, char ***argv)
+{
+  g_autoptr(GOptionContext) ctx = g_option_context_new (parameter_string);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *prgname = g_strdup_printf ("didact-cli %s", command);
+
+  g_set_prgname (prgname);
+  g_option_context_set_summary (ctx, summary);
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if (!g_option_context_parse (ctx, argc, argv, &error))
+    {
+      cli_fail (command, CLI_EXIT_USAGE, "%s", error->message);
+      return FALSE;
+    }
+  if (*argc > 1)
+    {
+      cli_fail (command, CLI_EXIT_USAGE, "unexpected argument “%s” (see --help)", (*argv)[1]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+main (int argc, char **argv)
+{
+  setlocale (LC_ALL, "");
+
+  if (argc < 2)
+    {
+      usage (stderr);
+      return CLI_EXIT_USAGE;
+    }
+  if (strcmp (argv[1], "--help") == 0 || strcmp (argv[1], "-h") == 0 ||
+      strcmp (argv[1], "help") == 0)
+    {
+      usage (stdout);
+      return 0;
+    }
+  if (strcmp (argv[1], "--version") == 0)
+    {
+      printf ("didact-cli %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+  for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (argv[1], commands[i].name) == 0)
+      return commands[i].run (argc - 1, argv + 1);
+
+  return cli_fail (NULL, CLI_EXIT_USAGE, "unknown command “%s”; commands are train, datasets, bench "
+                   "(see didact-cli --help)", argv[1]);
+}

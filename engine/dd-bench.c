@@ -1,0 +1,99 @@
+/* dd-bench.c
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "dd-bench.h"
+#include "dd-dataset.h"
+#include "dd-kernels.h"
+#include "dd-run.h"
+
+#include <cblas.h>
+#include <time.h>
+
+#ifdef DD_DOUBLE
+# define gemm cblas_dgemm
+#else
+# define gemm cblas_sgemm
+#endif
+
+double
+dd_now (void)
+{
+  struct timespec ts;
+  clock_gettime (CLOCK_MONOTONIC, &ts);
+  return (double) ts.tv_sec + 1e-9 * (double) ts.tv_nsec;
+}
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+double
+dd_bench_gemm_peak (int n, int threads, int reps)
+{
+  size_t nn = (size_t) n * n;
+  g_autofree dd_real *a = g_new (dd_real, nn);
+  g_autofree dd_real *b = g_new (dd_real, nn);
+  g_autofree dd_real *c = g_new0 (dd_real, nn);
+  double best = 0.0;
+
+  for (size_t i = 0; i < nn; i++)
+    {
+      a[i] = (dd_real) ((i % 17) * 0.01);
+      b[i] = (dd_real) ((i % 13) * 0.01);
+    }
+  dd_set_threads (threads);
+  /* one untimed run to warm caches and thread pools */
+  gemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0, c, n);
+  for (int r = 0; r < reps; r++)
+    {
+      double t0 = dd_now ();
+      gemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, n, n, n, 1, a, n, b, n, 0, c, n);
+      double dt = dd_now () - t0;
+      best = MAX (best, 2.0 * n * (double) nn / dt / 1e9);
+    }
+  return best;
+}
+
+gboolean
+dd_bench_train_step (const DdNetSpec *spec, DdDataset *train, int batch,
+                     int threads, int steps, int reps,
+                     DdStepTiming *out, GError **error)
+{
+  DdTrainConfig cfg;
+  DdData data = { .name = (char *) "bench", .train = train };
+  g_autofree double *times = g_new (double, reps);
+
+  dd_train_config_init (&cfg);
+  cfg.net = *spec;
+  cfg.batch = batch;
+  cfg.threads = threads;
+  cfg.steps = (gint64) steps * (reps + 1);
+
+  g_autoptr(DdRun) run = dd_run_new (&cfg, &data, error);
+  if (run == NULL)
+    return FALSE;
+
+  for (int r = -1; r < reps; r++)
+    {
+      double t0 = dd_now ();
+      for (int s = 0; s < steps; s++)
+        if (!dd_run_step (run, NULL, error))
+          return FALSE;
+      if (r >= 0) /* r = −1 warms up */
+        times[r] = (dd_now () - t0) / steps;
+    }
+  qsort (times, reps, sizeof (double), compare_doubles);
+  out->reps = reps;
+  out->steps_per_rep = steps;
+  out->seconds_min = times[0];
+  out->seconds_max = times[reps - 1];
+  out->seconds_median = reps % 2 ? times[reps / 2] : 0.5 * (times[reps / 2 - 1] + times[reps / 2]);
+  out->flops = dd_net_step_flops (dd_run_get_net (run), batch);
+  out->gflops = out->flops / out->seconds_median / 1e9;
+  return TRUE;
+}

@@ -1,0 +1,116 @@
+/* dd-eval.c
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "dd-eval.h"
+#include "dd-dataset.h"
+#include "dd-kernels.h"
+#include "dd-net.h"
+
+#include <math.h>
+#include <string.h>
+
+DdEval *
+dd_eval_new (int n_classes)
+{
+  DdEval *ev = g_new0 (DdEval, 1);
+
+  ev->n_classes = n_classes;
+  ev->confusion = g_new0 (int, (size_t) n_classes * n_classes);
+  ev->class_count = g_new0 (int, n_classes);
+  ev->class_accuracy = g_new0 (double, n_classes);
+  ev->class_margin = g_new0 (double, n_classes);
+  return ev;
+}
+
+void
+dd_eval_free (DdEval *ev)
+{
+  if (ev == NULL)
+    return;
+  g_free (ev->confusion);
+  g_free (ev->class_count);
+  g_free (ev->class_accuracy);
+  g_free (ev->class_margin);
+  g_free (ev);
+}
+
+void
+dd_eval_copy_into (DdEval *dst, const DdEval *src)
+{
+  int C = src->n_classes;
+
+  g_return_if_fail (dst->n_classes == C);
+  dst->n = src->n;
+  dst->loss = src->loss;
+  dst->accuracy = src->accuracy;
+  dst->smooth_error = src->smooth_error;
+  memcpy (dst->confusion, src->confusion, sizeof (int) * C * C);
+  memcpy (dst->class_count, src->class_count, sizeof (int) * C);
+  memcpy (dst->class_accuracy, src->class_accuracy, sizeof (double) * C);
+  memcpy (dst->class_margin, src->class_margin, sizeof (double) * C);
+}
+
+void
+dd_net_evaluate (DdNet *net, const DdDataset *ds, int limit, DdEval *out)
+{
+  const int C = net->n_classes;
+  const int n = (limit > 0 && limit < ds->n) ? limit : ds->n;
+  const int chunk = net->max_batch;
+  g_autofree dd_real *x = g_new (dd_real, (size_t) chunk * ds->d);
+  g_autofree dd_real *probs = g_new (dd_real, (size_t) chunk * C);
+  g_autofree int *idx = g_new (int, chunk);
+  g_autofree int *y = g_new (int, chunk);
+  g_autofree double *margin_sum = g_new0 (double, C);
+  double loss = 0.0, smooth = 0.0;
+  int correct = 0;
+
+  g_return_if_fail (out->n_classes == C && ds->n_classes == C && ds->d == net->in_size);
+
+  memset (out->confusion, 0, sizeof (int) * C * C);
+  memset (out->class_count, 0, sizeof (int) * C);
+
+  for (int start = 0; start < n; start += chunk)
+    {
+      int B = MIN (chunk, n - start);
+      for (int i = 0; i < B; i++)
+        idx[i] = start + i;
+      dd_dataset_gather (ds, idx, B, x, y);
+      dd_net_forward (net, x, B);
+      dd_softmax_forward (probs, net->logits, B, C);
+      for (int i = 0; i < B; i++)
+        {
+          const dd_real *p = probs + (size_t) i * C;
+          int t = y[i], arg = 0;
+          double best_other = -1.0;
+          for (int j = 0; j < C; j++)
+            {
+              if (p[j] > p[arg])
+                arg = j;
+              if (j != t && p[j] > best_other)
+                best_other = p[j];
+            }
+          double py = p[t];
+          /* log of the probability, floored so a confidently wrong net gives
+           * a large finite loss rather than Inf */
+          loss += -log (fmax (py, 1e-30));
+          smooth += 2.0 / (1.0 + exp (-DD_SMOOTH_ERROR_K * (p[arg] - py))) - 1.0;
+          margin_sum[t] += py - best_other;
+          out->confusion[t * C + arg]++;
+          out->class_count[t]++;
+          correct += arg == t;
+        }
+    }
+
+  out->n = n;
+  out->loss = n ? loss / n : 0.0;
+  out->smooth_error = n ? smooth / n : 0.0;
+  out->accuracy = n ? (double) correct / n : 0.0;
+  for (int c = 0; c < C; c++)
+    {
+      int cnt = out->class_count[c];
+      out->class_accuracy[c] = cnt ? (double) out->confusion[c * C + c] / cnt : 0.0;
+      out->class_margin[c] = cnt ? margin_sum[c] / cnt : 0.0;
+    }
+}

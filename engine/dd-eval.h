@@ -1,0 +1,35 @@
+/* dd-eval.h: evaluation of a student on a dataset
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "dd-types.h"
+
+G_BEGIN_DECLS
+
+/* The smoothing constant k of the teacher's dev measure (L2T-DLF.md §4). */
+#define DD_SMOOTH_ERROR_K 50.0
+
+struct _DdEval {
+  int     n_classes;
+  int     n;               /* examples evaluated */
+  double  loss;            /* mean cross-entropy */
+  double  accuracy;
+  double  smooth_error;    /* mean of 2σ(k·(max_j p_j − p_y)) − 1 */
+  int    *confusion;       /* (C, C): row = true class, column = predicted */
+  int    *class_count;     /* (C) examples per true class */
+  double *class_accuracy;  /* (C) */
+  double *class_margin;    /* (C) mean of p_y − max_{j≠y} p_j over the class */
+};
+
+DdEval *dd_eval_new   (int n_classes);
+void    dd_eval_free  (DdEval *ev);
+void    dd_eval_copy_into (DdEval *dst, const DdEval *src);
+/* Evaluate net on the first `limit` examples of ds (all when limit ≤ 0). */
+void    dd_net_evaluate (DdNet *net, const DdDataset *ds, int limit, DdEval *out);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdEval, dd_eval_free)
+
+G_END_DECLS

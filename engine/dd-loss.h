@@ -1,0 +1,59 @@
+/* dd-loss.h: the losses a student can be trained on
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * All losses take logits (B, C) and labels, return the batch mean, and (when
+ * dlogits is given) WRITE (=, not +=) the gradient of that mean with respect
+ * to the logits; the 1/B of the mean enters here.
+ *
+ *   CE       −log p_y
+ *   SMOOTH   −Σ_k q_k log p_k, q = (1 − ε)·onehot(y) + ε/C         (ε default 0.1)
+ *   MARGIN   additive-margin softmax on the logits: CE of z − m·onehot(y)
+ *            (m default 1.0; the students' logits are not normalised, so
+ *            this is the margin form without the cosine normalisation)
+ *   DLF      the L2T-DLF family (L2T-DLF.md §2): for each example
+ *            z = Σ_j W[j, y]·log p_j + b[y],  ℓ = −σ(z);
+ *            W is (C, C) row-major, row j column y; b is (C).
+ *            Gradients with respect to W and b are ADDED (+=) into dW, db.
+ */
+#pragma once
+
+#include "dd-types.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  DD_LOSS_CE,
+  DD_LOSS_SMOOTH,
+  DD_LOSS_MARGIN,
+  DD_LOSS_DLF,
+} DdLossKind;
+
+typedef struct {
+  DdLossKind     kind;
+  double         smoothing; /* ε for DD_LOSS_SMOOTH */
+  double         margin;    /* m for DD_LOSS_MARGIN */
+  const dd_real *W;         /* (C, C) for DD_LOSS_DLF */
+  const dd_real *b;         /* (C) for DD_LOSS_DLF */
+} DdLoss;
+
+/* a loss with its default settings; for DLF, W and b must then be set */
+DdLoss      dd_loss_default   (DdLossKind kind);
+const char *dd_loss_kind_name (DdLossKind kind);                  /* "ce", … */
+gboolean    dd_loss_kind_parse (const char *name, DdLossKind *out);
+
+/* Returns the mean loss over the batch. dlogits (B, C) may be NULL (value
+ * only); dW (C, C) and db (C) may be NULL, and are used only by DLF.
+ * scratch holds at least B·C values. */
+double dd_loss_forward_backward (const DdLoss *loss,
+                                 dd_real      *dlogits,
+                                 dd_real      *dW,
+                                 dd_real      *db,
+                                 dd_real      *scratch,
+                                 const dd_real *logits,
+                                 const int    *labels,
+                                 int           B,
+                                 int           C);
+
+G_END_DECLS

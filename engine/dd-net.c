@@ -1,0 +1,453 @@
+/* dd-net.c: sequential students over the kernels of dd-kernels.h
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "dd-net.h"
+#include "dd-kernels.h"
+#include "dd-rng.h"
+
+#include <math.h>
+#include <string.h>
+
+DdNetSpec
+dd_net_spec_default (DdStudentKind kind)
+{
+  DdNetSpec spec = { .kind = kind, .activation = DD_ACT_TANH };
+
+  if (kind == DD_STUDENT_MLP)
+    {
+      spec.hidden[0] = 500;
+      spec.n_hidden = 1;
+    }
+  return spec;
+}
+
+gboolean
+dd_student_kind_parse (const char *name, DdStudentKind *out)
+{
+  if (g_strcmp0 (name, "mlp") == 0)
+    *out = DD_STUDENT_MLP;
+  else if (g_strcmp0 (name, "lenet") == 0)
+    *out = DD_STUDENT_LENET;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+const char *
+dd_student_kind_name (DdStudentKind kind)
+{
+  return kind == DD_STUDENT_LENET ? "lenet" : "mlp";
+}
+
+gboolean
+dd_net_spec_parse_hidden (DdNetSpec *spec, const char *text, GError **error)
+{
+  g_auto(GStrv) parts = g_strsplit (text, ",", -1);
+  int n = 0;
+
+  for (int i = 0; parts[i] != NULL; i++)
+    {
+      guint64 v;
+      if (n == G_N_ELEMENTS (spec->hidden) ||
+          !g_ascii_string_to_unsigned (g_strstrip (parts[i]), 10, 1, 65536, &v, NULL))
+        {
+          g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                       "hidden sizes “%s”: expected up to %d comma-separated sizes from 1 to 65536",
+                       text, (int) G_N_ELEMENTS (spec->hidden));
+          return FALSE;
+        }
+      spec->hidden[n++] = (int) v;
+    }
+  if (n == 0)
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                   "hidden sizes “%s”: at least one size is needed", text);
+      return FALSE;
+    }
+  spec->n_hidden = n;
+  return TRUE;
+}
+
+/* Layer-list builder: each add_* appends a layer taking the previous output. */
+typedef struct {
+  GArray *layers;
+  int     h, w, c;
+} Builder;
+
+static DdLayer *
+builder_add (Builder *b, DdLayerKind kind, int oh, int ow, int oc)
+{
+  DdLayer l = { .kind = kind, .h = b->h, .w = b->w, .c = b->c, .oh = oh, .ow = ow, .oc = oc };
+  g_array_append_val (b->layers, l);
+  b->h = oh;
+  b->w = ow;
+  b->c = oc;
+  return &g_array_index (b->layers, DdLayer, b->layers->len - 1);
+}
+
+static void
+add_dense (Builder *b, int out)
+{
+  /* a dense layer sees its input flattened */
+  int in = b->h * b->w * b->c;
+  b->h = b->w = 1;
+  b->c = in;
+  builder_add (b, DD_LAYER_DENSE, 1, 1, out);
+}
+
+static void
+add_conv (Builder *b, int out_c, int k)
+{
+  DdLayer *l = builder_add (b, DD_LAYER_CONV, b->h - k + 1, b->w - k + 1, out_c);
+  l->k = k;
+}
+
+static void
+add_elementwise (Builder *b, DdLayerKind kind)
+{
+  builder_add (b, kind, b->h, b->w, b->c);
+}
+
+static void
+add_pool (Builder *b)
+{
+  builder_add (b, DD_LAYER_MAXPOOL2, b->h / 2, b->w / 2, b->c);
+}
+
+static size_t
+layer_out_size (const DdLayer *l)
+{
+  return (size_t) l->oh * l->ow * l->oc;
+}
+
+static size_t
+layer_in_size (const DdLayer *l)
+{
+  return (size_t) l->h * l->w * l->c;
+}
+
+DdNet *
+dd_net_new (const DdNetSpec *spec, int in_h, int in_w, int n_classes,
+            int max_batch, GError **error)
+{
+  g_autoptr(GArray) layers = g_array_new (FALSE, TRUE, sizeof (DdLayer));
+  Builder b = { layers, in_h, in_w, 1 };
+  GString *desc = g_string_new (NULL);
+
+  g_return_val_if_fail (spec != NULL, NULL);
+
+  if (in_h <= 0 || in_w <= 0 || n_classes < 2 || max_batch <= 0)
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                   "network: invalid shape %d×%d, %d classes, batch %d",
+                   in_h, in_w, n_classes, max_batch);
+      g_string_free (desc, TRUE);
+      return NULL;
+    }
+
+  if (spec->kind == DD_STUDENT_MLP)
+    {
+      DdLayerKind act = spec->activation == DD_ACT_RELU ? DD_LAYER_RELU : DD_LAYER_TANH;
+      if (spec->n_hidden < 1 || spec->n_hidden > (int) G_N_ELEMENTS (spec->hidden))
+        {
+          g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                       "MLP: %d hidden layers; 1 to %d are supported",
+                       spec->n_hidden, (int) G_N_ELEMENTS (spec->hidden));
+          g_string_free (desc, TRUE);
+          return NULL;
+        }
+      g_string_append_printf (desc, "MLP %d", in_h * in_w);
+      for (int i = 0; i < spec->n_hidden; i++)
+        {
+          add_dense (&b, spec->hidden[i]);
+          add_elementwise (&b, act);
+          g_string_append_printf (desc, "-%d", spec->hidden[i]);
+        }
+      add_dense (&b, n_classes);
+      g_string_append_printf (desc, "-%d %s", n_classes,
+                              spec->activation == DD_ACT_RELU ? "relu" : "tanh");
+    }
+  else
+    {
+      /* LeNet: 5×5 conv, 20 maps → 2×2 max-pool → tanh → 5×5 conv, 50 maps →
+       * 2×2 max-pool → tanh → 500 tanh → C */
+      if ((in_h - 4) / 2 - 4 < 2 || (in_w - 4) / 2 - 4 < 2 ||
+          (in_h - 4) % 2 || (in_w - 4) % 2 || ((in_h - 4) / 2 - 4) % 2 || ((in_w - 4) / 2 - 4) % 2)
+        {
+          g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                       "LeNet needs images whose sides n satisfy (n − 4)/2 − 4 ≥ 2 and even "
+                       "(28×28 works); these are %d×%d", in_h, in_w);
+          g_string_free (desc, TRUE);
+          return NULL;
+        }
+      add_conv (&b, 20, 5);
+      add_pool (&b);
+      add_elementwise (&b, DD_LAYER_TANH);
+      add_conv (&b, 50, 5);
+      add_pool (&b);
+      add_elementwise (&b, DD_LAYER_TANH);
+      add_dense (&b, 500);
+      add_elementwise (&b, DD_LAYER_TANH);
+      add_dense (&b, n_classes);
+      g_string_append_printf (desc, "LeNet %d×%d-20c5-p2-50c5-p2-500-%d tanh",
+                              in_h, in_w, n_classes);
+    }
+
+  DdNet *net = g_new0 (DdNet, 1);
+  net->kind = spec->kind;
+  net->description = g_string_free (desc, FALSE);
+  net->in_h = in_h;
+  net->in_w = in_w;
+  net->in_size = in_h * in_w;
+  net->n_classes = n_classes;
+  net->max_batch = max_batch;
+  net->n_layers = (int) layers->len;
+  net->layers = (DdLayer *) g_array_steal (layers, NULL);
+
+  /* lay out parameter and activation views */
+  size_t p = 0, a = 0, widest = (size_t) net->in_size, rows_max = 0;
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      DdLayer *l = &net->layers[i];
+      if (l->kind == DD_LAYER_DENSE)
+        {
+          l->n_w = (size_t) l->oc * layer_in_size (l);
+          l->n_b = (size_t) l->oc;
+        }
+      else if (l->kind == DD_LAYER_CONV)
+        {
+          l->n_w = (size_t) l->oc * l->k * l->k * l->c;
+          l->n_b = (size_t) l->oc;
+          l->rows_off = a;
+          size_t rows = (size_t) max_batch * l->oh * l->ow * l->k * l->k * l->c;
+          a += rows;
+          rows_max = MAX (rows_max, rows);
+        }
+      l->w_off = p;
+      p += l->n_w;
+      l->b_off = p;
+      p += l->n_b;
+      l->out_off = a;
+      a += (size_t) max_batch * layer_out_size (l);
+      widest = MAX (widest, layer_out_size (l));
+    }
+  net->n_params = p;
+  net->params = g_new0 (dd_real, p);
+  net->grads = g_new0 (dd_real, p);
+  net->n_acts = a;
+  net->acts = g_new0 (dd_real, a);
+  net->n_scratch = (size_t) max_batch * widest;
+  net->dbuf[0] = g_new0 (dd_real, net->n_scratch);
+  net->dbuf[1] = g_new0 (dd_real, net->n_scratch);
+  net->drows = rows_max ? g_new0 (dd_real, rows_max) : NULL;
+  net->logits = net->acts + net->layers[net->n_layers - 1].out_off;
+  return net;
+}
+
+void
+dd_net_free (DdNet *net)
+{
+  if (net == NULL)
+    return;
+  g_free (net->description);
+  g_free (net->layers);
+  g_free (net->params);
+  g_free (net->grads);
+  g_free (net->acts);
+  g_free (net->dbuf[0]);
+  g_free (net->dbuf[1]);
+  g_free (net->drows);
+  g_free (net);
+}
+
+static size_t
+largest_rows (const DdNet *net)
+{
+  size_t m = 0;
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      const DdLayer *l = &net->layers[i];
+      if (l->kind == DD_LAYER_CONV)
+        m = MAX (m, (size_t) net->max_batch * l->oh * l->ow * l->k * l->k * l->c);
+    }
+  return m;
+}
+
+DdNet *
+dd_net_copy (const DdNet *net)
+{
+  DdNet *copy = g_memdup2 (net, sizeof *net);
+  size_t rows = largest_rows (net);
+
+  copy->description = g_strdup (net->description);
+  copy->layers = g_memdup2 (net->layers, sizeof (DdLayer) * net->n_layers);
+  copy->params = g_memdup2 (net->params, sizeof (dd_real) * net->n_params);
+  copy->grads = g_memdup2 (net->grads, sizeof (dd_real) * net->n_params);
+  copy->acts = g_memdup2 (net->acts, sizeof (dd_real) * net->n_acts);
+  copy->dbuf[0] = g_new0 (dd_real, net->n_scratch);
+  copy->dbuf[1] = g_new0 (dd_real, net->n_scratch);
+  copy->drows = rows ? g_new0 (dd_real, rows) : NULL;
+  copy->logits = copy->acts + (net->logits - net->acts);
+  return copy;
+}
+
+void
+dd_net_init (DdNet *net, DdRng *rng)
+{
+  memset (net->params, 0, sizeof (dd_real) * net->n_params);
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      const DdLayer *l = &net->layers[i];
+      double fan_in, fan_out;
+      if (l->kind == DD_LAYER_DENSE)
+        {
+          fan_in = (double) layer_in_size (l);
+          fan_out = l->oc;
+        }
+      else if (l->kind == DD_LAYER_CONV)
+        {
+          fan_in = (double) l->k * l->k * l->c;
+          fan_out = (double) l->k * l->k * l->oc;
+        }
+      else
+        continue;
+      double limit = sqrt (6.0 / (fan_in + fan_out));
+      dd_real *w = net->params + l->w_off;
+      for (size_t j = 0; j < l->n_w; j++)
+        w[j] = (dd_real) (limit * (2.0 * dd_rng_uniform (rng) - 1.0));
+    }
+}
+
+static const dd_real *
+layer_input (const DdNet *net, int i, const dd_real *x)
+{
+  return i == 0 ? x : net->acts + net->layers[i - 1].out_off;
+}
+
+void
+dd_net_forward (DdNet *net, const dd_real *x, int B)
+{
+  g_return_if_fail (B > 0 && B <= net->max_batch);
+
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      const DdLayer *l = &net->layers[i];
+      const dd_real *inp = layer_input (net, i, x);
+      dd_real *out = net->acts + l->out_off;
+      const dd_real *w = net->params + l->w_off;
+      const dd_real *bias = net->params + l->b_off;
+
+      switch (l->kind)
+        {
+        case DD_LAYER_DENSE:
+          dd_dense_forward (out, inp, w, bias, B, (int) layer_in_size (l), l->oc);
+          break;
+        case DD_LAYER_CONV:
+          dd_conv_forward (out, net->acts + l->rows_off, inp, w, bias,
+                           B, l->h, l->w, l->c, l->oc, l->k);
+          break;
+        case DD_LAYER_MAXPOOL2:
+          dd_maxpool2_forward (out, inp, B, l->h, l->w, l->c);
+          break;
+        case DD_LAYER_TANH:
+          dd_tanh_forward (out, inp, (size_t) B * layer_out_size (l));
+          break;
+        case DD_LAYER_RELU:
+          dd_relu_forward (out, inp, (size_t) B * layer_out_size (l));
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+void
+dd_net_backward (DdNet *net, const dd_real *x, const dd_real *dlogits, int B)
+{
+  const dd_real *dout = dlogits;
+  int cur = 0;
+
+  g_return_if_fail (B > 0 && B <= net->max_batch);
+
+  for (int i = net->n_layers - 1; i >= 0; i--)
+    {
+      const DdLayer *l = &net->layers[i];
+      const dd_real *inp = layer_input (net, i, x);
+      const dd_real *out = net->acts + l->out_off;
+      const dd_real *w = net->params + l->w_off;
+      dd_real *dw = net->grads + l->w_off;
+      dd_real *db = net->grads + l->b_off;
+      size_t n_in = (size_t) B * layer_in_size (l);
+      /* the first layer's input is data: its gradient is never needed */
+      dd_real *dinp = i > 0 ? net->dbuf[cur] : NULL;
+
+      if (dinp != NULL)
+        memset (dinp, 0, sizeof (dd_real) * n_in);
+
+      switch (l->kind)
+        {
+        case DD_LAYER_DENSE:
+          dd_dense_backward (dinp, dw, db, dout, inp, w, B, (int) layer_in_size (l), l->oc);
+          break;
+        case DD_LAYER_CONV:
+          dd_conv_backward (dinp, dw, db, net->drows, dout, net->acts + l->rows_off, w,
+                            B, l->h, l->w, l->c, l->oc, l->k);
+          break;
+        case DD_LAYER_MAXPOOL2:
+          if (dinp)
+            dd_maxpool2_backward (dinp, dout, inp, B, l->h, l->w, l->c);
+          break;
+        case DD_LAYER_TANH:
+          if (dinp)
+            dd_tanh_backward (dinp, dout, out, n_in);
+          break;
+        case DD_LAYER_RELU:
+          if (dinp)
+            dd_relu_backward (dinp, dout, inp, n_in);
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      dout = dinp;
+      cur ^= 1;
+    }
+}
+
+void
+dd_net_zero_grad (DdNet *net)
+{
+  memset (net->grads, 0, sizeof (dd_real) * net->n_params);
+}
+
+double
+dd_net_step_flops (const DdNet *net, int B)
+{
+  /* counts the multiply-adds of the matrix products only (2 flops each):
+   * forward, weight gradient and, except in the first layer, input gradient */
+  double flops = 0.0;
+
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      const DdLayer *l = &net->layers[i];
+      double macs;
+      if (l->kind == DD_LAYER_DENSE)
+        macs = (double) B * layer_in_size (l) * l->oc;
+      else if (l->kind == DD_LAYER_CONV)
+        macs = (double) B * l->oh * l->ow * l->oc * l->k * l->k * l->c;
+      else
+        continue;
+      flops += 2.0 * macs * (i > 0 ? 3.0 : 2.0);
+    }
+  return flops;
+}
+
+gboolean
+dd_net_params_finite (const DdNet *net)
+{
+  for (size_t i = 0; i < net->n_params; i++)
+    if (!isfinite (net->params[i]))
+      return FALSE;
+  return TRUE;
+}

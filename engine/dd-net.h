@@ -1,0 +1,108 @@
+/* dd-net.h: the student networks (MLP and LeNet) as one sequential layer list
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Memory, after llm.c: all parameters in one contiguous array with named
+ * views (layer offsets), the gradients in a second array of the same shape,
+ * all activations for a batch of up to max_batch examples in a third. An
+ * optimiser update is one loop, zeroing the gradients one memset, a
+ * checkpoint one copy of `params`.
+ *
+ * A network computes logits (B, C) from inputs (B, d): images flattened
+ * row-major (NHWC with one channel). Later students (a sequence-to-sequence
+ * translator) implement the same four verbs: forward, backward, copy and
+ * parameter views; second-order products will be added per layer as
+ * R-operators beside forward/backward.
+ */
+#pragma once
+
+#include "dd-types.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  DD_LAYER_DENSE,
+  DD_LAYER_CONV,
+  DD_LAYER_MAXPOOL2,
+  DD_LAYER_TANH,
+  DD_LAYER_RELU,
+} DdLayerKind;
+
+typedef enum {
+  DD_ACT_TANH,
+  DD_ACT_RELU,
+} DdActivation;
+
+typedef enum {
+  DD_STUDENT_MLP,
+  DD_STUDENT_LENET,
+} DdStudentKind;
+
+typedef struct {
+  DdLayerKind kind;
+  int    h, w, c;         /* input shape of one example (dense: h = w = 1) */
+  int    oh, ow, oc;      /* output shape */
+  int    k;               /* conv kernel size */
+  size_t w_off, b_off;    /* parameter views: weights, biases */
+  size_t n_w, n_b;
+  size_t out_off;         /* activation view: output (max_batch, oh·ow·oc) */
+  size_t rows_off;        /* conv: im2row matrix (max_batch·oh·ow, k·k·c) */
+} DdLayer;
+
+struct _DdNet {
+  DdStudentKind kind;
+  char    *description;   /* e.g. "MLP 784-500-10 tanh" */
+  int      n_layers;
+  DdLayer *layers;
+  int      in_h, in_w;    /* input image geometry */
+  int      in_size;       /* in_h · in_w */
+  int      n_classes;
+  int      max_batch;
+
+  size_t   n_params;
+  dd_real *params;        /* all parameters */
+  dd_real *grads;         /* same layout as params */
+
+  size_t   n_acts;
+  dd_real *acts;          /* forward activations of the last batch */
+  size_t   n_scratch;
+  dd_real *dbuf[2];       /* backward: ping-pong activation gradients */
+  dd_real *drows;         /* backward: conv input-gradient scratch */
+  dd_real *logits;        /* view into acts: (max_batch, n_classes) */
+};
+
+typedef struct {
+  DdStudentKind kind;
+  int           hidden[8];  /* MLP hidden sizes */
+  int           n_hidden;
+  DdActivation  activation; /* MLP activation */
+} DdNetSpec;
+
+/* The default students: MLP d-500-C tanh; LeNet as in L2T-DLF.md §6 */
+DdNetSpec   dd_net_spec_default   (DdStudentKind kind);
+gboolean    dd_student_kind_parse (const char *name, DdStudentKind *out);
+const char *dd_student_kind_name  (DdStudentKind kind);
+/* "500,300" → hidden sizes; FALSE and an error on anything else */
+gboolean    dd_net_spec_parse_hidden (DdNetSpec *spec, const char *text, GError **error);
+
+DdNet   *dd_net_new        (const DdNetSpec *spec, int in_h, int in_w, int n_classes,
+                            int max_batch, GError **error);
+void     dd_net_free       (DdNet *net);
+/* A deep copy (parameters, gradients and activations), for forks. */
+DdNet   *dd_net_copy       (const DdNet *net);
+/* Glorot-uniform weights, zero biases, drawn from rng. */
+void     dd_net_init       (DdNet *net, DdRng *rng);
+/* x (B, in_size) → net->logits (B, n_classes); B ≤ max_batch */
+void     dd_net_forward    (DdNet *net, const dd_real *x, int B);
+/* grads += ∂L/∂params for dlogits (B, n_classes) = ∂L/∂logits, after the
+ * forward of the same x. Does not zero the gradients. */
+void     dd_net_backward   (DdNet *net, const dd_real *x, const dd_real *dlogits, int B);
+void     dd_net_zero_grad  (DdNet *net);
+/* floating-point operations of one training step (forward + backward) */
+double   dd_net_step_flops (const DdNet *net, int B);
+gboolean dd_net_params_finite (const DdNet *net);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdNet, dd_net_free)
+
+G_END_DECLS

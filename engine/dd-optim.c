@@ -1,0 +1,109 @@
+/* dd-optim.c
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "dd-optim.h"
+
+#include <math.h>
+#include <string.h>
+
+DdOptim *
+dd_optim_new (DdOptimKind kind, size_t n, double lr, double momentum)
+{
+  DdOptim *opt = g_new0 (DdOptim, 1);
+
+  opt->kind = kind;
+  opt->n = n;
+  opt->lr = lr;
+  opt->momentum = momentum;
+  opt->beta1 = 0.9;
+  opt->beta2 = 0.999;
+  opt->eps = 1e-8;
+  opt->m = g_new0 (dd_real, n);
+  if (kind == DD_OPTIM_ADAM)
+    opt->v = g_new0 (dd_real, n);
+  return opt;
+}
+
+DdOptim *
+dd_optim_copy (const DdOptim *opt)
+{
+  DdOptim *copy = g_memdup2 (opt, sizeof *opt);
+
+  copy->m = g_memdup2 (opt->m, sizeof (dd_real) * opt->n);
+  copy->v = opt->v ? g_memdup2 (opt->v, sizeof (dd_real) * opt->n) : NULL;
+  return copy;
+}
+
+void
+dd_optim_free (DdOptim *opt)
+{
+  if (opt == NULL)
+    return;
+  g_free (opt->m);
+  g_free (opt->v);
+  g_free (opt);
+}
+
+void
+dd_optim_reset (DdOptim *opt)
+{
+  opt->t = 0;
+  memset (opt->m, 0, sizeof (dd_real) * opt->n);
+  if (opt->v)
+    memset (opt->v, 0, sizeof (dd_real) * opt->n);
+}
+
+void
+dd_optim_step (DdOptim *opt, dd_real *restrict params, const dd_real *restrict grads)
+{
+  const size_t n = opt->n;
+  dd_real *restrict m = opt->m;
+
+  opt->t++;
+  if (opt->kind == DD_OPTIM_SGD)
+    {
+      const dd_real rho = (dd_real) opt->momentum, lr = (dd_real) opt->lr;
+      for (size_t i = 0; i < n; i++)
+        {
+          m[i] = rho * m[i] + grads[i];
+          params[i] -= lr * m[i];
+        }
+    }
+  else
+    {
+      dd_real *restrict v = opt->v;
+      const dd_real b1 = (dd_real) opt->beta1, b2 = (dd_real) opt->beta2;
+      const double c1 = 1.0 - pow (opt->beta1, (double) opt->t);
+      const double c2 = 1.0 - pow (opt->beta2, (double) opt->t);
+      /* bias corrections folded into the step size and epsilon */
+      const dd_real step = (dd_real) (opt->lr * sqrt (c2) / c1);
+      const dd_real eps = (dd_real) (opt->eps * sqrt (c2));
+      for (size_t i = 0; i < n; i++)
+        {
+          dd_real g = grads[i];
+          m[i] = b1 * m[i] + (1 - b1) * g;
+          v[i] = b2 * v[i] + (1 - b2) * g * g;
+          params[i] -= step * m[i] / (sqrt (v[i]) + eps);
+        }
+    }
+}
+
+gboolean
+dd_optim_kind_parse (const char *name, DdOptimKind *out)
+{
+  if (g_strcmp0 (name, "sgd") == 0)
+    *out = DD_OPTIM_SGD;
+  else if (g_strcmp0 (name, "adam") == 0)
+    *out = DD_OPTIM_ADAM;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+const char *
+dd_optim_kind_name (DdOptimKind kind)
+{
+  return kind == DD_OPTIM_ADAM ? "adam" : "sgd";
+}

@@ -1,0 +1,42 @@
+/* dd-optim.h: optimisers over one flat parameter array
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * SGD with momentum in the form of L2T-DLF.md §5 (the reverse pass depends on
+ * it): v ← ρ·v + g, ω ← ω − η·v. Adam with bias correction.
+ */
+#pragma once
+
+#include "dd-types.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  DD_OPTIM_SGD,
+  DD_OPTIM_ADAM,
+} DdOptimKind;
+
+struct _DdOptim {
+  DdOptimKind kind;
+  size_t      n;
+  double      lr;
+  double      momentum;      /* ρ for SGD */
+  double      beta1, beta2;  /* Adam */
+  double      eps;           /* Adam */
+  gint64      t;             /* updates taken */
+  dd_real    *m;             /* SGD velocity v, or Adam first moment */
+  dd_real    *v;             /* Adam second moment (NULL for SGD) */
+};
+
+DdOptim    *dd_optim_new        (DdOptimKind kind, size_t n, double lr, double momentum);
+DdOptim    *dd_optim_copy       (const DdOptim *opt);
+void        dd_optim_free       (DdOptim *opt);
+void        dd_optim_reset      (DdOptim *opt);
+void        dd_optim_step       (DdOptim *opt, dd_real *params, const dd_real *grads);
+gboolean    dd_optim_kind_parse (const char *name, DdOptimKind *out);
+const char *dd_optim_kind_name  (DdOptimKind kind);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdOptim, dd_optim_free)
+
+G_END_DECLS

@@ -1,0 +1,221 @@
+/* test-net.c: whole students against finite differences, in double precision
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The kernels are checked one by one in test-kernels.c; this checks that the
+ * network wires them together right: the gradient of a loss with respect to
+ * every parameter of an MLP (tanh and ReLU) and of LeNet, copies, and the
+ * flop count used by the benchmark.
+ */
+#include "gradcheck.h"
+#include "dd-loss.h"
+#include "dd-net.h"
+#include "dd-rng.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef struct {
+  DdNet   *net;
+  dd_real *x;
+  int     *y;
+  int      B;
+  DdLoss   loss;
+  dd_real *scratch;
+} Problem;
+
+static double
+problem_loss (gpointer data)
+{
+  Problem *p = data;
+  dd_net_forward (p->net, p->x, p->B);
+  return dd_loss_forward_backward (&p->loss, NULL, NULL, NULL, p->scratch,
+                                   p->net->logits, p->y, p->B, p->net->n_classes);
+}
+
+static void
+problem_init (Problem *p, const DdNetSpec *spec, int h, int w, int C, int B, guint64 seed)
+{
+  g_autoptr(GError) error = NULL;
+  DdRng rng;
+
+  p->net = dd_net_new (spec, h, w, C, B, &error);
+  g_assert_no_error (error);
+  dd_rng_seed (&rng, seed);
+  dd_net_init (p->net, &rng);
+  /* non-zero biases so that their gradients and the kinks are exercised */
+  for (size_t i = 0; i < p->net->n_params; i++)
+    p->net->params[i] += (dd_real) (0.05 * dd_rng_normal (&rng));
+  p->B = B;
+  p->x = g_new (dd_real, (size_t) B * h * w);
+  fill_uniform (p->x, (size_t) B * h * w, 0.0, 1.0, seed + 1);
+  p->y = g_new (int, B);
+  for (int i = 0; i < B; i++)
+    p->y[i] = (int) dd_rng_below (&rng, C);
+  p->loss = dd_loss_default (DD_LOSS_CE);
+  p->scratch = g_new (dd_real, (size_t) B * C);
+}
+
+static void
+problem_clear (Problem *p)
+{
+  dd_net_free (p->net);
+  g_free (p->x);
+  g_free (p->y);
+  g_free (p->scratch);
+}
+
+/* analytic gradient of the problem's loss into net->grads */
+static void
+problem_gradient (Problem *p)
+{
+  int C = p->net->n_classes;
+  g_autofree dd_real *dlogits = g_new (dd_real, (size_t) p->B * C);
+
+  dd_net_forward (p->net, p->x, p->B);
+  dd_loss_forward_backward (&p->loss, dlogits, NULL, NULL, p->scratch,
+                            p->net->logits, p->y, p->B, C);
+  dd_net_zero_grad (p->net);
+  dd_net_backward (p->net, p->x, dlogits, p->B);
+}
+
+/* Checks the parameters [off, off + n) with a stride (every one when 1). */
+static double
+check_params (Problem *p, const char *name, size_t off, size_t n, size_t stride)
+{
+  size_t m = (n + stride - 1) / stride;
+  g_autofree dd_real *analytic = g_new (dd_real, m);
+  g_autofree double *numeric = g_new (double, m);
+
+  for (size_t k = 0; k < m; k++)
+    {
+      size_t i = off + k * stride;
+      analytic[k] = p->net->grads[i];
+      gradcheck_numeric (&numeric[k], &p->net->params[i], 1, problem_loss, p, GRADCHECK_EPS);
+    }
+  return gradcheck_compare (name, analytic, numeric, m);
+}
+
+static void
+check_all_layers (Problem *p, size_t max_checks_per_tensor)
+{
+  problem_gradient (p);
+  for (int i = 0; i < p->net->n_layers; i++)
+    {
+      const DdLayer *l = &p->net->layers[i];
+      if (l->n_w == 0)
+        continue;
+      g_autofree char *wname = g_strdup_printf ("layer %d weights", i);
+      g_autofree char *bname = g_strdup_printf ("layer %d biases", i);
+      size_t wstride = MAX (1, l->n_w / max_checks_per_tensor);
+      g_assert_cmpfloat (check_params (p, wname, l->w_off, l->n_w, wstride), <=, GRADCHECK_TOL);
+      g_assert_cmpfloat (check_params (p, bname, l->b_off, l->n_b, 1), <=, GRADCHECK_TOL);
+    }
+}
+
+static void
+test_mlp_tanh (void)
+{
+  DdNetSpec spec = { .kind = DD_STUDENT_MLP, .hidden = { 7, 5 }, .n_hidden = 2,
+                     .activation = DD_ACT_TANH };
+  Problem p;
+
+  problem_init (&p, &spec, 4, 4, 3, 4, 11);
+  check_all_layers (&p, 1000);
+  problem_clear (&p);
+}
+
+static void
+test_mlp_relu (void)
+{
+  DdNetSpec spec = { .kind = DD_STUDENT_MLP, .hidden = { 9 }, .n_hidden = 1,
+                     .activation = DD_ACT_RELU };
+  Problem p;
+
+  problem_init (&p, &spec, 3, 5, 4, 5, 12);
+  check_all_layers (&p, 1000);
+  problem_clear (&p);
+}
+
+static void
+test_lenet (void)
+{
+  DdNetSpec spec = dd_net_spec_default (DD_STUDENT_LENET);
+  Problem p;
+
+  /* 16×16 is the smallest image LeNet's two conv+pool stages accept */
+  problem_init (&p, &spec, 16, 16, 10, 2, 13);
+  g_assert_cmpint (p.net->n_layers, ==, 9);
+  check_all_layers (&p, 300);
+  problem_clear (&p);
+}
+
+static void
+test_lenet_shape_refused (void)
+{
+  DdNetSpec spec = dd_net_spec_default (DD_STUDENT_LENET);
+  g_autoptr(GError) error = NULL;
+
+  DdNet *net = dd_net_new (&spec, 8, 8, 10, 4, &error);
+  g_assert_null (net);
+  g_assert_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "8×8"));
+}
+
+static void
+test_default_shapes (void)
+{
+  g_autoptr(GError) error = NULL;
+  DdNetSpec mlp = dd_net_spec_default (DD_STUDENT_MLP);
+  DdNetSpec lenet = dd_net_spec_default (DD_STUDENT_LENET);
+
+  g_autoptr(DdNet) a = dd_net_new (&mlp, 28, 28, 10, 20, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (a->n_params, ==, 784 * 500 + 500 + 500 * 10 + 10);
+  g_assert_cmpstr (a->description, ==, "MLP 784-500-10 tanh");
+  /* forward 2·B·(784·500 + 500·10); backward: weight gradients of both
+   * layers, input gradient of the second only */
+  double f = 2.0 * 20 * (784 * 500 + 500 * 10);
+  g_assert_cmpfloat (dd_net_step_flops (a, 20), ==, 2 * f + 2.0 * 20 * 500 * 10);
+
+  g_autoptr(DdNet) b = dd_net_new (&lenet, 28, 28, 10, 20, &error);
+  g_assert_no_error (error);
+  /* conv 20×(5·5·1)+20, conv 50×(5·5·20)+50, dense 800×500+500, dense 500×10+10 */
+  g_assert_cmpuint (b->n_params, ==, 520 + 25050 + 400500 + 5010);
+}
+
+static void
+test_copy_is_deep (void)
+{
+  DdNetSpec spec = { .kind = DD_STUDENT_MLP, .hidden = { 6 }, .n_hidden = 1 };
+  Problem p;
+
+  problem_init (&p, &spec, 4, 4, 3, 4, 14);
+  double before = problem_loss (&p);
+  DdNet *copy = dd_net_copy (p.net);
+  g_assert_cmpmem (copy->params, sizeof (dd_real) * copy->n_params,
+                   p.net->params, sizeof (dd_real) * p.net->n_params);
+  for (size_t i = 0; i < copy->n_params; i++)
+    copy->params[i] = 0;
+  g_assert_cmpfloat (problem_loss (&p), ==, before);
+  /* the copy computes on its own buffers */
+  dd_net_forward (copy, p.x, p.B);
+  for (int i = 0; i < p.B * 3; i++)
+    g_assert_cmpfloat (copy->logits[i], ==, 0.0);
+  dd_net_free (copy);
+  problem_clear (&p);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/net/mlp-tanh/gradient", test_mlp_tanh);
+  g_test_add_func ("/net/mlp-relu/gradient", test_mlp_relu);
+  g_test_add_func ("/net/lenet/gradient", test_lenet);
+  g_test_add_func ("/net/lenet/shape-refused", test_lenet_shape_refused);
+  g_test_add_func ("/net/default-shapes", test_default_shapes);
+  g_test_add_func ("/net/copy-is-deep", test_copy_is_deep);
+  return g_test_run ();
+}
