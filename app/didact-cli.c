@@ -6,10 +6,12 @@
 #include "config.h"
 #include "cli.h"
 #include "cli-output.h"
+#include "didact-engine.h"
 
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const struct {
   const char *name;
@@ -57,10 +59,27 @@ cli_parse_options (const char *command, const char *parameter_string,
   return TRUE;
 }
 
+/* See dd_blas_suggest_coretype(): when OpenBLAS fell back to its generic
+ * kernels on a CPU it does not know, run again with the kernel that fits.
+ * A coretype the user set is always respected (and stops the loop). */
+static void
+reexec_with_fitting_blas_kernel (char **argv)
+{
+  const char *core;
+
+  if (g_getenv ("OPENBLAS_CORETYPE") != NULL || (core = dd_blas_suggest_coretype ()) == NULL)
+    return;
+  g_setenv ("OPENBLAS_CORETYPE", core, TRUE);
+  execv ("/proc/self/exe", argv);
+  /* not fatal: carry on with the generic kernels */
+  g_unsetenv ("OPENBLAS_CORETYPE");
+}
+
 int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  reexec_with_fitting_blas_kernel (argv);
 
   if (argc < 2)
     {

@@ -17,6 +17,25 @@
 # define gemm cblas_sgemm
 #endif
 
+const char *
+dd_blas_suggest_coretype (void)
+{
+  const char *core = dd_blas_kernel ();
+
+  if (g_ascii_strcasecmp (core, "Prescott") != 0 && g_ascii_strcasecmp (core, "Core2") != 0 &&
+      g_ascii_strcasecmp (core, "Nehalem") != 0)
+    return NULL;
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init ();
+  if (__builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512bw") &&
+      __builtin_cpu_supports ("avx512dq") && __builtin_cpu_supports ("avx512vl"))
+    return "SkylakeX";
+  if (__builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
+    return "Haswell";
+#endif
+  return NULL;
+}
+
 double
 dd_now (void)
 {

@@ -27,6 +27,14 @@ double   dd_bench_gemm_peak  (int n, int threads, int reps);
 gboolean dd_bench_train_step (const DdNetSpec *spec, DdDataset *train, int batch,
                               int threads, int steps, int reps,
                               DdStepTiming *out, GError **error);
+/* OpenBLAS 0.3.21 does not recognise some newer CPUs and falls back to its
+ * generic SSE3 ("Prescott") kernels, at a third of the speed. When that
+ * happened and the CPU supports AVX-512 or AVX2 with FMA, this returns the
+ * OPENBLAS_CORETYPE that fits ("SkylakeX", "Haswell"); otherwise NULL.
+ * OpenBLAS reads that variable only when it is loaded, so a program acts on
+ * the answer by re-executing itself (see app/didact-cli.c). */
+const char *dd_blas_suggest_coretype (void);
+
 /* monotonic clock in seconds, for callers' own timings */
 double   dd_now              (void);
 
