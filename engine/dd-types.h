@@ -42,5 +42,6 @@ typedef struct _DdOptim   DdOptim;
 typedef struct _DdRng     DdRng;
 typedef struct _DdEval    DdEval;
 typedef struct _DdRun     DdRun;
+typedef struct _DdTeacher DdTeacher;
 
 G_END_DECLS

@@ -17,6 +17,7 @@
 #include "dd-optim.h"
 #include "dd-eval.h"
 #include "dd-run.h"
+#include "dd-teacher.h"
 #include "dd-bench.h"
 
 G_BEGIN_DECLS
