@@ -16,6 +16,9 @@
  *            z = Σ_j W[j, y]·log p_j + b[y],  ℓ = −σ(z);
  *            W is (C, C) row-major, row j column y; b is (C).
  *            Gradients with respect to W and b are ADDED (+=) into dW, db.
+ *   SMOOTH_ERROR  the teacher's dev measure (L2T-DLF.md §4), not a training
+ *            loss: 2σ(k·(max_j p_j − p_y)) − 1 with k = smooth_k (50); its
+ *            gradient follows the arg-max that is current (piecewise smooth).
  */
 #pragma once
 
@@ -28,12 +31,14 @@ typedef enum {
   DD_LOSS_SMOOTH,
   DD_LOSS_MARGIN,
   DD_LOSS_DLF,
+  DD_LOSS_SMOOTH_ERROR,
 } DdLossKind;
 
 typedef struct {
   DdLossKind     kind;
   double         smoothing; /* ε for DD_LOSS_SMOOTH */
   double         margin;    /* m for DD_LOSS_MARGIN */
+  double         smooth_k;  /* k for DD_LOSS_SMOOTH_ERROR */
   const dd_real *W;         /* (C, C) for DD_LOSS_DLF */
   const dd_real *b;         /* (C) for DD_LOSS_DLF */
 } DdLoss;
@@ -55,5 +60,23 @@ double dd_loss_forward_backward (const DdLoss *loss,
                                  const int    *labels,
                                  int           B,
                                  int           C);
+
+/* The R-operator of the loss gradient, for Hessian-vector products
+ * (L2T-DLF.md §5): for a direction rlogits (B, C) of the logits,
+ *   rdlogits (B, C)  = (∂²L/∂logits²)·rlogits                     (written)
+ *   rdW (C, C), rdb (C) += (∂²L/∂Φ∂logits)·rlogits    (DLF only; may be NULL)
+ * i.e. the directional derivative, along rlogits, of the gradients that
+ * dd_loss_forward_backward computes. Not defined for SMOOTH_ERROR.
+ * scratch holds at least 2·B·C values. */
+void dd_loss_rop (const DdLoss  *loss,
+                  dd_real       *rdlogits,
+                  dd_real       *rdW,
+                  dd_real       *rdb,
+                  dd_real       *scratch,
+                  const dd_real *logits,
+                  const dd_real *rlogits,
+                  const int     *labels,
+                  int            B,
+                  int            C);
 
 G_END_DECLS

@@ -18,6 +18,7 @@
 #pragma once
 
 #include "dd-types.h"
+#include "dd-loss.h"
 
 G_BEGIN_DECLS
 
@@ -102,6 +103,17 @@ void     dd_net_zero_grad  (DdNet *net);
 /* floating-point operations of one training step (forward + backward) */
 double   dd_net_step_flops (const DdNet *net, int B);
 gboolean dd_net_params_finite (const DdNet *net);
+
+/* Forward-over-reverse products for the reverse pass of L2T-DLF (§5).
+ * For the minibatch (x (B, in_size), y (B)), the loss (with its Φ for DLF)
+ * and a direction v (n_params) over the parameters, at the current params:
+ *   net->grads  = ∇_ω L                                     (written)
+ *   hv          = H·v,  H = ∇²_ω L                         (written, n_params)
+ *   dW, db     += ∂(vᵀ·∇_ω L)/∂Φ = (∂g/∂Φ)ᵀ·v   (DLF only; NULL to skip)
+ * Exact (an R-operator per layer), about two gradient evaluations. Returns
+ * the loss value. The R-pass buffers are allocated on first use. */
+double   dd_net_hvp (DdNet *net, const DdLoss *loss, const dd_real *x, const int *y, int B,
+                     const dd_real *v, dd_real *hv, dd_real *dW, dd_real *db);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdNet, dd_net_free)
 
