@@ -1,0 +1,1001 @@
+/* dd-teach.c: the L2T-DLF loop — unrolled student steps, the dev objective,
+ * the checkpointed reverse pass with momentum, and the teacher's update
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Reverse pass (L2T-DLF.md §5), from dω_T = ∇M(ω_T), dv_T = 0, for t = T−1…0:
+ *   ṽ = dv − η·dω;  dω += H_t·ṽ;  dΦ_t = (∂g_t/∂Φ_t)ᵀ·ṽ;  dv = ρ·ṽ;
+ *   dθ += (∂Φ_t/∂θ)ᵀ·dΦ_t.
+ * H_t·ṽ and dΦ_t come together from dd_net_hvp at (ω_t, B_t, Φ_t). ω_t is
+ * rebuilt segment by segment: (ω, v) is kept every k steps, and each segment
+ * is replayed forward with the recorded Φ_t, storing its k iterates; replay
+ * repeats the original arithmetic exactly, so the iterates are bit-identical.
+ */
+#include "dd-teach.h"
+#include "dd-dataset.h"
+#include "dd-eval.h"
+#include "dd-bench.h"
+#include "dd-kernels.h"
+#include "dd-net.h"
+#include "dd-optim.h"
+#include "dd-rng.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <string.h>
+
+#ifdef DD_DOUBLE
+# define dot  cblas_ddot
+# define axpy cblas_daxpy
+#else
+# define dot  cblas_sdot
+# define axpy cblas_saxpy
+#endif
+
+#define EVAL_CHUNK 256
+
+struct _DdTeach {
+  DdTeachConfig cfg;
+  const DdData *data;
+  int           C, B, T, k;
+  size_t        P;              /* student parameters */
+
+  DdNet        *net;
+  DdOptim      *sopt;           /* student SGD; its m is the velocity v */
+  DdTeacher    *teacher;
+  DdOptim      *topt;
+  DdTeacher    *best_teacher;
+  dd_real      *best_params;    /* the student at the best window's end */
+  DdNet        *best_student;   /* built from best_params on request */
+  double        best_dev_error;
+  DdRng         rng;
+  int          *order;
+  int           pos;
+  DdDataset    *dev;            /* the dev subsample M is measured on */
+  DdEval       *eval;
+
+  gint64        step;           /* student steps so far */
+  gint64        meta_iter;      /* teacher updates so far */
+  gint64        taught_at_window_start;
+  int           t;              /* position in the window */
+  gboolean      window_begun;
+  double        window_started_at;  /* monotonic seconds, for the report */
+
+  /* state snapshot at the window's start */
+  gboolean      have_snapshot;
+  double        snap_train_loss, snap_train_error, snap_dev_error;
+  double       *snap_class_acc, *snap_class_margin;
+  /* running sums for the next snapshot and the report */
+  double        run_ce, run_err, run_loss;
+  int           run_n;
+
+  /* the window's records */
+  int          *batch_idx;      /* (T, B) */
+  double       *batch_err;      /* (T) */
+  dd_real      *phi_W;          /* (T, C, C) */
+  dd_real      *phi_b;          /* (T, C) */
+  /* trajectory */
+  int           n_ckpt;
+  dd_real      *ckpt;           /* (n_ckpt, P) ω, then (n_ckpt, P) v when ρ > 0 */
+  dd_real      *seg;            /* (k, P) */
+  dd_real      *end_w, *end_v;  /* ω_T, v_T kept across the reverse pass */
+  dd_real      *w0;             /* episodic start */
+
+  /* reverse-pass vectors */
+  dd_real      *dw, *dv, *vt, *hv, *dW, *db;
+  /* minibatch and chunk buffers */
+  dd_real      *x;
+  int          *y;
+  dd_real      *dlogits;
+  dd_real      *scratch;
+};
+
+void
+dd_teach_config_init (DdTeachConfig *cfg)
+{
+  memset (cfg, 0, sizeof *cfg);
+  dd_train_config_init (&cfg->student);
+  cfg->student.loss = DD_LOSS_DLF;
+  cfg->student.batch = 20;
+  cfg->student.lr = 0.01;
+  cfg->student.momentum = 0.0;
+  cfg->teacher = DD_TEACHER_GATED;
+  cfg->teacher_optimizer = DD_OPTIM_SGD;
+  cfg->teacher_lr = 0.01;
+  cfg->teacher_momentum = 0.0;
+  cfg->protocol = DD_PROTOCOL_EPISODIC;
+  cfg->window = 200;
+  cfg->meta_iterations = 100;
+  cfg->pretrain_steps = 1000;
+  cfg->objective = DD_OBJECTIVE_SMOOTH_ERROR;
+  cfg->dev_subsample = 10000;
+  cfg->checkpoint_every = 0;
+}
+
+#define REFUSE(...) \
+  G_STMT_START { \
+    g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT, __VA_ARGS__); \
+    return FALSE; \
+  } G_STMT_END
+
+gboolean
+dd_teach_config_validate (const DdTeachConfig *cfg, GError **error)
+{
+  DdTrainConfig student = cfg->student;
+
+  /* the student's step count is decided here, not by epochs */
+  student.steps = 1;
+  if (!dd_train_config_validate (&student, error))
+    return FALSE;
+  if (cfg->student.optimizer != DD_OPTIM_SGD)
+    REFUSE ("the taught student must use SGD (with momentum): the reverse pass differentiates that update");
+  if (cfg->teacher != DD_TEACHER_FIXED && cfg->teacher != DD_TEACHER_GATED &&
+      cfg->teacher != DD_TEACHER_NEURAL)
+    REFUSE ("teacher kind %d: unknown; choose fixed, gated or neural", (int) cfg->teacher);
+  if (!(cfg->teacher_lr > 0.0) || !isfinite (cfg->teacher_lr))
+    REFUSE ("teacher learning rate %g: must be a positive finite number", cfg->teacher_lr);
+  if (!(cfg->teacher_momentum >= 0.0 && cfg->teacher_momentum < 1.0))
+    REFUSE ("teacher momentum %g: must be in [0, 1)", cfg->teacher_momentum);
+  if (cfg->teacher_optimizer != DD_OPTIM_SGD && cfg->teacher_optimizer != DD_OPTIM_ADAM)
+    REFUSE ("teacher optimizer %d: unknown; choose sgd, momentum or adam", (int) cfg->teacher_optimizer);
+  if (cfg->window < 1 || cfg->window > 100000)
+    REFUSE ("window T = %d: must be from 1 to 100000 steps", cfg->window);
+  if (cfg->meta_iterations < 0)
+    REFUSE ("meta-iterations %d: must not be negative", cfg->meta_iterations);
+  if (cfg->protocol == DD_PROTOCOL_EPISODIC && cfg->meta_iterations == 0)
+    REFUSE ("meta-iterations: the episodic protocol needs at least 1");
+  if (cfg->protocol != DD_PROTOCOL_EPISODIC && cfg->protocol != DD_PROTOCOL_CONTINUAL)
+    REFUSE ("protocol %d: unknown; choose episodic or continual", (int) cfg->protocol);
+  if (cfg->pretrain_steps < 0)
+    REFUSE ("warm-up steps %" G_GINT64_FORMAT ": must not be negative", cfg->pretrain_steps);
+  if (cfg->objective != DD_OBJECTIVE_SMOOTH_ERROR && cfg->objective != DD_OBJECTIVE_DEV_CE)
+    REFUSE ("objective %d: unknown; choose smooth-error or dev-ce", (int) cfg->objective);
+  if (cfg->dev_subsample < 0)
+    REFUSE ("dev subsample %d: must not be negative", cfg->dev_subsample);
+  if (cfg->checkpoint_every < 0 || cfg->checkpoint_every > cfg->window)
+    REFUSE ("checkpoint every %d steps: must be from 1 to the window (%d), or 0 for automatic",
+            cfg->checkpoint_every, cfg->window);
+  if (cfg->arm != DD_ARM_TAUGHT && cfg->arm != DD_ARM_FROZEN_TEACHER &&
+      cfg->arm != DD_ARM_BASELINE_CE)
+    REFUSE ("arm kind %d: unknown", (int) cfg->arm);
+  if (cfg->arm != DD_ARM_TAUGHT && cfg->protocol == DD_PROTOCOL_EPISODIC)
+    REFUSE ("a baseline or frozen-teacher arm trains once: use the continual protocol");
+  if (cfg->horizon < 0)
+    REFUSE ("horizon %" G_GINT64_FORMAT ": must not be negative", cfg->horizon);
+  return TRUE;
+}
+
+gboolean
+dd_objective_parse (const char *name, DdObjective *out)
+{
+  if (g_strcmp0 (name, "smooth-error") == 0)
+    *out = DD_OBJECTIVE_SMOOTH_ERROR;
+  else if (g_strcmp0 (name, "dev-ce") == 0)
+    *out = DD_OBJECTIVE_DEV_CE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+const char *
+dd_objective_name (DdObjective objective)
+{
+  return objective == DD_OBJECTIVE_DEV_CE ? "dev-ce" : "smooth-error";
+}
+
+gboolean
+dd_protocol_parse (const char *name, DdProtocol *out)
+{
+  if (g_strcmp0 (name, "episodic") == 0)
+    *out = DD_PROTOCOL_EPISODIC;
+  else if (g_strcmp0 (name, "continual") == 0)
+    *out = DD_PROTOCOL_CONTINUAL;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+const char *
+dd_protocol_name (DdProtocol protocol)
+{
+  return protocol == DD_PROTOCOL_CONTINUAL ? "continual" : "episodic";
+}
+
+static int
+auto_checkpoint_every (int T)
+{
+  int k = (int) ceil (sqrt ((double) T));
+  return CLAMP (k, 1, T);
+}
+
+static int
+n_checkpoints (int T, int k)
+{
+  return (T + k - 1) / k;
+}
+
+DdTeach *
+dd_teach_new (const DdTeachConfig *cfg, const DdData *data, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL && data != NULL, NULL);
+
+  if (!dd_teach_config_validate (cfg, error))
+    return NULL;
+  const DdDataset *train = data->train;
+  if (train->n < cfg->student.batch)
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                   "batch size %d: larger than the %d training examples of %s",
+                   cfg->student.batch, train->n, train->name);
+      return NULL;
+    }
+
+  DdTeach *tc = g_new0 (DdTeach, 1);
+  tc->cfg = *cfg;
+  tc->data = data;
+  tc->C = train->n_classes;
+  tc->B = cfg->student.batch;
+  tc->T = cfg->window;
+  tc->k = cfg->checkpoint_every > 0 ? cfg->checkpoint_every : auto_checkpoint_every (tc->T);
+  if (tc->cfg.horizon == 0)
+    tc->cfg.horizon = (gint64) tc->T * (cfg->meta_iterations > 0 ? cfg->meta_iterations : 100);
+
+  tc->net = dd_net_new (&cfg->student.net, train->rows, train->cols, tc->C,
+                        MAX (tc->B, EVAL_CHUNK), error);
+  if (tc->net == NULL)
+    {
+      g_free (tc);
+      return NULL;
+    }
+  tc->P = tc->net->n_params;
+  dd_rng_seed (&tc->rng, cfg->student.seed);
+  dd_net_init (tc->net, &tc->rng);
+  tc->sopt = dd_optim_new (DD_OPTIM_SGD, tc->P, cfg->student.lr, cfg->student.momentum);
+  /* the teacher draws from its own stream, so that every arm of one seed
+   * gets the same student and the same minibatches */
+  DdRng teacher_rng;
+  dd_rng_seed (&teacher_rng, cfg->student.seed ^ G_GUINT64_CONSTANT (0x7eac4e5d1dac71c));
+  tc->teacher = dd_teacher_new (cfg->teacher, tc->C, cfg->teacher_hidden, &teacher_rng, error);
+  if (tc->teacher == NULL)
+    {
+      dd_teach_free (tc);
+      return NULL;
+    }
+  tc->topt = dd_optim_new (cfg->teacher_optimizer, tc->teacher->n_params, cfg->teacher_lr,
+                           cfg->teacher_optimizer == DD_OPTIM_SGD ? cfg->teacher_momentum : 0.0);
+  tc->best_dev_error = INFINITY;
+
+  const DdDataset *dev = data->dev;
+  int n_dev = cfg->dev_subsample > 0 ? MIN (cfg->dev_subsample, dev->n) : dev->n;
+  tc->dev = dd_dataset_slice (dev, 0, n_dev, dev->name);
+  tc->eval = dd_eval_new (tc->C);
+
+  tc->order = g_new (int, train->n);
+  for (int i = 0; i < train->n; i++)
+    tc->order[i] = i;
+  tc->pos = train->n;
+
+  const int C = tc->C, T = tc->T;
+  tc->snap_class_acc = g_new0 (double, C);
+  tc->snap_class_margin = g_new0 (double, C);
+  tc->batch_idx = g_new (int, (size_t) T * tc->B);
+  tc->batch_err = g_new (double, T);
+  tc->phi_W = g_new (dd_real, (size_t) T * C * C);
+  tc->phi_b = g_new (dd_real, (size_t) T * C);
+  tc->dW = g_new (dd_real, (size_t) C * C);
+  tc->db = g_new (dd_real, C);
+
+  size_t chunk = (size_t) tc->net->max_batch;
+  tc->x = g_new (dd_real, chunk * train->d);
+  tc->y = g_new (int, chunk);
+  tc->dlogits = g_new (dd_real, chunk * C);
+  tc->scratch = g_new (dd_real, 2 * chunk * C);
+  return tc;
+}
+
+static void
+free_trajectory (DdTeach *tc)
+{
+  g_clear_pointer (&tc->ckpt, g_free);
+  g_clear_pointer (&tc->seg, g_free);
+  g_clear_pointer (&tc->end_w, g_free);
+  g_clear_pointer (&tc->end_v, g_free);
+  g_clear_pointer (&tc->dw, g_free);
+  g_clear_pointer (&tc->dv, g_free);
+  g_clear_pointer (&tc->vt, g_free);
+  g_clear_pointer (&tc->hv, g_free);
+}
+
+void
+dd_teach_free (DdTeach *tc)
+{
+  if (tc == NULL)
+    return;
+  free_trajectory (tc);
+  dd_net_free (tc->net);
+  dd_optim_free (tc->sopt);
+  dd_teacher_free (tc->teacher);
+  dd_optim_free (tc->topt);
+  dd_teacher_free (tc->best_teacher);
+  g_free (tc->best_params);
+  dd_net_free (tc->best_student);
+  dd_dataset_free (tc->dev);
+  dd_eval_free (tc->eval);
+  g_free (tc->order);
+  g_free (tc->snap_class_acc);
+  g_free (tc->snap_class_margin);
+  g_free (tc->batch_idx);
+  g_free (tc->batch_err);
+  g_free (tc->phi_W);
+  g_free (tc->phi_b);
+  g_free (tc->w0);
+  g_free (tc->dW);
+  g_free (tc->db);
+  g_free (tc->x);
+  g_free (tc->y);
+  g_free (tc->dlogits);
+  g_free (tc->scratch);
+  g_free (tc);
+}
+
+/* --- trajectory storage --------------------------------------------------- */
+
+static gboolean
+keeps_velocity (const DdTeach *tc)
+{
+  return tc->cfg.student.momentum > 0.0;
+}
+
+size_t
+dd_teach_trajectory_bytes (const DdTeach *tc, int k)
+{
+  if (k <= 0)
+    k = tc->k;
+  size_t vecs = (size_t) n_checkpoints (tc->T, k) * (keeps_velocity (tc) ? 2 : 1)
+                + (size_t) (k > 1 ? k : 0)      /* a replayed segment */
+                + (keeps_velocity (tc) ? 2 : 1); /* ω_T (and v_T) kept across the pass */
+  return vecs * tc->P * sizeof (dd_real);
+}
+
+static void
+ensure_trajectory (DdTeach *tc, int k)
+{
+  size_t P = tc->P;
+  int n = n_checkpoints (tc->T, k);
+
+  if (tc->ckpt != NULL && tc->n_ckpt == n && (tc->seg != NULL) == (k > 1))
+    return;
+  free_trajectory (tc);
+  tc->n_ckpt = n;
+  tc->ckpt = g_new (dd_real, (size_t) n * P * (keeps_velocity (tc) ? 2 : 1));
+  tc->seg = k > 1 ? g_new (dd_real, (size_t) k * P) : NULL;
+  tc->end_w = g_new (dd_real, P);
+  tc->end_v = keeps_velocity (tc) ? g_new (dd_real, P) : NULL;
+  tc->dw = g_new (dd_real, P);
+  tc->dv = g_new (dd_real, P);
+  tc->vt = g_new (dd_real, P);
+  tc->hv = g_new (dd_real, P);
+}
+
+static void
+save_checkpoint (DdTeach *tc, int c)
+{
+  size_t P = tc->P;
+  memcpy (tc->ckpt + (size_t) c * P, tc->net->params, P * sizeof (dd_real));
+  if (keeps_velocity (tc))
+    memcpy (tc->ckpt + ((size_t) tc->n_ckpt + c) * P, tc->sopt->m, P * sizeof (dd_real));
+}
+
+static void
+load_checkpoint (DdTeach *tc, int c)
+{
+  size_t P = tc->P;
+  memcpy (tc->net->params, tc->ckpt + (size_t) c * P, P * sizeof (dd_real));
+  if (keeps_velocity (tc))
+    memcpy (tc->sopt->m, tc->ckpt + ((size_t) tc->n_ckpt + c) * P, P * sizeof (dd_real));
+  else
+    memset (tc->sopt->m, 0, P * sizeof (dd_real));
+}
+
+/* --- one student step ------------------------------------------------------ */
+
+static void
+draw_batch (DdTeach *tc, int *idx)
+{
+  const DdDataset *train = tc->data->train;
+
+  if (tc->pos + tc->B > train->n)
+    {
+      dd_rng_shuffle (&tc->rng, tc->order, train->n);
+      tc->pos = 0;
+    }
+  memcpy (idx, tc->order + tc->pos, sizeof (int) * tc->B);
+  tc->pos += tc->B;
+}
+
+static double
+batch_error (const DdNet *net, const int *y, int B)
+{
+  const int C = net->n_classes;
+  int wrong = 0;
+
+  for (int i = 0; i < B; i++)
+    {
+      const dd_real *z = net->logits + (size_t) i * C;
+      int arg = 0;
+      for (int j = 1; j < C; j++)
+        if (z[j] > z[arg])
+          arg = j;
+      wrong += arg != y[i];
+    }
+  return (double) wrong / B;
+}
+
+static double
+progress_at (const DdTeach *tc, int t)
+{
+  if (tc->cfg.protocol == DD_PROTOCOL_EPISODIC)
+    return (double) t / tc->T;
+  double p = (double) (tc->taught_at_window_start + t) / (double) tc->cfg.horizon;
+  return MIN (p, 1.0);
+}
+
+static void
+state_at (const DdTeach *tc, int t, double err, DdTeacherState *s)
+{
+  s->n_classes = tc->C;
+  s->progress = progress_at (tc, t);
+  s->batch_error = err;
+  s->train_loss = tc->snap_train_loss;
+  s->train_error = tc->snap_train_error;
+  s->dev_error = tc->snap_dev_error;
+  s->class_accuracy = tc->snap_class_acc;
+  s->class_margin = tc->snap_class_margin;
+}
+
+static gboolean
+all_finite (const dd_real *v, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite (v[i]))
+      return FALSE;
+  return TRUE;
+}
+
+#define DIVERGED(...) \
+  G_STMT_START { \
+    g_set_error (error, DD_ERROR, DD_ERROR_DIVERGED, __VA_ARGS__); \
+    return FALSE; \
+  } G_STMT_END
+
+/* The update ω ← ω − η·(ρ·v + g) with the gradient in net->grads, refusing
+ * a non-finite result; on refusal ω and v are as before. */
+static gboolean
+apply_update (DdTeach *tc, gint64 step_no, GError **error)
+{
+  DdNet *net = tc->net;
+  double g2 = dot ((int) tc->P, net->grads, 1, net->grads, 1);
+
+  if (!isfinite (g2))
+    DIVERGED ("step %" G_GINT64_FORMAT ": the gradient of the student's weights holds a NaN "
+              "or Inf; stopped before the update", step_no);
+  /* the new weights are finite if the step is: |η·(ρv + g)| bounded */
+  double v2 = dot ((int) tc->P, tc->sopt->m, 1, tc->sopt->m, 1);
+  double bound = tc->cfg.student.lr * (tc->cfg.student.momentum * sqrt (v2) + sqrt (g2));
+  if (!isfinite (bound) || bound > 1e30)
+    DIVERGED ("step %" G_GINT64_FORMAT ": the student's update has norm %g; the weights would "
+              "overflow; stopped before the update", step_no, bound);
+  dd_optim_step (tc->sopt, net->params, net->grads);
+  return TRUE;
+}
+
+/* Step t of the window on batch_idx[t]. With the teacher, Φ_t = μ_θ(s_t) is
+ * computed and recorded; in replay the recorded Φ_t is used. */
+static gboolean
+window_step (DdTeach *tc, int t, gboolean replay, double *loss_out, GError **error)
+{
+  DdNet *net = tc->net;
+  const int B = tc->B, C = tc->C;
+  const int *idx = tc->batch_idx + (size_t) t * B;
+  dd_real *W = tc->phi_W + (size_t) t * C * C, *b = tc->phi_b + (size_t) t * C;
+  gint64 step_no = tc->step + 1;
+
+  dd_set_threads (tc->cfg.student.threads);
+  dd_dataset_gather (tc->data->train, idx, B, tc->x, tc->y);
+  dd_net_forward (net, tc->x, B);
+  if (!replay)
+    tc->batch_err[t] = batch_error (net, tc->y, B);
+  if (!replay && tc->cfg.arm != DD_ARM_BASELINE_CE)
+    {
+      DdTeacherState s;
+      state_at (tc, t, tc->batch_err[t], &s);
+      dd_teacher_forward (tc->teacher, &s, W, b);
+      if (!all_finite (W, (size_t) C * C) || !all_finite (b, C))
+        DIVERGED ("step %" G_GINT64_FORMAT ": the teacher's coefficients Φ hold a NaN or Inf; "
+                  "stopped before the step", step_no);
+    }
+  DdLoss loss = dd_loss_default (tc->cfg.arm == DD_ARM_BASELINE_CE ? DD_LOSS_CE : DD_LOSS_DLF);
+  loss.W = W;
+  loss.b = b;
+  double value = dd_loss_forward_backward (&loss, tc->dlogits, NULL, NULL, tc->scratch,
+                                           net->logits, tc->y, B, C);
+  if (!isfinite (value))
+    DIVERGED ("step %" G_GINT64_FORMAT ": the training loss is %g; stopped before the update",
+              step_no, value);
+  dd_net_zero_grad (net);
+  dd_net_backward (net, tc->x, tc->dlogits, B);
+  if (!apply_update (tc, step_no, error))
+    return FALSE;
+  if (loss_out)
+    *loss_out = value;
+  return TRUE;
+}
+
+static gboolean
+pretrain_step (DdTeach *tc, double *loss_out, double *err_out, GError **error)
+{
+  DdNet *net = tc->net;
+  const int B = tc->B, C = tc->C;
+  g_autofree int *idx = g_new (int, B);
+  DdLoss loss = dd_loss_default (DD_LOSS_CE);
+
+  dd_set_threads (tc->cfg.student.threads);
+  draw_batch (tc, idx);
+  dd_dataset_gather (tc->data->train, idx, B, tc->x, tc->y);
+  dd_net_forward (net, tc->x, B);
+  *err_out = batch_error (net, tc->y, B);
+  double value = dd_loss_forward_backward (&loss, tc->dlogits, NULL, NULL, tc->scratch,
+                                           net->logits, tc->y, B, C);
+  if (!isfinite (value))
+    DIVERGED ("step %" G_GINT64_FORMAT ": the warm-up loss is %g", tc->step + 1, value);
+  dd_net_zero_grad (net);
+  dd_net_backward (net, tc->x, tc->dlogits, B);
+  if (!apply_update (tc, tc->step + 1, error))
+    return FALSE;
+  *loss_out = value;
+  return TRUE;
+}
+
+/* --- windows ---------------------------------------------------------------- */
+
+static void
+take_snapshot (DdTeach *tc)
+{
+  dd_set_threads (tc->cfg.student.threads);
+  dd_net_evaluate (tc->net, tc->dev, 0, tc->eval);
+  tc->snap_dev_error = 1.0 - tc->eval->accuracy;
+  memcpy (tc->snap_class_acc, tc->eval->class_accuracy, sizeof (double) * tc->C);
+  memcpy (tc->snap_class_margin, tc->eval->class_margin, sizeof (double) * tc->C);
+  if (tc->run_n > 0)
+    {
+      tc->snap_train_loss = tc->run_ce / tc->run_n;
+      tc->snap_train_error = tc->run_err / tc->run_n;
+    }
+  else
+    {
+      tc->snap_train_loss = tc->eval->loss;
+      tc->snap_train_error = 1.0 - tc->eval->accuracy;
+    }
+  tc->have_snapshot = TRUE;
+}
+
+static void
+begin_window (DdTeach *tc)
+{
+  ensure_trajectory (tc, tc->k);
+  if (tc->cfg.protocol == DD_PROTOCOL_EPISODIC)
+    {
+      if (tc->w0 == NULL)
+        {
+          /* ω₀: the warm-up's end; every episode starts here with v = 0 */
+          tc->w0 = g_memdup2 (tc->net->params, tc->P * sizeof (dd_real));
+          take_snapshot (tc);
+        }
+    }
+  else if (!tc->have_snapshot)
+    take_snapshot (tc);
+  tc->run_ce = tc->run_err = tc->run_loss = 0.0;
+  tc->run_n = 0;
+  for (int t = 0; t < tc->T; t++)
+    draw_batch (tc, tc->batch_idx + (size_t) t * tc->B);
+  tc->taught_at_window_start = MAX (0, tc->step - tc->cfg.pretrain_steps);
+  tc->window_begun = TRUE;
+}
+
+/* M at the current ω over the dev subsample; with_grad: ∇M into net->grads.
+ * dev_error gets the plain error of the same pass. */
+static double
+objective (DdTeach *tc, gboolean with_grad, double *dev_error)
+{
+  DdNet *net = tc->net;
+  const DdDataset *dev = tc->dev;
+  const int C = tc->C, chunk = net->max_batch, n = dev->n;
+  g_autofree int *idx = g_new (int, chunk);
+  DdLoss loss = dd_loss_default (tc->cfg.objective == DD_OBJECTIVE_DEV_CE
+                                 ? DD_LOSS_CE : DD_LOSS_SMOOTH_ERROR);
+  double M = 0.0;
+  int wrong = 0;
+
+  dd_set_threads (tc->cfg.student.threads);
+  if (with_grad)
+    dd_net_zero_grad (net);
+  for (int start = 0; start < n; start += chunk)
+    {
+      int Bc = MIN (chunk, n - start);
+      for (int i = 0; i < Bc; i++)
+        idx[i] = start + i;
+      dd_dataset_gather (dev, idx, Bc, tc->x, tc->y);
+      dd_net_forward (net, tc->x, Bc);
+      wrong += (int) lround (batch_error (net, tc->y, Bc) * Bc);
+      double part = dd_loss_forward_backward (&loss, with_grad ? tc->dlogits : NULL, NULL, NULL,
+                                              tc->scratch, net->logits, tc->y, Bc, C);
+      M += part * Bc / n;
+      if (with_grad)
+        {
+          /* the loss averaged over the chunk; M averages over all n */
+          dd_real scale = (dd_real) Bc / (dd_real) n;
+          for (size_t i = 0; i < (size_t) Bc * C; i++)
+            tc->dlogits[i] *= scale;
+          dd_net_backward (net, tc->x, tc->dlogits, Bc);
+        }
+    }
+  if (dev_error)
+    *dev_error = (double) wrong / n;
+  return M;
+}
+
+/* The reverse pass over the window, from ω_T in net->params (and ∇M in
+ * net->grads); accumulates dθ into the teacher's grads. Leaves ω_T, v_T in
+ * place afterwards. */
+static gboolean
+reverse_pass (DdTeach *tc, int k, GError **error)
+{
+  DdNet *net = tc->net;
+  const size_t P = tc->P;
+  const int B = tc->B, C = tc->C, T = tc->T;
+  const dd_real eta = (dd_real) tc->cfg.student.lr, rho = (dd_real) tc->cfg.student.momentum;
+  gint64 saved_step = tc->step;
+
+  memcpy (tc->end_w, net->params, P * sizeof (dd_real));
+  if (tc->end_v)
+    memcpy (tc->end_v, tc->sopt->m, P * sizeof (dd_real));
+  memcpy (tc->dw, net->grads, P * sizeof (dd_real));
+  memset (tc->dv, 0, P * sizeof (dd_real));
+  dd_teacher_zero_grad (tc->teacher);
+
+  for (int c = n_checkpoints (T, k) - 1; c >= 0; c--)
+    {
+      int start = c * k, end = MIN (T, start + k);
+
+      /* replay the segment forward to rebuild ω_start … ω_{end−1} */
+      load_checkpoint (tc, c);
+      if (tc->seg != NULL)
+        for (int t = start; t < end; t++)
+          {
+            memcpy (tc->seg + (size_t) (t - start) * P, net->params, P * sizeof (dd_real));
+            if (t + 1 < end && !window_step (tc, t, TRUE, NULL, error))
+              return FALSE;
+          }
+
+      for (int t = end - 1; t >= start; t--)
+        {
+          if (tc->seg != NULL)
+            memcpy (net->params, tc->seg + (size_t) (t - start) * P, P * sizeof (dd_real));
+          else
+            load_checkpoint (tc, t); /* k = 1: every ω_t is a checkpoint */
+
+          /* ṽ = dv − η·dω */
+          memcpy (tc->vt, tc->dv, P * sizeof (dd_real));
+          axpy ((int) P, -eta, tc->dw, 1, tc->vt, 1);
+
+          DdLoss loss = dd_loss_default (DD_LOSS_DLF);
+          loss.W = tc->phi_W + (size_t) t * C * C;
+          loss.b = tc->phi_b + (size_t) t * C;
+          dd_dataset_gather (tc->data->train, tc->batch_idx + (size_t) t * B, B, tc->x, tc->y);
+          memset (tc->dW, 0, sizeof (dd_real) * C * C);
+          memset (tc->db, 0, sizeof (dd_real) * C);
+          dd_net_hvp (net, &loss, tc->x, tc->y, B, tc->vt, tc->hv, tc->dW, tc->db);
+
+          /* dω += H·ṽ; dv = ρ·ṽ */
+          axpy ((int) P, 1, tc->hv, 1, tc->dw, 1);
+          for (size_t i = 0; i < P; i++)
+            tc->dv[i] = rho * tc->vt[i];
+
+          DdTeacherState s;
+          state_at (tc, t, tc->batch_err[t], &s);
+          dd_teacher_backward (tc->teacher, &s, tc->dW, tc->db);
+        }
+    }
+
+  tc->step = saved_step;
+  memcpy (net->params, tc->end_w, P * sizeof (dd_real));
+  if (tc->end_v)
+    memcpy (tc->sopt->m, tc->end_v, P * sizeof (dd_real));
+  if (!dd_teacher_params_finite (tc->teacher) ||
+      !all_finite (tc->teacher->grads, tc->teacher->n_params))
+    DIVERGED ("step %" G_GINT64_FORMAT ": the teacher's gradient dθ holds a NaN or Inf; "
+              "the teacher was not updated", tc->step);
+  return TRUE;
+}
+
+static double
+teacher_grad_norm (const DdTeacher *teacher)
+{
+  double s = 0.0;
+  for (size_t i = 0; i < teacher->n_params; i++)
+    s += (double) teacher->grads[i] * teacher->grads[i];
+  return sqrt (s);
+}
+
+static gboolean
+end_window (DdTeach *tc, DdStepReport *r, double forward_started, GError **error)
+{
+  double dev_error, M = 0.0, norm = 0.0;
+  double t_mid = dd_now ();
+
+  if (tc->cfg.arm == DD_ARM_TAUGHT)
+    {
+      M = objective (tc, TRUE, &dev_error);
+      t_mid = dd_now ();
+      if (!isfinite (M))
+        DIVERGED ("step %" G_GINT64_FORMAT ": the dev objective is %g", tc->step, M);
+      if (!reverse_pass (tc, tc->k, error))
+        return FALSE;
+      norm = teacher_grad_norm (tc->teacher);
+    }
+  else
+    M = objective (tc, FALSE, &dev_error);
+  double t_end = dd_now ();
+
+  /* keep the teacher and student of the best window so far (before the update) */
+  if (dev_error < tc->best_dev_error)
+    {
+      tc->best_dev_error = dev_error;
+      dd_teacher_free (tc->best_teacher);
+      tc->best_teacher = dd_teacher_copy (tc->teacher);
+      if (tc->best_params == NULL)
+        tc->best_params = g_new (dd_real, tc->P);
+      memcpy (tc->best_params, tc->net->params, tc->P * sizeof (dd_real));
+      g_clear_pointer (&tc->best_student, dd_net_free);
+    }
+  if (tc->cfg.arm == DD_ARM_TAUGHT)
+    dd_optim_step (tc->topt, tc->teacher->params, tc->teacher->grads);
+  tc->meta_iter++;
+  if (tc->cfg.protocol == DD_PROTOCOL_CONTINUAL)
+    take_snapshot (tc); /* ω_T starts the next window */
+
+  r->kind = DD_STEP_WINDOW;
+  r->meta_iteration = tc->meta_iter;
+  r->window_loss = tc->run_n ? tc->run_loss / tc->run_n : 0.0;
+  r->dev_error = dev_error;
+  r->dev_measure = M;
+  r->teacher_grad_norm = norm;
+  r->forward_seconds = t_mid - forward_started;
+  r->reverse_seconds = t_end - t_mid;
+
+  if (tc->cfg.protocol == DD_PROTOCOL_EPISODIC)
+    {
+      memcpy (tc->net->params, tc->w0, tc->P * sizeof (dd_real));
+      dd_optim_reset (tc->sopt);
+    }
+  tc->t = 0;
+  tc->window_begun = FALSE;
+  return TRUE;
+}
+
+/* --- public stepping ---------------------------------------------------------- */
+
+gboolean
+dd_teach_step (DdTeach *tc, DdStepReport *report, GError **error)
+{
+  DdStepReport local;
+  DdStepReport *r = report ? report : &local;
+
+  memset (r, 0, sizeof *r);
+  if (tc->step < tc->cfg.pretrain_steps)
+    {
+      double loss, err;
+      if (!pretrain_step (tc, &loss, &err, error))
+        return FALSE;
+      tc->step++;
+      tc->run_ce += loss;
+      tc->run_err += err;
+      tc->run_n++;
+      r->kind = DD_STEP_PRETRAIN;
+      r->step = tc->step;
+      r->train_loss = loss;
+      r->batch_error = err;
+      return TRUE;
+    }
+
+  if (!tc->window_begun)
+    begin_window (tc);
+  if (tc->t >= tc->T)
+    {
+      /* a window whose close failed before: try again (it fails the same way
+       * unless the caller changed something); never step past the records */
+      return end_window (tc, r, tc->window_started_at, error);
+    }
+  if (tc->t == 0)
+    tc->window_started_at = dd_now ();
+  if (tc->t % tc->k == 0)
+    save_checkpoint (tc, tc->t / tc->k);
+
+  double loss;
+  int t = tc->t;
+  if (!window_step (tc, t, FALSE, &loss, error))
+    return FALSE;
+  tc->step++;
+  tc->t++;
+  tc->run_loss += loss;
+  tc->run_err += tc->batch_err[t];
+  /* the cross-entropy of the same batch at ω_t, for the next state snapshot */
+  tc->run_ce += dd_loss_forward_backward (&(DdLoss) { .kind = DD_LOSS_CE }, NULL, NULL, NULL,
+                                          tc->scratch, tc->net->logits, tc->y, tc->B, tc->C);
+  tc->run_n++;
+
+  r->kind = DD_STEP_TAUGHT;
+  r->step = tc->step;
+  r->train_loss = loss;
+  r->batch_error = tc->batch_err[t];
+  if (tc->cfg.arm != DD_ARM_BASELINE_CE)
+    {
+      r->W = tc->phi_W + (size_t) t * tc->C * tc->C;
+      r->b = tc->phi_b + (size_t) t * tc->C;
+    }
+  if (tc->t == tc->T && !end_window (tc, r, tc->window_started_at, error))
+    {
+      /* the window stays closed but unrewound: ω_T is the last good state */
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gint64
+dd_teach_get_step (const DdTeach *tc)
+{
+  return tc->step;
+}
+
+gint64
+dd_teach_get_meta_iteration (const DdTeach *tc)
+{
+  return tc->meta_iter;
+}
+
+gboolean
+dd_teach_is_done (const DdTeach *tc)
+{
+  return tc->cfg.meta_iterations > 0 && tc->meta_iter >= tc->cfg.meta_iterations;
+}
+
+DdNet *
+dd_teach_get_student (DdTeach *tc)
+{
+  return tc->net;
+}
+
+DdTeacher *
+dd_teach_get_teacher (DdTeach *tc)
+{
+  return tc->teacher;
+}
+
+DdTeacher *
+dd_teach_get_best_teacher (DdTeach *tc)
+{
+  return tc->best_teacher ? tc->best_teacher : tc->teacher;
+}
+
+DdNet *
+dd_teach_get_best_student (DdTeach *tc)
+{
+  if (tc->best_params == NULL || tc->cfg.protocol != DD_PROTOCOL_EPISODIC)
+    return tc->net;
+  if (tc->best_student == NULL)
+    {
+      tc->best_student = dd_net_copy (tc->net);
+      memcpy (tc->best_student->params, tc->best_params, tc->P * sizeof (dd_real));
+    }
+  return tc->best_student;
+}
+
+gboolean
+dd_teach_set_teacher (DdTeach *tc, const DdTeacher *teacher, GError **error)
+{
+  if (teacher->kind != tc->teacher->kind || teacher->n_classes != tc->teacher->n_classes ||
+      teacher->n_params != tc->teacher->n_params)
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                   "the %s teacher for %d classes does not fit this run's %s teacher for %d classes",
+                   dd_teacher_kind_name (teacher->kind), teacher->n_classes,
+                   dd_teacher_kind_name (tc->teacher->kind), tc->teacher->n_classes);
+      return FALSE;
+    }
+  memcpy (tc->teacher->params, teacher->params, teacher->n_params * sizeof (dd_real));
+  return TRUE;
+}
+
+const DdTeachConfig *
+dd_teach_get_config (const DdTeach *tc)
+{
+  return &tc->cfg;
+}
+
+/* --- whole-window evaluation for checks ---------------------------------------- */
+
+static gboolean
+at_window_start (DdTeach *tc, GError **error)
+{
+  if (tc->step < tc->cfg.pretrain_steps || tc->t != 0)
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                   "not at the start of a taught window (step %" G_GINT64_FORMAT ")", tc->step);
+      return FALSE;
+    }
+  if (!tc->window_begun)
+    begin_window (tc);
+  return TRUE;
+}
+
+/* Unrolls the coming window from its start, saving checkpoints every k. */
+static gboolean
+unroll_window (DdTeach *tc, int k, GError **error)
+{
+  gint64 saved_step = tc->step;
+
+  for (int t = 0; t < tc->T; t++)
+    {
+      if (t % k == 0)
+        save_checkpoint (tc, t / k);
+      if (!window_step (tc, t, FALSE, NULL, error))
+        return FALSE;
+    }
+  tc->step = saved_step;
+  return TRUE;
+}
+
+gboolean
+dd_teach_window_objective (DdTeach *tc, double *M, GError **error)
+{
+  if (!at_window_start (tc, error))
+    return FALSE;
+  int k = tc->k;
+  ensure_trajectory (tc, k);
+  save_checkpoint (tc, 0);
+  g_autofree dd_real *w = g_memdup2 (tc->net->params, tc->P * sizeof (dd_real));
+  g_autofree dd_real *v = g_memdup2 (tc->sopt->m, tc->P * sizeof (dd_real));
+  gboolean ok = unroll_window (tc, k, error);
+  if (ok)
+    *M = objective (tc, FALSE, NULL);
+  memcpy (tc->net->params, w, tc->P * sizeof (dd_real));
+  memcpy (tc->sopt->m, v, tc->P * sizeof (dd_real));
+  return ok;
+}
+
+gboolean
+dd_teach_window_hypergradient (DdTeach *tc, int k, double *M, GError **error)
+{
+  if (!at_window_start (tc, error))
+    return FALSE;
+  if (k <= 0)
+    k = tc->k;
+  k = MIN (k, tc->T);
+  int saved_k = tc->k;
+  tc->k = k;
+  ensure_trajectory (tc, k);
+  g_autofree dd_real *w = g_memdup2 (tc->net->params, tc->P * sizeof (dd_real));
+  g_autofree dd_real *v = g_memdup2 (tc->sopt->m, tc->P * sizeof (dd_real));
+  gboolean ok = unroll_window (tc, k, error);
+  if (ok)
+    {
+      *M = objective (tc, TRUE, NULL);
+      ok = reverse_pass (tc, k, error);
+    }
+  memcpy (tc->net->params, w, tc->P * sizeof (dd_real));
+  memcpy (tc->sopt->m, v, tc->P * sizeof (dd_real));
+  tc->k = saved_k;
+  ensure_trajectory (tc, saved_k);
+  return ok;
+}

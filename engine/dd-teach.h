@@ -1,0 +1,148 @@
+/* dd-teach.h: L2T-DLF — a student taught by a teacher that learns from the
+ * reverse pass through the student's training
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * L2T-DLF.md §4–§6. A DdTeach owns a student (MLP or LeNet, SGD with momentum
+ * ρ and learning rate η), a teacher μ_θ with its own optimiser, the data
+ * order, and the records of the current window of T steps: each step's
+ * minibatch, state s_t and coefficients Φ_t = μ_θ(s_t), and checkpoints of
+ * (ω, v) every k steps. It advances one student step at a time
+ * (dd_teach_step), so a caller can pause between any two steps.
+ *
+ * Phases: first `pretrain_steps` steps of cross-entropy (the warm-up that
+ * gives ω₀), then windows of T taught steps. At the end of every window the
+ * dev objective M(ω_T) and its gradient are computed, the reverse pass runs
+ * from the checkpoints back to the window's start, and the teacher takes one
+ * optimiser step on dθ. Episodic: the student then returns to ω₀ (v = 0) for
+ * the next meta-iteration, and the best teacher by dev error is kept.
+ * Continual: the student goes on from ω_T.
+ *
+ * Teacher states are constants of the differentiation (§3). So that the
+ * unrolled training is a function of θ that finite differences can check,
+ * every continuous state feature (training loss and error, dev error, per
+ * class accuracy and margin) is a snapshot taken at the window's start; only
+ * the minibatch error (a count) and the progress change within a window.
+ *
+ * Progress: episodic, t/T within the window; continual, steps taught so far
+ * over `horizon` (default: the run's total taught steps), capped at 1.
+ */
+#pragma once
+
+#include "dd-types.h"
+#include "dd-run.h"
+#include "dd-teacher.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  DD_OBJECTIVE_SMOOTH_ERROR,  /* mean 2σ(50·(max_j p_j − p_y)) − 1 (the demo's) */
+  DD_OBJECTIVE_DEV_CE,        /* mean dev cross-entropy */
+} DdObjective;
+
+typedef enum {
+  DD_PROTOCOL_EPISODIC,
+  DD_PROTOCOL_CONTINUAL,
+} DdProtocol;
+
+typedef struct _DdTeach DdTeach;
+
+/* What an arm does with its teacher. Arms built from the same configuration
+ * and seed start from the same student and see the same minibatches, so a
+ * baseline arm beside a taught one differs only by its loss. */
+typedef enum {
+  DD_ARM_TAUGHT,          /* Φ from the teacher, which learns at every window's end */
+  DD_ARM_FROZEN_TEACHER,  /* Φ from the teacher, which never changes (transfer) */
+  DD_ARM_BASELINE_CE,     /* plain cross-entropy; no teacher */
+} DdArmKind;
+
+typedef struct {
+  DdTrainConfig student;          /* net, batch, lr η, momentum ρ, seed, threads;
+                                   * optimizer must be SGD; loss is ignored */
+  DdTeacherKind teacher;
+  int           teacher_hidden;   /* neural teacher (0: default) */
+  DdOptimKind   teacher_optimizer;/* SGD (with teacher_momentum) or Adam */
+  double        teacher_lr;
+  double        teacher_momentum;
+  DdProtocol    protocol;
+  int           window;           /* T */
+  int           meta_iterations;  /* teacher updates; 0: unbounded (continual) */
+  gint64        pretrain_steps;   /* P, cross-entropy warm-up */
+  DdObjective   objective;
+  int           dev_subsample;    /* dev examples in M (0: all) */
+  int           checkpoint_every; /* k (0: ⌈√T⌉) */
+  DdArmKind     arm;
+  gint64        horizon;          /* continual progress scale
+                                   * (0: window × meta_iterations, or × 100 if unbounded) */
+} DdTeachConfig;
+
+/* The demo configuration: MLP student, gated teacher, episodic, T = 200,
+ * batch 20, η = 0.01, ρ = 0, teacher SGD lr 0.01, P = 1000, 100
+ * meta-iterations, smoothed dev error on 10,000 dev images, k = ⌈√T⌉. */
+void        dd_teach_config_init      (DdTeachConfig *cfg);
+gboolean    dd_teach_config_validate  (const DdTeachConfig *cfg, GError **error);
+gboolean    dd_objective_parse        (const char *name, DdObjective *out);
+const char *dd_objective_name         (DdObjective objective);  /* "smooth-error", "dev-ce" */
+gboolean    dd_protocol_parse         (const char *name, DdProtocol *out);
+const char *dd_protocol_name          (DdProtocol protocol);
+
+typedef enum {
+  DD_STEP_PRETRAIN,   /* a cross-entropy warm-up step */
+  DD_STEP_TAUGHT,     /* a step on the teacher's loss */
+  DD_STEP_WINDOW,     /* a taught step that closed a window: the teacher was updated */
+} DdStepKind;
+
+/* What one step did. W and b point into the DdTeach and stay valid until the
+ * next step. */
+typedef struct {
+  DdStepKind     kind;
+  gint64         step;          /* student steps taken so far, this one included */
+  double         train_loss;    /* this step's loss (CE in warm-up, L_Φ when taught) */
+  double         batch_error;
+  const dd_real *W, *b;         /* Φ used by this step (NULL in warm-up) */
+  /* DD_STEP_WINDOW only: */
+  gint64         meta_iteration;    /* teacher updates so far */
+  double         window_loss;       /* mean L_Φ over the window */
+  double         dev_error;         /* dev error at ω_T on the dev subsample */
+  double         dev_measure;       /* M(ω_T) */
+  double         teacher_grad_norm; /* ‖dθ‖ */
+  double         forward_seconds;   /* the window's steps and M */
+  double         reverse_seconds;   /* the reverse pass */
+} DdStepReport;
+
+DdTeach    *dd_teach_new           (const DdTeachConfig *cfg, const DdData *data, GError **error);
+void        dd_teach_free          (DdTeach *teach);
+/* One student step (and, at a window's end, the teacher's update). FALSE
+ * and DD_ERROR_DIVERGED naming the step and quantity on a NaN or Inf in Φ,
+ * the loss, a gradient or the weights; the state before the step is kept. */
+gboolean    dd_teach_step          (DdTeach *teach, DdStepReport *report, GError **error);
+gint64      dd_teach_get_step      (const DdTeach *teach);
+gint64      dd_teach_get_meta_iteration (const DdTeach *teach);
+gboolean    dd_teach_is_done       (const DdTeach *teach);  /* meta_iterations reached */
+DdNet      *dd_teach_get_student   (DdTeach *teach);
+DdTeacher  *dd_teach_get_teacher   (DdTeach *teach);
+/* best teacher by dev error (episodic), else the current one */
+DdTeacher  *dd_teach_get_best_teacher (DdTeach *teach);
+/* the student of the best window by dev error (episodic), else the current one;
+ * the returned network is owned by the DdTeach */
+DdNet      *dd_teach_get_best_student (DdTeach *teach);
+/* replace the teacher's parameters (same kind and classes) */
+gboolean    dd_teach_set_teacher   (DdTeach *teach, const DdTeacher *teacher, GError **error);
+const DdTeachConfig *dd_teach_get_config (const DdTeach *teach);
+
+/* For checks and benchmarks, at the start of a window (after the warm-up and
+ * between windows), without changing the DdTeach's course:
+ * the objective M(ω_T(θ)) of unrolling the coming window with the current θ, */
+gboolean    dd_teach_window_objective    (DdTeach *teach, double *M, GError **error);
+/* and the same with dθ (written into the teacher's grads) by the reverse
+ * pass. checkpoint_every overrides k (0: the configured k; 1: every step's
+ * ω stored, nothing recomputed). */
+gboolean    dd_teach_window_hypergradient (DdTeach *teach, int checkpoint_every,
+                                           double *M, GError **error);
+/* bytes held for the trajectory (checkpoints and a recomputed segment) */
+size_t      dd_teach_trajectory_bytes (const DdTeach *teach, int checkpoint_every);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdTeach, dd_teach_free)
+
+G_END_DECLS
