@@ -1,0 +1,99 @@
+/* dd-kernels-ref.c: plain-loop twins of the BLAS-backed kernels
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Written for obviousness, not speed: each is the defining sum, straight from
+ * the shapes in dd-kernels.h, and shares no code with the fast kernels. The
+ * tests compare the fast kernels with these.
+ */
+#include "dd-kernels.h"
+
+/* out (B, O) = inp (B, I) · wᵀ + bias */
+void
+dd_dense_forward_ref (dd_real *out, const dd_real *inp, const dd_real *w,
+                      const dd_real *bias, int B, int I, int O)
+{
+  for (int b = 0; b < B; b++)
+    for (int o = 0; o < O; o++)
+      {
+        dd_real acc = bias != NULL ? bias[o] : 0;
+        for (int i = 0; i < I; i++)
+          acc += inp[b * I + i] * w[o * I + i];
+        out[b * O + o] = acc;
+      }
+}
+
+/* dinp += dout · w;  dw += doutᵀ · inp;  dbias += Σ_b dout */
+void
+dd_dense_backward_ref (dd_real *dinp, dd_real *dw, dd_real *dbias,
+                       const dd_real *dout, const dd_real *inp, const dd_real *w,
+                       int B, int I, int O)
+{
+  for (int b = 0; b < B; b++)
+    for (int o = 0; o < O; o++)
+      {
+        dd_real d = dout[b * O + o];
+        if (dbias != NULL)
+          dbias[o] += d;
+        for (int i = 0; i < I; i++)
+          {
+            if (dw != NULL)
+              dw[o * I + i] += d * inp[b * I + i];
+            if (dinp != NULL)
+              dinp[b * I + i] += d * w[o * I + i];
+          }
+      }
+}
+
+/* inp (B, H, W, Ci), w (Co, K, K, Ci) → out (B, Ho, Wo, Co) */
+void
+dd_conv_forward_ref (dd_real *out, const dd_real *inp,
+                     const dd_real *w, const dd_real *bias,
+                     int B, int H, int W, int Ci, int Co, int K)
+{
+  const int Ho = H - K + 1, Wo = W - K + 1;
+
+  for (int b = 0; b < B; b++)
+    for (int y = 0; y < Ho; y++)
+      for (int x = 0; x < Wo; x++)
+        for (int co = 0; co < Co; co++)
+          {
+            dd_real acc = bias != NULL ? bias[co] : 0;
+            for (int ky = 0; ky < K; ky++)
+              for (int kx = 0; kx < K; kx++)
+                for (int ci = 0; ci < Ci; ci++)
+                  acc += inp[((b * H + y + ky) * W + x + kx) * Ci + ci]
+                         * w[((co * K + ky) * K + kx) * Ci + ci];
+            out[((b * Ho + y) * Wo + x) * Co + co] = acc;
+          }
+}
+
+void
+dd_conv_backward_ref (dd_real *dinp, dd_real *dw, dd_real *dbias,
+                      const dd_real *dout, const dd_real *inp, const dd_real *w,
+                      int B, int H, int W, int Ci, int Co, int K)
+{
+  const int Ho = H - K + 1, Wo = W - K + 1;
+
+  for (int b = 0; b < B; b++)
+    for (int y = 0; y < Ho; y++)
+      for (int x = 0; x < Wo; x++)
+        for (int co = 0; co < Co; co++)
+          {
+            dd_real d = dout[((b * Ho + y) * Wo + x) * Co + co];
+            if (dbias != NULL)
+              dbias[co] += d;
+            for (int ky = 0; ky < K; ky++)
+              for (int kx = 0; kx < K; kx++)
+                for (int ci = 0; ci < Ci; ci++)
+                  {
+                    int ii = ((b * H + y + ky) * W + x + kx) * Ci + ci;
+                    int wi = ((co * K + ky) * K + kx) * Ci + ci;
+                    if (dw != NULL)
+                      dw[wi] += d * inp[ii];
+                    if (dinp != NULL)
+                      dinp[ii] += d * w[wi];
+                  }
+          }
+}

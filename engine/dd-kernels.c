@@ -1,0 +1,511 @@
+/* dd-kernels.c: the fast (BLAS-backed) kernels of the student networks
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Dense and convolution layers are one gemm per product over the whole batch;
+ * a convolution is an im2row copy followed by a dense product. The plain-loop
+ * twins the tests compare against are in dd-kernels-ref.c.
+ *
+ * In single precision tanh is computed by an own branch-free, vectorised
+ * routine (glibc's tanhf is a scalar call of about 16 ns, ten times the cost
+ * of this one); in double precision libm's tanh is used, so that the
+ * gradient checks see the exact function.
+ */
+#include "dd-kernels.h"
+
+#include <cblas.h>
+/* OpenBLAS's cblas.h pulls in <complex.h>, whose macro I would clash with
+ * the dense layer's input size I. */
+#undef I
+#include <math.h>
+#include <string.h>
+
+/* One switch between the single- and double-precision BLAS. */
+#ifdef DD_DOUBLE
+# define dd_gemm cblas_dgemm
+#else
+# define dd_gemm cblas_sgemm
+#endif
+
+/* The loops that BLAS does not cover are written on GCC vectors of 64 bytes
+ * (at the project's -O2 the auto-vectoriser leaves them scalar), in
+ * functions cloned for run-time dispatch to AVX2 or AVX-512 where the CPU
+ * has them; the default clone is plain x86-64. The compiler maps a vector
+ * to the registers the clone has: four SSE, two AVX or one AVX-512. */
+typedef dd_real vreal __attribute__ ((vector_size (64)));
+#define VLANES (sizeof (vreal) / sizeof (dd_real))
+
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__has_attribute)
+# if __has_attribute (target_clones)
+#  define SIMD_CLONES __attribute__ ((target_clones ("default", "avx2", "avx512f")))
+# endif
+#endif
+#ifndef SIMD_CLONES
+# define SIMD_CLONES
+#endif
+
+/* acc[0..n) += x[0..n); inlined into the cloned callers */
+static inline __attribute__ ((always_inline)) void
+add_into (dd_real *acc, const dd_real *x, size_t n)
+{
+  size_t j = 0;
+
+  for (; j + VLANES <= n; j += VLANES)
+    {
+      vreal a, b;
+      memcpy (&a, acc + j, sizeof a);
+      memcpy (&b, x + j, sizeof b);
+      a += b;
+      memcpy (acc + j, &a, sizeof a);
+    }
+  for (; j < n; j++)
+    acc[j] += x[j];
+}
+
+/* acc (cols) += Σ_r m (rows, cols): the bias gradients */
+SIMD_CLONES static void
+add_row_sums (dd_real *acc, const dd_real *m, size_t rows, size_t cols)
+{
+  for (size_t r = 0; r < rows; r++)
+    add_into (acc, m + r * cols, cols);
+}
+
+/* ---------------------------------------------------------------------- */
+/* dense */
+
+/* out (B, O) = inp (B, I) · wᵀ + bias: bias is copied into every row first,
+ * then the gemm accumulates onto it (beta = 1). */
+void
+dd_dense_forward (dd_real *out, const dd_real *inp, const dd_real *w,
+                  const dd_real *bias, int B, int I, int O)
+{
+  if (B <= 0 || O <= 0)
+    return;
+  if (bias != NULL)
+    {
+      /* doubling copies: a convolution has B·Ho·Wo short rows here */
+      const size_t total = (size_t) B * O;
+      size_t done = O;
+      memcpy (out, bias, (size_t) O * sizeof (dd_real));
+      while (done < total)
+        {
+          size_t n = MIN (done, total - done);
+          memcpy (out + done, out, n * sizeof (dd_real));
+          done += n;
+        }
+    }
+  else
+    memset (out, 0, (size_t) B * O * sizeof (dd_real));
+  if (I <= 0)
+    return;
+  dd_gemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, O, I,
+           1.0, inp, I, w, I, 1.0, out, O);
+}
+
+/* dinp (B, I) += dout · w;  dw (O, I) += doutᵀ · inp;  dbias (O) += Σ_b dout */
+void
+dd_dense_backward (dd_real *dinp, dd_real *dw, dd_real *dbias,
+                   const dd_real *dout, const dd_real *inp, const dd_real *w,
+                   int B, int I, int O)
+{
+  if (B <= 0 || O <= 0)
+    return;
+  if (dbias != NULL)
+    add_row_sums (dbias, dout, B, O);
+  if (I <= 0)
+    return;
+  if (dw != NULL)
+    dd_gemm (CblasRowMajor, CblasTrans, CblasNoTrans, O, I, B,
+             1.0, dout, O, inp, I, 1.0, dw, I);
+  if (dinp != NULL)
+    dd_gemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, I, O,
+             1.0, dout, O, w, I, 1.0, dinp, I);
+}
+
+/* ---------------------------------------------------------------------- */
+/* convolution by im2row */
+
+/* A copy of n values, for short n: memcpy of a variable length is a call,
+ * and a plain copy loop is turned into that call by the compiler; a
+ * constant-length memcpy is a register move. */
+static inline void
+copy_short (dd_real *dst, const dd_real *src, size_t n)
+{
+  size_t j = 0;
+
+  for (; j + 4 <= n; j += 4)
+    memcpy (dst + j, src + j, 4 * sizeof (dd_real));
+  switch (n - j)
+    {
+    case 3: dst[j + 2] = src[j + 2]; /* fall through */
+    case 2: dst[j + 1] = src[j + 1]; /* fall through */
+    case 1: dst[j] = src[j];         /* fall through */
+    default: break;
+    }
+}
+
+/* rows (B·Ho·Wo, K·K·Ci): row (b, y, x) holds the window at (y, x), ordered
+ * (ky, kx, ci) like w. In NHWC the K·Ci values of one window line are
+ * contiguous in the image, so each window line is one contiguous copy. */
+static void
+im2row (dd_real *rows, const dd_real *inp, int B, int H, int W, int Ci, int K)
+{
+  const int Ho = H - K + 1, Wo = W - K + 1;
+  const size_t run = (size_t) K * Ci;
+  dd_real *dst = rows;
+
+  for (int b = 0; b < B; b++)
+    for (int y = 0; y < Ho; y++)
+      for (int x = 0; x < Wo; x++)
+        for (int ky = 0; ky < K; ky++)
+          {
+            const dd_real *src = inp + (((size_t) b * H + y + ky) * W + x) * Ci;
+            if (run >= 32)
+              memcpy (dst, src, run * sizeof (dd_real));
+            else /* the first LeNet layer: K·Ci = 5 */
+              copy_short (dst, src, run);
+            dst += run;
+          }
+}
+
+/* The adjoint of im2row: dinp += the window lines of drows, scattered back. */
+SIMD_CLONES static void
+row2im_add (dd_real *dinp, const dd_real *drows, int B, int H, int W, int Ci, int K)
+{
+  const int Ho = H - K + 1, Wo = W - K + 1;
+  const size_t run = (size_t) K * Ci;
+  const dd_real *src = drows;
+
+  for (int b = 0; b < B; b++)
+    for (int y = 0; y < Ho; y++)
+      for (int x = 0; x < Wo; x++)
+        for (int ky = 0; ky < K; ky++)
+          {
+            add_into (dinp + (((size_t) b * H + y + ky) * W + x) * Ci, src, run);
+            src += run;
+          }
+}
+
+/* out (B·Ho·Wo, Co) = rows · wᵀ + bias, with w seen as (Co, K·K·Ci) */
+void
+dd_conv_forward (dd_real *out, dd_real *rows, const dd_real *inp,
+                 const dd_real *w, const dd_real *bias,
+                 int B, int H, int W, int Ci, int Co, int K)
+{
+  const int Ho = H - K + 1, Wo = W - K + 1;
+
+  g_return_if_fail (K >= 1 && Ho >= 1 && Wo >= 1);
+  im2row (rows, inp, B, H, W, Ci, K);
+  dd_dense_forward (out, rows, w, bias, B * Ho * Wo, K * K * Ci, Co);
+}
+
+/* Images per chunk of the input-gradient pass: drows for one chunk should
+ * stay in the core's cache between the gemm that writes it and the scatter
+ * that reads it (the second LeNet layer has 128 KB of drows per image). */
+#define DROWS_CHUNK_BYTES (512 * 1024)
+
+/* dw += doutᵀ · rows;  dbias += Σ dout;  if dinp: drows = dout · w, then
+ * scattered back into dinp, a few images at a time. */
+void
+dd_conv_backward (dd_real *dinp, dd_real *dw, dd_real *dbias, dd_real *drows,
+                  const dd_real *dout, const dd_real *rows, const dd_real *w,
+                  int B, int H, int W, int Ci, int Co, int K)
+{
+  const int Ho = H - K + 1, Wo = W - K + 1;
+  const int P = Ho * Wo, KKC = K * K * Ci; /* rows per image, row length */
+
+  g_return_if_fail (K >= 1 && Ho >= 1 && Wo >= 1);
+  g_return_if_fail (dinp == NULL || drows != NULL);
+  if (B <= 0 || Co <= 0)
+    return;
+  dd_dense_backward (NULL, dw, dbias, dout, rows, w, B * P, KKC, Co);
+  if (dinp == NULL)
+    return;
+
+  const size_t image_bytes = (size_t) P * KKC * sizeof (dd_real);
+  const int chunk = (int) CLAMP (DROWS_CHUNK_BYTES / image_bytes, 1, (size_t) B);
+  for (int b0 = 0; b0 < B; b0 += chunk)
+    {
+      const int nb = MIN (chunk, B - b0);
+      dd_gemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, nb * P, KKC, Co,
+               1.0, dout + (size_t) b0 * P * Co, Co, w, KKC, 0.0, drows, KKC);
+      row2im_add (dinp + (size_t) b0 * H * W * Ci, drows, nb, H, W, Ci, K);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* 2×2 max-pool */
+
+void
+dd_maxpool2_forward (dd_real *out, const dd_real *inp, int B, int H, int W, int C)
+{
+  const int Ho = H / 2, Wo = W / 2;
+
+  for (int b = 0; b < B; b++)
+    for (int y = 0; y < Ho; y++)
+      for (int x = 0; x < Wo; x++)
+        {
+          const dd_real *p00 = inp + (((size_t) b * H + 2 * y) * W + 2 * x) * C;
+          const dd_real *p01 = p00 + C;
+          const dd_real *p10 = p00 + (size_t) W * C;
+          const dd_real *p11 = p10 + C;
+          dd_real *o = out + (((size_t) b * Ho + y) * Wo + x) * C;
+          for (int c = 0; c < C; c++)
+            {
+              dd_real m = p00[c];
+              m = p01[c] > m ? p01[c] : m;
+              m = p10[c] > m ? p10[c] : m;
+              m = p11[c] > m ? p11[c] : m;
+              o[c] = m;
+            }
+        }
+}
+
+/* The maximum is found again from inp, and the gradient goes to the first
+ * of (0,0), (0,1), (1,0), (1,1) that holds it, as in the forward pass. The
+ * winner is picked with selects (compiled to cmov) rather than branches:
+ * which one wins is a coin toss that a branch predictor would lose. */
+void
+dd_maxpool2_backward (dd_real *dinp, const dd_real *dout, const dd_real *inp,
+                      int B, int H, int W, int C)
+{
+  const int Ho = H / 2, Wo = W / 2;
+  const size_t offs[4] = { 0, C, (size_t) W * C, (size_t) W * C + C };
+
+  for (int b = 0; b < B; b++)
+    for (int y = 0; y < Ho; y++)
+      for (int x = 0; x < Wo; x++)
+        {
+          const size_t base = (((size_t) b * H + 2 * y) * W + 2 * x) * C;
+          const dd_real *d = dout + (((size_t) b * Ho + y) * Wo + x) * C;
+          for (int c = 0; c < C; c++)
+            {
+              size_t best = base + c;
+              dd_real m = inp[best];
+              for (int k = 1; k < 4; k++)
+                {
+                  size_t at = base + offs[k] + c;
+                  gboolean above = inp[at] > m;
+                  best = above ? at : best;
+                  m = above ? inp[at] : m;
+                }
+              dinp[best] += d[c];
+            }
+        }
+}
+
+/* ---------------------------------------------------------------------- */
+/* tanh */
+
+/* tanh|x| = −E / (2 + E) with E = expm1(−2|x|) ∈ (−1, 0].
+ *
+ * expm1(t) for t ≤ 0: t = n·ln2 + r with n = round(t / ln2), |r| ≤ ln2 / 2,
+ * so expm1(t) = 2ⁿ·expm1(r) + (2ⁿ − 1). expm1(r) is its Taylor polynomial
+ * to degree 7; the remainder, below |r|⁸/8! · e^|r|, is under 0.2 ulp of
+ * expm1(r). Computing expm1 rather than exp keeps the relative accuracy for
+ * small |x|, where 1 − exp(−2|x|) would cancel.
+ *
+ * n is rounded with the 1.5·2²³ trick (adding it leaves n in the low bits of
+ * the sum), which avoids a float-to-int conversion that is undefined for NaN;
+ * 2ⁿ is built from the exponent bits. |x| is clamped at 10, where tanh is 1
+ * in float and 2ⁿ stays a normal number; NaN is kept by the clamp and comes
+ * out as NaN, ±∞ gives ±1.
+ *
+ * It is written on vectors of 16 floats, like the loops above (in the
+ * AVX-512 clone products and sums fuse into FMAs, so the last bit may differ
+ * between clones; dd_tanhf_fast is cloned the same way, so that the test
+ * checks the code the machine runs). */
+typedef float   v16f __attribute__ ((vector_size (64)));
+typedef guint32 v16u __attribute__ ((vector_size (64)));
+#define LANES (sizeof (v16f) / sizeof (float))
+
+#define TANH_CLAMP       10.0f
+#define ROUND_MAGIC      0x1.8p23f        /* 1.5·2²³ */
+#define ROUND_MAGIC_BITS 0x4B400000u
+#define INV_LN2          1.44269504088896341f
+#define LN2_HI           0x1.62e4p-1f     /* ln 2 cut to 16 bits: n·LN2_HI is exact */
+#define LN2_LO           1.42860682030941723212e-6f /* ln 2 − LN2_HI */
+#define SIGN_BIT         0x80000000u
+
+/* out[0..16) = tanh (inp[0..16)) */
+static inline __attribute__ ((always_inline)) void
+tanhf_block (float *out, const float *inp)
+{
+  v16f x;
+  memcpy (&x, inp, sizeof x);
+
+  v16u a_bits = (v16u) x & ~SIGN_BIT;
+  v16u big = (v16u) ((v16f) a_bits > TANH_CLAMP); /* all ones where |x| > clamp */
+  v16f a = (v16f) ((a_bits & ~big) | ((v16u) ((v16f) {} + TANH_CLAMP) & big));
+  v16f t = -2.0f * a;
+
+  v16f k = t * INV_LN2 + ROUND_MAGIC;
+  v16f n = k - ROUND_MAGIC;
+  v16f r = (t - n * LN2_HI) - n * LN2_LO;
+  v16f two_n = (v16f) (((v16u) k - ROUND_MAGIC_BITS + 127u) << 23);
+
+  v16f p = r * (1.0f / 5040.0f) + 1.0f / 720.0f;
+  p = p * r + 1.0f / 120.0f;
+  p = p * r + 1.0f / 24.0f;
+  p = p * r + 1.0f / 6.0f;
+  p = p * r + 0.5f;
+  v16f em1_r = r + r * r * p;
+
+  /* −E = (1 − 2ⁿ) − 2ⁿ·expm1(r) and 2 + E = (1 + 2ⁿ) + 2ⁿ·expm1(r): the
+   * brackets are exact wherever tanh is below 1 in float, so each side is
+   * rounded once (measured: under 2 ulp overall, see test-kernels) */
+  v16f s = two_n * em1_r;
+  v16f mag = ((1.0f - two_n) - s) / ((1.0f + two_n) + s);
+  v16f y = (v16f) (((v16u) mag & ~SIGN_BIT) | ((v16u) x & SIGN_BIT));
+  memcpy (out, &y, sizeof y);
+}
+
+/* dinp[0..16) += dout · (1 − out²) */
+static inline __attribute__ ((always_inline)) void
+tanhf_backward_block (float *dinp, const float *dout, const float *out)
+{
+  v16f di, d, o;
+  memcpy (&di, dinp, sizeof di);
+  memcpy (&d, dout, sizeof d);
+  memcpy (&o, out, sizeof o);
+  di += d * (1.0f - o * o);
+  memcpy (dinp, &di, sizeof di);
+}
+
+#ifndef DD_DOUBLE
+SIMD_CLONES static void
+tanhf_array (float *out, const float *inp, size_t n)
+{
+  size_t i = 0;
+
+  for (; i + LANES <= n; i += LANES)
+    tanhf_block (out + i, inp + i);
+  if (i < n)
+    {
+      float buf[LANES] = { 0 };
+      memcpy (buf, inp + i, (n - i) * sizeof (float));
+      tanhf_block (buf, buf);
+      memcpy (out + i, buf, (n - i) * sizeof (float));
+    }
+}
+
+SIMD_CLONES static void
+tanhf_backward_array (float *dinp, const float *dout, const float *out, size_t n)
+{
+  size_t i = 0;
+
+  for (; i + LANES <= n; i += LANES)
+    tanhf_backward_block (dinp + i, dout + i, out + i);
+  for (; i < n; i++)
+    dinp[i] += dout[i] * (1.0f - out[i] * out[i]);
+}
+#endif
+
+SIMD_CLONES float
+dd_tanhf_fast (float x)
+{
+  float buf[LANES] = { x };
+  tanhf_block (buf, buf);
+  return buf[0];
+}
+
+void
+dd_tanh_forward (dd_real *out, const dd_real *inp, size_t n)
+{
+#ifdef DD_DOUBLE
+  for (size_t i = 0; i < n; i++)
+    out[i] = tanh (inp[i]);
+#else
+  tanhf_array (out, inp, n);
+#endif
+}
+
+/* dinp += dout · (1 − out²), from the stored output */
+void
+dd_tanh_backward (dd_real *dinp, const dd_real *dout, const dd_real *out, size_t n)
+{
+#ifdef DD_DOUBLE
+  for (size_t i = 0; i < n; i++)
+    dinp[i] += dout[i] * (1 - out[i] * out[i]);
+#else
+  tanhf_backward_array (dinp, dout, out, n);
+#endif
+}
+
+/* ---------------------------------------------------------------------- */
+/* relu */
+
+void
+dd_relu_forward (dd_real *out, const dd_real *inp, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    out[i] = inp[i] > 0 ? inp[i] : 0;
+}
+
+void
+dd_relu_backward (dd_real *dinp, const dd_real *dout, const dd_real *inp, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    dinp[i] += inp[i] > 0 ? dout[i] : 0;
+}
+
+/* ---------------------------------------------------------------------- */
+/* softmax */
+
+/* Σ_k exp(logits_k − max), accumulated in double; returns max in *rowmax */
+static double
+row_sumexp (const dd_real *row, int C, double *rowmax)
+{
+  double m = row[0], s = 0.0;
+
+  for (int k = 1; k < C; k++)
+    m = row[k] > m ? row[k] : m;
+  for (int k = 0; k < C; k++)
+    s += exp ((double) row[k] - m);
+  *rowmax = m;
+  return s;
+}
+
+void
+dd_softmax_forward (dd_real *probs, const dd_real *logits, int B, int C)
+{
+  for (int b = 0; b < B; b++)
+    {
+      const dd_real *row = logits + (size_t) b * C;
+      dd_real *p = probs + (size_t) b * C;
+      double m, s = row_sumexp (row, C, &m);
+      for (int k = 0; k < C; k++)
+        p[k] = (dd_real) (exp ((double) row[k] - m) / s);
+    }
+}
+
+void
+dd_log_softmax_forward (dd_real *logp, const dd_real *logits, int B, int C)
+{
+  for (int b = 0; b < B; b++)
+    {
+      const dd_real *row = logits + (size_t) b * C;
+      dd_real *lp = logp + (size_t) b * C;
+      double m, s = row_sumexp (row, C, &m);
+      double lse = m + log (s);
+      for (int k = 0; k < C; k++)
+        lp[k] = (dd_real) ((double) row[k] - lse);
+    }
+}
+
+/* ---------------------------------------------------------------------- */
+/* BLAS threads */
+
+void
+dd_set_threads (int n)
+{
+  g_return_if_fail (n >= 1);
+  openblas_set_num_threads (n);
+}
+
+const char *
+dd_blas_kernel (void)
+{
+  return openblas_get_corename ();
+}
