@@ -18,10 +18,17 @@ G_BEGIN_DECLS
 int cli_train    (int argc, char **argv);
 int cli_datasets (int argc, char **argv);
 int cli_bench    (int argc, char **argv);
+int cli_teach    (int argc, char **argv);
+int cli_compare  (int argc, char **argv);
 
 /* Parse argv with entries; on an error print one line and return FALSE. */
 gboolean cli_parse_options (const char *command, const char *parameter_string,
                             const char *summary, const GOptionEntry *entries,
                             int *argc, char ***argv);
+
+/* a (rows, cols) matrix as a JSON array of rows */
+#include <json-glib/json-glib.h>
+#include "didact-engine.h"
+void cli_json_matrix (JsonBuilder *b, const char *member, const dd_real *m, int rows, int cols);
 
 G_END_DECLS

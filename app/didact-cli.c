@@ -19,6 +19,8 @@ static const struct {
   const char *summary;
 } commands[] = {
   { "train",    cli_train,    "Train a student on a fixed loss" },
+  { "teach",    cli_teach,    "Teach a student with a dynamic loss (L2T-DLF)" },
+  { "compare",  cli_compare,  "Cross-entropy against L2T-DLF over seeds (transfer protocol)" },
   { "datasets", cli_datasets, "List the datasets, where they are and how to install the missing ones" },
   { "bench",    cli_bench,    "Measure training speed against the BLAS peak and a PyTorch reference" },
 };
@@ -101,6 +103,6 @@ main (int argc, char **argv)
     if (strcmp (argv[1], commands[i].name) == 0)
       return commands[i].run (argc - 1, argv + 1);
 
-  return cli_fail (NULL, CLI_EXIT_USAGE, "unknown command “%s”; commands are train, datasets, bench "
+  return cli_fail (NULL, CLI_EXIT_USAGE, "unknown command “%s”; commands are train, teach, compare, datasets, bench "
                    "(see didact-cli --help)", argv[1]);
 }

@@ -18,6 +18,8 @@
 #include "dd-eval.h"
 #include "dd-run.h"
 #include "dd-teacher.h"
+#include "dd-teach.h"
+#include "dd-transfer.h"
 #include "dd-bench.h"
 
 G_BEGIN_DECLS

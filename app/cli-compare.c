@@ -1,0 +1,171 @@
+/* cli-compare.c: `didact-cli compare`, cross-entropy against L2T-DLF over seeds
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "cli.h"
+#include "cli-output.h"
+#include "cli-teach-options.h"
+
+#include <math.h>
+#include <stdio.h>
+
+typedef struct {
+  double mean, sd, se;
+} Stats;
+
+static Stats
+stats_of (const double *v, int n)
+{
+  Stats s = { 0 };
+  for (int i = 0; i < n; i++)
+    s.mean += v[i] / n;
+  double ss = 0.0;
+  for (int i = 0; i < n; i++)
+    ss += (v[i] - s.mean) * (v[i] - s.mean);
+  s.sd = n > 1 ? sqrt (ss / (n - 1)) : 0.0;
+  s.se = n > 0 ? s.sd / sqrt (n) : 0.0;
+  return s;
+}
+
+static void
+on_progress (const char *phase, gint64 done, gint64 total, gpointer user_data)
+{
+  CliProgress *p = user_data;
+  g_autofree char *label = g_strdup_printf ("%s", phase);
+  cli_progress_update (p, done, total, label, FALSE);
+}
+
+static void
+json_stats (JsonBuilder *b, const char *prefix, Stats s)
+{
+  g_autofree char *m = g_strconcat (prefix, "_mean", NULL);
+  g_autofree char *sd = g_strconcat (prefix, "_sd", NULL);
+  g_autofree char *se = g_strconcat (prefix, "_se", NULL);
+  json_builder_set_member_name (b, m);
+  json_builder_add_double_value (b, s.mean);
+  json_builder_set_member_name (b, sd);
+  json_builder_add_double_value (b, s.sd);
+  json_builder_set_member_name (b, se);
+  json_builder_add_double_value (b, s.se);
+}
+
+int
+cli_compare (int argc, char **argv)
+{
+  g_auto(TeachOptions) o;
+  DdTeachConfig cfg;
+  g_autoptr(GError) error = NULL;
+
+  teach_options_init (&o);
+  g_autofree GOptionEntry *entries = teach_options_entries (&o, TRUE);
+  if (!cli_parse_options ("compare", NULL,
+                          "Compare cross-entropy with L2T-DLF in the transfer protocol: for every seed, train\n"
+                          "a teacher (as `teach` does), then train a fresh student of that seed twice with the\n"
+                          "same warm-up and budget, on cross-entropy and on the frozen teacher's loss. Prints a\n"
+                          "Markdown table of test errors with mean, standard deviation and standard error.",
+                          entries, &argc, &argv) ||
+      !teach_options_to_config ("compare", &o, &cfg))
+    return CLI_EXIT_USAGE;
+  if (o.seeds < 1 || o.seeds > 1000)
+    return cli_fail ("compare", CLI_EXIT_USAGE, "--seeds %d: must be from 1 to 1000", o.seeds);
+  gint64 budget = o.budget > 0 ? o.budget : 5000;
+  if (o.budget < 0)
+    return cli_fail ("compare", CLI_EXIT_USAGE, "--budget %" G_GINT64_FORMAT ": must be positive", o.budget);
+
+  const char *dataset = o.dataset ? o.dataset : "fashion-mnist";
+  g_autoptr(DdData) data = dd_data_load (dataset, &error);
+  if (data == NULL)
+    return cli_fail ("compare", CLI_EXIT_FAILURE, "%s", error->message);
+
+  const int n = o.seeds;
+  g_autofree DdTransferResult *res = g_new0 (DdTransferResult, n);
+  g_autofree double *ce = g_new (double, n), *dlf = g_new (double, n), *diff = g_new (double, n);
+  double started = dd_now ();
+
+  if (!o.json)
+    printf ("Comparing on %s: %s student, %s teacher (%s, T = %d, %d updates, %s), warm-up %"
+            G_GINT64_FORMAT ", transfer budget %" G_GINT64_FORMAT " steps, batch %d, η = %g, seeds %"
+            G_GINT64_FORMAT "–%" G_GINT64_FORMAT "\n\n",
+            dataset, dd_student_kind_name (cfg.student.net.kind), dd_teacher_kind_name (cfg.teacher),
+            dd_protocol_name (cfg.protocol), cfg.window, cfg.meta_iterations,
+            dd_objective_name (cfg.objective), cfg.pretrain_steps, budget, cfg.student.batch,
+            cfg.student.lr, o.seed, o.seed + n - 1);
+
+  for (int i = 0; i < n; i++)
+    {
+      CliProgress progress;
+      DdTeachConfig c = cfg;
+      c.student.seed = (guint64) (o.seed + i);
+      cli_progress_init (&progress, !o.json);
+      if (!dd_transfer_run (&c, data, budget, progress.enabled ? on_progress : NULL, &progress,
+                            &res[i], &error))
+        {
+          cli_progress_clear (&progress);
+          return cli_fail ("compare", CLI_EXIT_FAILURE, "seed %" G_GUINT64_FORMAT ": %s",
+                           c.student.seed, error->message);
+        }
+      cli_progress_clear (&progress);
+      ce[i] = res[i].ce_test_error;
+      dlf[i] = res[i].dlf_test_error;
+      diff[i] = ce[i] - dlf[i];
+      if (o.json)
+        {
+          JsonBuilder *b = cli_json_begin ("seed");
+          json_builder_set_member_name (b, "seed");
+          json_builder_add_int_value (b, (gint64) res[i].seed);
+          json_builder_set_member_name (b, "ce_test_error");
+          json_builder_add_double_value (b, ce[i]);
+          json_builder_set_member_name (b, "dlf_test_error");
+          json_builder_add_double_value (b, dlf[i]);
+          json_builder_set_member_name (b, "ce_dev_error");
+          json_builder_add_double_value (b, res[i].ce_dev_error);
+          json_builder_set_member_name (b, "dlf_dev_error");
+          json_builder_add_double_value (b, res[i].dlf_dev_error);
+          json_builder_set_member_name (b, "seconds");
+          json_builder_add_double_value (b, res[i].teacher_seconds + res[i].transfer_seconds);
+          cli_json_emit (b);
+        }
+      else
+        {
+          if (i == 0)
+            printf ("| seed | cross-entropy test error | L2T-DLF test error | difference |\n"
+                    "|---:|---:|---:|---:|\n");
+          printf ("| %" G_GUINT64_FORMAT " | %.2f %% | %.2f %% | %+.2f |\n", res[i].seed,
+                  100 * ce[i], 100 * dlf[i], 100 * (dlf[i] - ce[i]));
+          fflush (stdout);
+        }
+    }
+
+  Stats sc = stats_of (ce, n), sd = stats_of (dlf, n), sdiff = stats_of (diff, n);
+  double reduction = sc.mean > 0 ? (sc.mean - sd.mean) / sc.mean : 0.0;
+  gboolean significant = n > 1 && sc.mean - sd.mean > 2 * sdiff.se && sdiff.se > 0;
+  if (o.json)
+    {
+      JsonBuilder *b = cli_json_begin ("summary");
+      json_builder_set_member_name (b, "seeds");
+      json_builder_add_int_value (b, n);
+      json_stats (b, "ce_test_error", sc);
+      json_stats (b, "dlf_test_error", sd);
+      json_stats (b, "paired_reduction", sdiff);
+      json_builder_set_member_name (b, "relative_reduction");
+      json_builder_add_double_value (b, reduction);
+      json_builder_set_member_name (b, "reduction_exceeds_two_se");
+      json_builder_add_boolean_value (b, significant);
+      json_builder_set_member_name (b, "seconds");
+      json_builder_add_double_value (b, dd_now () - started);
+      cli_json_emit (b);
+    }
+  else
+    {
+      printf ("| mean ± sd | %.2f ± %.2f %% | %.2f ± %.2f %% | %+.2f ± %.2f |\n",
+              100 * sc.mean, 100 * sc.sd, 100 * sd.mean, 100 * sd.sd,
+              -100 * sdiff.mean, 100 * sdiff.sd);
+      printf ("| standard error | %.2f %% | %.2f %% | %.2f |\n\n", 100 * sc.se, 100 * sd.se, 100 * sdiff.se);
+      printf ("Relative reduction of the mean test error: %.1f %%. The paired reduction, %.2f points, "
+              "is %s twice its standard error (%.2f). %.0f s in all.\n",
+              100 * reduction, 100 * sdiff.mean, significant ? "more than" : "not more than",
+              200 * sdiff.se, dd_now () - started);
+    }
+  return 0;
+}

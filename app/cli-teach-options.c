@@ -1,0 +1,142 @@
+/* cli-teach-options.c
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "cli.h"
+#include "cli-output.h"
+#include "cli-teach-options.h"
+
+#include <string.h>
+
+void
+teach_options_init (TeachOptions *o)
+{
+  DdTeachConfig d;
+
+  dd_teach_config_init (&d);
+  memset (o, 0, sizeof *o);
+  o->window = d.window;
+  o->meta = d.meta_iterations;
+  o->pretrain = d.pretrain_steps;
+  o->batch = d.student.batch;
+  o->lr = d.student.lr;
+  o->momentum = d.student.momentum;
+  o->teacher_lr = d.teacher_lr;
+  o->dev = d.dev_subsample;
+  o->seed = 1;
+  o->threads = 1;
+  o->seeds = 5;
+  o->budget = 0;
+}
+
+void
+teach_options_clear (TeachOptions *o)
+{
+  g_free (o->dataset);
+  g_free (o->student);
+  g_free (o->hidden);
+  g_free (o->teacher);
+  g_free (o->protocol);
+  g_free (o->objective);
+  g_free (o->teacher_optimizer);
+}
+
+GOptionEntry *
+teach_options_entries (TeachOptions *o, gboolean compare)
+{
+  const GOptionEntry common[] = {
+    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o->dataset, "fashion-mnist (default), mnist or digits", "NAME" },
+    { "student", 's', 0, G_OPTION_ARG_STRING, &o->student, "mlp (default) or lenet", "KIND" },
+    { "hidden", 0, 0, G_OPTION_ARG_STRING, &o->hidden, "MLP hidden sizes, comma-separated (default 500)", "SIZES" },
+    { "teacher", 0, 0, G_OPTION_ARG_STRING, &o->teacher, "fixed, gated (default) or neural", "KIND" },
+    { "teacher-hidden", 0, 0, G_OPTION_ARG_INT, &o->teacher_hidden, "Hidden units of the neural teacher (default 32)", "N" },
+    { "protocol", 0, 0, G_OPTION_ARG_STRING, &o->protocol, "episodic (default) or continual", "NAME" },
+    { "window", 'T', 0, G_OPTION_ARG_INT, &o->window, "Student steps T per teacher update (default 200)", "T" },
+    { "meta", 0, 0, G_OPTION_ARG_INT, &o->meta, "Teacher updates (default 100)", "N" },
+    { "pretrain", 0, 0, G_OPTION_ARG_INT64, &o->pretrain, "Cross-entropy warm-up steps P (default 1000)", "P" },
+    { "batch", 'b', 0, G_OPTION_ARG_INT, &o->batch, "Student minibatch (default 20)", "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Student learning rate η (default 0.01)", "X" },
+    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &o->momentum, "Student momentum ρ (default 0)", "X" },
+    { "teacher-lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->teacher_lr, "Teacher learning rate (default 0.01)", "X" },
+    { "teacher-optimizer", 0, 0, G_OPTION_ARG_STRING, &o->teacher_optimizer, "sgd (default), momentum (ρ = 0.9) or adam", "KIND" },
+    { "objective", 0, 0, G_OPTION_ARG_STRING, &o->objective, "smooth-error (default) or dev-ce", "NAME" },
+    { "dev", 0, 0, G_OPTION_ARG_INT, &o->dev, "Dev examples in the teacher's objective (default 10000; 0 = all)", "N" },
+    { "checkpoint-every", 'k', 0, G_OPTION_ARG_INT, &o->checkpoint_every, "Keep the trajectory every k steps (default ⌈√T⌉; 1 keeps every step)", "k" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, compare ? "First seed (default 1)" : "Random seed (default 1)", "N" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "BLAS threads (default 1)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print one JSON object per line; the last has \"event\": \"summary\"", NULL },
+  };
+  const GOptionEntry extra[] = {
+    { "seeds", 0, 0, G_OPTION_ARG_INT, &o->seeds, "Seeds to compare over (default 5)", "N" },
+    { "budget", 0, 0, G_OPTION_ARG_INT64, &o->budget, "Student steps after the warm-up in the transfer runs (default 5000)", "N" },
+  };
+  GArray *a = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+
+  g_array_append_vals (a, common, G_N_ELEMENTS (common));
+  if (compare)
+    g_array_append_vals (a, extra, G_N_ELEMENTS (extra));
+  return (GOptionEntry *) g_array_free (a, FALSE);
+}
+
+#define USAGE(...) \
+  G_STMT_START { cli_fail (command, CLI_EXIT_USAGE, __VA_ARGS__); return FALSE; } G_STMT_END
+
+gboolean
+teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConfig *cfg)
+{
+  g_autoptr(GError) error = NULL;
+
+  dd_teach_config_init (cfg);
+  if (o->dataset && dd_dataset_info (o->dataset) == NULL)
+    USAGE ("--dataset “%s”: unknown; choose fashion-mnist, mnist or digits", o->dataset);
+  if (o->student && !dd_student_kind_parse (o->student, &cfg->student.net.kind))
+    USAGE ("--student “%s”: unknown; choose mlp or lenet", o->student);
+  cfg->student.net = dd_net_spec_default (cfg->student.net.kind);
+  if (o->hidden)
+    {
+      if (cfg->student.net.kind != DD_STUDENT_MLP)
+        USAGE ("--hidden applies to --student mlp only");
+      if (!dd_net_spec_parse_hidden (&cfg->student.net, o->hidden, &error))
+        USAGE ("--hidden: %s", error->message);
+    }
+  if (o->teacher && !dd_teacher_kind_parse (o->teacher, &cfg->teacher))
+    USAGE ("--teacher “%s”: unknown; choose fixed, gated or neural", o->teacher);
+  if (o->protocol && !dd_protocol_parse (o->protocol, &cfg->protocol))
+    USAGE ("--protocol “%s”: unknown; choose episodic or continual", o->protocol);
+  if (o->objective && !dd_objective_parse (o->objective, &cfg->objective))
+    USAGE ("--objective “%s”: unknown; choose smooth-error or dev-ce", o->objective);
+  if (o->teacher_optimizer)
+    {
+      if (g_strcmp0 (o->teacher_optimizer, "sgd") == 0)
+        cfg->teacher_optimizer = DD_OPTIM_SGD;
+      else if (g_strcmp0 (o->teacher_optimizer, "momentum") == 0)
+        {
+          cfg->teacher_optimizer = DD_OPTIM_SGD;
+          cfg->teacher_momentum = 0.9;
+        }
+      else if (g_strcmp0 (o->teacher_optimizer, "adam") == 0)
+        cfg->teacher_optimizer = DD_OPTIM_ADAM;
+      else
+        USAGE ("--teacher-optimizer “%s”: unknown; choose sgd, momentum or adam", o->teacher_optimizer);
+    }
+  if (o->seed < 0)
+    USAGE ("--seed %" G_GINT64_FORMAT ": must not be negative", o->seed);
+  if (o->teacher_hidden < 0)
+    USAGE ("--teacher-hidden %d: must be positive", o->teacher_hidden);
+  cfg->teacher_hidden = o->teacher_hidden;
+  cfg->window = o->window;
+  cfg->meta_iterations = o->meta;
+  cfg->pretrain_steps = o->pretrain;
+  cfg->student.batch = o->batch;
+  cfg->student.lr = o->lr;
+  cfg->student.momentum = o->momentum;
+  cfg->student.seed = (guint64) o->seed;
+  cfg->student.threads = o->threads;
+  cfg->teacher_lr = o->teacher_lr;
+  cfg->dev_subsample = o->dev;
+  cfg->checkpoint_every = o->checkpoint_every;
+  if (!dd_teach_config_validate (cfg, &error))
+    USAGE ("%s", error->message);
+  return TRUE;
+}

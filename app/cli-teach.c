@@ -1,0 +1,160 @@
+/* cli-teach.c: `didact-cli teach`, L2T-DLF on one student
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "cli.h"
+#include "cli-output.h"
+#include "cli-teach-options.h"
+
+#include <stdio.h>
+
+void
+cli_json_matrix (JsonBuilder *b, const char *member, const dd_real *m, int rows, int cols)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  for (int i = 0; i < rows; i++)
+    {
+      json_builder_begin_array (b);
+      for (int j = 0; j < cols; j++)
+        json_builder_add_double_value (b, m[(size_t) i * cols + j]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+}
+
+static void
+emit_window (const DdStepReport *r, int C)
+{
+  JsonBuilder *b = cli_json_begin ("window");
+  json_builder_set_member_name (b, "step");
+  json_builder_add_int_value (b, r->step);
+  json_builder_set_member_name (b, "meta_iteration");
+  json_builder_add_int_value (b, r->meta_iteration);
+  cli_json_matrix (b, "W", r->W, C, C);
+  cli_json_matrix (b, "b", r->b, 1, C);
+  json_builder_set_member_name (b, "train_loss");
+  json_builder_add_double_value (b, r->window_loss);
+  json_builder_set_member_name (b, "dev_error");
+  json_builder_add_double_value (b, r->dev_error);
+  json_builder_set_member_name (b, "dev_measure");
+  json_builder_add_double_value (b, r->dev_measure);
+  json_builder_set_member_name (b, "teacher_grad_norm");
+  json_builder_add_double_value (b, r->teacher_grad_norm);
+  json_builder_set_member_name (b, "forward_seconds");
+  json_builder_add_double_value (b, r->forward_seconds);
+  json_builder_set_member_name (b, "reverse_seconds");
+  json_builder_add_double_value (b, r->reverse_seconds);
+  cli_json_emit (b);
+}
+
+int
+cli_teach (int argc, char **argv)
+{
+  g_auto(TeachOptions) o;
+  DdTeachConfig cfg;
+  g_autoptr(GError) error = NULL;
+
+  teach_options_init (&o);
+  g_autofree GOptionEntry *entries = teach_options_entries (&o, FALSE);
+  if (!cli_parse_options ("teach", NULL,
+                          "Teach a student with a dynamic loss (L2T-DLF): after every window of T steps\n"
+                          "the teacher is updated by the reverse pass through the student's training.\n"
+                          "Episodic: every window restarts from the warmed-up student ω₀ (the best\n"
+                          "teacher/student pair by dev error is kept). Continual: the student goes on.",
+                          entries, &argc, &argv) ||
+      !teach_options_to_config ("teach", &o, &cfg))
+    return CLI_EXIT_USAGE;
+
+  const char *dataset = o.dataset ? o.dataset : "fashion-mnist";
+  g_autoptr(DdData) data = dd_data_load (dataset, &error);
+  if (data == NULL)
+    return cli_fail ("teach", CLI_EXIT_FAILURE, "%s", error->message);
+  g_autoptr(DdTeach) teach = dd_teach_new (&cfg, data, &error);
+  if (teach == NULL)
+    return cli_fail ("teach", CLI_EXIT_USAGE, "%s", error->message);
+
+  DdNet *net = dd_teach_get_student (teach);
+  const int C = data->train->n_classes;
+  const gint64 total = cfg.pretrain_steps + (gint64) cfg.window * cfg.meta_iterations;
+  double started = dd_now ();
+  CliProgress progress;
+
+  if (!o.json)
+    printf ("Teaching %s on %s: %s teacher, %s protocol, T = %d, %d teacher updates, "
+            "warm-up %" G_GINT64_FORMAT ", objective %s on %d dev images, seed %" G_GUINT64_FORMAT "\n",
+            net->description, dataset, dd_teacher_kind_name (cfg.teacher),
+            dd_protocol_name (cfg.protocol), cfg.window, cfg.meta_iterations,
+            cfg.pretrain_steps, dd_objective_name (cfg.objective),
+            cfg.dev_subsample > 0 ? MIN (cfg.dev_subsample, data->dev->n) : data->dev->n,
+            cfg.student.seed);
+
+  cli_progress_init (&progress, !o.json);
+  while (!dd_teach_is_done (teach))
+    {
+      DdStepReport r;
+      if (!dd_teach_step (teach, &r, &error))
+        {
+          cli_progress_clear (&progress);
+          return cli_fail ("teach", CLI_EXIT_FAILURE, "%s", error->message);
+        }
+      if (r.kind == DD_STEP_WINDOW)
+        {
+          if (o.json)
+            emit_window (&r, C);
+          else
+            {
+              cli_progress_clear (&progress);
+              printf ("update %4" G_GINT64_FORMAT "  step %7" G_GINT64_FORMAT "  L_Φ %.4f  dev error %6.2f %%  "
+                      "M %.4f  |dθ| %.3g  forward %.2f s  reverse %.2f s\n",
+                      r.meta_iteration, r.step, r.window_loss, 100.0 * r.dev_error,
+                      r.dev_measure, r.teacher_grad_norm, r.forward_seconds, r.reverse_seconds);
+            }
+        }
+      if (progress.enabled)
+        {
+          g_autofree char *label = g_strdup_printf ("%s step %" G_GINT64_FORMAT,
+                                                    r.kind == DD_STEP_PRETRAIN ? "warm-up" : "taught",
+                                                    r.step);
+          gint64 done = cfg.protocol == DD_PROTOCOL_EPISODIC && r.kind != DD_STEP_PRETRAIN
+            ? cfg.pretrain_steps + dd_teach_get_meta_iteration (teach) * cfg.window
+            : r.step;
+          cli_progress_update (&progress, done, total, label, r.kind == DD_STEP_WINDOW);
+        }
+    }
+  cli_progress_clear (&progress);
+
+  DdNet *best = dd_teach_get_best_student (teach);
+  g_autoptr(DdEval) test = dd_eval_new (C);
+  g_autoptr(DdEval) dev = dd_eval_new (C);
+  dd_set_threads (cfg.student.threads);
+  dd_net_evaluate (best, data->test, 0, test);
+  dd_net_evaluate (best, data->dev, 0, dev);
+  double seconds = dd_now () - started;
+
+  if (o.json)
+    {
+      JsonBuilder *b = cli_json_begin ("summary");
+      json_builder_set_member_name (b, "test_accuracy");
+      json_builder_add_double_value (b, test->accuracy);
+      json_builder_set_member_name (b, "test_error");
+      json_builder_add_double_value (b, 1.0 - test->accuracy);
+      json_builder_set_member_name (b, "dev_accuracy");
+      json_builder_add_double_value (b, dev->accuracy);
+      json_builder_set_member_name (b, "steps");
+      json_builder_add_int_value (b, dd_teach_get_step (teach));
+      json_builder_set_member_name (b, "teacher_updates");
+      json_builder_add_int_value (b, dd_teach_get_meta_iteration (teach));
+      json_builder_set_member_name (b, "seconds");
+      json_builder_add_double_value (b, seconds);
+      cli_json_emit (b);
+    }
+  else
+    printf ("\nAfter %" G_GINT64_FORMAT " teacher updates (%.1f s), the %s student:\n"
+            "  dev accuracy   %6.2f %%\n  test accuracy  %6.2f %%\n",
+            dd_teach_get_meta_iteration (teach), seconds,
+            cfg.protocol == DD_PROTOCOL_EPISODIC ? "best" : "final",
+            100.0 * dev->accuracy, 100.0 * test->accuracy);
+  return 0;
+}
