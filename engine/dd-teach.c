@@ -73,6 +73,8 @@ struct _DdTeach {
   /* the window's records */
   int          *batch_idx;      /* (T, B) */
   double       *batch_err;      /* (T) */
+  double       *eta;            /* (T) the learning rate each step used */
+  gboolean     *overridden;     /* (T) Φ_t came from an edit, not the teacher */
   dd_real      *phi_W;          /* (T, C, C) */
   dd_real      *phi_b;          /* (T, C) */
   /* trajectory */
@@ -81,6 +83,13 @@ struct _DdTeach {
   dd_real      *seg;            /* (k, P) */
   dd_real      *end_w, *end_v;  /* ω_T, v_T kept across the reverse pass */
   dd_real      *w0;             /* episodic start */
+
+  /* edits */
+  dd_real      *override_W, *override_b; /* Φ to use instead of the teacher's */
+  int           override_left;           /* steps it still applies to */
+  int           pending_window;          /* takes effect when the next window begins */
+  DdTeacherKind pending_kind;
+  gboolean      kind_pending;
 
   /* reverse-pass vectors */
   dd_real      *dw, *dv, *vt, *hv, *dW, *db;
@@ -281,6 +290,9 @@ dd_teach_new (const DdTeachConfig *cfg, const DdData *data, GError **error)
   tc->snap_class_margin = g_new0 (double, C);
   tc->batch_idx = g_new (int, (size_t) T * tc->B);
   tc->batch_err = g_new (double, T);
+  tc->eta = g_new (double, T);
+  tc->overridden = g_new0 (gboolean, T);
+  tc->pending_window = T;
   tc->phi_W = g_new (dd_real, (size_t) T * C * C);
   tc->phi_b = g_new (dd_real, (size_t) T * C);
   tc->dW = g_new (dd_real, (size_t) C * C);
@@ -327,6 +339,10 @@ dd_teach_free (DdTeach *tc)
   g_free (tc->snap_class_margin);
   g_free (tc->batch_idx);
   g_free (tc->batch_err);
+  g_free (tc->eta);
+  g_free (tc->overridden);
+  g_free (tc->override_W);
+  g_free (tc->override_b);
   g_free (tc->phi_W);
   g_free (tc->phi_b);
   g_free (tc->w0);
@@ -482,7 +498,7 @@ apply_update (DdTeach *tc, gint64 step_no, GError **error)
               "or Inf; stopped before the update", step_no);
   /* the new weights are finite if the step is: |η·(ρv + g)| bounded */
   double v2 = dot ((int) tc->P, tc->sopt->m, 1, tc->sopt->m, 1);
-  double bound = tc->cfg.student.lr * (tc->cfg.student.momentum * sqrt (v2) + sqrt (g2));
+  double bound = tc->sopt->lr * (tc->cfg.student.momentum * sqrt (v2) + sqrt (g2));
   if (!isfinite (bound) || bound > 1e30)
     DIVERGED ("step %" G_GINT64_FORMAT ": the student's update has norm %g; the weights would "
               "overflow; stopped before the update", step_no, bound);
@@ -506,7 +522,20 @@ window_step (DdTeach *tc, int t, gboolean replay, double *loss_out, GError **err
   dd_net_forward (net, tc->x, B);
   if (!replay)
     tc->batch_err[t] = batch_error (net, tc->y, B);
-  if (!replay && tc->cfg.arm != DD_ARM_BASELINE_CE)
+  if (!replay)
+    {
+      tc->eta[t] = tc->sopt->lr;
+      tc->overridden[t] = FALSE;
+    }
+  else
+    tc->sopt->lr = tc->eta[t];
+  if (!replay && tc->cfg.arm != DD_ARM_BASELINE_CE && tc->override_left > 0)
+    {
+      memcpy (W, tc->override_W, sizeof (dd_real) * C * C);
+      memcpy (b, tc->override_b, sizeof (dd_real) * C);
+      tc->overridden[t] = TRUE;
+    }
+  else if (!replay && tc->cfg.arm != DD_ARM_BASELINE_CE)
     {
       DdTeacherState s;
       state_at (tc, t, tc->batch_err[t], &s);
@@ -581,8 +610,41 @@ take_snapshot (DdTeach *tc)
 }
 
 static void
+resize_window (DdTeach *tc, int T)
+{
+  const int C = tc->C;
+
+  tc->T = T;
+  tc->k = tc->cfg.checkpoint_every > 0 ? MIN (tc->cfg.checkpoint_every, T)
+                                       : auto_checkpoint_every (T);
+  tc->cfg.window = T;
+  tc->batch_idx = g_renew (int, tc->batch_idx, (size_t) T * tc->B);
+  tc->batch_err = g_renew (double, tc->batch_err, T);
+  tc->eta = g_renew (double, tc->eta, T);
+  tc->overridden = g_renew (gboolean, tc->overridden, T);
+  tc->phi_W = g_renew (dd_real, tc->phi_W, (size_t) T * C * C);
+  tc->phi_b = g_renew (dd_real, tc->phi_b, (size_t) T * C);
+  free_trajectory (tc);
+}
+
+static void
 begin_window (DdTeach *tc)
 {
+  if (tc->pending_window != tc->T)
+    resize_window (tc, tc->pending_window);
+  if (tc->kind_pending)
+    {
+      /* a new teacher of the chosen kind, at its initial point Φ = (I, 0) */
+      DdRng rng;
+      dd_rng_seed (&rng, tc->cfg.student.seed ^ (guint64) tc->step);
+      dd_teacher_free (tc->teacher);
+      tc->teacher = dd_teacher_new (tc->pending_kind, tc->C, tc->cfg.teacher_hidden, &rng, NULL);
+      dd_optim_free (tc->topt);
+      tc->topt = dd_optim_new (tc->cfg.teacher_optimizer, tc->teacher->n_params, tc->cfg.teacher_lr,
+                               tc->cfg.teacher_optimizer == DD_OPTIM_SGD ? tc->cfg.teacher_momentum : 0.0);
+      tc->cfg.teacher = tc->pending_kind;
+      tc->kind_pending = FALSE;
+    }
   ensure_trajectory (tc, tc->k);
   if (tc->cfg.protocol == DD_PROTOCOL_EPISODIC)
     {
@@ -654,7 +716,8 @@ reverse_pass (DdTeach *tc, int k, GError **error)
   DdNet *net = tc->net;
   const size_t P = tc->P;
   const int B = tc->B, C = tc->C, T = tc->T;
-  const dd_real eta = (dd_real) tc->cfg.student.lr, rho = (dd_real) tc->cfg.student.momentum;
+  const dd_real rho = (dd_real) tc->cfg.student.momentum;
+  const double saved_lr = tc->sopt->lr;
   gint64 saved_step = tc->step;
 
   memcpy (tc->end_w, net->params, P * sizeof (dd_real));
@@ -685,9 +748,9 @@ reverse_pass (DdTeach *tc, int k, GError **error)
           else
             load_checkpoint (tc, t); /* k = 1: every ω_t is a checkpoint */
 
-          /* ṽ = dv − η·dω */
+          /* ṽ = dv − η_t·dω */
           memcpy (tc->vt, tc->dv, P * sizeof (dd_real));
-          axpy ((int) P, -eta, tc->dw, 1, tc->vt, 1);
+          axpy ((int) P, (dd_real) -tc->eta[t], tc->dw, 1, tc->vt, 1);
 
           DdLoss loss = dd_loss_default (DD_LOSS_DLF);
           loss.W = tc->phi_W + (size_t) t * C * C;
@@ -702,13 +765,18 @@ reverse_pass (DdTeach *tc, int k, GError **error)
           for (size_t i = 0; i < P; i++)
             tc->dv[i] = rho * tc->vt[i];
 
-          DdTeacherState s;
-          state_at (tc, t, tc->batch_err[t], &s);
-          dd_teacher_backward (tc->teacher, &s, tc->dW, tc->db);
+          /* an edited Φ_t did not come from θ: nothing flows back from it */
+          if (!tc->overridden[t])
+            {
+              DdTeacherState s;
+              state_at (tc, t, tc->batch_err[t], &s);
+              dd_teacher_backward (tc->teacher, &s, tc->dW, tc->db);
+            }
         }
     }
 
   tc->step = saved_step;
+  tc->sopt->lr = saved_lr;
   memcpy (net->params, tc->end_w, P * sizeof (dd_real));
   if (tc->end_v)
     memcpy (tc->sopt->m, tc->end_v, P * sizeof (dd_real));
@@ -828,6 +896,8 @@ dd_teach_step (DdTeach *tc, DdStepReport *report, GError **error)
     return FALSE;
   tc->step++;
   tc->t++;
+  if (tc->overridden[t])
+    tc->override_left--;
   tc->run_loss += loss;
   tc->run_err += tc->batch_err[t];
   /* the cross-entropy of the same batch at ω_t, for the next state snapshot */
@@ -944,16 +1014,20 @@ static gboolean
 unroll_window (DdTeach *tc, int k, GError **error)
 {
   gint64 saved_step = tc->step;
+  int saved_override = tc->override_left;
+  gboolean ok = TRUE;
 
-  for (int t = 0; t < tc->T; t++)
+  for (int t = 0; t < tc->T && ok; t++)
     {
       if (t % k == 0)
         save_checkpoint (tc, t / k);
-      if (!window_step (tc, t, FALSE, NULL, error))
-        return FALSE;
+      ok = window_step (tc, t, FALSE, NULL, error);
+      if (ok && tc->overridden[t])
+        tc->override_left--;
     }
   tc->step = saved_step;
-  return TRUE;
+  tc->override_left = saved_override;
+  return ok;
 }
 
 gboolean
@@ -998,4 +1072,154 @@ dd_teach_window_hypergradient (DdTeach *tc, int k, double *M, GError **error)
   tc->k = saved_k;
   ensure_trajectory (tc, saved_k);
   return ok;
+}
+
+/* --- edits and forks --------------------------------------------------------- */
+
+void
+dd_teach_override_phi (DdTeach *tc, const dd_real *W, const dd_real *b, int n_steps)
+{
+  const int C = tc->C;
+
+  if (n_steps <= 0 || W == NULL || b == NULL)
+    {
+      tc->override_left = 0;
+      return;
+    }
+  if (tc->override_W == NULL)
+    {
+      tc->override_W = g_new (dd_real, (size_t) C * C);
+      tc->override_b = g_new (dd_real, C);
+    }
+  memcpy (tc->override_W, W, sizeof (dd_real) * C * C);
+  memcpy (tc->override_b, b, sizeof (dd_real) * C);
+  tc->override_left = n_steps;
+}
+
+int
+dd_teach_get_override_left (const DdTeach *tc)
+{
+  return tc->override_left;
+}
+
+void
+dd_teach_shift_teacher (DdTeach *tc, const dd_real *dW, const dd_real *db)
+{
+  DdTeacher *teacher = tc->teacher;
+  const int C = tc->C;
+  /* every kind has a parameter block that adds straight to Φ's output */
+  size_t w_off = teacher->kind == DD_TEACHER_NEURAL ? teacher->off_u0 : teacher->off_W;
+  size_t b_off = teacher->kind == DD_TEACHER_NEURAL ? teacher->off_v0 : teacher->off_b;
+
+  for (int i = 0; i < C * C && dW; i++)
+    teacher->params[w_off + i] += dW[i];
+  for (int i = 0; i < C && db; i++)
+    teacher->params[b_off + i] += db[i];
+}
+
+gboolean
+dd_teach_set_student_lr (DdTeach *tc, double lr, GError **error)
+{
+  if (!(lr > 0.0) || !isfinite (lr))
+    REFUSE ("learning rate %g: must be a positive finite number", lr);
+  tc->sopt->lr = lr;
+  tc->cfg.student.lr = lr;
+  return TRUE;
+}
+
+gboolean
+dd_teach_set_teacher_lr (DdTeach *tc, double lr, GError **error)
+{
+  if (!(lr > 0.0) || !isfinite (lr))
+    REFUSE ("teacher learning rate %g: must be a positive finite number", lr);
+  tc->topt->lr = lr;
+  tc->cfg.teacher_lr = lr;
+  return TRUE;
+}
+
+gboolean
+dd_teach_set_window (DdTeach *tc, int T, GError **error)
+{
+  if (T < 1 || T > 100000)
+    REFUSE ("window T = %d: must be from 1 to 100000 steps", T);
+  tc->pending_window = T;
+  if (!tc->window_begun)
+    resize_window (tc, T);
+  return TRUE;
+}
+
+int
+dd_teach_get_window (const DdTeach *tc)
+{
+  return tc->pending_window;
+}
+
+gboolean
+dd_teach_set_teacher_kind (DdTeach *tc, DdTeacherKind kind, GError **error)
+{
+  if (kind != DD_TEACHER_FIXED && kind != DD_TEACHER_GATED && kind != DD_TEACHER_NEURAL)
+    REFUSE ("teacher kind %d: unknown; choose fixed, gated or neural", (int) kind);
+  tc->pending_kind = kind;
+  tc->kind_pending = kind != tc->teacher->kind;
+  return TRUE;
+}
+
+gboolean
+dd_teach_set_objective (DdTeach *tc, DdObjective objective, GError **error)
+{
+  if (objective != DD_OBJECTIVE_SMOOTH_ERROR && objective != DD_OBJECTIVE_DEV_CE)
+    REFUSE ("objective %d: unknown; choose smooth-error or dev-ce", (int) objective);
+  tc->cfg.objective = objective;
+  return TRUE;
+}
+
+#define DUP(field, count) \
+  (tc->field ? g_memdup2 (tc->field, sizeof (*tc->field) * (size_t) (count)) : NULL)
+
+DdTeach *
+dd_teach_copy (const DdTeach *tc)
+{
+  DdTeach *c = g_memdup2 (tc, sizeof *tc);
+  const int C = tc->C, T = tc->T;
+  const size_t P = tc->P;
+  size_t chunk = (size_t) tc->net->max_batch;
+
+  c->net = dd_net_copy (tc->net);
+  c->sopt = dd_optim_copy (tc->sopt);
+  c->teacher = dd_teacher_copy (tc->teacher);
+  c->topt = dd_optim_copy (tc->topt);
+  c->best_teacher = tc->best_teacher ? dd_teacher_copy (tc->best_teacher) : NULL;
+  c->best_params = DUP (best_params, P);
+  c->best_student = NULL;
+  c->order = DUP (order, tc->data->train->n);
+  c->dev = dd_dataset_slice (tc->dev, 0, tc->dev->n, tc->dev->name);
+  c->eval = dd_eval_new (C);
+  c->snap_class_acc = DUP (snap_class_acc, C);
+  c->snap_class_margin = DUP (snap_class_margin, C);
+  c->batch_idx = DUP (batch_idx, (size_t) T * tc->B);
+  c->batch_err = DUP (batch_err, T);
+  c->eta = DUP (eta, T);
+  c->overridden = DUP (overridden, T);
+  c->phi_W = DUP (phi_W, (size_t) T * C * C);
+  c->phi_b = DUP (phi_b, (size_t) T * C);
+  c->override_W = DUP (override_W, (size_t) C * C);
+  c->override_b = DUP (override_b, C);
+  c->w0 = DUP (w0, P);
+  /* the trajectory: its checkpoints are state, the rest scratch */
+  c->ckpt = NULL;
+  c->seg = c->end_w = c->end_v = c->dw = c->dv = c->vt = c->hv = NULL;
+  if (tc->ckpt)
+    {
+      c->n_ckpt = 0;
+      ensure_trajectory (c, tc->k);
+      memcpy (c->ckpt, tc->ckpt, sizeof (dd_real) * (size_t) tc->n_ckpt * P *
+              (keeps_velocity (tc) ? 2 : 1));
+    }
+  c->dW = g_new (dd_real, (size_t) C * C);
+  c->db = g_new (dd_real, C);
+  c->x = g_new (dd_real, chunk * tc->data->train->d);
+  c->y = g_new (int, chunk);
+  c->dlogits = g_new (dd_real, chunk * C);
+  c->scratch = g_new (dd_real, 2 * chunk * C);
+  return c;
 }

@@ -131,6 +131,28 @@ DdNet      *dd_teach_get_best_student (DdTeach *teach);
 gboolean    dd_teach_set_teacher   (DdTeach *teach, const DdTeacher *teacher, GError **error);
 const DdTeachConfig *dd_teach_get_config (const DdTeach *teach);
 
+/* Edits, applied between steps (the caller serialises them with stepping).
+ * Override: use (W, b) as Φ for the next n_steps taught steps instead of the
+ * teacher's output (n_steps ≤ 0 clears); no gradient flows to θ from those
+ * steps. Shift: add (dW, db) to the teacher's parameters that add straight to
+ * its output (W and b of fixed and gated teachers, u₀ and v₀ of the neural
+ * one), so the teacher goes on from the shifted point. The window length
+ * and teacher kind take effect when the next window begins (a new kind starts
+ * at Φ = (I, 0)); learning rates and the objective at once. */
+void        dd_teach_override_phi     (DdTeach *teach, const dd_real *W, const dd_real *b, int n_steps);
+int         dd_teach_get_override_left (const DdTeach *teach);
+void        dd_teach_shift_teacher    (DdTeach *teach, const dd_real *dW, const dd_real *db);
+gboolean    dd_teach_set_student_lr   (DdTeach *teach, double lr, GError **error);
+gboolean    dd_teach_set_teacher_lr   (DdTeach *teach, double lr, GError **error);
+gboolean    dd_teach_set_window       (DdTeach *teach, int T, GError **error);
+int         dd_teach_get_window       (const DdTeach *teach);
+gboolean    dd_teach_set_teacher_kind (DdTeach *teach, DdTeacherKind kind, GError **error);
+gboolean    dd_teach_set_objective    (DdTeach *teach, DdObjective objective, GError **error);
+/* A deep copy that continues independently and identically: student,
+ * teacher, both optimisers' states, random state, data order, the window's
+ * records and checkpoints (a fork). The dataset stays shared (read-only). */
+DdTeach    *dd_teach_copy             (const DdTeach *teach);
+
 /* For checks and benchmarks, at the start of a window (after the warm-up and
  * between windows), without changing the DdTeach's course:
  * the objective M(ω_T(θ)) of unrolling the coming window with the current θ, */

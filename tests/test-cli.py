@@ -1,0 +1,108 @@
+#!/usr/bin/python3
+# test-cli.py: didact-cli as a user runs it: bad arguments, JSON records, exit codes
+#
+# Copyright 2026 The Didact authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: test-cli.py PATH-TO-didact-cli   (prints TAP)
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+cli = sys.argv[1]
+results = []
+
+
+def run(args, env=None):
+    e = dict(os.environ)
+    e.update(env or {})
+    p = subprocess.run([cli] + args, capture_output=True, text=True, env=e, timeout=600)
+    return p.returncode, p.stdout, p.stderr
+
+
+def check(name, cond, detail=""):
+    results.append((name, bool(cond), detail))
+
+
+def usage_error(name, args, needle):
+    code, out, err = run(args)
+    lines = [l for l in err.splitlines() if l.strip()]
+    check(name, code == 2 and len(lines) == 1 and needle in err,
+          f"exit {code}, stderr {err!r}")
+
+
+def records(out):
+    return [json.loads(l) for l in out.splitlines() if l.strip()]
+
+
+usage_error("no command", [], "Usage")  # the usage text is several lines
+results.pop()
+code, _, err = run([])
+check("no command exits 2", code == 2, f"exit {code}")
+usage_error("unknown command", ["frobnicate"], "frobnicate")
+usage_error("non-integer epochs", ["train", "--epochs", "abc"], "epochs")
+usage_error("unknown dataset", ["train", "--dataset", "cifar"], "cifar")
+usage_error("negative learning rate", ["train", "--lr", "-1"], "learning rate")
+usage_error("epochs and steps", ["train", "--epochs", "1", "--steps", "5"], "not both")
+usage_error("unknown loss", ["train", "--loss", "hinge"], "hinge")
+usage_error("stray argument", ["train", "extra"], "extra")
+usage_error("window zero", ["teach", "--window", "0"], "window")
+usage_error("unknown teacher", ["teach", "--teacher", "oracle"], "oracle")
+usage_error("negative teacher lr", ["teach", "--teacher-lr", "-0.1"], "teacher learning rate")
+usage_error("compare seeds", ["compare", "--seeds", "0"], "seeds")
+
+code, out, _ = run(["train", "--help"])
+check("train --help", code == 0 and "--dataset" in out and "--json" in out, out[:200])
+
+code, out, err = run(["train", "--dataset", "digits", "--hidden", "16", "--steps", "60", "--json"])
+recs = records(out) if code == 0 else []
+s = recs[-1] if recs else {}
+check("train --json summary", code == 0 and s.get("event") == "summary" and s.get("steps") == 60
+      and 0.3 < s.get("test_accuracy", 0) <= 1 and "dev_accuracy" in s and s.get("seconds", -1) >= 0,
+      f"exit {code}, last record {s}, stderr {err[-300:]}")
+check("train --json is one object per line", all(isinstance(r, dict) and "event" in r for r in recs))
+
+code, out, err = run(["teach", "--dataset", "digits", "--hidden", "16", "--window", "5", "--meta", "2",
+                      "--pretrain", "10", "--dev", "100", "--json"])
+recs = records(out) if code == 0 else []
+wins = [r for r in recs if r.get("event") == "window"]
+ok = code == 0 and len(wins) == 2 and recs[-1].get("event") == "summary" and "test_accuracy" in recs[-1]
+if ok:
+    w = wins[-1]
+    ok = (len(w["W"]) == 10 and all(len(row) == 10 for row in w["W"]) and len(w["b"][0]) == 10
+          and all(k in w for k in ("step", "train_loss", "dev_error", "dev_measure", "teacher_grad_norm"))
+          and w["step"] == 20)
+check("teach --json windows and summary", ok, f"exit {code}, stderr {err[-300:]}, {recs[-1:] }")
+
+code, out, err = run(["compare", "--dataset", "digits", "--hidden", "16", "--window", "5", "--meta", "2",
+                      "--pretrain", "10", "--dev", "100", "--budget", "40", "--seeds", "2", "--json"])
+recs = records(out) if code == 0 else []
+s = recs[-1] if recs else {}
+check("compare --json summary", code == 0 and s.get("event") == "summary" and s.get("seeds") == 2
+      and all(k in s for k in ("ce_test_error_mean", "dlf_test_error_mean", "ce_test_error_se",
+                               "relative_reduction")),
+      f"exit {code}, {s}, stderr {err[-300:]}")
+
+code, out, _ = run(["compare", "--dataset", "digits", "--hidden", "16", "--window", "5", "--meta", "1",
+                    "--pretrain", "10", "--dev", "100", "--budget", "20", "--seeds", "2"])
+check("compare prints a Markdown table", code == 0 and "| seed |" in out and "standard error" in out,
+      out[-400:])
+
+code, out, _ = run(["datasets", "--json"])
+recs = records(out) if code == 0 else []
+check("datasets --json", code == 0 and sorted(r["name"] for r in recs) == ["digits", "fashion-mnist", "mnist"])
+
+with tempfile.TemporaryDirectory() as empty:
+    code, _, err = run(["train", "--dataset", "mnist"],
+                       env={"DIDACT_DATA_DIR": empty, "XDG_CACHE_HOME": empty})
+    check("missing dataset names the install command", code == 1 and "fetch-mnist" in err,
+          f"exit {code}, {err!r}")
+
+print(f"1..{len(results)}")
+for i, (name, ok, detail) in enumerate(results, 1):
+    print(f"{'ok' if ok else 'not ok'} {i} - {name}")
+    if not ok:
+        print(f"# {detail}")
+sys.exit(0 if all(ok for _, ok, _ in results) else 1)
