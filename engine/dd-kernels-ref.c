@@ -97,3 +97,78 @@ dd_conv_backward_ref (dd_real *dinp, dd_real *dw, dd_real *dbias,
                   }
           }
 }
+
+/* ---------------------------------------------------------------------- */
+/* R-operators */
+
+/* rout = rinp · wᵀ + inp · vwᵀ + vbias */
+void
+dd_dense_rforward_ref (dd_real *rout, const dd_real *rinp, const dd_real *inp,
+                       const dd_real *w, const dd_real *vw, const dd_real *vbias,
+                       int B, int I, int O)
+{
+  for (int b = 0; b < B; b++)
+    for (int o = 0; o < O; o++)
+      {
+        dd_real acc = vbias != NULL ? vbias[o] : 0;
+        for (int i = 0; i < I; i++)
+          {
+            acc += inp[b * I + i] * vw[o * I + i];
+            if (rinp != NULL)
+              acc += rinp[b * I + i] * w[o * I + i];
+          }
+        rout[b * O + o] = acc;
+      }
+}
+
+/* the backward of rdout at (inp, w) plus the backward of dout at (rinp, vw) */
+void
+dd_dense_rbackward_ref (dd_real *rdinp, dd_real *rdw, dd_real *rdbias,
+                        const dd_real *rdout, const dd_real *dout,
+                        const dd_real *rinp, const dd_real *inp,
+                        const dd_real *w, const dd_real *vw,
+                        int B, int I, int O)
+{
+  dd_dense_backward_ref (rdinp, rdw, rdbias, rdout, inp, w, B, I, O);
+  dd_dense_backward_ref (rdinp, rinp != NULL ? rdw : NULL, NULL, dout, rinp, vw, B, I, O);
+}
+
+/* rout = conv (rinp, w) + conv (inp, vw) + vbias */
+void
+dd_conv_rforward_ref (dd_real *rout, const dd_real *rinp, const dd_real *inp,
+                      const dd_real *w, const dd_real *vw, const dd_real *vbias,
+                      int B, int H, int W, int Ci, int Co, int K)
+{
+  const int Ho = H - K + 1, Wo = W - K + 1;
+
+  for (int b = 0; b < B; b++)
+    for (int y = 0; y < Ho; y++)
+      for (int x = 0; x < Wo; x++)
+        for (int co = 0; co < Co; co++)
+          {
+            dd_real acc = vbias != NULL ? vbias[co] : 0;
+            for (int ky = 0; ky < K; ky++)
+              for (int kx = 0; kx < K; kx++)
+                for (int ci = 0; ci < Ci; ci++)
+                  {
+                    int ii = ((b * H + y + ky) * W + x + kx) * Ci + ci;
+                    int wi = ((co * K + ky) * K + kx) * Ci + ci;
+                    acc += inp[ii] * vw[wi];
+                    if (rinp != NULL)
+                      acc += rinp[ii] * w[wi];
+                  }
+            rout[((b * Ho + y) * Wo + x) * Co + co] = acc;
+          }
+}
+
+void
+dd_conv_rbackward_ref (dd_real *rdinp, dd_real *rdw, dd_real *rdbias,
+                       const dd_real *rdout, const dd_real *dout,
+                       const dd_real *rinp, const dd_real *inp,
+                       const dd_real *w, const dd_real *vw,
+                       int B, int H, int W, int Ci, int Co, int K)
+{
+  dd_conv_backward_ref (rdinp, rdw, rdbias, rdout, inp, w, B, H, W, Ci, Co, K);
+  dd_conv_backward_ref (rdinp, rinp != NULL ? rdw : NULL, NULL, dout, rinp, vw,
+                        B, H, W, Ci, Co, K);
+}

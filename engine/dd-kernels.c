@@ -451,6 +451,164 @@ dd_relu_backward (dd_real *dinp, const dd_real *dout, const dd_real *inp, size_t
 }
 
 /* ---------------------------------------------------------------------- */
+/* R-operators: derivatives of forward and backward along a direction */
+
+/* rout (B, O) = inp · vwᵀ + vbias, then += rinp · wᵀ */
+void
+dd_dense_rforward (dd_real *rout, const dd_real *rinp, const dd_real *inp,
+                   const dd_real *w, const dd_real *vw, const dd_real *vbias,
+                   int B, int I, int O)
+{
+  dd_dense_forward (rout, inp, vw, vbias, B, I, O);
+  if (rinp == NULL || B <= 0 || O <= 0 || I <= 0)
+    return;
+  dd_gemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, O, I,
+           1.0, rinp, I, w, I, 1.0, rout, O);
+}
+
+/* The backward is bilinear in (dout; inp, w): its derivative is the backward
+ * of rdout at (inp, w) plus the backward of dout at (rinp, vw). */
+void
+dd_dense_rbackward (dd_real *rdinp, dd_real *rdw, dd_real *rdbias,
+                    const dd_real *rdout, const dd_real *dout,
+                    const dd_real *rinp, const dd_real *inp,
+                    const dd_real *w, const dd_real *vw,
+                    int B, int I, int O)
+{
+  if (B <= 0 || O <= 0)
+    return;
+  dd_dense_backward (rdinp, rdw, rdbias, rdout, inp, w, B, I, O);
+  if (I <= 0)
+    return;
+  if (rdw != NULL && rinp != NULL)
+    dd_gemm (CblasRowMajor, CblasTrans, CblasNoTrans, O, I, B,
+             1.0, dout, O, rinp, I, 1.0, rdw, I);
+  if (rdinp != NULL)
+    dd_gemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, B, I, O,
+             1.0, dout, O, vw, I, 1.0, rdinp, I);
+}
+
+/* rrows = im2row (rinp); rout = rows · vwᵀ + vbias + rrows · wᵀ */
+void
+dd_conv_rforward (dd_real *rout, dd_real *rrows, const dd_real *rinp,
+                  const dd_real *rows, const dd_real *w, const dd_real *vw,
+                  const dd_real *vbias,
+                  int B, int H, int W, int Ci, int Co, int K)
+{
+  const int Ho = H - K + 1, Wo = W - K + 1;
+
+  g_return_if_fail (K >= 1 && Ho >= 1 && Wo >= 1);
+  g_return_if_fail (rinp == NULL || rrows != NULL);
+  if (rinp != NULL)
+    im2row (rrows, rinp, B, H, W, Ci, K);
+  dd_dense_rforward (rout, rinp != NULL ? rrows : NULL, rows, w, vw, vbias,
+                     B * Ho * Wo, K * K * Ci, Co);
+}
+
+/* As dd_conv_backward: the parameter parts are a dense rbackward over the
+ * rows; drows = rdout · w + dout · vw is formed and scattered a few images at
+ * a time. */
+void
+dd_conv_rbackward (dd_real *rdinp, dd_real *rdw, dd_real *rdbias, dd_real *drows,
+                   const dd_real *rdout, const dd_real *dout,
+                   const dd_real *rrows, const dd_real *rows,
+                   const dd_real *w, const dd_real *vw,
+                   int B, int H, int W, int Ci, int Co, int K)
+{
+  const int Ho = H - K + 1, Wo = W - K + 1;
+  const int P = Ho * Wo, KKC = K * K * Ci;
+
+  g_return_if_fail (K >= 1 && Ho >= 1 && Wo >= 1);
+  g_return_if_fail (rdinp == NULL || drows != NULL);
+  if (B <= 0 || Co <= 0)
+    return;
+  dd_dense_rbackward (NULL, rdw, rdbias, rdout, dout, rrows, rows, w, vw, B * P, KKC, Co);
+  if (rdinp == NULL)
+    return;
+
+  const size_t image_bytes = (size_t) P * KKC * sizeof (dd_real);
+  const int chunk = (int) CLAMP (DROWS_CHUNK_BYTES / image_bytes, 1, (size_t) B);
+  for (int b0 = 0; b0 < B; b0 += chunk)
+    {
+      const int nb = MIN (chunk, B - b0);
+      const size_t at = (size_t) b0 * P * Co;
+      dd_gemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, nb * P, KKC, Co,
+               1.0, rdout + at, Co, w, KKC, 0.0, drows, KKC);
+      dd_gemm (CblasRowMajor, CblasNoTrans, CblasNoTrans, nb * P, KKC, Co,
+               1.0, dout + at, Co, vw, KKC, 1.0, drows, KKC);
+      row2im_add (rdinp + (size_t) b0 * H * W * Ci, drows, nb, H, W, Ci, K);
+    }
+}
+
+/* R{out} = R{inp} at the window's first maximum, found as in the backward */
+void
+dd_maxpool2_rforward (dd_real *rout, const dd_real *rinp, const dd_real *inp,
+                      int B, int H, int W, int C)
+{
+  const int Ho = H / 2, Wo = W / 2;
+  const size_t offs[4] = { 0, C, (size_t) W * C, (size_t) W * C + C };
+
+  for (int b = 0; b < B; b++)
+    for (int y = 0; y < Ho; y++)
+      for (int x = 0; x < Wo; x++)
+        {
+          const size_t base = (((size_t) b * H + 2 * y) * W + 2 * x) * C;
+          dd_real *r = rout + (((size_t) b * Ho + y) * Wo + x) * C;
+          for (int c = 0; c < C; c++)
+            {
+              size_t best = base + c;
+              dd_real m = inp[best];
+              for (int k = 1; k < 4; k++)
+                {
+                  size_t at = base + offs[k] + c;
+                  gboolean above = inp[at] > m;
+                  best = above ? at : best;
+                  m = above ? inp[at] : m;
+                }
+              r[c] = rinp[best];
+            }
+        }
+}
+
+/* the backward is linear in dout for a fixed routing */
+void
+dd_maxpool2_rbackward (dd_real *rdinp, const dd_real *rdout, const dd_real *inp,
+                       int B, int H, int W, int C)
+{
+  dd_maxpool2_backward (rdinp, rdout, inp, B, H, W, C);
+}
+
+void
+dd_tanh_rforward (dd_real *rout, const dd_real *rinp, const dd_real *out, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    rout[i] = (1 - out[i] * out[i]) * rinp[i];
+}
+
+/* dinp = dout·(1 − out²), so R{dinp} = rdout·(1 − out²) − 2·dout·out·rout */
+void
+dd_tanh_rbackward (dd_real *rdinp, const dd_real *rdout, const dd_real *dout,
+                   const dd_real *out, const dd_real *rout, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    rdinp[i] += rdout[i] * (1 - out[i] * out[i]) - 2 * dout[i] * out[i] * rout[i];
+}
+
+void
+dd_relu_rforward (dd_real *rout, const dd_real *rinp, const dd_real *inp, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    rout[i] = inp[i] > 0 ? rinp[i] : 0;
+}
+
+/* the kink has measure zero: R{[inp > 0]} = 0 */
+void
+dd_relu_rbackward (dd_real *rdinp, const dd_real *rdout, const dd_real *inp, size_t n)
+{
+  dd_relu_backward (rdinp, rdout, inp, n);
+}
+
+/* ---------------------------------------------------------------------- */
 /* softmax */
 
 /* Σ_k exp(logits_k − max), accumulated in double; returns max in *rowmax */

@@ -62,6 +62,80 @@ void dd_tanh_backward (dd_real *dinp, const dd_real *dout, const dd_real *out, s
 void dd_relu_forward  (dd_real *out, const dd_real *inp, size_t n);
 void dd_relu_backward (dd_real *dinp, const dd_real *dout, const dd_real *inp, size_t n);
 
+/* ---------------------------------------------------------------------- */
+/* R-operators (Pearlmutter), for Hessian-vector products: the derivative of
+ * forward and backward along a direction. A leading r marks the direction's
+ * part of a value: rinp = R{inp}, vw = R{w} (the direction in the weights),
+ * rdout = R{dout}, and so on.
+ * - an rforward kernel WRITES (=) R{out}, like a forward kernel; a NULL
+ *   rinp means R{inp} = 0 (the first layer's input is data);
+ * - an rbackward kernel ADDS (+=) R{dinp} and R{dw}, R{dbias}, like a
+ *   backward kernel; a NULL rdinp skips that computation, a NULL rinp (or
+ *   rrows) again means R{inp} = 0.
+ * The BLAS-backed ones have `_ref` twins, as above. */
+
+/* dense: rout (B, O) = rinp · wᵀ + inp · vwᵀ + vbias */
+void dd_dense_rforward      (dd_real *rout, const dd_real *rinp, const dd_real *inp,
+                             const dd_real *w, const dd_real *vw, const dd_real *vbias,
+                             int B, int I, int O);
+/* rdinp (B, I) += rdout · w + dout · vw;
+ * rdw (O, I) += rdoutᵀ · inp + doutᵀ · rinp;  rdbias (O) += Σ_b rdout */
+void dd_dense_rbackward     (dd_real *rdinp, dd_real *rdw, dd_real *rdbias,
+                             const dd_real *rdout, const dd_real *dout,
+                             const dd_real *rinp, const dd_real *inp,
+                             const dd_real *w, const dd_real *vw,
+                             int B, int I, int O);
+void dd_dense_rforward_ref  (dd_real *rout, const dd_real *rinp, const dd_real *inp,
+                             const dd_real *w, const dd_real *vw, const dd_real *vbias,
+                             int B, int I, int O);
+void dd_dense_rbackward_ref (dd_real *rdinp, dd_real *rdw, dd_real *rdbias,
+                             const dd_real *rdout, const dd_real *dout,
+                             const dd_real *rinp, const dd_real *inp,
+                             const dd_real *w, const dd_real *vw,
+                             int B, int I, int O);
+
+/* conv, shapes as dd_conv_forward: rout (B, Ho, Wo, Co) =
+ * rrows · wᵀ + rows · vwᵀ + vbias, where rows is the forward's im2row matrix
+ * and rrows (B·Ho·Wo, K·K·Ci) = im2row (rinp) is written here when rinp is
+ * given (it is kept for the rbackward, like rows). */
+void dd_conv_rforward      (dd_real *rout, dd_real *rrows, const dd_real *rinp,
+                            const dd_real *rows, const dd_real *w, const dd_real *vw,
+                            const dd_real *vbias,
+                            int B, int H, int W, int Ci, int Co, int K);
+/* rdw += rdoutᵀ · rows + doutᵀ · rrows;  rdbias += Σ rdout;  if rdinp:
+ * drows = rdout · w + dout · vw, scattered back into rdinp. drows is scratch
+ * of the size of rows, used only when rdinp != NULL; rrows may be NULL. */
+void dd_conv_rbackward     (dd_real *rdinp, dd_real *rdw, dd_real *rdbias, dd_real *drows,
+                            const dd_real *rdout, const dd_real *dout,
+                            const dd_real *rrows, const dd_real *rows,
+                            const dd_real *w, const dd_real *vw,
+                            int B, int H, int W, int Ci, int Co, int K);
+void dd_conv_rforward_ref  (dd_real *rout, const dd_real *rinp, const dd_real *inp,
+                            const dd_real *w, const dd_real *vw, const dd_real *vbias,
+                            int B, int H, int W, int Ci, int Co, int K);
+void dd_conv_rbackward_ref (dd_real *rdinp, dd_real *rdw, dd_real *rdbias,
+                            const dd_real *rdout, const dd_real *dout,
+                            const dd_real *rinp, const dd_real *inp,
+                            const dd_real *w, const dd_real *vw,
+                            int B, int H, int W, int Ci, int Co, int K);
+
+/* 2×2 max-pool: R{out} is R{inp} at the first maximum of each window of
+ * inp, the rule of dd_maxpool2_backward (the arg-max is locally constant).
+ * The backward is linear in dout with the same routing, so rbackward routes
+ * rdout exactly as backward routes dout: rdinp += routed rdout. */
+void dd_maxpool2_rforward  (dd_real *rout, const dd_real *rinp, const dd_real *inp,
+                            int B, int H, int W, int C);
+void dd_maxpool2_rbackward (dd_real *rdinp, const dd_real *rdout, const dd_real *inp,
+                            int B, int H, int W, int C);
+
+/* tanh: rout = (1 − out²)·rinp;  rdinp += rdout·(1 − out²) − 2·dout·out·rout */
+void dd_tanh_rforward  (dd_real *rout, const dd_real *rinp, const dd_real *out, size_t n);
+void dd_tanh_rbackward (dd_real *rdinp, const dd_real *rdout, const dd_real *dout,
+                        const dd_real *out, const dd_real *rout, size_t n);
+/* relu: rout = [inp > 0]·rinp;  rdinp += [inp > 0]·rdout */
+void dd_relu_rforward  (dd_real *rout, const dd_real *rinp, const dd_real *inp, size_t n);
+void dd_relu_rbackward (dd_real *rdinp, const dd_real *rdout, const dd_real *inp, size_t n);
+
 /* the single-precision tanh behind dd_tanh_forward in the float engine
  * (built in both precisions, so that the double-precision tests can check it) */
 float dd_tanhf_fast (float x);

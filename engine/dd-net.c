@@ -259,6 +259,10 @@ dd_net_free (DdNet *net)
   g_free (net->dbuf[0]);
   g_free (net->dbuf[1]);
   g_free (net->drows);
+  g_free (net->racts);
+  g_free (net->rdbuf[0]);
+  g_free (net->rdbuf[1]);
+  g_free (net->lscratch);
   g_free (net);
 }
 
@@ -290,6 +294,10 @@ dd_net_copy (const DdNet *net)
   copy->dbuf[1] = g_new0 (dd_real, net->n_scratch);
   copy->drows = rows ? g_new0 (dd_real, rows) : NULL;
   copy->logits = copy->acts + (net->logits - net->acts);
+  /* the R-pass buffers hold nothing between calls: allocated again on use */
+  copy->racts = NULL;
+  copy->rdbuf[0] = copy->rdbuf[1] = NULL;
+  copy->lscratch = NULL;
   return copy;
 }
 
@@ -326,41 +334,86 @@ layer_input (const DdNet *net, int i, const dd_real *x)
   return i == 0 ? x : net->acts + net->layers[i - 1].out_off;
 }
 
+/* layer i's output from its input, into the activations */
+static void
+layer_forward (DdNet *net, int i, const dd_real *x, int B)
+{
+  const DdLayer *l = &net->layers[i];
+  const dd_real *inp = layer_input (net, i, x);
+  dd_real *out = net->acts + l->out_off;
+  const dd_real *w = net->params + l->w_off;
+  const dd_real *bias = net->params + l->b_off;
+
+  switch (l->kind)
+    {
+    case DD_LAYER_DENSE:
+      dd_dense_forward (out, inp, w, bias, B, (int) layer_in_size (l), l->oc);
+      break;
+    case DD_LAYER_CONV:
+      dd_conv_forward (out, net->acts + l->rows_off, inp, w, bias,
+                       B, l->h, l->w, l->c, l->oc, l->k);
+      break;
+    case DD_LAYER_MAXPOOL2:
+      dd_maxpool2_forward (out, inp, B, l->h, l->w, l->c);
+      break;
+    case DD_LAYER_TANH:
+      dd_tanh_forward (out, inp, (size_t) B * layer_out_size (l));
+      break;
+    case DD_LAYER_RELU:
+      dd_relu_forward (out, inp, (size_t) B * layer_out_size (l));
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* grads += layer i's parameter gradients; dinp (zeroed, or NULL for the
+ * first layer) += the gradient with respect to its input */
+static void
+layer_backward (DdNet *net, int i, dd_real *dinp, const dd_real *dout,
+                const dd_real *x, int B)
+{
+  const DdLayer *l = &net->layers[i];
+  const dd_real *inp = layer_input (net, i, x);
+  const dd_real *out = net->acts + l->out_off;
+  const dd_real *w = net->params + l->w_off;
+  dd_real *dw = net->grads + l->w_off;
+  dd_real *db = net->grads + l->b_off;
+  size_t n_in = (size_t) B * layer_in_size (l);
+
+  switch (l->kind)
+    {
+    case DD_LAYER_DENSE:
+      dd_dense_backward (dinp, dw, db, dout, inp, w, B, (int) layer_in_size (l), l->oc);
+      break;
+    case DD_LAYER_CONV:
+      dd_conv_backward (dinp, dw, db, net->drows, dout, net->acts + l->rows_off, w,
+                        B, l->h, l->w, l->c, l->oc, l->k);
+      break;
+    case DD_LAYER_MAXPOOL2:
+      if (dinp)
+        dd_maxpool2_backward (dinp, dout, inp, B, l->h, l->w, l->c);
+      break;
+    case DD_LAYER_TANH:
+      if (dinp)
+        dd_tanh_backward (dinp, dout, out, n_in);
+      break;
+    case DD_LAYER_RELU:
+      if (dinp)
+        dd_relu_backward (dinp, dout, inp, n_in);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
 void
 dd_net_forward (DdNet *net, const dd_real *x, int B)
 {
   g_return_if_fail (B > 0 && B <= net->max_batch);
 
   for (int i = 0; i < net->n_layers; i++)
-    {
-      const DdLayer *l = &net->layers[i];
-      const dd_real *inp = layer_input (net, i, x);
-      dd_real *out = net->acts + l->out_off;
-      const dd_real *w = net->params + l->w_off;
-      const dd_real *bias = net->params + l->b_off;
-
-      switch (l->kind)
-        {
-        case DD_LAYER_DENSE:
-          dd_dense_forward (out, inp, w, bias, B, (int) layer_in_size (l), l->oc);
-          break;
-        case DD_LAYER_CONV:
-          dd_conv_forward (out, net->acts + l->rows_off, inp, w, bias,
-                           B, l->h, l->w, l->c, l->oc, l->k);
-          break;
-        case DD_LAYER_MAXPOOL2:
-          dd_maxpool2_forward (out, inp, B, l->h, l->w, l->c);
-          break;
-        case DD_LAYER_TANH:
-          dd_tanh_forward (out, inp, (size_t) B * layer_out_size (l));
-          break;
-        case DD_LAYER_RELU:
-          dd_relu_forward (out, inp, (size_t) B * layer_out_size (l));
-          break;
-        default:
-          g_assert_not_reached ();
-        }
-    }
+    layer_forward (net, i, x, B);
 }
 
 void
@@ -374,42 +427,12 @@ dd_net_backward (DdNet *net, const dd_real *x, const dd_real *dlogits, int B)
   for (int i = net->n_layers - 1; i >= 0; i--)
     {
       const DdLayer *l = &net->layers[i];
-      const dd_real *inp = layer_input (net, i, x);
-      const dd_real *out = net->acts + l->out_off;
-      const dd_real *w = net->params + l->w_off;
-      dd_real *dw = net->grads + l->w_off;
-      dd_real *db = net->grads + l->b_off;
-      size_t n_in = (size_t) B * layer_in_size (l);
       /* the first layer's input is data: its gradient is never needed */
       dd_real *dinp = i > 0 ? net->dbuf[cur] : NULL;
 
       if (dinp != NULL)
-        memset (dinp, 0, sizeof (dd_real) * n_in);
-
-      switch (l->kind)
-        {
-        case DD_LAYER_DENSE:
-          dd_dense_backward (dinp, dw, db, dout, inp, w, B, (int) layer_in_size (l), l->oc);
-          break;
-        case DD_LAYER_CONV:
-          dd_conv_backward (dinp, dw, db, net->drows, dout, net->acts + l->rows_off, w,
-                            B, l->h, l->w, l->c, l->oc, l->k);
-          break;
-        case DD_LAYER_MAXPOOL2:
-          if (dinp)
-            dd_maxpool2_backward (dinp, dout, inp, B, l->h, l->w, l->c);
-          break;
-        case DD_LAYER_TANH:
-          if (dinp)
-            dd_tanh_backward (dinp, dout, out, n_in);
-          break;
-        case DD_LAYER_RELU:
-          if (dinp)
-            dd_relu_backward (dinp, dout, inp, n_in);
-          break;
-        default:
-          g_assert_not_reached ();
-        }
+        memset (dinp, 0, sizeof (dd_real) * B * layer_in_size (l));
+      layer_backward (net, i, dinp, dout, x, B);
       dout = dinp;
       cur ^= 1;
     }
@@ -450,4 +473,177 @@ dd_net_params_finite (const DdNet *net)
     if (!isfinite (net->params[i]))
       return FALSE;
   return TRUE;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Hessian-vector products: forward-over-reverse (Pearlmutter's R-operator)
+ *
+ * R{·} is the derivative along the direction v of the parameters at the
+ * current ones, with the data fixed. Two sweeps:
+ *   up:   each layer's forward, then its R-forward: R{out} from R{inp} and
+ *         v's slice (racts, in the layout of acts; conv keeps R{rows} where
+ *         acts keeps rows);
+ *   loss: dlogits, and R{dlogits} = (∂²L/∂logits²)·R{logits}; for DLF also
+ *         dΦ += (∂²L/∂Φ∂logits)·R{logits}: v has no part along Φ, so
+ *         ∂(vᵀ·∇_ω L)/∂Φ is the derivative of ∂L/∂Φ along v, and ∂L/∂Φ
+ *         depends on ω only through the logits;
+ *   down: each layer's backward (grads), then its R-backward (hv = R{grads}),
+ *         which needs the layer's dout and R{dout} only, so both travel in
+ *         ping-pong buffers and no layer's output gradient is kept.
+ * The matrix products are twice those of the forward and the backward for
+ * the R-part of every layer that has an input direction (all but the
+ * first), once for the first. */
+
+static void
+hvp_buffers (DdNet *net)
+{
+  if (net->racts != NULL)
+    return;
+  net->racts = g_new0 (dd_real, net->n_acts);
+  net->rdbuf[0] = g_new0 (dd_real, net->n_scratch);
+  net->rdbuf[1] = g_new0 (dd_real, net->n_scratch);
+  net->lscratch = g_new0 (dd_real, 2 * (size_t) net->max_batch * net->n_classes);
+}
+
+/* racts of layer i from R{inp} (racts of layer i − 1, zero for the first) */
+static void
+layer_rforward (DdNet *net, int i, const dd_real *x, const dd_real *v, int B)
+{
+  const DdLayer *l = &net->layers[i];
+  const dd_real *inp = layer_input (net, i, x);
+  const dd_real *rinp = i > 0 ? net->racts + net->layers[i - 1].out_off : NULL;
+  const dd_real *out = net->acts + l->out_off;
+  dd_real *rout = net->racts + l->out_off;
+  const dd_real *w = net->params + l->w_off;
+  const dd_real *vw = v + l->w_off, *vb = v + l->b_off;
+  size_t n = (size_t) B * layer_out_size (l);
+
+  if (rinp == NULL && l->n_w == 0)
+    {
+      /* a parameter-free layer on the data */
+      memset (rout, 0, sizeof (dd_real) * n);
+      return;
+    }
+
+  switch (l->kind)
+    {
+    case DD_LAYER_DENSE:
+      dd_dense_rforward (rout, rinp, inp, w, vw, vb, B, (int) layer_in_size (l), l->oc);
+      break;
+    case DD_LAYER_CONV:
+      dd_conv_rforward (rout, net->racts + l->rows_off, rinp, net->acts + l->rows_off,
+                        w, vw, vb, B, l->h, l->w, l->c, l->oc, l->k);
+      break;
+    case DD_LAYER_MAXPOOL2:
+      dd_maxpool2_rforward (rout, rinp, inp, B, l->h, l->w, l->c);
+      break;
+    case DD_LAYER_TANH:
+      dd_tanh_rforward (rout, rinp, out, n);
+      break;
+    case DD_LAYER_RELU:
+      dd_relu_rforward (rout, rinp, inp, n);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+/* hv += R{layer i's parameter gradients}; rdinp (zeroed, or NULL for the
+ * first layer) += R{dinp}; dout and rdout are the layer's output gradient
+ * and its R */
+static void
+layer_rbackward (DdNet *net, int i, dd_real *rdinp, const dd_real *rdout,
+                 const dd_real *dout, const dd_real *x, const dd_real *v,
+                 dd_real *hv, int B)
+{
+  const DdLayer *l = &net->layers[i];
+  const dd_real *inp = layer_input (net, i, x);
+  const dd_real *rinp = i > 0 ? net->racts + net->layers[i - 1].out_off : NULL;
+  const dd_real *out = net->acts + l->out_off;
+  const dd_real *rout = net->racts + l->out_off;
+  const dd_real *w = net->params + l->w_off;
+  const dd_real *vw = v + l->w_off;
+  dd_real *rdw = hv + l->w_off, *rdb = hv + l->b_off;
+  size_t n_in = (size_t) B * layer_in_size (l);
+
+  switch (l->kind)
+    {
+    case DD_LAYER_DENSE:
+      dd_dense_rbackward (rdinp, rdw, rdb, rdout, dout, rinp, inp, w, vw,
+                          B, (int) layer_in_size (l), l->oc);
+      break;
+    case DD_LAYER_CONV:
+      dd_conv_rbackward (rdinp, rdw, rdb, net->drows, rdout, dout,
+                         rinp != NULL ? net->racts + l->rows_off : NULL,
+                         net->acts + l->rows_off, w, vw,
+                         B, l->h, l->w, l->c, l->oc, l->k);
+      break;
+    case DD_LAYER_MAXPOOL2:
+      if (rdinp)
+        dd_maxpool2_rbackward (rdinp, rdout, inp, B, l->h, l->w, l->c);
+      break;
+    case DD_LAYER_TANH:
+      if (rdinp)
+        dd_tanh_rbackward (rdinp, rdout, dout, out, rout, n_in);
+      break;
+    case DD_LAYER_RELU:
+      if (rdinp)
+        dd_relu_rbackward (rdinp, rdout, inp, n_in);
+      break;
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+double
+dd_net_hvp (DdNet *net, const DdLoss *loss, const dd_real *x, const int *y, int B,
+            const dd_real *v, dd_real *hv, dd_real *dW, dd_real *db)
+{
+  g_return_val_if_fail (net != NULL && loss != NULL, NAN);
+  g_return_val_if_fail (x != NULL && y != NULL && v != NULL && hv != NULL, NAN);
+  g_return_val_if_fail (hv != v, NAN);
+  g_return_val_if_fail (B > 0 && B <= net->max_batch, NAN);
+  g_return_val_if_fail (loss->kind != DD_LOSS_SMOOTH_ERROR, NAN);
+
+  const int C = net->n_classes;
+  const gboolean dlf = loss->kind == DD_LOSS_DLF;
+
+  hvp_buffers (net);
+
+  for (int i = 0; i < net->n_layers; i++)
+    {
+      layer_forward (net, i, x, B);
+      layer_rforward (net, i, x, v, B);
+    }
+
+  /* the output gradients enter in the second ping-pong buffers: the last
+   * layer writes its input gradients into the first */
+  dd_real *dout = net->dbuf[1], *rdout = net->rdbuf[1];
+  const dd_real *rlogits = net->racts + (net->logits - net->acts);
+  double value = dd_loss_forward_backward (loss, dout, NULL, NULL, net->lscratch,
+                                           net->logits, y, B, C);
+  dd_loss_rop (loss, rdout, dlf ? dW : NULL, dlf ? db : NULL, net->lscratch,
+               net->logits, rlogits, y, B, C);
+
+  memset (net->grads, 0, sizeof (dd_real) * net->n_params);
+  memset (hv, 0, sizeof (dd_real) * net->n_params);
+  int cur = 0;
+  for (int i = net->n_layers - 1; i >= 0; i--)
+    {
+      const size_t n_in = (size_t) B * layer_in_size (&net->layers[i]);
+      dd_real *dinp = i > 0 ? net->dbuf[cur] : NULL;
+      dd_real *rdinp = i > 0 ? net->rdbuf[cur] : NULL;
+
+      if (dinp != NULL)
+        {
+          memset (dinp, 0, sizeof (dd_real) * n_in);
+          memset (rdinp, 0, sizeof (dd_real) * n_in);
+        }
+      layer_backward (net, i, dinp, dout, x, B);
+      layer_rbackward (net, i, rdinp, rdout, dout, x, v, hv, B);
+      dout = dinp;
+      rdout = rdinp;
+      cur ^= 1;
+    }
+  return value;
 }

@@ -71,6 +71,11 @@ struct _DdNet {
   dd_real *dbuf[2];       /* backward: ping-pong activation gradients */
   dd_real *drows;         /* backward: conv input-gradient scratch */
   dd_real *logits;        /* view into acts: (max_batch, n_classes) */
+
+  /* dd_net_hvp's buffers, allocated on its first call (NULL until then) */
+  dd_real *racts;         /* R{acts}: the layout of acts, conv R{rows} included */
+  dd_real *rdbuf[2];      /* R-backward: ping-pong R{activation gradients} */
+  dd_real *lscratch;      /* the loss's scratch, 2·max_batch·n_classes */
 };
 
 typedef struct {

@@ -90,6 +90,7 @@ struct _DdTeach {
   int           pending_window;          /* takes effect when the next window begins */
   DdTeacherKind pending_kind;
   gboolean      kind_pending;
+  const gint   *cancel;                  /* set by another thread to abandon a reverse pass */
 
   /* reverse-pass vectors */
   dd_real      *dw, *dv, *vt, *hv, *dW, *db;
@@ -743,6 +744,17 @@ reverse_pass (DdTeach *tc, int k, GError **error)
 
       for (int t = end - 1; t >= start; t--)
         {
+          if (tc->cancel != NULL && g_atomic_int_get (tc->cancel))
+            {
+              tc->step = saved_step;
+              tc->sopt->lr = saved_lr;
+              memcpy (net->params, tc->end_w, P * sizeof (dd_real));
+              if (tc->end_v)
+                memcpy (tc->sopt->m, tc->end_v, P * sizeof (dd_real));
+              g_set_error (error, DD_ERROR, DD_ERROR_CANCELLED,
+                           "step %" G_GINT64_FORMAT ": the reverse pass was cancelled", tc->step);
+              return FALSE;
+            }
           if (tc->seg != NULL)
             memcpy (net->params, tc->seg + (size_t) (t - start) * P, P * sizeof (dd_real));
           else
@@ -1222,4 +1234,16 @@ dd_teach_copy (const DdTeach *tc)
   c->dlogits = g_new (dd_real, chunk * C);
   c->scratch = g_new (dd_real, 2 * chunk * C);
   return c;
+}
+
+void
+dd_teach_set_cancel_flag (DdTeach *tc, const gint *flag)
+{
+  tc->cancel = flag;
+}
+
+const DdEval *
+dd_teach_get_last_eval (DdTeach *tc)
+{
+  return tc->eval;
 }

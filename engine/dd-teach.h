@@ -148,6 +148,12 @@ gboolean    dd_teach_set_window       (DdTeach *teach, int T, GError **error);
 int         dd_teach_get_window       (const DdTeach *teach);
 gboolean    dd_teach_set_teacher_kind (DdTeach *teach, DdTeacherKind kind, GError **error);
 gboolean    dd_teach_set_objective    (DdTeach *teach, DdObjective objective, GError **error);
+/* A flag another thread sets (g_atomic_int_set to 1) to abandon a reverse
+ * pass under way: dd_teach_step then fails with DD_ERROR_CANCELLED and the
+ * state is as before that step's window close, which the next step retries. */
+void        dd_teach_set_cancel_flag  (DdTeach *teach, const gint *flag);
+/* the latest dev evaluation of the student (per-class margins, accuracy) */
+const DdEval *dd_teach_get_last_eval  (DdTeach *teach);
 /* A deep copy that continues independently and identically: student,
  * teacher, both optimisers' states, random state, data order, the window's
  * records and checkpoints (a fork). The dataset stays shared (read-only). */

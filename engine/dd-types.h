@@ -31,6 +31,7 @@ typedef enum {
   DD_ERROR_DATA_CORRUPT,     /* a data file is malformed */
   DD_ERROR_DIVERGED,         /* a NaN or Inf appeared during training */
   DD_ERROR_IO,               /* reading or writing a file failed */
+  DD_ERROR_CANCELLED,        /* stopped on request (a session closing) */
 } DdError;
 
 GQuark dd_error_quark (void);

@@ -20,6 +20,7 @@
 #include "dd-teacher.h"
 #include "dd-teach.h"
 #include "dd-transfer.h"
+#include "dd-session.h"
 #include "dd-bench.h"
 
 G_BEGIN_DECLS

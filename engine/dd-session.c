@@ -1,0 +1,894 @@
+/* dd-session.c
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Locks: `lock` guards the command queue, the state and the idle flag, with
+ * `cond` for both directions; `publish_lock` guards only the published
+ * record counts and is held for a few stores. DdTeach objects are touched by
+ * the worker thread alone (and by dd_session_replay, which has no worker).
+ */
+#include "dd-session.h"
+#include "dd-dataset.h"
+#include "dd-eval.h"
+#include "dd-kernels.h"
+#include "dd-net.h"
+
+#include <math.h>
+#include <string.h>
+
+#define CHUNK_BITS 10
+#define CHUNK      (1 << CHUNK_BITS)
+#define MAX_CHUNKS 16384           /* 16 M records per stream */
+
+/* An append-only stream of fixed-size records, each with an optional array
+ * of floats, stored in chunks that never move. */
+typedef struct {
+  gsize     rec_size;
+  gsize     n_floats;
+  gint64    count;                 /* written so far (worker's view) */
+  guint8  **chunks;
+  float   **float_chunks;
+} Stream;
+
+static void
+stream_init (Stream *st, gsize rec_size, gsize n_floats)
+{
+  st->rec_size = rec_size;
+  st->n_floats = n_floats;
+  st->count = 0;
+  st->chunks = g_new0 (guint8 *, MAX_CHUNKS);
+  st->float_chunks = n_floats ? g_new0 (float *, MAX_CHUNKS) : NULL;
+}
+
+static void
+stream_clear (Stream *st)
+{
+  for (int c = 0; c < MAX_CHUNKS && st->chunks && st->chunks[c]; c++)
+    {
+      g_free (st->chunks[c]);
+      if (st->float_chunks)
+        g_free (st->float_chunks[c]);
+    }
+  g_clear_pointer (&st->chunks, g_free);
+  g_clear_pointer (&st->float_chunks, g_free);
+}
+
+/* A new record (zeroed) and its floats; NULL when the stream is full. */
+static gpointer
+stream_append (Stream *st, float **floats)
+{
+  gint64 i = st->count;
+  gint64 c = i >> CHUNK_BITS;
+
+  if (c >= MAX_CHUNKS)
+    return NULL;
+  if (st->chunks[c] == NULL)
+    {
+      st->chunks[c] = g_malloc0 (st->rec_size * CHUNK);
+      if (st->float_chunks)
+        st->float_chunks[c] = g_new0 (float, st->n_floats * CHUNK);
+    }
+  if (floats)
+    *floats = st->float_chunks ? st->float_chunks[c] + (i & (CHUNK - 1)) * st->n_floats : NULL;
+  st->count++;
+  return st->chunks[c] + (i & (CHUNK - 1)) * st->rec_size;
+}
+
+static gpointer
+stream_get (const Stream *st, gint64 i)
+{
+  return st->chunks[i >> CHUNK_BITS] + (i & (CHUNK - 1)) * st->rec_size;
+}
+
+typedef struct {
+  DdTeach  *teach;
+  gboolean  running;
+  int       parent;            /* −1 for the first arms */
+  gint64    fork_step;
+  Stream    steps, phi, windows;
+  gint64    pub_steps, pub_phi, pub_windows; /* under publish_lock */
+} Branch;
+
+typedef enum {
+  CMD_EDIT,
+  CMD_FORK,
+  CMD_SET_RUNNING,
+  CMD_DUP_PARAMS,
+} CommandKind;
+
+typedef struct {
+  CommandKind kind;
+  DdEdit      edit;
+  int         branch;
+  gboolean    running;
+  /* results */
+  gboolean    done;
+  GError     *error;
+  int         new_branch;
+  GPtrArray  *params;
+} Command;
+
+struct _DdSession {
+  DdSessionConfig cfg;
+  const DdData   *data;
+  int             C;
+  int             phi_every;
+  DdDataset      *test_sub;
+  DdEval         *eval;
+
+  GThread        *worker;
+  GMutex          lock;
+  GCond           cond;
+  GQueue          queue;
+  gint            state;            /* DdSessionState, atomic */
+  gint            stop;             /* atomic; also the DdTeach cancel flag */
+  int             step_requests;
+  gboolean        idle;
+  char           *error_message;
+
+  Branch         *branches[DD_SESSION_MAX_BRANCHES];
+  int             n_branches;       /* worker's view */
+
+  GMutex          publish_lock;
+  int             pub_branches;
+  Stream          journal;          /* DdEdit records; W, b, message owned */
+  gint64          pub_journal;
+  gint64          failures;
+};
+
+void
+dd_session_config_init (DdSessionConfig *cfg)
+{
+  memset (cfg, 0, sizeof *cfg);
+  dd_teach_config_init (&cfg->teach);
+  cfg->teach.protocol = DD_PROTOCOL_CONTINUAL;
+  cfg->teach.meta_iterations = 0;
+  cfg->teach.pretrain_steps = 200;
+  cfg->teach.dev_subsample = 2000;
+  cfg->baseline = TRUE;
+  cfg->test_subsample = 2000;
+  cfg->phi_every = 0;
+}
+
+/* --- branches ---------------------------------------------------------------- */
+
+static Branch *
+branch_new (DdSession *s, DdTeach *teach, int parent, gint64 fork_step)
+{
+  Branch *br = g_new0 (Branch, 1);
+  const int C = s->C;
+
+  br->teach = teach;
+  br->running = TRUE;
+  br->parent = parent;
+  br->fork_step = fork_step;
+  dd_teach_set_cancel_flag (teach, &s->stop);
+  stream_init (&br->steps, sizeof (DdStepRecord), 0);
+  stream_init (&br->phi, sizeof (DdPhiRecord), (gsize) C * C + C);
+  stream_init (&br->windows, sizeof (DdWindowRecord), 2 * (gsize) C);
+  return br;
+}
+
+static void
+branch_free (Branch *br)
+{
+  if (br == NULL)
+    return;
+  dd_teach_free (br->teach);
+  stream_clear (&br->steps);
+  stream_clear (&br->phi);
+  stream_clear (&br->windows);
+  g_free (br);
+}
+
+static DdTeach *
+make_arm (const DdSessionConfig *cfg, const DdData *data, DdArmKind arm, GError **error)
+{
+  DdTeachConfig tc = cfg->teach;
+  tc.arm = arm;
+  return dd_teach_new (&tc, data, error);
+}
+
+/* appends what one step did to the branch's streams (worker only) */
+static void
+record_step (DdSession *s, Branch *br, const DdStepReport *r)
+{
+  const int C = s->C;
+  DdStepRecord *rec = stream_append (&br->steps, NULL);
+
+  if (rec == NULL)
+    return;
+  rec->step = r->step;
+  rec->loss = (float) r->train_loss;
+  rec->batch_error = (float) r->batch_error;
+
+  if (r->W != NULL && (r->step % s->phi_every == 0 || r->kind == DD_STEP_WINDOW))
+    {
+      float *f;
+      DdPhiRecord *p = stream_append (&br->phi, &f);
+      if (p)
+        {
+          for (int i = 0; i < C * C; i++)
+            f[i] = (float) r->W[i];
+          for (int i = 0; i < C; i++)
+            f[C * C + i] = (float) r->b[i];
+          p->step = r->step;
+          p->W = f;
+          p->b = f + C * C;
+        }
+    }
+
+  if (r->kind == DD_STEP_WINDOW)
+    {
+      float *f;
+      DdWindowRecord *w = stream_append (&br->windows, &f);
+      if (w)
+        {
+          const DdEval *ev = dd_teach_get_last_eval (br->teach);
+          w->step = r->step;
+          w->meta_iteration = r->meta_iteration;
+          w->window_loss = r->window_loss;
+          w->dev_error = r->dev_error;
+          w->dev_measure = r->dev_measure;
+          w->teacher_grad_norm = r->teacher_grad_norm;
+          w->test_error = NAN;
+          if (s->test_sub)
+            {
+              dd_net_evaluate (dd_teach_get_student (br->teach), s->test_sub, 0, s->eval);
+              w->test_error = 1.0 - s->eval->accuracy;
+            }
+          for (int c = 0; c < C; c++)
+            {
+              f[c] = (float) ev->class_margin[c];
+              f[C + c] = (float) ev->class_accuracy[c];
+            }
+          w->class_margin = f;
+          w->class_accuracy = f + C;
+        }
+    }
+}
+
+static void
+publish (DdSession *s, Branch *br)
+{
+  g_mutex_lock (&s->publish_lock);
+  br->pub_steps = br->steps.count;
+  br->pub_phi = br->phi.count;
+  br->pub_windows = br->windows.count;
+  g_mutex_unlock (&s->publish_lock);
+}
+
+static void
+journal_append (DdSession *s, const DdEdit *e)
+{
+  DdEdit *j = stream_append (&s->journal, NULL);
+  const int C = s->C;
+
+  if (j == NULL)
+    return;
+  *j = *e;
+  j->W = e->W ? g_memdup2 (e->W, sizeof (dd_real) * C * C) : NULL;
+  j->b = e->b ? g_memdup2 (e->b, sizeof (dd_real) * C) : NULL;
+  j->message = g_strdup (e->message);
+  g_mutex_lock (&s->publish_lock);
+  s->pub_journal = s->journal.count;
+  if (e->kind == DD_EDIT_FAILURE)
+    s->failures++;
+  g_mutex_unlock (&s->publish_lock);
+}
+
+/* --- edits (worker, or replay) ------------------------------------------------- */
+
+static gboolean
+check_edit (const DdEdit *e, int n_branches, GError **error)
+{
+  if (e->branch < 0 || e->branch >= n_branches)
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                   "branch %d: there are %d branches", e->branch, n_branches);
+      return FALSE;
+    }
+  if ((e->kind == DD_EDIT_OVERRIDE_PHI || e->kind == DD_EDIT_SHIFT_TEACHER) &&
+      (e->W == NULL || e->b == NULL))
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                   "an edit of Φ needs both W and b");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+all_finite (const dd_real *v, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite (v[i]))
+      return FALSE;
+  return TRUE;
+}
+
+/* Applies e to teach; fills e->previous. */
+static gboolean
+apply_edit (DdTeach *teach, int C, DdEdit *e, GError **error)
+{
+  const DdTeachConfig *cfg = dd_teach_get_config (teach);
+
+  switch (e->kind)
+    {
+    case DD_EDIT_OVERRIDE_PHI:
+      if (!all_finite (e->W, (size_t) C * C) || !all_finite (e->b, C))
+        {
+          g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT, "the edited Φ holds a NaN or Inf");
+          return FALSE;
+        }
+      if (cfg->arm == DD_ARM_BASELINE_CE)
+        {
+          g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                       "the cross-entropy baseline has no loss coefficients to edit");
+          return FALSE;
+        }
+      e->previous = dd_teach_get_override_left (teach);
+      dd_teach_override_phi (teach, e->W, e->b, e->n_steps);
+      return TRUE;
+    case DD_EDIT_SHIFT_TEACHER:
+      if (!all_finite (e->W, (size_t) C * C) || !all_finite (e->b, C))
+        {
+          g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT, "the shift holds a NaN or Inf");
+          return FALSE;
+        }
+      dd_teach_shift_teacher (teach, e->W, e->b);
+      return TRUE;
+    case DD_EDIT_STUDENT_LR:
+      e->previous = cfg->student.lr;
+      return dd_teach_set_student_lr (teach, e->value, error);
+    case DD_EDIT_TEACHER_LR:
+      e->previous = cfg->teacher_lr;
+      return dd_teach_set_teacher_lr (teach, e->value, error);
+    case DD_EDIT_WINDOW:
+      e->previous = dd_teach_get_window (teach);
+      if (e->value != floor (e->value))
+        {
+          g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT, "window %g: must be whole", e->value);
+          return FALSE;
+        }
+      return dd_teach_set_window (teach, (int) CLAMP (e->value, -1, 1e6), error);
+    case DD_EDIT_TEACHER_KIND:
+      e->previous = cfg->teacher;
+      return dd_teach_set_teacher_kind (teach, (DdTeacherKind) (int) e->value, error);
+    case DD_EDIT_OBJECTIVE:
+      e->previous = cfg->objective;
+      return dd_teach_set_objective (teach, (DdObjective) (int) e->value, error);
+    default:
+      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT, "edit kind %d cannot be applied",
+                   (int) e->kind);
+      return FALSE;
+    }
+}
+
+/* --- the worker --------------------------------------------------------------- */
+
+static void
+execute (DdSession *s, Command *cmd)
+{
+  switch (cmd->kind)
+    {
+    case CMD_EDIT:
+      {
+        DdEdit e = cmd->edit;
+        if (!check_edit (&e, s->n_branches, &cmd->error))
+          return;
+        Branch *br = s->branches[e.branch];
+        e.step = dd_teach_get_step (br->teach);
+        if (apply_edit (br->teach, s->C, &e, &cmd->error))
+          journal_append (s, &e);
+      }
+      break;
+    case CMD_FORK:
+      {
+        if (cmd->branch < 0 || cmd->branch >= s->n_branches)
+          {
+            g_set_error (&cmd->error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                         "branch %d: there are %d branches", cmd->branch, s->n_branches);
+            return;
+          }
+        if (s->n_branches == DD_SESSION_MAX_BRANCHES)
+          {
+            g_set_error (&cmd->error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                         "a session holds at most %d branches", DD_SESSION_MAX_BRANCHES);
+            return;
+          }
+        Branch *parent = s->branches[cmd->branch];
+        gint64 at = dd_teach_get_step (parent->teach);
+        Branch *br = branch_new (s, dd_teach_copy (parent->teach), cmd->branch, at);
+        int index = s->n_branches;
+        s->branches[index] = br;
+        s->n_branches++;
+        g_mutex_lock (&s->publish_lock);
+        s->pub_branches = s->n_branches;
+        g_mutex_unlock (&s->publish_lock);
+        DdEdit e = { .kind = DD_EDIT_FORK, .branch = cmd->branch, .step = at, .new_branch = index };
+        journal_append (s, &e);
+        cmd->new_branch = index;
+      }
+      break;
+    case CMD_SET_RUNNING:
+      if (cmd->branch >= 0 && cmd->branch < s->n_branches)
+        s->branches[cmd->branch]->running = cmd->running;
+      break;
+    case CMD_DUP_PARAMS:
+      cmd->params = g_ptr_array_new_with_free_func (g_free);
+      for (int b = 0; b < s->n_branches; b++)
+        {
+          DdNet *net = dd_teach_get_student (s->branches[b]->teach);
+          g_ptr_array_add (cmd->params, g_memdup2 (net->params, sizeof (dd_real) * net->n_params));
+        }
+      break;
+    }
+}
+
+/* One student step of every running branch; FALSE when one failed. */
+static gboolean
+run_round (DdSession *s, gboolean single)
+{
+  for (int b = 0; b < s->n_branches; b++)
+    {
+      Branch *br = s->branches[b];
+      g_autoptr(GError) error = NULL;
+      DdStepReport r;
+
+      if (g_atomic_int_get (&s->stop))
+        return TRUE;
+      if (!single && g_atomic_int_get (&s->state) != DD_SESSION_RUNNING)
+        return TRUE; /* paused: before the next step */
+      if (!br->running)
+        continue;
+      if (!dd_teach_step (br->teach, &r, &error))
+        {
+          if (g_error_matches (error, DD_ERROR, DD_ERROR_CANCELLED))
+            return TRUE;
+          g_autofree char *msg = g_strdup_printf ("branch %d: %s", b, error->message);
+          DdEdit e = { .kind = DD_EDIT_FAILURE, .branch = b,
+                       .step = dd_teach_get_step (br->teach), .message = msg };
+          journal_append (s, &e);
+          g_mutex_lock (&s->lock);
+          g_free (s->error_message);
+          s->error_message = g_strdup (msg);
+          g_mutex_unlock (&s->lock);
+          return FALSE;
+        }
+      record_step (s, br, &r);
+      publish (s, br);
+    }
+  return TRUE;
+}
+
+static gboolean
+has_work (DdSession *s)
+{
+  return !g_queue_is_empty (&s->queue) || s->step_requests > 0 ||
+         g_atomic_int_get (&s->state) == DD_SESSION_RUNNING;
+}
+
+static gpointer
+worker_main (gpointer data)
+{
+  DdSession *s = data;
+
+  dd_set_threads (s->cfg.teach.student.threads);
+  g_mutex_lock (&s->lock);
+  for (;;)
+    {
+      while (!g_atomic_int_get (&s->stop) && !has_work (s))
+        {
+          s->idle = TRUE;
+          g_cond_broadcast (&s->cond);
+          g_cond_wait (&s->cond, &s->lock);
+        }
+      s->idle = FALSE;
+      if (g_atomic_int_get (&s->stop))
+        break;
+
+      Command *cmd;
+      while ((cmd = g_queue_pop_head (&s->queue)) != NULL)
+        {
+          g_mutex_unlock (&s->lock);
+          execute (s, cmd);
+          g_mutex_lock (&s->lock);
+          cmd->done = TRUE;
+          g_cond_broadcast (&s->cond);
+        }
+
+      gboolean single = g_atomic_int_get (&s->state) != DD_SESSION_RUNNING;
+      if (single && s->step_requests == 0)
+        continue;
+      if (single)
+        s->step_requests--;
+      g_mutex_unlock (&s->lock);
+      gboolean ok = run_round (s, single);
+      g_mutex_lock (&s->lock);
+      if (!ok)
+        {
+          g_atomic_int_set (&s->state, DD_SESSION_PAUSED);
+          s->step_requests = 0;
+        }
+    }
+  g_atomic_int_set (&s->state, DD_SESSION_STOPPED);
+  /* fail whatever is still queued */
+  Command *cmd;
+  while ((cmd = g_queue_pop_head (&s->queue)) != NULL)
+    {
+      g_set_error (&cmd->error, DD_ERROR, DD_ERROR_CANCELLED, "the session has stopped");
+      cmd->done = TRUE;
+    }
+  s->idle = TRUE;
+  g_cond_broadcast (&s->cond);
+  g_mutex_unlock (&s->lock);
+  return NULL;
+}
+
+/* --- construction ------------------------------------------------------------- */
+
+static gboolean
+setup_branches (DdSession *s, GError **error)
+{
+  DdTeach *taught = make_arm (&s->cfg, s->data, DD_ARM_TAUGHT, error);
+  if (taught == NULL)
+    return FALSE;
+  s->branches[s->n_branches++] = branch_new (s, taught, -1, 0);
+  if (s->cfg.baseline)
+    {
+      DdTeach *ce = make_arm (&s->cfg, s->data, DD_ARM_BASELINE_CE, error);
+      if (ce == NULL)
+        return FALSE;
+      s->branches[s->n_branches++] = branch_new (s, ce, -1, 0);
+    }
+  s->pub_branches = s->n_branches;
+  return TRUE;
+}
+
+static DdSession *
+session_alloc (const DdSessionConfig *cfg, const DdData *data, GError **error)
+{
+  if (cfg->teach.protocol == DD_PROTOCOL_EPISODIC && cfg->baseline)
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                   "a cross-entropy baseline arm runs beside a continual session only");
+      return NULL;
+    }
+  if (cfg->test_subsample < 0 || cfg->phi_every < 0)
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                   "test subsample and Φ sampling must not be negative");
+      return NULL;
+    }
+  DdSession *s = g_new0 (DdSession, 1);
+  s->cfg = *cfg;
+  s->data = data;
+  s->C = data->train->n_classes;
+  s->phi_every = cfg->phi_every > 0 ? cfg->phi_every : MAX (1, (cfg->teach.window + 19) / 20);
+  if (cfg->test_subsample > 0)
+    s->test_sub = dd_dataset_slice (data->test, 0, MIN (cfg->test_subsample, data->test->n),
+                                    data->test->name);
+  s->eval = dd_eval_new (s->C);
+  g_mutex_init (&s->lock);
+  g_cond_init (&s->cond);
+  g_mutex_init (&s->publish_lock);
+  g_queue_init (&s->queue);
+  stream_init (&s->journal, sizeof (DdEdit), 0);
+  s->state = DD_SESSION_PAUSED;
+  if (!setup_branches (s, error))
+    {
+      dd_session_free (s);
+      return NULL;
+    }
+  return s;
+}
+
+DdSession *
+dd_session_new (const DdSessionConfig *cfg, const DdData *data, GError **error)
+{
+  DdSession *s = session_alloc (cfg, data, error);
+  if (s == NULL)
+    return NULL;
+  s->worker = g_thread_new ("didact-engine", worker_main, s);
+  return s;
+}
+
+void
+dd_session_stop (DdSession *s)
+{
+  g_mutex_lock (&s->lock);
+  g_atomic_int_set (&s->stop, 1);
+  g_cond_broadcast (&s->cond);
+  g_mutex_unlock (&s->lock);
+  if (s->worker)
+    g_clear_pointer (&s->worker, g_thread_join);
+  g_atomic_int_set (&s->state, DD_SESSION_STOPPED);
+}
+
+void
+dd_session_free (DdSession *s)
+{
+  if (s == NULL)
+    return;
+  dd_session_stop (s);
+  for (int b = 0; b < s->n_branches; b++)
+    branch_free (s->branches[b]);
+  for (gint64 i = 0; i < s->journal.count; i++)
+    {
+      DdEdit *e = stream_get (&s->journal, i);
+      g_free ((gpointer) e->W);
+      g_free ((gpointer) e->b);
+      g_free ((gpointer) e->message);
+    }
+  stream_clear (&s->journal);
+  dd_dataset_free (s->test_sub);
+  dd_eval_free (s->eval);
+  g_free (s->error_message);
+  g_mutex_clear (&s->lock);
+  g_cond_clear (&s->cond);
+  g_mutex_clear (&s->publish_lock);
+  g_free (s);
+}
+
+/* --- control ------------------------------------------------------------------ */
+
+static void
+set_state (DdSession *s, DdSessionState state)
+{
+  g_mutex_lock (&s->lock);
+  if (g_atomic_int_get (&s->state) != DD_SESSION_STOPPED)
+    g_atomic_int_set (&s->state, state);
+  if (state == DD_SESSION_RUNNING)
+    g_clear_pointer (&s->error_message, g_free);
+  g_cond_broadcast (&s->cond);
+  g_mutex_unlock (&s->lock);
+}
+
+void
+dd_session_play (DdSession *s)
+{
+  set_state (s, DD_SESSION_RUNNING);
+}
+
+void
+dd_session_pause (DdSession *s)
+{
+  set_state (s, DD_SESSION_PAUSED);
+}
+
+void
+dd_session_step (DdSession *s)
+{
+  g_mutex_lock (&s->lock);
+  if (g_atomic_int_get (&s->state) == DD_SESSION_PAUSED)
+    {
+      s->step_requests++;
+      g_cond_broadcast (&s->cond);
+    }
+  g_mutex_unlock (&s->lock);
+}
+
+void
+dd_session_wait_idle (DdSession *s)
+{
+  g_mutex_lock (&s->lock);
+  while (s->worker != NULL && !g_atomic_int_get (&s->stop) && (!s->idle || has_work (s)))
+    g_cond_wait (&s->cond, &s->lock);
+  g_mutex_unlock (&s->lock);
+}
+
+/* queue a command and wait for the worker to execute it */
+static void
+submit (DdSession *s, Command *cmd)
+{
+  g_mutex_lock (&s->lock);
+  if (s->worker == NULL || g_atomic_int_get (&s->stop))
+    {
+      g_set_error (&cmd->error, DD_ERROR, DD_ERROR_CANCELLED, "the session has stopped");
+      g_mutex_unlock (&s->lock);
+      return;
+    }
+  g_queue_push_tail (&s->queue, cmd);
+  g_cond_broadcast (&s->cond);
+  while (!cmd->done)
+    g_cond_wait (&s->cond, &s->lock);
+  g_mutex_unlock (&s->lock);
+}
+
+gboolean
+dd_session_edit (DdSession *s, const DdEdit *edit, GError **error)
+{
+  Command cmd = { .kind = CMD_EDIT, .edit = *edit };
+
+  g_return_val_if_fail (edit->kind < DD_EDIT_FORK, FALSE);
+  submit (s, &cmd);
+  if (cmd.error)
+    {
+      g_propagate_error (error, cmd.error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+int
+dd_session_fork (DdSession *s, int branch, GError **error)
+{
+  Command cmd = { .kind = CMD_FORK, .branch = branch, .new_branch = -1 };
+
+  submit (s, &cmd);
+  if (cmd.error)
+    {
+      g_propagate_error (error, cmd.error);
+      return -1;
+    }
+  return cmd.new_branch;
+}
+
+void
+dd_session_set_branch_running (DdSession *s, int branch, gboolean running)
+{
+  Command cmd = { .kind = CMD_SET_RUNNING, .branch = branch, .running = running };
+  submit (s, &cmd);
+  g_clear_error (&cmd.error);
+}
+
+GPtrArray *
+dd_session_dup_student_params (DdSession *s)
+{
+  Command cmd = { .kind = CMD_DUP_PARAMS };
+  submit (s, &cmd);
+  g_clear_error (&cmd.error);
+  return cmd.params;
+}
+
+/* --- reading ------------------------------------------------------------------- */
+
+void
+dd_session_snapshot (DdSession *s, DdSessionSnapshot *out)
+{
+  memset (out, 0, sizeof *out);
+  out->state = g_atomic_int_get (&s->state);
+  g_mutex_lock (&s->publish_lock);
+  out->n_branches = s->pub_branches;
+  for (int b = 0; b < out->n_branches; b++)
+    {
+      out->n_steps[b] = s->branches[b]->pub_steps;
+      out->n_phi[b] = s->branches[b]->pub_phi;
+      out->n_windows[b] = s->branches[b]->pub_windows;
+    }
+  out->n_journal = s->pub_journal;
+  out->failures = s->failures;
+  g_mutex_unlock (&s->publish_lock);
+}
+
+const DdStepRecord *
+dd_session_step_record (DdSession *s, int branch, gint64 i)
+{
+  return stream_get (&s->branches[branch]->steps, i);
+}
+
+const DdPhiRecord *
+dd_session_phi_record (DdSession *s, int branch, gint64 i)
+{
+  return stream_get (&s->branches[branch]->phi, i);
+}
+
+const DdWindowRecord *
+dd_session_window_record (DdSession *s, int branch, gint64 i)
+{
+  return stream_get (&s->branches[branch]->windows, i);
+}
+
+const DdEdit *
+dd_session_journal_entry (DdSession *s, gint64 i)
+{
+  return stream_get (&s->journal, i);
+}
+
+void
+dd_session_branch_origin (DdSession *s, int branch, int *parent, gint64 *fork_step)
+{
+  /* set once when the branch is made, before it is published */
+  *parent = s->branches[branch]->parent;
+  *fork_step = s->branches[branch]->fork_step;
+}
+
+int
+dd_session_n_classes (DdSession *s)
+{
+  return s->C;
+}
+
+const DdData *
+dd_session_get_data (DdSession *s)
+{
+  return s->data;
+}
+
+const DdSessionConfig *
+dd_session_get_config (DdSession *s)
+{
+  return &s->cfg;
+}
+
+char *
+dd_session_dup_error (DdSession *s)
+{
+  g_mutex_lock (&s->lock);
+  char *msg = g_strdup (s->error_message);
+  g_mutex_unlock (&s->lock);
+  return msg;
+}
+
+/* --- replay -------------------------------------------------------------------- */
+
+static gboolean
+advance (DdTeach *teach, gint64 until, int b, GError **error)
+{
+  while (dd_teach_get_step (teach) < until)
+    if (!dd_teach_step (teach, NULL, error))
+      {
+        g_prefix_error (error, "replay, branch %d: ", b);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+GPtrArray *
+dd_session_replay (const DdSessionConfig *cfg, const DdData *data,
+                   const DdEdit *journal, gint64 n, const gint64 *steps,
+                   int n_branches, GError **error)
+{
+  g_autoptr(GPtrArray) teaches = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_teach_free);
+  DdTeach *t;
+  const int C = data->train->n_classes;
+
+  if (!(t = make_arm (cfg, data, DD_ARM_TAUGHT, error)))
+    return NULL;
+  g_ptr_array_add (teaches, t);
+  if (cfg->baseline)
+    {
+      if (!(t = make_arm (cfg, data, DD_ARM_BASELINE_CE, error)))
+        return NULL;
+      g_ptr_array_add (teaches, t);
+    }
+
+  for (gint64 i = 0; i < n; i++)
+    {
+      DdEdit e = journal[i];
+      if (e.branch < 0 || e.branch >= (int) teaches->len)
+        {
+          g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                       "journal entry %" G_GINT64_FORMAT ": branch %d does not exist", i, e.branch);
+          return NULL;
+        }
+      DdTeach *teach = teaches->pdata[e.branch];
+      if (!advance (teach, e.step, e.branch, error))
+        return NULL;
+      if (e.kind == DD_EDIT_FAILURE)
+        continue;
+      if (e.kind == DD_EDIT_FORK)
+        {
+          g_ptr_array_add (teaches, dd_teach_copy (teach));
+          continue;
+        }
+      if (!apply_edit (teach, C, &e, error))
+        return NULL;
+    }
+
+  GPtrArray *params = g_ptr_array_new_with_free_func (g_free);
+  for (int b = 0; b < n_branches && b < (int) teaches->len; b++)
+    {
+      DdTeach *teach = teaches->pdata[b];
+      if (!advance (teach, steps[b], b, error))
+        {
+          g_ptr_array_unref (params);
+          return NULL;
+        }
+      DdNet *net = dd_teach_get_student (teach);
+      g_ptr_array_add (params, g_memdup2 (net->params, sizeof (dd_real) * net->n_params));
+    }
+  return params;
+}

@@ -1,0 +1,161 @@
+/* dd-session.h: a live L2T-DLF session — branches stepped by one background
+ * thread, controlled and read from others
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A session holds branches, each a DdTeach. Branch 0 is the taught student,
+ * branch 1 a cross-entropy baseline arm of the same seed (same initial
+ * weights, same minibatches); forks add more. One worker thread steps every
+ * running branch in turn, one student step each.
+ *
+ * Control (any thread): play; pause, which takes effect before the next
+ * student step; step, one step of every branch while paused; stop, which ends
+ * the worker and cancels a reverse pass under way. Edits and forks are queued,
+ * applied by the worker between steps in the order given, and written to the
+ * journal with the step of the branch at which they took effect; the calls
+ * return once that has happened. Replaying the configuration and the journal
+ * (dd_session_replay) gives bit-identical branches.
+ *
+ * Reading (any thread, lock-free): every branch's history is append-only —
+ * a record per step, a sample of Φ every few steps, a record per window —
+ * in chunks that never move. dd_session_snapshot captures how many records
+ * of each kind exist (the only lock it takes is held by the worker for a few
+ * stores per step); records below those counts are immutable and stay valid
+ * until the session is freed, so a reader copies or draws from them without
+ * stalling training.
+ *
+ * A NaN or Inf stops the branch at the failing step (its last good state
+ * kept), pauses the session and records the error; playing again retries the
+ * branch, so the user can first edit (e.g. lower a learning rate) or fork.
+ */
+#pragma once
+
+#include "dd-types.h"
+#include "dd-teach.h"
+
+G_BEGIN_DECLS
+
+typedef struct _DdSession DdSession;
+
+typedef enum {
+  DD_SESSION_PAUSED,
+  DD_SESSION_RUNNING,
+  DD_SESSION_STOPPED,
+} DdSessionState;
+
+typedef enum {
+  DD_EDIT_OVERRIDE_PHI,   /* n_steps, W, b */
+  DD_EDIT_SHIFT_TEACHER,  /* W, b: added to the teacher's output offset */
+  DD_EDIT_STUDENT_LR,     /* value */
+  DD_EDIT_TEACHER_LR,     /* value */
+  DD_EDIT_WINDOW,         /* value: T */
+  DD_EDIT_TEACHER_KIND,   /* value: DdTeacherKind */
+  DD_EDIT_OBJECTIVE,      /* value: DdObjective */
+  DD_EDIT_FORK,           /* journal only: branch forked into new_branch */
+  DD_EDIT_FAILURE,        /* journal only: the branch diverged at step (message) */
+} DdEditKind;
+
+typedef struct {
+  DdEditKind     kind;
+  int            branch;      /* the branch edited (fork: the parent) */
+  gint64         step;        /* set by the session: the branch's steps when applied */
+  int            n_steps;     /* OVERRIDE_PHI */
+  double         value;
+  double         previous;    /* set by the session: the value it replaced (undo) */
+  const dd_real *W;           /* (C, C), copied */
+  const dd_real *b;           /* (C), copied */
+  int            new_branch;  /* FORK */
+  const char    *message;     /* FAILURE */
+} DdEdit;
+
+typedef struct {
+  gint64 step;
+  float  loss;          /* the step's training loss (L_Φ, or CE in warm-up and baseline) */
+  float  batch_error;
+} DdStepRecord;
+
+typedef struct {
+  gint64       step;
+  const float *W;       /* (C, C) Φ used at that step (identity for a baseline) */
+  const float *b;       /* (C) */
+} DdPhiRecord;
+
+typedef struct {
+  gint64       step;
+  gint64       meta_iteration;
+  double       window_loss;
+  double       dev_error;
+  double       dev_measure;
+  double       test_error;        /* on the test subsample; NaN when off */
+  double       teacher_grad_norm; /* 0 for a baseline */
+  const float *class_margin;      /* (C) dev margins at the window's end */
+  const float *class_accuracy;    /* (C) */
+} DdWindowRecord;
+
+#define DD_SESSION_MAX_BRANCHES 16
+
+typedef struct {
+  DdSessionState state;
+  int            n_branches;
+  gint64         n_steps[DD_SESSION_MAX_BRANCHES];
+  gint64         n_phi[DD_SESSION_MAX_BRANCHES];
+  gint64         n_windows[DD_SESSION_MAX_BRANCHES];
+  gint64         n_journal;
+  gint64         failures;       /* divergence events so far */
+} DdSessionSnapshot;
+
+typedef struct {
+  DdTeachConfig teach;           /* protocol continual is the live default */
+  gboolean      baseline;        /* add the cross-entropy arm (branch 1) */
+  int           test_subsample;  /* test images evaluated per window (0: none) */
+  int           phi_every;       /* Φ sampled every n steps (0: ⌈T/20⌉) */
+} DdSessionConfig;
+
+void        dd_session_config_init (DdSessionConfig *cfg);
+
+/* A paused session with its worker running. */
+DdSession  *dd_session_new      (const DdSessionConfig *cfg, const DdData *data, GError **error);
+/* Stops the worker (cancelling a reverse pass) and frees everything. */
+void        dd_session_free     (DdSession *session);
+
+void        dd_session_play     (DdSession *session);
+void        dd_session_pause    (DdSession *session);
+/* One step of every branch (when paused); returns at once. */
+void        dd_session_step     (DdSession *session);
+/* Blocks until the worker is idle (paused, nothing queued) or stopped. */
+void        dd_session_wait_idle (DdSession *session);
+void        dd_session_stop     (DdSession *session);
+
+/* Validates, queues, waits until applied; FALSE with the reason otherwise. */
+gboolean    dd_session_edit     (DdSession *session, const DdEdit *edit, GError **error);
+/* Forks branch into a new one (from its current state); returns its index or -1. */
+int         dd_session_fork     (DdSession *session, int branch, GError **error);
+/* where a branch came from: parent −1 for the first arms */
+void        dd_session_branch_origin (DdSession *session, int branch, int *parent, gint64 *fork_step);
+/* A branch stops stepping (it stays readable) or steps again. */
+void        dd_session_set_branch_running (DdSession *session, int branch, gboolean running);
+
+void        dd_session_snapshot (DdSession *session, DdSessionSnapshot *out);
+/* Record i < the snapshot's count of that branch; valid until session_free. */
+const DdStepRecord   *dd_session_step_record   (DdSession *session, int branch, gint64 i);
+const DdPhiRecord    *dd_session_phi_record    (DdSession *session, int branch, gint64 i);
+const DdWindowRecord *dd_session_window_record (DdSession *session, int branch, gint64 i);
+const DdEdit         *dd_session_journal_entry (DdSession *session, gint64 i);
+int         dd_session_n_classes  (DdSession *session);
+const DdData *dd_session_get_data (DdSession *session);
+const DdSessionConfig *dd_session_get_config (DdSession *session);
+/* the last divergence message, or NULL (caller frees) */
+char       *dd_session_dup_error  (DdSession *session);
+
+/* Runs the configuration and journal entries [0, n) in the caller's thread
+ * with no worker, stepping branch b until it has steps[b] steps, and returns
+ * the branches' students' parameters (one array per branch, caller frees
+ * with g_ptr_array_unref). For checking that a live session is reproducible. */
+GPtrArray  *dd_session_replay (const DdSessionConfig *cfg, const DdData *data,
+                               const DdEdit *journal, gint64 n, const gint64 *steps,
+                               int n_branches, GError **error);
+/* the same for a live session's current branches (call when idle) */
+GPtrArray  *dd_session_dup_student_params (DdSession *session);
+
+G_END_DECLS
