@@ -3,6 +3,10 @@
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
+ * POSIX mutexes and condition variables rather than GMutex/GCond: GLib's
+ * futex-based locks are invisible to ThreadSanitizer, which the suite runs
+ * under (meson option tsan).
+ *
  * Locks: `lock` guards the command queue, the state and the idle flag, with
  * `cond` for both directions; `publish_lock` guards only the published
  * record counts and is held for a few stores. DdTeach objects are touched by
@@ -15,6 +19,7 @@
 #include "dd-net.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #define CHUNK_BITS 10
@@ -118,8 +123,8 @@ struct _DdSession {
   DdEval         *eval;
 
   GThread        *worker;
-  GMutex          lock;
-  GCond           cond;
+  pthread_mutex_t lock;
+  pthread_cond_t  cond;
   GQueue          queue;
   gint            state;            /* DdSessionState, atomic */
   gint            stop;             /* atomic; also the DdTeach cancel flag */
@@ -130,7 +135,7 @@ struct _DdSession {
   Branch         *branches[DD_SESSION_MAX_BRANCHES];
   int             n_branches;       /* worker's view */
 
-  GMutex          publish_lock;
+  pthread_mutex_t publish_lock;
   int             pub_branches;
   Stream          journal;          /* DdEdit records; W, b, message owned */
   gint64          pub_journal;
@@ -252,11 +257,11 @@ record_step (DdSession *s, Branch *br, const DdStepReport *r)
 static void
 publish (DdSession *s, Branch *br)
 {
-  g_mutex_lock (&s->publish_lock);
+  pthread_mutex_lock (&s->publish_lock);
   br->pub_steps = br->steps.count;
   br->pub_phi = br->phi.count;
   br->pub_windows = br->windows.count;
-  g_mutex_unlock (&s->publish_lock);
+  pthread_mutex_unlock (&s->publish_lock);
 }
 
 static void
@@ -271,11 +276,11 @@ journal_append (DdSession *s, const DdEdit *e)
   j->W = e->W ? g_memdup2 (e->W, sizeof (dd_real) * C * C) : NULL;
   j->b = e->b ? g_memdup2 (e->b, sizeof (dd_real) * C) : NULL;
   j->message = g_strdup (e->message);
-  g_mutex_lock (&s->publish_lock);
+  pthread_mutex_lock (&s->publish_lock);
   s->pub_journal = s->journal.count;
   if (e->kind == DD_EDIT_FAILURE)
     s->failures++;
-  g_mutex_unlock (&s->publish_lock);
+  pthread_mutex_unlock (&s->publish_lock);
 }
 
 /* --- edits (worker, or replay) ------------------------------------------------- */
@@ -404,9 +409,9 @@ execute (DdSession *s, Command *cmd)
         int index = s->n_branches;
         s->branches[index] = br;
         s->n_branches++;
-        g_mutex_lock (&s->publish_lock);
+        pthread_mutex_lock (&s->publish_lock);
         s->pub_branches = s->n_branches;
-        g_mutex_unlock (&s->publish_lock);
+        pthread_mutex_unlock (&s->publish_lock);
         DdEdit e = { .kind = DD_EDIT_FORK, .branch = cmd->branch, .step = at, .new_branch = index };
         journal_append (s, &e);
         cmd->new_branch = index;
@@ -451,10 +456,10 @@ run_round (DdSession *s, gboolean single)
           DdEdit e = { .kind = DD_EDIT_FAILURE, .branch = b,
                        .step = dd_teach_get_step (br->teach), .message = msg };
           journal_append (s, &e);
-          g_mutex_lock (&s->lock);
+          pthread_mutex_lock (&s->lock);
           g_free (s->error_message);
           s->error_message = g_strdup (msg);
-          g_mutex_unlock (&s->lock);
+          pthread_mutex_unlock (&s->lock);
           return FALSE;
         }
       record_step (s, br, &r);
@@ -476,14 +481,14 @@ worker_main (gpointer data)
   DdSession *s = data;
 
   dd_set_threads (s->cfg.teach.student.threads);
-  g_mutex_lock (&s->lock);
+  pthread_mutex_lock (&s->lock);
   for (;;)
     {
       while (!g_atomic_int_get (&s->stop) && !has_work (s))
         {
           s->idle = TRUE;
-          g_cond_broadcast (&s->cond);
-          g_cond_wait (&s->cond, &s->lock);
+          pthread_cond_broadcast (&s->cond);
+          pthread_cond_wait (&s->cond, &s->lock);
         }
       s->idle = FALSE;
       if (g_atomic_int_get (&s->stop))
@@ -492,11 +497,11 @@ worker_main (gpointer data)
       Command *cmd;
       while ((cmd = g_queue_pop_head (&s->queue)) != NULL)
         {
-          g_mutex_unlock (&s->lock);
+          pthread_mutex_unlock (&s->lock);
           execute (s, cmd);
-          g_mutex_lock (&s->lock);
+          pthread_mutex_lock (&s->lock);
           cmd->done = TRUE;
-          g_cond_broadcast (&s->cond);
+          pthread_cond_broadcast (&s->cond);
         }
 
       gboolean single = g_atomic_int_get (&s->state) != DD_SESSION_RUNNING;
@@ -504,9 +509,9 @@ worker_main (gpointer data)
         continue;
       if (single)
         s->step_requests--;
-      g_mutex_unlock (&s->lock);
+      pthread_mutex_unlock (&s->lock);
       gboolean ok = run_round (s, single);
-      g_mutex_lock (&s->lock);
+      pthread_mutex_lock (&s->lock);
       if (!ok)
         {
           g_atomic_int_set (&s->state, DD_SESSION_PAUSED);
@@ -522,8 +527,8 @@ worker_main (gpointer data)
       cmd->done = TRUE;
     }
   s->idle = TRUE;
-  g_cond_broadcast (&s->cond);
-  g_mutex_unlock (&s->lock);
+  pthread_cond_broadcast (&s->cond);
+  pthread_mutex_unlock (&s->lock);
   return NULL;
 }
 
@@ -571,9 +576,9 @@ session_alloc (const DdSessionConfig *cfg, const DdData *data, GError **error)
     s->test_sub = dd_dataset_slice (data->test, 0, MIN (cfg->test_subsample, data->test->n),
                                     data->test->name);
   s->eval = dd_eval_new (s->C);
-  g_mutex_init (&s->lock);
-  g_cond_init (&s->cond);
-  g_mutex_init (&s->publish_lock);
+  pthread_mutex_init (&s->lock, NULL);
+  pthread_cond_init (&s->cond, NULL);
+  pthread_mutex_init (&s->publish_lock, NULL);
   g_queue_init (&s->queue);
   stream_init (&s->journal, sizeof (DdEdit), 0);
   s->state = DD_SESSION_PAUSED;
@@ -598,10 +603,10 @@ dd_session_new (const DdSessionConfig *cfg, const DdData *data, GError **error)
 void
 dd_session_stop (DdSession *s)
 {
-  g_mutex_lock (&s->lock);
+  pthread_mutex_lock (&s->lock);
   g_atomic_int_set (&s->stop, 1);
-  g_cond_broadcast (&s->cond);
-  g_mutex_unlock (&s->lock);
+  pthread_cond_broadcast (&s->cond);
+  pthread_mutex_unlock (&s->lock);
   if (s->worker)
     g_clear_pointer (&s->worker, g_thread_join);
   g_atomic_int_set (&s->state, DD_SESSION_STOPPED);
@@ -626,9 +631,9 @@ dd_session_free (DdSession *s)
   dd_dataset_free (s->test_sub);
   dd_eval_free (s->eval);
   g_free (s->error_message);
-  g_mutex_clear (&s->lock);
-  g_cond_clear (&s->cond);
-  g_mutex_clear (&s->publish_lock);
+  pthread_mutex_destroy (&s->lock);
+  pthread_cond_destroy (&s->cond);
+  pthread_mutex_destroy (&s->publish_lock);
   g_free (s);
 }
 
@@ -637,13 +642,13 @@ dd_session_free (DdSession *s)
 static void
 set_state (DdSession *s, DdSessionState state)
 {
-  g_mutex_lock (&s->lock);
+  pthread_mutex_lock (&s->lock);
   if (g_atomic_int_get (&s->state) != DD_SESSION_STOPPED)
     g_atomic_int_set (&s->state, state);
   if (state == DD_SESSION_RUNNING)
     g_clear_pointer (&s->error_message, g_free);
-  g_cond_broadcast (&s->cond);
-  g_mutex_unlock (&s->lock);
+  pthread_cond_broadcast (&s->cond);
+  pthread_mutex_unlock (&s->lock);
 }
 
 void
@@ -661,40 +666,40 @@ dd_session_pause (DdSession *s)
 void
 dd_session_step (DdSession *s)
 {
-  g_mutex_lock (&s->lock);
+  pthread_mutex_lock (&s->lock);
   if (g_atomic_int_get (&s->state) == DD_SESSION_PAUSED)
     {
       s->step_requests++;
-      g_cond_broadcast (&s->cond);
+      pthread_cond_broadcast (&s->cond);
     }
-  g_mutex_unlock (&s->lock);
+  pthread_mutex_unlock (&s->lock);
 }
 
 void
 dd_session_wait_idle (DdSession *s)
 {
-  g_mutex_lock (&s->lock);
+  pthread_mutex_lock (&s->lock);
   while (s->worker != NULL && !g_atomic_int_get (&s->stop) && (!s->idle || has_work (s)))
-    g_cond_wait (&s->cond, &s->lock);
-  g_mutex_unlock (&s->lock);
+    pthread_cond_wait (&s->cond, &s->lock);
+  pthread_mutex_unlock (&s->lock);
 }
 
 /* queue a command and wait for the worker to execute it */
 static void
 submit (DdSession *s, Command *cmd)
 {
-  g_mutex_lock (&s->lock);
+  pthread_mutex_lock (&s->lock);
   if (s->worker == NULL || g_atomic_int_get (&s->stop))
     {
       g_set_error (&cmd->error, DD_ERROR, DD_ERROR_CANCELLED, "the session has stopped");
-      g_mutex_unlock (&s->lock);
+      pthread_mutex_unlock (&s->lock);
       return;
     }
   g_queue_push_tail (&s->queue, cmd);
-  g_cond_broadcast (&s->cond);
+  pthread_cond_broadcast (&s->cond);
   while (!cmd->done)
-    g_cond_wait (&s->cond, &s->lock);
-  g_mutex_unlock (&s->lock);
+    pthread_cond_wait (&s->cond, &s->lock);
+  pthread_mutex_unlock (&s->lock);
 }
 
 gboolean
@@ -750,7 +755,7 @@ dd_session_snapshot (DdSession *s, DdSessionSnapshot *out)
 {
   memset (out, 0, sizeof *out);
   out->state = g_atomic_int_get (&s->state);
-  g_mutex_lock (&s->publish_lock);
+  pthread_mutex_lock (&s->publish_lock);
   out->n_branches = s->pub_branches;
   for (int b = 0; b < out->n_branches; b++)
     {
@@ -760,7 +765,7 @@ dd_session_snapshot (DdSession *s, DdSessionSnapshot *out)
     }
   out->n_journal = s->pub_journal;
   out->failures = s->failures;
-  g_mutex_unlock (&s->publish_lock);
+  pthread_mutex_unlock (&s->publish_lock);
 }
 
 const DdStepRecord *
@@ -816,9 +821,9 @@ dd_session_get_config (DdSession *s)
 char *
 dd_session_dup_error (DdSession *s)
 {
-  g_mutex_lock (&s->lock);
+  pthread_mutex_lock (&s->lock);
   char *msg = g_strdup (s->error_message);
-  g_mutex_unlock (&s->lock);
+  pthread_mutex_unlock (&s->lock);
   return msg;
 }
 
