@@ -15,6 +15,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 typedef struct {
   DdStudentKind kind;
@@ -22,6 +23,70 @@ typedef struct {
   DdStepTiming  didact;
   double        torch_seconds; /* 0 when the reference did not run */
 } StepRow;
+
+static int
+compare_doubles (const void *a, const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+  return (x > y) - (x < y);
+}
+
+static double
+median (double *v, int n)
+{
+  qsort (v, n, sizeof (double), compare_doubles);
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+static double
+peak_rss_mib (void)
+{
+  struct rusage ru;
+  getrusage (RUSAGE_SELF, &ru);
+  return ru.ru_maxrss / 1024.0;
+}
+
+typedef struct {
+  DdStudentKind kind;
+  double forward, reverse;        /* medians, seconds */
+  double trajectory_mib, full_mib;
+  double torch_forward, torch_reverse, torch_rss;  /* 0 when not run */
+} MetaRow;
+
+/* One episodic meta-iteration in the demo configuration: gated teacher,
+ * T = 200, batch 20, η = 0.01, M on 10,000 dev images. */
+static gboolean
+bench_meta (DdData *data, MetaRow *row, int threads, int reps, GError **error)
+{
+  DdTeachConfig cfg;
+  g_autofree double *fwd = g_new (double, reps), *rev = g_new (double, reps);
+
+  dd_teach_config_init (&cfg);
+  cfg.student.net = dd_net_spec_default (row->kind);
+  cfg.student.threads = threads;
+  cfg.pretrain_steps = 0;
+  cfg.meta_iterations = reps;
+  g_autoptr(DdTeach) teach = dd_teach_new (&cfg, data, error);
+  if (teach == NULL)
+    return FALSE;
+  for (int r = 0; r < reps;)
+    {
+      DdStepReport rep;
+      if (!dd_teach_step (teach, &rep, error))
+        return FALSE;
+      if (rep.kind == DD_STEP_WINDOW)
+        {
+          fwd[r] = rep.forward_seconds;
+          rev[r] = rep.reverse_seconds;
+          r++;
+        }
+    }
+  row->forward = median (fwd, reps);
+  row->reverse = median (rev, reps);
+  row->trajectory_mib = dd_teach_trajectory_bytes (teach, 0) / 1048576.0;
+  row->full_mib = dd_teach_trajectory_bytes (teach, 1) / 1048576.0;
+  return TRUE;
+}
 
 static char *
 find_reference_script (void)
@@ -92,13 +157,15 @@ run_reference (const char *const *args, char **why)
 int
 cli_bench (int argc, char **argv)
 {
-  gboolean json = FALSE, no_reference = FALSE;
-  int threads = 1, reps = 5, steps = 0;
+  gboolean json = FALSE, no_reference = FALSE, no_meta = FALSE;
+  int threads = 1, reps = 5, steps = 0, meta_reps = 3;
   const GOptionEntry entries[] = {
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "BLAS threads for both sides (default 1)", "N" },
     { "reps", 0, 0, G_OPTION_ARG_INT, &reps, "Timed repetitions; the median is reported (default 5)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &steps, "Steps per repetition (default: about 0.5 s worth)", "N" },
     { "no-reference", 0, 0, G_OPTION_ARG_NONE, &no_reference, "Skip the PyTorch reference", NULL },
+    { "no-meta", 0, 0, G_OPTION_ARG_NONE, &no_meta, "Skip the L2T-DLF meta-iteration benchmark", NULL },
+    { "meta-reps", 0, 0, G_OPTION_ARG_INT, &meta_reps, "Meta-iterations timed per student (default 3)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON records; the last has \"event\": \"summary\"", NULL },
     { NULL }
   };
@@ -214,9 +281,92 @@ cli_bench (int argc, char **argv)
         }
     }
 
+  /* one L2T-DLF meta-iteration per student */
+  MetaRow meta[] = { { DD_STUDENT_MLP }, { DD_STUDENT_LENET } };
+  if (!no_meta)
+    {
+      if (meta_reps < 1 || meta_reps > 100)
+        return cli_fail ("bench", CLI_EXIT_USAGE, "--meta-reps %d: must be from 1 to 100", meta_reps);
+      if (!json)
+        printf ("\nOne episodic L2T-DLF meta-iteration (gated teacher, T = 200, batch 20, η = 0.01,\n"
+                "M on 10,000 dev images), median of %d; PyTorch: double backward through the unroll:\n\n"
+                "| student | forward s | reverse s | reverse/forward | trajectory MiB (all steps) | "
+                "PyTorch fwd s | PyTorch rev s | speed-up |\n|---|---:|---:|---:|---:|---:|---:|---:|\n",
+                meta_reps);
+      for (size_t i = 0; i < G_N_ELEMENTS (meta); i++)
+        {
+          MetaRow *m = &meta[i];
+          if (!bench_meta (data, m, threads, meta_reps, &error))
+            return cli_fail ("bench", CLI_EXIT_FAILURE, "%s", error->message);
+          if (!no_reference && reference_problem == NULL)
+            {
+              g_autofree char *threads_s = g_strdup_printf ("%d", threads);
+              const char *args[] = { "meta", "--model", dd_student_kind_name (m->kind), "--batch", "20",
+                                     "--threads", threads_s, "--unroll", "200", "--dev", "10000",
+                                     "--reps", "3", NULL };
+              JsonObject *res = run_reference (args, &reference_problem);
+              if (res)
+                {
+                  m->torch_forward = json_object_get_double_member_with_default (res, "forward_seconds", 0);
+                  m->torch_reverse = json_object_get_double_member_with_default (res, "reverse_seconds", 0);
+                  m->torch_rss = json_object_get_double_member_with_default (res, "peak_rss_mib", 0);
+                  json_object_unref (res);
+                }
+            }
+          double total = m->forward + m->reverse, ttotal = m->torch_forward + m->torch_reverse;
+          if (json)
+            {
+              JsonBuilder *b = cli_json_begin ("meta");
+              json_builder_set_member_name (b, "student");
+              json_builder_add_string_value (b, dd_student_kind_name (m->kind));
+              json_builder_set_member_name (b, "forward_seconds");
+              json_builder_add_double_value (b, m->forward);
+              json_builder_set_member_name (b, "reverse_seconds");
+              json_builder_add_double_value (b, m->reverse);
+              json_builder_set_member_name (b, "reverse_over_forward");
+              json_builder_add_double_value (b, m->reverse / m->forward);
+              json_builder_set_member_name (b, "trajectory_mib");
+              json_builder_add_double_value (b, m->trajectory_mib);
+              json_builder_set_member_name (b, "trajectory_all_steps_mib");
+              json_builder_add_double_value (b, m->full_mib);
+              json_builder_set_member_name (b, "torch_seconds");
+              if (ttotal > 0)
+                json_builder_add_double_value (b, ttotal);
+              else
+                json_builder_add_null_value (b);
+              json_builder_set_member_name (b, "speedup_vs_torch");
+              if (ttotal > 0)
+                json_builder_add_double_value (b, ttotal / total);
+              else
+                json_builder_add_null_value (b);
+              cli_json_emit (b);
+            }
+          else
+            {
+              g_autofree char *tf = ttotal > 0 ? g_strdup_printf ("%.2f", m->torch_forward) : g_strdup ("n/a");
+              g_autofree char *tr = ttotal > 0 ? g_strdup_printf ("%.2f", m->torch_reverse) : g_strdup ("n/a");
+              g_autofree char *ratio = ttotal > 0 ? g_strdup_printf ("%.2f×", ttotal / total) : g_strdup ("n/a");
+              printf ("| %s | %.3f | %.3f | %.2f | %.1f (%.1f, %.0f %%) | %s | %s | %s |\n",
+                      dd_student_kind_name (m->kind), m->forward, m->reverse, m->reverse / m->forward,
+                      m->trajectory_mib, m->full_mib, 100 * m->trajectory_mib / m->full_mib, tf, tr, ratio);
+              fflush (stdout);
+            }
+        }
+      if (!json)
+        {
+          printf ("\nPeak resident memory of didact-cli in this run: %.0f MiB", peak_rss_mib ());
+          if (meta[0].torch_rss > 0 && meta[1].torch_rss > 0)
+            printf ("; of the PyTorch reference: %.0f MiB (MLP), %.0f MiB (LeNet)",
+                    meta[0].torch_rss, meta[1].torch_rss);
+          printf ("\n");
+        }
+    }
+
   if (json)
     {
       JsonBuilder *b = cli_json_begin ("summary");
+      json_builder_set_member_name (b, "peak_rss_mib");
+      json_builder_add_double_value (b, peak_rss_mib ());
       json_builder_set_member_name (b, "blas_kernel");
       json_builder_add_string_value (b, dd_blas_kernel ());
       json_builder_set_member_name (b, "threads");
