@@ -206,6 +206,7 @@ record_step (DdSession *s, Branch *br, const DdStepReport *r)
     return;
   rec->step = r->step;
   rec->loss = (float) r->train_loss;
+  rec->ce = (float) r->train_ce;
   rec->batch_error = (float) r->batch_error;
 
   if (r->W != NULL && (r->step % s->phi_every == 0 || r->kind == DD_STEP_WINDOW))

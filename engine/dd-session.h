@@ -72,6 +72,7 @@ typedef struct {
 typedef struct {
   gint64 step;
   float  loss;          /* the step's training loss (L_Φ, or CE in warm-up and baseline) */
+  float  ce;            /* the minibatch's cross-entropy (comparable across arms) */
   float  batch_error;
 } DdStepRecord;
 

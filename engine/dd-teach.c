@@ -885,6 +885,7 @@ dd_teach_step (DdTeach *tc, DdStepReport *report, GError **error)
       r->kind = DD_STEP_PRETRAIN;
       r->step = tc->step;
       r->train_loss = loss;
+      r->train_ce = loss;
       r->batch_error = err;
       return TRUE;
     }
@@ -912,10 +913,15 @@ dd_teach_step (DdTeach *tc, DdStepReport *report, GError **error)
     tc->override_left--;
   tc->run_loss += loss;
   tc->run_err += tc->batch_err[t];
-  /* the cross-entropy of the same batch at ω_t, for the next state snapshot */
-  tc->run_ce += dd_loss_forward_backward (&(DdLoss) { .kind = DD_LOSS_CE }, NULL, NULL, NULL,
-                                          tc->scratch, tc->net->logits, tc->y, tc->B, tc->C);
+  /* the cross-entropy of the same batch at ω_t, for the next state snapshot
+   * and for comparing arms whose losses differ */
+  double ce = tc->cfg.arm == DD_ARM_BASELINE_CE
+    ? loss
+    : dd_loss_forward_backward (&(DdLoss) { .kind = DD_LOSS_CE }, NULL, NULL, NULL,
+                                tc->scratch, tc->net->logits, tc->y, tc->B, tc->C);
+  tc->run_ce += ce;
   tc->run_n++;
+  r->train_ce = ce;
 
   r->kind = DD_STEP_TAUGHT;
   r->step = tc->step;

@@ -99,6 +99,7 @@ typedef struct {
   DdStepKind     kind;
   gint64         step;          /* student steps taken so far, this one included */
   double         train_loss;    /* this step's loss (CE in warm-up, L_Φ when taught) */
+  double         train_ce;      /* the minibatch's cross-entropy at ω_t (every arm) */
   double         batch_error;
   const dd_real *W, *b;         /* Φ used by this step (NULL in warm-up) */
   /* DD_STEP_WINDOW only: */
