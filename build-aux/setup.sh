@@ -4,7 +4,7 @@
 # Copyright 2026 The Didact authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-#   build-aux/setup.sh run    install, build (build/), start the default preset
+#   build-aux/setup.sh run    install, build (build/), open the workbench on its default preset
 #   build-aux/setup.sh test   install, build with ASan+UBSan (build-test/), run every test
 #
 # Packages come from Debian's archive (apt-get, through sudo when not root);
@@ -23,8 +23,13 @@ top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 
 build_packages=(build-essential meson ninja-build pkg-config libglib2.0-dev
-                libjson-glib-dev libopenblas-dev dataset-fashion-mnist)
-test_packages=()
+                libglib2.0-dev-bin libglib2.0-bin libjson-glib-dev libopenblas-dev
+                libgtk-4-dev libadwaita-1-dev gettext desktop-file-utils appstream-util
+                dataset-fashion-mnist)
+# the GUI tests run under a virtual X server, and through AT-SPI as a screen
+# reader would drive the window
+test_packages=(xvfb xauth dbus dbus-x11 at-spi2-core python3-gi gir1.2-atspi-2.0
+               python3-pyatspi)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -57,11 +62,14 @@ if [ "$mode" = run ]; then
   build-aux/fetch-mnist.sh
   configure build --buildtype=release -Dsanitizers=false
   meson compile -C build
-  exec build/app/didact-cli train "$@"
+  # meson devenv provides the uninstalled settings schema and translations
+  exec meson devenv -C build app/didact "$@"
 else
   install_missing "${build_packages[@]}" ${test_packages[@]+"${test_packages[@]}"}
   build-aux/fetch-mnist.sh
   configure build-test --buildtype=debugoptimized -Dsanitizers=true
   meson compile -C build-test
-  exec meson test -C build-test --print-errorlogs "$@"
+  # GUI tests need a display: a virtual X server and a session bus
+  exec xvfb-run -a -s '-screen 0 1600x1000x24' dbus-run-session -- \
+    meson test -C build-test --print-errorlogs "$@"
 fi

@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+# test-atspi.py: play, pause and step driven through AT-SPI, as a screen-reader user would
+#
+# Copyright 2026 The Didact authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: test-atspi.py PATH-TO-didact  (under a display and a D-Bus session; prints TAP)
+# Starts the workbench on the 8×8 digits preset, finds the push buttons by
+# their accessible names ("Play", "Pause", "Step"), invokes their actions, and
+# reads the step count from the window's subtitle label.
+import os
+import re
+import subprocess
+import sys
+import time
+
+try:
+    import pyatspi
+except ImportError:
+    print("1..0 # SKIP pyatspi is not installed")
+    sys.exit(0)
+if not os.environ.get("DBUS_SESSION_BUS_ADDRESS") or not os.environ.get("DISPLAY"):
+    print("1..0 # SKIP needs a display and a D-Bus session (run under xvfb-run and dbus-run-session)")
+    sys.exit(0)
+
+app_path = sys.argv[1]
+results = []
+
+
+def check(name, cond, detail=""):
+    results.append((name, bool(cond), detail))
+
+
+def find(node, pred, depth=0):
+    if node is None or depth > 60:
+        return None
+    try:
+        if pred(node):
+            return node
+        for i in range(node.childCount):
+            hit = find(node.getChildAtIndex(i), pred, depth + 1)
+            if hit is not None:
+                return hit
+    except Exception:
+        return None
+    return None
+
+
+def find_app(pid, timeout=60):
+    end = time.time() + timeout
+    while time.time() < end:
+        desktop = pyatspi.Registry.getDesktop(0)
+        for i in range(desktop.childCount):
+            a = desktop.getChildAtIndex(i)
+            try:
+                if a is not None and a.get_process_id() == pid:
+                    return a
+            except Exception:
+                pass
+        time.sleep(0.5)
+    return None
+
+
+def button(app, name):
+    return find(app, lambda n: n.getRoleName() in ("push button", "toggle button") and n.name == name)
+
+
+def wait_button(app, name, timeout=60):
+    end = time.time() + timeout
+    while time.time() < end:
+        b = button(app, name)
+        if b is not None and b.getState().contains(pyatspi.STATE_SENSITIVE):
+            return b
+        time.sleep(0.3)
+    return None
+
+
+def click(node):
+    action = node.queryAction()
+    for i in range(action.nActions):
+        if action.getName(i) in ("click", "press", "activate"):
+            return action.doAction(i)
+    return action.doAction(0)
+
+
+def step_count(app):
+    label = find(app, lambda n: n.getRoleName() == "label" and re.search(r"·\s*\S+\s+(\d+)$", n.name or ""))
+    if label is None:
+        return None
+    return int(re.search(r"(\d+)$", label.name).group(1))
+
+
+env = dict(os.environ)
+env.pop("GTK_A11Y", None)
+env["GSETTINGS_BACKEND"] = "memory"
+env["LANGUAGE"] = "en"
+proc = subprocess.Popen([app_path, "--preset", "digits-tiny-mlp"], env=env)
+try:
+    app = find_app(proc.pid)
+    check("the application is on the accessibility bus", app is not None)
+    if app is not None:
+        play = wait_button(app, "Play")
+        check("a button named Play", play is not None)
+        for name in ("Step", "Reset", "Fork"):
+            check(f"a button named {name}", button(app, name) is not None)
+        if play is not None:
+            s0 = step_count(app) or 0
+            click(play)
+            time.sleep(2.0)
+            s1 = step_count(app)
+            check("Play makes the step count rise", s1 is not None and s1 > s0 + 10, f"{s0} -> {s1}")
+            pause = wait_button(app, "Pause", 10)
+            check("the button is now named Pause", pause is not None)
+            if pause is not None:
+                click(pause)
+                time.sleep(1.0)
+                s2 = step_count(app)
+                time.sleep(1.0)
+                s3 = step_count(app)
+                check("Pause holds the step count", s2 is not None and s2 == s3, f"{s2} -> {s3}")
+                step = wait_button(app, "Step", 10)
+                if step is not None:
+                    click(step)
+                    time.sleep(1.0)
+                    s4 = step_count(app)
+                    check("Step advances by one", s4 == (s3 or 0) + 1, f"{s3} -> {s4}")
+                else:
+                    check("Step is available when paused", False)
+finally:
+    proc.terminate()
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        check("the workbench closes promptly", False)
+
+print(f"1..{len(results)}")
+for i, (name, ok, detail) in enumerate(results, 1):
+    print(f"{'ok' if ok else 'not ok'} {i} - {name}")
+    if not ok and detail:
+        print(f"# {detail}")
+sys.exit(0 if results and all(ok for _, ok, _ in results) else 1)

@@ -1,0 +1,32 @@
+/* didact-window.h: the workbench's main window
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "didact-engine.h"
+
+G_BEGIN_DECLS
+
+#define DIDACT_TYPE_WINDOW (didact_window_get_type ())
+
+G_DECLARE_FINAL_TYPE (DidactWindow, didact_window, DIDACT, WINDOW, AdwApplicationWindow)
+
+/* opens on preset_id, or on the settings' default preset when NULL */
+DidactWindow *didact_window_new          (AdwApplication *app, const char *preset_id);
+/* switches to a preset (loads its data off the main thread, then starts paused) */
+void          didact_window_load_preset  (DidactWindow *self, const char *preset_id);
+/* for tests: the live session (NULL while loading) */
+DdSession    *didact_window_get_session  (DidactWindow *self);
+gboolean      didact_window_is_loading   (DidactWindow *self);
+/* for tests and screenshots: the plot widgets, in a fixed order
+ * (heatmap, coefficient history, metrics, margins, margin distribution) */
+GtkWidget    *didact_window_get_plot     (DidactWindow *self, guint index);
+guint         didact_window_n_plots      (void);
+/* the Φ cell editor used by drags, typing and the edit presets */
+void          didact_window_set_pending_cell (DidactWindow *self, int row, int col, double value);
+
+G_END_DECLS
