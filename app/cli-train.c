@@ -25,6 +25,7 @@ typedef struct {
   double   margin;
   gint64   seed;
   int      threads;
+  char    *schedule;
   gboolean json;
 } TrainOptions;
 
@@ -37,6 +38,7 @@ train_options_clear (TrainOptions *o)
   g_free (o->activation);
   g_free (o->loss);
   g_free (o->optimizer);
+  g_free (o->schedule);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrainOptions, train_options_clear)
@@ -83,6 +85,7 @@ cli_train (int argc, char **argv)
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o.lr, "Learning rate (default 0.01 for SGD, 0.001 for Adam)", "X" },
     { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &o.momentum, "SGD momentum ρ (default 0.9)", "X" },
     { "optimizer", 0, 0, G_OPTION_ARG_STRING, &o.optimizer, "sgd (default) or adam", "KIND" },
+    { "schedule", 0, 0, G_OPTION_ARG_STRING, &o.schedule, "Learning rate schedule: constant (default) or cosine (to zero at the end)", "NAME" },
     { "smoothing", 0, 0, G_OPTION_ARG_DOUBLE, &o.smoothing, "Label smoothing ε for --loss smooth (default 0.1)", "X" },
     { "margin", 0, 0, G_OPTION_ARG_DOUBLE, &o.margin, "Additive margin m for --loss margin (default 1)", "X" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o.seed, "Random seed (default 1)", "N" },
@@ -127,6 +130,9 @@ cli_train (int argc, char **argv)
     return cli_fail ("train", CLI_EXIT_USAGE, "--loss “%s”: unknown; choose ce, smooth, margin or dlf", o.loss);
   if (o.optimizer && !dd_optim_kind_parse (o.optimizer, &cfg.optimizer))
     return cli_fail ("train", CLI_EXIT_USAGE, "--optimizer “%s”: unknown; choose sgd or adam", o.optimizer);
+  if (o.schedule && g_strcmp0 (o.schedule, "cosine") != 0 && g_strcmp0 (o.schedule, "constant") != 0)
+    return cli_fail ("train", CLI_EXIT_USAGE, "--schedule “%s”: unknown; choose constant or cosine", o.schedule);
+  cfg.cosine = g_strcmp0 (o.schedule, "cosine") == 0;
   if (o.epochs != 0 && o.steps != 0)
     return cli_fail ("train", CLI_EXIT_USAGE, "give --epochs or --steps, not both");
   if (o.epochs != 0)
@@ -191,6 +197,8 @@ cli_train (int argc, char **argv)
       json_builder_add_double_value (b, cfg.lr);
       json_builder_set_member_name (b, "batch");
       json_builder_add_int_value (b, cfg.batch);
+      json_builder_set_member_name (b, "schedule");
+      json_builder_add_string_value (b, cfg.cosine ? "cosine" : "constant");
       json_builder_set_member_name (b, "seed");
       json_builder_add_int_value (b, (gint64) cfg.seed);
       json_builder_set_member_name (b, "threads");

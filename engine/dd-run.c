@@ -190,6 +190,8 @@ dd_run_step (DdRun *run, double *loss_out, GError **error)
   const int B = run->cfg.batch, C = net->n_classes;
 
   dd_set_threads (run->cfg.threads);
+  if (run->cfg.cosine)
+    run->opt->lr = run->cfg.lr * 0.5 * (1.0 + cos (G_PI * (double) run->step / (double) run->total_steps));
   next_batch (run);
   dd_net_forward (net, run->x, B);
   double loss = dd_loss_forward_backward (&run->loss, run->dlogits, NULL, NULL, run->scratch,

@@ -30,6 +30,7 @@ typedef struct {
   DdOptimKind optimizer;
   guint64     seed;
   int         threads;     /* OpenBLAS threads */
+  gboolean    cosine;      /* learning rate lr·½(1 + cos(π·t/steps)), else constant */
 } DdTrainConfig;
 
 /* defaults: MLP 784-500-10 tanh, cross-entropy, 10 epochs, batch 20,

@@ -354,6 +354,8 @@ test_language (void)
     }
   /* a translated interface: the play button's name and the window subtitle */
   g_assert_cmpstr (_("Play"), !=, "Play");
+  g_assert_cmpstr (_("%s · step %lld"), !=, "%s · step %lld");
+  g_assert_cmpstr (_("Loss coefficients"), !=, "Loss coefficients");
   g_test_message ("“Play” in %s: %s; “Loss coefficients”: %s", lang, _("Play"), _("Loss coefficients"));
 }
 

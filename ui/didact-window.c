@@ -67,7 +67,6 @@ struct _DidactWindow {
   AdwToastOverlay *toasts;
   AdwWindowTitle  *window_title;
   GtkButton       *play_button;
-  AdwFlap         *flap;
   GtkToggleButton *sidebar_button;
   AdwComboRow     *preset_row;
   AdwComboRow     *branch_row;
@@ -160,7 +159,7 @@ branch_name (DidactWindow *self, int b)
   gint64 at;
   dd_session_branch_origin (self->session, b, &parent, &at);
   /* Translators: a what-if branch, its number, and where it was forked */
-  return g_strdup_printf (_("Fork %d (from %d at step %" G_GINT64_FORMAT ")"), b, parent, at);
+  return g_strdup_printf (_("Fork %d (from %d at step %lld)"), b, parent, (long long) at);
 }
 
 static gboolean
@@ -583,7 +582,7 @@ update_title (DidactWindow *self, const DdSessionSnapshot *snap, gint64 latest)
   const char *state = snap->state == DD_SESSION_RUNNING ? _("Running") : _("Paused");
 
   /* Translators: the window subtitle: run state and the student step */
-  subtitle = g_strdup_printf (_("%s · step %" G_GINT64_FORMAT), state, latest);
+  subtitle = g_strdup_printf (_("%s · step %lld"), state, (long long) latest);
   adw_window_title_set_subtitle (self->window_title, subtitle);
 }
 
@@ -686,7 +685,7 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
       show_phi_at (self, at);
       update_distribution (self, &snap, at);
     }
-  g_autofree char *step_text = g_strdup_printf (_("Step %" G_GINT64_FORMAT), at);
+  g_autofree char *step_text = g_strdup_printf (_("Step %lld"), (long long) at);
   gtk_label_set_text (self->step_label, step_text);
   update_title (self, &snap, latest);
   refresh_actions (self);
@@ -1546,7 +1545,6 @@ didact_window_class_init (DidactWindowClass *klass)
   CHILD (toasts);
   CHILD (window_title);
   CHILD (play_button);
-  CHILD (flap);
   CHILD (sidebar_button);
   CHILD (preset_row);
   CHILD (branch_row);

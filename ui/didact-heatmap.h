@@ -1,0 +1,120 @@
+/* didact-heatmap.h
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "didact-plot-common.h"
+
+G_BEGIN_DECLS
+
+#define DIDACT_TYPE_HEATMAP (didact_heatmap_get_type ())
+G_DECLARE_FINAL_TYPE (DidactHeatmap, didact_heatmap, DIDACT, HEATMAP, GtkWidget)
+
+/* A cell; col == the number of columns names the extra column. */
+typedef struct
+{
+  int row;
+  int col;
+} DidactHeatmapCell;
+
+GtkWidget  *didact_heatmap_new                 (void);
+
+/* values is rows × cols, row-major; copied. */
+void        didact_heatmap_set_matrix          (DidactHeatmap      *self,
+                                                const double       *values,
+                                                int                 rows,
+                                                int                 cols);
+int         didact_heatmap_get_rows            (DidactHeatmap      *self);
+int         didact_heatmap_get_cols            (DidactHeatmap      *self);
+/* The cached value of a cell (NaN outside the matrix). */
+double      didact_heatmap_get_value           (DidactHeatmap      *self,
+                                                int                 row,
+                                                int                 col);
+void        didact_heatmap_set_row_labels      (DidactHeatmap      *self,
+                                                const char *const  *labels);
+void        didact_heatmap_set_col_labels      (DidactHeatmap      *self,
+                                                const char *const  *labels);
+/* A column vector (one value per row) drawn to the right of the matrix,
+ * after a gap: the bias b beside W. NULL removes it. */
+void        didact_heatmap_set_extra_column    (DidactHeatmap      *self,
+                                                const double       *values,
+                                                int                 n,
+                                                const char         *label);
+
+/* The colour scale runs over center ± range; a range ≤ 0 (the default)
+ * takes the largest |value − center| in the data. */
+double      didact_heatmap_get_center          (DidactHeatmap      *self);
+void        didact_heatmap_set_center          (DidactHeatmap      *self,
+                                                double              center);
+double      didact_heatmap_get_range           (DidactHeatmap      *self);
+void        didact_heatmap_set_range           (DidactHeatmap      *self,
+                                                double              range);
+
+/* Selection, toggled by clicking a cell or pressing Return on it. */
+GArray     *didact_heatmap_get_selected        (DidactHeatmap      *self);
+gboolean    didact_heatmap_get_cell_selected   (DidactHeatmap      *self,
+                                                int                 row,
+                                                int                 col);
+void        didact_heatmap_set_cell_selected   (DidactHeatmap      *self,
+                                                int                 row,
+                                                int                 col,
+                                                gboolean            selected);
+void        didact_heatmap_clear_selection     (DidactHeatmap      *self);
+
+/* The keyboard focus cell, moved by the arrow keys. */
+void        didact_heatmap_get_focus_cell      (DidactHeatmap      *self,
+                                                int                *row,
+                                                int                *col);
+void        didact_heatmap_set_focus_cell      (DidactHeatmap      *self,
+                                                int                 row,
+                                                int                 col);
+/* Adds @delta to the focus cell and emits ::cell-edited, as + and − do
+ * (Page Up and Page Down use 10 × step). Only when editable. */
+void        didact_heatmap_adjust_focused      (DidactHeatmap      *self,
+                                                double              delta);
+
+/* Where a cell is drawn at a given widget size (col == cols: the extra
+ * column); FALSE if it is not drawn. */
+gboolean    didact_heatmap_cell_rect           (DidactHeatmap      *self,
+                                                int                 width,
+                                                int                 height,
+                                                int                 row,
+                                                int                 col,
+                                                graphene_rect_t    *rect);
+/* The cell under a point; FALSE if there is none. */
+gboolean    didact_heatmap_cell_at             (DidactHeatmap      *self,
+                                                int                 width,
+                                                int                 height,
+                                                double              x,
+                                                double              y,
+                                                int                *row,
+                                                int                *col);
+/* The colour of a value on the current scale and style. */
+void        didact_heatmap_value_color         (DidactHeatmap      *self,
+                                                double              value,
+                                                GdkRGBA            *color);
+
+gboolean    didact_heatmap_get_editable        (DidactHeatmap      *self);
+void        didact_heatmap_set_editable        (DidactHeatmap      *self,
+                                                gboolean            editable);
+double      didact_heatmap_get_step            (DidactHeatmap      *self);
+void        didact_heatmap_set_step            (DidactHeatmap      *self,
+                                                double              step);
+gboolean    didact_heatmap_get_show_values     (DidactHeatmap      *self);
+void        didact_heatmap_set_show_values     (DidactHeatmap      *self,
+                                                gboolean            show_values);
+const char *didact_heatmap_get_accessible_label (DidactHeatmap     *self);
+void        didact_heatmap_set_accessible_label (DidactHeatmap     *self,
+                                                 const char        *label);
+gboolean    didact_heatmap_get_presentation    (DidactHeatmap      *self);
+void        didact_heatmap_set_presentation    (DidactHeatmap      *self,
+                                                gboolean            presentation);
+
+void        didact_heatmap_draw                (DidactHeatmap      *self,
+                                                cairo_t            *cr,
+                                                int                 width,
+                                                int                 height);
+
+G_END_DECLS

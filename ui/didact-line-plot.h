@@ -1,0 +1,118 @@
+/* didact-line-plot.h
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "didact-plot-common.h"
+
+G_BEGIN_DECLS
+
+#define DIDACT_TYPE_LINE_PLOT (didact_line_plot_get_type ())
+G_DECLARE_FINAL_TYPE (DidactLinePlot, didact_line_plot, DIDACT, LINE_PLOT, GtkWidget)
+
+GtkWidget  *didact_line_plot_new                (void);
+
+/* Series are named by the id add_series returns (never 0). A NULL colour
+ * takes the first palette colour no other series is using. */
+guint       didact_line_plot_add_series         (DidactLinePlot    *self,
+                                                 const char        *label,
+                                                 const GdkRGBA     *color,
+                                                 DidactSeriesStyle  style);
+void        didact_line_plot_remove_series      (DidactLinePlot    *self,
+                                                 guint              id);
+void        didact_line_plot_remove_all_series  (DidactLinePlot    *self);
+/* Replaces a series' points with a copy of (x[i], y[i]); x should not
+ * decrease (it may, at some cost: the plot then scans every point). A NaN y
+ * breaks the line. */
+void        didact_line_plot_set_series_data    (DidactLinePlot    *self,
+                                                 guint              id,
+                                                 const double      *x,
+                                                 const double      *y,
+                                                 gsize              n);
+/* Appends points; costs O(n) whatever the size of the series. */
+void        didact_line_plot_append             (DidactLinePlot    *self,
+                                                 guint              id,
+                                                 const double      *x,
+                                                 const double      *y,
+                                                 gsize              n);
+void        didact_line_plot_clear_series       (DidactLinePlot    *self,
+                                                 guint              id);
+gsize       didact_line_plot_get_n_points       (DidactLinePlot    *self,
+                                                 guint              id);
+void        didact_line_plot_set_series_visible (DidactLinePlot    *self,
+                                                 guint              id,
+                                                 gboolean           visible);
+gboolean    didact_line_plot_get_series_visible (DidactLinePlot    *self,
+                                                 guint              id);
+void        didact_line_plot_get_series_color   (DidactLinePlot    *self,
+                                                 guint              id,
+                                                 GdkRGBA           *color);
+/* The point of series @id whose x is nearest to @x (the nearest with a
+ * finite y), as the hover read-out shows it. FALSE if there is none. */
+gboolean    didact_line_plot_value_at           (DidactLinePlot    *self,
+                                                 guint              id,
+                                                 double             x,
+                                                 double            *out_x,
+                                                 double            *out_y);
+
+/* Vertical event markers (edits, forks): a thin dashed line and a label. */
+guint       didact_line_plot_add_marker         (DidactLinePlot    *self,
+                                                 double             x,
+                                                 const char        *label,
+                                                 const GdkRGBA     *color);
+void        didact_line_plot_remove_marker      (DidactLinePlot    *self,
+                                                 guint              id);
+void        didact_line_plot_clear_markers      (DidactLinePlot    *self);
+
+/* Fits the axes to the visible data once; auto-fit does it on every change. */
+void        didact_line_plot_fit                (DidactLinePlot    *self);
+/* Explicit ranges; both turn auto-fit off. */
+void        didact_line_plot_set_x_range        (DidactLinePlot    *self,
+                                                 double             lo,
+                                                 double             hi);
+void        didact_line_plot_set_y_range        (DidactLinePlot    *self,
+                                                 double             lo,
+                                                 double             hi);
+void        didact_line_plot_get_x_range        (DidactLinePlot    *self,
+                                                 double            *lo,
+                                                 double            *hi);
+void        didact_line_plot_get_y_range        (DidactLinePlot    *self,
+                                                 double            *lo,
+                                                 double            *hi);
+
+const char *didact_line_plot_get_title          (DidactLinePlot    *self);
+void        didact_line_plot_set_title          (DidactLinePlot    *self,
+                                                 const char        *title);
+const char *didact_line_plot_get_x_label        (DidactLinePlot    *self);
+void        didact_line_plot_set_x_label        (DidactLinePlot    *self,
+                                                 const char        *label);
+const char *didact_line_plot_get_y_label        (DidactLinePlot    *self);
+void        didact_line_plot_set_y_label        (DidactLinePlot    *self,
+                                                 const char        *label);
+gboolean    didact_line_plot_get_show_legend    (DidactLinePlot    *self);
+void        didact_line_plot_set_show_legend    (DidactLinePlot    *self,
+                                                 gboolean           show_legend);
+gboolean    didact_line_plot_get_log_y          (DidactLinePlot    *self);
+void        didact_line_plot_set_log_y          (DidactLinePlot    *self,
+                                                 gboolean           log_y);
+double      didact_line_plot_get_smoothing      (DidactLinePlot    *self);
+void        didact_line_plot_set_smoothing      (DidactLinePlot    *self,
+                                                 double             smoothing);
+gboolean    didact_line_plot_get_auto_fit       (DidactLinePlot    *self);
+void        didact_line_plot_set_auto_fit       (DidactLinePlot    *self,
+                                                 gboolean           auto_fit);
+double      didact_line_plot_get_cursor_x       (DidactLinePlot    *self);
+void        didact_line_plot_set_cursor_x       (DidactLinePlot    *self,
+                                                 double             cursor_x);
+gboolean    didact_line_plot_get_presentation   (DidactLinePlot    *self);
+void        didact_line_plot_set_presentation   (DidactLinePlot    *self,
+                                                 gboolean           presentation);
+
+void        didact_line_plot_draw               (DidactLinePlot    *self,
+                                                 cairo_t           *cr,
+                                                 int                width,
+                                                 int                height);
+
+G_END_DECLS
