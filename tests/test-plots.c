@@ -501,8 +501,18 @@ test_envelope_brute_force (void)
   /* scanning everything gives the same buckets as the binary search */
   didact_plot_envelope (x, y, N_POINTS, FALSE, 0, N_POINTS, columns, FALSE, unsorted);
   g_assert_cmpuint (unsorted->len, ==, b->len);
-  g_assert_cmpmem (unsorted->data, unsorted->len * sizeof (DidactPlotBucket),
-                   b->data, b->len * sizeof (DidactPlotBucket));
+  for (guint i = 0; i < b->len; i++)
+    {
+      const DidactPlotBucket *p = &g_array_index (b, DidactPlotBucket, i);
+      const DidactPlotBucket *q = &g_array_index (unsorted, DidactPlotBucket, i);
+
+      g_assert_cmpint (p->column, ==, q->column);
+      g_assert_cmpuint (p->n, ==, q->n);
+      g_assert_cmpfloat (p->y_first, ==, q->y_first);
+      g_assert_cmpfloat (p->y_last, ==, q->y_last);
+      g_assert_cmpfloat (p->y_min, ==, q->y_min);
+      g_assert_cmpfloat (p->y_max, ==, q->y_max);
+    }
 }
 
 static void
@@ -571,6 +581,8 @@ test_line_draw (void)
 
   /* markers and the cursor add lines */
   didact_line_plot_add_marker (lp, 2500, "edit", NULL);
+  didact_line_plot_remove_marker (lp, didact_line_plot_add_marker (lp, 1000, "undone", NULL));
+  didact_line_plot_add_marker (lp, 800, "fork", &(GdkRGBA) { 0.8, 0.4, 0, 1 });
   didact_line_plot_set_cursor_x (lp, 6000);
   other = render (plot, WIDTH, HEIGHT);
   maybe_save (plot, "line-marker", WIDTH, HEIGHT);
@@ -839,6 +851,21 @@ test_heatmap_draw (void)
     g_assert_cmpuint (count_different (plain, with_values), >, 1000);
     cairo_surface_destroy (plain);
     cairo_surface_destroy (with_values);
+  }
+
+  /* hover: an outline and a read-out of row, column and value */
+  {
+    GtkEventController *motion = find_controller (heatmap, GTK_TYPE_EVENT_CONTROLLER_MOTION);
+    cairo_surface_t *plain = render (heatmap, WIDTH, HEIGHT), *hover;
+
+    g_assert_true (didact_heatmap_cell_rect (hm, WIDTH, HEIGHT, 6, 1, &b));
+    g_signal_emit_by_name (motion, "motion", b.origin.x + 5, b.origin.y + 5);
+    hover = render (heatmap, WIDTH, HEIGHT);
+    g_assert_cmpuint (count_different (plain, hover), >, 1000);
+    maybe_save (heatmap, "heatmap-hover", WIDTH, HEIGHT);
+    g_signal_emit_by_name (motion, "leave");
+    cairo_surface_destroy (plain);
+    cairo_surface_destroy (hover);
   }
 
   /* a fixed range changes the colours */

@@ -79,6 +79,7 @@ typedef struct
   double x;
   char *label;
   GdkRGBA color;
+  gboolean has_color;           /* else the foreground, as the style has it */
 } Marker;
 
 typedef struct
@@ -765,6 +766,8 @@ legend_entries (DidactLinePlot        *self,
   return n;
 }
 
+/* Markers are kept sorted by x, so a label that would cover the one
+ * before it can be dropped. */
 static void
 draw_markers (DidactLinePlot        *self,
               cairo_t               *cr,
@@ -772,7 +775,6 @@ draw_markers (DidactLinePlot        *self,
               const graphene_rect_t *area)
 {
   g_autoptr(PangoLayout) layout = NULL;
-  g_autofree guint *order = NULL;
   double dash[] = { 4 * style->line_scale, 3 * style->line_scale };
   double sx = area->size.width / (self->x_hi - self->x_lo);
   double label_end = -INFINITY;
@@ -780,27 +782,13 @@ draw_markers (DidactLinePlot        *self,
   if (self->markers->len == 0)
     return;
 
-  /* left to right, so a label that would cover the previous one is dropped */
-  order = g_new (guint, self->markers->len);
-  for (guint i = 0; i < self->markers->len; i++)
-    {
-      guint j = i;
-
-      while (j > 0 && g_array_index (self->markers, Marker, order[j - 1]).x >
-                      g_array_index (self->markers, Marker, i).x)
-        {
-          order[j] = order[j - 1];
-          j--;
-        }
-      order[j] = i;
-    }
-
   layout = didact_plot_style_layout (style, cr, 0.8, PANGO_WEIGHT_NORMAL);
   cairo_save (cr);
   cairo_set_line_width (cr, 1 * style->line_scale);
   for (guint k = 0; k < self->markers->len; k++)
     {
-      const Marker *m = &g_array_index (self->markers, Marker, order[k]);
+      const Marker *m = &g_array_index (self->markers, Marker, k);
+      const GdkRGBA *color = m->has_color ? &m->color : &style->fg;
       double x;
       int w, h;
 
@@ -809,7 +797,7 @@ draw_markers (DidactLinePlot        *self,
       x = area->origin.x + round ((m->x - self->x_lo) * sx) + 0.5;
 
       cairo_set_dash (cr, dash, 2, 0);
-      didact_plot_set_source (cr, &m->color, 0.8);
+      didact_plot_set_source (cr, color, 0.8);
       cairo_move_to (cr, x, area->origin.y);
       cairo_line_to (cr, x, area->origin.y + area->size.height);
       cairo_stroke (cr);
@@ -820,7 +808,7 @@ draw_markers (DidactLinePlot        *self,
       if (x + 3 + w > area->origin.x + area->size.width)
         continue;
       cairo_set_dash (cr, NULL, 0, 0);
-      didact_plot_set_source (cr, &m->color, 1);
+      didact_plot_set_source (cr, color, 1);
       cairo_move_to (cr, x + 3, area->origin.y + 2);
       pango_cairo_show_layout (cr, layout);
       label_end = x + 3 + w + 4;
@@ -1665,24 +1653,23 @@ didact_line_plot_add_marker (DidactLinePlot *self,
                              const char     *label,
                              const GdkRGBA  *color)
 {
-  Marker m;
+  Marker m = { 0 };
+  guint i;
 
   g_return_val_if_fail (DIDACT_IS_LINE_PLOT (self), 0);
+  g_return_val_if_fail (!isnan (x), 0);
 
   m.id = self->next_marker_id++;
   m.x = x;
   m.label = g_strdup (label);
+  m.has_color = color != NULL;
   if (color != NULL)
     m.color = *color;
-  else
-    {
-      DidactPlotStyle style;
 
-      didact_plot_style_init (&style, GTK_WIDGET (self), FALSE);
-      m.color = style.fg;
-      didact_plot_style_clear (&style);
-    }
-  g_array_append_val (self->markers, m);
+  /* in order of x; usually at the end */
+  for (i = self->markers->len; i > 0 && g_array_index (self->markers, Marker, i - 1).x > x; i--)
+    ;
+  g_array_insert_val (self->markers, i, m);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   return m.id;
 }
