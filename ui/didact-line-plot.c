@@ -8,11 +8,14 @@
  * cursor line and a hover read-out.
  *
  * Drawing reads only cached arrays. Each series keeps its points, their
- * bounds and its smoothed values; from those it keeps a polyline already
- * scaled to pixels, built from the per-column envelope
- * (didact_plot_envelope), so a frame strokes a few points per pixel column
- * however long the series is. The polylines are rebuilt only when the data,
- * the plot area or the axes change.
+ * bounds and its smoothed values; from those it keeps its line already
+ * scaled to pixels: a polyline of a few points per pixel column, built from
+ * the per-column envelope (didact_plot_envelope) however long the series
+ * is, and that polyline rasterised into an antialiased coverage mask. A
+ * frame composites one mask per line (stroking a jagged 10,000-point line
+ * costs cairo tens of milliseconds); SVG and PDF exports stroke the
+ * polyline. Both are rebuilt only when the data, the plot area or the axes
+ * change.
  */
 #define G_LOG_DOMAIN "Didact-Plot"
 
@@ -414,7 +417,6 @@ build_trace (DidactLinePlot *self,
              Trace          *trace)
 {
   GArray *path = trace->points;
-
   const Geometry *g = &self->geometry;
   double t_lo = g->log_y ? log10 (g->y_lo) : g->y_lo;
   double t_hi = g->log_y ? log10 (g->y_hi) : g->y_hi;
@@ -568,9 +570,6 @@ geometry_equal (const Geometry *a,
          a->columns == b->columns && a->scale == b->scale &&
          a->line_width == b->line_width && a->log_y == b->log_y;
 }
-
-static void stroke_path (cairo_t *cr,
-                         GArray  *path);
 
 /* Rasterises the spans: each covers its column, and its neighbours as far
  * as half the line width reaches, from lo − width/2 to hi + width/2, with
