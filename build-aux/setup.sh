@@ -70,6 +70,11 @@ else
   configure build-test --buildtype=debugoptimized -Dsanitizers=true
   meson compile -C build-test
   # GUI tests need a display: a virtual X server and a session bus
-  exec xvfb-run -a -s '-screen 0 1600x1000x24' dbus-run-session -- \
-    meson test -C build-test --print-errorlogs "$@"
+  status=0
+  xvfb-run -a -s '-screen 0 1600x1000x24' dbus-run-session -- \
+    meson test -C build-test --print-errorlogs "$@" || status=$?
+  # the live session's threads once more, under ThreadSanitizer
+  configure build-tsan --buildtype=debugoptimized -Dtsan=true
+  TSAN_OPTIONS=halt_on_error=1 meson test -C build-tsan --print-errorlogs session || status=$?
+  exit $status
 fi

@@ -36,7 +36,10 @@
 typedef dd_real vreal __attribute__ ((vector_size (64)));
 #define VLANES (sizeof (vreal) / sizeof (dd_real))
 
-#if (defined(__x86_64__) || defined(__i386__)) && defined(__has_attribute)
+/* (not under ThreadSanitizer: its instrumented ifunc resolvers run before
+ * its runtime is up, and crash at load) */
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__has_attribute) && \
+    !defined(__SANITIZE_THREAD__)
 # if __has_attribute (target_clones)
 #  define SIMD_CLONES __attribute__ ((target_clones ("default", "avx2", "avx512f")))
 # endif

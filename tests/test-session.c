@@ -86,7 +86,7 @@ reader_main (gpointer data)
         }
       for (gint64 i = 0; i < snap.n_journal; i++)
         g_assert_cmpint (dd_session_journal_entry (h->session, i)->kind, <=, DD_EDIT_FAILURE);
-      h->reads++;
+      __atomic_add_fetch (&h->reads, 1, __ATOMIC_RELAXED); /* two readers */
     }
   return NULL;
 }
