@@ -343,6 +343,32 @@ test_plots_render (void)
 }
 
 static void
+test_presentation_mode (void)
+{
+  const char *lang = g_getenv ("LANGUAGE");
+  gboolean on;
+
+  pause_and_settle ();
+  activate ("win.presentation");
+  spin (0.5);
+  for (guint i = 0; i < didact_window_n_plots (); i++)
+    {
+      g_object_get (didact_window_get_plot (win, i), "presentation", &on, NULL);
+      g_assert_true (on);
+    }
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (win), "presentation"));
+  g_autoptr(GdkTexture) whole = screenshot (GTK_WIDGET (win));
+  g_autofree char *name = g_strdup_printf ("window-presentation-%s.png", lang && *lang ? lang : "en");
+  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                            name, NULL);
+  g_assert_true (gdk_texture_save_to_png (whole, path));
+  activate ("win.presentation");
+  spin (0.3);
+  g_object_get (didact_window_get_plot (win, 0), "presentation", &on, NULL);
+  g_assert_false (on);
+}
+
+static void
 test_language (void)
 {
   const char *lang = g_getenv ("LANGUAGE");
@@ -386,6 +412,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/resume-continues-exactly", test_resume_continues_exactly);
   g_test_add_func ("/window/fork-diverges", test_fork_diverges);
   g_test_add_func ("/window/plots-render", test_plots_render);
+  g_test_add_func ("/window/presentation-mode", test_presentation_mode);
   status = g_test_run ();
 
   gtk_window_destroy (GTK_WINDOW (win));

@@ -52,8 +52,14 @@ typedef struct {
   dd_real *W, *b;     /* owned copies */
 } UndoEntry;
 
+/* Per-step curves keep at most this many points: past it, blocks of steps
+ * are averaged (the block doubles), so a long run's plots stay small. */
+#define MAX_STEP_POINTS 8192
+
 typedef struct {
-  gint64 steps, phi, windows;            /* records already drawn */
+  gint64 steps, phi, windows;            /* records already seen */
+  gint64 stride;                         /* steps averaged into one plotted point */
+  gint64 drawn;                          /* step records already in the plot */
   guint  series[N_METRICS];              /* metric plot series */
   guint  margin_series[64];              /* per class, margins plot */
   gboolean have_margin_series;
@@ -397,26 +403,61 @@ add_margin_points (DidactWindow *self, int b, gint64 from, gint64 to)
     }
 }
 
+/* The mean of each complete block of `stride` step records in [from, to):
+ * x is the block's last step. Returns the number of points. */
+static gint64
+step_points (DidactWindow *self, int b, gint64 from, gint64 to, gint64 stride,
+             double **x, double **ce, double **loss)
+{
+  gint64 n = (to - from) / stride;
+
+  *x = g_new (double, MAX (n, 1));
+  *ce = g_new (double, MAX (n, 1));
+  *loss = g_new (double, MAX (n, 1));
+  for (gint64 p = 0; p < n; p++)
+    {
+      double sc = 0, sl = 0;
+      const DdStepRecord *r = NULL;
+      for (gint64 i = 0; i < stride; i++)
+        {
+          r = dd_session_step_record (self->session, b, from + p * stride + i);
+          sc += r->ce;
+          sl += r->loss;
+        }
+      (*x)[p] = (double) r->step;
+      (*ce)[p] = sc / stride;
+      (*loss)[p] = sl / stride;
+    }
+  return n;
+}
+
 static void
-add_step_points (DidactWindow *self, int b, gint64 from, gint64 to)
+add_step_points (DidactWindow *self, int b, gint64 to)
 {
   BranchView *v = &self->views[b];
-  gint64 n = to - from;
+  g_autofree double *x = NULL, *ce = NULL, *loss = NULL;
 
+  if (v->stride == 0)
+    v->stride = 1;
+  if (to / v->stride > MAX_STEP_POINTS)
+    {
+      /* coarser blocks: rebuild both curves from the session's records */
+      while (to / v->stride > MAX_STEP_POINTS / 2)
+        v->stride *= 2;
+      gint64 n = step_points (self, b, 0, to, v->stride, &x, &ce, &loss);
+      didact_line_plot_set_series_data (self->metrics_plot, v->series[METRIC_TRAIN_CE], x, ce, n);
+      if (v->series[METRIC_TEACHER_LOSS])
+        didact_line_plot_set_series_data (self->metrics_plot, v->series[METRIC_TEACHER_LOSS], x, loss, n);
+      v->drawn = n * v->stride;
+      return;
+    }
+  gint64 n = step_points (self, b, v->drawn, to, v->stride, &x, &ce, &loss);
   if (n <= 0)
     return;
-  g_autofree double *x = g_new (double, n);
-  g_autofree double *ce = g_new (double, n), *loss = g_new (double, n);
-  for (gint64 i = 0; i < n; i++)
-    {
-      const DdStepRecord *r = dd_session_step_record (self->session, b, from + i);
-      x[i] = (double) r->step;
-      ce[i] = r->ce;
-      loss[i] = r->loss;
-    }
   didact_line_plot_append (self->metrics_plot, v->series[METRIC_TRAIN_CE], x, ce, n);
   if (v->series[METRIC_TEACHER_LOSS])
     didact_line_plot_append (self->metrics_plot, v->series[METRIC_TEACHER_LOSS], x, loss, n);
+  v->drawn += n * v->stride;
 }
 
 /* the newest record at or before step, by binary search; −1 if none */
@@ -620,7 +661,7 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
       BranchView *v = &self->views[b];
       if (snap.n_steps[b] > v->steps)
         {
-          add_step_points (self, b, v->steps, snap.n_steps[b]);
+          add_step_points (self, b, snap.n_steps[b]);
           v->steps = snap.n_steps[b];
           changed = TRUE;
         }
