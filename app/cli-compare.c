@@ -162,10 +162,16 @@ cli_compare (int argc, char **argv)
               100 * sc.mean, 100 * sc.sd, 100 * sd.mean, 100 * sd.sd,
               -100 * sdiff.mean, 100 * sdiff.sd);
       printf ("| standard error | %.2f %% | %.2f %% | %.2f |\n\n", 100 * sc.se, 100 * sd.se, 100 * sdiff.se);
-      printf ("Relative reduction of the mean test error: %.1f %%. The paired reduction, %.2f points, "
-              "is %s twice its standard error (%.2f). %.0f s in all.\n",
-              100 * reduction, 100 * sdiff.mean, significant ? "more than" : "not more than",
-              200 * sdiff.se, dd_now () - started);
+      if (sdiff.mean >= 0)
+        printf ("L2T-DLF lowers the mean test error by %.2f points (%.1f %% relative); twice the "
+                "paired standard error is %.2f points, so the reduction is %s. %.0f s in all.\n",
+                100 * sdiff.mean, 100 * reduction, 200 * sdiff.se,
+                significant ? "more than two standard errors" : "within two standard errors",
+                dd_now () - started);
+      else
+        printf ("L2T-DLF raises the mean test error by %.2f points (%.1f %% relative; paired "
+                "standard error %.2f points): no reduction. %.0f s in all.\n",
+                -100 * sdiff.mean, -100 * reduction, 100 * sdiff.se, dd_now () - started);
     }
   return 0;
 }
