@@ -3,6 +3,7 @@
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "dd-private.h"
 #include "dd-run.h"
 #include "dd-dataset.h"
 #include "dd-eval.h"
@@ -63,31 +64,25 @@ dd_train_config_init (DdTrainConfig *cfg)
   cfg->threads = 1;
 }
 
-#define REFUSE(...) \
-  G_STMT_START { \
-    g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT, __VA_ARGS__); \
-    return FALSE; \
-  } G_STMT_END
-
 gboolean
 dd_train_config_validate (const DdTrainConfig *cfg, GError **error)
 {
   if (!(cfg->lr > 0.0) || !isfinite (cfg->lr))
-    REFUSE ("learning rate %g: must be a positive finite number", cfg->lr);
+    DD_REFUSE ("learning rate %g: must be a positive finite number", cfg->lr);
   if (!(cfg->momentum >= 0.0 && cfg->momentum < 1.0))
-    REFUSE ("momentum %g: must be in [0, 1)", cfg->momentum);
+    DD_REFUSE ("momentum %g: must be in [0, 1)", cfg->momentum);
   if (cfg->batch < 1 || cfg->batch > 65536)
-    REFUSE ("batch size %d: must be from 1 to 65536", cfg->batch);
+    DD_REFUSE ("batch size %d: must be from 1 to 65536", cfg->batch);
   if (cfg->steps < 0)
-    REFUSE ("steps %" G_GINT64_FORMAT ": must not be negative", cfg->steps);
+    DD_REFUSE ("steps %" G_GINT64_FORMAT ": must not be negative", cfg->steps);
   if (cfg->steps == 0 && (cfg->epochs < 1 || cfg->epochs > 100000))
-    REFUSE ("epochs %d: must be from 1 to 100000", cfg->epochs);
+    DD_REFUSE ("epochs %d: must be from 1 to 100000", cfg->epochs);
   if (cfg->threads < 1 || cfg->threads > 256)
-    REFUSE ("threads %d: must be from 1 to 256", cfg->threads);
+    DD_REFUSE ("threads %d: must be from 1 to 256", cfg->threads);
   if (!(cfg->smoothing >= 0.0 && cfg->smoothing < 1.0))
-    REFUSE ("label smoothing %g: must be in [0, 1)", cfg->smoothing);
+    DD_REFUSE ("label smoothing %g: must be in [0, 1)", cfg->smoothing);
   if (!(cfg->margin >= 0.0) || !isfinite (cfg->margin))
-    REFUSE ("margin %g: must be a finite number ≥ 0", cfg->margin);
+    DD_REFUSE ("margin %g: must be a finite number ≥ 0", cfg->margin);
   return TRUE;
 }
 

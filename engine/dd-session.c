@@ -12,6 +12,7 @@
  * record counts and is held for a few stores. DdTeach objects are touched by
  * the worker thread alone (and by dd_session_replay, which has no worker).
  */
+#include "dd-private.h"
 #include "dd-session.h"
 #include "dd-dataset.h"
 #include "dd-eval.h"
@@ -305,15 +306,6 @@ check_edit (const DdEdit *e, int n_branches, GError **error)
   return TRUE;
 }
 
-static gboolean
-all_finite (const dd_real *v, size_t n)
-{
-  for (size_t i = 0; i < n; i++)
-    if (!isfinite (v[i]))
-      return FALSE;
-  return TRUE;
-}
-
 /* Applies e to teach; fills e->previous. */
 static gboolean
 apply_edit (DdTeach *teach, int C, DdEdit *e, GError **error)
@@ -323,7 +315,7 @@ apply_edit (DdTeach *teach, int C, DdEdit *e, GError **error)
   switch (e->kind)
     {
     case DD_EDIT_OVERRIDE_PHI:
-      if (!all_finite (e->W, (size_t) C * C) || !all_finite (e->b, C))
+      if (!dd_all_finite (e->W, (size_t) C * C) || !dd_all_finite (e->b, C))
         {
           g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT, "the edited Φ holds a NaN or Inf");
           return FALSE;
@@ -338,7 +330,7 @@ apply_edit (DdTeach *teach, int C, DdEdit *e, GError **error)
       dd_teach_override_phi (teach, e->W, e->b, e->n_steps);
       return TRUE;
     case DD_EDIT_SHIFT_TEACHER:
-      if (!all_finite (e->W, (size_t) C * C) || !all_finite (e->b, C))
+      if (!dd_all_finite (e->W, (size_t) C * C) || !dd_all_finite (e->b, C))
         {
           g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT, "the shift holds a NaN or Inf");
           return FALSE;

@@ -12,6 +12,7 @@
  * is replayed forward with the recorded Φ_t, storing its k iterates; replay
  * repeats the original arithmetic exactly, so the iterates are bit-identical.
  */
+#include "dd-private.h"
 #include "dd-teach.h"
 #include "dd-dataset.h"
 #include "dd-eval.h"
@@ -123,12 +124,6 @@ dd_teach_config_init (DdTeachConfig *cfg)
   cfg->checkpoint_every = 0;
 }
 
-#define REFUSE(...) \
-  G_STMT_START { \
-    g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT, __VA_ARGS__); \
-    return FALSE; \
-  } G_STMT_END
-
 gboolean
 dd_teach_config_validate (const DdTeachConfig *cfg, GError **error)
 {
@@ -139,40 +134,40 @@ dd_teach_config_validate (const DdTeachConfig *cfg, GError **error)
   if (!dd_train_config_validate (&student, error))
     return FALSE;
   if (cfg->student.optimizer != DD_OPTIM_SGD)
-    REFUSE ("the taught student must use SGD (with momentum): the reverse pass differentiates that update");
+    DD_REFUSE ("the taught student must use SGD (with momentum): the reverse pass differentiates that update");
   if (cfg->teacher != DD_TEACHER_FIXED && cfg->teacher != DD_TEACHER_GATED &&
       cfg->teacher != DD_TEACHER_NEURAL)
-    REFUSE ("teacher kind %d: unknown; choose fixed, gated or neural", (int) cfg->teacher);
+    DD_REFUSE ("teacher kind %d: unknown; choose fixed, gated or neural", (int) cfg->teacher);
   if (!(cfg->teacher_lr > 0.0) || !isfinite (cfg->teacher_lr))
-    REFUSE ("teacher learning rate %g: must be a positive finite number", cfg->teacher_lr);
+    DD_REFUSE ("teacher learning rate %g: must be a positive finite number", cfg->teacher_lr);
   if (!(cfg->teacher_momentum >= 0.0 && cfg->teacher_momentum < 1.0))
-    REFUSE ("teacher momentum %g: must be in [0, 1)", cfg->teacher_momentum);
+    DD_REFUSE ("teacher momentum %g: must be in [0, 1)", cfg->teacher_momentum);
   if (cfg->teacher_optimizer != DD_OPTIM_SGD && cfg->teacher_optimizer != DD_OPTIM_ADAM)
-    REFUSE ("teacher optimizer %d: unknown; choose sgd, momentum or adam", (int) cfg->teacher_optimizer);
+    DD_REFUSE ("teacher optimizer %d: unknown; choose sgd, momentum or adam", (int) cfg->teacher_optimizer);
   if (cfg->window < 1 || cfg->window > 100000)
-    REFUSE ("window T = %d: must be from 1 to 100000 steps", cfg->window);
+    DD_REFUSE ("window T = %d: must be from 1 to 100000 steps", cfg->window);
   if (cfg->meta_iterations < 0)
-    REFUSE ("meta-iterations %d: must not be negative", cfg->meta_iterations);
+    DD_REFUSE ("meta-iterations %d: must not be negative", cfg->meta_iterations);
   if (cfg->protocol == DD_PROTOCOL_EPISODIC && cfg->meta_iterations == 0)
-    REFUSE ("meta-iterations: the episodic protocol needs at least 1");
+    DD_REFUSE ("meta-iterations: the episodic protocol needs at least 1");
   if (cfg->protocol != DD_PROTOCOL_EPISODIC && cfg->protocol != DD_PROTOCOL_CONTINUAL)
-    REFUSE ("protocol %d: unknown; choose episodic or continual", (int) cfg->protocol);
+    DD_REFUSE ("protocol %d: unknown; choose episodic or continual", (int) cfg->protocol);
   if (cfg->pretrain_steps < 0)
-    REFUSE ("warm-up steps %" G_GINT64_FORMAT ": must not be negative", cfg->pretrain_steps);
+    DD_REFUSE ("warm-up steps %" G_GINT64_FORMAT ": must not be negative", cfg->pretrain_steps);
   if (cfg->objective != DD_OBJECTIVE_SMOOTH_ERROR && cfg->objective != DD_OBJECTIVE_DEV_CE)
-    REFUSE ("objective %d: unknown; choose smooth-error or dev-ce", (int) cfg->objective);
+    DD_REFUSE ("objective %d: unknown; choose smooth-error or dev-ce", (int) cfg->objective);
   if (cfg->dev_subsample < 0)
-    REFUSE ("dev subsample %d: must not be negative", cfg->dev_subsample);
+    DD_REFUSE ("dev subsample %d: must not be negative", cfg->dev_subsample);
   if (cfg->checkpoint_every < 0 || cfg->checkpoint_every > cfg->window)
-    REFUSE ("checkpoint every %d steps: must be from 1 to the window (%d), or 0 for automatic",
+    DD_REFUSE ("checkpoint every %d steps: must be from 1 to the window (%d), or 0 for automatic",
             cfg->checkpoint_every, cfg->window);
   if (cfg->arm != DD_ARM_TAUGHT && cfg->arm != DD_ARM_FROZEN_TEACHER &&
       cfg->arm != DD_ARM_BASELINE_CE)
-    REFUSE ("arm kind %d: unknown", (int) cfg->arm);
+    DD_REFUSE ("arm kind %d: unknown", (int) cfg->arm);
   if (cfg->arm != DD_ARM_TAUGHT && cfg->protocol == DD_PROTOCOL_EPISODIC)
-    REFUSE ("a baseline or frozen-teacher arm trains once: use the continual protocol");
+    DD_REFUSE ("a baseline or frozen-teacher arm trains once: use the continual protocol");
   if (cfg->horizon < 0)
-    REFUSE ("horizon %" G_GINT64_FORMAT ": must not be negative", cfg->horizon);
+    DD_REFUSE ("horizon %" G_GINT64_FORMAT ": must not be negative", cfg->horizon);
   return TRUE;
 }
 
@@ -471,15 +466,6 @@ state_at (const DdTeach *tc, int t, double err, DdTeacherState *s)
   s->class_margin = tc->snap_class_margin;
 }
 
-static gboolean
-all_finite (const dd_real *v, size_t n)
-{
-  for (size_t i = 0; i < n; i++)
-    if (!isfinite (v[i]))
-      return FALSE;
-  return TRUE;
-}
-
 #define DIVERGED(...) \
   G_STMT_START { \
     g_set_error (error, DD_ERROR, DD_ERROR_DIVERGED, __VA_ARGS__); \
@@ -541,7 +527,7 @@ window_step (DdTeach *tc, int t, gboolean replay, double *loss_out, GError **err
       DdTeacherState s;
       state_at (tc, t, tc->batch_err[t], &s);
       dd_teacher_forward (tc->teacher, &s, W, b);
-      if (!all_finite (W, (size_t) C * C) || !all_finite (b, C))
+      if (!dd_all_finite (W, (size_t) C * C) || !dd_all_finite (b, C))
         DIVERGED ("step %" G_GINT64_FORMAT ": the teacher's coefficients Φ hold a NaN or Inf; "
                   "stopped before the step", step_no);
     }
@@ -793,7 +779,7 @@ reverse_pass (DdTeach *tc, int k, GError **error)
   if (tc->end_v)
     memcpy (tc->sopt->m, tc->end_v, P * sizeof (dd_real));
   if (!dd_teacher_params_finite (tc->teacher) ||
-      !all_finite (tc->teacher->grads, tc->teacher->n_params))
+      !dd_all_finite (tc->teacher->grads, tc->teacher->n_params))
     DIVERGED ("step %" G_GINT64_FORMAT ": the teacher's gradient dθ holds a NaN or Inf; "
               "the teacher was not updated", tc->step);
   return TRUE;
@@ -1139,7 +1125,7 @@ gboolean
 dd_teach_set_student_lr (DdTeach *tc, double lr, GError **error)
 {
   if (!(lr > 0.0) || !isfinite (lr))
-    REFUSE ("learning rate %g: must be a positive finite number", lr);
+    DD_REFUSE ("learning rate %g: must be a positive finite number", lr);
   tc->sopt->lr = lr;
   tc->cfg.student.lr = lr;
   return TRUE;
@@ -1149,7 +1135,7 @@ gboolean
 dd_teach_set_teacher_lr (DdTeach *tc, double lr, GError **error)
 {
   if (!(lr > 0.0) || !isfinite (lr))
-    REFUSE ("teacher learning rate %g: must be a positive finite number", lr);
+    DD_REFUSE ("teacher learning rate %g: must be a positive finite number", lr);
   tc->topt->lr = lr;
   tc->cfg.teacher_lr = lr;
   return TRUE;
@@ -1159,7 +1145,7 @@ gboolean
 dd_teach_set_window (DdTeach *tc, int T, GError **error)
 {
   if (T < 1 || T > 100000)
-    REFUSE ("window T = %d: must be from 1 to 100000 steps", T);
+    DD_REFUSE ("window T = %d: must be from 1 to 100000 steps", T);
   tc->pending_window = T;
   if (!tc->window_begun)
     resize_window (tc, T);
@@ -1176,7 +1162,7 @@ gboolean
 dd_teach_set_teacher_kind (DdTeach *tc, DdTeacherKind kind, GError **error)
 {
   if (kind != DD_TEACHER_FIXED && kind != DD_TEACHER_GATED && kind != DD_TEACHER_NEURAL)
-    REFUSE ("teacher kind %d: unknown; choose fixed, gated or neural", (int) kind);
+    DD_REFUSE ("teacher kind %d: unknown; choose fixed, gated or neural", (int) kind);
   tc->pending_kind = kind;
   tc->kind_pending = kind != tc->teacher->kind;
   return TRUE;
@@ -1186,7 +1172,7 @@ gboolean
 dd_teach_set_objective (DdTeach *tc, DdObjective objective, GError **error)
 {
   if (objective != DD_OBJECTIVE_SMOOTH_ERROR && objective != DD_OBJECTIVE_DEV_CE)
-    REFUSE ("objective %d: unknown; choose smooth-error or dev-ce", (int) objective);
+    DD_REFUSE ("objective %d: unknown; choose smooth-error or dev-ce", (int) objective);
   tc->cfg.objective = objective;
   return TRUE;
 }

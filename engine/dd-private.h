@@ -1,0 +1,30 @@
+/* dd-private.h: small helpers shared by the engine's own files
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "dd-types.h"
+
+#include <math.h>
+
+G_BEGIN_DECLS
+
+/* in a validation function with a GError **error: refuse with a message */
+#define DD_REFUSE(...) \
+  G_STMT_START { \
+    g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT, __VA_ARGS__); \
+    return FALSE; \
+  } G_STMT_END
+
+static inline gboolean
+dd_all_finite (const dd_real *v, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite (v[i]))
+      return FALSE;
+  return TRUE;
+}
+
+G_END_DECLS
