@@ -65,6 +65,48 @@ headless (const DidactPreset *preset, DdData *data, double seconds)
   return rate;
 }
 
+/* the window as drawn, saved to path (taken after the frame clock painted) */
+typedef struct {
+  GtkWidget *widget;
+  gboolean   done;
+  const char *path;
+} Shot;
+
+static void
+after_paint (GdkFrameClock *clock, Shot *shot)
+{
+  if (shot->done)
+    return;
+  int w = gtk_widget_get_width (shot->widget), h = gtk_widget_get_height (shot->widget);
+  GdkPaintable *paintable = gtk_widget_paintable_new (shot->widget);
+  GtkSnapshot *snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, w, h);
+  GskRenderNode *node = gtk_snapshot_free_to_node (snapshot);
+  if (node)
+    {
+      GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (shot->widget));
+      GdkTexture *texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+      gdk_texture_save_to_png (texture, shot->path);
+      g_object_unref (texture);
+      gsk_render_node_unref (node);
+      shot->done = TRUE;
+    }
+  g_object_unref (paintable);
+}
+
+static void
+save_screenshot (GtkWidget *widget, const char *path)
+{
+  Shot shot = { widget, FALSE, path };
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (widget);
+  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), &shot);
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  gtk_widget_queue_draw (widget);
+  while (!shot.done && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_signal_handler_disconnect (clock, id);
+}
+
 static double
 windowed (DidactApplication *app, const DidactPreset *preset, double seconds, DidactWindow **out)
 {
@@ -80,6 +122,8 @@ windowed (DidactApplication *app, const DidactPreset *preset, double seconds, Di
   double t0 = dd_now ();
   spin (seconds);
   double rate = (total_steps (s) - n0) / (dd_now () - t0);
+  g_autofree char *path = g_strdup_printf ("workbench-%s.png", preset->id);
+  save_screenshot (GTK_WIDGET (win), path);
   gtk_widget_activate_action (GTK_WIDGET (win), "win.play-pause", NULL);
   *out = win;
   return rate;
