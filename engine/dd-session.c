@@ -87,9 +87,21 @@ stream_get (const Stream *st, gint64 i)
   return st->chunks[i >> CHUNK_BITS] + (i & (CHUNK - 1)) * st->rec_size;
 }
 
+/* Long runs keep their history bounded by thinning it, never by dropping the
+ * past: once a stream holds its budget of records, the stride between new
+ * records doubles and the budget grows by half the initial one, so a run of
+ * n steps keeps O(budget · log n) records. Step records then hold the mean
+ * of their block of steps. */
+#define STEP_BUDGET 65536
+#define PHI_BUDGET  4096
+
 typedef struct {
   DdTeach  *teach;
   gboolean  running;
+  gint64    step_every, step_budget;   /* step records: block length, next doubling */
+  gint64    phi_every, phi_budget;     /* Φ samples */
+  double    acc_loss, acc_ce, acc_err; /* the current block's sums */
+  gint64    acc_n;
   int       parent;            /* −1 for the first arms */
   gint64    fork_step;
   Stream    steps, phi, windows;
@@ -169,6 +181,10 @@ branch_new (DdSession *s, DdTeach *teach, int parent, gint64 fork_step)
   br->running = TRUE;
   br->parent = parent;
   br->fork_step = fork_step;
+  br->step_every = 1;
+  br->step_budget = STEP_BUDGET;
+  br->phi_every = s->phi_every;
+  br->phi_budget = PHI_BUDGET;
   dd_teach_set_cancel_flag (teach, &s->stop);
   stream_init (&br->steps, sizeof (DdStepRecord), 0);
   stream_init (&br->phi, sizeof (DdPhiRecord), (gsize) C * C + C);
@@ -201,17 +217,37 @@ static void
 record_step (DdSession *s, Branch *br, const DdStepReport *r)
 {
   const int C = s->C;
-  DdStepRecord *rec = stream_append (&br->steps, NULL);
 
-  if (rec == NULL)
-    return;
-  rec->step = r->step;
-  rec->loss = (float) r->train_loss;
-  rec->ce = (float) r->train_ce;
-  rec->batch_error = (float) r->batch_error;
-
-  if (r->W != NULL && (r->step % s->phi_every == 0 || r->kind == DD_STEP_WINDOW))
+  br->acc_loss += r->train_loss;
+  br->acc_ce += r->train_ce;
+  br->acc_err += r->batch_error;
+  br->acc_n++;
+  if (r->step % br->step_every == 0)
     {
+      DdStepRecord *rec = stream_append (&br->steps, NULL);
+      if (rec != NULL)
+        {
+          rec->step = r->step;
+          rec->loss = (float) (br->acc_loss / br->acc_n);
+          rec->ce = (float) (br->acc_ce / br->acc_n);
+          rec->batch_error = (float) (br->acc_err / br->acc_n);
+        }
+      br->acc_loss = br->acc_ce = br->acc_err = 0;
+      br->acc_n = 0;
+      if (br->steps.count >= br->step_budget)
+        {
+          br->step_every *= 2;
+          br->step_budget += STEP_BUDGET / 2;
+        }
+    }
+
+  if (r->W != NULL && (r->step % br->phi_every == 0 || r->kind == DD_STEP_WINDOW))
+    {
+      if (br->phi.count + 1 >= br->phi_budget)
+        {
+          br->phi_every *= 2;
+          br->phi_budget += PHI_BUDGET / 2;
+        }
       float *f;
       DdPhiRecord *p = stream_append (&br->phi, &f);
       if (p)

@@ -19,6 +19,9 @@
  *
  * Reading (any thread, lock-free): every branch's history is append-only —
  * a record per step, a sample of Φ every few steps, a record per window —
+ * and bounded on long runs by thinning: past 65,536 step records (4,096 Φ
+ * samples) new records come at twice the stride (a step record then holds
+ * its block's mean), and so on, so n steps keep O(log n) times that many —
  * in chunks that never move. dd_session_snapshot captures how many records
  * of each kind exist (the only lock it takes is held by the worker for a few
  * stores per step); records below those counts are immutable and stay valid

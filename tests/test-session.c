@@ -380,6 +380,46 @@ test_cancelled_window_close_retries (void)
   g_assert_cmpmem (na->params, na->n_params * sizeof (dd_real), nb->params, nb->n_params * sizeof (dd_real));
 }
 
+/* A long run's history is thinned, never truncated: Φ is sampled every step
+ * here until 4,096 samples exist, then every second step, and so on. */
+static void
+test_history_is_thinned (void)
+{
+  g_autoptr(GError) error = NULL;
+  DdSessionConfig cfg;
+  DdSessionSnapshot snap;
+
+  small_config (&cfg);
+  cfg.baseline = FALSE;
+  cfg.test_subsample = 0;
+  cfg.teach.window = 200;
+  DdSession *s = dd_session_new (&cfg, need_digits (), &error);
+  g_assert_no_error (error);
+  dd_session_play (s);
+  do
+    {
+      g_usleep (20000);
+      dd_session_snapshot (s, &snap);
+    }
+  while (snap.n_steps[0] < 7000);
+  dd_session_pause (s);
+  dd_session_wait_idle (s);
+  dd_session_snapshot (s, &snap);
+  gint64 steps = dd_session_step_record (s, 0, snap.n_steps[0] - 1)->step;
+  const DdPhiRecord *first = dd_session_phi_record (s, 0, 0);
+  const DdPhiRecord *last = dd_session_phi_record (s, 0, snap.n_phi[0] - 1);
+  g_test_message ("%" G_GINT64_FORMAT " steps: %" G_GINT64_FORMAT " Φ samples from step %"
+                  G_GINT64_FORMAT " to %" G_GINT64_FORMAT, steps, snap.n_phi[0], first->step, last->step);
+  /* fewer samples than taught steps, yet the whole run is covered */
+  g_assert_cmpint (snap.n_phi[0], <, steps - cfg.teach.pretrain_steps - 1000);
+  g_assert_cmpint (snap.n_phi[0], >=, 4096);
+  g_assert_cmpint (first->step, ==, cfg.teach.pretrain_steps + 1);
+  g_assert_cmpint (last->step, >=, steps - 2);
+  for (gint64 i = 1; i < snap.n_phi[0]; i++)
+    g_assert_cmpint (dd_session_phi_record (s, 0, i)->step, >, dd_session_phi_record (s, 0, i - 1)->step);
+  dd_session_free (s);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -390,6 +430,7 @@ main (int argc, char **argv)
   g_test_add_func ("/session/step-and-edit-take-effect", test_step_and_edit_take_effect);
   g_test_add_func ("/session/divergence-pauses-and-recovers", test_divergence_pauses_and_recovers);
   g_test_add_func ("/session/cancelled-window-close-retries", test_cancelled_window_close_retries);
+  g_test_add_func ("/session/history-is-thinned", test_history_is_thinned);
   status = g_test_run ();
   g_clear_pointer (&digits, dd_data_free);
   return status;
