@@ -98,3 +98,27 @@ fill_uniform (dd_real *x, size_t n, double lo, double hi, guint64 seed)
   for (size_t i = 0; i < n; i++)
     x[i] = (dd_real) (lo + (hi - lo) * dd_rng_uniform (&rng));
 }
+
+dd_real *
+new_normal (size_t n, double sd, guint64 seed)
+{
+  DdRng rng;
+  dd_real *x = g_new (dd_real, n);
+
+  dd_rng_seed (&rng, seed);
+  for (size_t i = 0; i < n; i++)
+    x[i] = (dd_real) (sd * dd_rng_normal (&rng));
+  return x;
+}
+
+int *
+new_labels (int B, int C, guint64 seed)
+{
+  DdRng rng;
+  int *y = g_new (int, B);
+
+  dd_rng_seed (&rng, seed);
+  for (int i = 0; i < B; i++)
+    y[i] = (int) dd_rng_below (&rng, (guint32) C);
+  return y;
+}

@@ -36,5 +36,8 @@ void   gradcheck_assert  (const char *name, const dd_real *analytic, dd_real *x,
  * used to compare a fast kernel with its reference. */
 double max_rel_diff      (const dd_real *a, const dd_real *b, size_t n);
 void   fill_uniform      (dd_real *x, size_t n, double lo, double hi, guint64 seed);
+/* n values drawn from N(0, sd²), and B labels uniform in [0, C); g_free them */
+dd_real *new_normal      (size_t n, double sd, guint64 seed);
+int     *new_labels      (int B, int C, guint64 seed);
 
 G_END_DECLS

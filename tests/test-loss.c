@@ -23,30 +23,6 @@
 /* ---------------------------------------------------------------------- */
 /* helpers */
 
-static dd_real *
-new_normal (size_t n, double sd, guint64 seed)
-{
-  DdRng rng;
-  dd_real *x = g_new (dd_real, n);
-
-  dd_rng_seed (&rng, seed);
-  for (size_t i = 0; i < n; i++)
-    x[i] = (dd_real) (sd * dd_rng_normal (&rng));
-  return x;
-}
-
-static int *
-new_labels (int B, int C, guint64 seed)
-{
-  DdRng rng;
-  int *y = g_new (int, B);
-
-  dd_rng_seed (&rng, seed);
-  for (int i = 0; i < B; i++)
-    y[i] = (int) dd_rng_below (&rng, (guint32) C);
-  return y;
-}
-
 /* p = exp(z) / Σ exp(z), straight from the definition (fine for |z| ≲ 50) */
 static void
 plain_softmax (double *p, const dd_real *z, int C)
