@@ -484,8 +484,9 @@ apply_update (DdTeach *tc, gint64 step_no, GError **error)
     DIVERGED ("step %" G_GINT64_FORMAT ": the gradient of the student's weights holds a NaN "
               "or Inf; stopped before the update", step_no);
   /* the new weights are finite if the step is: |η·(ρv + g)| bounded */
-  double v2 = dot ((int) tc->P, tc->sopt->m, 1, tc->sopt->m, 1);
-  double bound = tc->sopt->lr * (tc->cfg.student.momentum * sqrt (v2) + sqrt (g2));
+  double rho = tc->cfg.student.momentum;
+  double v2 = rho > 0 ? dot ((int) tc->P, tc->sopt->m, 1, tc->sopt->m, 1) : 0.0;
+  double bound = tc->sopt->lr * (rho * sqrt (v2) + sqrt (g2));
   if (!isfinite (bound) || bound > 1e30)
     DIVERGED ("step %" G_GINT64_FORMAT ": the student's update has norm %g; the weights would "
               "overflow; stopped before the update", step_no, bound);
