@@ -18,6 +18,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 static int
 cmp (const void *a, const void *b)
@@ -137,6 +138,13 @@ main (int argc, char **argv)
   const DidactPreset *preset = didact_preset_lookup (preset_id);
   g_autoptr(GError) error = NULL;
 
+  /* as didact does: the OpenBLAS kernel the CPU supports */
+  const char *core = g_getenv ("OPENBLAS_CORETYPE") ? NULL : dd_blas_suggest_coretype ();
+  if (core != NULL)
+    {
+      g_setenv ("OPENBLAS_CORETYPE", core, TRUE);
+      execv ("/proc/self/exe", argv);
+    }
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   gtk_init ();
   adw_init ();

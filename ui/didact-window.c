@@ -132,6 +132,7 @@ struct _DidactWindow {
 
   gboolean            presentation;
   gboolean            follow_live;
+  gint64              last_update;   /* frame time of the last plot update, µs */
 };
 
 G_DEFINE_FINAL_TYPE (DidactWindow, didact_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -140,6 +141,7 @@ static void start_session (DidactWindow *self);
 static void stop_session (DidactWindow *self);
 static void refresh_actions (DidactWindow *self);
 static void show_phi_at (DidactWindow *self, gint64 step);
+static void on_cell_activated (DidactHeatmap *heatmap, int row, int col, DidactWindow *self);
 
 /* --- small helpers ----------------------------------------------------------- */
 
@@ -651,6 +653,14 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
     return G_SOURCE_CONTINUE;
   dd_session_snapshot (self->session, &snap);
 
+  /* While training runs, ten updates a second are live enough and leave
+   * the second core to the engine; the display server's work is the same
+   * order as ours, so every frame would cost the engine real time. */
+  gint64 now = clock ? gdk_frame_clock_get_frame_time (clock) : g_get_monotonic_time ();
+  if (clock && snap.state == DD_SESSION_RUNNING && now - self->last_update < 100000)
+    return G_SOURCE_CONTINUE;
+  self->last_update = now;
+
   for (int b = self->n_views; b < snap.n_branches; b++)
     add_branch_view (self, b);
   ensure_margin_series (self);
@@ -827,6 +837,9 @@ start_session (DidactWindow *self)
   adw_window_title_set_title (self->window_title, _(self->preset->title));
   on_tick (GTK_WIDGET (self), NULL, NULL);
   show_phi_at (self, 0);
+  /* a first trace to look at: the first class's diagonal weight and bias */
+  on_cell_activated (self->heatmap, 0, 0, self);
+  on_cell_activated (self->heatmap, 0, self->C, self);
 }
 
 static void
