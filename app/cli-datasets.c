@@ -45,11 +45,16 @@ cli_datasets (int argc, char **argv)
           json_builder_add_string_value (b, where ? where : info->install_hint);
           cli_json_emit (b);
         }
-      else if (where)
-        printf ("%-14s %-14s installed   %s\n", info->name, info->title, where);
       else
-        printf ("%-14s %-14s MISSING     install with: %s\n", info->name, info->title,
-                info->install_hint);
+        {
+          /* pad by characters, not bytes: titles may hold "×" */
+          int pad = 15 - (int) g_utf8_strlen (info->title, -1);
+          if (where)
+            printf ("%-14s %s%*s installed   %s\n", info->name, info->title, MAX (pad, 1), "", where);
+          else
+            printf ("%-14s %s%*s MISSING     install with: %s\n", info->name, info->title,
+                    MAX (pad, 1), "", info->install_hint);
+        }
     }
   if (!json && missing)
     printf ("\n%d dataset%s missing; run the command shown to install %s.\n", missing,
