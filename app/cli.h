@@ -20,6 +20,7 @@ int cli_datasets (int argc, char **argv);
 int cli_bench    (int argc, char **argv);
 int cli_teach    (int argc, char **argv);
 int cli_compare  (int argc, char **argv);
+int cli_bleu     (int argc, char **argv);
 
 /* Parse argv with entries; on an error print one line and return FALSE. */
 gboolean cli_parse_options (const char *command, const char *parameter_string,

@@ -23,6 +23,7 @@ static const struct {
   { "compare",  cli_compare,  "Cross-entropy against L2T-DLF over seeds (transfer protocol)" },
   { "datasets", cli_datasets, "List the datasets, where they are and how to install the missing ones" },
   { "bench",    cli_bench,    "Measure training speed against the BLAS peak and a PyTorch reference" },
+  { "bleu",     cli_bleu,     "Corpus BLEU of a hypothesis file against a reference file" },
 };
 
 static void
@@ -103,6 +104,6 @@ main (int argc, char **argv)
     if (strcmp (argv[1], commands[i].name) == 0)
       return commands[i].run (argc - 1, argv + 1);
 
-  return cli_fail (NULL, CLI_EXIT_USAGE, "unknown command “%s”; commands are train, teach, compare, datasets, bench "
+  return cli_fail (NULL, CLI_EXIT_USAGE, "unknown command “%s”; commands are train, teach, compare, datasets, bench, bleu "
                    "(see didact-cli --help)", argv[1]);
 }

@@ -22,6 +22,7 @@
 #include "dd-transfer.h"
 #include "dd-session.h"
 #include "dd-bench.h"
+#include "dd-bleu.h"
 
 G_BEGIN_DECLS
 

@@ -100,6 +100,45 @@ with tempfile.TemporaryDirectory() as empty:
     check("missing dataset names the install command", code == 1 and "fetch-mnist" in err,
           f"exit {code}, {err!r}")
 
+with tempfile.TemporaryDirectory() as tmp:
+    def text_file(name, text):
+        path = os.path.join(tmp, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    ref = text_file("ref.txt", "the cat sat on a mat\na b c d\n")
+    hyp = text_file("hyp.txt", "the cat sat on the mat\na b c d\n")
+    code, out, err = run(["bleu", ref, ref])
+    check("bleu of a file against itself is 100", code == 0 and out.startswith("BLEU = 100.00, 100.0/"),
+          f"exit {code}, {out!r}, {err!r}")
+    # p = 9/10, 6/8, 4/6, 2/4 (summed over both lines), c = r = 10:
+    # 100 (9/10 · 6/8 · 4/6 · 2/4)^¼ = 100 (9/40)^¼ = 68.87
+    code, out, err = run(["bleu", ref, hyp])
+    check("bleu known case", code == 0 and out.strip() ==
+          "BLEU = 68.87, 90.0/75.0/66.7/50.0 (BP = 1.000, ratio = 1.000, hyp_len = 10, ref_len = 10)",
+          f"exit {code}, {out!r}, {err!r}")
+    code, out, err = run(["bleu", ref, hyp, "--json"])
+    recs = records(out) if code == 0 else []
+    s = recs[-1] if recs else {}
+    check("bleu --json summary", code == 0 and len(recs) == 1 and s.get("event") == "summary"
+          and abs(s.get("bleu", 0) - 100 * (9 / 40) ** 0.25) < 1e-9 and len(s.get("precisions", [])) == 4
+          and s.get("bp") == 1 and s.get("hyp_len") == 10 and s.get("ref_len") == 10,
+          f"exit {code}, {out!r}, {err!r}")
+    short = text_file("short.txt", "the cat sat on the mat\n")
+    code, _, err = run(["bleu", ref, short])
+    lines = [l for l in err.splitlines() if l.strip()]
+    check("bleu with different line counts names both files and counts",
+          code in (1, 2) and len(lines) == 1 and ref in err and short in err and "1 line" in err
+          and "has 2" in err, f"exit {code}, {err!r}")
+    missing = os.path.join(tmp, "missing.txt")
+    code, _, err = run(["bleu", ref, missing])
+    lines = [l for l in err.splitlines() if l.strip()]
+    check("bleu with a missing file names it", code == 1 and len(lines) == 1 and missing in err,
+          f"exit {code}, {err!r}")
+    usage_error("bleu with one file", ["bleu", ref], "two files")
+    usage_error("bleu with three files", ["bleu", ref, hyp, hyp], "two files")
+
 print(f"1..{len(results)}")
 for i, (name, ok, detail) in enumerate(results, 1):
     print(f"{'ok' if ok else 'not ok'} {i} - {name}")
