@@ -23,6 +23,7 @@
 #include "dd-session.h"
 #include "dd-bench.h"
 #include "dd-bleu.h"
+#include "dd-corpus.h"
 
 G_BEGIN_DECLS
 
