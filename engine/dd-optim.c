@@ -55,8 +55,8 @@ dd_optim_reset (DdOptim *opt)
     memset (opt->v, 0, sizeof (dd_real) * opt->n);
 }
 
-void
-dd_optim_step (DdOptim *opt, dd_real *restrict params, const dd_real *restrict grads)
+static inline __attribute__ ((always_inline)) void
+optim_step (DdOptim *opt, dd_real *restrict params, dd_real *restrict grads, gboolean consume)
 {
   const size_t n = opt->n;
   dd_real *restrict m = opt->m;
@@ -69,6 +69,8 @@ dd_optim_step (DdOptim *opt, dd_real *restrict params, const dd_real *restrict g
         {
           m[i] = rho * m[i] + grads[i];
           params[i] -= lr * m[i];
+          if (consume)
+            grads[i] = 0;
         }
     }
   else
@@ -86,8 +88,23 @@ dd_optim_step (DdOptim *opt, dd_real *restrict params, const dd_real *restrict g
           m[i] = b1 * m[i] + (1 - b1) * g;
           v[i] = b2 * v[i] + (1 - b2) * g * g;
           params[i] -= step * m[i] / (sqrt (v[i]) + eps);
+          if (consume)
+            grads[i] = 0;
         }
     }
+}
+
+void
+dd_optim_step (DdOptim *opt, dd_real *params, const dd_real *grads)
+{
+  /* grads is not written when consume is FALSE */
+  optim_step (opt, params, (dd_real *) grads, FALSE);
+}
+
+void
+dd_optim_step_consume (DdOptim *opt, dd_real *params, dd_real *grads)
+{
+  optim_step (opt, params, grads, TRUE);
 }
 
 gboolean

@@ -34,6 +34,9 @@ DdOptim    *dd_optim_copy       (const DdOptim *opt);
 void        dd_optim_free       (DdOptim *opt);
 void        dd_optim_reset      (DdOptim *opt);
 void        dd_optim_step       (DdOptim *opt, dd_real *params, const dd_real *grads);
+/* the same, zeroing each gradient once it is used: saves the next step's
+ * separate pass to clear them */
+void        dd_optim_step_consume (DdOptim *opt, dd_real *params, dd_real *grads);
 gboolean    dd_optim_kind_parse (const char *name, DdOptimKind *out);
 const char *dd_optim_kind_name  (DdOptimKind kind);
 

@@ -198,18 +198,20 @@ dd_run_step (DdRun *run, double *loss_out, GError **error)
                    "before this step's update", run->step + 1, loss);
       return FALSE;
     }
-  dd_net_zero_grad (net);
+  /* the gradients are zero here: the last update consumed them (or, after a
+   * refused step, they were cleared then) */
   dd_net_backward (net, run->x, run->dlogits, B);
   double g2 = dot ((int) net->n_params, net->grads, 1, net->grads, 1);
   if (!isfinite (g2))
     {
+      dd_net_zero_grad (net);
       g_set_error (error, DD_ERROR, DD_ERROR_DIVERGED,
                    "step %" G_GINT64_FORMAT ": the gradient of the student's weights "
                    "holds a NaN or Inf; the run stopped before this step's update",
                    run->step + 1);
       return FALSE;
     }
-  dd_optim_step (run->opt, net->params, net->grads);
+  dd_optim_step_consume (run->opt, net->params, net->grads);
   run->step++;
   double w2 = dot ((int) net->n_params, net->params, 1, net->params, 1);
   if (!isfinite (w2))
