@@ -210,6 +210,36 @@ test_divergence_stops (void)
   g_assert_nonnull (strstr (error->message, "step "));
 }
 
+/* consuming the gradients updates exactly as a plain step does, then clears them */
+static void
+test_optim_consume (void)
+{
+  const DdOptimKind kinds[] = { DD_OPTIM_SGD, DD_OPTIM_ADAM };
+  for (size_t k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      const size_t n = 37;
+      g_autoptr(DdOptim) a = dd_optim_new (kinds[k], n, 0.05, 0.9);
+      g_autoptr(DdOptim) b = dd_optim_new (kinds[k], n, 0.05, 0.9);
+      g_autofree dd_real *pa = g_new (dd_real, n), *pb = g_new (dd_real, n);
+      g_autofree dd_real *g = g_new (dd_real, n), *gb = g_new (dd_real, n);
+      DdRng rng;
+      dd_rng_seed (&rng, 9);
+      for (size_t i = 0; i < n; i++)
+        pa[i] = pb[i] = (dd_real) dd_rng_normal (&rng);
+      for (int step = 0; step < 3; step++)
+        {
+          for (size_t i = 0; i < n; i++)
+            g[i] = gb[i] = (dd_real) dd_rng_normal (&rng);
+          dd_optim_step (a, pa, g);
+          dd_optim_step_consume (b, pb, gb);
+          for (size_t i = 0; i < n; i++)
+            g_assert_cmpfloat (gb[i], ==, 0);
+        }
+      g_assert_cmpmem (pa, n * sizeof (dd_real), pb, n * sizeof (dd_real));
+      g_assert_cmpmem (a->m, n * sizeof (dd_real), b->m, n * sizeof (dd_real));
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -223,6 +253,7 @@ main (int argc, char **argv)
   g_test_add_func ("/train/same-seed-bit-identical", test_same_seed_bit_identical);
   g_test_add_func ("/train/bad-config-refused", test_bad_config_refused);
   g_test_add_func ("/train/divergence-stops", test_divergence_stops);
+  g_test_add_func ("/train/optim-consume", test_optim_consume);
   status = g_test_run ();
   g_clear_pointer (&fashion, dd_data_free);
   return status;
