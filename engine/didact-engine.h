@@ -14,6 +14,7 @@
 #include "dd-dataset.h"
 #include "dd-net.h"
 #include "dd-loss.h"
+#include "dd-bucket-loss.h"
 #include "dd-optim.h"
 #include "dd-eval.h"
 #include "dd-run.h"
