@@ -265,10 +265,27 @@ dd_maxpool2_forward (dd_real *out, const dd_real *inp, int B, int H, int W, int 
         }
 }
 
+/* The index of the first of the 2×2 window's four elements (at first + offs[k])
+ * that holds its maximum: the one rule the backward and R-operator passes share
+ * with the forward pass. Selects (cmov), not branches: which one wins is a coin
+ * toss that a branch predictor would lose. */
+static inline __attribute__ ((always_inline)) size_t
+window_argmax (const dd_real *inp, size_t first, const size_t offs[4])
+{
+  size_t best = first;
+  dd_real m = inp[best];
+  for (int k = 1; k < 4; k++)
+    {
+      size_t at = first + offs[k];
+      gboolean above = inp[at] > m;
+      best = above ? at : best;
+      m = above ? inp[at] : m;
+    }
+  return best;
+}
+
 /* The maximum is found again from inp, and the gradient goes to the first
- * of (0,0), (0,1), (1,0), (1,1) that holds it, as in the forward pass. The
- * winner is picked with selects (compiled to cmov) rather than branches:
- * which one wins is a coin toss that a branch predictor would lose. */
+ * of (0,0), (0,1), (1,0), (1,1) that holds it, as in the forward pass. */
 void
 dd_maxpool2_backward (dd_real *dinp, const dd_real *dout, const dd_real *inp,
                       int B, int H, int W, int C)
@@ -284,15 +301,7 @@ dd_maxpool2_backward (dd_real *dinp, const dd_real *dout, const dd_real *inp,
           const dd_real *d = dout + (((size_t) b * Ho + y) * Wo + x) * C;
           for (int c = 0; c < C; c++)
             {
-              size_t best = base + c;
-              dd_real m = inp[best];
-              for (int k = 1; k < 4; k++)
-                {
-                  size_t at = base + offs[k] + c;
-                  gboolean above = inp[at] > m;
-                  best = above ? at : best;
-                  m = above ? inp[at] : m;
-                }
+              size_t best = window_argmax (inp, base + c, offs);
               dinp[best] += d[c];
             }
         }
@@ -559,15 +568,7 @@ dd_maxpool2_rforward (dd_real *rout, const dd_real *rinp, const dd_real *inp,
           dd_real *r = rout + (((size_t) b * Ho + y) * Wo + x) * C;
           for (int c = 0; c < C; c++)
             {
-              size_t best = base + c;
-              dd_real m = inp[best];
-              for (int k = 1; k < 4; k++)
-                {
-                  size_t at = base + offs[k] + c;
-                  gboolean above = inp[at] > m;
-                  best = above ? at : best;
-                  m = above ? inp[at] : m;
-                }
+              size_t best = window_argmax (inp, base + c, offs);
               r[c] = rinp[best];
             }
         }
