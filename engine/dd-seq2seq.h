@@ -1,0 +1,128 @@
+/* dd-seq2seq.h: the translation student — a GRU encoder-decoder with
+ * multiplicative (Luong "general") attention
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Model (PyTorch's GRU conventions, so that a reference in torch.nn computes
+ * the same function from the same parameters):
+ *
+ *   encoder   e_i = Es[src_i]                          Es (Vs, E)
+ *             h_i = GRU_enc(e_i, h_{i−1}), h_{−1} = 0   i < src_len
+ *   decoder   d_t = Et[tgt_in_t]                       Et (Vt, E)
+ *             s_t = GRU_dec(d_t, s_{t−1}), s_{−1} = h_{src_len−1}
+ *   attention a_{t,i} = softmax_i (s_t · (Wa·h_i))     Wa (H, H), i < src_len
+ *             c_t = Σ_i a_{t,i}·h_i
+ *   output    o_t = tanh(Wc·[s_t; c_t] + bc)           Wc (H, 2H), bc (H)
+ *             logits_t = Wo·o_t + bo                   Wo (Vt, H), bo (Vt)
+ *
+ * GRU (PyTorch gate order r, z, n; W_ih (3H, in), W_hh (3H, H), b_ih, b_hh (3H)):
+ *   r = σ(W_ir x + b_ir + W_hr h + b_hr)
+ *   z = σ(W_iz x + b_iz + W_hz h + b_hz)
+ *   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
+ *   h' = (1 − z) ⊙ n + z ⊙ h
+ *
+ * Memory as in dd-net.h: one flat parameter array with named views, a
+ * gradient array of the same layout, activations for up to max_batch
+ * sentences of up to max_src_len / max_tgt_len tokens allocated once.
+ *
+ * Second order (L2T-DLF.md §5): the reverse pass needs H·v. Every function
+ * below that takes a tangent computes, beside its value, the directional
+ * derivative along a parameter direction v (forward mode over the same
+ * code), so running the backward pass "with tangents" gives R{∇L} = H·v
+ * exactly, in about three gradient evaluations.
+ */
+#pragma once
+
+#include "dd-types.h"
+
+G_BEGIN_DECLS
+
+typedef struct _DdSeq2seq DdSeq2seq;
+
+typedef struct {
+  int V_src, V_tgt;          /* vocabulary sizes (special tokens included) */
+  int emb;                   /* E */
+  int hidden;                /* H */
+  int max_batch;             /* sentences per batch, at most */
+  int max_src_len;           /* source tokens per sentence, at most */
+  int max_tgt_len;           /* target positions per sentence, at most */
+} DdSeq2seqSpec;
+
+/* A padded batch. Row-major (B, Ls) and (B, Lt); ids in [0, V). */
+typedef struct {
+  int        B;
+  int        Ls, Lt;         /* padded lengths: ≤ max_src_len, ≤ max_tgt_len */
+  const int *src;            /* (B, Ls) source ids; positions ≥ src_len[i] are ignored */
+  const int *src_len;        /* (B) in [1, Ls] */
+  const int *tgt_in;         /* (B, Lt) decoder inputs: <s> y₁ … y_{n−1}, then anything */
+  const int *tgt_out;        /* (B, Lt) labels: y₁ … y_{n−1} </s>, then −1 (padding) */
+} DdSeq2seqBatch;
+
+/* parameter views: offsets into params / grads */
+typedef struct {
+  size_t Es, Et;                              /* embeddings */
+  size_t enc_Wih, enc_Whh, enc_bih, enc_bhh;  /* encoder GRU */
+  size_t dec_Wih, dec_Whh, dec_bih, dec_bhh;  /* decoder GRU */
+  size_t Wa, Wc, bc, Wo, bo;                  /* attention and output */
+} DdSeq2seqViews;
+
+struct _DdSeq2seq {
+  DdSeq2seqSpec  spec;
+  char          *description;  /* "GRU seq2seq E=… H=… attention (general)" */
+  DdSeq2seqViews off;
+  size_t         n_params;
+  dd_real       *params;
+  dd_real       *grads;
+  dd_real       *logits;       /* (B·Lt, V_tgt) of the last forward; row i·Lt + t */
+  dd_real       *rlogits;      /* R{logits} of the last forward with a tangent */
+  /* private: activations, their tangents and scratch (see dd-seq2seq.c) */
+  void          *priv;
+};
+
+DdSeq2seqSpec dd_seq2seq_spec_default (int V_src, int V_tgt);  /* E = 128, H = 256 */
+DdSeq2seq *dd_seq2seq_new      (const DdSeq2seqSpec *spec, GError **error);
+void       dd_seq2seq_free     (DdSeq2seq *model);
+DdSeq2seq *dd_seq2seq_copy     (const DdSeq2seq *model);
+/* uniform(−1/√H, 1/√H) for GRU weights and biases (PyTorch's default), the
+ * same range for Wa, Wc, Wo (biases 0), N(0, 1)·0.1 for the embeddings */
+void       dd_seq2seq_init     (DdSeq2seq *model, DdRng *rng);
+void       dd_seq2seq_zero_grad (DdSeq2seq *model);
+
+/* Teacher-forced forward: model->logits (B·Lt, V_tgt) written. With v
+ * (n_params, may be NULL), model->rlogits = the derivative of the logits
+ * along v is written too, and the tangents of every activation are kept for
+ * dd_seq2seq_backward's hv. */
+void       dd_seq2seq_forward  (DdSeq2seq *model, const DdSeq2seqBatch *batch, const dd_real *v);
+/* After the forward of the same batch: grads += ∂L/∂params for
+ * dlogits (B·Lt, V_tgt) = ∂L/∂logits (padding rows are zero).
+ * With hv != NULL (the forward must have had a tangent v, passed again
+ * here): hv (n_params) = R{∂L/∂params} along v, WRITTEN, where rdlogits =
+ * R{∂L/∂logits} (from the loss's R-operator). */
+void       dd_seq2seq_backward (DdSeq2seq *model, const DdSeq2seqBatch *batch,
+                                const dd_real *dlogits,
+                                const dd_real *v, const dd_real *rdlogits, dd_real *hv);
+
+/* forward + backward floating-point operations of one training step
+ * (dominant terms), for the benchmark */
+double     dd_seq2seq_step_flops (const DdSeq2seq *model, const DdSeq2seqBatch *batch);
+
+/* Decoding. Greedy decodes a batch of B sentences at once (src (B, Ls)
+ * row-major, src_len (B)): argmax at each step, for every sentence, until
+ * each has produced </s> or max_out ids; out (B, max_out) receives the ids
+ * (without <s>; </s> not written), out_len (B) how many. Beam decodes one
+ * sentence src[0..len) with `width` beams; a hypothesis' score is its summed
+ * log-probability divided by its length (counting </s>); it writes up to
+ * max_out ids to out and returns how many. The greedy path is kept in the
+ * beam until it ends, so the result never scores below the greedy one, and
+ * width 1 gives the greedy result.
+ * Neither touches grads or the training activations (each uses its own
+ * scratch), so both may run on a copy of the model in another thread. */
+void       dd_seq2seq_greedy   (DdSeq2seq *model, const int *src, const int *src_len,
+                                int B, int Ls, int *out, int *out_len, int max_out);
+int        dd_seq2seq_beam     (DdSeq2seq *model, const int *src, int len, int width,
+                                int *out, int max_out);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdSeq2seq, dd_seq2seq_free)
+
+G_END_DECLS

@@ -1,0 +1,559 @@
+/* test-seq2seq.c: the translation student against finite differences, in
+ * double precision, and its decoders
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A tiny model (V_src 11, V_tgt 13, E 5, H 6) on a padded batch of three
+ * sentences, with a loss that is nonlinear in the logits (mean cross-entropy
+ * over the labelled rows) plus a fixed linear part (Σ R ⊙ logits), so that
+ * both its gradient and its Hessian in the logits are non-trivial. Checked:
+ * - the gradient of every parameter against central differences of the loss;
+ * - R{logits} against central differences of the logits along v;
+ * - H·v against central differences of the gradient along v, and the
+ *   symmetry uᵀ(H v) = vᵀ(H u);
+ * - greedy decoding against beam width 1 and width 4, and that decoding
+ *   leaves params, grads and logits alone;
+ * - that plain SGD learns a small copy task;
+ * - that whatever the padding holds changes nothing;
+ * - that bad specs are refused with the value named.
+ */
+#include "gradcheck.h"
+#include "dd-corpus.h"
+#include "dd-rng.h"
+#include "dd-seq2seq.h"
+
+#include <math.h>
+#include <string.h>
+
+#define VS 11
+#define VT 13
+#define NB 3
+#define LS 4
+#define LT 5
+#define SYM_TOL 1e-11
+
+/* ---------------------------------------------------------------------- */
+/* the loss: mean cross-entropy over labelled rows + Σ R ⊙ logits there */
+
+typedef struct {
+  DdSeq2seq      *m;
+  DdSeq2seqBatch  batch;
+  int             src[NB * LS], src_len[NB], tgt_in[NB * LT], tgt_out[NB * LT];
+  dd_real        *R;         /* (NB·LT, VT) the linear part */
+  double          lin;       /* its weight */
+  dd_real        *dlogits, *rdlogits;
+} Problem;
+
+static int
+n_labelled (const DdSeq2seqBatch *b)
+{
+  int n = 0;
+  for (int r = 0; r < b->B * b->Lt; r++)
+    n += b->tgt_out[r] >= 0;
+  return n;
+}
+
+/* the loss of logits (rows, V); with dlogits, its gradient; with rlogits and
+ * rdlogits, the gradient's derivative along rlogits */
+static double
+loss_eval (const DdSeq2seqBatch *b, const dd_real *logits, const dd_real *R, double lin,
+           int V, dd_real *dlogits, const dd_real *rlogits, dd_real *rdlogits)
+{
+  const int rows = b->B * b->Lt, n = MAX (1, n_labelled (b));
+  double L = 0;
+
+  for (int r = 0; r < rows; r++)
+    {
+      const dd_real *z = logits + (size_t) r * V;
+      const int y = b->tgt_out[r];
+      if (y < 0)
+        {
+          if (dlogits)
+            memset (dlogits + (size_t) r * V, 0, V * sizeof (dd_real));
+          if (rdlogits)
+            memset (rdlogits + (size_t) r * V, 0, V * sizeof (dd_real));
+          continue;
+        }
+      double mx = z[0], sum = 0, pr = 0;
+      for (int j = 1; j < V; j++)
+        mx = fmax (mx, z[j]);
+      for (int j = 0; j < V; j++)
+        sum += exp (z[j] - mx);
+      const double lse = mx + log (sum);
+      L += (lse - z[y]) / n;
+      for (int j = 0; j < V; j++)
+        L += lin * R[(size_t) r * V + j] * z[j];
+      if (rlogits)
+        for (int j = 0; j < V; j++)
+          pr += exp (z[j] - lse) * rlogits[(size_t) r * V + j];
+      for (int j = 0; j < V; j++)
+        {
+          const double p = exp (z[j] - lse);
+          if (dlogits)
+            dlogits[(size_t) r * V + j] = (dd_real) ((p - (j == y)) / n + lin * R[(size_t) r * V + j]);
+          if (rdlogits)
+            rdlogits[(size_t) r * V + j] = (dd_real) (p * (rlogits[(size_t) r * V + j] - pr) / n);
+        }
+    }
+  return L;
+}
+
+static double
+problem_loss (gpointer data)
+{
+  Problem *p = data;
+  dd_seq2seq_forward (p->m, &p->batch, NULL);
+  return loss_eval (&p->batch, p->m->logits, p->R, p->lin, VT, NULL, NULL, NULL);
+}
+
+/* grads = ∇L; with v, also hv = H·v */
+static void
+problem_gradient (Problem *p, const dd_real *v, dd_real *hv)
+{
+  dd_seq2seq_zero_grad (p->m);
+  dd_seq2seq_forward (p->m, &p->batch, v);
+  loss_eval (&p->batch, p->m->logits, p->R, p->lin, VT, p->dlogits,
+             v ? p->m->rlogits : NULL, v ? p->rdlogits : NULL);
+  dd_seq2seq_backward (p->m, &p->batch, p->dlogits, v, v ? p->rdlogits : NULL, hv);
+}
+
+static DdSeq2seq *
+tiny_model (int Vs, int Vt, int E, int H, int B, int Ls, int Lt, double noise, guint64 seed)
+{
+  g_autoptr(GError) error = NULL;
+  DdSeq2seqSpec spec = { Vs, Vt, E, H, B, Ls, Lt };
+  DdSeq2seq *m = dd_seq2seq_new (&spec, &error);
+  DdRng rng;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (m);
+  dd_rng_seed (&rng, seed);
+  dd_seq2seq_init (m, &rng);
+  /* non-zero biases and stronger embeddings, so that every path matters */
+  for (size_t i = 0; i < m->n_params; i++)
+    m->params[i] += (dd_real) (noise * dd_rng_normal (&rng));
+  return m;
+}
+
+/* three sentences of source lengths 4, 2, 3 and target lengths 5, 2, 4 */
+static void
+problem_init (Problem *p, guint64 seed)
+{
+  static const int src[NB * LS] = { 4, 5, 6, 7,   8, 9, 0, 0,   5, 4, 9, 0 };
+  static const int len[NB] = { 4, 2, 3 };
+  static const int tin[NB * LT] = { 2, 4, 5, 6, 7,   2, 8, 0, 0, 0,   2, 9, 10, 11, 0 };
+  static const int tout[NB * LT] = { 4, 5, 6, 7, 3,   8, 3, -1, -1, -1,   9, 10, 11, 3, -1 };
+
+  memset (p, 0, sizeof *p);
+  p->m = tiny_model (VS, VT, 5, 6, NB, LS, LT, 0.1, seed);
+  memcpy (p->src, src, sizeof src);
+  memcpy (p->src_len, len, sizeof len);
+  memcpy (p->tgt_in, tin, sizeof tin);
+  memcpy (p->tgt_out, tout, sizeof tout);
+  p->batch = (DdSeq2seqBatch) { NB, LS, LT, p->src, p->src_len, p->tgt_in, p->tgt_out };
+  p->R = new_normal ((size_t) NB * LT * VT, 1.0, seed + 7);
+  p->lin = 0.1;
+  p->dlogits = g_new0 (dd_real, (size_t) NB * LT * VT);
+  p->rdlogits = g_new0 (dd_real, (size_t) NB * LT * VT);
+}
+
+static void
+problem_clear (Problem *p)
+{
+  dd_seq2seq_free (p->m);
+  g_free (p->R);
+  g_free (p->dlogits);
+  g_free (p->rdlogits);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void
+test_gradient (void)
+{
+  Problem p;
+  problem_init (&p, 11);
+  const size_t P = p.m->n_params;
+  g_autofree dd_real *grads = g_new (dd_real, P);
+
+  problem_gradient (&p, NULL, NULL);
+  memcpy (grads, p.m->grads, P * sizeof (dd_real));
+  gradcheck_assert ("seq2seq ∇L (every parameter)", grads, p.m->params, P,
+                    problem_loss, &p, GRADCHECK_TOL);
+  /* accumulation: a second backward adds the same again */
+  dd_seq2seq_forward (p.m, &p.batch, NULL);
+  dd_seq2seq_backward (p.m, &p.batch, p.dlogits, NULL, NULL, NULL);
+  dd_seq2seq_backward (p.m, &p.batch, p.dlogits, NULL, NULL, NULL);
+  for (size_t i = 0; i < P; i++)
+    g_assert_cmpfloat (fabs (p.m->grads[i] - 3 * grads[i]), <=, 1e-12 * (1 + fabs (grads[i])));
+  problem_clear (&p);
+}
+
+/* dst = x + t·d */
+static void
+step_along (dd_real *dst, const dd_real *x, double t, const dd_real *d, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    dst[i] = (dd_real) (x[i] + t * d[i]);
+}
+
+static void
+test_rlogits (void)
+{
+  Problem p;
+  problem_init (&p, 12);
+  const size_t P = p.m->n_params, n = (size_t) NB * LT * VT;
+  const double h = GRADCHECK_EPS;
+  g_autofree dd_real *theta = g_memdup2 (p.m->params, P * sizeof (dd_real));
+  g_autofree dd_real *v = new_normal (P, 1.0, 99);
+  g_autofree dd_real *plus = g_new (dd_real, n);
+  g_autofree dd_real *rl = g_new (dd_real, n);
+  g_autofree double *numeric = g_new (double, n);
+
+  dd_seq2seq_forward (p.m, &p.batch, v);
+  memcpy (rl, p.m->rlogits, n * sizeof (dd_real));
+  step_along (p.m->params, theta, h, v, P);
+  dd_seq2seq_forward (p.m, &p.batch, NULL);
+  memcpy (plus, p.m->logits, n * sizeof (dd_real));
+  step_along (p.m->params, theta, -h, v, P);
+  dd_seq2seq_forward (p.m, &p.batch, NULL);
+  for (size_t i = 0; i < n; i++)
+    numeric[i] = ((double) plus[i] - p.m->logits[i]) / (2 * h);
+  memcpy (p.m->params, theta, P * sizeof (dd_real));
+  g_assert_cmpfloat (gradcheck_compare ("seq2seq R{logits}", rl, numeric, n), <=, GRADCHECK_TOL);
+  problem_clear (&p);
+}
+
+static double
+dotp (const dd_real *a, const dd_real *b, size_t n)
+{
+  double s = 0;
+  for (size_t i = 0; i < n; i++)
+    s += (double) a[i] * b[i];
+  return s;
+}
+
+static double
+norm (const dd_real *a, size_t n)
+{
+  return sqrt (dotp (a, a, n));
+}
+
+static void
+test_hvp (void)
+{
+  Problem p;
+  problem_init (&p, 13);
+  const size_t P = p.m->n_params;
+  const double h = GRADCHECK_EPS;
+  g_autofree dd_real *theta = g_memdup2 (p.m->params, P * sizeof (dd_real));
+  g_autofree dd_real *g0 = g_new (dd_real, P);
+  g_autofree dd_real *gp = g_new (dd_real, P);
+  g_autofree dd_real *hv0 = g_new (dd_real, P), *hv1 = g_new (dd_real, P);
+  g_autofree dd_real *v0 = new_normal (P, 1.0, 101), *v1 = new_normal (P, 1.0, 202);
+  dd_real *hv[2] = { hv0, hv1 }, *v[2] = { v0, v1 };
+  g_autofree double *numeric = g_new (double, P);
+
+  /* the gradient is unchanged by also computing H·v */
+  problem_gradient (&p, NULL, NULL);
+  memcpy (g0, p.m->grads, P * sizeof (dd_real));
+  for (int k = 0; k < 2; k++)
+    {
+      problem_gradient (&p, v[k], hv[k]);
+      g_assert_cmpfloat (max_rel_diff (p.m->grads, g0, P), <=, 1e-13);
+
+      step_along (p.m->params, theta, h, v[k], P);
+      problem_gradient (&p, NULL, NULL);
+      memcpy (gp, p.m->grads, P * sizeof (dd_real));
+      step_along (p.m->params, theta, -h, v[k], P);
+      problem_gradient (&p, NULL, NULL);
+      for (size_t i = 0; i < P; i++)
+        numeric[i] = ((double) gp[i] - p.m->grads[i]) / (2 * h);
+      memcpy (p.m->params, theta, P * sizeof (dd_real));
+      g_assert_cmpfloat (gradcheck_compare (k ? "seq2seq H·v (second v)" : "seq2seq H·v (first v)",
+                                            hv[k], numeric, P), <=, GRADCHECK_TOL);
+    }
+  /* the Hessian is symmetric: v₁ᵀ(H v₀) = v₀ᵀ(H v₁) */
+  double a = dotp (v[1], hv[0], P), b = dotp (v[0], hv[1], P);
+  double rel = fabs (a - b) / (norm (v[0], P) * norm (hv[1], P));
+  g_test_message ("seq2seq v₁ᵀHv₀ − v₀ᵀHv₁: %.3e relative", rel);
+  g_assert_cmpfloat (rel, <=, SYM_TOL);
+  problem_clear (&p);
+}
+
+/* ---------------------------------------------------------------------- */
+/* decoding */
+
+/* the length-normalised log-probability of hypothesis y (n ids, then </s>
+ * when ended) for source src, by teacher forcing */
+static double
+hypothesis_score (DdSeq2seq *m, const int *src, int len, const int *y, int n, gboolean ended)
+{
+  const int Lt = n + (ended ? 1 : 0), V = m->spec.V_tgt;
+  g_autofree int *tin = g_new (int, MAX (Lt, 1));
+  g_autofree int *tout = g_new (int, MAX (Lt, 1));
+  DdSeq2seqBatch b = { 1, len, Lt, src, &len, tin, tout };
+  double s = 0;
+
+  g_assert_cmpint (Lt, >=, 1);
+  for (int t = 0; t < Lt; t++)
+    {
+      tin[t] = t == 0 ? DD_TOKEN_BOS : y[t - 1];
+      tout[t] = t < n ? y[t] : DD_TOKEN_EOS;
+    }
+  dd_seq2seq_forward (m, &b, NULL);
+  for (int t = 0; t < Lt; t++)
+    {
+      const dd_real *z = m->logits + (size_t) t * V;
+      double mx = z[0], sum = 0;
+      for (int j = 1; j < V; j++)
+        mx = fmax (mx, z[j]);
+      for (int j = 0; j < V; j++)
+        sum += exp (z[j] - mx);
+      s += z[tout[t]] - mx - log (sum);
+    }
+  return s / Lt;
+}
+
+static void
+test_decode (void)
+{
+  enum { MAXO = 12, NS = 6, SL = 5 };
+  /* a sharper output layer, so that the hypotheses end */
+  DdSeq2seq *m = tiny_model (VS, VT, 5, 6, NS, SL, MAXO + 1, 0.3, 21);
+  const size_t P = m->n_params, nl = (size_t) NS * (MAXO + 1) * VT;
+  DdRng rng;
+  int src[NS * SL], len[NS], out[NS * MAXO], out_len[NS];
+  double margin = INFINITY;
+
+  for (size_t i = 0; i < (size_t) VT * m->spec.hidden; i++)
+    m->params[m->off.Wo + i] *= 4;
+  m->params[m->off.bo + DD_TOKEN_EOS] += 1.5;
+  dd_rng_seed (&rng, 5);
+  for (int i = 0; i < NS; i++)
+    {
+      len[i] = 1 + (int) dd_rng_below (&rng, SL);
+      for (int t = 0; t < SL; t++)
+        src[i * SL + t] = t < len[i] ? 4 + (int) dd_rng_below (&rng, VS - 4) : 0;
+    }
+  for (size_t i = 0; i < P; i++)
+    m->grads[i] = (dd_real) i;
+  memset (m->logits, 0, nl * sizeof (dd_real));
+  m->logits[7] = 1.5;
+  g_autofree dd_real *params = g_memdup2 (m->params, P * sizeof (dd_real));
+  g_autofree dd_real *grads = g_memdup2 (m->grads, P * sizeof (dd_real));
+  g_autofree dd_real *logits = g_memdup2 (m->logits, nl * sizeof (dd_real));
+
+  dd_seq2seq_greedy (m, src, len, NS, SL, out, out_len, MAXO);
+  int ended = 0;
+  int beam_out[NS][MAXO], beam_len[NS];
+  for (int i = 0; i < NS; i++)
+    {
+      int one[MAXO];
+      int n1 = dd_seq2seq_beam (m, src + i * SL, len[i], 1, one, MAXO);
+      g_assert_cmpint (n1, ==, out_len[i]);
+      g_assert_cmpmem (one, n1 * sizeof (int), out + i * MAXO, out_len[i] * sizeof (int));
+      beam_len[i] = dd_seq2seq_beam (m, src + i * SL, len[i], 4, beam_out[i], MAXO);
+      ended += out_len[i] < MAXO;
+    }
+  g_test_message ("greedy: %d of %d hypotheses ended with </s>", ended, NS);
+  /* decoding wrote none of them */
+  g_assert_cmpmem (m->params, P * sizeof (dd_real), params, P * sizeof (dd_real));
+  g_assert_cmpmem (m->grads, P * sizeof (dd_real), grads, P * sizeof (dd_real));
+  g_assert_cmpmem (m->logits, nl * sizeof (dd_real), logits, nl * sizeof (dd_real));
+
+  for (int i = 0; i < NS; i++)
+    {
+      double sg = hypothesis_score (m, src + i * SL, len[i], out + i * MAXO, out_len[i],
+                                    out_len[i] < MAXO);
+      double sb = hypothesis_score (m, src + i * SL, len[i], beam_out[i], beam_len[i],
+                                    beam_len[i] < MAXO);
+      g_test_message ("sentence %d: greedy %d ids, score %.6f; beam 4: %d ids, score %.6f",
+                      i, out_len[i], sg, beam_len[i], sb);
+      g_assert_cmpfloat (sb, >=, sg - 1e-9);
+      margin = fmin (margin, sb - sg);
+    }
+  g_test_message ("smallest beam − greedy score: %.3e", margin);
+  dd_seq2seq_free (m);
+}
+
+/* ---------------------------------------------------------------------- */
+/* learning to copy */
+
+static void
+test_train_copy (void)
+{
+  enum { NSENT = 20, L = 6, V = 10, STEPS = 400 };
+  DdSeq2seq *m = tiny_model (V, V, 16, 32, NSENT, L, L + 1, 0.0, 31);
+  int src[NSENT * L], len[NSENT], tin[NSENT * (L + 1)], tout[NSENT * (L + 1)];
+  int out[NSENT * (L + 2)], out_len[NSENT];
+  const size_t rows = (size_t) NSENT * (L + 1);
+  g_autofree dd_real *dl = g_new (dd_real, rows * V);
+  g_autofree dd_real *zero = g_new0 (dd_real, rows * V);
+  DdSeq2seqBatch b = { NSENT, L, L + 1, src, len, tin, tout };
+  DdRng rng;
+  double first = 0, last = 0;
+  const double lr = 1.0;
+
+  dd_rng_seed (&rng, 77);
+  for (int i = 0; i < NSENT; i++)
+    {
+      len[i] = 3 + (int) dd_rng_below (&rng, L - 2);
+      for (int t = 0; t < L; t++)
+        src[i * L + t] = t < len[i] ? DD_N_SPECIAL_TOKENS + (int) dd_rng_below (&rng, V - 4) : 0;
+      for (int t = 0; t <= L; t++)
+        {
+          tin[i * (L + 1) + t] = t == 0 ? DD_TOKEN_BOS : t <= len[i] ? src[i * L + t - 1] : 0;
+          tout[i * (L + 1) + t] = t < len[i] ? src[i * L + t] : t == len[i] ? DD_TOKEN_EOS : -1;
+        }
+    }
+  for (int step = 0; step < STEPS; step++)
+    {
+      dd_seq2seq_zero_grad (m);
+      dd_seq2seq_forward (m, &b, NULL);
+      double ce = loss_eval (&b, m->logits, zero, 0.0, V, dl, NULL, NULL);
+      dd_seq2seq_backward (m, &b, dl, NULL, NULL, NULL);
+      for (size_t i = 0; i < m->n_params; i++)
+        m->params[i] -= (dd_real) lr * m->grads[i];
+      if (step == 0)
+        first = ce;
+      last = ce;
+    }
+  dd_seq2seq_greedy (m, src, len, NSENT, L, out, out_len, L + 2);
+  int copied = 0;
+  for (int i = 0; i < NSENT; i++)
+    copied += out_len[i] == len[i] &&
+              memcmp (out + i * (L + 2), src + i * L, len[i] * sizeof (int)) == 0;
+  g_test_message ("copy task: mean CE %.4f → %.4f in %d SGD steps; greedy copies %d of %d",
+                  first, last, STEPS, copied, NSENT);
+  g_assert_cmpfloat (last, <=, 0.5 * first);
+  g_assert_cmpint (copied, >, NSENT / 2);
+  dd_seq2seq_free (m);
+}
+
+/* ---------------------------------------------------------------------- */
+/* padding */
+
+static void
+test_padding (void)
+{
+  Problem p, q;
+  problem_init (&p, 14);
+  problem_init (&q, 14);
+  const size_t P = p.m->n_params;
+  g_autofree dd_real *v = new_normal (P, 1.0, 303);
+  g_autofree dd_real *hp = g_new (dd_real, P);
+  g_autofree dd_real *hq = g_new (dd_real, P);
+
+  /* garbage past sentence 2's length, in ids nothing else uses (10 in the
+   * source, 12 in the target), and different garbage in q */
+  p.src[1 * LS + 2] = p.src[1 * LS + 3] = 10;
+  q.src[1 * LS + 2] = 3;
+  q.src[1 * LS + 3] = 1;
+  for (int t = 2; t < LT; t++)
+    {
+      p.tgt_in[1 * LT + t] = 12;
+      q.tgt_in[1 * LT + t] = 1 + t;
+    }
+  p.src[2 * LS + 3] = 10;
+  p.tgt_in[2 * LT + 4] = 12;
+  q.tgt_in[2 * LT + 4] = 5;
+
+  problem_gradient (&p, v, hp);
+  problem_gradient (&q, v, hq);
+  for (size_t r = 0; r < (size_t) NB * LT; r++)
+    if (p.tgt_out[r] >= 0)
+      g_assert_cmpmem (p.m->logits + r * VT, VT * sizeof (dd_real),
+                       q.m->logits + r * VT, VT * sizeof (dd_real));
+  g_assert_cmpmem (p.m->grads, P * sizeof (dd_real), q.m->grads, P * sizeof (dd_real));
+  g_assert_cmpmem (hp, P * sizeof (dd_real), hq, P * sizeof (dd_real));
+  /* the garbage-only embedding rows get nothing */
+  for (int j = 0; j < 5; j++)
+    {
+      g_assert_cmpfloat (p.m->grads[p.m->off.Es + 10 * 5 + j], ==, 0.0);
+      g_assert_cmpfloat (p.m->grads[p.m->off.Et + 12 * 5 + j], ==, 0.0);
+      g_assert_cmpfloat (hp[p.m->off.Es + 10 * 5 + j], ==, 0.0);
+      g_assert_cmpfloat (hp[p.m->off.Et + 12 * 5 + j], ==, 0.0);
+    }
+
+  /* sentence 2 alone, unpadded, gives the same logits */
+  DdSeq2seqBatch one = { 1, 2, 2, p.src + LS, p.src_len + 1, p.tgt_in + LT, p.tgt_out + LT };
+  g_autofree dd_real *padded = g_memdup2 (p.m->logits + (size_t) LT * VT, 2 * VT * sizeof (dd_real));
+  dd_seq2seq_forward (q.m, &one, NULL);
+  double diff = max_rel_diff (q.m->logits, padded, 2 * VT);
+  g_test_message ("sentence alone against padded: max rel diff %.3e", diff);
+  g_assert_cmpfloat (diff, <=, 1e-12);
+  problem_clear (&p);
+  problem_clear (&q);
+}
+
+/* ---------------------------------------------------------------------- */
+
+static void
+test_copy_and_flops (void)
+{
+  Problem p;
+  problem_init (&p, 15);
+  DdSeq2seq *c = dd_seq2seq_copy (p.m);
+  const size_t n = (size_t) NB * LT * VT;
+
+  problem_gradient (&p, NULL, NULL);
+  g_assert_cmpmem (c->params, p.m->n_params * sizeof (dd_real),
+                   p.m->params, p.m->n_params * sizeof (dd_real));
+  dd_seq2seq_forward (c, &p.batch, NULL);
+  g_assert_cmpmem (c->logits, n * sizeof (dd_real), p.m->logits, n * sizeof (dd_real));
+  g_assert_cmpfloat (dd_seq2seq_step_flops (p.m, &p.batch), >, 0.0);
+  g_assert_nonnull (strstr (p.m->description, "H=6"));
+  dd_seq2seq_free (c);
+  problem_clear (&p);
+}
+
+static void
+expect_refused (DdSeq2seqSpec spec, const char *words, const char *value)
+{
+  g_autoptr(GError) error = NULL;
+  DdSeq2seq *m = dd_seq2seq_new (&spec, &error);
+
+  g_assert_null (m);
+  g_assert_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT);
+  g_test_message ("refused: %s", error->message);
+  g_assert_nonnull (strstr (error->message, words));
+  g_assert_nonnull (strstr (error->message, value));
+}
+
+static void
+test_refuse (void)
+{
+  DdSeq2seqSpec good = { VS, VT, 5, 6, 3, 4, 5 }, s;
+  g_autoptr(GError) error = NULL;
+  DdSeq2seq *m = dd_seq2seq_new (&good, &error);
+
+  g_assert_no_error (error);
+  dd_seq2seq_free (m);
+  s = good, s.hidden = 0;
+  expect_refused (s, "hidden", " 0 ");
+  s = good, s.emb = -3;
+  expect_refused (s, "embedding", "-3");
+  s = good, s.V_tgt = 2;
+  expect_refused (s, "target vocabulary", " 2 ");
+  s = good, s.max_batch = 0;
+  expect_refused (s, "batch", " 0 ");
+  s = good, s.max_src_len = 100000;
+  expect_refused (s, "source length", "100000");
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/seq2seq/gradient", test_gradient);
+  g_test_add_func ("/seq2seq/rlogits", test_rlogits);
+  g_test_add_func ("/seq2seq/hvp", test_hvp);
+  g_test_add_func ("/seq2seq/decode", test_decode);
+  g_test_add_func ("/seq2seq/train-copy", test_train_copy);
+  g_test_add_func ("/seq2seq/padding", test_padding);
+  g_test_add_func ("/seq2seq/copy-flops", test_copy_and_flops);
+  g_test_add_func ("/seq2seq/refuse", test_refuse);
+  return g_test_run ();
+}
