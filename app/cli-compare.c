@@ -79,6 +79,7 @@ cli_compare (int argc, char **argv)
     return cli_fail ("compare", CLI_EXIT_FAILURE, "%s", error->message);
 
   const int n = o.seeds;
+  const gboolean text = data->parallel != NULL;
   g_autofree DdTransferResult *res = g_new0 (DdTransferResult, n);
   g_autofree double *ce = g_new (double, n), *dlf = g_new (double, n), *diff = g_new (double, n);
   double started = dd_now ();
@@ -106,9 +107,11 @@ cli_compare (int argc, char **argv)
                            c.student.seed, error->message);
         }
       cli_progress_clear (&progress);
-      ce[i] = res[i].ce_test_error;
-      dlf[i] = res[i].dlf_test_error;
-      diff[i] = ce[i] - dlf[i];
+      /* the measure: test error for images (lower is better), test BLEU
+       * for translation (higher is better); diff is always the gain */
+      ce[i] = text ? res[i].ce_test_bleu : res[i].ce_test_error;
+      dlf[i] = text ? res[i].dlf_test_bleu : res[i].dlf_test_error;
+      diff[i] = text ? dlf[i] - ce[i] : ce[i] - dlf[i];
       if (o.json)
         {
           JsonBuilder *b = cli_json_begin ("seed");
@@ -122,9 +125,29 @@ cli_compare (int argc, char **argv)
           json_builder_add_double_value (b, res[i].ce_dev_error);
           json_builder_set_member_name (b, "dlf_dev_error");
           json_builder_add_double_value (b, res[i].dlf_dev_error);
+          if (text)
+            {
+              json_builder_set_member_name (b, "ce_test_bleu");
+              json_builder_add_double_value (b, res[i].ce_test_bleu);
+              json_builder_set_member_name (b, "dlf_test_bleu");
+              json_builder_add_double_value (b, res[i].dlf_test_bleu);
+              json_builder_set_member_name (b, "ce_dev_bleu");
+              json_builder_add_double_value (b, res[i].ce_dev_bleu);
+              json_builder_set_member_name (b, "dlf_dev_bleu");
+              json_builder_add_double_value (b, res[i].dlf_dev_bleu);
+            }
           json_builder_set_member_name (b, "seconds");
           json_builder_add_double_value (b, res[i].teacher_seconds + res[i].transfer_seconds);
           cli_json_emit (b);
+        }
+      else if (text)
+        {
+          if (i == 0)
+            printf ("| seed | cross-entropy dev BLEU | L2T-DLF dev BLEU | cross-entropy test BLEU "
+                    "| L2T-DLF test BLEU | test gain |\n|---:|---:|---:|---:|---:|---:|\n");
+          printf ("| %" G_GUINT64_FORMAT " | %.2f | %.2f | %.2f | %.2f | %+.2f |\n", res[i].seed,
+                  res[i].ce_dev_bleu, res[i].dlf_dev_bleu, ce[i], dlf[i], diff[i]);
+          fflush (stdout);
         }
       else
         {
@@ -139,15 +162,15 @@ cli_compare (int argc, char **argv)
 
   Stats sc = stats_of (ce, n), sd = stats_of (dlf, n), sdiff = stats_of (diff, n);
   double reduction = sc.mean > 0 ? (sc.mean - sd.mean) / sc.mean : 0.0;
-  gboolean significant = n > 1 && sc.mean - sd.mean > 2 * sdiff.se && sdiff.se > 0;
+  gboolean significant = n > 1 && sdiff.mean > 2 * sdiff.se && sdiff.se > 0;
   if (o.json)
     {
       JsonBuilder *b = cli_json_begin ("summary");
       json_builder_set_member_name (b, "seeds");
       json_builder_add_int_value (b, n);
-      json_stats (b, "ce_test_error", sc);
-      json_stats (b, "dlf_test_error", sd);
-      json_stats (b, "paired_reduction", sdiff);
+      json_stats (b, text ? "ce_test_bleu" : "ce_test_error", sc);
+      json_stats (b, text ? "dlf_test_bleu" : "dlf_test_error", sd);
+      json_stats (b, text ? "paired_bleu_gain" : "paired_reduction", sdiff);
       json_builder_set_member_name (b, "relative_reduction");
       json_builder_add_double_value (b, reduction);
       json_builder_set_member_name (b, "reduction_exceeds_two_se");
@@ -155,6 +178,17 @@ cli_compare (int argc, char **argv)
       json_builder_set_member_name (b, "seconds");
       json_builder_add_double_value (b, dd_now () - started);
       cli_json_emit (b);
+    }
+  else if (text)
+    {
+      printf ("| mean ± sd | | | %.2f ± %.2f | %.2f ± %.2f | %+.2f ± %.2f |\n",
+              sc.mean, sc.sd, sd.mean, sd.sd, sdiff.mean, sdiff.sd);
+      printf ("| standard error | | | %.2f | %.2f | %.2f |\n\n", sc.se, sd.se, sdiff.se);
+      printf ("L2T-DLF %s the mean test BLEU by %.2f points; twice the paired standard error is "
+              "%.2f points, so the difference is %s. %.0f s in all.\n",
+              sdiff.mean >= 0 ? "raises" : "lowers", fabs (sdiff.mean), 2 * sdiff.se,
+              significant ? "more than two standard errors" : "within two standard errors",
+              dd_now () - started);
     }
   else
     {

@@ -46,8 +46,8 @@ GOptionEntry *
 teach_options_entries (TeachOptions *o, gboolean compare)
 {
   const GOptionEntry common[] = {
-    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o->dataset, "fashion-mnist (default), mnist or digits", "NAME" },
-    { "student", 's', 0, G_OPTION_ARG_STRING, &o->student, "mlp (default) or lenet", "KIND" },
+    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o->dataset, "fashion-mnist (default), mnist, digits or de-en (German→English sentences)", "NAME" },
+    { "student", 's', 0, G_OPTION_ARG_STRING, &o->student, "mlp (default) or lenet; seq2seq for de-en", "KIND" },
     { "hidden", 0, 0, G_OPTION_ARG_STRING, &o->hidden, "MLP hidden sizes, comma-separated (default 500)", "SIZES" },
     { "teacher", 0, 0, G_OPTION_ARG_STRING, &o->teacher, "fixed, gated (default) or neural", "KIND" },
     { "teacher-hidden", 0, 0, G_OPTION_ARG_INT, &o->teacher_hidden, "Hidden units of the neural teacher (default 32)", "N" },
@@ -88,10 +88,16 @@ teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConf
   g_autoptr(GError) error = NULL;
 
   dd_teach_config_init (cfg);
-  if (o->dataset && dd_dataset_info (o->dataset) == NULL)
-    USAGE ("--dataset “%s”: unknown; choose fashion-mnist, mnist or digits", o->dataset);
+  const gboolean text = g_strcmp0 (o->dataset, DD_CORPUS_ENV_NAME) == 0;
+  if (o->dataset && dd_dataset_info (o->dataset) == NULL && !text)
+    USAGE ("--dataset “%s”: unknown; choose fashion-mnist, mnist, digits or de-en", o->dataset);
+  if (text)
+    cfg->student.net.kind = DD_STUDENT_SEQ2SEQ;
   if (o->student && !dd_student_kind_parse (o->student, &cfg->student.net.kind))
-    USAGE ("--student “%s”: unknown; choose mlp or lenet", o->student);
+    USAGE ("--student “%s”: unknown; choose mlp, lenet or seq2seq", o->student);
+  if (text != (cfg->student.net.kind == DD_STUDENT_SEQ2SEQ))
+    USAGE (text ? "--dataset de-en is translated by --student seq2seq"
+                : "--student seq2seq translates: use it with --dataset de-en");
   cfg->student.net = dd_net_spec_default (cfg->student.net.kind);
   if (o->hidden)
     {

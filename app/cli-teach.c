@@ -7,6 +7,7 @@
 #include "cli-output.h"
 #include "cli-teach-options.h"
 
+#include <math.h>
 #include <stdio.h>
 
 void
@@ -25,14 +26,14 @@ cli_json_matrix (JsonBuilder *b, const char *member, const dd_real *m, int rows,
 }
 
 static void
-emit_window (const DdStepReport *r, int C)
+emit_window (const DdStepReport *r, int R, int C)
 {
   JsonBuilder *b = cli_json_begin ("window");
   json_builder_set_member_name (b, "step");
   json_builder_add_int_value (b, r->step);
   json_builder_set_member_name (b, "meta_iteration");
   json_builder_add_int_value (b, r->meta_iteration);
-  cli_json_matrix (b, "W", r->W, C, C);
+  cli_json_matrix (b, "W", r->W, R, C);
   cli_json_matrix (b, "b", r->b, 1, C);
   json_builder_set_member_name (b, "train_loss");
   json_builder_add_double_value (b, r->window_loss);
@@ -75,20 +76,21 @@ cli_teach (int argc, char **argv)
   if (teach == NULL)
     return cli_fail ("teach", CLI_EXIT_USAGE, "%s", error->message);
 
-  DdNet *net = dd_teach_get_student (teach);
-  const int C = data->train->n_classes;
+  DdStudent *st = dd_teach_get_student (teach);
+  const int C = st->C, R = st->R;
+  const int n_dev = dd_student_n_examples (st, DD_SPLIT_DEV);
   const gint64 total = cfg.pretrain_steps + (gint64) cfg.window * cfg.meta_iterations;
   double started = dd_now ();
   CliProgress progress;
 
   if (!o.json)
     printf ("Teaching %s on %s: %s teacher, %s protocol, T = %d, %d teacher updates, "
-            "warm-up %" G_GINT64_FORMAT ", objective %s on %d dev images, seed %" G_GUINT64_FORMAT "\n",
-            net->description, dataset, dd_teacher_kind_name (cfg.teacher),
+            "warm-up %" G_GINT64_FORMAT ", objective %s on %d dev %s, seed %" G_GUINT64_FORMAT "\n",
+            dd_student_describe (st), dataset, dd_teacher_kind_name (cfg.teacher),
             dd_protocol_name (cfg.protocol), cfg.window, cfg.meta_iterations,
             cfg.pretrain_steps, dd_objective_name (cfg.objective),
-            cfg.dev_subsample > 0 ? MIN (cfg.dev_subsample, data->dev->n) : data->dev->n,
-            cfg.student.seed);
+            cfg.dev_subsample > 0 ? MIN (cfg.dev_subsample, n_dev) : n_dev,
+            st->s2s ? "sentences" : "images", cfg.student.seed);
 
   cli_progress_init (&progress, !o.json);
   while (!dd_teach_is_done (teach))
@@ -102,7 +104,7 @@ cli_teach (int argc, char **argv)
       if (r.kind == DD_STEP_WINDOW)
         {
           if (o.json)
-            emit_window (&r, C);
+            emit_window (&r, R, C);
           else
             {
               cli_progress_clear (&progress);
@@ -125,12 +127,21 @@ cli_teach (int argc, char **argv)
     }
   cli_progress_clear (&progress);
 
-  DdNet *best = dd_teach_get_best_student (teach);
+  DdStudent *best = dd_teach_get_best_student (teach);
   g_autoptr(DdEval) test = dd_eval_new (C);
   g_autoptr(DdEval) dev = dd_eval_new (C);
   dd_set_threads (cfg.student.threads);
-  dd_net_evaluate (best, data->test, 0, test);
-  dd_net_evaluate (best, data->dev, 0, dev);
+  dd_student_evaluate (best, DD_SPLIT_TEST, 0, test);
+  dd_student_evaluate (best, DD_SPLIT_DEV, 0, dev);
+  double dev_bleu = NAN, test_bleu = NAN;
+  if (best->s2s)
+    {
+      DdBleuStats stats;
+      dd_parallel_translate (best->s2s, data->parallel, &data->parallel->dev, 0, 1, &stats, NULL);
+      dev_bleu = dd_bleu_score (&stats);
+      dd_parallel_translate (best->s2s, data->parallel, &data->parallel->test, 0, 1, &stats, NULL);
+      test_bleu = dd_bleu_score (&stats);
+    }
   double seconds = dd_now () - started;
 
   if (o.json)
@@ -142,6 +153,13 @@ cli_teach (int argc, char **argv)
       json_builder_add_double_value (b, 1.0 - test->accuracy);
       json_builder_set_member_name (b, "dev_accuracy");
       json_builder_add_double_value (b, dev->accuracy);
+      if (best->s2s)
+        {
+          json_builder_set_member_name (b, "dev_bleu");
+          json_builder_add_double_value (b, dev_bleu);
+          json_builder_set_member_name (b, "test_bleu");
+          json_builder_add_double_value (b, test_bleu);
+        }
       json_builder_set_member_name (b, "steps");
       json_builder_add_int_value (b, dd_teach_get_step (teach));
       json_builder_set_member_name (b, "teacher_updates");
@@ -151,10 +169,16 @@ cli_teach (int argc, char **argv)
       cli_json_emit (b);
     }
   else
-    printf ("\nAfter %" G_GINT64_FORMAT " teacher updates (%.1f s), the %s student:\n"
-            "  dev accuracy   %6.2f %%\n  test accuracy  %6.2f %%\n",
-            dd_teach_get_meta_iteration (teach), seconds,
-            cfg.protocol == DD_PROTOCOL_EPISODIC ? "best" : "final",
-            100.0 * dev->accuracy, 100.0 * test->accuracy);
+    {
+      printf ("\nAfter %" G_GINT64_FORMAT " teacher updates (%.1f s), the %s student:\n"
+              "  dev accuracy   %6.2f %%%s\n  test accuracy  %6.2f %%\n",
+              dd_teach_get_meta_iteration (teach), seconds,
+              cfg.protocol == DD_PROTOCOL_EPISODIC ? "best" : "final",
+              100.0 * dev->accuracy, best->s2s ? " (per target token, reference prefix fed)" : "",
+              100.0 * test->accuracy);
+      if (best->s2s)
+        printf ("  dev BLEU       %6.2f\n  test BLEU      %6.2f   (greedy decoding)\n",
+                dev_bleu, test_bleu);
+    }
   return 0;
 }

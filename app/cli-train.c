@@ -27,6 +27,7 @@ typedef struct {
   int      threads;
   char    *schedule;
   gboolean json;
+  double   minutes;
 } TrainOptions;
 
 static void
@@ -74,8 +75,9 @@ cli_train (int argc, char **argv)
   g_auto(TrainOptions) o = { .epochs = 0, .steps = 0, .batch = 0, .lr = 0, .seed = 1, .threads = 1,
                      .momentum = -1, .smoothing = -1, .margin = -1 };
   const GOptionEntry entries[] = {
-    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o.dataset, "fashion-mnist (default), mnist or digits", "NAME" },
-    { "student", 's', 0, G_OPTION_ARG_STRING, &o.student, "mlp (default) or lenet", "KIND" },
+    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o.dataset, "fashion-mnist (default), mnist, digits or de-en (German→English sentences)", "NAME" },
+    { "student", 's', 0, G_OPTION_ARG_STRING, &o.student, "mlp (default) or lenet; seq2seq for de-en", "KIND" },
+    { "minutes", 0, 0, G_OPTION_ARG_DOUBLE, &o.minutes, "de-en: stop after this much wall time, then evaluate", "X" },
     { "hidden", 0, 0, G_OPTION_ARG_STRING, &o.hidden, "MLP hidden sizes, comma-separated (default 500)", "SIZES" },
     { "activation", 0, 0, G_OPTION_ARG_STRING, &o.activation, "MLP activation: tanh (default) or relu", "NAME" },
     { "loss", 'l', 0, G_OPTION_ARG_STRING, &o.loss, "ce (default), smooth, margin or dlf (L2T-DLF form at Φ = (I, 0))", "KIND" },
@@ -105,10 +107,18 @@ cli_train (int argc, char **argv)
 
   dd_train_config_init (&cfg);
   const char *dataset = o.dataset ? o.dataset : "fashion-mnist";
-  if (dd_dataset_info (dataset) == NULL)
-    return cli_fail ("train", CLI_EXIT_USAGE, "--dataset “%s”: unknown; choose fashion-mnist, mnist or digits", dataset);
+  const gboolean text = g_strcmp0 (dataset, DD_CORPUS_ENV_NAME) == 0;
+  if (dd_dataset_info (dataset) == NULL && !text)
+    return cli_fail ("train", CLI_EXIT_USAGE, "--dataset “%s”: unknown; choose fashion-mnist, mnist, digits or de-en", dataset);
+  if (text)
+    cfg.net.kind = DD_STUDENT_SEQ2SEQ;
   if (o.student && !dd_student_kind_parse (o.student, &cfg.net.kind))
-    return cli_fail ("train", CLI_EXIT_USAGE, "--student “%s”: unknown; choose mlp or lenet", o.student);
+    return cli_fail ("train", CLI_EXIT_USAGE, "--student “%s”: unknown; choose mlp, lenet or seq2seq", o.student);
+  if (text != (cfg.net.kind == DD_STUDENT_SEQ2SEQ))
+    return cli_fail ("train", CLI_EXIT_USAGE, text ? "--dataset de-en is translated by --student seq2seq"
+                                                   : "--student seq2seq translates: use it with --dataset de-en");
+  if (o.minutes < 0 || (o.minutes > 0 && !text))
+    return cli_fail ("train", CLI_EXIT_USAGE, "--minutes %g: a positive time, for --dataset de-en", o.minutes);
   cfg.net = dd_net_spec_default (cfg.net.kind);
   if (o.hidden)
     {
@@ -161,6 +171,13 @@ cli_train (int argc, char **argv)
   cfg.threads = o.threads;
   if (!dd_train_config_validate (&cfg, &error))
     return cli_fail ("train", CLI_EXIT_USAGE, "%s", error->message);
+  if (text)
+    {
+      if (o.loss && cfg.loss != DD_LOSS_CE)
+        return cli_fail ("train", CLI_EXIT_USAGE, "--loss %s: the translation student trains on ce here; "
+                         "use didact-cli teach for the bucketed L2T-DLF loss", o.loss);
+      return cli_train_translation (&cfg, dataset, o.minutes, o.json);
+    }
 
   g_autoptr(DdData) data = dd_data_load (dataset, &error);
   if (data == NULL)

@@ -8,6 +8,8 @@
  */
 #pragma once
 
+#include "didact-engine.h"
+
 #include <glib.h>
 
 G_BEGIN_DECLS
@@ -16,6 +18,9 @@ G_BEGIN_DECLS
 #define CLI_EXIT_USAGE   2
 
 int cli_train    (int argc, char **argv);
+/* the de-en branch of cli_train */
+int cli_train_translation (const DdTrainConfig *cfg, const char *dataset, double minutes,
+                           gboolean json);
 int cli_datasets (int argc, char **argv);
 int cli_bench    (int argc, char **argv);
 int cli_teach    (int argc, char **argv);

@@ -16,6 +16,7 @@
 #include "config.h"
 
 #include "dd-dataset.h"
+#include "dd-parallel.h"
 
 #include <gio/gio.h>
 #include <string.h>
@@ -861,6 +862,7 @@ dd_data_free (DdData *data)
   dd_dataset_free (data->train);
   dd_dataset_free (data->dev);
   dd_dataset_free (data->test);
+  dd_parallel_free (data->parallel);
   g_free (data);
 }
 
@@ -925,6 +927,17 @@ dd_data_load (const char  *name,
 
   g_return_val_if_fail (name != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_strcmp0 (name, DD_CORPUS_ENV_NAME) == 0)
+    {
+      DdParallel *parallel = dd_parallel_load (NULL, DD_PARALLEL_DEFAULT_K, error);
+      if (parallel == NULL)
+        return NULL;
+      data = g_new0 (DdData, 1);
+      data->name = g_strdup (name);
+      data->parallel = parallel;
+      return data;
+    }
 
   where = dd_dataset_locate (name, error);
   if (where == NULL)

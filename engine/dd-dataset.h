@@ -35,10 +35,11 @@ struct _DdDataset {
 
 /* The three splits of one dataset. */
 struct _DdData {
-  char      *name;     /* registry name: "fashion-mnist", "mnist", "digits" */
-  DdDataset *train;
+  char      *name;     /* registry name: "fashion-mnist", "mnist", "digits", "de-en" */
+  DdDataset *train;    /* images; NULL for de-en */
   DdDataset *dev;
   DdDataset *test;
+  struct _DdParallel *parallel; /* de-en: the sentence pairs (dd-parallel.h); else NULL */
 };
 
 typedef struct {

@@ -30,6 +30,8 @@ dd_student_kind_parse (const char *name, DdStudentKind *out)
     *out = DD_STUDENT_MLP;
   else if (g_strcmp0 (name, "lenet") == 0)
     *out = DD_STUDENT_LENET;
+  else if (g_strcmp0 (name, "seq2seq") == 0)
+    *out = DD_STUDENT_SEQ2SEQ;
   else
     return FALSE;
   return TRUE;
@@ -38,7 +40,7 @@ dd_student_kind_parse (const char *name, DdStudentKind *out)
 const char *
 dd_student_kind_name (DdStudentKind kind)
 {
-  return kind == DD_STUDENT_LENET ? "lenet" : "mlp";
+  return kind == DD_STUDENT_LENET ? "lenet" : kind == DD_STUDENT_SEQ2SEQ ? "seq2seq" : "mlp";
 }
 
 gboolean

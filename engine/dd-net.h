@@ -38,6 +38,7 @@ typedef enum {
 typedef enum {
   DD_STUDENT_MLP,
   DD_STUDENT_LENET,
+  DD_STUDENT_SEQ2SEQ,   /* the translation student (dd-seq2seq.h), not a DdNet */
 } DdStudentKind;
 
 typedef struct {
@@ -83,6 +84,8 @@ typedef struct {
   int           hidden[8];  /* MLP hidden sizes */
   int           n_hidden;
   DdActivation  activation; /* MLP activation */
+  int           emb;        /* seq2seq: embedding size E (0: 128) */
+  int           rnn_hidden; /* seq2seq: GRU units H (0: 256) */
 } DdNetSpec;
 
 /* The default students: MLP d-500-C tanh; LeNet as in L2T-DLF.md §6 */

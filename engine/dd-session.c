@@ -18,6 +18,8 @@
 #include "dd-eval.h"
 #include "dd-kernels.h"
 #include "dd-net.h"
+#include "dd-parallel.h"
+#include "dd-student.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -130,10 +132,12 @@ typedef struct {
 struct _DdSession {
   DdSessionConfig cfg;
   const DdData   *data;
-  int             C;
+  int             C, R;             /* Φ: W (R, C), b (C) */
   int             phi_every;
-  DdDataset      *test_sub;
+  int             n_test;           /* test examples evaluated per window */
   DdEval         *eval;
+  int             n_samples;        /* translation: dev sentences shown decoded */
+  int             n_bleu;           /* dev sentences of the BLEU curve */
 
   GThread        *worker;
   pthread_mutex_t lock;
@@ -167,6 +171,8 @@ dd_session_config_init (DdSessionConfig *cfg)
   cfg->baseline = TRUE;
   cfg->test_subsample = 2000;
   cfg->phi_every = 0;
+  cfg->bleu_subsample = 300;
+  cfg->n_samples = 6;
 }
 
 /* --- branches ---------------------------------------------------------------- */
@@ -175,7 +181,7 @@ static Branch *
 branch_new (DdSession *s, DdTeach *teach, int parent, gint64 fork_step)
 {
   Branch *br = g_new0 (Branch, 1);
-  const int C = s->C;
+  const int C = s->C, R = s->R;
 
   br->teach = teach;
   br->running = TRUE;
@@ -187,7 +193,7 @@ branch_new (DdSession *s, DdTeach *teach, int parent, gint64 fork_step)
   br->phi_budget = PHI_BUDGET;
   dd_teach_set_cancel_flag (teach, &s->stop);
   stream_init (&br->steps, sizeof (DdStepRecord), 0);
-  stream_init (&br->phi, sizeof (DdPhiRecord), (gsize) C * C + C);
+  stream_init (&br->phi, sizeof (DdPhiRecord), (gsize) R * C + C);
   stream_init (&br->windows, sizeof (DdWindowRecord), 2 * (gsize) C);
   return br;
 }
@@ -198,6 +204,8 @@ branch_free (Branch *br)
   if (br == NULL)
     return;
   dd_teach_free (br->teach);
+  for (gint64 i = 0; i < br->windows.count; i++)
+    g_strfreev (((DdWindowRecord *) stream_get (&br->windows, i))->hypotheses);
   stream_clear (&br->steps);
   stream_clear (&br->phi);
   stream_clear (&br->windows);
@@ -213,10 +221,28 @@ make_arm (const DdSessionConfig *cfg, const DdData *data, DdArmKind arm, GError 
 }
 
 /* appends what one step did to the branch's streams (worker only) */
+/* Translation: greedy decodes of the first n_bleu dev sentences, their corpus
+ * BLEU, and the first n_samples hypotheses kept for the samples view. */
+static double
+decode_dev (DdSession *s, DdTeach *teach, char ***samples)
+{
+  const DdParallel *p = s->data->parallel;
+  DdBleuStats stats;
+  char **hyps = NULL;
+
+  dd_parallel_translate (dd_teach_get_student (teach)->s2s, p, &p->dev, s->n_bleu, 1,
+                         &stats, &hyps);
+  *samples = g_new0 (char *, s->n_samples + 1);
+  for (int i = 0; i < s->n_samples && hyps[i]; i++)
+    (*samples)[i] = g_strdup (hyps[i]);
+  g_strfreev (hyps);
+  return dd_bleu_score (&stats);
+}
+
 static void
 record_step (DdSession *s, Branch *br, const DdStepReport *r)
 {
-  const int C = s->C;
+  const int C = s->C, RC = s->R * s->C;
 
   br->acc_loss += r->train_loss;
   br->acc_ce += r->train_ce;
@@ -252,13 +278,13 @@ record_step (DdSession *s, Branch *br, const DdStepReport *r)
       DdPhiRecord *p = stream_append (&br->phi, &f);
       if (p)
         {
-          for (int i = 0; i < C * C; i++)
+          for (int i = 0; i < RC; i++)
             f[i] = (float) r->W[i];
           for (int i = 0; i < C; i++)
-            f[C * C + i] = (float) r->b[i];
+            f[RC + i] = (float) r->b[i];
           p->step = r->step;
           p->W = f;
-          p->b = f + C * C;
+          p->b = f + RC;
         }
     }
 
@@ -276,11 +302,15 @@ record_step (DdSession *s, Branch *br, const DdStepReport *r)
           w->dev_measure = r->dev_measure;
           w->teacher_grad_norm = r->teacher_grad_norm;
           w->test_error = NAN;
-          if (s->test_sub)
+          w->bleu = NAN;
+          if (s->n_test > 0)
             {
-              dd_net_evaluate (dd_teach_get_student (br->teach), s->test_sub, 0, s->eval);
+              dd_student_evaluate (dd_teach_get_student (br->teach), DD_SPLIT_TEST, s->n_test,
+                                   s->eval);
               w->test_error = 1.0 - s->eval->accuracy;
             }
+          if (s->data->parallel && s->n_bleu > 0)
+            w->bleu = decode_dev (s, br->teach, &w->hypotheses);
           for (int c = 0; c < C; c++)
             {
               f[c] = (float) ev->class_margin[c];
@@ -306,12 +336,12 @@ static void
 journal_append (DdSession *s, const DdEdit *e)
 {
   DdEdit *j = stream_append (&s->journal, NULL);
-  const int C = s->C;
+  const int C = s->C, RC = s->R * s->C;
 
   if (j == NULL)
     return;
   *j = *e;
-  j->W = e->W ? g_memdup2 (e->W, sizeof (dd_real) * C * C) : NULL;
+  j->W = e->W ? g_memdup2 (e->W, sizeof (dd_real) * RC) : NULL;
   j->b = e->b ? g_memdup2 (e->b, sizeof (dd_real) * C) : NULL;
   j->message = g_strdup (e->message);
   pthread_mutex_lock (&s->publish_lock);
@@ -344,14 +374,14 @@ check_edit (const DdEdit *e, int n_branches, GError **error)
 
 /* Applies e to teach; fills e->previous. */
 static gboolean
-apply_edit (DdTeach *teach, int C, DdEdit *e, GError **error)
+apply_edit (DdTeach *teach, int R, int C, DdEdit *e, GError **error)
 {
   const DdTeachConfig *cfg = dd_teach_get_config (teach);
 
   switch (e->kind)
     {
     case DD_EDIT_OVERRIDE_PHI:
-      if (!dd_all_finite (e->W, (size_t) C * C) || !dd_all_finite (e->b, C))
+      if (!dd_all_finite (e->W, (size_t) R * C) || !dd_all_finite (e->b, C))
         {
           g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT, "the edited Φ holds a NaN or Inf");
           return FALSE;
@@ -366,7 +396,7 @@ apply_edit (DdTeach *teach, int C, DdEdit *e, GError **error)
       dd_teach_override_phi (teach, e->W, e->b, e->n_steps);
       return TRUE;
     case DD_EDIT_SHIFT_TEACHER:
-      if (!dd_all_finite (e->W, (size_t) C * C) || !dd_all_finite (e->b, C))
+      if (!dd_all_finite (e->W, (size_t) R * C) || !dd_all_finite (e->b, C))
         {
           g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT, "the shift holds a NaN or Inf");
           return FALSE;
@@ -414,7 +444,7 @@ execute (DdSession *s, Command *cmd)
           return;
         Branch *br = s->branches[e.branch];
         e.step = dd_teach_get_step (br->teach);
-        if (apply_edit (br->teach, s->C, &e, &cmd->error))
+        if (apply_edit (br->teach, s->R, s->C, &e, &cmd->error))
           journal_append (s, &e);
       }
       break;
@@ -454,8 +484,8 @@ execute (DdSession *s, Command *cmd)
       cmd->params = g_ptr_array_new_with_free_func (g_free);
       for (int b = 0; b < s->n_branches; b++)
         {
-          DdNet *net = dd_teach_get_student (s->branches[b]->teach);
-          g_ptr_array_add (cmd->params, g_memdup2 (net->params, sizeof (dd_real) * net->n_params));
+          DdStudent *st = dd_teach_get_student (s->branches[b]->teach);
+          g_ptr_array_add (cmd->params, g_memdup2 (st->params, sizeof (dd_real) * st->P));
         }
       break;
     }
@@ -581,6 +611,13 @@ setup_branches (DdSession *s, GError **error)
   return TRUE;
 }
 
+static void
+phi_shape (const DdData *data, int *R, int *C)
+{
+  *C = data->parallel ? data->parallel->K : data->train->n_classes;
+  *R = dd_phi_rows (data->parallel ? DD_PHI_BUCKETS : DD_PHI_CLASSES, *C);
+}
+
 static DdSession *
 session_alloc (const DdSessionConfig *cfg, const DdData *data, GError **error)
 {
@@ -599,11 +636,14 @@ session_alloc (const DdSessionConfig *cfg, const DdData *data, GError **error)
   DdSession *s = g_new0 (DdSession, 1);
   s->cfg = *cfg;
   s->data = data;
-  s->C = data->train->n_classes;
+  phi_shape (data, &s->R, &s->C);
   s->phi_every = cfg->phi_every > 0 ? cfg->phi_every : MAX (1, (cfg->teach.window + 19) / 20);
-  if (cfg->test_subsample > 0)
-    s->test_sub = dd_dataset_slice (data->test, 0, MIN (cfg->test_subsample, data->test->n),
-                                    data->test->name);
+  s->n_test = cfg->test_subsample;
+  if (data->parallel)
+    {
+      s->n_bleu = MIN (cfg->bleu_subsample, data->parallel->dev.n);
+      s->n_samples = CLAMP (cfg->n_samples, 0, s->n_bleu);
+    }
   s->eval = dd_eval_new (s->C);
   pthread_mutex_init (&s->lock, NULL);
   pthread_cond_init (&s->cond, NULL);
@@ -657,7 +697,6 @@ dd_session_free (DdSession *s)
       g_free ((gpointer) e->message);
     }
   stream_clear (&s->journal);
-  dd_dataset_free (s->test_sub);
   dd_eval_free (s->eval);
   g_free (s->error_message);
   pthread_mutex_destroy (&s->lock);
@@ -835,6 +874,28 @@ dd_session_n_classes (DdSession *s)
   return s->C;
 }
 
+int
+dd_session_phi_rows (DdSession *s)
+{
+  return s->R;
+}
+
+int
+dd_session_n_samples (DdSession *s)
+{
+  return s->n_samples;
+}
+
+void
+dd_session_sample (DdSession *s, int i, const char **source, const char **reference)
+{
+  const DdParallelSet *dev = &s->data->parallel->dev;
+
+  g_return_if_fail (i >= 0 && i < s->n_samples);
+  *source = dev->src_text[i];
+  *reference = dev->ref_text[i];
+}
+
 const DdData *
 dd_session_get_data (DdSession *s)
 {
@@ -877,8 +938,9 @@ dd_session_replay (const DdSessionConfig *cfg, const DdData *data,
 {
   g_autoptr(GPtrArray) teaches = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_teach_free);
   DdTeach *t;
-  const int C = data->train->n_classes;
+  int R, C;
 
+  phi_shape (data, &R, &C);
   if (!(t = make_arm (cfg, data, DD_ARM_TAUGHT, error)))
     return NULL;
   g_ptr_array_add (teaches, t);
@@ -908,7 +970,7 @@ dd_session_replay (const DdSessionConfig *cfg, const DdData *data,
           g_ptr_array_add (teaches, dd_teach_copy (teach));
           continue;
         }
-      if (!apply_edit (teach, C, &e, error))
+      if (!apply_edit (teach, R, C, &e, error))
         return NULL;
     }
 
@@ -921,8 +983,8 @@ dd_session_replay (const DdSessionConfig *cfg, const DdData *data,
           g_ptr_array_unref (params);
           return NULL;
         }
-      DdNet *net = dd_teach_get_student (teach);
-      g_ptr_array_add (params, g_memdup2 (net->params, sizeof (dd_real) * net->n_params));
+      DdStudent *st = dd_teach_get_student (teach);
+      g_ptr_array_add (params, g_memdup2 (st->params, sizeof (dd_real) * st->P));
     }
   return params;
 }

@@ -66,7 +66,7 @@ typedef struct {
   int            n_steps;     /* OVERRIDE_PHI */
   double         value;
   double         previous;    /* set by the session: the value it replaced (undo) */
-  const dd_real *W;           /* (C, C), copied */
+  const dd_real *W;           /* (R, C), copied */
   const dd_real *b;           /* (C), copied */
   int            new_branch;  /* FORK */
   const char    *message;     /* FAILURE */
@@ -81,7 +81,7 @@ typedef struct {
 
 typedef struct {
   gint64       step;
-  const float *W;       /* (C, C) Φ used at that step (identity for a baseline) */
+  const float *W;       /* (R, C) Φ used at that step (dd_session_phi_rows) */
   const float *b;       /* (C) */
 } DdPhiRecord;
 
@@ -95,6 +95,9 @@ typedef struct {
   double       teacher_grad_norm; /* 0 for a baseline */
   const float *class_margin;      /* (C) dev margins at the window's end */
   const float *class_accuracy;    /* (C) */
+  /* translation (NaN and NULL otherwise): greedy decodes at the window's end */
+  double       bleu;              /* corpus BLEU of the first bleu_subsample dev sentences */
+  char       **hypotheses;        /* the first n_samples of them, tokenized */
 } DdWindowRecord;
 
 #define DD_SESSION_MAX_BRANCHES 16
@@ -114,6 +117,8 @@ typedef struct {
   gboolean      baseline;        /* add the cross-entropy arm (branch 1) */
   int           test_subsample;  /* test images evaluated per window (0: none) */
   int           phi_every;       /* Φ sampled every n steps (0: ⌈T/20⌉) */
+  int           bleu_subsample;  /* translation: dev sentences decoded per window */
+  int           n_samples;       /* translation: of those, the ones kept as samples */
 } DdSessionConfig;
 
 void        dd_session_config_init (DdSessionConfig *cfg);
@@ -147,6 +152,12 @@ const DdPhiRecord    *dd_session_phi_record    (DdSession *session, int branch, 
 const DdWindowRecord *dd_session_window_record (DdSession *session, int branch, gint64 i);
 const DdEdit         *dd_session_journal_entry (DdSession *session, gint64 i);
 int         dd_session_n_classes  (DdSession *session);
+/* rows of Φ's W block: n_classes, or n_classes + 1 for buckets (the a row) */
+int         dd_session_phi_rows   (DdSession *session);
+/* translation: the sample sentences the window records' hypotheses decode */
+int         dd_session_n_samples  (DdSession *session);
+void        dd_session_sample     (DdSession *session, int i, const char **source,
+                                   const char **reference);
 const DdData *dd_session_get_data (DdSession *session);
 const DdSessionConfig *dd_session_get_config (DdSession *session);
 /* the last divergence message, or NULL (caller frees) */

@@ -21,6 +21,7 @@
 #include "dd-net.h"
 #include "dd-optim.h"
 #include "dd-rng.h"
+#include "dd-student.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -39,21 +40,22 @@
 struct _DdTeach {
   DdTeachConfig cfg;
   const DdData *data;
-  int           C, B, T, k;
+  int           C, R, B, T, k;  /* Φ: W (R, C), b (C) */
   size_t        P;              /* student parameters */
 
-  DdNet        *net;
+  DdStudent    *st;
   DdOptim      *sopt;           /* student SGD; its m is the velocity v */
   DdTeacher    *teacher;
   DdOptim      *topt;
   DdTeacher    *best_teacher;
   dd_real      *best_params;    /* the student at the best window's end */
-  DdNet        *best_student;   /* built from best_params on request */
+  DdStudent    *best_student;   /* built from best_params on request */
   double        best_dev_error;
   DdRng         rng;
   int          *order;
+  int           n_train;
   int           pos;
-  DdDataset    *dev;            /* the dev subsample M is measured on */
+  int           n_dev;          /* M is measured on the first n_dev dev examples */
   DdEval       *eval;
 
   gint64        step;           /* student steps so far */
@@ -76,7 +78,7 @@ struct _DdTeach {
   double       *batch_err;      /* (T) */
   double       *eta;            /* (T) the learning rate each step used */
   gboolean     *overridden;     /* (T) Φ_t came from an edit, not the teacher */
-  dd_real      *phi_W;          /* (T, C, C) */
+  dd_real      *phi_W;          /* (T, R, C) */
   dd_real      *phi_b;          /* (T, C) */
   /* trajectory */
   int           n_ckpt;
@@ -95,12 +97,15 @@ struct _DdTeach {
 
   /* reverse-pass vectors */
   dd_real      *dw, *dv, *vt, *hv, *dW, *db;
-  /* minibatch and chunk buffers */
-  dd_real      *x;
-  int          *y;
-  dd_real      *dlogits;
-  dd_real      *scratch;
+  double        last_ce;        /* the cross-entropy of the last step's batch */
 };
+
+/* dev examples evaluated per forward: images in chunks of 256, sentences of 32 */
+static int
+eval_chunk (const DdTeachConfig *cfg)
+{
+  return cfg->student.net.kind == DD_STUDENT_SEQ2SEQ ? 32 : 256;
+}
 
 void
 dd_teach_config_init (DdTeachConfig *cfg)
@@ -227,41 +232,42 @@ dd_teach_new (const DdTeachConfig *cfg, const DdData *data, GError **error)
 
   if (!dd_teach_config_validate (cfg, error))
     return NULL;
-  const DdDataset *train = data->train;
-  if (train->n < cfg->student.batch)
-    {
-      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
-                   "batch size %d: larger than the %d training examples of %s",
-                   cfg->student.batch, train->n, train->name);
-      return NULL;
-    }
-
   DdTeach *tc = g_new0 (DdTeach, 1);
   tc->cfg = *cfg;
   tc->data = data;
-  tc->C = train->n_classes;
   tc->B = cfg->student.batch;
   tc->T = cfg->window;
   tc->k = cfg->checkpoint_every > 0 ? cfg->checkpoint_every : auto_checkpoint_every (tc->T);
   if (tc->cfg.horizon == 0)
     tc->cfg.horizon = (gint64) tc->T * (cfg->meta_iterations > 0 ? cfg->meta_iterations : 100);
 
-  tc->net = dd_net_new (&cfg->student.net, train->rows, train->cols, tc->C,
-                        MAX (tc->B, EVAL_CHUNK), error);
-  if (tc->net == NULL)
+  dd_rng_seed (&tc->rng, cfg->student.seed);
+  tc->st = dd_student_new (&cfg->student, data, MAX (tc->B, eval_chunk (cfg)), &tc->rng, error);
+  if (tc->st == NULL)
     {
       g_free (tc);
       return NULL;
     }
-  tc->P = tc->net->n_params;
-  dd_rng_seed (&tc->rng, cfg->student.seed);
-  dd_net_init (tc->net, &tc->rng);
+  tc->n_train = dd_student_n_examples (tc->st, DD_SPLIT_TRAIN);
+  if (tc->n_train < tc->B)
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                   "batch size %d: larger than the %d training examples of %s",
+                   cfg->student.batch, tc->n_train, data->name);
+      dd_student_free (tc->st);
+      g_free (tc);
+      return NULL;
+    }
+  tc->C = tc->st->C;
+  tc->R = tc->st->R;
+  tc->P = tc->st->P;
   tc->sopt = dd_optim_new (DD_OPTIM_SGD, tc->P, cfg->student.lr, cfg->student.momentum);
   /* the teacher draws from its own stream, so that every arm of one seed
    * gets the same student and the same minibatches */
   DdRng teacher_rng;
   dd_rng_seed (&teacher_rng, cfg->student.seed ^ G_GUINT64_CONSTANT (0x7eac4e5d1dac71c));
-  tc->teacher = dd_teacher_new (cfg->teacher, tc->C, cfg->teacher_hidden, &teacher_rng, error);
+  tc->teacher = dd_teacher_new_shaped (cfg->teacher, tc->st->shape, tc->C, cfg->teacher_hidden,
+                                       &teacher_rng, error);
   if (tc->teacher == NULL)
     {
       dd_teach_free (tc);
@@ -271,17 +277,16 @@ dd_teach_new (const DdTeachConfig *cfg, const DdData *data, GError **error)
                            cfg->teacher_optimizer == DD_OPTIM_SGD ? cfg->teacher_momentum : 0.0);
   tc->best_dev_error = INFINITY;
 
-  const DdDataset *dev = data->dev;
-  int n_dev = cfg->dev_subsample > 0 ? MIN (cfg->dev_subsample, dev->n) : dev->n;
-  tc->dev = dd_dataset_slice (dev, 0, n_dev, dev->name);
+  const int n_dev = dd_student_n_examples (tc->st, DD_SPLIT_DEV);
+  tc->n_dev = cfg->dev_subsample > 0 ? MIN (cfg->dev_subsample, n_dev) : n_dev;
   tc->eval = dd_eval_new (tc->C);
 
-  tc->order = g_new (int, train->n);
-  for (int i = 0; i < train->n; i++)
+  tc->order = g_new (int, tc->n_train);
+  for (int i = 0; i < tc->n_train; i++)
     tc->order[i] = i;
-  tc->pos = train->n;
+  tc->pos = tc->n_train;
 
-  const int C = tc->C, T = tc->T;
+  const int C = tc->C, R = tc->R, T = tc->T;
   tc->snap_class_acc = g_new0 (double, C);
   tc->snap_class_margin = g_new0 (double, C);
   tc->batch_idx = g_new (int, (size_t) T * tc->B);
@@ -289,16 +294,10 @@ dd_teach_new (const DdTeachConfig *cfg, const DdData *data, GError **error)
   tc->eta = g_new (double, T);
   tc->overridden = g_new0 (gboolean, T);
   tc->pending_window = T;
-  tc->phi_W = g_new (dd_real, (size_t) T * C * C);
+  tc->phi_W = g_new (dd_real, (size_t) T * R * C);
   tc->phi_b = g_new (dd_real, (size_t) T * C);
-  tc->dW = g_new (dd_real, (size_t) C * C);
+  tc->dW = g_new (dd_real, (size_t) R * C);
   tc->db = g_new (dd_real, C);
-
-  size_t chunk = (size_t) tc->net->max_batch;
-  tc->x = g_new (dd_real, chunk * train->d);
-  tc->y = g_new (int, chunk);
-  tc->dlogits = g_new (dd_real, chunk * C);
-  tc->scratch = g_new (dd_real, 2 * chunk * C);
   return tc;
 }
 
@@ -321,14 +320,13 @@ dd_teach_free (DdTeach *tc)
   if (tc == NULL)
     return;
   free_trajectory (tc);
-  dd_net_free (tc->net);
+  dd_student_free (tc->st);
   dd_optim_free (tc->sopt);
   dd_teacher_free (tc->teacher);
   dd_optim_free (tc->topt);
   dd_teacher_free (tc->best_teacher);
   g_free (tc->best_params);
-  dd_net_free (tc->best_student);
-  dd_dataset_free (tc->dev);
+  dd_student_free (tc->best_student);
   dd_eval_free (tc->eval);
   g_free (tc->order);
   g_free (tc->snap_class_acc);
@@ -344,10 +342,6 @@ dd_teach_free (DdTeach *tc)
   g_free (tc->w0);
   g_free (tc->dW);
   g_free (tc->db);
-  g_free (tc->x);
-  g_free (tc->y);
-  g_free (tc->dlogits);
-  g_free (tc->scratch);
   g_free (tc);
 }
 
@@ -394,7 +388,7 @@ static void
 save_checkpoint (DdTeach *tc, int c)
 {
   size_t P = tc->P;
-  memcpy (tc->ckpt + (size_t) c * P, tc->net->params, P * sizeof (dd_real));
+  memcpy (tc->ckpt + (size_t) c * P, tc->st->params, P * sizeof (dd_real));
   if (keeps_velocity (tc))
     memcpy (tc->ckpt + ((size_t) tc->n_ckpt + c) * P, tc->sopt->m, P * sizeof (dd_real));
 }
@@ -403,7 +397,7 @@ static void
 load_checkpoint (DdTeach *tc, int c)
 {
   size_t P = tc->P;
-  memcpy (tc->net->params, tc->ckpt + (size_t) c * P, P * sizeof (dd_real));
+  memcpy (tc->st->params, tc->ckpt + (size_t) c * P, P * sizeof (dd_real));
   if (keeps_velocity (tc))
     memcpy (tc->sopt->m, tc->ckpt + ((size_t) tc->n_ckpt + c) * P, P * sizeof (dd_real));
   else
@@ -415,33 +409,13 @@ load_checkpoint (DdTeach *tc, int c)
 static void
 draw_batch (DdTeach *tc, int *idx)
 {
-  const DdDataset *train = tc->data->train;
-
-  if (tc->pos + tc->B > train->n)
+  if (tc->pos + tc->B > tc->n_train)
     {
-      dd_rng_shuffle (&tc->rng, tc->order, train->n);
+      dd_rng_shuffle (&tc->rng, tc->order, tc->n_train);
       tc->pos = 0;
     }
   memcpy (idx, tc->order + tc->pos, sizeof (int) * tc->B);
   tc->pos += tc->B;
-}
-
-static double
-batch_error (const DdNet *net, const int *y, int B)
-{
-  const int C = net->n_classes;
-  int wrong = 0;
-
-  for (int i = 0; i < B; i++)
-    {
-      const dd_real *z = net->logits + (size_t) i * C;
-      int arg = 0;
-      for (int j = 1; j < C; j++)
-        if (z[j] > z[arg])
-          arg = j;
-      wrong += arg != y[i];
-    }
-  return (double) wrong / B;
 }
 
 static double
@@ -477,8 +451,8 @@ state_at (const DdTeach *tc, int t, double err, DdTeacherState *s)
 static gboolean
 apply_update (DdTeach *tc, gint64 step_no, GError **error)
 {
-  DdNet *net = tc->net;
-  double g2 = dot ((int) tc->P, net->grads, 1, net->grads, 1);
+  DdStudent *st = tc->st;
+  double g2 = dot ((int) tc->P, st->grads, 1, st->grads, 1);
 
   if (!isfinite (g2))
     DIVERGED ("step %" G_GINT64_FORMAT ": the gradient of the student's weights holds a NaN "
@@ -490,7 +464,7 @@ apply_update (DdTeach *tc, gint64 step_no, GError **error)
   if (!isfinite (bound) || bound > 1e30)
     DIVERGED ("step %" G_GINT64_FORMAT ": the student's update has norm %g; the weights would "
               "overflow; stopped before the update", step_no, bound);
-  dd_optim_step (tc->sopt, net->params, net->grads);
+  dd_optim_step (tc->sopt, st->params, st->grads);
   return TRUE;
 }
 
@@ -499,17 +473,15 @@ apply_update (DdTeach *tc, gint64 step_no, GError **error)
 static gboolean
 window_step (DdTeach *tc, int t, gboolean replay, double *loss_out, GError **error)
 {
-  DdNet *net = tc->net;
-  const int B = tc->B, C = tc->C;
+  const int B = tc->B, C = tc->C, RC = tc->R * tc->C;
   const int *idx = tc->batch_idx + (size_t) t * B;
-  dd_real *W = tc->phi_W + (size_t) t * C * C, *b = tc->phi_b + (size_t) t * C;
+  dd_real *W = tc->phi_W + (size_t) t * RC, *b = tc->phi_b + (size_t) t * C;
   gint64 step_no = tc->step + 1;
 
   dd_set_threads (tc->cfg.student.threads);
-  dd_dataset_gather (tc->data->train, idx, B, tc->x, tc->y);
-  dd_net_forward (net, tc->x, B);
+  double err = dd_student_forward (tc->st, DD_SPLIT_TRAIN, idx, B);
   if (!replay)
-    tc->batch_err[t] = batch_error (net, tc->y, B);
+    tc->batch_err[t] = err;
   if (!replay)
     {
       tc->eta[t] = tc->sopt->lr;
@@ -519,7 +491,7 @@ window_step (DdTeach *tc, int t, gboolean replay, double *loss_out, GError **err
     tc->sopt->lr = tc->eta[t];
   if (!replay && tc->cfg.arm != DD_ARM_BASELINE_CE && tc->override_left > 0)
     {
-      memcpy (W, tc->override_W, sizeof (dd_real) * C * C);
+      memcpy (W, tc->override_W, sizeof (dd_real) * RC);
       memcpy (b, tc->override_b, sizeof (dd_real) * C);
       tc->overridden[t] = TRUE;
     }
@@ -528,46 +500,37 @@ window_step (DdTeach *tc, int t, gboolean replay, double *loss_out, GError **err
       DdTeacherState s;
       state_at (tc, t, tc->batch_err[t], &s);
       dd_teacher_forward (tc->teacher, &s, W, b);
-      if (!dd_all_finite (W, (size_t) C * C) || !dd_all_finite (b, C))
+      if (!dd_all_finite (W, (size_t) RC) || !dd_all_finite (b, C))
         DIVERGED ("step %" G_GINT64_FORMAT ": the teacher's coefficients Φ hold a NaN or Inf; "
                   "stopped before the step", step_no);
     }
-  DdLoss loss = dd_loss_default (tc->cfg.arm == DD_ARM_BASELINE_CE ? DD_LOSS_CE : DD_LOSS_DLF);
-  loss.W = W;
-  loss.b = b;
-  double value = dd_loss_forward_backward (&loss, tc->dlogits, NULL, NULL, tc->scratch,
-                                           net->logits, tc->y, B, C);
+  const gboolean ce_only = tc->cfg.arm == DD_ARM_BASELINE_CE;
+  double ce;
+  double value = dd_student_backward (tc->st, ce_only ? NULL : W, ce_only ? NULL : b,
+                                      replay ? NULL : &ce);
   if (!isfinite (value))
     DIVERGED ("step %" G_GINT64_FORMAT ": the training loss is %g; stopped before the update",
               step_no, value);
-  dd_net_zero_grad (net);
-  dd_net_backward (net, tc->x, tc->dlogits, B);
   if (!apply_update (tc, step_no, error))
     return FALSE;
   if (loss_out)
     *loss_out = value;
+  if (!replay)
+    tc->last_ce = ce;
   return TRUE;
 }
 
 static gboolean
 pretrain_step (DdTeach *tc, double *loss_out, double *err_out, GError **error)
 {
-  DdNet *net = tc->net;
-  const int B = tc->B, C = tc->C;
-  g_autofree int *idx = g_new (int, B);
-  DdLoss loss = dd_loss_default (DD_LOSS_CE);
+  g_autofree int *idx = g_new (int, tc->B);
 
   dd_set_threads (tc->cfg.student.threads);
   draw_batch (tc, idx);
-  dd_dataset_gather (tc->data->train, idx, B, tc->x, tc->y);
-  dd_net_forward (net, tc->x, B);
-  *err_out = batch_error (net, tc->y, B);
-  double value = dd_loss_forward_backward (&loss, tc->dlogits, NULL, NULL, tc->scratch,
-                                           net->logits, tc->y, B, C);
+  *err_out = dd_student_forward (tc->st, DD_SPLIT_TRAIN, idx, tc->B);
+  double value = dd_student_backward (tc->st, NULL, NULL, NULL);
   if (!isfinite (value))
     DIVERGED ("step %" G_GINT64_FORMAT ": the warm-up loss is %g", tc->step + 1, value);
-  dd_net_zero_grad (net);
-  dd_net_backward (net, tc->x, tc->dlogits, B);
   if (!apply_update (tc, tc->step + 1, error))
     return FALSE;
   *loss_out = value;
@@ -580,7 +543,7 @@ static void
 take_snapshot (DdTeach *tc)
 {
   dd_set_threads (tc->cfg.student.threads);
-  dd_net_evaluate (tc->net, tc->dev, 0, tc->eval);
+  dd_student_evaluate (tc->st, DD_SPLIT_DEV, tc->n_dev, tc->eval);
   tc->snap_dev_error = 1.0 - tc->eval->accuracy;
   memcpy (tc->snap_class_acc, tc->eval->class_accuracy, sizeof (double) * tc->C);
   memcpy (tc->snap_class_margin, tc->eval->class_margin, sizeof (double) * tc->C);
@@ -600,7 +563,7 @@ take_snapshot (DdTeach *tc)
 static void
 resize_window (DdTeach *tc, int T)
 {
-  const int C = tc->C;
+  const int C = tc->C, RC = tc->R * tc->C;
 
   tc->T = T;
   tc->k = tc->cfg.checkpoint_every > 0 ? MIN (tc->cfg.checkpoint_every, T)
@@ -610,7 +573,7 @@ resize_window (DdTeach *tc, int T)
   tc->batch_err = g_renew (double, tc->batch_err, T);
   tc->eta = g_renew (double, tc->eta, T);
   tc->overridden = g_renew (gboolean, tc->overridden, T);
-  tc->phi_W = g_renew (dd_real, tc->phi_W, (size_t) T * C * C);
+  tc->phi_W = g_renew (dd_real, tc->phi_W, (size_t) T * RC);
   tc->phi_b = g_renew (dd_real, tc->phi_b, (size_t) T * C);
   free_trajectory (tc);
 }
@@ -626,7 +589,8 @@ begin_window (DdTeach *tc)
       DdRng rng;
       dd_rng_seed (&rng, tc->cfg.student.seed ^ (guint64) tc->step);
       dd_teacher_free (tc->teacher);
-      tc->teacher = dd_teacher_new (tc->pending_kind, tc->C, tc->cfg.teacher_hidden, &rng, NULL);
+      tc->teacher = dd_teacher_new_shaped (tc->pending_kind, tc->st->shape, tc->C,
+                                           tc->cfg.teacher_hidden, &rng, NULL);
       dd_optim_free (tc->topt);
       tc->topt = dd_optim_new (tc->cfg.teacher_optimizer, tc->teacher->n_params, tc->cfg.teacher_lr,
                                tc->cfg.teacher_optimizer == DD_OPTIM_SGD ? tc->cfg.teacher_momentum : 0.0);
@@ -639,7 +603,7 @@ begin_window (DdTeach *tc)
       if (tc->w0 == NULL)
         {
           /* ω₀: the warm-up's end; every episode starts here with v = 0 */
-          tc->w0 = g_memdup2 (tc->net->params, tc->P * sizeof (dd_real));
+          tc->w0 = g_memdup2 (tc->st->params, tc->P * sizeof (dd_real));
           take_snapshot (tc);
         }
     }
@@ -653,46 +617,14 @@ begin_window (DdTeach *tc)
   tc->window_begun = TRUE;
 }
 
-/* M at the current ω over the dev subsample; with_grad: ∇M into net->grads.
- * dev_error gets the plain error of the same pass. */
+/* M at the current ω over the dev subsample; with_grad: ∇M into the
+ * student's grads. dev_error gets the plain error of the same pass. */
 static double
 objective (DdTeach *tc, gboolean with_grad, double *dev_error)
 {
-  DdNet *net = tc->net;
-  const DdDataset *dev = tc->dev;
-  const int C = tc->C, chunk = net->max_batch, n = dev->n;
-  g_autofree int *idx = g_new (int, chunk);
-  DdLoss loss = dd_loss_default (tc->cfg.objective == DD_OBJECTIVE_DEV_CE
-                                 ? DD_LOSS_CE : DD_LOSS_SMOOTH_ERROR);
-  double M = 0.0;
-  int wrong = 0;
-
   dd_set_threads (tc->cfg.student.threads);
-  if (with_grad)
-    dd_net_zero_grad (net);
-  for (int start = 0; start < n; start += chunk)
-    {
-      int Bc = MIN (chunk, n - start);
-      for (int i = 0; i < Bc; i++)
-        idx[i] = start + i;
-      dd_dataset_gather (dev, idx, Bc, tc->x, tc->y);
-      dd_net_forward (net, tc->x, Bc);
-      wrong += (int) lround (batch_error (net, tc->y, Bc) * Bc);
-      double part = dd_loss_forward_backward (&loss, with_grad ? tc->dlogits : NULL, NULL, NULL,
-                                              tc->scratch, net->logits, tc->y, Bc, C);
-      M += part * Bc / n;
-      if (with_grad)
-        {
-          /* the loss averaged over the chunk; M averages over all n */
-          dd_real scale = (dd_real) Bc / (dd_real) n;
-          for (size_t i = 0; i < (size_t) Bc * C; i++)
-            tc->dlogits[i] *= scale;
-          dd_net_backward (net, tc->x, tc->dlogits, Bc);
-        }
-    }
-  if (dev_error)
-    *dev_error = (double) wrong / n;
-  return M;
+  return dd_student_objective (tc->st, tc->cfg.objective == DD_OBJECTIVE_DEV_CE, tc->n_dev,
+                               with_grad, dev_error);
 }
 
 /* The reverse pass over the window, from ω_T in net->params (and ∇M in
@@ -701,17 +633,17 @@ objective (DdTeach *tc, gboolean with_grad, double *dev_error)
 static gboolean
 reverse_pass (DdTeach *tc, int k, GError **error)
 {
-  DdNet *net = tc->net;
+  DdStudent *st = tc->st;
   const size_t P = tc->P;
-  const int B = tc->B, C = tc->C, T = tc->T;
+  const int B = tc->B, C = tc->C, RC = tc->R * tc->C, T = tc->T;
   const dd_real rho = (dd_real) tc->cfg.student.momentum;
   const double saved_lr = tc->sopt->lr;
   gint64 saved_step = tc->step;
 
-  memcpy (tc->end_w, net->params, P * sizeof (dd_real));
+  memcpy (tc->end_w, st->params, P * sizeof (dd_real));
   if (tc->end_v)
     memcpy (tc->end_v, tc->sopt->m, P * sizeof (dd_real));
-  memcpy (tc->dw, net->grads, P * sizeof (dd_real));
+  memcpy (tc->dw, st->grads, P * sizeof (dd_real));
   memset (tc->dv, 0, P * sizeof (dd_real));
   dd_teacher_zero_grad (tc->teacher);
 
@@ -724,7 +656,7 @@ reverse_pass (DdTeach *tc, int k, GError **error)
       if (tc->seg != NULL)
         for (int t = start; t < end; t++)
           {
-            memcpy (tc->seg + (size_t) (t - start) * P, net->params, P * sizeof (dd_real));
+            memcpy (tc->seg + (size_t) (t - start) * P, st->params, P * sizeof (dd_real));
             if (t + 1 < end && !window_step (tc, t, TRUE, NULL, error))
               return FALSE;
           }
@@ -735,7 +667,7 @@ reverse_pass (DdTeach *tc, int k, GError **error)
             {
               tc->step = saved_step;
               tc->sopt->lr = saved_lr;
-              memcpy (net->params, tc->end_w, P * sizeof (dd_real));
+              memcpy (st->params, tc->end_w, P * sizeof (dd_real));
               if (tc->end_v)
                 memcpy (tc->sopt->m, tc->end_v, P * sizeof (dd_real));
               g_set_error (error, DD_ERROR, DD_ERROR_CANCELLED,
@@ -743,7 +675,7 @@ reverse_pass (DdTeach *tc, int k, GError **error)
               return FALSE;
             }
           if (tc->seg != NULL)
-            memcpy (net->params, tc->seg + (size_t) (t - start) * P, P * sizeof (dd_real));
+            memcpy (st->params, tc->seg + (size_t) (t - start) * P, P * sizeof (dd_real));
           else
             load_checkpoint (tc, t); /* k = 1: every ω_t is a checkpoint */
 
@@ -751,13 +683,11 @@ reverse_pass (DdTeach *tc, int k, GError **error)
           memcpy (tc->vt, tc->dv, P * sizeof (dd_real));
           axpy ((int) P, (dd_real) -tc->eta[t], tc->dw, 1, tc->vt, 1);
 
-          DdLoss loss = dd_loss_default (DD_LOSS_DLF);
-          loss.W = tc->phi_W + (size_t) t * C * C;
-          loss.b = tc->phi_b + (size_t) t * C;
-          dd_dataset_gather (tc->data->train, tc->batch_idx + (size_t) t * B, B, tc->x, tc->y);
-          memset (tc->dW, 0, sizeof (dd_real) * C * C);
+          memset (tc->dW, 0, sizeof (dd_real) * RC);
           memset (tc->db, 0, sizeof (dd_real) * C);
-          dd_net_hvp (net, &loss, tc->x, tc->y, B, tc->vt, tc->hv, tc->dW, tc->db);
+          dd_student_hvp (st, tc->batch_idx + (size_t) t * B, B,
+                          tc->phi_W + (size_t) t * RC, tc->phi_b + (size_t) t * C,
+                          tc->vt, tc->hv, tc->dW, tc->db);
 
           /* dω += H·ṽ; dv = ρ·ṽ */
           axpy ((int) P, 1, tc->hv, 1, tc->dw, 1);
@@ -776,7 +706,7 @@ reverse_pass (DdTeach *tc, int k, GError **error)
 
   tc->step = saved_step;
   tc->sopt->lr = saved_lr;
-  memcpy (net->params, tc->end_w, P * sizeof (dd_real));
+  memcpy (st->params, tc->end_w, P * sizeof (dd_real));
   if (tc->end_v)
     memcpy (tc->sopt->m, tc->end_v, P * sizeof (dd_real));
   if (!dd_teacher_params_finite (tc->teacher) ||
@@ -823,8 +753,8 @@ end_window (DdTeach *tc, DdStepReport *r, double forward_started, GError **error
       tc->best_teacher = dd_teacher_copy (tc->teacher);
       if (tc->best_params == NULL)
         tc->best_params = g_new (dd_real, tc->P);
-      memcpy (tc->best_params, tc->net->params, tc->P * sizeof (dd_real));
-      g_clear_pointer (&tc->best_student, dd_net_free);
+      memcpy (tc->best_params, tc->st->params, tc->P * sizeof (dd_real));
+      g_clear_pointer (&tc->best_student, dd_student_free);
     }
   if (tc->cfg.arm == DD_ARM_TAUGHT)
     dd_optim_step (tc->topt, tc->teacher->params, tc->teacher->grads);
@@ -843,7 +773,7 @@ end_window (DdTeach *tc, DdStepReport *r, double forward_started, GError **error
 
   if (tc->cfg.protocol == DD_PROTOCOL_EPISODIC)
     {
-      memcpy (tc->net->params, tc->w0, tc->P * sizeof (dd_real));
+      memcpy (tc->st->params, tc->w0, tc->P * sizeof (dd_real));
       dd_optim_reset (tc->sopt);
     }
   tc->t = 0;
@@ -902,10 +832,7 @@ dd_teach_step (DdTeach *tc, DdStepReport *report, GError **error)
   tc->run_err += tc->batch_err[t];
   /* the cross-entropy of the same batch at ω_t, for the next state snapshot
    * and for comparing arms whose losses differ */
-  double ce = tc->cfg.arm == DD_ARM_BASELINE_CE
-    ? loss
-    : dd_loss_forward_backward (&(DdLoss) { .kind = DD_LOSS_CE }, NULL, NULL, NULL,
-                                tc->scratch, tc->net->logits, tc->y, tc->B, tc->C);
+  double ce = tc->last_ce;
   tc->run_ce += ce;
   tc->run_n++;
   r->train_ce = ce;
@@ -916,7 +843,7 @@ dd_teach_step (DdTeach *tc, DdStepReport *report, GError **error)
   r->batch_error = tc->batch_err[t];
   if (tc->cfg.arm != DD_ARM_BASELINE_CE)
     {
-      r->W = tc->phi_W + (size_t) t * tc->C * tc->C;
+      r->W = tc->phi_W + (size_t) t * tc->R * tc->C;
       r->b = tc->phi_b + (size_t) t * tc->C;
     }
   if (tc->t == tc->T && !end_window (tc, r, tc->window_started_at, error))
@@ -945,10 +872,10 @@ dd_teach_is_done (const DdTeach *tc)
   return tc->cfg.meta_iterations > 0 && tc->meta_iter >= tc->cfg.meta_iterations;
 }
 
-DdNet *
+DdStudent *
 dd_teach_get_student (DdTeach *tc)
 {
-  return tc->net;
+  return tc->st;
 }
 
 DdTeacher *
@@ -963,14 +890,14 @@ dd_teach_get_best_teacher (DdTeach *tc)
   return tc->best_teacher ? tc->best_teacher : tc->teacher;
 }
 
-DdNet *
+DdStudent *
 dd_teach_get_best_student (DdTeach *tc)
 {
   if (tc->best_params == NULL || tc->cfg.protocol != DD_PROTOCOL_EPISODIC)
-    return tc->net;
+    return tc->st;
   if (tc->best_student == NULL)
     {
-      tc->best_student = dd_net_copy (tc->net);
+      tc->best_student = dd_student_copy (tc->st);
       memcpy (tc->best_student->params, tc->best_params, tc->P * sizeof (dd_real));
     }
   return tc->best_student;
@@ -1043,12 +970,12 @@ dd_teach_window_objective (DdTeach *tc, double *M, GError **error)
   int k = tc->k;
   ensure_trajectory (tc, k);
   save_checkpoint (tc, 0);
-  g_autofree dd_real *w = g_memdup2 (tc->net->params, tc->P * sizeof (dd_real));
+  g_autofree dd_real *w = g_memdup2 (tc->st->params, tc->P * sizeof (dd_real));
   g_autofree dd_real *v = g_memdup2 (tc->sopt->m, tc->P * sizeof (dd_real));
   gboolean ok = unroll_window (tc, k, error);
   if (ok)
     *M = objective (tc, FALSE, NULL);
-  memcpy (tc->net->params, w, tc->P * sizeof (dd_real));
+  memcpy (tc->st->params, w, tc->P * sizeof (dd_real));
   memcpy (tc->sopt->m, v, tc->P * sizeof (dd_real));
   return ok;
 }
@@ -1064,7 +991,7 @@ dd_teach_window_hypergradient (DdTeach *tc, int k, double *M, GError **error)
   int saved_k = tc->k;
   tc->k = k;
   ensure_trajectory (tc, k);
-  g_autofree dd_real *w = g_memdup2 (tc->net->params, tc->P * sizeof (dd_real));
+  g_autofree dd_real *w = g_memdup2 (tc->st->params, tc->P * sizeof (dd_real));
   g_autofree dd_real *v = g_memdup2 (tc->sopt->m, tc->P * sizeof (dd_real));
   gboolean ok = unroll_window (tc, k, error);
   if (ok)
@@ -1072,7 +999,7 @@ dd_teach_window_hypergradient (DdTeach *tc, int k, double *M, GError **error)
       *M = objective (tc, TRUE, NULL);
       ok = reverse_pass (tc, k, error);
     }
-  memcpy (tc->net->params, w, tc->P * sizeof (dd_real));
+  memcpy (tc->st->params, w, tc->P * sizeof (dd_real));
   memcpy (tc->sopt->m, v, tc->P * sizeof (dd_real));
   tc->k = saved_k;
   ensure_trajectory (tc, saved_k);
@@ -1084,7 +1011,7 @@ dd_teach_window_hypergradient (DdTeach *tc, int k, double *M, GError **error)
 void
 dd_teach_override_phi (DdTeach *tc, const dd_real *W, const dd_real *b, int n_steps)
 {
-  const int C = tc->C;
+  const int C = tc->C, RC = tc->R * tc->C;
 
   if (n_steps <= 0 || W == NULL || b == NULL)
     {
@@ -1093,10 +1020,10 @@ dd_teach_override_phi (DdTeach *tc, const dd_real *W, const dd_real *b, int n_st
     }
   if (tc->override_W == NULL)
     {
-      tc->override_W = g_new (dd_real, (size_t) C * C);
+      tc->override_W = g_new (dd_real, (size_t) RC);
       tc->override_b = g_new (dd_real, C);
     }
-  memcpy (tc->override_W, W, sizeof (dd_real) * C * C);
+  memcpy (tc->override_W, W, sizeof (dd_real) * RC);
   memcpy (tc->override_b, b, sizeof (dd_real) * C);
   tc->override_left = n_steps;
 }
@@ -1116,7 +1043,7 @@ dd_teach_shift_teacher (DdTeach *tc, const dd_real *dW, const dd_real *db)
   size_t w_off = teacher->kind == DD_TEACHER_NEURAL ? teacher->off_u0 : teacher->off_W;
   size_t b_off = teacher->kind == DD_TEACHER_NEURAL ? teacher->off_v0 : teacher->off_b;
 
-  for (int i = 0; i < C * C && dW; i++)
+  for (int i = 0; i < tc->R * C && dW; i++)
     teacher->params[w_off + i] += dW[i];
   for (int i = 0; i < C && db; i++)
     teacher->params[b_off + i] += db[i];
@@ -1185,19 +1112,17 @@ DdTeach *
 dd_teach_copy (const DdTeach *tc)
 {
   DdTeach *c = g_memdup2 (tc, sizeof *tc);
-  const int C = tc->C, T = tc->T;
+  const int C = tc->C, RC = tc->R * tc->C, T = tc->T;
   const size_t P = tc->P;
-  size_t chunk = (size_t) tc->net->max_batch;
 
-  c->net = dd_net_copy (tc->net);
+  c->st = dd_student_copy (tc->st);
   c->sopt = dd_optim_copy (tc->sopt);
   c->teacher = dd_teacher_copy (tc->teacher);
   c->topt = dd_optim_copy (tc->topt);
   c->best_teacher = tc->best_teacher ? dd_teacher_copy (tc->best_teacher) : NULL;
   c->best_params = DUP (best_params, P);
   c->best_student = NULL;
-  c->order = DUP (order, tc->data->train->n);
-  c->dev = dd_dataset_slice (tc->dev, 0, tc->dev->n, tc->dev->name);
+  c->order = DUP (order, tc->n_train);
   c->eval = dd_eval_new (C);
   c->snap_class_acc = DUP (snap_class_acc, C);
   c->snap_class_margin = DUP (snap_class_margin, C);
@@ -1205,9 +1130,9 @@ dd_teach_copy (const DdTeach *tc)
   c->batch_err = DUP (batch_err, T);
   c->eta = DUP (eta, T);
   c->overridden = DUP (overridden, T);
-  c->phi_W = DUP (phi_W, (size_t) T * C * C);
+  c->phi_W = DUP (phi_W, (size_t) T * RC);
   c->phi_b = DUP (phi_b, (size_t) T * C);
-  c->override_W = DUP (override_W, (size_t) C * C);
+  c->override_W = DUP (override_W, (size_t) RC);
   c->override_b = DUP (override_b, C);
   c->w0 = DUP (w0, P);
   /* the trajectory: its checkpoints are state, the rest scratch */
@@ -1220,12 +1145,8 @@ dd_teach_copy (const DdTeach *tc)
       memcpy (c->ckpt, tc->ckpt, sizeof (dd_real) * (size_t) tc->n_ckpt * P *
               (keeps_velocity (tc) ? 2 : 1));
     }
-  c->dW = g_new (dd_real, (size_t) C * C);
+  c->dW = g_new (dd_real, (size_t) RC);
   c->db = g_new (dd_real, C);
-  c->x = g_new (dd_real, chunk * tc->data->train->d);
-  c->y = g_new (int, chunk);
-  c->dlogits = g_new (dd_real, chunk * C);
-  c->scratch = g_new (dd_real, 2 * chunk * C);
   return c;
 }
 

@@ -33,6 +33,7 @@
 #include "dd-types.h"
 #include "dd-run.h"
 #include "dd-teacher.h"
+#include "dd-student.h"
 
 G_BEGIN_DECLS
 
@@ -101,7 +102,7 @@ typedef struct {
   double         train_loss;    /* this step's loss (CE in warm-up, L_Φ when taught) */
   double         train_ce;      /* the minibatch's cross-entropy at ω_t (every arm) */
   double         batch_error;
-  const dd_real *W, *b;         /* Φ used by this step (NULL in warm-up) */
+  const dd_real *W, *b;         /* Φ used by this step (NULL in warm-up): W (R, C), b (C) */
   /* DD_STEP_WINDOW only: */
   gint64         meta_iteration;    /* teacher updates so far */
   double         window_loss;       /* mean L_Φ over the window */
@@ -121,13 +122,13 @@ gboolean    dd_teach_step          (DdTeach *teach, DdStepReport *report, GError
 gint64      dd_teach_get_step      (const DdTeach *teach);
 gint64      dd_teach_get_meta_iteration (const DdTeach *teach);
 gboolean    dd_teach_is_done       (const DdTeach *teach);  /* meta_iterations reached */
-DdNet      *dd_teach_get_student   (DdTeach *teach);
+DdStudent  *dd_teach_get_student   (DdTeach *teach);
 DdTeacher  *dd_teach_get_teacher   (DdTeach *teach);
 /* best teacher by dev error (episodic), else the current one */
 DdTeacher  *dd_teach_get_best_teacher (DdTeach *teach);
 /* the student of the best window by dev error (episodic), else the current one;
  * the returned network is owned by the DdTeach */
-DdNet      *dd_teach_get_best_student (DdTeach *teach);
+DdStudent  *dd_teach_get_best_student (DdTeach *teach);
 /* replace the teacher's parameters (same kind and classes) */
 gboolean    dd_teach_set_teacher   (DdTeach *teach, const DdTeacher *teacher, GError **error);
 const DdTeachConfig *dd_teach_get_config (const DdTeach *teach);

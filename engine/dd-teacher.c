@@ -123,7 +123,7 @@ check_kind (DdTeacherKind kind)
 static gboolean
 lay_out (DdTeacher *t, guint64 *n_out)
 {
-  const guint64 C = (guint64) t->n_classes, CC = C * C;
+  const guint64 C = (guint64) t->n_classes, CC = (guint64) t->n_rows * C;
   guint64 n = 0;
 
   switch (t->kind)
@@ -159,6 +159,24 @@ lay_out (DdTeacher *t, guint64 *n_out)
   return TRUE;
 }
 
+int
+dd_phi_rows (DdPhiShape shape, int n_classes)
+{
+  return shape == DD_PHI_BUCKETS ? n_classes + 1 : n_classes;
+}
+
+/* Entry k of the W block at the initial point: the identity for classes;
+ * for buckets W = 0 and the last row, a, = 1 (L2T-DLF.md §7). */
+static double
+base_value (const DdTeacher *t, size_t k)
+{
+  const size_t C = (size_t) t->n_classes;
+
+  if (t->shape == DD_PHI_BUCKETS)
+    return k >= C * C ? 1.0 : 0.0;
+  return k % (C + 1) == 0 ? 1.0 : 0.0;
+}
+
 static void
 init_params (DdTeacher *t, DdRng *rng)
 {
@@ -170,8 +188,8 @@ init_params (DdTeacher *t, DdRng *rng)
     {
     case DD_TEACHER_FIXED:
     case DD_TEACHER_GATED:
-      for (int j = 0; j < C; j++)
-        p[t->off_W + (size_t) j * C + j] = 1;
+      for (size_t k = 0; k < (size_t) t->n_rows * C; k++)
+        p[t->off_W + k] = base_value (t, k);
       break;
     case DD_TEACHER_NEURAL:
       {
@@ -189,6 +207,13 @@ init_params (DdTeacher *t, DdRng *rng)
 
 DdTeacher *
 dd_teacher_new (DdTeacherKind kind, int n_classes, int hidden, DdRng *rng, GError **error)
+{
+  return dd_teacher_new_shaped (kind, DD_PHI_CLASSES, n_classes, hidden, rng, error);
+}
+
+DdTeacher *
+dd_teacher_new_shaped (DdTeacherKind kind, DdPhiShape shape, int n_classes, int hidden,
+                       DdRng *rng, GError **error)
 {
   g_autoptr(DdTeacher) t = NULL;
   guint64 n_params;
@@ -217,7 +242,9 @@ dd_teacher_new (DdTeacherKind kind, int n_classes, int hidden, DdRng *rng, GErro
 
   t = g_new0 (DdTeacher, 1);
   t->kind = kind;
+  t->shape = shape == DD_PHI_BUCKETS ? DD_PHI_BUCKETS : DD_PHI_CLASSES;
   t->n_classes = n_classes;
+  t->n_rows = dd_phi_rows (t->shape, n_classes);
   if (kind == DD_TEACHER_NEURAL)
     {
       t->n_features = dd_teacher_n_features (n_classes);
@@ -335,7 +362,7 @@ dd_teacher_forward (const DdTeacher *teacher, const DdTeacherState *state,
                     (state != NULL && state->n_classes == teacher->n_classes));
 
   const int C = teacher->n_classes;
-  const size_t CC = (size_t) C * C;
+  const size_t CC = (size_t) teacher->n_rows * C;
   const dd_real *p = teacher->params;
 
   switch (teacher->kind)
@@ -367,12 +394,11 @@ dd_teacher_forward (const DdTeacher *teacher, const DdTeacherState *state,
         for (size_t k = 0; k < CC; k++)
           {
             const dd_real *row = U + k * H;
-            /* the identity is added last so that U·a + u₀ = 0 gives exactly I */
+            /* the initial point is added last so that U·a + u₀ = 0 gives it exactly */
             double s = u0[k];
             for (int h = 0; h < H; h++)
               s += row[h] * a[h];
-            if (k % (C + 1) == 0)
-              s += 1.0;
+            s += base_value (teacher, k);
             W[k] = (dd_real) s;
           }
         for (int c = 0; c < C; c++)
@@ -400,7 +426,7 @@ dd_teacher_backward (DdTeacher *teacher, const DdTeacherState *state,
                     (state != NULL && state->n_classes == teacher->n_classes));
 
   const int C = teacher->n_classes;
-  const size_t CC = (size_t) C * C;
+  const size_t CC = (size_t) teacher->n_rows * C;
   const dd_real *p = teacher->params;
   dd_real *g = teacher->grads;
 

@@ -25,6 +25,17 @@
 
 G_BEGIN_DECLS
 
+/* The shape of Φ. Classes: W (C, C), b (C), as above. Buckets (translation,
+ * L2T-DLF.md §7, with C = K frequency buckets): the W block has K + 1 rows,
+ * rows 0…K−1 the K×K matrix W[k, c] and row K the vector a[c], and b (K);
+ * the initial point is W = 0, a = 1, b = 0 instead of (I, 0). Every teacher
+ * kind treats the whole (rows, C) block as it treats W: the gated teacher
+ * gates a with W, the neural one outputs it with W. */
+typedef enum {
+  DD_PHI_CLASSES,
+  DD_PHI_BUCKETS,
+} DdPhiShape;
+
 typedef enum {
   DD_TEACHER_FIXED,
   DD_TEACHER_GATED,
@@ -45,7 +56,9 @@ typedef struct {
 
 struct _DdTeacher {
   DdTeacherKind kind;
-  int       n_classes;
+  DdPhiShape shape;
+  int       n_classes;       /* C: classes, or buckets */
+  int       n_rows;          /* rows of the W block: C, or C + 1 for buckets */
   int       n_features;      /* neural: length of the feature vector */
   int       hidden;          /* neural: hidden units */
   size_t    n_params;
@@ -61,6 +74,10 @@ struct _DdTeacher {
  * teacher's first layer. */
 DdTeacher  *dd_teacher_new        (DdTeacherKind kind, int n_classes, int hidden,
                                    DdRng *rng, GError **error);
+DdTeacher  *dd_teacher_new_shaped (DdTeacherKind kind, DdPhiShape shape, int n_classes,
+                                   int hidden, DdRng *rng, GError **error);
+/* rows of Φ's W block for a shape and C */
+int         dd_phi_rows           (DdPhiShape shape, int n_classes);
 DdTeacher  *dd_teacher_copy       (const DdTeacher *teacher);
 void        dd_teacher_free       (DdTeacher *teacher);
 gboolean    dd_teacher_kind_parse (const char *name, DdTeacherKind *out);
@@ -72,7 +89,7 @@ const char *dd_teacher_kind_name  (DdTeacherKind kind);   /* "fixed", "gated", "
 int         dd_teacher_n_features (int n_classes);
 void        dd_teacher_features   (const DdTeacherState *state, double *features);
 
-/* Φ = μ_θ(state): W (C, C), b (C), written (=). */
+/* Φ = μ_θ(state): W (n_rows, C), b (C), written (=). */
 void        dd_teacher_forward    (const DdTeacher *teacher, const DdTeacherState *state,
                                    dd_real *W, dd_real *b);
 /* teacher->grads += (∂Φ/∂θ)ᵀ·(dW, db) at this state. Recomputes what it

@@ -4,6 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "dd-transfer.h"
+#include "dd-parallel.h"
+#include "dd-student.h"
+#include <math.h>
 #include "dd-bench.h"
 #include "dd-dataset.h"
 #include "dd-eval.h"
@@ -26,13 +29,23 @@ run_steps (DdTeach *teach, gint64 until, const char *phase, gint64 base, gint64 
 }
 
 static void
-final_errors (DdNet *net, const DdData *data, double *test, double *dev)
+final_errors (DdStudent *st, double *test, double *dev, double *test_bleu, double *dev_bleu)
 {
-  g_autoptr(DdEval) ev = dd_eval_new (data->train->n_classes);
-  dd_net_evaluate (net, data->test, 0, ev);
+  g_autoptr(DdEval) ev = dd_eval_new (st->C);
+  dd_student_evaluate (st, DD_SPLIT_TEST, 0, ev);
   *test = 1.0 - ev->accuracy;
-  dd_net_evaluate (net, data->dev, 0, ev);
+  dd_student_evaluate (st, DD_SPLIT_DEV, 0, ev);
   *dev = 1.0 - ev->accuracy;
+  *test_bleu = *dev_bleu = NAN;
+  if (st->s2s)
+    {
+      const DdParallel *p = st->data->parallel;
+      DdBleuStats stats;
+      dd_parallel_translate (st->s2s, p, &p->test, 0, 1, &stats, NULL);
+      *test_bleu = dd_bleu_score (&stats);
+      dd_parallel_translate (st->s2s, p, &p->dev, 0, 1, &stats, NULL);
+      *dev_bleu = dd_bleu_score (&stats);
+    }
 }
 
 gboolean
@@ -69,8 +82,9 @@ dd_transfer_run (const DdTeachConfig *cfg, const DdData *data, gint64 budget,
       if (progress && s % 50 == 0)
         progress ("teacher", MIN (s, teach_steps), total, user_data);
     }
-  g_autoptr(DdEval) ev = dd_eval_new (data->train->n_classes);
-  dd_net_evaluate (dd_teach_get_best_student (teach), data->dev, 0, ev);
+  DdStudent *best = dd_teach_get_best_student (teach);
+  g_autoptr(DdEval) ev = dd_eval_new (best->C);
+  dd_student_evaluate (best, DD_SPLIT_DEV, 0, ev);
   out->teacher_dev_error = 1.0 - ev->accuracy;
   out->teacher_seconds = dd_now () - t0;
 
@@ -86,7 +100,8 @@ dd_transfer_run (const DdTeachConfig *cfg, const DdData *data, gint64 budget,
   if (ce == NULL || !run_steps (ce, P + budget, "cross-entropy", teach_steps, total,
                                 progress, user_data, error))
     return FALSE;
-  final_errors (dd_teach_get_student (ce), data, &out->ce_test_error, &out->ce_dev_error);
+  final_errors (dd_teach_get_student (ce), &out->ce_test_error, &out->ce_dev_error,
+                &out->ce_test_bleu, &out->ce_dev_bleu);
 
   arm.arm = DD_ARM_FROZEN_TEACHER;
   g_autoptr(DdTeach) dlf = dd_teach_new (&arm, data, error);
@@ -94,7 +109,8 @@ dd_transfer_run (const DdTeachConfig *cfg, const DdData *data, gint64 budget,
       !run_steps (dlf, P + budget, "L2T-DLF", teach_steps + P + budget, total,
                   progress, user_data, error))
     return FALSE;
-  final_errors (dd_teach_get_student (dlf), data, &out->dlf_test_error, &out->dlf_dev_error);
+  final_errors (dd_teach_get_student (dlf), &out->dlf_test_error, &out->dlf_dev_error,
+                &out->dlf_test_bleu, &out->dlf_dev_bleu);
   out->transfer_seconds = dd_now () - t1;
   return TRUE;
 }

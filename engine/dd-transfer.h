@@ -24,6 +24,10 @@ typedef struct {
   double  ce_dev_error;
   double  dlf_dev_error;
   double  teacher_dev_error;   /* best dev error seen while training the teacher */
+  /* translation (NaN otherwise): corpus BLEU of greedy decodes of all of dev
+   * and test; the errors above are then per target token */
+  double  ce_test_bleu, dlf_test_bleu;
+  double  ce_dev_bleu, dlf_dev_bleu;
   double  teacher_seconds;
   double  transfer_seconds;
 } DdTransferResult;

@@ -25,6 +25,9 @@
 #include "dd-bench.h"
 #include "dd-bleu.h"
 #include "dd-corpus.h"
+#include "dd-parallel.h"
+#include "dd-seq2seq.h"
+#include "dd-student.h"
 
 G_BEGIN_DECLS
 

@@ -376,7 +376,7 @@ test_cancelled_window_close_retries (void)
   g_assert_cmpint (dd_teach_get_meta_iteration (b), ==, 1);
   DdTeacher *ta = dd_teach_get_teacher (a), *tb = dd_teach_get_teacher (b);
   g_assert_cmpmem (ta->params, ta->n_params * sizeof (dd_real), tb->params, tb->n_params * sizeof (dd_real));
-  DdNet *na = dd_teach_get_student (a), *nb = dd_teach_get_student (b);
+  DdNet *na = dd_teach_get_student (a)->net, *nb = dd_teach_get_student (b)->net;
   g_assert_cmpmem (na->params, na->n_params * sizeof (dd_real), nb->params, nb->n_params * sizeof (dd_real));
 }
 

@@ -258,7 +258,7 @@ test_nan_in_phi_stops (void)
 
   teach_problem_config (&cfg, DD_TEACHER_GATED, DD_OBJECTIVE_SMOOTH_ERROR, 0.0);
   g_autoptr(DdTeach) teach = teach_problem_new (&cfg, need_digits ());
-  DdNet *net = dd_teach_get_student (teach);
+  DdNet *net = dd_teach_get_student (teach)->net;
   g_autofree dd_real *before = g_memdup2 (net->params, net->n_params * sizeof (dd_real));
   gint64 step = dd_teach_get_step (teach);
 
@@ -297,7 +297,7 @@ test_protocols (void)
   /* episodic: the student returns to ω₀ after every window; the teacher moves */
   teach_problem_config (&cfg, DD_TEACHER_GATED, DD_OBJECTIVE_SMOOTH_ERROR, 0.0);
   g_autoptr(DdTeach) ep = teach_problem_new (&cfg, need_digits ());
-  DdNet *net = dd_teach_get_student (ep);
+  DdNet *net = dd_teach_get_student (ep)->net;
   DdTeacher *teacher = dd_teach_get_teacher (ep);
   g_autofree dd_real *w0 = g_memdup2 (net->params, net->n_params * sizeof (dd_real));
   g_autofree dd_real *th0 = g_memdup2 (teacher->params, teacher->n_params * sizeof (dd_real));
@@ -310,7 +310,7 @@ test_protocols (void)
   /* continual: the student goes on */
   cfg.protocol = DD_PROTOCOL_CONTINUAL;
   g_autoptr(DdTeach) co = teach_problem_new (&cfg, need_digits ());
-  net = dd_teach_get_student (co);
+  net = dd_teach_get_student (co)->net;
   g_autofree dd_real *c0 = g_memdup2 (net->params, net->n_params * sizeof (dd_real));
   run_windows (co, 2, &r);
   g_assert_cmpint (dd_teach_get_step (co), ==, cfg.pretrain_steps + 2 * cfg.window);
@@ -330,7 +330,7 @@ test_arms_share_start_and_batches (void)
   cfg.arm = DD_ARM_FROZEN_TEACHER;
   g_autoptr(DdTeach) dlf = dd_teach_new (&cfg, need_digits (), &error);
   g_assert_no_error (error);
-  DdNet *a = dd_teach_get_student (ce), *b = dd_teach_get_student (dlf);
+  DdNet *a = dd_teach_get_student (ce)->net, *b = dd_teach_get_student (dlf)->net;
   g_assert_cmpmem (a->params, a->n_params * sizeof (dd_real), b->params, b->n_params * sizeof (dd_real));
   /* the warm-up is cross-entropy for both: still identical after it */
   for (int i = 0; i < cfg.pretrain_steps; i++)

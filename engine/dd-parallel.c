@@ -1,0 +1,213 @@
+/* dd-parallel.c: the German→English corpus as token ids
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "dd-private.h"
+#include "dd-parallel.h"
+
+#include <string.h>
+
+static const char *const part_names[3] = { "de-en/train", "de-en/dev", "de-en/test" };
+
+static char *
+tokenized (const char *sentence)
+{
+  g_auto(GStrv) tokens = dd_tokenize (sentence);
+  return g_strjoinv (" ", tokens);
+}
+
+static void
+encode_set (DdParallelSet *set, const char *name, const DdCorpus *c,
+            const DdVocab *sv, const DdVocab *tv)
+{
+  const int S = DD_PARALLEL_MAX_LEN + 1;
+
+  set->name = name;
+  set->n = c->n;
+  set->stride = S;
+  set->src = g_new0 (int, (size_t) c->n * S);
+  set->tgt = g_new0 (int, (size_t) c->n * S);
+  set->src_len = g_new (int, MAX (c->n, 1));
+  set->tgt_len = g_new (int, MAX (c->n, 1));
+  set->src_text = c->src;
+  set->ref_text = g_new0 (char *, c->n + 1);
+  set->n_tokens = 0;
+  for (int i = 0; i < c->n; i++)
+    {
+      int ns = dd_vocab_encode (sv, c->src[i], set->src + (size_t) i * S, DD_PARALLEL_MAX_LEN, FALSE);
+      if (ns == 0) /* cannot happen for corpus sentences (≥ 3 words); keep the encoder fed */
+        set->src[(size_t) i * S] = DD_TOKEN_UNK, ns = 1;
+      set->src_len[i] = ns;
+      /* <s> y₁ … y_m </s>: m + 2 ids, m + 1 predicted positions */
+      int nt = dd_vocab_encode (tv, c->tgt[i], set->tgt + (size_t) i * S, S, TRUE);
+      set->tgt_len[i] = nt - 1;
+      set->n_tokens += nt - 1;
+      set->ref_text[i] = tokenized (c->tgt[i]);
+    }
+}
+
+static void
+free_set (DdParallelSet *set)
+{
+  g_free (set->src);
+  g_free (set->tgt);
+  g_free (set->src_len);
+  g_free (set->tgt_len);
+  g_strfreev (set->ref_text);
+}
+
+DdParallel *
+dd_parallel_load (const char *path, int K, GError **error)
+{
+  g_autoptr(DdCorpus) all = dd_corpus_load (path, error);
+  if (all == NULL)
+    return NULL;
+  if (all->n < 30)
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_DATA_CORRUPT,
+                   "%s: only %d sentence pairs; at least 30 are needed for a split",
+                   all->path, all->n);
+      return NULL;
+    }
+
+  DdParallel *p = g_new0 (DdParallel, 1);
+  p->path = g_strdup (all->path);
+  dd_corpus_split (all, &p->corpus[0], &p->corpus[1], &p->corpus[2]);
+  p->src_vocab = dd_vocab_build (p->corpus[0]->src, p->corpus[0]->n, DD_PARALLEL_MIN_COUNT, 0);
+  p->tgt_vocab = dd_vocab_build (p->corpus[0]->tgt, p->corpus[0]->n, DD_PARALLEL_MIN_COUNT, 0);
+  p->K = MIN (K, p->tgt_vocab->n);
+  p->bucket = dd_vocab_buckets (p->tgt_vocab, p->K, error);
+  if (p->bucket == NULL)
+    {
+      dd_parallel_free (p);
+      return NULL;
+    }
+
+  /* bucket names: the frequency ranks each spans (ids are in rank order
+   * after the four special tokens, which are bucketed by their counts) */
+  p->bucket_names = g_new0 (char *, p->K + 1);
+  for (int k = 0; k < p->K; k++)
+    {
+      int lo = -1, hi = -1;
+      for (int v = DD_N_SPECIAL_TOKENS; v < p->tgt_vocab->n; v++)
+        if (p->bucket[v] == k)
+          {
+            if (lo < 0)
+              lo = v - DD_N_SPECIAL_TOKENS + 1;
+            hi = v - DD_N_SPECIAL_TOKENS + 1;
+          }
+      p->bucket_names[k] = lo < 0 ? g_strdup ("–")
+                                  : lo == hi ? g_strdup_printf ("%d", lo)
+                                             : g_strdup_printf ("%d–%d", lo, hi);
+    }
+
+  DdParallelSet *sets[3] = { &p->train, &p->dev, &p->test };
+  for (int s = 0; s < 3; s++)
+    encode_set (sets[s], part_names[s], p->corpus[s], p->src_vocab, p->tgt_vocab);
+  return p;
+}
+
+void
+dd_parallel_free (DdParallel *p)
+{
+  if (p == NULL)
+    return;
+  free_set (&p->train);
+  free_set (&p->dev);
+  free_set (&p->test);
+  for (int s = 0; s < 3; s++)
+    dd_corpus_free (p->corpus[s]);
+  dd_vocab_free (p->src_vocab);
+  dd_vocab_free (p->tgt_vocab);
+  g_free (p->bucket);
+  g_strfreev (p->bucket_names);
+  g_free (p->path);
+  g_free (p);
+}
+
+void
+dd_parallel_gather (const DdParallelSet *set, const int *idx, int B,
+                    DdSeq2seqBatch *batch, int *src, int *src_len,
+                    int *tgt_in, int *tgt_out)
+{
+  const int S = set->stride;
+  int Ls = 1, Lt = 1;
+
+  for (int i = 0; i < B; i++)
+    {
+      Ls = MAX (Ls, set->src_len[idx[i]]);
+      Lt = MAX (Lt, set->tgt_len[idx[i]]);
+    }
+  for (int i = 0; i < B; i++)
+    {
+      const int *s = set->src + (size_t) idx[i] * S, *t = set->tgt + (size_t) idx[i] * S;
+      const int ns = set->src_len[idx[i]], nt = set->tgt_len[idx[i]];
+      for (int j = 0; j < Ls; j++)
+        src[(size_t) i * Ls + j] = j < ns ? s[j] : DD_TOKEN_PAD;
+      src_len[i] = ns;
+      for (int j = 0; j < Lt; j++)
+        {
+          tgt_in[(size_t) i * Lt + j] = j < nt ? t[j] : DD_TOKEN_PAD;
+          tgt_out[(size_t) i * Lt + j] = j < nt ? t[j + 1] : -1;
+        }
+    }
+  *batch = (DdSeq2seqBatch) {
+    .B = B, .Ls = Ls, .Lt = Lt,
+    .src = src, .src_len = src_len, .tgt_in = tgt_in, .tgt_out = tgt_out,
+  };
+}
+
+#define TRANSLATE_CHUNK 64
+
+void
+dd_parallel_translate (DdSeq2seq *model, const DdParallel *p, const DdParallelSet *set,
+                       int n, int beam, DdBleuStats *stats, char ***hyps)
+{
+  const int S = set->stride, M = DD_PARALLEL_MAX_LEN;
+  const int chunk = TRANSLATE_CHUNK;
+  g_autofree int *src = g_new (int, (size_t) chunk * S);
+  g_autofree int *len = g_new (int, chunk);
+  g_autofree int *out = g_new (int, (size_t) chunk * M);
+  g_autofree int *out_len = g_new (int, chunk);
+
+  if (n <= 0 || n > set->n)
+    n = set->n;
+  memset (stats, 0, sizeof *stats);
+  if (hyps)
+    *hyps = g_new0 (char *, n + 1);
+  for (int start = 0; start < n; start += chunk)
+    {
+      const int B = MIN (chunk, n - start);
+      if (beam > 1)
+        {
+          for (int i = 0; i < B; i++)
+            out_len[i] = dd_seq2seq_beam (model, set->src + (size_t) (start + i) * S,
+                                          set->src_len[start + i], beam,
+                                          out + (size_t) i * M, M);
+        }
+      else
+        {
+          int Ls = 1;
+          for (int i = 0; i < B; i++)
+            Ls = MAX (Ls, set->src_len[start + i]);
+          for (int i = 0; i < B; i++)
+            {
+              len[i] = set->src_len[start + i];
+              for (int j = 0; j < Ls; j++)
+                src[(size_t) i * Ls + j] = j < len[i] ? set->src[(size_t) (start + i) * S + j]
+                                                      : DD_TOKEN_PAD;
+            }
+          dd_seq2seq_greedy (model, src, len, B, Ls, out, out_len, M);
+        }
+      for (int i = 0; i < B; i++)
+        {
+          char *h = dd_vocab_decode (p->tgt_vocab, out + (size_t) i * M, out_len[i]);
+          dd_bleu_stats_add (stats, h, set->ref_text[start + i]);
+          if (hyps)
+            (*hyps)[start + i] = h;
+          else
+            g_free (h);
+        }
+    }
+}

@@ -1,0 +1,539 @@
+/* dd-student.c: the teaching loop's view of a student (images, translation)
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "dd-private.h"
+#include "dd-student.h"
+#include "dd-bucket-loss.h"
+#include "dd-dataset.h"
+#include "dd-eval.h"
+#include "dd-kernels.h"
+#include "dd-loss.h"
+#include "dd-parallel.h"
+#include "dd-rng.h"
+
+#include <string.h>
+
+typedef struct {
+  /* images */
+  dd_real        *x;
+  int            *y;
+  /* translation */
+  int            *src, *src_len, *tgt_in, *tgt_out;
+  DdSeq2seqBatch  batch;
+  int             n_tokens;     /* non-padding target tokens of the batch */
+  dd_real        *rdlogits;
+  /* both */
+  int             B;            /* examples in the last forward */
+  dd_real        *dlogits;
+  dd_real        *scratch;
+} Buffers;
+
+#define BUF(st) ((Buffers *) (st)->priv)
+
+static const DdDataset *
+image_split (const DdStudent *st, DdSplit split)
+{
+  return split == DD_SPLIT_TRAIN ? st->data->train
+       : split == DD_SPLIT_DEV ? st->data->dev : st->data->test;
+}
+
+static const DdParallelSet *
+text_split (const DdStudent *st, DdSplit split)
+{
+  const DdParallel *p = st->data->parallel;
+  return split == DD_SPLIT_TRAIN ? &p->train : split == DD_SPLIT_DEV ? &p->dev : &p->test;
+}
+
+static int
+n_rows_max (const DdStudent *st)
+{
+  return st->s2s ? st->max_batch * DD_PARALLEL_MAX_LEN : st->max_batch;
+}
+
+static int
+n_out (const DdStudent *st)
+{
+  return st->s2s ? st->s2s->spec.V_tgt : st->C;
+}
+
+static void
+alloc_buffers (DdStudent *st)
+{
+  Buffers *buf = g_new0 (Buffers, 1);
+  const size_t rows = (size_t) n_rows_max (st), V = (size_t) n_out (st);
+
+  st->priv = buf;
+  if (st->s2s)
+    {
+      const size_t S = (size_t) st->max_batch * (DD_PARALLEL_MAX_LEN + 1);
+      buf->src = g_new (int, S);
+      buf->tgt_in = g_new (int, S);
+      buf->tgt_out = g_new (int, S);
+      buf->src_len = g_new (int, st->max_batch);
+      /* per-sentence loss calls use at most 2·Lt·V of scratch */
+      buf->scratch = g_new (dd_real, 2 * (size_t) (DD_PARALLEL_MAX_LEN + 1) * V);
+    }
+  else
+    {
+      buf->x = g_new (dd_real, (size_t) st->max_batch * st->data->train->d);
+      buf->y = g_new (int, st->max_batch);
+      buf->scratch = g_new (dd_real, 2 * rows * V);
+    }
+  buf->dlogits = g_new (dd_real, rows * V);
+}
+
+DdStudent *
+dd_student_new (const DdTrainConfig *cfg, const DdData *data, int max_batch, DdRng *rng,
+                GError **error)
+{
+  g_autoptr(DdStudent) st = g_new0 (DdStudent, 1);
+
+  st->kind = cfg->net.kind;
+  st->data = data;
+  st->max_batch = max_batch;
+  if (cfg->net.kind == DD_STUDENT_SEQ2SEQ)
+    {
+      const DdParallel *p = data->parallel;
+      if (p == NULL)
+        {
+          g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                       "the seq2seq student translates: it needs the de-en corpus, not %s",
+                       data->name);
+          return NULL;
+        }
+      DdSeq2seqSpec spec = dd_seq2seq_spec_default (p->src_vocab->n, p->tgt_vocab->n);
+      if (cfg->net.emb > 0)
+        spec.emb = cfg->net.emb;
+      if (cfg->net.rnn_hidden > 0)
+        spec.hidden = cfg->net.rnn_hidden;
+      spec.max_batch = max_batch;
+      spec.max_src_len = DD_PARALLEL_MAX_LEN;
+      spec.max_tgt_len = DD_PARALLEL_MAX_LEN;
+      st->s2s = dd_seq2seq_new (&spec, error);
+      if (st->s2s == NULL)
+        return NULL;
+      dd_seq2seq_init (st->s2s, rng);
+      st->shape = DD_PHI_BUCKETS;
+      st->C = p->K;
+      st->P = st->s2s->n_params;
+      st->params = st->s2s->params;
+      st->grads = st->s2s->grads;
+    }
+  else
+    {
+      if (data->train == NULL)
+        {
+          g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                       "the %s student classifies images: %s holds sentences; "
+                       "use --student seq2seq", dd_student_kind_name (cfg->net.kind), data->name);
+          return NULL;
+        }
+      st->net = dd_net_new (&cfg->net, data->train->rows, data->train->cols,
+                            data->train->n_classes, max_batch, error);
+      if (st->net == NULL)
+        return NULL;
+      dd_net_init (st->net, rng);
+      st->shape = DD_PHI_CLASSES;
+      st->C = data->train->n_classes;
+      st->P = st->net->n_params;
+      st->params = st->net->params;
+      st->grads = st->net->grads;
+    }
+  st->R = dd_phi_rows (st->shape, st->C);
+  alloc_buffers (st);
+  return g_steal_pointer (&st);
+}
+
+DdStudent *
+dd_student_copy (const DdStudent *st)
+{
+  DdStudent *c = g_memdup2 (st, sizeof *st);
+
+  if (st->s2s)
+    {
+      c->s2s = dd_seq2seq_copy (st->s2s);
+      c->params = c->s2s->params;
+      c->grads = c->s2s->grads;
+    }
+  else
+    {
+      c->net = dd_net_copy (st->net);
+      c->params = c->net->params;
+      c->grads = c->net->grads;
+    }
+  alloc_buffers (c);
+  return c;
+}
+
+void
+dd_student_free (DdStudent *st)
+{
+  if (st == NULL)
+    return;
+  Buffers *buf = st->priv;
+  if (buf)
+    {
+      g_free (buf->x);
+      g_free (buf->y);
+      g_free (buf->src);
+      g_free (buf->src_len);
+      g_free (buf->tgt_in);
+      g_free (buf->tgt_out);
+      g_free (buf->rdlogits);
+      g_free (buf->dlogits);
+      g_free (buf->scratch);
+      g_free (buf);
+    }
+  dd_net_free (st->net);
+  dd_seq2seq_free (st->s2s);
+  g_free (st);
+}
+
+const char *
+dd_student_describe (const DdStudent *st)
+{
+  return st->s2s ? st->s2s->description : st->net->description;
+}
+
+int
+dd_student_n_examples (const DdStudent *st, DdSplit split)
+{
+  return st->s2s ? text_split (st, split)->n : image_split (st, split)->n;
+}
+
+/* --- translation helpers ---------------------------------------------------- */
+
+/* The non-padding rows of sentence i of the last batch: they are
+ * contiguous, rows i·Lt … i·Lt + len_i − 1. */
+static int
+sentence_rows (const Buffers *buf, int i, int *first)
+{
+  const DdSeq2seqBatch *b = &buf->batch;
+  int n = 0;
+
+  *first = i * b->Lt;
+  while (n < b->Lt && b->tgt_out[(size_t) i * b->Lt + n] >= 0)
+    n++;
+  return n;
+}
+
+/* The mean over the batch's tokens of a classification loss (CE or the
+ * smoothed error), with dlogits (may be NULL) of that mean; padding rows
+ * get 0. */
+static double
+token_loss (DdStudent *st, const DdLoss *loss, dd_real *dlogits)
+{
+  Buffers *buf = BUF (st);
+  const int V = n_out (st), Lt = buf->batch.Lt;
+  const dd_real *logits = st->s2s->logits;
+  double total = 0.0;
+
+  if (dlogits)
+    memset (dlogits, 0, sizeof (dd_real) * (size_t) buf->B * Lt * V);
+  if (buf->n_tokens == 0)
+    return 0.0;
+  for (int i = 0; i < buf->B; i++)
+    {
+      int first, n = sentence_rows (buf, i, &first);
+      if (n == 0)
+        continue;
+      double part = dd_loss_forward_backward (loss, dlogits ? dlogits + (size_t) first * V : NULL,
+                                              NULL, NULL, buf->scratch, logits + (size_t) first * V,
+                                              buf->batch.tgt_out + first, n, V);
+      /* that is the mean over the sentence's n rows; weigh it by n / N */
+      const double w = (double) n / buf->n_tokens;
+      total += part * w;
+      if (dlogits)
+        for (size_t j = 0; j < (size_t) n * V; j++)
+          dlogits[(size_t) first * V + j] *= (dd_real) w;
+    }
+  return total;
+}
+
+static DdBucketLoss
+bucket_loss (const DdStudent *st, const dd_real *W, const dd_real *b)
+{
+  const DdParallel *p = st->data->parallel;
+  const int K = st->C;
+
+  return (DdBucketLoss) {
+    .V = n_out (st), .K = K, .bucket = p->bucket,
+    .W = W, .a = W + (size_t) K * K, .b = b,
+  };
+}
+
+/* --- forward / backward -------------------------------------------------------- */
+
+static double
+argmax_error (const dd_real *logits, const int *labels, int rows, int V, int *counted)
+{
+  int wrong = 0, n = 0;
+
+  for (int r = 0; r < rows; r++)
+    {
+      if (labels[r] < 0)
+        continue;
+      const dd_real *z = logits + (size_t) r * V;
+      int arg = 0;
+      for (int j = 1; j < V; j++)
+        if (z[j] > z[arg])
+          arg = j;
+      wrong += arg != labels[r];
+      n++;
+    }
+  if (counted)
+    *counted = n;
+  return n ? (double) wrong / n : 0.0;
+}
+
+double
+dd_student_forward (DdStudent *st, DdSplit split, const int *idx, int B)
+{
+  Buffers *buf = BUF (st);
+
+  g_return_val_if_fail (B <= st->max_batch, NAN);
+  buf->B = B;
+  if (st->s2s)
+    {
+      dd_parallel_gather (text_split (st, split), idx, B, &buf->batch, buf->src, buf->src_len,
+                          buf->tgt_in, buf->tgt_out);
+      dd_seq2seq_forward (st->s2s, &buf->batch, NULL);
+      return argmax_error (st->s2s->logits, buf->tgt_out, B * buf->batch.Lt,
+                           st->s2s->spec.V_tgt, &buf->n_tokens);
+    }
+  dd_dataset_gather (image_split (st, split), idx, B, buf->x, buf->y);
+  dd_net_forward (st->net, buf->x, B);
+  return argmax_error (st->net->logits, buf->y, B, st->C, NULL);
+}
+
+static void
+model_backward (DdStudent *st, const dd_real *dlogits)
+{
+  Buffers *buf = BUF (st);
+
+  if (st->s2s)
+    dd_seq2seq_backward (st->s2s, &buf->batch, dlogits, NULL, NULL, NULL);
+  else
+    dd_net_backward (st->net, buf->x, dlogits, buf->B);
+}
+
+double
+dd_student_backward (DdStudent *st, const dd_real *W, const dd_real *b, double *ce)
+{
+  Buffers *buf = BUF (st);
+  const DdLoss ce_loss = dd_loss_default (DD_LOSS_CE);
+  double value;
+
+  if (st->s2s)
+    {
+      if (W)
+        {
+          DdBucketLoss L = bucket_loss (st, W, b);
+          value = dd_bucket_loss_forward_backward (&L, buf->dlogits, NULL, NULL, NULL,
+                                                   buf->scratch, st->s2s->logits,
+                                                   buf->batch.tgt_out, buf->B * buf->batch.Lt);
+          if (ce)
+            *ce = token_loss (st, &ce_loss, NULL);
+        }
+      else
+        {
+          value = token_loss (st, &ce_loss, buf->dlogits);
+          if (ce)
+            *ce = value;
+        }
+    }
+  else
+    {
+      DdLoss loss = dd_loss_default (W ? DD_LOSS_DLF : DD_LOSS_CE);
+      loss.W = W;
+      loss.b = b;
+      value = dd_loss_forward_backward (&loss, buf->dlogits, NULL, NULL, buf->scratch,
+                                        st->net->logits, buf->y, buf->B, st->C);
+      if (ce)
+        *ce = W ? dd_loss_forward_backward (&ce_loss, NULL, NULL, NULL, buf->scratch,
+                                            st->net->logits, buf->y, buf->B, st->C)
+                : value;
+    }
+  memset (st->grads, 0, st->P * sizeof (dd_real));
+  if (isfinite (value))
+    model_backward (st, buf->dlogits);
+  return value;
+}
+
+double
+dd_student_hvp (DdStudent *st, const int *idx, int B, const dd_real *W, const dd_real *b,
+                const dd_real *v, dd_real *hv, dd_real *dW, dd_real *db)
+{
+  Buffers *buf = BUF (st);
+
+  if (st->net)
+    {
+      DdLoss loss = dd_loss_default (DD_LOSS_DLF);
+      loss.W = W;
+      loss.b = b;
+      buf->B = B;
+      dd_dataset_gather (st->data->train, idx, B, buf->x, buf->y);
+      return dd_net_hvp (st->net, &loss, buf->x, buf->y, B, v, hv, dW, db);
+    }
+
+  const int K = st->C, V = n_out (st);
+  buf->B = B;
+  dd_parallel_gather (&st->data->parallel->train, idx, B, &buf->batch, buf->src, buf->src_len,
+                      buf->tgt_in, buf->tgt_out);
+  const int N = B * buf->batch.Lt;
+  if (buf->rdlogits == NULL)
+    buf->rdlogits = g_new (dd_real, (size_t) n_rows_max (st) * V);
+  dd_seq2seq_forward (st->s2s, &buf->batch, v);
+  DdBucketLoss L = bucket_loss (st, W, b);
+  double value = dd_bucket_loss_forward_backward (&L, buf->dlogits, NULL, NULL, NULL,
+                                                  buf->scratch, st->s2s->logits,
+                                                  buf->batch.tgt_out, N);
+  dd_bucket_loss_rop (&L, buf->rdlogits, dW + (size_t) K * K, dW, db, buf->scratch,
+                      st->s2s->logits, st->s2s->rlogits, buf->batch.tgt_out, N);
+  memset (st->grads, 0, st->P * sizeof (dd_real));
+  dd_seq2seq_backward (st->s2s, &buf->batch, buf->dlogits, v, buf->rdlogits, hv);
+  return value;
+}
+
+/* --- dev measure and evaluation ---------------------------------------------- */
+
+#define CHUNK_MAX 256
+
+double
+dd_student_objective (DdStudent *st, gboolean dev_ce, int n, gboolean with_grad,
+                      double *error)
+{
+  Buffers *buf = BUF (st);
+  const int total = dd_student_n_examples (st, DD_SPLIT_DEV);
+  const int chunk = MIN (st->max_batch, CHUNK_MAX);
+  int idx[CHUNK_MAX];
+  DdLoss loss = dd_loss_default (dev_ce ? DD_LOSS_CE : DD_LOSS_SMOOTH_ERROR);
+  double M = 0.0, wrong = 0.0;
+  double weight_total = 0.0;
+
+  if (n <= 0 || n > total)
+    n = total;
+  if (st->s2s)
+    {
+      /* weights are tokens: count them first so that every chunk's mean
+       * enters M with its share */
+      const DdParallelSet *dev = text_split (st, DD_SPLIT_DEV);
+      for (int i = 0; i < n; i++)
+        weight_total += dev->tgt_len[i];
+    }
+  else
+    weight_total = n;
+
+  if (with_grad)
+    memset (st->grads, 0, st->P * sizeof (dd_real));
+  for (int start = 0; start < n; start += chunk)
+    {
+      const int Bc = MIN (chunk, n - start);
+      for (int i = 0; i < Bc; i++)
+        idx[i] = start + i;
+      double err = dd_student_forward (st, DD_SPLIT_DEV, idx, Bc);
+      double w = st->s2s ? buf->n_tokens : Bc;
+      double part;
+      if (st->s2s)
+        part = token_loss (st, &loss, with_grad ? buf->dlogits : NULL);
+      else
+        part = dd_loss_forward_backward (&loss, with_grad ? buf->dlogits : NULL, NULL, NULL,
+                                         buf->scratch, st->net->logits, buf->y, Bc, st->C);
+      const double share = w / weight_total;
+      M += part * share;
+      wrong += err * w;
+      if (with_grad)
+        {
+          const size_t rows = st->s2s ? (size_t) Bc * buf->batch.Lt : (size_t) Bc;
+          for (size_t i = 0; i < rows * n_out (st); i++)
+            buf->dlogits[i] *= (dd_real) share;
+          model_backward (st, buf->dlogits);
+        }
+    }
+  if (error)
+    *error = wrong / weight_total;
+  return M;
+}
+
+/* Per-bucket statistics of teacher-forced predictions, as dd_net_evaluate
+ * gives per class: bucket of the reference token is the "class", the bucket
+ * of the predicted token the "prediction". */
+static void
+evaluate_text (DdStudent *st, DdSplit split, int n, DdEval *out)
+{
+  Buffers *buf = BUF (st);
+  const int *bucket = st->data->parallel->bucket;
+  const int C = st->C, V = n_out (st), chunk = MIN (st->max_batch, CHUNK_MAX);
+  int idx[CHUNK_MAX];
+  g_autofree double *margin_sum = g_new0 (double, C);
+  g_autofree int *correct_in = g_new0 (int, C);
+  double loss = 0.0, smooth = 0.0;
+  int correct = 0, tokens = 0;
+
+  memset (out->confusion, 0, sizeof (int) * C * C);
+  memset (out->class_count, 0, sizeof (int) * C);
+  for (int start = 0; start < n; start += chunk)
+    {
+      const int Bc = MIN (chunk, n - start);
+      for (int i = 0; i < Bc; i++)
+        idx[i] = start + i;
+      dd_student_forward (st, split, idx, Bc);
+      const int rows = Bc * buf->batch.Lt;
+      for (int r = 0; r < rows; r++)
+        {
+          const int y = buf->batch.tgt_out[r];
+          if (y < 0)
+            continue;
+          const dd_real *z = st->s2s->logits + (size_t) r * V;
+          int arg = 0;
+          double zmax = z[0];
+          for (int j = 1; j < V; j++)
+            if (z[j] > zmax)
+              zmax = z[j], arg = j;
+          double sum = 0.0, best_other = -INFINITY;
+          for (int j = 0; j < V; j++)
+            {
+              sum += exp (z[j] - zmax);
+              if (j != y && z[j] > best_other)
+                best_other = z[j];
+            }
+          const double py = exp (z[y] - zmax) / sum, po = exp (best_other - zmax) / sum;
+          const double pmax = 1.0 / sum;
+          loss += -(z[y] - zmax - log (sum));
+          smooth += 2.0 / (1.0 + exp (-DD_SMOOTH_ERROR_K * (pmax - py))) - 1.0;
+          margin_sum[bucket[y]] += py - po;
+          out->confusion[bucket[y] * C + bucket[arg]]++;
+          out->class_count[bucket[y]]++;
+          correct_in[bucket[y]] += arg == y;
+          correct += arg == y;
+          tokens++;
+        }
+    }
+  out->n = tokens;
+  out->loss = tokens ? loss / tokens : 0.0;
+  out->smooth_error = tokens ? smooth / tokens : 0.0;
+  out->accuracy = tokens ? (double) correct / tokens : 0.0;
+  for (int c = 0; c < C; c++)
+    {
+      const int cnt = out->class_count[c];
+      /* a token is right when its word is, not merely its bucket */
+      out->class_accuracy[c] = cnt ? (double) correct_in[c] / cnt : 0.0;
+      out->class_margin[c] = cnt ? margin_sum[c] / cnt : 0.0;
+    }
+}
+
+void
+dd_student_evaluate (DdStudent *st, DdSplit split, int n, DdEval *ev)
+{
+  const int total = dd_student_n_examples (st, split);
+
+  g_return_if_fail (ev->n_classes == st->C);
+  if (n <= 0 || n > total)
+    n = total;
+  if (st->s2s)
+    evaluate_text (st, split, n, ev);
+  else
+    dd_net_evaluate (st->net, image_split (st, split), n, ev);
+}

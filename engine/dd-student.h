@@ -1,0 +1,87 @@
+/* dd-student.h: what the teaching loop needs of a student, for images and
+ * for translation alike
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The L2T-DLF loop (dd-teach.c) steps, differentiates and evaluates a student
+ * through these few verbs, so one loop teaches the image classifiers (a
+ * DdNet, Φ = (W (C, C), b (C)) over classes, dd-loss.h) and the translator (a
+ * DdSeq2seq, Φ = (W (K, K), a (K), b (K)) over K target-frequency buckets,
+ * dd-bucket-loss.h, with a stored as the last row of a (K + 1, K) block).
+ *
+ * Examples are images or sentence pairs. For translation every rate is per
+ * target token: a batch's loss is the mean over its non-padding target
+ * tokens, its error the fraction of tokens whose most probable word (with the
+ * reference prefix fed, i.e. teacher forcing) is not the reference, and the
+ * dev objectives are the token-level smoothed error and cross-entropy.
+ * Per-class statistics (accuracy, margin, the confusion matrix) are per
+ * bucket of the reference token.
+ */
+#pragma once
+
+#include "dd-types.h"
+#include "dd-net.h"
+#include "dd-run.h"
+#include "dd-teacher.h"
+#include "dd-seq2seq.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  DD_SPLIT_TRAIN,
+  DD_SPLIT_DEV,
+  DD_SPLIT_TEST,
+} DdSplit;
+
+typedef struct _DdStudent DdStudent;
+
+struct _DdStudent {
+  DdStudentKind kind;
+  DdPhiShape    shape;
+  int           C;          /* Φ's columns: classes, or buckets */
+  int           R;          /* rows of Φ's W block: C, or C + 1 */
+  int           max_batch;
+  size_t        P;
+  dd_real      *params;     /* the model's own arrays */
+  dd_real      *grads;
+  DdNet        *net;        /* image students */
+  DdSeq2seq    *s2s;        /* the translator */
+  const DdData *data;
+  void         *priv;       /* minibatch buffers */
+};
+
+/* A student for cfg->net on data (initialised from rng), taking batches of
+ * up to max_batch examples. */
+DdStudent  *dd_student_new      (const DdTrainConfig *cfg, const DdData *data, int max_batch,
+                                 DdRng *rng, GError **error);
+DdStudent  *dd_student_copy     (const DdStudent *st);
+void        dd_student_free     (DdStudent *st);
+const char *dd_student_describe (const DdStudent *st);
+/* examples in a split */
+int         dd_student_n_examples (const DdStudent *st, DdSplit split);
+
+/* Forward on examples idx[0..B) of split; returns the batch error. */
+double      dd_student_forward  (DdStudent *st, DdSplit split, const int *idx, int B);
+/* After a forward: grads = ∇L (WRITTEN) for the loss with Φ = (W, b), or
+ * cross-entropy when W is NULL; returns L. ce (may be NULL) receives the
+ * batch's cross-entropy at the same weights. */
+double      dd_student_backward (DdStudent *st, const dd_real *W, const dd_real *b, double *ce);
+/* On training examples idx[0..B) with Φ = (W, b), at the current params:
+ * grads = ∇L, hv = H·v (written), dW (R, C), db (C) += (∂g/∂Φ)ᵀ·v.
+ * Returns L. */
+double      dd_student_hvp      (DdStudent *st, const int *idx, int B, const dd_real *W,
+                                 const dd_real *b, const dd_real *v, dd_real *hv,
+                                 dd_real *dW, dd_real *db);
+/* The dev measure M over the first n dev examples (n ≤ 0: all): the mean
+ * smoothed error or cross-entropy (per token for translation); with_grad:
+ * grads = ∇M (written). error (may be NULL) receives the plain error. */
+double      dd_student_objective (DdStudent *st, gboolean dev_ce, int n, gboolean with_grad,
+                                  double *error);
+/* Evaluation of the first n examples of split (n ≤ 0: all) into ev, whose
+ * n_classes must be st->C. */
+void        dd_student_evaluate (DdStudent *st, DdSplit split, int n, DdEval *ev);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdStudent, dd_student_free)
+
+G_END_DECLS
