@@ -13,12 +13,16 @@
 #include "didact-presets.h"
 
 #include <glib/gi18n.h>
+
+/* the translation student's SGD rate (momentum 0.9) */
+#define DIDACT_TEXT_LR 0.1
 #include <string.h>
 
 static const DidactPreset presets[] = {
   { "fashion-mnist-mlp", N_("Fashion-MNIST · MLP"), "fashion-mnist", TRUE },
   { "mnist-lenet", N_("MNIST · LeNet"), "mnist", TRUE },
   { "digits-tiny-mlp", N_("8×8 digits · tiny MLP"), "digits", TRUE },
+  { "translation-de-en", N_("Translation German→English"), "de-en", TRUE },
 };
 
 const DidactPreset *
@@ -63,6 +67,25 @@ didact_preset_session_config (const DidactPreset *preset, int threads, DdSession
       t->dev_subsample = 1000;
       t->horizon = 20000;
       cfg->test_subsample = 1000;
+    }
+  else if (strcmp (preset->id, "translation-de-en") == 0)
+    {
+      /* a GRU encoder-decoder on the Ding sentence pairs, taught over 8
+       * frequency buckets; the dev objective is the token cross-entropy, and
+       * every window's end decodes the first dev sentences for the samples
+       * view and the BLEU curve (in the engine's thread) */
+      t->student.net = dd_net_spec_default (DD_STUDENT_SEQ2SEQ);
+      t->student.batch = 32;
+      t->student.lr = DIDACT_TEXT_LR;
+      t->student.momentum = 0.9;
+      t->objective = DD_OBJECTIVE_DEV_CE;
+      t->window = 50;
+      t->pretrain_steps = 50;
+      t->dev_subsample = 200;
+      t->horizon = 20000;
+      cfg->test_subsample = 200;
+      cfg->bleu_subsample = 200;
+      cfg->n_samples = 6;
     }
   else if (strcmp (preset->id, "digits-tiny-mlp") == 0)
     {

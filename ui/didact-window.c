@@ -20,6 +20,7 @@
 #include "didact-heatmap.h"
 #include "didact-bar-plot.h"
 #include "didact-plot-common.h"
+#include "didact-samples-view.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -58,6 +59,8 @@ typedef struct {
 
 typedef struct {
   gint64 steps, phi, windows;            /* records already seen */
+  gint64 samples_window;                 /* translation: window record shown as samples + 1 */
+  guint  bleu_series;                    /* translation: the BLEU curve */
   gint64 stride;                         /* steps averaged into one plotted point */
   gint64 drawn;                          /* step records already in the plot */
   guint  series[N_METRICS];              /* metric plot series */
@@ -103,6 +106,9 @@ struct _DidactWindow {
   DidactLinePlot  *metrics_plot;
   DidactLinePlot  *margins_plot;
   DidactBarPlot   *distribution_plot;
+  DidactLinePlot  *bleu_plot;        /* translation */
+  DidactSamplesView *samples;        /* translation */
+  GtkWidget       *distribution_card, *bleu_card, *samples_card;
   GtkDropDown     *metric_dropdown;
   guint            dist_series_view, dist_series_base;
   GHashTable      *history_series;   /* cell index → series id */
@@ -114,7 +120,9 @@ struct _DidactWindow {
   DdSession          *session;
   GCancellable       *loading;
   guint               tick_id;
-  int                 C;
+  int                 C, R;          /* Φ: W (R, C), b (C); R = C + 1 for buckets */
+  gboolean            text;          /* a translation run: Φ over buckets, samples */
+  char              **class_names;   /* (C) classes, or the buckets' frequency ranks */
   BranchView          views[MAX_BRANCHES];
   int                 n_views;
   gint64              journal_seen;
@@ -142,6 +150,8 @@ static void stop_session (DidactWindow *self);
 static void refresh_actions (DidactWindow *self);
 static void show_phi_at (DidactWindow *self, gint64 step);
 static void on_cell_activated (DidactHeatmap *heatmap, int row, int col, DidactWindow *self);
+static void update_sample_arms (DidactWindow *self);
+static gint64 window_index_at (DidactWindow *self, int b, gint64 n, gint64 step);
 
 /* --- small helpers ----------------------------------------------------------- */
 
@@ -233,6 +243,40 @@ class_color (int c, GdkRGBA *out)
   gdk_rgba_parse (out, colors[c % G_N_ELEMENTS (colors)]);
 }
 
+/* Φ is stored as W (R, C) then b (C), contiguous in a record. The heatmap
+ * shows, for classes, W with b as an extra column; for buckets, the rows of
+ * W, then a, then b, all over the C bucket columns. */
+static int
+cell_index (DidactWindow *self, int row, int col)
+{
+  const int C = self->C, RC = self->R * self->C;
+
+  if (self->text)
+    return row >= 0 && row <= self->R && col >= 0 && col < C ? row * C + col : -1;
+  if (row < 0 || row >= C || col < 0 || col > C)
+    return -1;
+  return col == C ? RC + row : row * C + col;
+}
+
+static double
+phi_cell (DidactWindow *self, const float *W, const float *b, guint cell)
+{
+  const guint RC = (guint) (self->R * self->C);
+  return cell < RC ? W[cell] : b[cell - RC];
+}
+
+/* the initial point: (I, 0) for classes; a = 1, W = 0, b = 0 for buckets */
+static void
+initial_phi (DidactWindow *self, dd_real *W, dd_real *b)
+{
+  const int C = self->C;
+
+  memset (W, 0, sizeof (dd_real) * self->R * C);
+  memset (b, 0, sizeof (dd_real) * C);
+  for (int c = 0; c < C; c++)
+    W[self->text ? C * C + c : c * C + c] = 1;
+}
+
 static void
 clear_line_plot (DidactLinePlot *plot)
 {
@@ -246,6 +290,7 @@ reset_views (DidactWindow *self)
   clear_line_plot (self->metrics_plot);
   clear_line_plot (self->margins_plot);
   clear_line_plot (self->history_plot);
+  clear_line_plot (self->bleu_plot);
   if (self->dist_series_view)
     didact_bar_plot_remove_series (self->distribution_plot, self->dist_series_view);
   if (self->dist_series_base)
@@ -291,6 +336,9 @@ add_branch_view (DidactWindow *self, int b)
       didact_line_plot_set_series_visible (self->metrics_plot, v->series[m], (int) self->metric == m);
     }
 
+  if (self->text)
+    v->bleu_series = didact_line_plot_add_series (self->bleu_plot, name, &color, style);
+
   /* the branches list: a colour swatch, the name, visibility */
   GtkWidget *row = adw_action_row_new ();
   GtkWidget *check = gtk_check_button_new ();
@@ -318,12 +366,60 @@ add_branch_view (DidactWindow *self, int b)
   gtk_string_list_append (list, name);
   self->syncing = FALSE;
   self->n_views = b + 1;
+  if (self->text)
+    update_sample_arms (self);
+}
+
+/* the samples view's arms are the branches, in their colours */
+static void
+update_sample_arms (DidactWindow *self)
+{
+  const int n = self->n_views;
+  g_auto(GStrv) names = g_new0 (char *, n + 1);
+  g_autofree GdkRGBA *colors = g_new0 (GdkRGBA, MAX (n, 1));
+
+  for (int b = 0; b < n; b++)
+    {
+      names[b] = branch_name (self, b);
+      branch_color (b, &colors[b]);
+    }
+  didact_samples_view_set_arms (self->samples, n, (const char *const *) names, colors);
+}
+
+/* The hypotheses of branch b's newest window record at or before step. The
+ * decoding happened in the engine's thread; here only strings are copied. */
+static void
+update_samples (DidactWindow *self, const DdSessionSnapshot *snap, gint64 step)
+{
+  gint64 shown = -1;
+
+  for (int b = 0; b < snap->n_branches && b < self->n_views; b++)
+    {
+      BranchView *v = &self->views[b];
+      gint64 i = window_index_at (self, b, snap->n_windows[b], step);
+      if (i < 0 || i + 1 == v->samples_window)
+        continue;
+      const DdWindowRecord *w = dd_session_window_record (self->session, b, i);
+      if (w->hypotheses == NULL)
+        continue;
+      for (guint k = 0; w->hypotheses[k] != NULL; k++)
+        {
+          const char *ref, *src;
+          dd_session_sample (self->session, (int) k, &src, &ref);
+          didact_samples_view_set_hypothesis (self->samples, k, (guint) b, w->hypotheses[k],
+                                              dd_bleu_sentence (w->hypotheses[k], ref));
+        }
+      v->samples_window = i + 1;
+      shown = MAX (shown, w->step);
+    }
+  if (shown >= 0)
+    didact_samples_view_set_step (self->samples, shown);
 }
 
 static void
 ensure_margin_series (DidactWindow *self)
 {
-  const DdDataset *train = self->data->train;
+  char *const *names = self->class_names;
   const int C = MIN (self->C, 64);
   BranchView *v = &self->views[self->view_branch];
 
@@ -339,7 +435,7 @@ ensure_margin_series (DidactWindow *self)
             {
               GdkRGBA color;
               class_color (c, &color);
-              g_autofree char *label = g_strdup_printf (_("%s (baseline)"), train->class_names[c]);
+              g_autofree char *label = g_strdup_printf (_("%s (baseline)"), names[c]);
               base->margin_series[c] = didact_line_plot_add_series (self->margins_plot, label, &color,
                                                                     DIDACT_SERIES_FAINT);
             }
@@ -351,7 +447,7 @@ ensure_margin_series (DidactWindow *self)
     {
       GdkRGBA color;
       class_color (c, &color);
-      v->margin_series[c] = didact_line_plot_add_series (self->margins_plot, train->class_names[c],
+      v->margin_series[c] = didact_line_plot_add_series (self->margins_plot, names[c],
                                                          &color, DIDACT_SERIES_SOLID);
     }
   v->have_margin_series = TRUE;
@@ -367,6 +463,7 @@ add_window_points (DidactWindow *self, int b, gint64 from, gint64 to)
     return;
   g_autofree double *x = g_new (double, n);
   g_autofree double *dev = g_new (double, n), *test = g_new (double, n), *obj = g_new (double, n);
+  g_autofree double *bleu = g_new (double, n);
 
   for (gint64 i = 0; i < n; i++)
     {
@@ -375,7 +472,10 @@ add_window_points (DidactWindow *self, int b, gint64 from, gint64 to)
       dev[i] = w->dev_error;
       test[i] = w->test_error;
       obj[i] = w->dev_measure;
+      bleu[i] = w->bleu;
     }
+  if (v->bleu_series)
+    didact_line_plot_append (self->bleu_plot, v->bleu_series, x, bleu, n);
   didact_line_plot_append (self->metrics_plot, v->series[METRIC_DEV_ERROR], x, dev, n);
   didact_line_plot_append (self->metrics_plot, v->series[METRIC_TEST_ERROR], x, test, n);
   if (v->series[METRIC_OBJECTIVE])
@@ -503,7 +603,7 @@ static void
 rebuild_history_series (DidactWindow *self, guint cell, guint id)
 {
   DdSessionSnapshot snap;
-  int b = self->view_branch, C = self->C;
+  int b = self->view_branch;
 
   dd_session_snapshot (self->session, &snap);
   gint64 n = snap.n_phi[b];
@@ -513,7 +613,7 @@ rebuild_history_series (DidactWindow *self, guint cell, guint id)
     {
       const DdPhiRecord *p = dd_session_phi_record (self->session, b, i);
       x[i] = (double) p->step;
-      y[i] = cell < (guint) (C * C) ? p->W[cell] : p->b[cell - C * C];
+      y[i] = phi_cell (self, p->W, p->b, cell);
     }
   didact_line_plot_set_series_data (self->history_plot, id, x, y, n);
 }
@@ -548,41 +648,57 @@ update_distribution (DidactWindow *self, const DdSessionSnapshot *snap, gint64 s
 }
 
 static void
+set_heatmap (DidactWindow *self, const double *all)
+{
+  const int C = self->C, RC = self->R * self->C;
+
+  if (self->text)
+    didact_heatmap_set_matrix (self->heatmap, all, self->R + 1, C);
+  else
+    {
+      didact_heatmap_set_matrix (self->heatmap, all, C, C);
+      didact_heatmap_set_extra_column (self->heatmap, all + RC, C, "b");
+    }
+}
+
+static void
 show_phi_at (DidactWindow *self, gint64 step)
 {
   DdSessionSnapshot snap;
-  const int C = self->C;
+  const int C = self->C, RC = self->R * self->C;
   int b = self->view_branch;
+  g_autofree double *all = g_new0 (double, (size_t) RC + C);
 
   if (self->session == NULL)
     return;
   if (self->pending_dirty)
     {
-      g_autofree double *W = g_new (double, (size_t) C * C), *bias = g_new (double, C);
-      for (int i = 0; i < C * C; i++)
-        W[i] = self->pending_W[i];
+      for (int i = 0; i < RC; i++)
+        all[i] = self->pending_W[i];
       for (int i = 0; i < C; i++)
-        bias[i] = self->pending_b[i];
-      didact_heatmap_set_matrix (self->heatmap, W, C, C);
-      didact_heatmap_set_extra_column (self->heatmap, bias, C, "b");
+        all[RC + i] = self->pending_b[i];
+      set_heatmap (self, all);
       return;
     }
   dd_session_snapshot (self->session, &snap);
   gint64 i = phi_index_at (self, b, snap.n_phi[b], step);
-  g_autofree double *W = g_new0 (double, (size_t) C * C), *bias = g_new0 (double, C);
   if (i >= 0)
     {
       const DdPhiRecord *p = dd_session_phi_record (self->session, b, i);
-      for (int k = 0; k < C * C; k++)
-        W[k] = p->W[k];
+      for (int k = 0; k < RC; k++)
+        all[k] = p->W[k];
       for (int k = 0; k < C; k++)
-        bias[k] = p->b[k];
+        all[RC + k] = p->b[k];
     }
   else
-    for (int k = 0; k < C; k++)
-      W[k * C + k] = 1.0; /* before any taught step: the initial point */
-  didact_heatmap_set_matrix (self->heatmap, W, C, C);
-  didact_heatmap_set_extra_column (self->heatmap, bias, C, "b");
+    {
+      /* before any taught step: the initial point */
+      g_autofree dd_real *W = g_new (dd_real, RC), *bias = g_new (dd_real, C);
+      initial_phi (self, W, bias);
+      for (int k = 0; k < RC; k++)
+        all[k] = W[k];
+    }
+  set_heatmap (self, all);
 }
 
 static const char *
@@ -697,7 +813,7 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
                 {
                   const DdPhiRecord *p = dd_session_phi_record (self->session, b, v->phi + i);
                   x[i] = (double) p->step;
-                  y[i] = cell < (guint) (self->C * self->C) ? p->W[cell] : p->b[cell - self->C * self->C];
+                  y[i] = phi_cell (self, p->W, p->b, cell);
                 }
               didact_line_plot_append (self->history_plot, id, x, y, n);
             }
@@ -734,7 +850,10 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
   if (changed)
     {
       show_phi_at (self, at);
-      update_distribution (self, &snap, at);
+      if (self->text)
+        update_samples (self, &snap, at);
+      else
+        update_distribution (self, &snap, at);
     }
   g_autofree char *step_text = g_strdup_printf (_("Step %lld"), (long long) at);
   gtk_label_set_text (self->step_label, step_text);
@@ -811,18 +930,45 @@ start_session (DidactWindow *self)
       gtk_stack_set_visible_child_name (self->content_stack, "loading");
       return;
     }
-  self->C = train->n_classes;
+  self->text = self->data->parallel != NULL;
+  self->C = dd_session_n_classes (self->session);
+  self->R = dd_session_phi_rows (self->session);
   g_free (self->pending_W);
   g_free (self->pending_b);
-  self->pending_W = g_new0 (dd_real, (size_t) self->C * self->C);
+  self->pending_W = g_new0 (dd_real, (size_t) self->R * self->C);
   self->pending_b = g_new0 (dd_real, self->C);
 
-  g_auto(GStrv) names = g_new0 (char *, self->C + 1);
+  g_strfreev (self->class_names);
+  self->class_names = g_new0 (char *, self->C + 1);
   for (int c = 0; c < self->C; c++)
-    names[c] = g_strdup (train->class_names[c]);
-  didact_heatmap_set_row_labels (self->heatmap, (const char *const *) names);
-  didact_heatmap_set_col_labels (self->heatmap, (const char *const *) names);
-  didact_bar_plot_set_categories (self->distribution_plot, (const char *const *) names);
+    /* Translators: a bucket of target words by frequency rank, e.g. "words 1–3" */
+    self->class_names[c] = self->text ? g_strdup_printf (_("words %s"), self->data->parallel->bucket_names[c])
+                                      : g_strdup (train->class_names[c]);
+  g_auto(GStrv) rows = g_new0 (char *, self->R + 2);
+  for (int c = 0; c < self->C; c++)
+    rows[c] = g_strdup (self->class_names[c]);
+  if (self->text)
+    {
+      rows[self->C] = g_strdup ("a");
+      rows[self->C + 1] = g_strdup ("b");
+      didact_heatmap_set_extra_column (self->heatmap, NULL, 0, NULL);
+    }
+  didact_heatmap_set_row_labels (self->heatmap, (const char *const *) rows);
+  didact_heatmap_set_col_labels (self->heatmap, (const char *const *) self->class_names);
+  didact_bar_plot_set_categories (self->distribution_plot, (const char *const *) self->class_names);
+  gtk_widget_set_visible (self->distribution_card, !self->text);
+  gtk_widget_set_visible (self->bleu_card, self->text);
+  gtk_widget_set_visible (self->samples_card, self->text);
+  if (self->text)
+    {
+      const int n = dd_session_n_samples (self->session);
+      g_autofree const char **src = g_new0 (const char *, n + 1);
+      g_autofree const char **ref = g_new0 (const char *, n + 1);
+      for (int i = 0; i < n; i++)
+        dd_session_sample (self->session, i, &src[i], &ref[i]);
+      didact_samples_view_set_sentences (self->samples, n, src, ref);
+      didact_samples_view_set_arms (self->samples, 0, NULL, NULL);
+    }
   GdkRGBA color;
   branch_color (0, &color);
   self->dist_series_view = didact_bar_plot_add_series (self->distribution_plot, _("Shown branch"),
@@ -837,9 +983,18 @@ start_session (DidactWindow *self)
   adw_window_title_set_title (self->window_title, _(self->preset->title));
   on_tick (GTK_WIDGET (self), NULL, NULL);
   show_phi_at (self, 0);
-  /* a first trace to look at: the first class's diagonal weight and bias */
-  on_cell_activated (self->heatmap, 0, 0, self);
-  on_cell_activated (self->heatmap, 0, self->C, self);
+  /* a first trace to look at: the first class's diagonal weight and bias
+   * (for buckets: the most frequent bucket's a and b) */
+  if (self->text)
+    {
+      on_cell_activated (self->heatmap, self->C, 0, self);
+      on_cell_activated (self->heatmap, self->C + 1, 0, self);
+    }
+  else
+    {
+      on_cell_activated (self->heatmap, 0, 0, self);
+      on_cell_activated (self->heatmap, 0, self->C, self);
+    }
 }
 
 static void
@@ -1009,10 +1164,10 @@ action_fork (GtkWidget *widget, const char *name, GVariant *param)
 }
 
 static void
-push_undo (GArray *stack, const DdEdit *e, int C)
+push_undo (GArray *stack, const DdEdit *e, int R, int C)
 {
   UndoEntry u = { .edit = *e };
-  u.W = e->W ? g_memdup2 (e->W, sizeof (dd_real) * C * C) : NULL;
+  u.W = e->W ? g_memdup2 (e->W, sizeof (dd_real) * R * C) : NULL;
   u.b = e->b ? g_memdup2 (e->b, sizeof (dd_real) * C) : NULL;
   u.edit.W = u.W;
   u.edit.b = u.b;
@@ -1024,7 +1179,7 @@ static gboolean
 apply_edit (DidactWindow *self, const DdEdit *e, DdEdit *inverse, dd_real **inv_W,
             dd_real **inv_b, GError **error)
 {
-  const int C = self->C;
+  const int C = self->C, RC = self->R * self->C;
   DdSessionSnapshot snap;
 
   if (!dd_session_edit (self->session, e, error))
@@ -1040,9 +1195,9 @@ apply_edit (DidactWindow *self, const DdEdit *e, DdEdit *inverse, dd_real **inv_
       inverse->n_steps = 0;
       break;
     case DD_EDIT_SHIFT_TEACHER:
-      *inv_W = g_new (dd_real, (size_t) C * C);
+      *inv_W = g_new (dd_real, (size_t) RC);
       *inv_b = g_new (dd_real, C);
-      for (int i = 0; i < C * C; i++)
+      for (int i = 0; i < RC; i++)
         (*inv_W)[i] = -e->W[i];
       for (int i = 0; i < C; i++)
         (*inv_b)[i] = -e->b[i];
@@ -1070,8 +1225,8 @@ apply_and_record (DidactWindow *self, const DdEdit *e)
       return;
     }
   /* the undo stack holds pairs: the edit, then its inverse */
-  push_undo (self->undo, e, self->C);
-  push_undo (self->undo, &inverse, self->C);
+  push_undo (self->undo, e, self->R, self->C);
+  push_undo (self->undo, &inverse, self->R, self->C);
   clear_undo (self->redo);
   on_tick (GTK_WIDGET (self), NULL, NULL);
 }
@@ -1115,38 +1270,35 @@ static void
 load_pending_from_shown (DidactWindow *self)
 {
   DdSessionSnapshot snap;
-  const int C = self->C;
+  const int C = self->C, RC = self->R * self->C;
   int b = self->view_branch;
 
   dd_session_snapshot (self->session, &snap);
-  memset (self->pending_W, 0, sizeof (dd_real) * C * C);
-  memset (self->pending_b, 0, sizeof (dd_real) * C);
   if (snap.n_phi[b] > 0)
     {
       const DdPhiRecord *p = dd_session_phi_record (self->session, b, snap.n_phi[b] - 1);
-      for (int i = 0; i < C * C; i++)
+      for (int i = 0; i < RC; i++)
         self->pending_W[i] = p->W[i];
       for (int i = 0; i < C; i++)
         self->pending_b[i] = p->b[i];
     }
   else
-    for (int i = 0; i < C; i++)
-      self->pending_W[i * C + i] = 1;
+    initial_phi (self, self->pending_W, self->pending_b);
 }
 
 void
 didact_window_set_pending_cell (DidactWindow *self, int row, int col, double value)
 {
-  const int C = self->C;
+  const int cell = cell_index (self, row, col), RC = self->R * self->C;
 
-  if (self->session == NULL || row < 0 || row >= C || col < 0 || col > C)
+  if (self->session == NULL || cell < 0)
     return;
   if (!self->pending_dirty)
     load_pending_from_shown (self);
-  if (col == C)
-    self->pending_b[row] = (dd_real) value;
+  if (cell >= RC)
+    self->pending_b[cell - RC] = (dd_real) value;
   else
-    self->pending_W[row * C + col] = (dd_real) value;
+    self->pending_W[cell] = (dd_real) value;
   self->pending_dirty = TRUE;
   self->focus_row = row;
   self->focus_col = col;
@@ -1169,10 +1321,14 @@ action_edit_preset (GtkWidget *widget, const char *name, GVariant *param)
   load_pending_from_shown (self); /* "teacher": the teacher's current output */
   if (g_strcmp0 (which, "identity") == 0 || g_strcmp0 (which, "penalty") == 0)
     {
-      for (int j = 0; j < C; j++)
-        for (int y = 0; y < C; y++)
-          self->pending_W[j * C + y] = j == y ? 1 : (g_strcmp0 (which, "penalty") == 0 ? -0.1 : 0);
-      memset (self->pending_b, 0, sizeof (dd_real) * C);
+      /* the initial point; "penalty" then weighs the other classes' (or
+       * buckets') log-probabilities in by −0.1 */
+      initial_phi (self, self->pending_W, self->pending_b);
+      if (g_strcmp0 (which, "penalty") == 0)
+        for (int j = 0; j < C; j++)
+          for (int y = 0; y < C; y++)
+            if (j != y)
+              self->pending_W[j * C + y] = -0.1;
     }
   self->pending_dirty = TRUE;
   show_phi_at (self, 0);
@@ -1200,12 +1356,12 @@ action_apply_edit (GtkWidget *widget, const char *name, GVariant *param)
   else
     {
       /* shift the teacher by the difference from what it outputs now */
-      dd_real *W = g_memdup2 (self->pending_W, sizeof (dd_real) * C * C);
+      dd_real *W = g_memdup2 (self->pending_W, sizeof (dd_real) * self->R * C);
       dd_real *b = g_memdup2 (self->pending_b, sizeof (dd_real) * C);
       load_pending_from_shown (self);
       dW = W;
       db = b;
-      for (int i = 0; i < C * C; i++)
+      for (int i = 0; i < self->R * C; i++)
         dW[i] -= self->pending_W[i];
       for (int i = 0; i < C; i++)
         db[i] -= self->pending_b[i];
@@ -1391,8 +1547,10 @@ on_metric_changed (GtkDropDown *dropdown, GParamSpec *pspec, DidactWindow *self)
 static void
 on_cell_activated (DidactHeatmap *heatmap, int row, int col, DidactWindow *self)
 {
-  const int C = self->C;
-  guint cell = col == C ? (guint) (C * C + row) : (guint) (row * C + col);
+  const int C = self->C, K = self->C, icell = cell_index (self, row, col);
+  if (icell < 0)
+    return;
+  guint cell = (guint) icell;
   gpointer key = GUINT_TO_POINTER (cell + 1);
   gpointer id;
 
@@ -1404,10 +1562,12 @@ on_cell_activated (DidactHeatmap *heatmap, int row, int col, DidactWindow *self)
       g_hash_table_remove (self->history_series, key);
       return;
     }
-  g_autofree char *label = col == C
-    ? g_strdup_printf ("b[%s]", self->data->train->class_names[row])
-    : g_strdup_printf ("W[%s, %s]", self->data->train->class_names[row],
-                       self->data->train->class_names[col]);
+  char *const *names = self->class_names;
+  g_autofree char *label = self->text
+    ? (row < K ? g_strdup_printf ("W[%s, %s]", names[row], names[col])
+               : g_strdup_printf ("%s[%s]", row == K ? "a" : "b", names[col]))
+    : col == C ? g_strdup_printf ("b[%s]", names[row])
+               : g_strdup_printf ("W[%s, %s]", names[row], names[col]);
   guint series = didact_line_plot_add_series (self->history_plot, label, NULL, DIDACT_SERIES_SOLID);
   g_hash_table_insert (self->history_series, key, GUINT_TO_POINTER (series));
   rebuild_history_series (self, cell, series);
@@ -1535,8 +1695,23 @@ build_plots (DidactWindow *self)
   gtk_grid_attach (self->plot_grid, card (_("Metrics"), tools, GTK_WIDGET (self->metrics_plot)), 0, 1, 2, 1);
   gtk_grid_attach (self->plot_grid, card (_("Per-class dev margins"), NULL,
                                           GTK_WIDGET (self->margins_plot)), 0, 2, 1, 1);
-  gtk_grid_attach (self->plot_grid, card (_("Margins now (baseline faint)"), NULL,
-                                          GTK_WIDGET (self->distribution_plot)), 1, 2, 1, 1);
+  self->distribution_card = card (_("Margins now (baseline faint)"), NULL,
+                                 GTK_WIDGET (self->distribution_plot));
+  gtk_grid_attach (self->plot_grid, self->distribution_card, 1, 2, 1, 1);
+
+  /* translation: the corpus BLEU curve beside the margins, the samples below */
+  self->bleu_plot = DIDACT_LINE_PLOT (didact_line_plot_new ());
+  g_object_set (self->bleu_plot, "x-label", _("step"), "y-label", _("dev BLEU"), NULL);
+  self->bleu_card = card (_("Corpus BLEU on dev sentences (greedy decoding)"), NULL,
+                          GTK_WIDGET (self->bleu_plot));
+  gtk_grid_attach (self->plot_grid, self->bleu_card, 1, 2, 1, 1);
+  self->samples = DIDACT_SAMPLES_VIEW (didact_samples_view_new ());
+  self->samples_card = card (_("Translation samples (changed words highlighted)"), NULL,
+                             GTK_WIDGET (self->samples));
+  gtk_widget_set_size_request (GTK_WIDGET (self->samples), 200, 260);
+  gtk_grid_attach (self->plot_grid, self->samples_card, 0, 3, 2, 1);
+  gtk_widget_set_visible (self->bleu_card, FALSE);
+  gtk_widget_set_visible (self->samples_card, FALSE);
 }
 
 static gboolean
@@ -1580,6 +1755,7 @@ didact_window_finalize (GObject *object)
   g_clear_pointer (&self->undo, g_array_unref);
   g_clear_pointer (&self->redo, g_array_unref);
   g_free (self->pending_W);
+  g_strfreev (self->class_names);
   g_free (self->pending_b);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (didact_window_parent_class)->finalize (object);
@@ -1725,6 +1901,18 @@ guint
 didact_window_n_plots (void)
 {
   return 5;
+}
+
+GtkWidget *
+didact_window_get_bleu_plot (DidactWindow *self)
+{
+  return GTK_WIDGET (self->bleu_plot);
+}
+
+GtkWidget *
+didact_window_get_samples (DidactWindow *self)
+{
+  return GTK_WIDGET (self->samples);
 }
 
 GtkWidget *

@@ -26,6 +26,9 @@ gboolean      didact_window_is_loading   (DidactWindow *self);
  * (heatmap, coefficient history, metrics, margins, margin distribution) */
 GtkWidget    *didact_window_get_plot     (DidactWindow *self, guint index);
 guint         didact_window_n_plots      (void);
+/* translation runs: the BLEU curve and the samples view (hidden otherwise) */
+GtkWidget    *didact_window_get_bleu_plot (DidactWindow *self);
+GtkWidget    *didact_window_get_samples  (DidactWindow *self);
 /* the Φ cell editor used by drags, typing and the edit presets */
 void          didact_window_set_pending_cell (DidactWindow *self, int row, int col, double value);
 
