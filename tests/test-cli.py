@@ -94,6 +94,28 @@ code, out, _ = run(["datasets", "--json"])
 recs = records(out) if code == 0 else []
 check("datasets --json", code == 0 and sorted(r["name"] for r in recs) == ["digits", "fashion-mnist", "mnist"])
 
+# the translation student's benchmark: two steps, one repetition; against
+# PyTorch (python3-torch) when it is there, from the same parameters
+corpus = [os.path.join(os.environ.get("DIDACT_DATA_DIR", ""), "de-en"), "/usr/share/trans/de-en"]
+if not any(os.path.isfile(c) for c in corpus):
+    results.append(("bench --student seq2seq # SKIP no de-en corpus", True, ""))
+else:
+    code, out, err = run(["bench", "--student", "seq2seq", "--steps", "2", "--reps", "1", "--json"])
+    recs = records(out) if code == 0 else []
+    row = next((r for r in recs if r.get("event") == "seq2seq"), {})
+    check("bench --student seq2seq --json", code == 0 and row.get("tokens_per_second", 0) > 0
+          and row.get("batch") == 32 and recs[-1].get("event") == "summary",
+          f"exit {code}, {recs}, stderr {err[-300:]}")
+    has_torch = subprocess.run(["/usr/bin/python3", "-c", "import torch"],
+                               capture_output=True).returncode == 0 if os.path.exists("/usr/bin/python3") else False
+    if not has_torch:
+        results.append(("bench seq2seq against PyTorch # SKIP no python3-torch", True, ""))
+    else:
+        check("bench seq2seq against PyTorch: same loss from the same parameters",
+              row.get("torch_tokens_per_second", 0) > 0
+              and abs(row.get("torch_first_loss", 0) - row.get("first_loss", 1)) < 1e-3,
+              f"{row}, summary {recs[-1:]}")
+
 with tempfile.TemporaryDirectory() as empty:
     code, _, err = run(["train", "--dataset", "mnist"],
                        env={"DIDACT_DATA_DIR": empty, "XDG_CACHE_HOME": empty})
