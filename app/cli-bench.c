@@ -164,7 +164,7 @@ run_reference (const char *name, const char *const *args, char **why)
 /* the translation student */
 
 #define S2S_WARMUP     2     /* untimed steps on each side */
-#define S2S_POOL       64    /* batches drawn when --steps calibrates */
+#define S2S_BATCHES    16    /* default --steps: batches per pass, the same for every thread count */
 #define S2S_LR         0.1
 #define S2S_MAGIC      0x32534444  /* "DDS2", see tools/torch-seq2seq.py */
 #define S2S_VERSION    1
@@ -280,12 +280,12 @@ bench_seq2seq (int threads, int reps, int steps, int batch, guint64 seed, gboole
   g_autofree dd_real *start = g_memdup2 (st->params, st->P * sizeof (dd_real));
 
   /* the batches: consecutive slices of shuffled epochs, as training draws them */
-  const int pool = steps > 0 ? steps : S2S_POOL;
+  const int n_steps = steps > 0 ? steps : S2S_BATCHES;
   g_autofree int *order = g_new (int, set->n);
-  g_autofree int *idx = g_new (int, (size_t) pool * B);
+  g_autofree int *idx = g_new (int, (size_t) n_steps * B);
   for (int i = 0; i < set->n; i++)
     order[i] = i;
-  for (int k = 0, pos = set->n; k < pool; k++, pos += B)
+  for (int k = 0, pos = set->n; k < n_steps; k++, pos += B)
     {
       if (pos + B > set->n)
         {
@@ -293,18 +293,6 @@ bench_seq2seq (int threads, int reps, int steps, int batch, guint64 seed, gboole
           pos = 0;
         }
       memcpy (idx + (size_t) k * B, order + pos, B * sizeof (int));
-    }
-
-  int n_steps = steps;
-  if (n_steps == 0)
-    {
-      /* calibrate: about 2 s per repetition; then back to the start */
-      double t0 = dd_now ();
-      for (int k = 0; k < 3; k++)
-        s2s_step (st, opt, idx + (size_t) k * B, B);
-      n_steps = CLAMP ((int) (2.0 / ((dd_now () - t0) / 3)), 4, S2S_POOL);
-      memcpy (st->params, start, st->P * sizeof (dd_real));
-      dd_optim_reset (opt);
     }
 
   /* tokens and flops of one pass */
@@ -522,7 +510,7 @@ cli_bench (int argc, char **argv)
     { "save-batches", 0, 0, G_OPTION_ARG_FILENAME, &save_batches, "seq2seq: keep the batches and start parameters for tools/torch-seq2seq.py in FILE", "FILE" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "BLAS threads for both sides (default 1)", "N" },
     { "reps", 0, 0, G_OPTION_ARG_INT, &reps, "Timed repetitions; the median is reported (default 5)", "N" },
-    { "steps", 0, 0, G_OPTION_ARG_INT, &steps, "Steps per repetition (default: about 0.5 s worth)", "N" },
+    { "steps", 0, 0, G_OPTION_ARG_INT, &steps, "Steps per repetition (default: about 0.5 s worth; seq2seq: 16 batches)", "N" },
     { "no-reference", 0, 0, G_OPTION_ARG_NONE, &no_reference, "Skip the PyTorch reference", NULL },
     { "no-meta", 0, 0, G_OPTION_ARG_NONE, &no_meta, "Skip the L2T-DLF meta-iteration benchmark", NULL },
     { "meta-reps", 0, 0, G_OPTION_ARG_INT, &meta_reps, "Meta-iterations timed per student (default 3)", "N" },
