@@ -109,6 +109,7 @@ struct _DidactWindow {
   DidactLinePlot  *bleu_plot;        /* translation */
   DidactSamplesView *samples;        /* translation */
   GtkWidget       *distribution_card, *bleu_card, *samples_card;
+  GtkWidget       *heatmap_card, *margins_card;
   GtkDropDown     *metric_dropdown;
   guint            dist_series_view, dist_series_base;
   GHashTable      *history_series;   /* cell index → series id */
@@ -218,6 +219,7 @@ card (const char *title, GtkWidget *header_extra, GtkWidget *child)
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_widget_set_tooltip_text (label, title);
   gtk_widget_set_hexpand (label, TRUE);
+  g_object_set_data (G_OBJECT (box), "title-label", label);
   gtk_box_append (GTK_BOX (head), label);
   if (header_extra)
     gtk_box_append (GTK_BOX (head), header_extra);
@@ -230,6 +232,14 @@ card (const char *title, GtkWidget *header_extra, GtkWidget *child)
   gtk_widget_set_size_request (child, 200, 140);
   gtk_box_append (GTK_BOX (box), child);
   return box;
+}
+
+static void
+set_card_title (GtkWidget *card_box, const char *title)
+{
+  GtkLabel *label = g_object_get_data (G_OBJECT (card_box), "title-label");
+  gtk_label_set_text (label, title);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (label), title);
 }
 
 /* --- plots ---------------------------------------------------------------------- */
@@ -956,6 +966,11 @@ start_session (DidactWindow *self)
   didact_heatmap_set_row_labels (self->heatmap, (const char *const *) rows);
   didact_heatmap_set_col_labels (self->heatmap, (const char *const *) self->class_names);
   didact_bar_plot_set_categories (self->distribution_plot, (const char *const *) self->class_names);
+  set_card_title (self->heatmap_card, self->text
+                  ? _("Loss coefficients Φ = (W, a, b) over word-frequency buckets; column: the reference word's bucket")
+                  : _("Loss coefficients Φ = (W, b); column y: true class"));
+  set_card_title (self->margins_card, self->text ? _("Per-bucket dev margins (reference prefix fed)")
+                                                 : _("Per-class dev margins"));
   gtk_widget_set_visible (self->distribution_card, !self->text);
   gtk_widget_set_visible (self->bleu_card, self->text);
   gtk_widget_set_visible (self->samples_card, self->text);
@@ -1688,13 +1703,14 @@ build_plots (DidactWindow *self)
   gtk_box_append (GTK_BOX (tools), log);
   gtk_box_append (GTK_BOX (tools), fit);
 
-  gtk_grid_attach (self->plot_grid, card (_("Loss coefficients Φ = (W, b); column y: true class"), NULL,
-                                          GTK_WIDGET (self->heatmap)), 0, 0, 1, 1);
+  self->heatmap_card = card (_("Loss coefficients Φ = (W, b); column y: true class"), NULL,
+                             GTK_WIDGET (self->heatmap));
+  gtk_grid_attach (self->plot_grid, self->heatmap_card, 0, 0, 1, 1);
   gtk_grid_attach (self->plot_grid, card (_("Coefficient history (click cells)"), NULL,
                                           GTK_WIDGET (self->history_plot)), 1, 0, 1, 1);
   gtk_grid_attach (self->plot_grid, card (_("Metrics"), tools, GTK_WIDGET (self->metrics_plot)), 0, 1, 2, 1);
-  gtk_grid_attach (self->plot_grid, card (_("Per-class dev margins"), NULL,
-                                          GTK_WIDGET (self->margins_plot)), 0, 2, 1, 1);
+  self->margins_card = card (_("Per-class dev margins"), NULL, GTK_WIDGET (self->margins_plot));
+  gtk_grid_attach (self->plot_grid, self->margins_card, 0, 2, 1, 1);
   self->distribution_card = card (_("Margins now (baseline faint)"), NULL,
                                  GTK_WIDGET (self->distribution_plot));
   gtk_grid_attach (self->plot_grid, self->distribution_card, 1, 2, 1, 1);
