@@ -615,6 +615,114 @@ dd_relu_rbackward (dd_real *rdinp, const dd_real *rdout, const dd_real *inp, siz
 /* ---------------------------------------------------------------------- */
 /* softmax */
 
+/* ---------------------------------------------------------------------- */
+/* cross-entropy over wide rows */
+
+#ifndef DD_DOUBLE
+#define EXP_FLOOR -87.0f /* exp below it is under FLT_MIN; 2ⁿ stays normal above it */
+
+/* exp (t) for t ≤ 0, 16 lanes: t = n·ln2 + r, |r| ≤ ln2/2, exp (r) by its
+ * Taylor polynomial to degree 6 (remainder under 0.5 ulp), 2ⁿ from the
+ * exponent bits as in tanhf_block */
+static inline __attribute__ ((always_inline)) void
+expf_neg_block (float *out, const float *z, float m)
+{
+  v16f t;
+  memcpy (&t, z, sizeof t);
+  t -= m;
+  v16u low = (v16u) (t < EXP_FLOOR);
+  t = (v16f) (((v16u) t & ~low) | ((v16u) ((v16f) {} + EXP_FLOOR) & low));
+  v16f k = t * INV_LN2 + ROUND_MAGIC;
+  v16f n = k - ROUND_MAGIC;
+  v16f r = (t - n * LN2_HI) - n * LN2_LO;
+  v16f two_n = (v16f) (((v16u) k - ROUND_MAGIC_BITS + 127u) << 23);
+  v16f p = r * (1.0f / 720.0f) + 1.0f / 120.0f;
+  p = p * r + 1.0f / 24.0f;
+  p = p * r + 1.0f / 6.0f;
+  p = p * r + 0.5f;
+  p = p * r + 1.0f;
+  p = p * r + 1.0f;
+  p *= two_n;
+  memcpy (out, &p, sizeof p);
+}
+
+/* the row's Σ exp (z − m), writing the terms to e (which may alias nothing) */
+SIMD_CLONES static double
+row_exp_sum (float *e, const float *z, int V, float m)
+{
+  v16f acc = {};
+  int j = 0;
+
+  for (; j + (int) LANES <= V; j += LANES)
+    {
+      v16f y;
+      expf_neg_block (e + j, z + j, m);
+      memcpy (&y, e + j, sizeof y);
+      acc += y;
+    }
+  double s = 0.0;
+  for (int l = 0; l < (int) LANES; l++)
+    s += acc[l];
+  for (; j < V; j++)
+    {
+      e[j] = expf (z[j] - m);
+      s += e[j];
+    }
+  return s;
+}
+
+SIMD_CLONES static void
+row_scale (float *d, int V, float c)
+{
+  for (int j = 0; j < V; j++)
+    d[j] *= c;
+}
+#endif
+
+double
+dd_ce_rows (dd_real *dlogits, int *wrong, const dd_real *logits, const int *labels,
+            int rows, int V, double scale)
+{
+  double total = 0.0;
+  g_autofree dd_real *tmp = dlogits ? NULL : g_new (dd_real, V);
+
+  for (int r = 0; r < rows; r++)
+    {
+      const dd_real *z = logits + (size_t) r * V;
+      dd_real *d = dlogits ? dlogits + (size_t) r * V : tmp;
+      const int y = labels[r];
+
+      if (y < 0)
+        {
+          if (dlogits)
+            memset (d, 0, sizeof (dd_real) * V);
+          continue;
+        }
+#ifdef DD_DOUBLE
+      int arg = (int) cblas_idmax (V, z, 1);
+      const double m = z[arg];
+      double s = 0.0;
+      for (int j = 0; j < V; j++)
+        s += (d[j] = exp (z[j] - m));
+      if (dlogits)
+        for (int j = 0; j < V; j++)
+          d[j] *= scale / s;
+#else
+      int arg = (int) cblas_ismax (V, z, 1);
+      const float m = z[arg];
+      double s = row_exp_sum (d, z, V, m);
+      if (dlogits)
+        row_scale (d, V, (float) (scale / s));
+#endif
+      total += -((double) z[y] - m - log (s));
+      if (dlogits)
+        d[y] -= (dd_real) scale;
+      if (wrong)
+        *wrong += arg != y;
+    }
+  return total;
+}
+
 /* Σ_k exp(logits_k − max), accumulated in double; returns max in *rowmax */
 static double
 row_sumexp (const dd_real *row, int C, double *rowmax)

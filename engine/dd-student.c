@@ -13,6 +13,7 @@
 #include "dd-parallel.h"
 #include "dd-rng.h"
 
+#include <cblas.h>
 #include <string.h>
 
 typedef struct {
@@ -230,10 +231,20 @@ token_loss (DdStudent *st, const DdLoss *loss, dd_real *dlogits)
   const dd_real *logits = st->s2s->logits;
   double total = 0.0;
 
+  if (buf->n_tokens == 0)
+    {
+      if (dlogits)
+        memset (dlogits, 0, sizeof (dd_real) * (size_t) buf->B * Lt * V);
+      return 0.0;
+    }
+  if (loss->kind == DD_LOSS_CE)
+    {
+      /* the wide-row kernel: one pass per row, padding rows zeroed */
+      const double scale = 1.0 / buf->n_tokens;
+      return scale * dd_ce_rows (dlogits, NULL, logits, buf->batch.tgt_out, buf->B * Lt, V, scale);
+    }
   if (dlogits)
     memset (dlogits, 0, sizeof (dd_real) * (size_t) buf->B * Lt * V);
-  if (buf->n_tokens == 0)
-    return 0.0;
   for (int i = 0; i < buf->B; i++)
     {
       int first, n = sentence_rows (buf, i, &first);
@@ -276,10 +287,11 @@ argmax_error (const dd_real *logits, const int *labels, int rows, int V, int *co
       if (labels[r] < 0)
         continue;
       const dd_real *z = logits + (size_t) r * V;
-      int arg = 0;
-      for (int j = 1; j < V; j++)
-        if (z[j] > z[arg])
-          arg = j;
+#ifdef DD_DOUBLE
+      int arg = (int) cblas_idmax (V, z, 1);
+#else
+      int arg = (int) cblas_ismax (V, z, 1);
+#endif
       wrong += arg != labels[r];
       n++;
     }

@@ -8,7 +8,9 @@
  * bundled 8×8 digits.
  */
 #include "didact-engine.h"
+#include "dd-kernels.h"
 
+#include <math.h>
 #include <string.h>
 
 static DdData *fashion;
@@ -240,6 +242,62 @@ test_optim_consume (void)
     }
 }
 
+/* The wide-row cross-entropy (a vocabulary of 6,448) in the precision the
+ * tools use, against a double-precision log-sum-exp computed here. */
+static void
+test_ce_rows_wide (void)
+{
+  enum { ROWS = 7, V = 6448 };
+  g_autofree dd_real *z = g_new (dd_real, (size_t) ROWS * V);
+  g_autofree dd_real *d = g_new (dd_real, (size_t) ROWS * V);
+  const int labels[ROWS] = { 5, -1, 6447, 0, 100, -1, 3000 };
+  DdRng rng;
+  double expect = 0.0, worst_d = 0.0;
+  int expect_wrong = 0, wrong = 0;
+
+  dd_rng_seed (&rng, 11);
+  for (size_t i = 0; i < (size_t) ROWS * V; i++)
+    z[i] = (dd_real) (12.0 * (dd_rng_uniform (&rng) - 0.5));
+  z[(size_t) 3 * V + 0] = 40; /* a confident right row */
+  z[(size_t) 4 * V + 9] = 90; /* a confident wrong one: exp (z − max) underflows elsewhere */
+  const double scale = 1.0 / 5;
+  double got = dd_ce_rows (d, &wrong, z, labels, ROWS, V, scale);
+  for (int r = 0; r < ROWS; r++)
+    {
+      const dd_real *row = z + (size_t) r * V;
+      if (labels[r] < 0)
+        {
+          for (int j = 0; j < V; j++)
+            g_assert_cmpfloat (d[(size_t) r * V + j], ==, 0.0);
+          continue;
+        }
+      double m = row[0];
+      int arg = 0;
+      for (int j = 1; j < V; j++)
+        if (row[j] > m)
+          m = row[j], arg = j;
+      double s = 0.0;
+      for (int j = 0; j < V; j++)
+        s += exp ((double) row[j] - m);
+      expect += -((double) row[labels[r]] - m - log (s));
+      expect_wrong += arg != labels[r];
+      for (int j = 0; j < V; j++)
+        {
+          double p = exp ((double) row[j] - m) / s;
+          double want = scale * (p - (j == labels[r]));
+          worst_d = fmax (worst_d, fabs (want - d[(size_t) r * V + j]));
+        }
+    }
+  g_test_message ("wide CE: %.9g against %.9g; largest |Δ dlogits| %.3g", got, expect, worst_d);
+  g_assert_cmpfloat (fabs (got - expect), <=, 1e-5 * fabs (expect));
+  g_assert_cmpfloat (worst_d, <=, 1e-7);
+  g_assert_cmpint (wrong, ==, expect_wrong);
+  /* without dlogits: the same value */
+  int wrong2 = 0;
+  g_assert_cmpfloat (dd_ce_rows (NULL, &wrong2, z, labels, ROWS, V, scale), ==, got);
+  g_assert_cmpint (wrong2, ==, wrong);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -254,6 +312,7 @@ main (int argc, char **argv)
   g_test_add_func ("/train/bad-config-refused", test_bad_config_refused);
   g_test_add_func ("/train/divergence-stops", test_divergence_stops);
   g_test_add_func ("/train/optim-consume", test_optim_consume);
+  g_test_add_func ("/train/ce-rows-wide", test_ce_rows_wide);
   status = g_test_run ();
   g_clear_pointer (&fashion, dd_data_free);
   return status;
