@@ -161,6 +161,36 @@ with tempfile.TemporaryDirectory() as tmp:
     usage_error("bleu with one file", ["bleu", ref], "two files")
     usage_error("bleu with three files", ["bleu", ref, hyp, hyp], "two files")
 
+# translation on the real corpus: the student and the dataset go together;
+# a few steps of training, teaching and comparing report BLEU
+usage_error("seq2seq needs de-en", ["train", "--student", "seq2seq"], "de-en")
+usage_error("de-en needs seq2seq", ["teach", "--dataset", "de-en", "--student", "mlp"], "seq2seq")
+if any(os.path.isfile(c) for c in corpus):
+    code, out, err = run(["train", "--dataset", "de-en", "--steps", "3", "--batch", "4", "--json"])
+    recs = records(out) if code == 0 else []
+    s = recs[-1] if recs else {}
+    check("train --dataset de-en reports BLEU", code == 0 and s.get("event") == "summary"
+          and s.get("steps") == 3 and 0 <= s.get("dev_bleu", -1) <= 100
+          and 0 <= s.get("test_bleu", -1) <= 100 and s.get("train_tokens", 0) > 0,
+          f"exit {code}, {s}, stderr {err[-300:]}")
+    code, out, err = run(["teach", "--dataset", "de-en", "--window", "2", "--meta", "1", "--pretrain", "2",
+                          "--dev", "8", "--batch", "4", "--lr", "0.1", "--json"])
+    recs = records(out) if code == 0 else []
+    wins = [r for r in recs if r.get("event") == "window"]
+    ok = code == 0 and len(wins) == 1 and recs[-1].get("event") == "summary"
+    if ok:
+        W, b = wins[0]["W"], wins[0]["b"][0]
+        K = len(b)
+        # buckets: K rows of W, then the a row; at the initial point a = 1, W = 0
+        ok = (len(W) == K + 1 and all(len(row) == K for row in W) and 2 <= K <= 16
+              and "dev_bleu" in recs[-1] and "test_bleu" in recs[-1])
+    check("teach --dataset de-en: a bucket-shaped Φ and BLEU", ok,
+          f"exit {code}, stderr {err[-300:]}, {recs[-1:]}")
+    code, out, err = run(["compare", "--dataset", "de-en", "--window", "2", "--meta", "1", "--pretrain", "2",
+                          "--dev", "8", "--batch", "4", "--lr", "0.1", "--budget", "2", "--seeds", "2"])
+    check("compare --dataset de-en prints a BLEU table", code == 0 and "test BLEU" in out
+          and "standard error" in out, f"exit {code}, {out[-400:]}, stderr {err[-300:]}")
+
 print(f"1..{len(results)}")
 for i, (name, ok, detail) in enumerate(results, 1):
     print(f"{'ok' if ok else 'not ok'} {i} - {name}")
