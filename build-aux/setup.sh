@@ -25,7 +25,7 @@ cd "$top"
 build_packages=(build-essential meson ninja-build pkg-config libglib2.0-dev
                 libglib2.0-dev-bin libglib2.0-bin libjson-glib-dev libopenblas-dev
                 libgtk-4-dev libadwaita-1-dev gettext desktop-file-utils appstream-util
-                dataset-fashion-mnist)
+                dataset-fashion-mnist trans-de-en)
 # the GUI tests run under a virtual X server, and through AT-SPI as a screen
 # reader would drive the window
 test_packages=(xvfb xauth dbus dbus-x11 at-spi2-core python3-gi gir1.2-atspi-2.0
