@@ -56,6 +56,36 @@ cli_datasets (int argc, char **argv)
                     MAX (pad, 1), "", info->install_hint);
         }
     }
+  /* the German→English sentence pairs (a single file, not in the image registry) */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *where = dd_corpus_locate (&error);
+    const char *title = "German→English";
+
+    missing += where == NULL;
+    if (json)
+      {
+        JsonBuilder *b = cli_json_begin ("dataset");
+        json_builder_set_member_name (b, "name");
+        json_builder_add_string_value (b, DD_CORPUS_ENV_NAME);
+        json_builder_set_member_name (b, "title");
+        json_builder_add_string_value (b, title);
+        json_builder_set_member_name (b, "installed");
+        json_builder_add_boolean_value (b, where != NULL);
+        json_builder_set_member_name (b, where ? "path" : "install");
+        json_builder_add_string_value (b, where ? where : DD_CORPUS_INSTALL_HINT);
+        cli_json_emit (b);
+      }
+    else
+      {
+        int pad = 15 - (int) g_utf8_strlen (title, -1);
+        if (where)
+          printf ("%-14s %s%*s installed   %s\n", DD_CORPUS_ENV_NAME, title, MAX (pad, 1), "", where);
+        else
+          printf ("%-14s %s%*s MISSING     install with: %s\n", DD_CORPUS_ENV_NAME, title,
+                  MAX (pad, 1), "", DD_CORPUS_INSTALL_HINT);
+      }
+  }
   if (!json && missing)
     printf ("\n%d dataset%s missing; run the command shown to install %s.\n", missing,
             missing == 1 ? " is" : "s are", missing == 1 ? "it" : "each");

@@ -92,7 +92,7 @@ check("compare prints a Markdown table", code == 0 and "| seed |" in out and "st
 
 code, out, _ = run(["datasets", "--json"])
 recs = records(out) if code == 0 else []
-check("datasets --json", code == 0 and sorted(r["name"] for r in recs) == ["digits", "fashion-mnist", "mnist"])
+check("datasets --json", code == 0 and sorted(r["name"] for r in recs) == ["de-en", "digits", "fashion-mnist", "mnist"])
 
 # the translation student's benchmark: two steps, one repetition; against
 # PyTorch (python3-torch) when it is there, from the same parameters
