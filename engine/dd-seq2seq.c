@@ -4,19 +4,27 @@
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Layout. Recurrent activations are time-major: row t·B + b holds sentence b
- * at step t, so that one step of all sentences is a contiguous (B, ·) matrix
- * for its gemm, and one sentence's steps are rows with stride B·H, which a
- * gemm reads through its leading dimension. States have a slot before the
- * first step: slot t + 1 holds h_t, slot 0 holds h_{−1}. The attention and
- * output layers work on "packed" rows: only the real target positions
- * (t < tlen[b], the positions up to the last label that is not −1), sentence
- * after sentence, row off[b] + t; padding positions cost nothing there.
+ * Layout. Each batch's sentences are ordered by decreasing length, once for
+ * the encoder (source lengths) and once for the decoder (target lengths),
+ * stably; "rank" below is a sentence's place in that order. Then at step t
+ * the sentences still running are the first n_t ranks, and a GRU step works
+ * on n_t rows only, so no work is spent on padding:
+ * - per-token arrays (inputs, gates, their gradients) are packed like
+ *   PyTorch's PackedSequence: step t's rows are at[t] … at[t] + n_t, rank
+ *   after rank, so one gemm covers every real token of every step;
+ * - states are time-major with B rows a slot: slot t + 1 row k holds h_t of
+ *   rank k (valid for k < n_t; rows past a sentence's end are never read),
+ *   slot 0 holds h_{−1}. One step's states are the first n_t rows of a slot,
+ *   a contiguous matrix for its gemm, and one sentence's steps are rows with
+ *   stride B·H, which a gemm reads through its leading dimension (attention).
+ * The attention and output layers work on "packed" rows of their own: only
+ * the real target positions (t < tlen[b], the positions up to the last label
+ * that is not −1), sentence after sentence in batch order, row off[b] + t.
  *
- * Padding. A GRU row past its sentence's length copies its state forward
- * (frozen) instead of running the cell, and its gradient rows are zero; its
- * input ids are never read. Nothing downstream reads a frozen row except
- * through a zero gradient, so padding changes neither values nor gradients.
+ * Padding. Past its end a sentence has no rows: its inputs are never read,
+ * its final state is h at its last step, and its padding positions get zero
+ * logits and contribute nothing, so padding changes neither values nor
+ * gradients.
  *
  * Tangents. Every layer below takes optional tangent pointers (NULL: no
  * tangent work). The forward with a direction v computes R{x} for every
@@ -28,6 +36,7 @@
  */
 #include "dd-seq2seq.h"
 #include "dd-corpus.h"
+#include "dd-kernels.h"
 #include "dd-private.h"
 #include "dd-rng.h"
 
@@ -41,12 +50,23 @@
 # define GEMM cblas_dgemm
 # define GEMV cblas_dgemv
 # define EXP  exp
-# define TANH tanh
 #else
 # define GEMM cblas_sgemm
 # define GEMV cblas_sgemv
 # define EXP  expf
-# define TANH fast_tanhf
+#endif
+
+/* The elementwise loops of the GRU cell are cloned for run-time dispatch to
+ * AVX2 or AVX-512 where the CPU has them, as in dd-kernels.c (not under
+ * ThreadSanitizer, whose instrumented ifunc resolvers crash at load) */
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__has_attribute) && \
+    !defined(__SANITIZE_THREAD__)
+# if __has_attribute (target_clones)
+#  define SIMD_CLONES __attribute__ ((target_clones ("default", "avx2", "avx512f")))
+# endif
+#endif
+#ifndef SIMD_CLONES
+# define SIMD_CLONES
 #endif
 
 #define MAX_VOCAB  (1 << 22)
@@ -120,20 +140,30 @@ add_row_sums (dd_real *acc, const dd_real *m, size_t rows, size_t cols)
     }
 }
 
-#ifndef DD_DOUBLE
-/* tanh through one expf, four times cheaper than tanhf; the absolute error
- * (an ulp of 1) is below what single precision keeps anyway */
-static inline float
-fast_tanhf (float x)
+/* x[0..n) = tanh (x): in single precision the 16-lane vector tanh of
+ * dd-kernels.c, in double precision libm's */
+static inline void
+tanh_inplace (dd_real *x, size_t n)
 {
-  return 2 / (1 + expf (-2 * x)) - 1;
+  dd_tanh_forward (x, x, n);
 }
-#endif
 
-static inline dd_real
-sigmoid (dd_real x)
+/* x[0..n) = σ (x + y). Single precision: σ(a) = ½ + ½·tanh (a/2) through
+ * the vector tanh (absolute error about an ulp of 1, like the tanh);
+ * double precision: 1/(1 + e^−a) with libm's exp. */
+SIMD_CLONES static void
+sigmoid_sum (dd_real *restrict x, const dd_real *restrict y, int n)
 {
-  return 1 / (1 + EXP (-x));
+#ifdef DD_DOUBLE
+  for (int j = 0; j < n; j++)
+    x[j] = 1 / (1 + exp (-(x[j] + y[j])));
+#else
+  for (int j = 0; j < n; j++)
+    x[j] = 0.5f * (x[j] + y[j]);
+  dd_tanh_forward (x, x, n);
+  for (int j = 0; j < n; j++)
+    x[j] = 0.5f + 0.5f * x[j];
+#endif
 }
 
 /* row (n) = softmax (row) */
@@ -156,13 +186,21 @@ softmax_row (dd_real *row, int n)
 /* ---------------------------------------------------------------------- */
 /* state */
 
+/* The steps of one GRU over sentences ordered by decreasing length: step t
+ * runs the first n[t] ranks; its packed rows are at[t] … at[t] + n[t],
+ * at[L] = every real token; states have B rows a slot. */
+typedef struct {
+  int        L, B;
+  const int *n, *at;
+} Steps;
+
 /* activations of one forward; the tangents use the same type */
 typedef struct {
-  dd_real *xe, *ge, *ghe, *he;  /* encoder: inputs (Ls·B, E), gates r z n (Ls·B, 3H),
-                                 * W_hn h + b_hn (Ls·B, H), states ((Ls+1)·B, H) */
+  dd_real *xe, *ge, *ghe, *he;  /* encoder: inputs (T, E), gates r z n (T, 3H), W_hn h + b_hn
+                                 * (T, H), packed; states ((Ls+1)·B, H) by slot */
   dd_real *xd, *gd, *ghd, *hd;  /* decoder, the same over Lt */
   dd_real *gh;                  /* (B, 3H) one step's recurrent product */
-  dd_real *keys;                /* (Ls·B, H) Wa·h_i */
+  dd_real *keys;                /* (Ls·B, H) Wa·h_i, by slot like the states */
   dd_real *att;                 /* (N, Ls) attention weights, packed rows */
   dd_real *u;                   /* (N, 2H) [s_t; c_t] */
   dd_real *o;                   /* (N, H) tanh (Wc·u + bc) */
@@ -171,13 +209,21 @@ typedef struct {
 /* gradients of the activations in the backward pass; tangents alike */
 typedef struct {
   dd_real *dxe, *dgie, *dghe, *dhe;  /* encoder: inputs, gate pre-activations on the
-                                      * input side and on the recurrent side, states */
+                                      * input side and on the recurrent side (packed),
+                                      * states (by slot) */
   dd_real *dxd, *dgid, *dghd, *dhd;  /* decoder */
   dd_real *dkeys;                    /* (Ls·B, H) */
   dd_real *datt, *dsc;               /* (N, Ls) ∂/∂attention weights, ∂/∂scores */
   dd_real *du;                       /* (N, 2H) */
   dd_real *dout, *dpre;              /* (N, H) ∂/∂o, ∂/∂(Wc·u + bc) */
 } Grads;
+
+/* a batch's order for one GRU: perm[k] = the sentence of rank k, rank[b]
+ * = sentence b's rank, and its steps */
+typedef struct {
+  int   *perm, *rank, *n, *at;
+  Steps  steps;
+} Order;
 
 /* decoding scratch, separate from training so that decoding a copy of the
  * model in another thread touches nothing shared */
@@ -187,6 +233,7 @@ typedef struct {
   Acts     enc;                      /* xe, ge, ghe, he, gh, keys used */
   dd_real *x, *gi, *gh, *ghn, *s, *s2, *u, *o, *lg, *att;  /* one step of R rows */
   int     *slen, *tok, *row_sent;
+  Order    eo;                       /* the encoder's order */
 } Dec;
 
 typedef struct {
@@ -194,10 +241,12 @@ typedef struct {
   Grads    d, rd;                    /* gradients, their tangents (lazily) */
   dd_real *a_block, *ra_block, *d_block, *rd_block;
   dd_real *dlg, *rdlg;               /* packed dlogits and tangents (padded batches, lazily) */
+  dd_real *pk[3];                    /* (max (Ls, Lt)·B, H) packed scratch */
   gboolean have_tangent;             /* the last forward had a v */
   /* the layout of the last forward */
   int      B, Ls, Lt, Le, Ld, N;     /* Le, Ld: steps run (longest source, target) */
   int     *slen, *tlen, *off;        /* (max_batch) */
+  Order    eo, dor;                  /* encoder and decoder orders */
   Dec      dec;
 } Priv;
 
@@ -268,6 +317,103 @@ grads_new (Grads *d, const DdSeq2seqSpec *s)
   dd_real *block = g_new0 (dd_real, grads_carve (d, NULL, s));
   grads_carve (d, block, s);
   return block;
+}
+
+static void
+order_alloc (Order *o, int B, int L)
+{
+  o->perm = g_new0 (int, B);
+  o->rank = g_new0 (int, B);
+  o->n = g_new0 (int, L);
+  o->at = g_new0 (int, L + 1);
+}
+
+static void
+order_free (Order *o)
+{
+  g_free (o->perm);
+  g_free (o->rank);
+  g_free (o->n);
+  g_free (o->at);
+  memset (o, 0, sizeof *o);
+}
+
+/* o = the order of B sentences of lengths len (in [0, L], L the longest) by
+ * decreasing length, stably (a counting sort), and its steps */
+static void
+order_set (Order *o, const int *len, int B, int L)
+{
+  int *n = o->n, *at = o->at;
+
+  /* n[t] = how many are longer than t */
+  memset (n, 0, (size_t) L * sizeof (int));
+  for (int b = 0; b < B; b++)
+    if (len[b] > 0)
+      n[len[b] - 1]++;
+  for (int t = L - 2; t >= 0; t--)
+    n[t] += n[t + 1];
+  /* the sentences of length l take the ranks from n[l] (0 for l = L) on */
+  for (int l = 0; l <= L; l++)
+    at[l] = l < L ? n[l] : 0;
+  for (int b = 0; b < B; b++)
+    {
+      const int k = at[len[b]]++;
+      o->rank[b] = k;
+      o->perm[k] = b;
+    }
+  at[0] = 0;
+  for (int t = 0; t < L; t++)
+    at[t + 1] = at[t] + n[t];
+  o->steps = (Steps) { L, B, n, at };
+}
+
+/* packed (at[L], w) = the first n[t] rows of every slot t of x (slots of B
+ * rows of w) */
+static void
+gather_steps (dd_real *dst, const dd_real *x, const Steps *s, int w)
+{
+  for (int t = 0; t < s->L; t++)
+    memcpy (dst + (size_t) s->at[t] * w, x + (size_t) t * s->B * w,
+            (size_t) s->n[t] * w * sizeof (dd_real));
+}
+
+/* the first n[t] rows of every slot t of x = 0 */
+static void
+zero_steps (dd_real *x, const Steps *s, int w)
+{
+  for (int t = 0; t < s->L; t++)
+    memset (x + (size_t) t * s->B * w, 0, (size_t) s->n[t] * w * sizeof (dd_real));
+}
+
+/* states x ((L+1)·B, w) = 0 where in use: all of slot 0, the first n[t]
+ * rows of slot t + 1 */
+static void
+zero_states (dd_real *x, const Steps *s, int w)
+{
+  memset (x, 0, (size_t) s->B * w * sizeof (dd_real));
+  zero_steps (x + (size_t) s->B * w, s, w);
+}
+
+/* the reverse: x's slots = packed */
+static void
+scatter_steps (dd_real *x, const dd_real *src, const Steps *s, int w)
+{
+  for (int t = 0; t < s->L; t++)
+    memcpy (x + (size_t) t * s->B * w, src + (size_t) s->at[t] * w,
+            (size_t) s->n[t] * w * sizeof (dd_real));
+}
+
+/* x's slots += packed */
+static void
+scatter_add_steps (dd_real *x, const dd_real *src, const Steps *s, int w)
+{
+  for (int t = 0; t < s->L; t++)
+    {
+      dd_real *restrict dst = x + (size_t) t * s->B * w;
+      const dd_real *restrict from = src + (size_t) s->at[t] * w;
+      for (size_t i = 0; i < (size_t) s->n[t] * w; i++)
+        dst[i] += from[i];
+    }
 }
 
 /* ---------------------------------------------------------------------- */
@@ -349,6 +495,11 @@ dd_seq2seq_new (const DdSeq2seqSpec *spec, GError **error)
   p->slen = g_new0 (int, spec->max_batch);
   p->tlen = g_new0 (int, spec->max_batch);
   p->off = g_new0 (int, spec->max_batch);
+  order_alloc (&p->eo, spec->max_batch, spec->max_src_len);
+  order_alloc (&p->dor, spec->max_batch, spec->max_tgt_len);
+  for (int i = 0; i < 3; i++)
+    p->pk[i] = g_new0 (dd_real, (size_t) MAX (spec->max_src_len, spec->max_tgt_len) *
+                                spec->max_batch * spec->hidden);
   m->priv = p;
   return m;
 }
@@ -368,10 +519,15 @@ dd_seq2seq_free (DdSeq2seq *m)
   g_free (p->slen);
   g_free (p->tlen);
   g_free (p->off);
+  order_free (&p->eo);
+  order_free (&p->dor);
+  for (int i = 0; i < 3; i++)
+    g_free (p->pk[i]);
   g_free (p->dec.block);
   g_free (p->dec.slen);
   g_free (p->dec.tok);
   g_free (p->dec.row_sent);
+  order_free (&p->dec.eo);
   g_free (p);
   g_free (m->description);
   g_free (m->params);
@@ -430,198 +586,197 @@ dd_seq2seq_zero_grad (DdSeq2seq *m)
 /* ---------------------------------------------------------------------- */
 /* embeddings */
 
-/* x row t·B + b = table[ids[b·ld + t]] for t < len[b], else zero */
+/* packed x row at[t] + k = table[ids[perm[k]·ld + t]], k < n[t] */
 static void
-embed (dd_real *x, const dd_real *table, const int *ids, int ld, int B, int L,
-       const int *len, int E)
+embed (dd_real *x, const dd_real *table, const int *ids, int ld, const Order *o, int E)
 {
-  for (int t = 0; t < L; t++)
-    for (int b = 0; b < B; b++)
-      {
-        dd_real *row = x + ((size_t) t * B + b) * E;
-        if (t < len[b])
-          memcpy (row, table + (size_t) ids[(size_t) b * ld + t] * E, E * sizeof (dd_real));
-        else
-          memset (row, 0, E * sizeof (dd_real));
-      }
+  const Steps *s = &o->steps;
+
+  for (int t = 0; t < s->L; t++)
+    for (int k = 0; k < s->n[t]; k++)
+      memcpy (x + ((size_t) s->at[t] + k) * E,
+              table + (size_t) ids[(size_t) o->perm[k] * ld + t] * E, E * sizeof (dd_real));
 }
 
-/* table[ids[b·ld + t]] += dx row t·B + b for t < len[b] */
+/* table[ids[perm[k]·ld + t]] += dx row at[t] + k */
 static void
-embed_backward (dd_real *table, const dd_real *dx, const int *ids, int ld, int B, int L,
-                const int *len, int E)
+embed_backward (dd_real *table, const dd_real *dx, const int *ids, int ld, const Order *o,
+                int E)
 {
-  for (int t = 0; t < L; t++)
-    for (int b = 0; b < B; b++)
-      if (t < len[b])
-        {
-          dd_real *row = table + (size_t) ids[(size_t) b * ld + t] * E;
-          const dd_real *d = dx + ((size_t) t * B + b) * E;
-          for (int j = 0; j < E; j++)
-            row[j] += d[j];
-        }
+  const Steps *s = &o->steps;
+
+  for (int t = 0; t < s->L; t++)
+    for (int k = 0; k < s->n[t]; k++)
+      {
+        dd_real *restrict row = table + (size_t) ids[(size_t) o->perm[k] * ld + t] * E;
+        const dd_real *restrict d = dx + ((size_t) s->at[t] + k) * E;
+        for (int j = 0; j < E; j++)
+          row[j] += d[j];
+      }
 }
 
 /* ---------------------------------------------------------------------- */
 /* GRU */
 
-/* One step for B rows. In: g = W_ih x + b_ih (B, 3H), gh = W_hh h + b_hh
- * (B, 3H), hp = h_{t−1}. Out: g = (r, z, n), ghn = W_hn h + b_hn, hn = h_t.
- * Rows with t ≥ len[b] (len may be NULL: none) keep their state. */
-static void
-gru_cell (int B, int H, int t, const int *len, dd_real *g, const dd_real *gh,
-          dd_real *ghn, const dd_real *hp, dd_real *hn)
+/* One step for R rows. In: g = W_ih x + b_ih (R, 3H), gh = W_hh h + b_hh
+ * (R, 3H) (overwritten), hp = h_{t−1} (R, H). Out: g = (r, z, n), ghn =
+ * W_hn h + b_hn (R, H), hn = h_t (R, H). */
+SIMD_CLONES static void
+gru_cell (int R, int H, dd_real *g, dd_real *gh, dd_real *ghn, const dd_real *hp,
+          dd_real *hn)
 {
-  for (int b = 0; b < B; b++)
+  for (int b = 0; b < R; b++)
     {
       const size_t rh = (size_t) b * H, rg = 3 * rh;
-      if (len && t >= len[b])
-        {
-          memcpy (hn + rh, hp + rh, H * sizeof (dd_real));
-          continue;
-        }
-      dd_real *gr = g + rg, *gz = gr + H, *gn = gz + H;
-      const dd_real *hr = gh + rg, *hz = hr + H, *hhn = hz + H;
+      dd_real *restrict gr = g + rg, *restrict gz = gr + H, *restrict gn = gz + H;
+      const dd_real *restrict hhn = gh + rg + 2 * H;
+      const dd_real *restrict hprev = hp + rh;
+      dd_real *restrict hnext = hn + rh, *restrict sn = ghn + rh;
+
+      sigmoid_sum (gr, gh + rg, 2 * H);   /* r and z are adjacent */
+      /* the row's arrays do not overlap */
+#pragma GCC ivdep
       for (int j = 0; j < H; j++)
         {
-          dd_real r = sigmoid (gr[j] + hr[j]);
-          dd_real z = sigmoid (gz[j] + hz[j]);
-          dd_real n = TANH (gn[j] + r * hhn[j]);
-          gr[j] = r;
-          gz[j] = z;
-          gn[j] = n;
-          ghn[rh + j] = hhn[j];
-          hn[rh + j] = (1 - z) * n + z * hp[rh + j];
+          gn[j] += gr[j] * hhn[j];
+          sn[j] = hhn[j];
         }
+      tanh_inplace (gn, H);
+      /* the row's arrays do not overlap */
+#pragma GCC ivdep
+      for (int j = 0; j < H; j++)
+        hnext[j] = (1 - gz[j]) * gn[j] + gz[j] * hprev[j];
     }
 }
 
 /* The tangent of gru_cell, after it: g = gates, rg = R{W_ih x + b_ih} (turned
  * into R{r, z, n}), rgh = R{W_hh h + b_hh}. */
-static void
-gru_cell_tangent (int B, int H, int t, const int *len, const dd_real *g, dd_real *rg,
-                  const dd_real *rgh, const dd_real *ghn, dd_real *rghn,
-                  const dd_real *hp, const dd_real *rhp, dd_real *rhn)
+SIMD_CLONES static void
+gru_cell_tangent (int R, int H, const dd_real *g, dd_real *rg, const dd_real *rgh,
+                  const dd_real *ghn, dd_real *rghn, const dd_real *hp, const dd_real *rhp,
+                  dd_real *rhn)
 {
-  for (int b = 0; b < B; b++)
+  for (int b = 0; b < R; b++)
     {
       const size_t rh = (size_t) b * H, r3 = 3 * rh;
-      if (len && t >= len[b])
-        {
-          memcpy (rhn + rh, rhp + rh, H * sizeof (dd_real));
-          continue;
-        }
-      const dd_real *gr = g + r3, *gz = gr + H, *gn = gz + H;
-      dd_real *qr = rg + r3, *qz = qr + H, *qn = qz + H;
-      const dd_real *sr = rgh + r3, *sz = sr + H, *sn = sz + H;
+      const dd_real *restrict gr = g + r3, *restrict gz = gr + H, *restrict gn = gz + H;
+      dd_real *restrict qr = rg + r3, *restrict qz = qr + H, *restrict qn = qz + H;
+      const dd_real *restrict sr = rgh + r3, *restrict sz = sr + H, *restrict sn = sz + H;
+      const dd_real *restrict hprev = hp + rh, *restrict rhprev = rhp + rh;
+      const dd_real *restrict s = ghn + rh;
+      dd_real *restrict rs = rghn + rh, *restrict rnext = rhn + rh;
+      /* the row's arrays do not overlap */
+#pragma GCC ivdep
       for (int j = 0; j < H; j++)
         {
-          dd_real r = gr[j], z = gz[j], n = gn[j], hprev = hp[rh + j];
+          dd_real r = gr[j], z = gz[j], n = gn[j];
           dd_real rr = r * (1 - r) * (qr[j] + sr[j]);
           dd_real rz = z * (1 - z) * (qz[j] + sz[j]);
-          dd_real rn = (1 - n * n) * (qn[j] + rr * ghn[rh + j] + r * sn[j]);
+          dd_real rn = (1 - n * n) * (qn[j] + rr * s[j] + r * sn[j]);
           qr[j] = rr;
           qz[j] = rz;
           qn[j] = rn;
-          rghn[rh + j] = sn[j];
-          rhn[rh + j] = (1 - z) * rn + z * rhp[rh + j] + rz * (hprev - n);
+          rs[j] = sn[j];
+          rnext[j] = (1 - z) * rn + z * rhprev[j] + rz * (hprev[j] - n);
         }
     }
 }
 
 /* Backward of one step: dh = ∂/∂h_t (in), dhp = ∂/∂h_{t−1} (+= the direct
  * path z ⊙ dh; the W_hh path is added by the caller's gemm), dgi and dgh =
- * ∂/∂(W_ih x + b_ih) and ∂/∂(W_hh h + b_hh) (written; zero on frozen rows). */
-static void
-gru_cell_backward (int B, int H, int t, const int *len, const dd_real *g,
-                   const dd_real *ghn, const dd_real *hp, const dd_real *dh,
-                   dd_real *dhp, dd_real *dgi, dd_real *dgh)
+ * ∂/∂(W_ih x + b_ih) and ∂/∂(W_hh h + b_hh) (written). */
+SIMD_CLONES static void
+gru_cell_backward (int R, int H, const dd_real *g, const dd_real *ghn, const dd_real *hp,
+                   const dd_real *dh, dd_real *dhp, dd_real *dgi, dd_real *dgh)
 {
-  for (int b = 0; b < B; b++)
+  for (int b = 0; b < R; b++)
     {
       const size_t rh = (size_t) b * H, r3 = 3 * rh;
-      if (t >= len[b])
-        {
-          memset (dgi + r3, 0, 3 * H * sizeof (dd_real));
-          memset (dgh + r3, 0, 3 * H * sizeof (dd_real));
-          continue;
-        }
-      const dd_real *gr = g + r3, *gz = gr + H, *gn = gz + H;
-      dd_real *ir = dgi + r3, *iz = ir + H, *in = iz + H;
-      dd_real *hr = dgh + r3, *hz = hr + H, *hn = hz + H;
+      const dd_real *restrict gr = g + r3, *restrict gz = gr + H, *restrict gn = gz + H;
+      dd_real *restrict ir = dgi + r3, *restrict iz = ir + H, *restrict in = iz + H;
+      dd_real *restrict hr = dgh + r3, *restrict hz = hr + H, *restrict hn = hz + H;
+      const dd_real *restrict s = ghn + rh, *restrict hprev = hp + rh, *restrict d = dh + rh;
+      dd_real *restrict dprev = dhp + rh;
+      /* the row's arrays do not overlap */
+#pragma GCC ivdep
       for (int j = 0; j < H; j++)
         {
-          dd_real r = gr[j], z = gz[j], n = gn[j], d = dh[rh + j];
-          dd_real da = d * (1 - z) * (1 - n * n);
-          dd_real dra = da * ghn[rh + j] * r * (1 - r);
-          dd_real dza = d * (hp[rh + j] - n) * z * (1 - z);
-          ir[j] = hr[j] = dra;
-          iz[j] = hz[j] = dza;
+          dd_real r = gr[j], z = gz[j], n = gn[j];
+          dd_real da = d[j] * (1 - z) * (1 - n * n);
+          dd_real dra = da * s[j] * r * (1 - r);
+          dd_real dza = d[j] * (hprev[j] - n) * z * (1 - z);
+          ir[j] = dra;
+          hr[j] = dra;
+          iz[j] = dza;
+          hz[j] = dza;
           in[j] = da;
           hn[j] = da * r;
-          dhp[rh + j] += d * z;
+          dprev[j] += d[j] * z;
         }
     }
 }
 
 /* The tangent of gru_cell_backward: rg = R{r, z, n}, rghn = R{W_hn h + b_hn},
  * rhp = R{h_{t−1}}, rdh = R{dh}; rdhp +=, rdgi and rdgh written. */
-static void
-gru_cell_backward_tangent (int B, int H, int t, const int *len, const dd_real *g,
-                           const dd_real *ghn, const dd_real *hp, const dd_real *dh,
-                           const dd_real *rg, const dd_real *rghn, const dd_real *rhp,
-                           const dd_real *rdh, dd_real *rdhp, dd_real *rdgi, dd_real *rdgh)
+SIMD_CLONES static void
+gru_cell_backward_tangent (int R, int H, const dd_real *g, const dd_real *ghn,
+                           const dd_real *hp, const dd_real *dh, const dd_real *rg,
+                           const dd_real *rghn, const dd_real *rhp, const dd_real *rdh,
+                           dd_real *rdhp, dd_real *rdgi, dd_real *rdgh)
 {
-  for (int b = 0; b < B; b++)
+  for (int b = 0; b < R; b++)
     {
       const size_t rh = (size_t) b * H, r3 = 3 * rh;
-      if (t >= len[b])
-        {
-          memset (rdgi + r3, 0, 3 * H * sizeof (dd_real));
-          memset (rdgh + r3, 0, 3 * H * sizeof (dd_real));
-          continue;
-        }
-      const dd_real *gr = g + r3, *gz = gr + H, *gn = gz + H;
-      const dd_real *qr = rg + r3, *qz = qr + H, *qn = qz + H;
-      dd_real *ir = rdgi + r3, *iz = ir + H, *in = iz + H;
-      dd_real *hr = rdgh + r3, *hz = hr + H, *hn = hz + H;
+      const dd_real *restrict gr = g + r3, *restrict gz = gr + H, *restrict gn = gz + H;
+      const dd_real *restrict qr = rg + r3, *restrict qz = qr + H, *restrict qn = qz + H;
+      dd_real *restrict ir = rdgi + r3, *restrict iz = ir + H, *restrict in = iz + H;
+      dd_real *restrict hr = rdgh + r3, *restrict hz = hr + H, *restrict hn = hz + H;
+      const dd_real *restrict ss = ghn + rh, *restrict rss = rghn + rh;
+      const dd_real *restrict hprev = hp + rh, *restrict rhprev = rhp + rh;
+      const dd_real *restrict dd = dh + rh, *restrict rdd = rdh + rh;
+      dd_real *restrict rdprev = rdhp + rh;
+      /* the row's arrays do not overlap */
+#pragma GCC ivdep
       for (int j = 0; j < H; j++)
         {
-          dd_real r = gr[j], z = gz[j], n = gn[j], d = dh[rh + j], rd = rdh[rh + j];
+          dd_real r = gr[j], z = gz[j], n = gn[j], d = dd[j], rd = rdd[j];
           dd_real rr = qr[j], rz = qz[j], rn = qn[j];
-          dd_real hprev = hp[rh + j], s = ghn[rh + j];
+          dd_real hpj = hprev[j], s = ss[j];
           /* values, as gru_cell_backward */
-          dd_real dn = d * (1 - z), dz = d * (hprev - n);
+          dd_real dn = d * (1 - z), dz = d * (hpj - n);
           dd_real da = dn * (1 - n * n), dr = da * s;
           /* their tangents */
           dd_real rdn = rd * (1 - z) - d * rz;
-          dd_real rdz = rd * (hprev - n) + d * (rhp[rh + j] - rn);
+          dd_real rdz = rd * (hpj - n) + d * (rhprev[j] - rn);
           dd_real rda = rdn * (1 - n * n) - 2 * dn * n * rn;
-          dd_real rdr = rda * s + da * rghn[rh + j];
+          dd_real rdr = rda * s + da * rss[j];
           dd_real rdra = rdr * r * (1 - r) + dr * (1 - 2 * r) * rr;
           dd_real rdza = rdz * z * (1 - z) + dz * (1 - 2 * z) * rz;
-          ir[j] = hr[j] = rdra;
-          iz[j] = hz[j] = rdza;
+          ir[j] = rdra;
+          hr[j] = rdra;
+          iz[j] = rdza;
+          hz[j] = rdza;
           in[j] = rda;
           hn[j] = rda * r + da * rr;
-          rdhp[rh + j] += rd * z + d * rz;
+          rdprev[j] += rd * z + d * rz;
         }
     }
 }
 
-/* A GRU over L steps of B rows: x (L·B, E) → g (L·B, 3H) gates, ghn
- * (L·B, H), h ((L+1)·B, H) whose slot 0 the caller set. v: direction (NULL:
- * no tangents); then rx, rg, rghn, rh (slot 0 set) are the tangents. */
+/* A GRU over the steps s: x (T, E) packed → g (T, 3H) gates, ghn (T, H),
+ * h ((L+1)·B, H) by slot, whose slot 0 the caller set; gh (B, 3H) scratch.
+ * v: direction (NULL: no tangents); then rx, rg, rghn, rh (slot 0 set) are
+ * the tangents, rgh their scratch. */
 static void
-gru_forward (const DdSeq2seq *m, const GruOff *o, const dd_real *v, int B, int L,
-             const int *len, const dd_real *x, Acts *a, dd_real *g, dd_real *ghn,
-             dd_real *h, const dd_real *rx, Acts *ra, dd_real *rg, dd_real *rghn, dd_real *rh)
+gru_forward (const DdSeq2seq *m, const GruOff *o, const dd_real *v, const Steps *s,
+             const dd_real *x, dd_real *gh, dd_real *g, dd_real *ghn, dd_real *h,
+             const dd_real *rx, dd_real *rgh, dd_real *rg, dd_real *rghn, dd_real *rh)
 {
   const int H = m->spec.hidden, E = m->spec.emb, G = 3 * H;
-  const size_t rows = (size_t) L * B, step = (size_t) B * H;
+  const size_t rows = s->at[s->L], step = (size_t) s->B * H;
   const dd_real *w = m->params;
 
-  /* the input projections of all steps at once */
+  /* the input projections of all real tokens at once */
   fill_rows (g, w + o->bih, rows, G);
   mm_nt (rows, G, E, x, E, w + o->Wih, E, 1, g, G);
   if (v)
@@ -630,71 +785,78 @@ gru_forward (const DdSeq2seq *m, const GruOff *o, const dd_real *v, int B, int L
       mm_nt (rows, G, E, rx, E, w + o->Wih, E, 1, rg, G);
       mm_nt (rows, G, E, x, E, v + o->Wih, E, 1, rg, G);
     }
-  for (int t = 0; t < L; t++)
+  for (int t = 0; t < s->L; t++)
     {
+      const int n = s->n[t];
+      const size_t at = s->at[t];
       const dd_real *hp = h + t * step;
-      fill_rows (a->gh, w + o->bhh, B, G);
-      mm_nt (B, G, H, hp, H, w + o->Whh, H, 1, a->gh, G);
+      fill_rows (gh, w + o->bhh, n, G);
+      mm_nt (n, G, H, hp, H, w + o->Whh, H, 1, gh, G);
       if (v)
         {
           const dd_real *rhp = rh + t * step;
-          fill_rows (ra->gh, v + o->bhh, B, G);
-          mm_nt (B, G, H, rhp, H, w + o->Whh, H, 1, ra->gh, G);
-          mm_nt (B, G, H, hp, H, v + o->Whh, H, 1, ra->gh, G);
+          fill_rows (rgh, v + o->bhh, n, G);
+          mm_nt (n, G, H, rhp, H, w + o->Whh, H, 1, rgh, G);
+          mm_nt (n, G, H, hp, H, v + o->Whh, H, 1, rgh, G);
         }
-      gru_cell (B, H, t, len, g + t * step * 3, a->gh, ghn + t * step, hp, h + (t + 1) * step);
+      gru_cell (n, H, g + at * G, gh, ghn + at * H, hp, h + (t + 1) * step);
       if (v)
-        gru_cell_tangent (B, H, t, len, g + t * step * 3, rg + t * step * 3, ra->gh,
-                          ghn + t * step, rghn + t * step, hp, rh + t * step,
-                          rh + (t + 1) * step);
+        gru_cell_tangent (n, H, g + at * G, rg + at * G, rgh, ghn + at * H, rghn + at * H,
+                          hp, rh + t * step, rh + (t + 1) * step);
     }
 }
 
-/* The backward of gru_forward. dh ((L+1)·B, H): in, ∂/∂h_t from outside in
- * slot t + 1; out, slot t also receives the recurrence (slot 0 only if
- * need_dh0). dgi, dgh (L·B, 3H) scratch; dx (L·B, E) written. Weight and bias
- * gradients added to gw. With hv: the tangents (rx, ra…, rdh, rdgi, rdgh,
- * rdx) likewise, the weight part added to hv. */
+/* The backward of gru_forward. dh ((L+1)·B, H) by slot: in, ∂/∂h_t from
+ * outside in slot t + 1; out, slot t also receives the recurrence (slot 0
+ * only if need_dh0). dgi, dgh (T, 3H) scratch; dx (T, E) written. Weight
+ * and bias gradients added to gw; hpk, rhpk (T, H) scratch. With hv: the
+ * tangents (rx, rg…, rdh, rdgi, rdgh, rdx) likewise, the weight part added to
+ * hv. */
 static void
-gru_backward (const DdSeq2seq *m, const GruOff *o, const dd_real *v, int B, int L,
-              const int *len, gboolean need_dh0,
+gru_backward (const DdSeq2seq *m, const GruOff *o, const dd_real *v, const Steps *s,
+              gboolean need_dh0,
               const dd_real *x, const dd_real *g, const dd_real *ghn, const dd_real *h,
               dd_real *dh, dd_real *dgi, dd_real *dgh, dd_real *dx, dd_real *gw,
               const dd_real *rx, const dd_real *rg, const dd_real *rghn, const dd_real *rh,
-              dd_real *rdh, dd_real *rdgi, dd_real *rdgh, dd_real *rdx, dd_real *hv)
+              dd_real *rdh, dd_real *rdgi, dd_real *rdgh, dd_real *rdx, dd_real *hv,
+              dd_real *hpk, dd_real *rhpk)
 {
   const int H = m->spec.hidden, E = m->spec.emb, G = 3 * H;
-  const size_t rows = (size_t) L * B, step = (size_t) B * H;
+  const size_t rows = s->at[s->L], step = (size_t) s->B * H;
   const dd_real *w = m->params;
 
-  for (int t = L - 1; t >= 0; t--)
+  for (int t = s->L - 1; t >= 0; t--)
     {
-      const size_t s1 = t * step, s3 = 3 * s1;
-      gru_cell_backward (B, H, t, len, g + s3, ghn + s1, h + s1, dh + s1 + step, dh + s1,
-                         dgi + s3, dgh + s3);
+      const int n = s->n[t];
+      const size_t s1 = t * step, a1 = (size_t) s->at[t] * H, a3 = 3 * a1;
+      gru_cell_backward (n, H, g + a3, ghn + a1, h + s1, dh + s1 + step, dh + s1,
+                         dgi + a3, dgh + a3);
       if (hv)
-        gru_cell_backward_tangent (B, H, t, len, g + s3, ghn + s1, h + s1, dh + s1 + step,
-                                   rg + s3, rghn + s1, rh + s1, rdh + s1 + step, rdh + s1,
-                                   rdgi + s3, rdgh + s3);
+        gru_cell_backward_tangent (n, H, g + a3, ghn + a1, h + s1, dh + s1 + step,
+                                   rg + a3, rghn + a1, rh + s1, rdh + s1 + step, rdh + s1,
+                                   rdgi + a3, rdgh + a3);
       if (t == 0 && !need_dh0)
         break;
-      mm_nn (B, H, G, dgh + s3, G, w + o->Whh, H, 1, dh + s1, H);
+      mm_nn (n, H, G, dgh + a3, G, w + o->Whh, H, 1, dh + s1, H);
       if (hv)
         {
-          mm_nn (B, H, G, rdgh + s3, G, w + o->Whh, H, 1, rdh + s1, H);
-          mm_nn (B, H, G, dgh + s3, G, v + o->Whh, H, 1, rdh + s1, H);
+          mm_nn (n, H, G, rdgh + a3, G, w + o->Whh, H, 1, rdh + s1, H);
+          mm_nn (n, H, G, dgh + a3, G, v + o->Whh, H, 1, rdh + s1, H);
         }
     }
-  /* the weights, over all steps at once */
-  mm_tn (G, H, rows, dgh, G, h, H, 1, gw + o->Whh, H);
+  /* the weights, over all real tokens at once; the states before each step,
+   * packed like the tokens */
+  gather_steps (hpk, h, s, H);
+  mm_tn (G, H, rows, dgh, G, hpk, H, 1, gw + o->Whh, H);
   add_row_sums (gw + o->bhh, dgh, rows, G);
   mm_tn (G, E, rows, dgi, G, x, E, 1, gw + o->Wih, E);
   add_row_sums (gw + o->bih, dgi, rows, G);
   mm_nn (rows, E, G, dgi, G, w + o->Wih, E, 0, dx, E);
   if (hv)
     {
-      mm_tn (G, H, rows, rdgh, G, h, H, 1, hv + o->Whh, H);
-      mm_tn (G, H, rows, dgh, G, rh, H, 1, hv + o->Whh, H);
+      gather_steps (rhpk, rh, s, H);
+      mm_tn (G, H, rows, rdgh, G, hpk, H, 1, hv + o->Whh, H);
+      mm_tn (G, H, rows, dgh, G, rhpk, H, 1, hv + o->Whh, H);
       add_row_sums (hv + o->bhh, rdgh, rows, G);
       mm_tn (G, E, rows, rdgi, G, x, E, 1, hv + o->Wih, E);
       mm_tn (G, E, rows, dgi, G, rx, E, 1, hv + o->Wih, E);
@@ -824,6 +986,8 @@ layout (Priv *p, const DdSeq2seqBatch *b)
       p->Le = MAX (p->Le, p->slen[i]);
       p->Ld = MAX (p->Ld, n);
     }
+  order_set (&p->eo, p->slen, p->B, p->Le);
+  order_set (&p->dor, p->tlen, p->B, p->Ld);
 }
 
 /* logits rows 0..N) hold the packed rows: spread them to row b·Lt + t and
@@ -875,65 +1039,75 @@ dd_seq2seq_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
     ensure_tangent (m);
   p->have_tangent = v != NULL;
 
-  const int B = p->B, Ls = p->Ls, Le = p->Le, Ld = p->Ld, N = p->N;
+  const int B = p->B, Ls = p->Ls, Le = p->Le, N = p->N;
   const int ldt = B * H;
   Acts *a = &p->a, *ra = v ? &p->ra : NULL;
 
+  const Steps *se = &p->eo.steps, *sd = &p->dor.steps;
+
   /* encoder */
-  embed (a->xe, w + m->off.Es, batch->src, Ls, B, Le, p->slen, E);
+  embed (a->xe, w + m->off.Es, batch->src, Ls, &p->eo, E);
   memset (a->he, 0, (size_t) ldt * sizeof (dd_real));
   if (v)
     {
-      embed (ra->xe, v + m->off.Es, batch->src, Ls, B, Le, p->slen, E);
+      embed (ra->xe, v + m->off.Es, batch->src, Ls, &p->eo, E);
       memset (ra->he, 0, (size_t) ldt * sizeof (dd_real));
     }
-  gru_forward (m, &eo, v, B, Le, p->slen, a->xe, a, a->ge, a->ghe, a->he,
-               v ? ra->xe : NULL, ra, v ? ra->ge : NULL, v ? ra->ghe : NULL,
+  gru_forward (m, &eo, v, se, a->xe, a->gh, a->ge, a->ghe, a->he,
+               v ? ra->xe : NULL, v ? ra->gh : NULL, v ? ra->ge : NULL, v ? ra->ghe : NULL,
                v ? ra->he : NULL);
 
   /* decoder, from each sentence's last encoder state */
-  for (int b = 0; b < B; b++)
+  for (int k = 0; k < B; k++)
     {
-      const size_t src = ((size_t) p->slen[b] * B + b) * H;
-      memcpy (a->hd + (size_t) b * H, a->he + src, H * sizeof (dd_real));
+      const int b = p->dor.perm[k];
+      const size_t src = ((size_t) p->slen[b] * B + p->eo.rank[b]) * H;
+      memcpy (a->hd + (size_t) k * H, a->he + src, H * sizeof (dd_real));
       if (v)
-        memcpy (ra->hd + (size_t) b * H, ra->he + src, H * sizeof (dd_real));
+        memcpy (ra->hd + (size_t) k * H, ra->he + src, H * sizeof (dd_real));
     }
-  embed (a->xd, w + m->off.Et, batch->tgt_in, p->Lt, B, Ld, p->tlen, E);
+  embed (a->xd, w + m->off.Et, batch->tgt_in, p->Lt, &p->dor, E);
   if (v)
-    embed (ra->xd, v + m->off.Et, batch->tgt_in, p->Lt, B, Ld, p->tlen, E);
-  gru_forward (m, &dof, v, B, Ld, p->tlen, a->xd, a, a->gd, a->ghd, a->hd,
-               v ? ra->xd : NULL, ra, v ? ra->gd : NULL, v ? ra->ghd : NULL,
+    embed (ra->xd, v + m->off.Et, batch->tgt_in, p->Lt, &p->dor, E);
+  gru_forward (m, &dof, v, sd, a->xd, a->gh, a->gd, a->ghd, a->hd,
+               v ? ra->xd : NULL, v ? ra->gh : NULL, v ? ra->gd : NULL, v ? ra->ghd : NULL,
                v ? ra->hd : NULL);
 
-  /* keys Wa·h_i of every encoder state */
-  mm_nt (Le * B, H, H, a->he + ldt, H, w + m->off.Wa, H, 0, a->keys, H);
+  /* keys Wa·h_i of every encoder state: packed, one gemm, back to the slots */
+  const int Te = se->at[Le];
+  dd_real *hk = p->pk[0], *kk = p->pk[1];
+  gather_steps (hk, a->he + ldt, se, H);
+  mm_nt (Te, H, H, hk, H, w + m->off.Wa, H, 0, kk, H);
+  scatter_steps (a->keys, kk, se, H);
   if (v)
     {
-      mm_nt (Le * B, H, H, ra->he + ldt, H, w + m->off.Wa, H, 0, ra->keys, H);
-      mm_nt (Le * B, H, H, a->he + ldt, H, v + m->off.Wa, H, 1, ra->keys, H);
+      dd_real *rhk = p->pk[2];
+      gather_steps (rhk, ra->he + ldt, se, H);
+      mm_nt (Te, H, H, rhk, H, w + m->off.Wa, H, 0, kk, H);
+      mm_nt (Te, H, H, hk, H, v + m->off.Wa, H, 1, kk, H);
+      scatter_steps (ra->keys, kk, se, H);
     }
 
   /* attention, sentence by sentence, into packed rows */
   for (int b = 0; b < B; b++)
     {
       const int n = p->tlen[b], ms = p->slen[b], off = p->off[b];
-      const size_t sb = (size_t) (B + b) * H;
+      const size_t sb = (size_t) (B + p->dor.rank[b]) * H;
+      const size_t kb = (size_t) p->eo.rank[b] * H, hb = ldt + kb;
       if (n == 0)
         continue;
-      attend (H, n, ms, ldt, Ls, a->hd + sb, a->keys + (size_t) b * H, a->he + sb,
+      attend (H, n, ms, ldt, Ls, a->hd + sb, a->keys + kb, a->he + hb,
               a->att + (size_t) off * Ls, a->u + (size_t) off * 2 * H);
       if (v)
-        attend_tangent (H, n, ms, ldt, Ls, a->hd + sb, a->keys + (size_t) b * H, a->he + sb,
-                        a->att + (size_t) off * Ls, ra->hd + sb, ra->keys + (size_t) b * H,
-                        ra->he + sb, ra->att + (size_t) off * Ls, ra->u + (size_t) off * 2 * H);
+        attend_tangent (H, n, ms, ldt, Ls, a->hd + sb, a->keys + kb, a->he + hb,
+                        a->att + (size_t) off * Ls, ra->hd + sb, ra->keys + kb,
+                        ra->he + hb, ra->att + (size_t) off * Ls, ra->u + (size_t) off * 2 * H);
     }
 
   /* o = tanh (Wc·u + bc) */
   fill_rows (a->o, w + m->off.bc, N, H);
   mm_nt (N, H, 2 * H, a->u, 2 * H, w + m->off.Wc, 2 * H, 1, a->o, H);
-  for (size_t i = 0; i < (size_t) N * H; i++)
-    a->o[i] = TANH (a->o[i]);
+  tanh_inplace (a->o, (size_t) N * H);
   if (v)
     {
       fill_rows (ra->o, v + m->off.bc, N, H);
@@ -965,14 +1139,15 @@ attend_backward (const DdSeq2seq *m, Priv *p, int b, gboolean tangent)
 {
   const int H = m->spec.hidden, B = p->B, Ls = p->Ls, ldt = B * H;
   const int n = p->tlen[b], ms = p->slen[b], off = p->off[b];
-  const size_t sb = (size_t) (B + b) * H, kb = (size_t) b * H;
+  const size_t sb = (size_t) (B + p->dor.rank[b]) * H, kb = (size_t) p->eo.rank[b] * H;
+  const size_t hb = ldt + kb;
   const Acts *a = &p->a, *ra = &p->ra;
   Grads *d = &p->d, *rd = &p->rd;
   const dd_real *A = a->att + (size_t) off * Ls, *S = a->hd + sb, *K = a->keys + kb;
-  const dd_real *Hs = a->he + sb;
+  const dd_real *Hs = a->he + hb;
   const dd_real *dU = d->du + (size_t) off * 2 * H, *dC = dU + H;
   dd_real *dA = d->datt + (size_t) off * Ls, *dsc = d->dsc + (size_t) off * Ls;
-  dd_real *dS = d->dhd + sb, *dHs = d->dhe + sb, *dK = d->dkeys + kb;
+  dd_real *dS = d->dhd + sb, *dHs = d->dhe + hb, *dK = d->dkeys + kb;
 
   /* context c = A·Hs */
   mm_nt (n, ms, H, dC, 2 * H, Hs, ldt, 0, dA, Ls);
@@ -997,10 +1172,10 @@ attend_backward (const DdSeq2seq *m, Priv *p, int b, gboolean tangent)
     return;
 
   const dd_real *rA = ra->att + (size_t) off * Ls, *rS = ra->hd + sb, *rK = ra->keys + kb;
-  const dd_real *rHs = ra->he + sb;
+  const dd_real *rHs = ra->he + hb;
   const dd_real *rdU = rd->du + (size_t) off * 2 * H, *rdC = rdU + H;
   dd_real *rdA = rd->datt + (size_t) off * Ls, *rdsc = rd->dsc + (size_t) off * Ls;
-  dd_real *rdS = rd->dhd + sb, *rdHs = rd->dhe + sb, *rdK = rd->dkeys + kb;
+  dd_real *rdS = rd->dhd + sb, *rdHs = rd->dhe + hb, *rdK = rd->dkeys + kb;
 
   mm_nt (n, ms, H, rdC, 2 * H, Hs, ldt, 0, rdA, Ls);
   mm_nt (n, ms, H, dC, 2 * H, rHs, ldt, 1, rdA, Ls);
@@ -1046,7 +1221,7 @@ dd_seq2seq_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *d
 
   const gboolean tg = hv != NULL;
   const int E = m->spec.emb, H = m->spec.hidden, V = m->spec.V_tgt;
-  const int B = p->B, Ls = p->Ls, Le = p->Le, Ld = p->Ld, N = p->N, ldt = B * H;
+  const int B = p->B, Ls = p->Ls, Le = p->Le, N = p->N, ldt = B * H;
   const size_t full = (size_t) m->spec.max_batch * m->spec.max_tgt_len * V;
   const GruOff eo = enc_off (m), dof = dec_off (m);
   const dd_real *w = m->params;
@@ -1078,12 +1253,13 @@ dd_seq2seq_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *d
 
   /* o = tanh (Wc·u + bc) */
   for (size_t i = 0; i < (size_t) N * H; i++)
-    {
-      dd_real o = a->o[i];
-      d->dpre[i] = d->dout[i] * (1 - o * o);
-      if (tg)
+    d->dpre[i] = d->dout[i] * (1 - a->o[i] * a->o[i]);
+  if (tg)
+    for (size_t i = 0; i < (size_t) N * H; i++)
+      {
+        dd_real o = a->o[i];
         rd->dpre[i] = rd->dout[i] * (1 - o * o) - 2 * d->dout[i] * o * ra->o[i];
-    }
+      }
   mm_tn (H, 2 * H, N, d->dpre, H, a->u, 2 * H, 1, gw + m->off.Wc, 2 * H);
   add_row_sums (gw + m->off.bc, d->dpre, N, H);
   mm_nn (N, 2 * H, H, d->dpre, H, w + m->off.Wc, 2 * H, 0, d->du, 2 * H);
@@ -1096,43 +1272,54 @@ dd_seq2seq_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *d
       mm_nn (N, 2 * H, H, d->dpre, H, v + m->off.Wc, 2 * H, 1, rd->du, 2 * H);
     }
 
-  /* attention */
-  memset (d->dhe, 0, (size_t) (Le + 1) * ldt * sizeof (dd_real));
-  memset (d->dhd, 0, (size_t) (Ld + 1) * ldt * sizeof (dd_real));
-  memset (d->dkeys, 0, (size_t) Le * ldt * sizeof (dd_real));
+  /* attention; the state gradients start at zero on the rows in use */
+  const Steps *se = &p->eo.steps, *sd = &p->dor.steps;
+  zero_states (d->dhe, se, H);
+  zero_states (d->dhd, sd, H);
+  zero_steps (d->dkeys, se, H);
   if (tg)
     {
-      memset (rd->dhe, 0, (size_t) (Le + 1) * ldt * sizeof (dd_real));
-      memset (rd->dhd, 0, (size_t) (Ld + 1) * ldt * sizeof (dd_real));
-      memset (rd->dkeys, 0, (size_t) Le * ldt * sizeof (dd_real));
+      zero_states (rd->dhe, se, H);
+      zero_states (rd->dhd, sd, H);
+      zero_steps (rd->dkeys, se, H);
     }
   for (int b = 0; b < B; b++)
     if (p->tlen[b] > 0)
       attend_backward (m, p, b, tg);
-  /* keys = Hs·Waᵀ */
-  mm_nn (Le * B, H, H, d->dkeys, H, w + m->off.Wa, H, 1, d->dhe + ldt, H);
-  mm_tn (H, H, Le * B, d->dkeys, H, a->he + ldt, H, 1, gw + m->off.Wa, H);
+  /* keys = Hs·Waᵀ, over the packed real states */
+  const int Te = se->at[Le];
+  dd_real *hk = p->pk[0], *dk = p->pk[1], *q = p->pk[2];
+  gather_steps (hk, a->he + ldt, se, H);
+  gather_steps (dk, d->dkeys, se, H);
+  mm_tn (H, H, Te, dk, H, hk, H, 1, gw + m->off.Wa, H);
   if (tg)
     {
-      mm_nn (Le * B, H, H, rd->dkeys, H, w + m->off.Wa, H, 1, rd->dhe + ldt, H);
-      mm_nn (Le * B, H, H, d->dkeys, H, v + m->off.Wa, H, 1, rd->dhe + ldt, H);
-      mm_tn (H, H, Le * B, rd->dkeys, H, a->he + ldt, H, 1, hv + m->off.Wa, H);
-      mm_tn (H, H, Le * B, d->dkeys, H, ra->he + ldt, H, 1, hv + m->off.Wa, H);
+      /* q = R{dkeys} (then R{hs}); hk stays the states until R{hs} is in q */
+      gather_steps (q, rd->dkeys, se, H);
+      mm_tn (H, H, Te, q, H, hk, H, 1, hv + m->off.Wa, H);
+      mm_nn (Te, H, H, q, H, w + m->off.Wa, H, 0, hk, H);
+      mm_nn (Te, H, H, dk, H, v + m->off.Wa, H, 1, hk, H);
+      scatter_add_steps (rd->dhe + ldt, hk, se, H);
+      gather_steps (q, ra->he + ldt, se, H);
+      mm_tn (H, H, Te, dk, H, q, H, 1, hv + m->off.Wa, H);
     }
+  mm_nn (Te, H, H, dk, H, w + m->off.Wa, H, 0, q, H);
+  scatter_add_steps (d->dhe + ldt, q, se, H);
 
   /* decoder */
-  gru_backward (m, &dof, v, B, Ld, p->tlen, TRUE, a->xd, a->gd, a->ghd, a->hd,
+  gru_backward (m, &dof, v, sd, TRUE, a->xd, a->gd, a->ghd, a->hd,
                 d->dhd, d->dgid, d->dghd, d->dxd, gw,
                 tg ? ra->xd : NULL, tg ? ra->gd : NULL, tg ? ra->ghd : NULL, tg ? ra->hd : NULL,
                 tg ? rd->dhd : NULL, tg ? rd->dgid : NULL, tg ? rd->dghd : NULL,
-                tg ? rd->dxd : NULL, hv);
-  embed_backward (gw + m->off.Et, d->dxd, batch->tgt_in, p->Lt, B, Ld, p->tlen, E);
+                tg ? rd->dxd : NULL, hv, p->pk[0], p->pk[1]);
+  embed_backward (gw + m->off.Et, d->dxd, batch->tgt_in, p->Lt, &p->dor, E);
   if (tg)
-    embed_backward (hv + m->off.Et, rd->dxd, batch->tgt_in, p->Lt, B, Ld, p->tlen, E);
+    embed_backward (hv + m->off.Et, rd->dxd, batch->tgt_in, p->Lt, &p->dor, E);
   /* its initial state is the encoder's last */
-  for (int b = 0; b < B; b++)
+  for (int k = 0; k < B; k++)
     {
-      const size_t dst = ((size_t) p->slen[b] * B + b) * H, src = (size_t) b * H;
+      const int b = p->dor.perm[k];
+      const size_t dst = ((size_t) p->slen[b] * B + p->eo.rank[b]) * H, src = (size_t) k * H;
       for (int j = 0; j < H; j++)
         d->dhe[dst + j] += d->dhd[src + j];
       if (tg)
@@ -1141,39 +1328,38 @@ dd_seq2seq_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *d
     }
 
   /* encoder */
-  gru_backward (m, &eo, v, B, Le, p->slen, FALSE, a->xe, a->ge, a->ghe, a->he,
+  gru_backward (m, &eo, v, se, FALSE, a->xe, a->ge, a->ghe, a->he,
                 d->dhe, d->dgie, d->dghe, d->dxe, gw,
                 tg ? ra->xe : NULL, tg ? ra->ge : NULL, tg ? ra->ghe : NULL, tg ? ra->he : NULL,
                 tg ? rd->dhe : NULL, tg ? rd->dgie : NULL, tg ? rd->dghe : NULL,
-                tg ? rd->dxe : NULL, hv);
-  embed_backward (gw + m->off.Es, d->dxe, batch->src, Ls, B, Le, p->slen, E);
+                tg ? rd->dxe : NULL, hv, p->pk[0], p->pk[1]);
+  embed_backward (gw + m->off.Es, d->dxe, batch->src, Ls, &p->eo, E);
   if (tg)
-    embed_backward (hv + m->off.Es, rd->dxe, batch->src, Ls, B, Le, p->slen, E);
+    embed_backward (hv + m->off.Es, rd->dxe, batch->src, Ls, &p->eo, E);
 }
 
 double
 dd_seq2seq_step_flops (const DdSeq2seq *m, const DdSeq2seqBatch *b)
 {
   const double E = m->spec.emb, H = m->spec.hidden, V = m->spec.V_tgt;
-  double Le = 0, Ld = 0, N = 0, att = 0;
+  double Ts = 0, N = 0, att = 0;
 
-  /* the work actually done: steps up to the longest sentence, output rows
-   * only at real target positions */
+  /* the work actually done: GRU rows and keys only at real tokens, output
+   * rows only at real target positions */
   for (int i = 0; i < b->B; i++)
     {
       int n = 0;
       for (int t = 0; t < b->Lt; t++)
         if (b->tgt_out[(size_t) i * b->Lt + t] >= 0)
           n = t + 1;
-      Le = MAX (Le, b->src_len[i]);
-      Ld = MAX (Ld, n);
+      Ts += b->src_len[i];
       N += n;
       att += (double) n * b->src_len[i];
     }
   /* each gemm 2mnk forward, twice that backward (input and weight) */
   double f = 0;
-  f += 2 * (Le + Ld) * b->B * 3 * H * (E + H);   /* GRU input and recurrent products */
-  f += 2 * Le * b->B * H * H;                    /* keys */
+  f += 2 * (Ts + N) * 3 * H * (E + H);           /* GRU input and recurrent products */
+  f += 2 * Ts * H * H;                           /* keys */
   f += 2 * att * H * 2;                          /* scores and context */
   f += 2 * N * H * 2 * H;                        /* Wc */
   f += 2 * N * H * V;                            /* Wo */
@@ -1199,6 +1385,7 @@ dec_reserve (const DdSeq2seq *m, Dec *d, int B, int Ls, int R)
   g_free (d->slen);
   g_free (d->tok);
   g_free (d->row_sent);
+  order_free (&d->eo);
 
   const size_t eb = (size_t) d->cap_B * d->cap_Ls, r = d->cap_R;
   const size_t total = eb * (E + 3 * H + H + H) + (size_t) d->cap_B * H + eb * H +
@@ -1226,6 +1413,7 @@ dec_reserve (const DdSeq2seq *m, Dec *d, int B, int Ls, int R)
   d->slen = g_new0 (int, d->cap_B);
   d->tok = g_new0 (int, r);
   d->row_sent = g_new0 (int, r);
+  order_alloc (&d->eo, d->cap_B, d->cap_Ls);
 }
 
 /* the encoder states and keys of B sentences (src (B, Ls)) into d->enc */
@@ -1241,12 +1429,15 @@ dec_encode (const DdSeq2seq *m, Dec *d, const int *src, const int *len, int B, i
       d->slen[b] = CLAMP (len[b], 1, Ls);
       Le = MAX (Le, d->slen[b]);
     }
-  embed (d->enc.xe, m->params + m->off.Es, src, Ls, B, Le, d->slen, E);
+  order_set (&d->eo, d->slen, B, Le);
+  embed (d->enc.xe, m->params + m->off.Es, src, Ls, &d->eo, E);
   memset (d->enc.he, 0, (size_t) B * H * sizeof (dd_real));
-  gru_forward (m, &eo, NULL, B, Le, d->slen, d->enc.xe, &d->enc, d->enc.ge, d->enc.ghe,
+  gru_forward (m, &eo, NULL, &d->eo.steps, d->enc.xe, d->enc.gh, d->enc.ge, d->enc.ghe,
                d->enc.he, NULL, NULL, NULL, NULL, NULL);
-  mm_nt (Le * B, H, H, d->enc.he + (size_t) B * H, H, m->params + m->off.Wa, H, 0,
-         d->enc.keys, H);
+  /* the keys of the real states, step by step */
+  for (int t = 0; t < Le; t++)
+    mm_nt (d->eo.n[t], H, H, d->enc.he + (size_t) (t + 1) * B * H, H,
+           m->params + m->off.Wa, H, 0, d->enc.keys + (size_t) t * B * H, H);
 }
 
 /* One decoder step for R rows: row j continues state s (R, H) with token
@@ -1265,24 +1456,23 @@ dec_step (const DdSeq2seq *m, Dec *d, int R, int B, const dd_real *s, dd_real *s
   mm_nt (R, G, E, d->x, E, w + m->off.dec_Wih, E, 1, d->gi, G);
   fill_rows (d->gh, w + m->off.dec_bhh, R, G);
   mm_nt (R, G, H, s, H, w + m->off.dec_Whh, H, 1, d->gh, G);
-  gru_cell (R, H, 0, NULL, d->gi, d->gh, d->ghn, s, s_out);
+  gru_cell (R, H, d->gi, d->gh, d->ghn, s, s_out);
 
   for (int j = 0; j < R; j++)
     {
-      const int b = d->row_sent[j], ms = d->slen[b];
+      const int b = d->row_sent[j], ms = d->slen[b], k = d->eo.rank[b];
       const dd_real *sj = s_out + (size_t) j * H;
       dd_real *att = d->att + (size_t) j * d->cap_Ls, *u = d->u + (size_t) j * 2 * H;
-      GEMV (CblasRowMajor, CblasNoTrans, ms, H, 1, d->enc.keys + (size_t) b * H, ldt,
+      GEMV (CblasRowMajor, CblasNoTrans, ms, H, 1, d->enc.keys + (size_t) k * H, ldt,
             sj, 1, 0, att, 1);
       softmax_row (att, ms);
-      GEMV (CblasRowMajor, CblasTrans, ms, H, 1, d->enc.he + (size_t) (B + b) * H, ldt,
+      GEMV (CblasRowMajor, CblasTrans, ms, H, 1, d->enc.he + (size_t) (B + k) * H, ldt,
             att, 1, 0, u + H, 1);
       memcpy (u, sj, H * sizeof (dd_real));
     }
   fill_rows (d->o, w + m->off.bc, R, H);
   mm_nt (R, H, 2 * H, d->u, 2 * H, w + m->off.Wc, 2 * H, 1, d->o, H);
-  for (size_t i = 0; i < (size_t) R * H; i++)
-    d->o[i] = TANH (d->o[i]);
+  tanh_inplace (d->o, (size_t) R * H);
   fill_rows (d->lg, w + m->off.bo, R, V);
   mm_nt (R, V, H, d->o, H, w + m->off.Wo, H, 1, d->lg, V);
 }
@@ -1314,8 +1504,8 @@ dd_seq2seq_greedy (DdSeq2seq *m, const int *src, const int *src_len, int B, int 
   dec_encode (m, d, src, src_len, B, Ls);
   for (int b = 0; b < B; b++)
     {
-      memcpy (d->s + (size_t) b * H, d->enc.he + ((size_t) d->slen[b] * B + b) * H,
-              H * sizeof (dd_real));
+      memcpy (d->s + (size_t) b * H,
+              d->enc.he + ((size_t) d->slen[b] * B + d->eo.rank[b]) * H, H * sizeof (dd_real));
       d->tok[b] = DD_TOKEN_BOS;
       d->row_sent[b] = b;
       out_len[b] = 0;

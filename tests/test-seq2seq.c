@@ -16,6 +16,8 @@
  *   leaves params, grads and logits alone;
  * - that plain SGD learns a small copy task;
  * - that whatever the padding holds changes nothing;
+ * - that a batch (lengths tied, unordered, a sentence without labels) is
+ *   the sum of its sentences alone;
  * - that bad specs are refused with the value named.
  */
 #include "gradcheck.h"
@@ -489,6 +491,87 @@ test_padding (void)
 }
 
 /* ---------------------------------------------------------------------- */
+/* a batch is the sum of its sentences */
+
+/* Sentences of tied, unequal and single-token lengths, one without labels,
+ * in an order that is not by length: the batch's logits, R{logits}, gradient
+ * and H·v (for fixed dlogits and rdlogits, on which they depend linearly)
+ * are those of each sentence alone, summed. */
+static void
+test_batch_sum (void)
+{
+  enum { NS = 7, SL = 5, TL = 6 };
+  static const int slen[NS] = { 3, 5, 1, 3, 5, 2, 4 };
+  static const int tlen[NS] = { 4, 2, 0, 6, 4, 6, 1 };
+  DdSeq2seq *m = tiny_model (VS, VT, 5, 6, NS, SL, TL, 0.1, 41);
+  const size_t P = m->n_params, rows = (size_t) NS * TL, nl = rows * VT;
+  int src[NS * SL], tin[NS * TL], tout[NS * TL];
+  DdRng rng;
+
+  dd_rng_seed (&rng, 9);
+  for (int i = 0; i < NS; i++)
+    {
+      for (int t = 0; t < SL; t++)
+        src[i * SL + t] = t < slen[i] ? 4 + (int) dd_rng_below (&rng, VS - 4) : 0;
+      for (int t = 0; t < TL; t++)
+        {
+          tin[i * TL + t] = t == 0 ? DD_TOKEN_BOS : t < tlen[i] ? 4 + (int) dd_rng_below (&rng, VT - 4) : 0;
+          tout[i * TL + t] = t < tlen[i] ? 3 + (int) dd_rng_below (&rng, VT - 3) : -1;
+        }
+    }
+  g_autofree dd_real *v = new_normal (P, 1.0, 404);
+  g_autofree dd_real *dl = new_normal (nl, 1.0, 405);
+  g_autofree dd_real *rdl = new_normal (nl, 1.0, 406);
+  for (size_t r = 0; r < rows; r++)
+    if (tout[r] < 0)
+      {
+        memset (dl + r * VT, 0, VT * sizeof (dd_real));
+        memset (rdl + r * VT, 0, VT * sizeof (dd_real));
+      }
+  g_autofree dd_real *hv = g_new (dd_real, P);
+  g_autofree dd_real *hv1 = g_new (dd_real, P);
+  g_autofree dd_real *hv_sum = g_new0 (dd_real, P);
+  g_autofree dd_real *g_sum = g_new0 (dd_real, P);
+  g_autofree dd_real *lg = g_new (dd_real, nl);
+  g_autofree dd_real *rlg = g_new (dd_real, nl);
+  DdSeq2seqBatch b = { NS, SL, TL, src, slen, tin, tout };
+
+  dd_seq2seq_zero_grad (m);
+  dd_seq2seq_forward (m, &b, v);
+  memcpy (lg, m->logits, nl * sizeof (dd_real));
+  memcpy (rlg, m->rlogits, nl * sizeof (dd_real));
+  dd_seq2seq_backward (m, &b, dl, v, rdl, hv);
+  g_autofree dd_real *grads = g_memdup2 (m->grads, P * sizeof (dd_real));
+
+  double worst = 0;
+  for (int i = 0; i < NS; i++)
+    {
+      DdSeq2seqBatch one = { 1, SL, TL, src + i * SL, slen + i, tin + i * TL, tout + i * TL };
+      const size_t at = (size_t) i * TL * VT;
+      dd_seq2seq_zero_grad (m);
+      dd_seq2seq_forward (m, &one, v);
+      for (size_t j = 0; j < (size_t) TL * VT; j++)
+        {
+          worst = fmax (worst, fabs (m->logits[j] - lg[at + j]));
+          worst = fmax (worst, fabs (m->rlogits[j] - rlg[at + j]));
+        }
+      dd_seq2seq_backward (m, &one, dl + at, v, rdl + at, hv1);
+      for (size_t j = 0; j < P; j++)
+        {
+          g_sum[j] += m->grads[j];
+          hv_sum[j] += hv1[j];
+        }
+    }
+  g_test_message ("batch against its sentences alone: logits max abs diff %.3e, "
+                  "gradient max rel diff %.3e, H·v %.3e", worst,
+                  max_rel_diff (grads, g_sum, P), max_rel_diff (hv, hv_sum, P));
+  g_assert_cmpfloat (worst, <=, 1e-12);
+  g_assert_cmpfloat (max_rel_diff (grads, g_sum, P), <=, 1e-12);
+  g_assert_cmpfloat (max_rel_diff (hv, hv_sum, P), <=, 1e-12);
+  dd_seq2seq_free (m);
+}
+
+/* ---------------------------------------------------------------------- */
 
 static void
 test_copy_and_flops (void)
@@ -553,6 +636,7 @@ main (int argc, char **argv)
   g_test_add_func ("/seq2seq/decode", test_decode);
   g_test_add_func ("/seq2seq/train-copy", test_train_copy);
   g_test_add_func ("/seq2seq/padding", test_padding);
+  g_test_add_func ("/seq2seq/batch-sum", test_batch_sum);
   g_test_add_func ("/seq2seq/copy-flops", test_copy_and_flops);
   g_test_add_func ("/seq2seq/refuse", test_refuse);
   return g_test_run ();
