@@ -234,6 +234,7 @@ typedef struct {
   dd_real *x, *gi, *gh, *ghn, *s, *s2, *u, *o, *lg, *att;  /* one step of R rows */
   int     *slen, *tok, *row_sent;
   Order    eo;                       /* the encoder's order */
+  dd_real *wt;                       /* (H, 3H) W_hhᵀ */
 } Dec;
 
 typedef struct {
@@ -242,6 +243,7 @@ typedef struct {
   dd_real *a_block, *ra_block, *d_block, *rd_block;
   dd_real *dlg, *rdlg;               /* packed dlogits and tangents (padded batches, lazily) */
   dd_real *pk[3];                    /* (max (Ls, Lt)·B, H) packed scratch */
+  dd_real *wt;                       /* (2·H, 3H) W_hhᵀ and its direction's */
   gboolean have_tangent;             /* the last forward had a v */
   /* the layout of the last forward */
   int      B, Ls, Lt, Le, Ld, N;     /* Le, Ld: steps run (longest source, target) */
@@ -500,6 +502,7 @@ dd_seq2seq_new (const DdSeq2seqSpec *spec, GError **error)
   for (int i = 0; i < 3; i++)
     p->pk[i] = g_new0 (dd_real, (size_t) MAX (spec->max_src_len, spec->max_tgt_len) *
                                 spec->max_batch * spec->hidden);
+  p->wt = g_new0 (dd_real, (size_t) 2 * 3 * spec->hidden * spec->hidden);
   m->priv = p;
   return m;
 }
@@ -523,11 +526,13 @@ dd_seq2seq_free (DdSeq2seq *m)
   order_free (&p->dor);
   for (int i = 0; i < 3; i++)
     g_free (p->pk[i]);
+  g_free (p->wt);
   g_free (p->dec.block);
   g_free (p->dec.slen);
   g_free (p->dec.tok);
   g_free (p->dec.row_sent);
   order_free (&p->dec.eo);
+  g_free (p->dec.wt);
   g_free (p);
   g_free (m->description);
   g_free (m->params);
@@ -763,18 +768,39 @@ gru_cell_backward_tangent (int R, int H, const dd_real *g, const dd_real *ghn,
     }
 }
 
+/* t (cols, rows) = wᵀ for w (rows, cols) */
+static void
+transpose (dd_real *restrict t, const dd_real *restrict w, int rows, int cols)
+{
+  enum { BLK = 16 };
+
+  for (int i0 = 0; i0 < rows; i0 += BLK)
+    for (int j0 = 0; j0 < cols; j0 += BLK)
+      for (int i = i0; i < MIN (i0 + BLK, rows); i++)
+        for (int j = j0; j < MIN (j0 + BLK, cols); j++)
+          t[(size_t) j * rows + i] = w[(size_t) i * cols + j];
+}
+
 /* A GRU over the steps s: x (T, E) packed → g (T, 3H) gates, ghn (T, H),
- * h ((L+1)·B, H) by slot, whose slot 0 the caller set; gh (B, 3H) scratch.
- * v: direction (NULL: no tangents); then rx, rg, rghn, rh (slot 0 set) are
- * the tangents, rgh their scratch. */
+ * h ((L+1)·B, H) by slot, whose slot 0 the caller set; gh (B, 3H) scratch;
+ * wt (H, 3H) scratch (twice that with v). v: direction (NULL: no tangents);
+ * then rx, rg, rghn, rh (slot 0 set) are the tangents, rgh their scratch. */
 static void
 gru_forward (const DdSeq2seq *m, const GruOff *o, const dd_real *v, const Steps *s,
              const dd_real *x, dd_real *gh, dd_real *g, dd_real *ghn, dd_real *h,
-             const dd_real *rx, dd_real *rgh, dd_real *rg, dd_real *rghn, dd_real *rh)
+             const dd_real *rx, dd_real *rgh, dd_real *rg, dd_real *rghn, dd_real *rh,
+             dd_real *wt)
 {
   const int H = m->spec.hidden, E = m->spec.emb, G = 3 * H;
   const size_t rows = s->at[s->L], step = (size_t) s->B * H;
   const dd_real *w = m->params;
+  dd_real *vwt = wt + (size_t) G * H;
+
+  /* the recurrent product h·W_hhᵀ of a few rows runs markedly faster in
+   * OpenBLAS as h·(W_hhᵀ) with the transpose stored */
+  transpose (wt, w + o->Whh, G, H);
+  if (v)
+    transpose (vwt, v + o->Whh, G, H);
 
   /* the input projections of all real tokens at once */
   fill_rows (g, w + o->bih, rows, G);
@@ -791,13 +817,13 @@ gru_forward (const DdSeq2seq *m, const GruOff *o, const dd_real *v, const Steps 
       const size_t at = s->at[t];
       const dd_real *hp = h + t * step;
       fill_rows (gh, w + o->bhh, n, G);
-      mm_nt (n, G, H, hp, H, w + o->Whh, H, 1, gh, G);
+      mm_nn (n, G, H, hp, H, wt, G, 1, gh, G);
       if (v)
         {
           const dd_real *rhp = rh + t * step;
           fill_rows (rgh, v + o->bhh, n, G);
-          mm_nt (n, G, H, rhp, H, w + o->Whh, H, 1, rgh, G);
-          mm_nt (n, G, H, hp, H, v + o->Whh, H, 1, rgh, G);
+          mm_nn (n, G, H, rhp, H, wt, G, 1, rgh, G);
+          mm_nn (n, G, H, hp, H, vwt, G, 1, rgh, G);
         }
       gru_cell (n, H, g + at * G, gh, ghn + at * H, hp, h + (t + 1) * step);
       if (v)
@@ -1055,7 +1081,7 @@ dd_seq2seq_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
     }
   gru_forward (m, &eo, v, se, a->xe, a->gh, a->ge, a->ghe, a->he,
                v ? ra->xe : NULL, v ? ra->gh : NULL, v ? ra->ge : NULL, v ? ra->ghe : NULL,
-               v ? ra->he : NULL);
+               v ? ra->he : NULL, p->wt);
 
   /* decoder, from each sentence's last encoder state */
   for (int k = 0; k < B; k++)
@@ -1071,7 +1097,7 @@ dd_seq2seq_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
     embed (ra->xd, v + m->off.Et, batch->tgt_in, p->Lt, &p->dor, E);
   gru_forward (m, &dof, v, sd, a->xd, a->gh, a->gd, a->ghd, a->hd,
                v ? ra->xd : NULL, v ? ra->gh : NULL, v ? ra->gd : NULL, v ? ra->ghd : NULL,
-               v ? ra->hd : NULL);
+               v ? ra->hd : NULL, p->wt);
 
   /* keys Wa·h_i of every encoder state: packed, one gemm, back to the slots */
   const int Te = se->at[Le];
@@ -1414,6 +1440,8 @@ dec_reserve (const DdSeq2seq *m, Dec *d, int B, int Ls, int R)
   d->tok = g_new0 (int, r);
   d->row_sent = g_new0 (int, r);
   order_alloc (&d->eo, d->cap_B, d->cap_Ls);
+  if (d->wt == NULL)
+    d->wt = g_new (dd_real, (size_t) 3 * H * H);
 }
 
 /* the encoder states and keys of B sentences (src (B, Ls)) into d->enc */
@@ -1433,7 +1461,7 @@ dec_encode (const DdSeq2seq *m, Dec *d, const int *src, const int *len, int B, i
   embed (d->enc.xe, m->params + m->off.Es, src, Ls, &d->eo, E);
   memset (d->enc.he, 0, (size_t) B * H * sizeof (dd_real));
   gru_forward (m, &eo, NULL, &d->eo.steps, d->enc.xe, d->enc.gh, d->enc.ge, d->enc.ghe,
-               d->enc.he, NULL, NULL, NULL, NULL, NULL);
+               d->enc.he, NULL, NULL, NULL, NULL, NULL, d->wt);
   /* the keys of the real states, step by step */
   for (int t = 0; t < Le; t++)
     mm_nt (d->eo.n[t], H, H, d->enc.he + (size_t) (t + 1) * B * H, H,
