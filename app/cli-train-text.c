@@ -33,20 +33,31 @@ clip_gradient (dd_real *g, size_t n, double max_norm)
 }
 
 static void
-evaluate (DdStudent *st, DdSplit split, DdEval *ev, double *bleu)
+evaluate (DdStudent *st, DdSplit split, DdEval *ev, double *bleu, char ***hyps)
 {
   const DdParallel *p = st->data->parallel;
   DdBleuStats stats;
 
   dd_student_evaluate (st, split, 0, ev);
   dd_parallel_translate (st->s2s, p, split == DD_SPLIT_DEV ? &p->dev : &p->test, 0, 1,
-                         &stats, NULL);
+                         &stats, hyps);
   *bleu = dd_bleu_score (&stats);
+}
+
+/* hyps and references as two files of one sentence per line, for
+ * `didact-cli bleu` or any other BLEU implementation */
+static gboolean
+save_lines (const char *path, char *const *lines, GError **error)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  for (int i = 0; lines[i]; i++)
+    g_string_append_printf (text, "%s\n", lines[i]);
+  return g_file_set_contents (path, text->str, (gssize) text->len, error);
 }
 
 int
 cli_train_translation (const DdTrainConfig *cfg, const char *dataset, double minutes,
-                       gboolean json)
+                       const char *hyp_path, gboolean json)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(DdData) data = dd_data_load (dataset, &error);
@@ -119,7 +130,7 @@ cli_train_translation (const DdTrainConfig *cfg, const char *dataset, double min
       gboolean epoch_end = step % per_epoch == 0 || step == total;
       if (epoch_end)
         {
-          evaluate (st, DD_SPLIT_DEV, dev, &dev_bleu);
+          evaluate (st, DD_SPLIT_DEV, dev, &dev_bleu, NULL);
           double seconds = dd_now () - started;
           if (json)
             {
@@ -161,8 +172,15 @@ cli_train_translation (const DdTrainConfig *cfg, const char *dataset, double min
   cli_progress_clear (&progress);
 
   double train_seconds = dd_now () - started;
-  evaluate (st, DD_SPLIT_DEV, dev, &dev_bleu);
-  evaluate (st, DD_SPLIT_TEST, test, &test_bleu);
+  g_auto(GStrv) hyps = NULL;
+  evaluate (st, DD_SPLIT_DEV, dev, &dev_bleu, &hyps);
+  evaluate (st, DD_SPLIT_TEST, test, &test_bleu, NULL);
+  if (hyp_path)
+    {
+      g_autofree char *ref_path = g_strconcat (hyp_path, ".ref", NULL);
+      if (!save_lines (hyp_path, hyps, &error) || !save_lines (ref_path, p->dev.ref_text, &error))
+        return cli_fail ("train", CLI_EXIT_FAILURE, "%s", error->message);
+    }
   if (json)
     {
       JsonBuilder *b = cli_json_begin ("summary");

@@ -28,6 +28,7 @@ typedef struct {
   char    *schedule;
   gboolean json;
   double   minutes;
+  char    *hypotheses;
 } TrainOptions;
 
 static void
@@ -40,6 +41,7 @@ train_options_clear (TrainOptions *o)
   g_free (o->loss);
   g_free (o->optimizer);
   g_free (o->schedule);
+  g_free (o->hypotheses);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrainOptions, train_options_clear)
@@ -78,6 +80,7 @@ cli_train (int argc, char **argv)
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o.dataset, "fashion-mnist (default), mnist, digits or de-en (German→English sentences)", "NAME" },
     { "student", 's', 0, G_OPTION_ARG_STRING, &o.student, "mlp (default) or lenet; seq2seq for de-en", "KIND" },
     { "minutes", 0, 0, G_OPTION_ARG_DOUBLE, &o.minutes, "de-en: stop after this much wall time, then evaluate", "X" },
+    { "hypotheses", 0, 0, G_OPTION_ARG_FILENAME, &o.hypotheses, "de-en: write the final dev translations to FILE and the references to FILE.ref", "FILE" },
     { "hidden", 0, 0, G_OPTION_ARG_STRING, &o.hidden, "MLP hidden sizes, comma-separated (default 500)", "SIZES" },
     { "activation", 0, 0, G_OPTION_ARG_STRING, &o.activation, "MLP activation: tanh (default) or relu", "NAME" },
     { "loss", 'l', 0, G_OPTION_ARG_STRING, &o.loss, "ce (default), smooth, margin or dlf (L2T-DLF form at Φ = (I, 0))", "KIND" },
@@ -176,7 +179,7 @@ cli_train (int argc, char **argv)
       if (o.loss && cfg.loss != DD_LOSS_CE)
         return cli_fail ("train", CLI_EXIT_USAGE, "--loss %s: the translation student trains on ce here; "
                          "use didact-cli teach for the bucketed L2T-DLF loss", o.loss);
-      return cli_train_translation (&cfg, dataset, o.minutes, o.json);
+      return cli_train_translation (&cfg, dataset, o.minutes, o.hypotheses, o.json);
     }
 
   g_autoptr(DdData) data = dd_data_load (dataset, &error);

@@ -23,6 +23,7 @@
  * per token; the sums are in double.
  */
 #include "dd-bucket-loss.h"
+#include "dd-kernels.h"
 
 #include <math.h>
 #include <string.h>
@@ -74,16 +75,9 @@ token_init (Token *t, const DdBucketLoss *L, const int *counts,
   t->y = y;
   t->c = L->bucket[y];
 
-  double mx = x[0];
-  for (int v = 1; v < V; v++)
-    mx = fmax (mx, x[v]);
-  double sum = 0.0;
-  for (int v = 0; v < V; v++)
-    {
-      double e = exp ((double) x[v] - mx);
-      ex[v] = (dd_real) e;
-      sum += e;
-    }
+  int arg;
+  double sum = dd_exp_shifted_sum (ex, x, V, &arg);
+  double mx = x[arg];
   t->sum = sum;
   t->lse = mx + log (sum);
 

@@ -680,6 +680,24 @@ row_scale (float *d, int V, float c)
 #endif
 
 double
+dd_exp_shifted_sum (dd_real *e, const dd_real *z, int V, int *argmax)
+{
+#ifdef DD_DOUBLE
+  int arg = (int) cblas_idmax (V, z, 1);
+  const double m = z[arg];
+  double s = 0.0;
+  for (int j = 0; j < V; j++)
+    s += (e[j] = exp (z[j] - m));
+#else
+  int arg = (int) cblas_ismax (V, z, 1);
+  double s = row_exp_sum (e, z, V, z[arg]);
+#endif
+  if (argmax)
+    *argmax = arg;
+  return s;
+}
+
+double
 dd_ce_rows (dd_real *dlogits, int *wrong, const dd_real *logits, const int *labels,
             int rows, int V, double scale)
 {
@@ -691,6 +709,7 @@ dd_ce_rows (dd_real *dlogits, int *wrong, const dd_real *logits, const int *labe
       const dd_real *z = logits + (size_t) r * V;
       dd_real *d = dlogits ? dlogits + (size_t) r * V : tmp;
       const int y = labels[r];
+      int arg;
 
       if (y < 0)
         {
@@ -698,25 +717,18 @@ dd_ce_rows (dd_real *dlogits, int *wrong, const dd_real *logits, const int *labe
             memset (d, 0, sizeof (dd_real) * V);
           continue;
         }
+      const double s = dd_exp_shifted_sum (d, z, V, &arg);
+      if (dlogits)
+        {
 #ifdef DD_DOUBLE
-      int arg = (int) cblas_idmax (V, z, 1);
-      const double m = z[arg];
-      double s = 0.0;
-      for (int j = 0; j < V; j++)
-        s += (d[j] = exp (z[j] - m));
-      if (dlogits)
-        for (int j = 0; j < V; j++)
-          d[j] *= scale / s;
+          for (int j = 0; j < V; j++)
+            d[j] *= scale / s;
 #else
-      int arg = (int) cblas_ismax (V, z, 1);
-      const float m = z[arg];
-      double s = row_exp_sum (d, z, V, m);
-      if (dlogits)
-        row_scale (d, V, (float) (scale / s));
+          row_scale (d, V, (float) (scale / s));
 #endif
-      total += -((double) z[y] - m - log (s));
-      if (dlogits)
-        d[y] -= (dd_real) scale;
+          d[y] -= (dd_real) scale;
+        }
+      total += -((double) z[y] - (double) z[arg] - log (s));
       if (wrong)
         *wrong += arg != y;
     }

@@ -150,6 +150,11 @@ float dd_tanhf_fast (float x);
 double dd_ce_rows (dd_real *dlogits, int *wrong, const dd_real *logits, const int *labels,
                    int rows, int V, double scale);
 
+/* e[0..V) = exp (z − max z), returning Σ e (accumulated in double) and the
+ * index of the first maximum in *argmax (may be NULL); single precision on
+ * 16-float vectors as dd_ce_rows */
+double dd_exp_shifted_sum (dd_real *e, const dd_real *z, int V, int *argmax);
+
 /* row-wise softmax and log-softmax: logits (B, C) → (B, C), max-shifted */
 void dd_softmax_forward     (dd_real *probs, const dd_real *logits, int B, int C);
 void dd_log_softmax_forward (dd_real *logp, const dd_real *logits, int B, int C);
