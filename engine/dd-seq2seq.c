@@ -1505,14 +1505,24 @@ dec_step (const DdSeq2seq *m, Dec *d, int R, int B, const dd_real *s, dd_real *s
   mm_nt (R, V, H, d->o, H, w + m->off.Wo, H, 1, d->lg, V);
 }
 
-/* the first largest entry */
+/* What a translation may contain: words and </s>. <pad>, <s> and <unk>
+ * are never emitted — an <unk> in a hypothesis can only cost BLEU, while the
+ * most likely real word may be right. Scores stay the model's own
+ * log-probabilities (normalised over the whole vocabulary). */
+static inline gboolean
+emittable (int y)
+{
+  return y >= DD_N_SPECIAL_TOKENS || y == DD_TOKEN_EOS;
+}
+
+/* the first largest emittable entry */
 static int
 argmax (const dd_real *x, int n)
 {
-  int best = 0;
+  int best = DD_TOKEN_EOS;
 
-  for (int i = 1; i < n; i++)
-    if (x[i] > x[best])
+  for (int i = 0; i < n; i++)
+    if (emittable (i) && x[i] > x[best])
       best = i;
   return best;
 }
@@ -1624,9 +1634,13 @@ dd_seq2seq_beam (DdSeq2seq *m, const int *src, int len, int width, int *out, int
           const dd_real *lg = d->lg + (size_t) j * V;
           /* the row's W best tokens by logit (the first of equals first) */
           int n_top = 0;
+          double mx = lg[0], sum = 0;
           for (int y = 0; y < V; y++)
-            cand_insert (top, &n_top, W, (Cand) { lg[y], j, y });
-          double mx = top[0].score, sum = 0;
+            {
+              mx = fmax (mx, lg[y]);
+              if (emittable (y))
+                cand_insert (top, &n_top, W, (Cand) { lg[y], j, y });
+            }
           for (int y = 0; y < V; y++)
             sum += exp ((double) lg[y] - mx);
           const double lse = mx + log (sum);
