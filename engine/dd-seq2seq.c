@@ -49,10 +49,12 @@
 #ifdef DD_DOUBLE
 # define GEMM cblas_dgemm
 # define GEMV cblas_dgemv
+# define OMATCOPY cblas_domatcopy
 # define EXP  exp
 #else
 # define GEMM cblas_sgemm
 # define GEMV cblas_sgemv
+# define OMATCOPY cblas_somatcopy
 # define EXP  expf
 #endif
 
@@ -768,17 +770,11 @@ gru_cell_backward_tangent (int R, int H, const dd_real *g, const dd_real *ghn,
     }
 }
 
-/* t (cols, rows) = wᵀ for w (rows, cols) */
+/* t (cols, rows) = wᵀ for w (rows, cols), by OpenBLAS's copy kernel */
 static void
-transpose (dd_real *restrict t, const dd_real *restrict w, int rows, int cols)
+transpose (dd_real *t, const dd_real *w, int rows, int cols)
 {
-  enum { BLK = 16 };
-
-  for (int i0 = 0; i0 < rows; i0 += BLK)
-    for (int j0 = 0; j0 < cols; j0 += BLK)
-      for (int i = i0; i < MIN (i0 + BLK, rows); i++)
-        for (int j = j0; j < MIN (j0 + BLK, cols); j++)
-          t[(size_t) j * rows + i] = w[(size_t) i * cols + j];
+  OMATCOPY (CblasRowMajor, CblasTrans, rows, cols, 1, w, cols, t, rows);
 }
 
 /* A GRU over the steps s: x (T, E) packed → g (T, 3H) gates, ghn (T, H),
