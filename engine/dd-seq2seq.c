@@ -1501,14 +1501,15 @@ dec_step (const DdSeq2seq *m, Dec *d, int R, int B, const dd_real *s, dd_real *s
   mm_nt (R, V, H, d->o, H, w + m->off.Wo, H, 1, d->lg, V);
 }
 
-/* What a translation may contain: words and </s>. <pad>, <s> and <unk>
- * are never emitted — an <unk> in a hypothesis can only cost BLEU, while the
- * most likely real word may be right. Scores stay the model's own
- * log-probabilities (normalised over the whole vocabulary). */
+/* What a translation may contain: words, <unk> and </s>; never <pad> or
+ * <s>. (Forbidding <unk> too was tried: on the de-en dev set after four
+ * minutes of training the student then filled the gaps with frequent words,
+ * the hypotheses grew 22 % longer than the references and BLEU fell from
+ * 0.9 to 0.0.) Scores stay the model's own log-probabilities. */
 static inline gboolean
 emittable (int y)
 {
-  return y >= DD_N_SPECIAL_TOKENS || y == DD_TOKEN_EOS;
+  return y != DD_TOKEN_PAD && y != DD_TOKEN_BOS;
 }
 
 /* the first largest emittable entry */

@@ -108,8 +108,8 @@ void       dd_seq2seq_backward (DdSeq2seq *model, const DdSeq2seqBatch *batch,
 double     dd_seq2seq_step_flops (const DdSeq2seq *model, const DdSeq2seqBatch *batch);
 
 /* Decoding. Greedy decodes a batch of B sentences at once (src (B, Ls)
- * row-major, src_len (B)): argmax at each step over the words and </s>
- * (<pad>, <s> and <unk> are never emitted), for every sentence, until
+ * row-major, src_len (B)): argmax at each step over the words, <unk> and
+ * </s> (<pad> and <s> are never emitted), for every sentence, until
  * each has produced </s> or max_out ids; out (B, max_out) receives the ids
  * (without <s>; </s> not written), out_len (B) how many. Beam decodes one
  * sentence src[0..len) with `width` beams; a hypothesis' score is its summed
