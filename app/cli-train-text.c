@@ -33,13 +33,13 @@ clip_gradient (dd_real *g, size_t n, double max_norm)
 }
 
 static void
-evaluate (DdStudent *st, DdSplit split, DdEval *ev, double *bleu, char ***hyps)
+evaluate (DdStudent *st, DdSplit split, int beam, DdEval *ev, double *bleu, char ***hyps)
 {
   const DdParallel *p = st->data->parallel;
   DdBleuStats stats;
 
   dd_student_evaluate (st, split, 0, ev);
-  dd_parallel_translate (st->s2s, p, split == DD_SPLIT_DEV ? &p->dev : &p->test, 0, 1,
+  dd_parallel_translate (st->s2s, p, split == DD_SPLIT_DEV ? &p->dev : &p->test, 0, beam,
                          &stats, hyps);
   *bleu = dd_bleu_score (&stats);
 }
@@ -57,7 +57,7 @@ save_lines (const char *path, char *const *lines, GError **error)
 
 int
 cli_train_translation (const DdTrainConfig *cfg, const char *dataset, double minutes,
-                       const char *hyp_path, gboolean json)
+                       const char *hyp_path, int beam, gboolean json)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(DdData) data = dd_data_load (dataset, &error);
@@ -130,7 +130,7 @@ cli_train_translation (const DdTrainConfig *cfg, const char *dataset, double min
       gboolean epoch_end = step % per_epoch == 0 || step == total;
       if (epoch_end)
         {
-          evaluate (st, DD_SPLIT_DEV, dev, &dev_bleu, NULL);
+          evaluate (st, DD_SPLIT_DEV, 1, dev, &dev_bleu, NULL);
           double seconds = dd_now () - started;
           if (json)
             {
@@ -173,14 +173,16 @@ cli_train_translation (const DdTrainConfig *cfg, const char *dataset, double min
 
   double train_seconds = dd_now () - started;
   g_auto(GStrv) hyps = NULL;
-  evaluate (st, DD_SPLIT_DEV, dev, &dev_bleu, &hyps);
-  evaluate (st, DD_SPLIT_TEST, test, &test_bleu, NULL);
+  evaluate (st, DD_SPLIT_DEV, beam, dev, &dev_bleu, &hyps);
+  evaluate (st, DD_SPLIT_TEST, beam, test, &test_bleu, NULL);
   if (hyp_path)
     {
       g_autofree char *ref_path = g_strconcat (hyp_path, ".ref", NULL);
       if (!save_lines (hyp_path, hyps, &error) || !save_lines (ref_path, p->dev.ref_text, &error))
         return cli_fail ("train", CLI_EXIT_FAILURE, "%s", error->message);
     }
+  g_autofree char *decoding = beam > 1 ? g_strdup_printf ("beam search, width %d", beam)
+                                        : g_strdup ("greedy decoding");
   if (json)
     {
       JsonBuilder *b = cli_json_begin ("summary");
@@ -188,6 +190,8 @@ cli_train_translation (const DdTrainConfig *cfg, const char *dataset, double min
       json_builder_add_double_value (b, dev_bleu);
       json_builder_set_member_name (b, "test_bleu");
       json_builder_add_double_value (b, test_bleu);
+      json_builder_set_member_name (b, "beam");
+      json_builder_add_int_value (b, beam);
       json_builder_set_member_name (b, "dev_token_accuracy");
       json_builder_add_double_value (b, dev->accuracy);
       json_builder_set_member_name (b, "test_token_accuracy");
@@ -204,8 +208,8 @@ cli_train_translation (const DdTrainConfig *cfg, const char *dataset, double min
     printf ("\nAfter %" G_GINT64_FORMAT " steps, %.2f epochs (%.1f s, %.0f target tokens/s "
             "including evaluation):\n"
             "  dev BLEU   %6.2f   dev token accuracy  %6.2f %%\n"
-            "  test BLEU  %6.2f   test token accuracy %6.2f %%   (greedy decoding)\n",
+            "  test BLEU  %6.2f   test token accuracy %6.2f %%   (%s)\n",
             step, (double) step / per_epoch, train_seconds, tokens / train_seconds,
-            dev_bleu, 100.0 * dev->accuracy, test_bleu, 100.0 * test->accuracy);
+            dev_bleu, 100.0 * dev->accuracy, test_bleu, 100.0 * test->accuracy, decoding);
   return 0;
 }

@@ -29,6 +29,7 @@ typedef struct {
   gboolean json;
   double   minutes;
   char    *hypotheses;
+  int      beam;
 } TrainOptions;
 
 static void
@@ -80,6 +81,7 @@ cli_train (int argc, char **argv)
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o.dataset, "fashion-mnist (default), mnist, digits or de-en (German→English sentences)", "NAME" },
     { "student", 's', 0, G_OPTION_ARG_STRING, &o.student, "mlp (default) or lenet; seq2seq for de-en", "KIND" },
     { "minutes", 0, 0, G_OPTION_ARG_DOUBLE, &o.minutes, "de-en: stop after this much wall time, then evaluate", "X" },
+    { "beam", 0, 0, G_OPTION_ARG_INT, &o.beam, "de-en: the final dev and test BLEU by beam search of this width (default 1: greedy)", "N" },
     { "hypotheses", 0, 0, G_OPTION_ARG_FILENAME, &o.hypotheses, "de-en: write the final dev translations to FILE and the references to FILE.ref", "FILE" },
     { "hidden", 0, 0, G_OPTION_ARG_STRING, &o.hidden, "MLP hidden sizes, comma-separated (default 500)", "SIZES" },
     { "activation", 0, 0, G_OPTION_ARG_STRING, &o.activation, "MLP activation: tanh (default) or relu", "NAME" },
@@ -179,7 +181,9 @@ cli_train (int argc, char **argv)
       if (o.loss && cfg.loss != DD_LOSS_CE)
         return cli_fail ("train", CLI_EXIT_USAGE, "--loss %s: the translation student trains on ce here; "
                          "use didact-cli teach for the bucketed L2T-DLF loss", o.loss);
-      return cli_train_translation (&cfg, dataset, o.minutes, o.hypotheses, o.json);
+      if (o.beam < 0 || o.beam > 64)
+        return cli_fail ("train", CLI_EXIT_USAGE, "--beam %d: a width from 1 to 64", o.beam);
+      return cli_train_translation (&cfg, dataset, o.minutes, o.hypotheses, MAX (o.beam, 1), o.json);
     }
 
   g_autoptr(DdData) data = dd_data_load (dataset, &error);
