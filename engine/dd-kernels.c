@@ -12,6 +12,7 @@
  * of this one); in double precision libm's tanh is used, so that the
  * gradient checks see the exact function.
  */
+#include "dd-private.h"
 #include "dd-kernels.h"
 
 #include <cblas.h>
@@ -36,17 +37,7 @@
 typedef dd_real vreal __attribute__ ((vector_size (64)));
 #define VLANES (sizeof (vreal) / sizeof (dd_real))
 
-/* (not under ThreadSanitizer: its instrumented ifunc resolvers run before
- * its runtime is up, and crash at load) */
-#if (defined(__x86_64__) || defined(__i386__)) && defined(__has_attribute) && \
-    !defined(__SANITIZE_THREAD__)
-# if __has_attribute (target_clones)
-#  define SIMD_CLONES __attribute__ ((target_clones ("default", "avx2", "avx512f")))
-# endif
-#endif
-#ifndef SIMD_CLONES
-# define SIMD_CLONES
-#endif
+/* (SIMD_CLONES: dd-private.h) */
 
 /* acc[0..n) += x[0..n); inlined into the cloned callers */
 static inline __attribute__ ((always_inline)) void

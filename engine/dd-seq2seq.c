@@ -59,17 +59,7 @@
 #endif
 
 /* The elementwise loops of the GRU cell are cloned for run-time dispatch to
- * AVX2 or AVX-512 where the CPU has them, as in dd-kernels.c (not under
- * ThreadSanitizer, whose instrumented ifunc resolvers crash at load) */
-#if (defined(__x86_64__) || defined(__i386__)) && defined(__has_attribute) && \
-    !defined(__SANITIZE_THREAD__)
-# if __has_attribute (target_clones)
-#  define SIMD_CLONES __attribute__ ((target_clones ("default", "avx2", "avx512f")))
-# endif
-#endif
-#ifndef SIMD_CLONES
-# define SIMD_CLONES
-#endif
+ * AVX2 or AVX-512 where the CPU has them (SIMD_CLONES, dd-private.h). */
 
 #define MAX_VOCAB  (1 << 22)
 #define MAX_WIDTH  8192      /* E and H */

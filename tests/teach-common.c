@@ -5,6 +5,8 @@
  */
 #include "teach-common.h"
 
+#include <math.h>
+
 void
 teach_problem_config (DdTeachConfig *cfg, DdTeacherKind kind, DdObjective objective,
                       double momentum)
@@ -29,7 +31,6 @@ teach_problem_new (const DdTeachConfig *cfg, const DdData *data)
 {
   g_autoptr(GError) error = NULL;
   DdTeach *teach = dd_teach_new (cfg, data, &error);
-  DdRng rng;
 
   g_assert_no_error (error);
   while (dd_teach_get_step (teach) < cfg->pretrain_steps)
@@ -37,9 +38,28 @@ teach_problem_new (const DdTeachConfig *cfg, const DdData *data)
       g_assert_true (dd_teach_step (teach, NULL, &error));
       g_assert_no_error (error);
     }
+  teach_perturb_teacher (teach);
+  return teach;
+}
+
+void
+teach_perturb_teacher (DdTeach *teach)
+{
   DdTeacher *teacher = dd_teach_get_teacher (teach);
+  DdRng rng;
+
   dd_rng_seed (&rng, 99);
   for (size_t i = 0; i < teacher->n_params; i++)
     teacher->params[i] += (dd_real) (0.3 * (dd_rng_uniform (&rng) - 0.5));
-  return teach;
+}
+
+double
+teach_window_objective (gpointer teach)
+{
+  g_autoptr(GError) error = NULL;
+  double M = NAN;
+
+  g_assert_true (dd_teach_window_objective (teach, &M, &error));
+  g_assert_no_error (error);
+  return M;
 }

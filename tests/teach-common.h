@@ -19,5 +19,11 @@ void       teach_problem_config (DdTeachConfig *cfg, DdTeacherKind kind,
 /* Warm up and move the teacher away from its initial point (so that every
  * parameter matters: W₂, the gate, the neural output layer). */
 DdTeach   *teach_problem_new    (const DdTeachConfig *cfg, const DdData *data);
+/* Moves the teacher off its initial point (fixed seed), so that every
+ * parameter matters: W₂, the gate, the neural output layer. */
+void       teach_perturb_teacher (DdTeach *teach);
+/* M of unrolling the coming window (a DdTeach * as user data), for
+ * gradcheck_numeric */
+double     teach_window_objective (gpointer teach);
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "didact-engine.h"
 #include "gradcheck.h"
+#include "teach-common.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -81,7 +82,6 @@ problem_new (const DdTeachConfig *cfg)
 {
   g_autoptr(GError) error = NULL;
   DdTeach *teach = dd_teach_new (cfg, need_corpus (), &error);
-  DdRng rng;
 
   g_assert_no_error (error);
   while (dd_teach_get_step (teach) < cfg->pretrain_steps)
@@ -89,23 +89,8 @@ problem_new (const DdTeachConfig *cfg)
       g_assert_true (dd_teach_step (teach, NULL, &error));
       g_assert_no_error (error);
     }
-  /* move the teacher off its initial point so that every parameter matters */
-  DdTeacher *teacher = dd_teach_get_teacher (teach);
-  dd_rng_seed (&rng, 99);
-  for (size_t i = 0; i < teacher->n_params; i++)
-    teacher->params[i] += (dd_real) (0.3 * (dd_rng_uniform (&rng) - 0.5));
+  teach_perturb_teacher (teach);
   return teach;
-}
-
-static double
-window_objective (gpointer user_data)
-{
-  g_autoptr(GError) error = NULL;
-  double M = NAN;
-
-  g_assert_true (dd_teach_window_objective (user_data, &M, &error));
-  g_assert_no_error (error);
-  return M;
 }
 
 typedef struct {
@@ -134,10 +119,10 @@ test_end_to_end (gconstpointer data)
   double M;
   g_assert_true (dd_teach_window_hypergradient (teach, 0, &M, &error));
   g_assert_no_error (error);
-  g_assert_cmpfloat (fabs (M - window_objective (teach)), <=, 1e-13);
+  g_assert_cmpfloat (fabs (M - teach_window_objective (teach)), <=, 1e-13);
   memcpy (analytic, teacher->grads, n * sizeof (dd_real));
   for (size_t k = 0; k < n; k++)
-    gradcheck_numeric (&numeric[k], &teacher->params[k], 1, window_objective, teach, GRADCHECK_EPS);
+    gradcheck_numeric (&numeric[k], &teacher->params[k], 1, teach_window_objective, teach, GRADCHECK_EPS);
   g_autofree char *name = g_strdup_printf ("seq2seq %s %s ρ=%g", dd_teacher_kind_name (c->kind),
                                            dd_objective_name (c->objective), c->momentum);
   double big = 0;

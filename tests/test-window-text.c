@@ -16,6 +16,7 @@
 #include "config.h"
 #include "didact-application.h"
 #include "didact-window.h"
+#include "test-wait.h"
 #include "didact-samples-view.h"
 #include "didact-line-plot.h"
 
@@ -27,31 +28,6 @@
 
 static DidactApplication *app;
 static DidactWindow *win;
-
-static gboolean
-wait_until (gboolean (*cond) (gpointer), gpointer data, double seconds)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * 1e6);
-  while (!cond (data))
-    {
-      if (g_get_monotonic_time () > end)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static void
-spin (double seconds)
-{
-  gint64 end = g_get_monotonic_time () + (gint64) (seconds * 1e6);
-  while (g_get_monotonic_time () < end)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
 
 static DdSession *
 session (void)
