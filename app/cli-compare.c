@@ -144,9 +144,11 @@ cli_compare (int argc, char **argv)
         {
           if (i == 0)
             printf ("| seed | cross-entropy dev BLEU | L2T-DLF dev BLEU | cross-entropy test BLEU "
-                    "| L2T-DLF test BLEU | test gain |\n|---:|---:|---:|---:|---:|---:|\n");
-          printf ("| %" G_GUINT64_FORMAT " | %.2f | %.2f | %.2f | %.2f | %+.2f |\n", res[i].seed,
-                  res[i].ce_dev_bleu, res[i].dlf_dev_bleu, ce[i], dlf[i], diff[i]);
+                    "| L2T-DLF test BLEU | test gain | cross-entropy test token error "
+                    "| L2T-DLF test token error |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+          printf ("| %" G_GUINT64_FORMAT " | %.2f | %.2f | %.2f | %.2f | %+.2f | %.2f %% | %.2f %% |\n",
+                  res[i].seed, res[i].ce_dev_bleu, res[i].dlf_dev_bleu, ce[i], dlf[i], diff[i],
+                  100 * res[i].ce_test_error, 100 * res[i].dlf_test_error);
           fflush (stdout);
         }
       else
@@ -181,9 +183,18 @@ cli_compare (int argc, char **argv)
     }
   else if (text)
     {
-      printf ("| mean ± sd | | | %.2f ± %.2f | %.2f ± %.2f | %+.2f ± %.2f |\n",
-              sc.mean, sc.sd, sd.mean, sd.sd, sdiff.mean, sdiff.sd);
-      printf ("| standard error | | | %.2f | %.2f | %.2f |\n\n", sc.se, sd.se, sdiff.se);
+      g_autofree double *ce_err = g_new (double, n), *dlf_err = g_new (double, n);
+      for (int i = 0; i < n; i++)
+        {
+          ce_err[i] = res[i].ce_test_error;
+          dlf_err[i] = res[i].dlf_test_error;
+        }
+      Stats se = stats_of (ce_err, n), sde = stats_of (dlf_err, n);
+      printf ("| mean ± sd | | | %.2f ± %.2f | %.2f ± %.2f | %+.2f ± %.2f | %.2f ± %.2f %% | %.2f ± %.2f %% |\n",
+              sc.mean, sc.sd, sd.mean, sd.sd, sdiff.mean, sdiff.sd,
+              100 * se.mean, 100 * se.sd, 100 * sde.mean, 100 * sde.sd);
+      printf ("| standard error | | | %.2f | %.2f | %.2f | %.2f %% | %.2f %% |\n\n", sc.se, sd.se,
+              sdiff.se, 100 * se.se, 100 * sde.se);
       printf ("L2T-DLF %s the mean test BLEU by %.2f points; twice the paired standard error is "
               "%.2f points, so the difference is %s. %.0f s in all.\n",
               sdiff.mean >= 0 ? "raises" : "lowers", fabs (sdiff.mean), 2 * sdiff.se,
