@@ -198,7 +198,8 @@ cli_compare (int argc, char **argv)
       printf ("L2T-DLF %s the mean test BLEU by %.2f points; twice the paired standard error is "
               "%.2f points, so the difference is %s. %.0f s in all.\n",
               sdiff.mean >= 0 ? "raises" : "lowers", fabs (sdiff.mean), 2 * sdiff.se,
-              significant ? "more than two standard errors" : "within two standard errors",
+              n > 1 && fabs (sdiff.mean) > 2 * sdiff.se ? "more than two standard errors"
+                                                        : "within two standard errors",
               dd_now () - started);
     }
   else
