@@ -13,6 +13,7 @@
 #include "didact-bar-plot.h"
 #include "didact-heatmap.h"
 #include "didact-line-plot.h"
+#include "test-render.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -1237,42 +1238,6 @@ test_export (void)
  * In a window
  */
 
-typedef struct
-{
-  GtkWidget *plot;
-  GdkTexture *texture;
-} Shot;
-
-static void
-on_after_paint (GdkFrameClock *clock,
-                Shot          *shot)
-{
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderer *renderer;
-  int w = gtk_widget_get_width (shot->plot), h = gtk_widget_get_height (shot->plot);
-
-  if (shot->texture != NULL || w <= 0 || h <= 0)
-    return;
-
-  paintable = gtk_widget_paintable_new (shot->plot);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL)
-    return;
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (shot->plot));
-  shot->texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-}
-
-static gboolean
-on_timeout (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Shows the plot in a window, waits for a frame to be painted and renders
  * the widget as the window showed it. Returns the share of pixels drawn. */
 static double
@@ -1280,33 +1245,15 @@ screenshot (GtkWidget  *plot,
             const char *name)
 {
   GtkWidget *window = window_for (plot, WIDTH, HEIGHT);
-  Shot shot = { plot, NULL };
-  GdkFrameClock *clock;
-  gboolean timed_out = FALSE;
-  guint timeout, drawn = 0;
-  gulong handler;
+  g_autoptr(GdkTexture) texture = test_render_next_frame (plot);
+  guint drawn = 0;
   g_autofree guchar *data = NULL;
   int w, h;
 
-  for (int i = 0; i < 2000 && gtk_widget_get_frame_clock (plot) == NULL; i++)
-    g_main_context_iteration (NULL, FALSE);
-  clock = gtk_widget_get_frame_clock (plot);
-  g_assert_nonnull (clock);
-
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &shot);
-  timeout = g_timeout_add_seconds (10, on_timeout, &timed_out);
-  gtk_widget_queue_draw (plot);
-  while (shot.texture == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
-  if (!timed_out)
-    g_source_remove (timeout);
-  g_assert_nonnull (shot.texture);
-
-  w = gdk_texture_get_width (shot.texture);
-  h = gdk_texture_get_height (shot.texture);
+  w = gdk_texture_get_width (texture);
+  h = gdk_texture_get_height (texture);
   data = g_malloc ((gsize) w * h * 4);
-  gdk_texture_download (shot.texture, data, w * 4);
+  gdk_texture_download (texture, data, w * 4);
   /* the widget has no background: what it drew is what is not transparent */
   for (gsize i = 0; i < (gsize) w * h; i++)
     drawn += data[4 * i + 3] > 0;
@@ -1316,10 +1263,9 @@ screenshot (GtkWidget  *plot,
       g_autofree char *path = g_strdup_printf ("%s/plots-window-%s.png",
                                                g_getenv ("DIDACT_PLOTS_SAVE_DIR"), name);
 
-      gdk_texture_save_to_png (shot.texture, path);
+      gdk_texture_save_to_png (texture, path);
     }
 
-  g_object_unref (shot.texture);
   gtk_window_set_child (GTK_WINDOW (window), NULL);
   gtk_window_destroy (GTK_WINDOW (window));
   return (double) drawn / ((double) w * h);

@@ -12,6 +12,7 @@
  * PNGs of the window (light and dark) for looking at.
  */
 #include "didact-samples-view.h"
+#include "test-render.h"
 
 #include <adwaita.h>
 #include <math.h>
@@ -386,68 +387,12 @@ test_arms (void)
  * In a window
  */
 
-typedef struct
-{
-  GtkWidget *widget;
-  GdkTexture *texture;
-} Shot;
-
-static void
-on_after_paint (GdkFrameClock *clock,
-                Shot          *shot)
-{
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  GtkSnapshot *snapshot;
-  GskRenderer *renderer;
-  int w = gtk_widget_get_width (shot->widget), h = gtk_widget_get_height (shot->widget);
-
-  if (shot->texture != NULL || w <= 0 || h <= 0)
-    return;
-
-  paintable = gtk_widget_paintable_new (shot->widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  node = gtk_snapshot_free_to_node (snapshot);
-  if (node == NULL)
-    return;
-  renderer = gtk_native_get_renderer (gtk_widget_get_native (shot->widget));
-  shot->texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-}
-
-static gboolean
-on_timeout (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 /* Waits for the next painted frame of @widget's window and renders @widget
  * as the window showed it. */
 static GdkTexture *
 screenshot (GtkWidget *widget)
 {
-  Shot shot = { widget, NULL };
-  GdkFrameClock *clock;
-  gboolean timed_out = FALSE;
-  guint timeout;
-  gulong handler;
-
-  for (int i = 0; i < 2000 && gtk_widget_get_frame_clock (widget) == NULL; i++)
-    g_main_context_iteration (NULL, FALSE);
-  clock = gtk_widget_get_frame_clock (widget);
-  g_assert_nonnull (clock);
-
-  handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), &shot);
-  timeout = g_timeout_add_seconds (10, on_timeout, &timed_out);
-  gtk_widget_queue_draw (widget);
-  while (shot.texture == NULL && !timed_out)
-    g_main_context_iteration (NULL, TRUE);
-  g_signal_handler_disconnect (clock, handler);
-  if (!timed_out)
-    g_source_remove (timeout);
-  g_assert_nonnull (shot.texture);
-  return shot.texture;
+  return test_render_next_frame (widget);
 }
 
 static guchar *

@@ -17,6 +17,7 @@
 #include "didact-application.h"
 #include "didact-window.h"
 #include "test-wait.h"
+#include "test-render.h"
 #include "didact-samples-view.h"
 #include "didact-line-plot.h"
 
@@ -174,19 +175,11 @@ test_edit_a_row (void)
 static void
 save_window (const char *name)
 {
-  GdkPaintable *paintable = gtk_widget_paintable_new (GTK_WIDGET (win));
-  int w = gtk_widget_get_width (GTK_WIDGET (win)), h = gtk_widget_get_height (GTK_WIDGET (win));
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  GskRenderNode *node = gtk_snapshot_free_to_node (snapshot);
-  GskRenderer *renderer = gtk_native_get_renderer (GTK_NATIVE (win));
-  g_autoptr(GdkTexture) tex = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_autoptr(GdkTexture) tex = test_render_next_frame (GTK_WIDGET (win));
   g_autofree char *path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
                                             name, NULL);
   g_assert_true (gdk_texture_save_to_png (tex, path));
   g_test_message ("screenshot: %s", path);
-  gsk_render_node_unref (node);
-  g_object_unref (paintable);
 }
 
 int

@@ -13,6 +13,7 @@
 #include "didact-application.h"
 #include "didact-window.h"
 #include "test-wait.h"
+#include "test-render.h"
 
 #include <glib/gi18n.h>
 #include <locale.h>
@@ -227,51 +228,10 @@ test_fork_diverges (void)
 }
 
 /* pixels of a widget, rendered in-app after the frame clock has painted */
-typedef struct {
-  GtkWidget  *widget;
-  GdkTexture *texture;
-} Shot;
-
-static void
-after_paint (GdkFrameClock *clock, Shot *shot)
-{
-  if (shot->texture)
-    return;
-  GdkPaintable *paintable = gtk_widget_paintable_new (shot->widget);
-  int w = gtk_widget_get_width (shot->widget), h = gtk_widget_get_height (shot->widget);
-  if (w <= 0 || h <= 0)
-    {
-      g_object_unref (paintable);
-      return;
-    }
-  GtkSnapshot *snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, w, h);
-  GskRenderNode *node = gtk_snapshot_free_to_node (snapshot);
-  if (node)
-    {
-      GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (shot->widget));
-      shot->texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, w, h));
-      gsk_render_node_unref (node);
-    }
-  g_object_unref (paintable);
-}
-
-static gboolean
-have_texture (gpointer data)
-{
-  return ((Shot *) data)->texture != NULL;
-}
-
 static GdkTexture *
 screenshot (GtkWidget *widget)
 {
-  Shot shot = { widget, NULL };
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (win));
-  gulong id = g_signal_connect (clock, "after-paint", G_CALLBACK (after_paint), &shot);
-  gtk_widget_queue_draw (widget);
-  g_assert_true (wait_until (have_texture, &shot, 10));
-  g_signal_handler_disconnect (clock, id);
-  return shot.texture;
+  return test_render_next_frame (widget);
 }
 
 /* the share of pixels that differ clearly from the most common colour */
