@@ -52,6 +52,22 @@ dd_eval_copy_into (DdEval *dst, const DdEval *src)
   memcpy (dst->class_margin, src->class_margin, sizeof (double) * C);
 }
 
+double
+dd_eval_balanced_error (const DdEval *ev)
+{
+  double sum = 0.0;
+  int classes = 0;
+
+  g_return_val_if_fail (ev != NULL, NAN);
+  for (int c = 0; c < ev->n_classes; c++)
+    if (ev->class_count[c] > 0)
+      {
+        sum += 1.0 - ev->class_accuracy[c];
+        classes++;
+      }
+  return classes ? sum / classes : NAN;
+}
+
 void
 dd_net_evaluate (DdNet *net, const DdDataset *ds, int limit, DdEval *out)
 {

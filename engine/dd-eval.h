@@ -29,6 +29,10 @@ void    dd_eval_free  (DdEval *ev);
 void    dd_eval_copy_into (DdEval *dst, const DdEval *src);
 /* Evaluate net on the first `limit` examples of ds (all when limit ≤ 0). */
 void    dd_net_evaluate (DdNet *net, const DdDataset *ds, int limit, DdEval *out);
+/* Balanced error: the mean over the classes that have examples of
+ * 1 − class accuracy; NaN when no class has any. Unlike 1 − accuracy it
+ * weighs a rare class as much as a frequent one. */
+double  dd_eval_balanced_error (const DdEval *ev);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdEval, dd_eval_free)
 

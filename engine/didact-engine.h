@@ -12,6 +12,7 @@
 #include "dd-types.h"
 #include "dd-rng.h"
 #include "dd-dataset.h"
+#include "dd-scenario.h"
 #include "dd-net.h"
 #include "dd-loss.h"
 #include "dd-bucket-loss.h"
