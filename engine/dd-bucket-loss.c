@@ -11,19 +11,22 @@
  *   U = Σ_v u_v = a[c] + Σ_{k non-empty} W[k, c]
  *   ∂z/∂logit_v = u_v − p_v·U            (since ∂s_w/∂logit_v = [w = v] − p_v)
  *
- * so with g = −σ'(z)/M (M the number of counted tokens, the mean):
- *   dlogit_v = g·(u_v − p_v·U),  da[c] += g·s_y,  dW[k, c] += g·S_k,  db[c] += g.
+ * z is the score u of dd-dlf-head.h; with g = G/M (G = ∂ℓ/∂z from the head,
+ * M the number of counted tokens, the mean):
+ *   dlogit_v = g·(u_v − p_v·U),  da[c] += g·s_y,  dW[k, c] += g·S_k,  db[c] += g,
+ *   ds[c] += Gs/M.
  *
  * Along a direction r of the logits, ṡ_v = r_v − p·r, Ṡ_k = R_k − p·r with
- * R_k the mean of r over bucket k, ż = Σ_v u_v·r_v − (p·r)·U and
- * ġ = −σ''(z)·ż/M, σ'' = σ'·(1 − 2σ); each gradient above is differentiated
- * by the product rule (see dd_bucket_loss_rop).
+ * R_k the mean of r over bucket k, ż = Σ_v u_v·r_v − (p·r)·U, and ġ, ġs
+ * from dd_dlf_head_dot; each gradient above is differentiated by the product
+ * rule (see dd_bucket_loss_rop).
  *
  * u_v needs only a K-vector per token (W[k, c]/n_k), so everything is O(V)
  * per token; the sums are in double.
  */
 #include "dd-bucket-loss.h"
 #include "dd-kernels.h"
+#include "dd-dlf-head.h"
 
 #include <math.h>
 #include <string.h>
@@ -103,16 +106,6 @@ token_init (Token *t, const DdBucketLoss *L, const int *counts,
     }
   t->U = U;
   t->z = z;
-}
-
-/* logistic σ(z) and σ'(z) = σ(1 − σ), without overflow or cancellation */
-static void
-sigmoid_and_slope (double z, double *sig, double *slope)
-{
-  double e = exp (-fabs (z)); /* in (0, 1] */
-  double inv = 1.0 / (1.0 + e);
-  *sig = z >= 0 ? inv : e * inv;
-  *slope = e * inv * inv;
 }
 
 void
@@ -203,14 +196,18 @@ dd_bucket_loss_forward_backward (const DdBucketLoss *L,
 
       Token t;
       token_init (&t, L, counts, logits + (size_t) i * V, scratch, labels[i]);
-      double sig, slope;
-      sigmoid_and_slope (t.z, &sig, &slope);
-      total -= sig;
-
-      const double g = -slope * invM; /* ∂(ℓ/M)/∂z */
       const int c = t.c;
+      DdDlfHead h;
+      dd_dlf_head (&h, t.z, L->s ? L->s[c] : 0.0, L->normalised);
+      total += h.loss;
+
+      const double g = h.g * invM; /* ∂(ℓ/M)/∂z */
       if (da != NULL)
-        da[c] += (dd_real) (g * tok_logp (&t, t.y));
+        {
+          da[c] += (dd_real) (g * tok_logp (&t, t.y));
+          if (L->s != NULL)
+            da[K + c] += (dd_real) (h.gs * invM);
+        }
       if (dW != NULL)
         for (int k = 0; k < K; k++)
           dW[(size_t) k * K + c] += (dd_real) (g * t.S[k]);
@@ -260,8 +257,8 @@ dd_bucket_loss_rop (const DdBucketLoss *L,
 
       Token t;
       token_init (&t, L, counts, logits + (size_t) i * V, scratch, labels[i]);
-      double sig, slope;
-      sigmoid_and_slope (t.z, &sig, &slope);
+      DdDlfHead h;
+      dd_dlf_head (&h, t.z, L->s ? L->s[t.c] : 0.0, L->normalised);
 
       /* p·r, Σ_v u_v·r_v and the bucket means R_k of r */
       double pr = 0.0, ur = 0.0, R[MAX_K] = { 0 };
@@ -272,13 +269,18 @@ dd_bucket_loss_rop (const DdBucketLoss *L,
           R[L->bucket[v]] += r[v];
         }
       const double zdot = ur - pr * t.U;
-      const double g = -slope * invM;
-      const double gdot = -slope * (1.0 - 2.0 * sig) * zdot * invM;
+      double Gdot, Gsdot;
+      dd_dlf_head_dot (&h, t.z, zdot, L->normalised, &Gdot, &Gsdot);
+      const double g = h.g * invM, gdot = Gdot * invM;
       const int c = t.c, y = t.y;
 
-      /* da[c] = g·s_y */
+      /* da[c] = g·s_y; ds[c] = Gs/M */
       if (rda != NULL)
-        rda[c] += (dd_real) (gdot * tok_logp (&t, y) + g * (r[y] - pr));
+        {
+          rda[c] += (dd_real) (gdot * tok_logp (&t, y) + g * (r[y] - pr));
+          if (L->s != NULL)
+            rda[K + c] += (dd_real) (Gsdot * invM);
+        }
       /* dW[k, c] = g·S_k, Ṡ_k = R_k − p·r (0 for an empty bucket) */
       if (rdW != NULL)
         for (int k = 0; k < K; k++)

@@ -9,8 +9,9 @@
  * over the vocabulary and log p = log_softmax(logits):
  *
  *   S_k = mean of log p_v over the ids v with bucket[v] = k   (0 if bucket k is empty)
- *   z   = a[c]·log p_y + Σ_k W[k, c]·S_k + b[c],   c = bucket[y]
- *   ℓ   = −σ(z)
+ *   u   = a[c]·log p_y + Σ_k W[k, c]·S_k + b[c],   c = bucket[y]
+ *   ℓ   = −σ(ε·u)  (paper form)   or   (4/ε)·(½ − σ(ε·u))  (normalised form),
+ *   ε   = exp(s[c]), 1 when s is NULL    (the head of dd-dlf-head.h)
  *
  * Φ = (a (K), W (K, K) row-major with row k column c, b (K)); the initial
  * point a = 1, W = 0, b = 0 gives ℓ = −σ(log p_y).
@@ -22,8 +23,9 @@
  * length of its sentence.) A batch of padding only has loss 0 and zero
  * gradients.
  *
- * Unlike the classification losses of dd-loss.h, the seq2seq student that
- * will use this does not exist yet; this is the loss alone.
+ * With s, the gradient with respect to s is the second row of da: da is
+ * then (2, K), a's gradient in row 0 and s's in row 1 (the order in which
+ * the student's Φ block stores them).
  */
 #pragma once
 
@@ -40,6 +42,8 @@ typedef struct {
   const dd_real *a;      /* (K) */
   const dd_real *W;      /* (K, K), row k column c */
   const dd_real *b;      /* (K) */
+  const dd_real *s;      /* (K) log ε, or NULL (ε = 1) */
+  gboolean       normalised; /* the normalised form (else the paper's) */
 } DdBucketLoss;
 
 /* The initial point a = 1, W = 0, b = 0 (a (K), W (K, K), b (K)). */

@@ -13,6 +13,7 @@
  *   ṗ_k = p_k·(r_k − p·r),   (log p_k)˙ = r_k − p·r.
  */
 #include "dd-loss.h"
+#include "dd-dlf-head.h"
 
 #include <math.h>
 
@@ -232,22 +233,28 @@ dd_loss_forward_backward (const DdLoss  *loss,
 
         case DD_LOSS_DLF:
           {
-            /* ℓ = −σ(s); ∂ℓ/∂s = −σ'(s); ∂s/∂W[j, y] = log p_j, ∂s/∂b[y] = 1;
-             * ∂s/∂logit_k = W[k, y] − p_k·Σ_j W[j, y] */
-            double wsum, sig, slope;
-            double s = dlf_argument (loss, &r, &wsum);
-            sigmoid_and_slope (s, &sig, &slope);
-            total -= sig;
+            /* u = Σ_j W[j, y]·log p_j + b[y] through the head of dd-dlf-head.h;
+             * ∂u/∂W[j, y] = log p_j, ∂u/∂b[y] = 1,
+             * ∂u/∂logit_k = W[k, y] − p_k·Σ_j W[j, y] */
+            double wsum;
+            DdDlfHead h;
+            const double u = dlf_argument (loss, &r, &wsum);
+            dd_dlf_head (&h, u, loss->s ? loss->s[y] : 0.0, loss->normalised);
+            total += h.loss;
 
-            const double ds = -slope * invB;
+            const double g = h.g * invB;
             if (dW != NULL)
-              for (int j = 0; j < C; j++)
-                dW[(size_t) j * C + y] += (dd_real) (ds * logp (&r, j));
+              {
+                for (int j = 0; j < C; j++)
+                  dW[(size_t) j * C + y] += (dd_real) (g * logp (&r, j));
+                if (loss->s != NULL)
+                  dW[(size_t) C * C + y] += (dd_real) (h.gs * invB);
+              }
             if (db != NULL)
-              db[y] += (dd_real) ds;
+              db[y] += (dd_real) g;
             if (d != NULL)
               for (int k = 0; k < C; k++)
-                d[k] = (dd_real) (ds * (loss->W[(size_t) k * C + y] - prob (&r, k) * wsum));
+                d[k] = (dd_real) (g * (loss->W[(size_t) k * C + y] - prob (&r, k) * wsum));
           }
           break;
 
@@ -317,23 +324,30 @@ dd_loss_rop (const DdLoss  *loss,
           continue;
         }
 
-      /* DLF: with g = −σ'(s)/B the gradients are
-       *   dW[j, y] = g·log p_j,  db[y] = g,  dlogit_k = g·(W[k, y] − p_k·Σ_j W[j, y]);
-       * along r: ṡ = Σ_j W[j, y]·r_j − (p·r)·Σ_j W[j, y] and ġ = −σ''(s)·ṡ/B,
-       * σ'' = σ'·(1 − 2σ). */
-      double wsum, sig, slope;
-      double s = dlf_argument (loss, &r, &wsum);
-      sigmoid_and_slope (s, &sig, &slope);
+      /* DLF: with g = G/B (G = ∂ℓ/∂u of the head) the gradients are
+       *   dW[j, y] = g·log p_j,  db[y] = g,  ds[y] = Gs/B,
+       *   dlogit_k = g·(W[k, y] − p_k·Σ_j W[j, y]);
+       * along r: u̇ = Σ_j W[j, y]·r_j − (p·r)·Σ_j W[j, y], and ġ, ġs from
+       * dd_dlf_head_dot. */
+      double wsum;
+      DdDlfHead h;
+      const double u = dlf_argument (loss, &r, &wsum);
+      dd_dlf_head (&h, u, loss->s ? loss->s[y] : 0.0, loss->normalised);
       double wr = 0.0;
       for (int j = 0; j < C; j++)
         wr += (double) loss->W[(size_t) j * C + y] * rz[j];
-      const double sdot = wr - pr * wsum;
-      const double g = -slope * invB;
-      const double gdot = -slope * (1.0 - 2.0 * sig) * sdot * invB;
+      const double udot = wr - pr * wsum;
+      double Gdot, Gsdot;
+      dd_dlf_head_dot (&h, u, udot, loss->normalised, &Gdot, &Gsdot);
+      const double g = h.g * invB, gdot = Gdot * invB;
 
       if (rdW != NULL)
-        for (int j = 0; j < C; j++)
-          rdW[(size_t) j * C + y] += (dd_real) (gdot * logp (&r, j) + g * (rz[j] - pr));
+        {
+          for (int j = 0; j < C; j++)
+            rdW[(size_t) j * C + y] += (dd_real) (gdot * logp (&r, j) + g * (rz[j] - pr));
+          if (loss->s != NULL)
+            rdW[(size_t) C * C + y] += (dd_real) (Gsdot * invB);
+        }
       if (rdb != NULL)
         rdb[y] += (dd_real) gdot;
       for (int k = 0; k < C; k++)

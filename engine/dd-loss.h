@@ -13,9 +13,15 @@
  *            (m default 1.0; the students' logits are not normalised, so
  *            this is the margin form without the cosine normalisation)
  *   DLF      the L2T-DLF family (L2T-DLF.md §2): for each example
- *            z = Σ_j W[j, y]·log p_j + b[y],  ℓ = −σ(z);
- *            W is (C, C) row-major, row j column y; b is (C).
- *            Gradients with respect to W and b are ADDED (+=) into dW, db.
+ *            u = Σ_j W[j, y]·log p_j + b[y], ε = exp(s[y]) and
+ *              paper form:       ℓ = −σ(ε·u)           (s NULL: ε = 1, the paper's loss)
+ *              normalised form:  ℓ = (4/ε)·(½ − σ(ε·u)) (cross-entropy as ε → 0 at W = I,
+ *                                b = 0; bounded for ε > 0; see dd-dlf-head.h)
+ *            W is (C, C) row-major, row j column y; b is (C); s (C) the
+ *            per-class log saturation scale, stored as row C of the W block.
+ *            Gradients with respect to W and b are ADDED (+=) into dW, db;
+ *            with s, dW is the whole (C + 1, C) block and ∂/∂s goes to its
+ *            last row.
  *   SMOOTH_ERROR  the teacher's dev measure (L2T-DLF.md §4), not a training
  *            loss: 2σ(k·(max_j p_j − p_y)) − 1 with k = smooth_k (50); its
  *            gradient follows the arg-max that is current (piecewise smooth).
@@ -41,6 +47,8 @@ typedef struct {
   double         smooth_k;  /* k for DD_LOSS_SMOOTH_ERROR */
   const dd_real *W;         /* (C, C) for DD_LOSS_DLF */
   const dd_real *b;         /* (C) for DD_LOSS_DLF */
+  const dd_real *s;         /* (C) log ε for DD_LOSS_DLF, or NULL (ε = 1) */
+  gboolean       normalised;/* DD_LOSS_DLF: the normalised form (else the paper's) */
 } DdLoss;
 
 /* a loss with its default settings; for DLF, W and b must then be set */

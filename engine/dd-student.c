@@ -271,8 +271,21 @@ bucket_loss (const DdStudent *st, const dd_real *W, const dd_real *b)
 
   return (DdBucketLoss) {
     .V = n_out (st), .K = K, .bucket = p->bucket,
-    .W = W, .a = W + (size_t) K * K, .b = b,
+    .W = W, .a = W + (size_t) K * K, .b = b, .s = W + (size_t) (K + 1) * K,
+    .normalised = st->phi_form == DD_PHI_NORMALISED,
   };
+}
+
+static DdLoss
+class_loss (const DdStudent *st, const dd_real *W, const dd_real *b)
+{
+  DdLoss loss = dd_loss_default (DD_LOSS_DLF);
+
+  loss.W = W;
+  loss.b = b;
+  loss.s = W + (size_t) st->C * st->C;
+  loss.normalised = st->phi_form == DD_PHI_NORMALISED;
+  return loss;
 }
 
 /* --- forward / backward -------------------------------------------------------- */
@@ -351,22 +364,22 @@ dd_student_backward (DdStudent *st, const dd_real *W, const dd_real *b, double *
         }
       else
         {
-          value = token_loss (st, &ce_loss, buf->dlogits);
+          const DdLoss fixed = dd_loss_default (st->fixed_loss);
+          value = token_loss (st, &fixed, buf->dlogits);
           if (ce)
-            *ce = value;
+            *ce = st->fixed_loss == DD_LOSS_CE ? value : token_loss (st, &ce_loss, NULL);
         }
     }
   else
     {
-      DdLoss loss = dd_loss_default (W ? DD_LOSS_DLF : DD_LOSS_CE);
-      loss.W = W;
-      loss.b = b;
+      const gboolean is_ce = W == NULL && st->fixed_loss == DD_LOSS_CE;
+      DdLoss loss = W ? class_loss (st, W, b) : dd_loss_default (st->fixed_loss);
       value = dd_loss_forward_backward (&loss, buf->dlogits, NULL, NULL, buf->scratch,
                                         st->net->logits, buf->y, buf->B, st->C);
       if (ce)
-        *ce = W ? dd_loss_forward_backward (&ce_loss, NULL, NULL, NULL, buf->scratch,
-                                            st->net->logits, buf->y, buf->B, st->C)
-                : value;
+        *ce = is_ce ? value
+                    : dd_loss_forward_backward (&ce_loss, NULL, NULL, NULL, buf->scratch,
+                                                st->net->logits, buf->y, buf->B, st->C);
     }
   memset (st->grads, 0, st->P * sizeof (dd_real));
   if (isfinite (value))
@@ -382,9 +395,7 @@ dd_student_hvp (DdStudent *st, const int *idx, int B, const dd_real *W, const dd
 
   if (st->net)
     {
-      DdLoss loss = dd_loss_default (DD_LOSS_DLF);
-      loss.W = W;
-      loss.b = b;
+      DdLoss loss = class_loss (st, W, b);
       buf->B = B;
       dd_dataset_gather (st->data->train, idx, B, buf->x, buf->y);
       return dd_net_hvp (st->net, &loss, buf->x, buf->y, B, v, hv, dW, db);
@@ -413,6 +424,51 @@ dd_student_hvp (DdStudent *st, const int *idx, int B, const dd_real *W, const dd
 
 #define CHUNK_MAX 256
 
+/* The dev measure of examples first … first + Bc − 1 (Bc ≤ CHUNK_MAX):
+ * returns their mean, with dlogits (may be NULL) its gradient; weight gets
+ * what the mean is over (examples, or target tokens), err the plain error. */
+static double
+dev_chunk (DdStudent *st, const DdLoss *loss, int first, int Bc, dd_real *dlogits,
+           double *weight, double *err)
+{
+  Buffers *buf = BUF (st);
+  int idx[CHUNK_MAX];
+
+  for (int i = 0; i < Bc; i++)
+    idx[i] = first + i;
+  *err = dd_student_forward (st, DD_SPLIT_DEV, idx, Bc);
+  *weight = st->s2s ? buf->n_tokens : Bc;
+  if (st->s2s)
+    return token_loss (st, loss, dlogits);
+  return dd_loss_forward_backward (loss, dlogits, NULL, NULL, buf->scratch, st->net->logits,
+                                   buf->y, Bc, st->C);
+}
+
+int
+dd_student_measure_blocks (DdStudent *st, gboolean dev_ce, int first, int n, int block,
+                           double *out)
+{
+  const DdLoss loss = dd_loss_default (dev_ce ? DD_LOSS_CE : DD_LOSS_SMOOTH_ERROR);
+  const int total = dd_student_n_examples (st, DD_SPLIT_DEV);
+  int k = 0;
+
+  g_return_val_if_fail (first >= 0 && n >= 0 && first + n <= total, 0);
+  g_return_val_if_fail (block >= 1 && block <= dd_student_max_block (st), 0);
+  for (int start = first; start < first + n; start += block, k++)
+    {
+      double w, err;
+      const int Bc = MIN (block, first + n - start);
+      out[k] = dev_chunk (st, &loss, start, Bc, NULL, &w, &err);
+    }
+  return k;
+}
+
+int
+dd_student_max_block (const DdStudent *st)
+{
+  return MIN (st->max_batch, CHUNK_MAX);
+}
+
 double
 dd_student_objective (DdStudent *st, gboolean dev_ce, int n, gboolean with_grad,
                       double *error)
@@ -420,7 +476,6 @@ dd_student_objective (DdStudent *st, gboolean dev_ce, int n, gboolean with_grad,
   Buffers *buf = BUF (st);
   const int total = dd_student_n_examples (st, DD_SPLIT_DEV);
   const int chunk = MIN (st->max_batch, CHUNK_MAX);
-  int idx[CHUNK_MAX];
   DdLoss loss = dd_loss_default (dev_ce ? DD_LOSS_CE : DD_LOSS_SMOOTH_ERROR);
   double M = 0.0, wrong = 0.0;
   double weight_total = 0.0;
@@ -443,16 +498,8 @@ dd_student_objective (DdStudent *st, gboolean dev_ce, int n, gboolean with_grad,
   for (int start = 0; start < n; start += chunk)
     {
       const int Bc = MIN (chunk, n - start);
-      for (int i = 0; i < Bc; i++)
-        idx[i] = start + i;
-      double err = dd_student_forward (st, DD_SPLIT_DEV, idx, Bc);
-      double w = st->s2s ? buf->n_tokens : Bc;
-      double part;
-      if (st->s2s)
-        part = token_loss (st, &loss, with_grad ? buf->dlogits : NULL);
-      else
-        part = dd_loss_forward_backward (&loss, with_grad ? buf->dlogits : NULL, NULL, NULL,
-                                         buf->scratch, st->net->logits, buf->y, Bc, st->C);
+      double err, w;
+      double part = dev_chunk (st, &loss, start, Bc, with_grad ? buf->dlogits : NULL, &w, &err);
       const double share = w / weight_total;
       M += part * share;
       wrong += err * w;

@@ -6,9 +6,10 @@
  *
  * The L2T-DLF loop (dd-teach.c) steps, differentiates and evaluates a student
  * through these few verbs, so one loop teaches the image classifiers (a
- * DdNet, Φ = (W (C, C), b (C)) over classes, dd-loss.h) and the translator (a
- * DdSeq2seq, Φ = (W (K, K), a (K), b (K)) over K target-frequency buckets,
- * dd-bucket-loss.h, with a stored as the last row of a (K + 1, K) block).
+ * DdNet, Φ = (W (C, C), s (C), b (C)) over classes, dd-loss.h) and the
+ * translator (a DdSeq2seq, Φ = (W (K, K), a (K), s (K), b (K)) over K
+ * target-frequency buckets, dd-bucket-loss.h); the layout of the W block is
+ * dd-teacher.h's.
  *
  * Examples are images or sentence pairs. For translation every rate is per
  * target token: a batch's loss is the mean over its non-padding target
@@ -40,7 +41,9 @@ struct _DdStudent {
   DdStudentKind kind;
   DdPhiShape    shape;
   int           C;          /* Φ's columns: classes, or buckets */
-  int           R;          /* rows of Φ's W block: C, or C + 1 */
+  int           R;          /* rows of Φ's W block (dd_phi_rows) */
+  DdPhiForm     phi_form;   /* how the loss reads Φ: normalised (default) or paper */
+  DdLossKind    fixed_loss; /* the loss without Φ: CE (default), SMOOTH or MARGIN */
   int           max_batch;
   size_t        P;
   dd_real      *params;     /* the model's own arrays */
@@ -64,7 +67,8 @@ int         dd_student_n_examples (const DdStudent *st, DdSplit split);
 /* Forward on examples idx[0..B) of split; returns the batch error. */
 double      dd_student_forward  (DdStudent *st, DdSplit split, const int *idx, int B);
 /* After a forward: grads = ∇L (WRITTEN) for the loss with Φ = (W, b), or
- * cross-entropy when W is NULL; returns L. ce (may be NULL) receives the
+ * the fixed loss st->fixed_loss (cross-entropy unless set) when W is NULL;
+ * returns L. ce (may be NULL) receives the
  * batch's cross-entropy at the same weights. */
 double      dd_student_backward (DdStudent *st, const dd_real *W, const dd_real *b, double *ce);
 /* On training examples idx[0..B) with Φ = (W, b), at the current params:
@@ -78,6 +82,13 @@ double      dd_student_hvp      (DdStudent *st, const int *idx, int B, const dd_
  * grads = ∇M (written). error (may be NULL) receives the plain error. */
 double      dd_student_objective (DdStudent *st, gboolean dev_ce, int n, gboolean with_grad,
                                   double *error);
+/* The same measure per block of `block` examples (1 … dd_student_max_block)
+ * over dev examples first … first + n − 1: out[k] is block k's mean (per
+ * token for translation). Returns the number of blocks, ⌈n / block⌉. For
+ * paired comparisons of two students on held-out dev data. */
+int         dd_student_measure_blocks (DdStudent *st, gboolean dev_ce, int first, int n,
+                                       int block, double *out);
+int         dd_student_max_block  (const DdStudent *st);
 /* Evaluation of the first n examples of split (n ≤ 0: all) into ev, whose
  * n_classes must be st->C. */
 void        dd_student_evaluate (DdStudent *st, DdSplit split, int n, DdEval *ev);

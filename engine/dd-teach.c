@@ -36,6 +36,7 @@
 #endif
 
 #define EVAL_CHUNK 256
+#define HOLDOUT_BLOCKS 50
 
 struct _DdTeach {
   DdTeachConfig cfg;
@@ -47,6 +48,15 @@ struct _DdTeach {
   DdOptim      *sopt;           /* student SGD; its m is the velocity v */
   DdTeacher    *teacher;
   DdOptim      *topt;
+  DdTeacher    *init_teacher;   /* the teacher at its initial point, for the anchor test */
+  double        radius;         /* trust: the current step length r */
+  gint64        n_accepted, n_rejected;
+  int           windows_since_anchor;
+  int           n_hold;         /* held-out dev examples, after the first n_dev */
+  int           n_blocks, block;
+  double       *hold_before, *hold_after, *hold_anchor; /* (n_blocks) block means */
+  dd_real      *trial_W, *trial_b;  /* Φ of a trial step */
+  dd_real      *theta_saved;    /* θ before a tried step */
   DdTeacher    *best_teacher;
   dd_real      *best_params;    /* the student at the best window's end */
   DdStudent    *best_student;   /* built from best_params on request */
@@ -125,8 +135,28 @@ dd_teach_config_init (DdTeachConfig *cfg)
   cfg->meta_iterations = 100;
   cfg->pretrain_steps = 1000;
   cfg->objective = DD_OBJECTIVE_SMOOTH_ERROR;
-  cfg->dev_subsample = 10000;
+  cfg->dev_subsample = 5000;
   cfg->checkpoint_every = 0;
+  cfg->start = dd_phi_start_default ();
+  cfg->teacher_step = DD_TEACHER_STEP_TRUST;
+  cfg->trust_radius = 0.1;
+  cfg->holdout = 0;
+  cfg->accept_tolerance = 0.0;
+  cfg->anchor_every = 5;
+}
+
+const char *
+dd_update_verdict_name (DdUpdateVerdict verdict)
+{
+  switch (verdict)
+    {
+    case DD_UPDATE_TAKEN:    return "taken";
+    case DD_UPDATE_ACCEPTED: return "accepted";
+    case DD_UPDATE_REJECTED: return "rejected";
+    case DD_UPDATE_FALLBACK: return "fallback";
+    case DD_UPDATE_NONE:
+    default:                 return "none";
+    }
 }
 
 gboolean
@@ -173,6 +203,25 @@ dd_teach_config_validate (const DdTeachConfig *cfg, GError **error)
     DD_REFUSE ("a baseline or frozen-teacher arm trains once: use the continual protocol");
   if (cfg->horizon < 0)
     DD_REFUSE ("horizon %" G_GINT64_FORMAT ": must not be negative", cfg->horizon);
+  if (cfg->baseline_loss != DD_LOSS_CE && cfg->baseline_loss != DD_LOSS_SMOOTH &&
+      cfg->baseline_loss != DD_LOSS_MARGIN)
+    DD_REFUSE ("baseline loss %d: choose ce, smooth or margin", (int) cfg->baseline_loss);
+  if (cfg->start.form != DD_PHI_NORMALISED && cfg->start.form != DD_PHI_PAPER)
+    DD_REFUSE ("loss form %d: unknown; choose normalised or paper", (int) cfg->start.form);
+  if (cfg->start.form == DD_PHI_NORMALISED &&
+      !(cfg->start.epsilon > 0.0 && cfg->start.epsilon <= 100.0))
+    DD_REFUSE ("the loss's starting scale ε₀ = %g: must be in (0, 100]", cfg->start.epsilon);
+  if (cfg->teacher_step != DD_TEACHER_STEP_TRUST && cfg->teacher_step != DD_TEACHER_STEP_PLAIN)
+    DD_REFUSE ("teacher step %d: unknown; choose trust or plain", (int) cfg->teacher_step);
+  if (cfg->teacher_step == DD_TEACHER_STEP_TRUST &&
+      (!(cfg->trust_radius > 0.0) || !isfinite (cfg->trust_radius)))
+    DD_REFUSE ("trust radius %g: must be a positive finite number", cfg->trust_radius);
+  if (cfg->holdout < 0)
+    DD_REFUSE ("held-out dev examples %d: must not be negative", cfg->holdout);
+  if (!isfinite (cfg->accept_tolerance))
+    DD_REFUSE ("acceptance tolerance %g: must be finite", cfg->accept_tolerance);
+  if (cfg->anchor_every < 0)
+    DD_REFUSE ("anchor test every %d windows: must not be negative", cfg->anchor_every);
   return TRUE;
 }
 
@@ -266,19 +315,46 @@ dd_teach_new (const DdTeachConfig *cfg, const DdData *data, GError **error)
    * gets the same student and the same minibatches */
   DdRng teacher_rng;
   dd_rng_seed (&teacher_rng, cfg->student.seed ^ G_GUINT64_CONSTANT (0x7eac4e5d1dac71c));
-  tc->teacher = dd_teacher_new_shaped (cfg->teacher, tc->st->shape, tc->C, cfg->teacher_hidden,
-                                       &teacher_rng, error);
+  tc->st->phi_form = cfg->start.form;
+  tc->st->fixed_loss = cfg->baseline_loss;
+  tc->teacher = dd_teacher_new_full (cfg->teacher, tc->st->shape, &cfg->start, tc->C,
+                                     cfg->teacher_hidden, &teacher_rng, error);
   if (tc->teacher == NULL)
     {
       dd_teach_free (tc);
       return NULL;
     }
+  tc->init_teacher = dd_teacher_copy (tc->teacher);
+  tc->radius = cfg->trust_radius;
   tc->topt = dd_optim_new (cfg->teacher_optimizer, tc->teacher->n_params, cfg->teacher_lr,
                            cfg->teacher_optimizer == DD_OPTIM_SGD ? cfg->teacher_momentum : 0.0);
   tc->best_dev_error = INFINITY;
 
   const int n_dev = dd_student_n_examples (tc->st, DD_SPLIT_DEV);
   tc->n_dev = cfg->dev_subsample > 0 ? MIN (cfg->dev_subsample, n_dev) : n_dev;
+  if (cfg->teacher_step == DD_TEACHER_STEP_TRUST && cfg->arm == DD_ARM_TAUGHT)
+    {
+      if (tc->n_dev >= n_dev)
+        tc->n_dev = n_dev / 2;   /* no dev example left over: split in halves */
+      const int rest = n_dev - tc->n_dev;
+      tc->n_hold = MIN (rest, cfg->holdout > 0 ? cfg->holdout : tc->n_dev);
+      if (tc->n_dev < 1 || tc->n_hold < 1)
+        {
+          g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                       "the trust step needs dev examples for the objective and held-out ones "
+                       "for its acceptance test; %s has %d dev examples", data->name, n_dev);
+          dd_teach_free (tc);
+          return NULL;
+        }
+      /* about HOLDOUT_BLOCKS blocks, so that the paired standard error is
+       * estimated from enough differences whatever the held-out size */
+      tc->block = CLAMP ((tc->n_hold + HOLDOUT_BLOCKS - 1) / HOLDOUT_BLOCKS, 1,
+                         dd_student_max_block (tc->st));
+      tc->n_blocks = (tc->n_hold + tc->block - 1) / tc->block;
+      tc->hold_before = g_new (double, tc->n_blocks);
+      tc->hold_after = g_new (double, tc->n_blocks);
+      tc->hold_anchor = g_new (double, tc->n_blocks);
+    }
   tc->eval = dd_eval_new (tc->C);
 
   tc->order = g_new (int, tc->n_train);
@@ -298,6 +374,9 @@ dd_teach_new (const DdTeachConfig *cfg, const DdData *data, GError **error)
   tc->phi_b = g_new (dd_real, (size_t) T * C);
   tc->dW = g_new (dd_real, (size_t) R * C);
   tc->db = g_new (dd_real, C);
+  tc->trial_W = g_new (dd_real, (size_t) R * C);
+  tc->trial_b = g_new (dd_real, C);
+  tc->theta_saved = g_new (dd_real, tc->teacher->n_params);
   return tc;
 }
 
@@ -325,6 +404,13 @@ dd_teach_free (DdTeach *tc)
   dd_teacher_free (tc->teacher);
   dd_optim_free (tc->topt);
   dd_teacher_free (tc->best_teacher);
+  dd_teacher_free (tc->init_teacher);
+  g_free (tc->hold_before);
+  g_free (tc->hold_after);
+  g_free (tc->hold_anchor);
+  g_free (tc->trial_W);
+  g_free (tc->trial_b);
+  g_free (tc->theta_saved);
   g_free (tc->best_params);
   dd_student_free (tc->best_student);
   dd_eval_free (tc->eval);
@@ -468,15 +554,31 @@ apply_update (DdTeach *tc, gint64 step_no, GError **error)
   return TRUE;
 }
 
-/* Step t of the window on batch_idx[t]. With the teacher, Φ_t = μ_θ(s_t) is
- * computed and recorded; in replay the recorded Φ_t is used. */
+/* Step t of the window on batch_idx[t]. Live (replay FALSE, trial NULL):
+ * with the teacher, Φ_t = μ_θ(s_t) is computed and recorded. Replay: the
+ * recorded Φ_t and learning rate are used. Trial (replay TRUE and a trial
+ * teacher): Φ_t comes from the trial teacher instead, except at steps whose
+ * Φ_t was an edit, and nothing is recorded. */
 static gboolean
-window_step (DdTeach *tc, int t, gboolean replay, double *loss_out, GError **error)
+window_step_with (DdTeach *tc, int t, gboolean replay, const DdTeacher *trial,
+                  double *loss_out, GError **error)
 {
   const int B = tc->B, C = tc->C, RC = tc->R * tc->C;
   const int *idx = tc->batch_idx + (size_t) t * B;
   dd_real *W = tc->phi_W + (size_t) t * RC, *b = tc->phi_b + (size_t) t * C;
   gint64 step_no = tc->step + 1;
+
+  if (trial != NULL && !tc->overridden[t])
+    {
+      DdTeacherState s;
+      state_at (tc, t, tc->batch_err[t], &s);
+      W = tc->trial_W;
+      b = tc->trial_b;
+      dd_teacher_forward (trial, &s, W, b);
+      if (!dd_all_finite (W, (size_t) RC) || !dd_all_finite (b, C))
+        DIVERGED ("step %" G_GINT64_FORMAT ": the tried teacher's coefficients Φ hold a NaN "
+                  "or Inf", step_no);
+    }
 
   dd_set_threads (tc->cfg.student.threads);
   double err = dd_student_forward (tc->st, DD_SPLIT_TRAIN, idx, B);
@@ -518,6 +620,12 @@ window_step (DdTeach *tc, int t, gboolean replay, double *loss_out, GError **err
   if (!replay)
     tc->last_ce = ce;
   return TRUE;
+}
+
+static gboolean
+window_step (DdTeach *tc, int t, gboolean replay, double *loss_out, GError **error)
+{
+  return window_step_with (tc, t, replay, NULL, loss_out, error);
 }
 
 static gboolean
@@ -589,8 +697,13 @@ begin_window (DdTeach *tc)
       DdRng rng;
       dd_rng_seed (&rng, tc->cfg.student.seed ^ (guint64) tc->step);
       dd_teacher_free (tc->teacher);
-      tc->teacher = dd_teacher_new_shaped (tc->pending_kind, tc->st->shape, tc->C,
-                                           tc->cfg.teacher_hidden, &rng, NULL);
+      tc->teacher = dd_teacher_new_full (tc->pending_kind, tc->st->shape, &tc->cfg.start, tc->C,
+                                         tc->cfg.teacher_hidden, &rng, NULL);
+      dd_teacher_free (tc->init_teacher);
+      tc->init_teacher = dd_teacher_copy (tc->teacher);
+      tc->theta_saved = g_renew (dd_real, tc->theta_saved, tc->teacher->n_params);
+      tc->radius = tc->cfg.trust_radius;
+      tc->windows_since_anchor = 0;
       dd_optim_free (tc->topt);
       tc->topt = dd_optim_new (tc->cfg.teacher_optimizer, tc->teacher->n_params, tc->cfg.teacher_lr,
                                tc->cfg.teacher_optimizer == DD_OPTIM_SGD ? tc->cfg.teacher_momentum : 0.0);
@@ -725,6 +838,129 @@ teacher_grad_norm (const DdTeacher *teacher)
   return sqrt (s);
 }
 
+/* --- the trust step --------------------------------------------------------- */
+
+/* held-out objective of the student as it is, per block */
+static void
+measure_holdout (DdTeach *tc, double *blocks)
+{
+  dd_set_threads (tc->cfg.student.threads);
+  dd_student_measure_blocks (tc->st, tc->cfg.objective == DD_OBJECTIVE_DEV_CE, tc->n_dev,
+                             tc->n_hold, tc->block, blocks);
+}
+
+/* Replays the window from its start checkpoint with the trial teacher's Φ,
+ * measures the held-out objective per block, and puts the student back at
+ * ω_T, v_T (kept in end_w, end_v by the reverse pass). FALSE when the trial
+ * diverged (the blocks are then +Inf): a step that diverges is rejected,
+ * not an error of the run. */
+static gboolean
+trial_window (DdTeach *tc, const DdTeacher *trial, double *blocks)
+{
+  const size_t P = tc->P;
+  const double saved_lr = tc->sopt->lr;
+  gboolean ok = TRUE;
+
+  load_checkpoint (tc, 0);
+  for (int t = 0; t < tc->T && ok; t++)
+    ok = window_step_with (tc, t, TRUE, trial, NULL, NULL);
+  if (ok)
+    measure_holdout (tc, blocks);
+  for (int k = 0; k < tc->n_blocks; k++)
+    if (!ok || !isfinite (blocks[k]))
+      {
+        blocks[k] = INFINITY;
+        ok = FALSE;
+      }
+  tc->sopt->lr = saved_lr;
+  memcpy (tc->st->params, tc->end_w, P * sizeof (dd_real));
+  if (tc->end_v)
+    memcpy (tc->sopt->m, tc->end_v, P * sizeof (dd_real));
+  return ok;
+}
+
+/* mean and standard error of after − before over the blocks */
+static void
+paired_difference (const double *after, const double *before, int n, double *mean, double *se)
+{
+  double m = 0.0, ss = 0.0;
+
+  for (int k = 0; k < n; k++)
+    m += (after[k] - before[k]) / n;
+  for (int k = 0; k < n; k++)
+    {
+      double d = after[k] - before[k] - m;
+      ss += d * d;
+    }
+  *mean = m;
+  *se = n > 1 ? sqrt (ss / (n - 1) / n) : 0.0;
+}
+
+static double
+block_mean (const double *v, int n)
+{
+  double m = 0.0;
+  for (int k = 0; k < n; k++)
+    m += v[k] / n;
+  return m;
+}
+
+/* The trust step from the hypergradient in teacher->grads (norm > 0): try
+ * θ − r·dθ/‖dθ‖ on the window, keep it or not; then, every anchor_every
+ * windows of a continual arm, test the initial teacher against the current. */
+static void
+trust_step (DdTeach *tc, double norm, DdStepReport *r)
+{
+  DdTeacher *teacher = tc->teacher;
+  const size_t n = teacher->n_params;
+
+  measure_holdout (tc, tc->hold_before);
+  memcpy (tc->theta_saved, teacher->params, n * sizeof (dd_real));
+  const double scale = tc->radius / norm;
+  for (size_t i = 0; i < n; i++)
+    teacher->params[i] -= (dd_real) (scale * teacher->grads[i]);
+  r->step_length = tc->radius;
+
+  double mean, se;
+  gboolean finite = trial_window (tc, teacher, tc->hold_after);
+  paired_difference (tc->hold_after, tc->hold_before, tc->n_blocks, &mean, &se);
+  r->holdout_before = block_mean (tc->hold_before, tc->n_blocks);
+  r->holdout_after = block_mean (tc->hold_after, tc->n_blocks);
+  r->holdout_se = se;
+  const double *current = tc->hold_before;
+  if (finite && mean <= tc->cfg.accept_tolerance * se)
+    {
+      r->verdict = DD_UPDATE_ACCEPTED;
+      tc->n_accepted++;
+      tc->radius = MIN (tc->radius * 1.5, 100.0 * tc->cfg.trust_radius);
+      current = tc->hold_after;
+    }
+  else
+    {
+      r->verdict = DD_UPDATE_REJECTED;
+      tc->n_rejected++;
+      memcpy (teacher->params, tc->theta_saved, n * sizeof (dd_real));
+      tc->radius = MAX (tc->radius * 0.5, 1e-4 * tc->cfg.trust_radius);
+    }
+
+  if (tc->cfg.protocol != DD_PROTOCOL_CONTINUAL || tc->cfg.anchor_every <= 0 ||
+      ++tc->windows_since_anchor < tc->cfg.anchor_every)
+    return;
+  tc->windows_since_anchor = 0;
+  if (memcmp (teacher->params, tc->init_teacher->params, n * sizeof (dd_real)) == 0)
+    return;
+  if (!trial_window (tc, tc->init_teacher, tc->hold_anchor))
+    return;
+  paired_difference (tc->hold_anchor, current, tc->n_blocks, &mean, &se);
+  if (mean < -2.0 * se)
+    {
+      memcpy (teacher->params, tc->init_teacher->params, n * sizeof (dd_real));
+      dd_optim_reset (tc->topt);
+      tc->radius = tc->cfg.trust_radius;
+      r->verdict = DD_UPDATE_FALLBACK;
+    }
+}
+
 static gboolean
 end_window (DdTeach *tc, DdStepReport *r, double forward_started, GError **error)
 {
@@ -743,7 +979,7 @@ end_window (DdTeach *tc, DdStepReport *r, double forward_started, GError **error
     }
   else
     M = objective (tc, FALSE, &dev_error);
-  double t_end = dd_now ();
+  double t_end;
 
   /* keep the teacher and student of the best window so far (before the update) */
   if (dev_error < tc->best_dev_error)
@@ -756,8 +992,25 @@ end_window (DdTeach *tc, DdStepReport *r, double forward_started, GError **error
       memcpy (tc->best_params, tc->st->params, tc->P * sizeof (dd_real));
       g_clear_pointer (&tc->best_student, dd_student_free);
     }
-  if (tc->cfg.arm == DD_ARM_TAUGHT)
-    dd_optim_step (tc->topt, tc->teacher->params, tc->teacher->grads);
+  r->verdict = DD_UPDATE_NONE;
+  r->holdout_before = r->holdout_after = r->holdout_se = NAN;
+  if (tc->cfg.arm == DD_ARM_TAUGHT && norm > 0.0)
+    {
+      if (tc->cfg.teacher_step == DD_TEACHER_STEP_TRUST)
+        trust_step (tc, norm, r);
+      else
+        {
+          memcpy (tc->theta_saved, tc->teacher->params, tc->teacher->n_params * sizeof (dd_real));
+          dd_optim_step (tc->topt, tc->teacher->params, tc->teacher->grads);
+          double moved = 0.0;
+          for (size_t i = 0; i < tc->teacher->n_params; i++)
+            moved += ((double) tc->teacher->params[i] - tc->theta_saved[i]) *
+                     ((double) tc->teacher->params[i] - tc->theta_saved[i]);
+          r->step_length = sqrt (moved);
+          r->verdict = DD_UPDATE_TAKEN;
+        }
+    }
+  t_end = dd_now ();
   tc->meta_iter++;
   if (tc->cfg.protocol == DD_PROTOCOL_CONTINUAL)
     take_snapshot (tc); /* ω_T starts the next window */
@@ -925,6 +1178,23 @@ dd_teach_get_config (const DdTeach *tc)
   return &tc->cfg;
 }
 
+void
+dd_teach_get_update_counts (const DdTeach *tc, gint64 *accepted, gint64 *rejected, double *radius)
+{
+  if (accepted)
+    *accepted = tc->n_accepted;
+  if (rejected)
+    *rejected = tc->n_rejected;
+  if (radius)
+    *radius = tc->radius;
+}
+
+void
+dd_teach_initial_phi (const DdTeach *tc, dd_real *W, dd_real *b)
+{
+  dd_phi_initial (tc->st->shape, &tc->cfg.start, tc->C, W, b);
+}
+
 /* --- whole-window evaluation for checks ---------------------------------------- */
 
 static gboolean
@@ -1066,6 +1336,8 @@ dd_teach_set_teacher_lr (DdTeach *tc, double lr, GError **error)
     DD_REFUSE ("teacher learning rate %g: must be a positive finite number", lr);
   tc->topt->lr = lr;
   tc->cfg.teacher_lr = lr;
+  if (tc->cfg.teacher_step == DD_TEACHER_STEP_TRUST)
+    tc->radius = tc->cfg.trust_radius = lr;
   return TRUE;
 }
 
@@ -1120,6 +1392,13 @@ dd_teach_copy (const DdTeach *tc)
   c->teacher = dd_teacher_copy (tc->teacher);
   c->topt = dd_optim_copy (tc->topt);
   c->best_teacher = tc->best_teacher ? dd_teacher_copy (tc->best_teacher) : NULL;
+  c->init_teacher = dd_teacher_copy (tc->init_teacher);
+  c->hold_before = DUP (hold_before, tc->n_blocks);
+  c->hold_after = DUP (hold_after, tc->n_blocks);
+  c->hold_anchor = DUP (hold_anchor, tc->n_blocks);
+  c->trial_W = DUP (trial_W, RC);
+  c->trial_b = DUP (trial_b, C);
+  c->theta_saved = DUP (theta_saved, tc->teacher->n_params);
   c->best_params = DUP (best_params, P);
   c->best_student = NULL;
   c->order = DUP (order, tc->n_train);

@@ -47,6 +47,35 @@ typedef enum {
   DD_PROTOCOL_CONTINUAL,
 } DdProtocol;
 
+/* How the teacher moves θ at a window's end.
+ *   trust (default): a normalised step Δθ = −r·dθ/‖dθ‖ of length r, tried
+ *     before it is taken: the window is replayed from its start with θ + Δθ
+ *     (same minibatches, same learning rates) and the objective compared on
+ *     held-out dev examples that the hypergradient did not see, in blocks,
+ *     paired. The step is accepted when the held-out objective does not rise
+ *     by more than accept_tolerance paired standard errors (r grows by half),
+ *     else rejected (θ stays, r halves). Continual arms also compare their
+ *     teacher with the initial one every anchor_every windows and fall back
+ *     to the initial teacher when it is better on held-out dev by more than
+ *     two standard errors.
+ *   plain: the teacher's optimiser (SGD, momentum or Adam at teacher_lr) takes
+ *     every step, untested (the demo's rule). */
+typedef enum {
+  DD_TEACHER_STEP_TRUST,
+  DD_TEACHER_STEP_PLAIN,
+} DdTeacherStep;
+
+/* what happened to the teacher at a window's end */
+typedef enum {
+  DD_UPDATE_NONE,       /* no update (baseline or frozen arm, or a zero hypergradient) */
+  DD_UPDATE_TAKEN,      /* plain step, taken untested */
+  DD_UPDATE_ACCEPTED,   /* trust step, accepted on held-out dev */
+  DD_UPDATE_REJECTED,   /* trust step, rejected: θ unchanged, radius halved */
+  DD_UPDATE_FALLBACK,   /* the initial teacher was better: θ reset to it */
+} DdUpdateVerdict;
+
+const char *dd_update_verdict_name (DdUpdateVerdict verdict); /* "none", "taken", "accepted", … */
+
 typedef struct _DdTeach DdTeach;
 
 /* What an arm does with its teacher. Arms built from the same configuration
@@ -55,7 +84,7 @@ typedef struct _DdTeach DdTeach;
 typedef enum {
   DD_ARM_TAUGHT,          /* Φ from the teacher, which learns at every window's end */
   DD_ARM_FROZEN_TEACHER,  /* Φ from the teacher, which never changes (transfer) */
-  DD_ARM_BASELINE_CE,     /* plain cross-entropy; no teacher */
+  DD_ARM_BASELINE_CE,     /* a fixed loss, cfg.baseline_loss (cross-entropy unless set); no teacher */
 } DdArmKind;
 
 typedef struct {
@@ -76,11 +105,25 @@ typedef struct {
   DdArmKind     arm;
   gint64        horizon;          /* continual progress scale
                                    * (0: window × meta_iterations, or × 100 if unbounded) */
+  DdLossKind    baseline_loss;    /* the baseline arm's fixed loss: CE (default), SMOOTH, MARGIN */
+  DdPhiStart    start;            /* the loss's initial point and form (dd-teacher.h) */
+  DdTeacherStep teacher_step;     /* trust (default) or plain */
+  double        trust_radius;     /* trust: the first step length r₀ (‖Δθ‖) */
+  int           holdout;          /* trust: dev examples for the acceptance test, taken
+                                   * after the first dev_subsample (0: as many as M uses,
+                                   * or the rest). When M's examples leave none, the dev
+                                   * sample is split in halves. */
+  double        accept_tolerance; /* trust: accept when the held-out objective rises by at
+                                   * most this many paired standard errors (default 0) */
+  int           anchor_every;     /* trust, continual: compare with the initial teacher
+                                   * every N windows (0: never; default 5) */
 } DdTeachConfig;
 
-/* The demo configuration: MLP student, gated teacher, episodic, T = 200,
- * batch 20, η = 0.01, ρ = 0, teacher SGD lr 0.01, P = 1000, 100
- * meta-iterations, smoothed dev error on 10,000 dev images, k = ⌈√T⌉. */
+/* The defaults: MLP student, gated teacher, episodic, T = 200, batch 20,
+ * η = 0.01, ρ = 0, P = 1000, 100 meta-iterations, k = ⌈√T⌉ (the demo's);
+ * the normalised loss at ε₀ = 0.1; the trust step with r₀ = 0.1 (teacher_lr
+ * 0.01 for the plain step); smoothed dev error on 5,000 dev images with the
+ * next 5,000 held out for acceptance. */
 void        dd_teach_config_init      (DdTeachConfig *cfg);
 gboolean    dd_teach_config_validate  (const DdTeachConfig *cfg, GError **error);
 gboolean    dd_objective_parse        (const char *name, DdObjective *out);
@@ -110,7 +153,12 @@ typedef struct {
   double         dev_measure;       /* M(ω_T) */
   double         teacher_grad_norm; /* ‖dθ‖ */
   double         forward_seconds;   /* the window's steps and M */
-  double         reverse_seconds;   /* the reverse pass */
+  double         reverse_seconds;   /* the reverse pass (and the trial of the step) */
+  DdUpdateVerdict verdict;          /* what the teacher did */
+  double         step_length;       /* ‖Δθ‖ tried (trust) or taken (plain) */
+  double         holdout_before;    /* trust: held-out objective at ω_T with θ */
+  double         holdout_after;     /* trust: … with the tried θ + Δθ (NaN if not tried) */
+  double         holdout_se;        /* trust: paired standard error of the difference */
 } DdStepReport;
 
 DdTeach    *dd_teach_new           (const DdTeachConfig *cfg, const DdData *data, GError **error);
@@ -124,6 +172,12 @@ gint64      dd_teach_get_meta_iteration (const DdTeach *teach);
 gboolean    dd_teach_is_done       (const DdTeach *teach);  /* meta_iterations reached */
 DdStudent  *dd_teach_get_student   (DdTeach *teach);
 DdTeacher  *dd_teach_get_teacher   (DdTeach *teach);
+/* trust steps: how many were accepted and rejected so far, and the
+ * current radius */
+void        dd_teach_get_update_counts (const DdTeach *teach, gint64 *accepted, gint64 *rejected,
+                                        double *radius);
+/* the teacher's initial point Φ₀: W (R, C), b (C), written */
+void        dd_teach_initial_phi   (const DdTeach *teach, dd_real *W, dd_real *b);
 /* best teacher by dev error (episodic), else the current one */
 DdTeacher  *dd_teach_get_best_teacher (DdTeach *teach);
 /* the student of the best window by dev error (episodic), else the current one;

@@ -159,45 +159,122 @@ lay_out (DdTeacher *t, guint64 *n_out)
   return TRUE;
 }
 
+DdPhiStart
+dd_phi_start_default (void)
+{
+  return (DdPhiStart) { .form = DD_PHI_NORMALISED, .epsilon = DD_PHI_DEFAULT_EPSILON };
+}
+
+gboolean
+dd_phi_form_parse (const char *name, DdPhiForm *out)
+{
+  if (g_strcmp0 (name, "normalised") == 0 || g_strcmp0 (name, "normalized") == 0)
+    *out = DD_PHI_NORMALISED;
+  else if (g_strcmp0 (name, "paper") == 0)
+    *out = DD_PHI_PAPER;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+const char *
+dd_phi_form_name (DdPhiForm form)
+{
+  return form == DD_PHI_PAPER ? "paper" : "normalised";
+}
+
 int
 dd_phi_rows (DdPhiShape shape, int n_classes)
 {
-  return shape == DD_PHI_BUCKETS ? n_classes + 1 : n_classes;
+  return shape == DD_PHI_BUCKETS ? n_classes + 2 : n_classes + 1;
 }
 
-/* Entry k of the W block at the initial point: the identity for classes;
- * for buckets W = 0 and the last row, a, = 1 (L2T-DLF.md §7). */
-static double
-base_value (const DdTeacher *t, size_t k)
+int
+dd_phi_scale_row (DdPhiShape shape, int n_classes)
 {
-  const size_t C = (size_t) t->n_classes;
+  return dd_phi_rows (shape, n_classes) - 1;
+}
 
-  if (t->shape == DD_PHI_BUCKETS)
-    return k >= C * C ? 1.0 : 0.0;
-  return k % (C + 1) == 0 ? 1.0 : 0.0;
+void
+dd_phi_initial (DdPhiShape shape, const DdPhiStart *start, int n_classes, dd_real *W, dd_real *b)
+{
+  const DdPhiStart def = dd_phi_start_default ();
+  const int C = n_classes, R = dd_phi_rows (shape, C), S = dd_phi_scale_row (shape, C);
+
+  if (start == NULL)
+    start = &def;
+  const double s0 = start->form == DD_PHI_PAPER ? 0.0 : log (start->epsilon);
+  for (int r = 0; r < R; r++)
+    for (int c = 0; c < C; c++)
+      {
+        double v;
+        if (r == S)
+          v = s0;
+        else if (shape == DD_PHI_BUCKETS)
+          v = r == C ? 1.0 : 0.0;       /* a = 1, W = 0 */
+        else
+          v = r == c ? 1.0 : 0.0;       /* W = I */
+        W[(size_t) r * C + c] = (dd_real) v;
+      }
+  if (b != NULL)
+    memset (b, 0, sizeof (dd_real) * (size_t) C);
+}
+
+static double
+uniform_pm (DdRng *rng, double r)
+{
+  return r * (2.0 * dd_rng_uniform (rng) - 1.0);
 }
 
 static void
 init_params (DdTeacher *t, DdRng *rng)
 {
   const int C = t->n_classes;
+  const size_t RC = (size_t) t->n_rows * C;
   dd_real *p = t->params;
 
   /* everything not set below starts at 0 (params come from g_try_malloc0) */
   switch (t->kind)
     {
     case DD_TEACHER_FIXED:
+      memcpy (p + t->off_W, t->base, sizeof (dd_real) * RC);
+      break;
     case DD_TEACHER_GATED:
-      for (size_t k = 0; k < (size_t) t->n_rows * C; k++)
-        p[t->off_W + k] = base_value (t, k);
+      {
+        dd_real *gate = p + t->off_gate;
+        gate[2] = 1;  /* β */
+        const double h = tanh (0.5 * gate[2]);
+        for (size_t k = 0; k < RC; k++)
+          {
+            p[t->off_W2 + k] = (dd_real) uniform_pm (rng, DD_TEACHER_INIT_SCALE);
+            p[t->off_W + k] = (dd_real) (t->base[k] - h * p[t->off_W2 + k]);
+          }
+      }
       break;
     case DD_TEACHER_NEURAL:
       {
-        /* Glorot-uniform first layer; the output layer stays 0 so Φ_0 = (I, 0) */
-        const size_t n = (size_t) t->hidden * t->n_features;
-        const double r = sqrt (6.0 / (double) (t->n_features + t->hidden));
-        for (size_t i = 0; i < n; i++)
-          p[t->off_A + i] = (dd_real) (r * (2.0 * dd_rng_uniform (rng) - 1.0));
+        /* mirrored pairs (i, i + H/2); an odd last unit gets no output weights */
+        const int F = t->n_features, H = t->hidden, half = H / 2;
+        const double r = sqrt (6.0 / (double) (F + H));
+        for (int h = 0; h < half; h++)
+          for (int i = 0; i < F; i++)
+            {
+              dd_real a = (dd_real) uniform_pm (rng, r);
+              p[t->off_A + (size_t) h * F + i] = a;
+              p[t->off_A + (size_t) (h + half) * F + i] = a;
+            }
+        if (H % 2)
+          for (int i = 0; i < F; i++)
+            p[t->off_A + (size_t) (H - 1) * F + i] = (dd_real) uniform_pm (rng, r);
+        for (size_t k = 0; k < RC + (size_t) C; k++)
+          {
+            dd_real *row = k < RC ? p + t->off_U + k * H : p + t->off_V + (k - RC) * H;
+            for (int h = 0; h < half; h++)
+              {
+                row[h] = (dd_real) uniform_pm (rng, DD_TEACHER_INIT_SCALE);
+                row[h + half] = -row[h];
+              }
+          }
       }
       break;
     default:
@@ -214,6 +291,13 @@ dd_teacher_new (DdTeacherKind kind, int n_classes, int hidden, DdRng *rng, GErro
 DdTeacher *
 dd_teacher_new_shaped (DdTeacherKind kind, DdPhiShape shape, int n_classes, int hidden,
                        DdRng *rng, GError **error)
+{
+  return dd_teacher_new_full (kind, shape, NULL, n_classes, hidden, rng, error);
+}
+
+DdTeacher *
+dd_teacher_new_full (DdTeacherKind kind, DdPhiShape shape, const DdPhiStart *start,
+                     int n_classes, int hidden, DdRng *rng, GError **error)
 {
   g_autoptr(DdTeacher) t = NULL;
   guint64 n_params;
@@ -238,13 +322,21 @@ dd_teacher_new_shaped (DdTeacherKind kind, DdPhiShape shape, int n_classes, int 
                    "the neural teacher has at most %d hidden units, not %d", MAX_HIDDEN, hidden);
       return NULL;
     }
-  g_return_val_if_fail (kind != DD_TEACHER_NEURAL || rng != NULL, NULL);
+  if (start != NULL && start->form != DD_PHI_PAPER &&
+      !(start->epsilon > 0.0 && start->epsilon <= 100.0))
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                   "the loss's starting scale ε₀ = %g: must be in (0, 100]", start->epsilon);
+      return NULL;
+    }
+  g_return_val_if_fail (kind == DD_TEACHER_FIXED || rng != NULL, NULL);
 
   t = g_new0 (DdTeacher, 1);
   t->kind = kind;
   t->shape = shape == DD_PHI_BUCKETS ? DD_PHI_BUCKETS : DD_PHI_CLASSES;
   t->n_classes = n_classes;
   t->n_rows = dd_phi_rows (t->shape, n_classes);
+  t->start = start != NULL ? *start : dd_phi_start_default ();
   if (kind == DD_TEACHER_NEURAL)
     {
       t->n_features = dd_teacher_n_features (n_classes);
@@ -266,6 +358,8 @@ dd_teacher_new_shaped (DdTeacherKind kind, DdPhiShape shape, int n_classes, int 
                    "not enough memory for a teacher with %zu parameters", t->n_params);
       return NULL;
     }
+  t->base = g_new (dd_real, (size_t) t->n_rows * n_classes);
+  dd_phi_initial (t->shape, &t->start, n_classes, t->base, NULL);
   init_params (t, rng);
   return g_steal_pointer (&t);
 }
@@ -279,6 +373,7 @@ dd_teacher_copy (const DdTeacher *teacher)
 
   copy->params = g_memdup2 (teacher->params, sizeof (dd_real) * teacher->n_params);
   copy->grads = g_memdup2 (teacher->grads, sizeof (dd_real) * teacher->n_params);
+  copy->base = g_memdup2 (teacher->base, sizeof (dd_real) * (size_t) teacher->n_rows * teacher->n_classes);
   return copy;
 }
 
@@ -289,6 +384,7 @@ dd_teacher_free (DdTeacher *teacher)
     return;
   g_free (teacher->params);
   g_free (teacher->grads);
+  g_free (teacher->base);
   g_free (teacher);
 }
 
@@ -330,7 +426,7 @@ gate_value (const DdTeacher *t, const DdTeacherState *state)
 }
 
 /* ---------------------------------------------------------------------- */
-/* neural: a = tanh(A·f + a₀), W = I + U·a + u₀, b = V·a + v₀ */
+/* neural: a = tanh(A·f + a₀), W = W₀ + U·a + u₀, b = V·a + v₀ */
 
 /* f (F) and a (H) of the state; scratch for both comes from the caller */
 static void
@@ -398,7 +494,7 @@ dd_teacher_forward (const DdTeacher *teacher, const DdTeacherState *state,
             double s = u0[k];
             for (int h = 0; h < H; h++)
               s += row[h] * a[h];
-            s += base_value (teacher, k);
+            s += teacher->base[k];
             W[k] = (dd_real) s;
           }
         for (int c = 0; c < C; c++)
@@ -478,7 +574,7 @@ dd_teacher_backward (DdTeacher *teacher, const DdTeacherState *state,
         neural_hidden (teacher, state, f, a);
         memset (da, 0, sizeof (double) * H);
 
-        /* output layers, in reverse: b = V·a + v₀, W = I + U·a + u₀ */
+        /* output layers, in reverse: b = V·a + v₀, W = W₀ + U·a + u₀ */
         for (int c = 0; c < C; c++)
           {
             const double d = db[c];

@@ -7,14 +7,27 @@
  * outputs Φ_t = (W_t ∈ R^{C×C}, row j column y; b_t ∈ R^C). States are
  * constants when differentiating: no gradient flows through s_t.
  *
- *   fixed   θ = (W, b), Φ_t = θ.                       init W = I, b = 0
+ * Φ₀ = (W₀, b₀) below is the start of dd_phi_initial.
+ *
+ *   fixed   θ = (W, b), Φ_t = θ.                       init W = W₀, b = 0
  *   gated   h_t = 2σ(θ₀·iter_t + θ₁·err_t + β) − 1,
- *           W_t = W + h_t·W₂, b_t = b.                  init W = I, b = W₂ = θ = β = 0
+ *           W_t = W + h_t·W₂, b_t = b.
  *           iter_t = state->progress, err_t = 10 × state->batch_error
  *   neural  an MLP over the feature vector of the state (dd_teacher_features):
- *           a = tanh(A·f + a₀) (hidden units), W_t = I + U·a + u₀ (reshaped C×C),
- *           b_t = V·a + v₀.   init A Glorot-uniform, a₀ = 0, U = u₀ = V = v₀ = 0,
- *           so Φ_0 = (I, 0) whatever the state.
+ *           a = tanh(A·f + a₀) (hidden units), W_t = W₀ + U·a + u₀ (reshaped),
+ *           b_t = V·a + v₀.
+ *
+ * Initialisation that breaks the symmetry while keeping Φ_t = Φ₀ (L2T-DLF.md
+ * §9: with the demo's W₂ = θ = β = 0 the gate's parameters get a zero
+ * hypergradient forever). Every parameter gets a nonzero hypergradient:
+ *   gated   W₂ uniform in ±DD_TEACHER_INIT_SCALE, θ = 0, β = 1 (h = tanh ½),
+ *           W = W₀ − h·W₂: Φ_t = Φ₀ at every state while θ = 0, and
+ *           ∂M/∂W₂ = h·dW, ∂M/∂β ∝ ⟨W₂, dW⟩ are not zero.
+ *   neural  hidden units in mirrored pairs: unit H/2 + i has the same input
+ *           row as unit i (A Glorot-uniform, a₀ = 0) and the opposite output
+ *           weights (U, V uniform in ±DD_TEACHER_INIT_SCALE), so U·a = V·a = 0
+ *           at every state while ∂M/∂A ∝ Uᵀ·dW and ∂M/∂U = dW·aᵀ are not zero;
+ *           u₀ = v₀ = 0.
  *
  * Parameters θ live in one flat array (`params`) with a gradient array of the
  * same layout (`grads`), so the teacher's optimiser is an ordinary DdOptim.
@@ -25,16 +38,49 @@
 
 G_BEGIN_DECLS
 
-/* The shape of Φ. Classes: W (C, C), b (C), as above. Buckets (translation,
- * L2T-DLF.md §7, with C = K frequency buckets): the W block has K + 1 rows,
- * rows 0…K−1 the K×K matrix W[k, c] and row K the vector a[c], and b (K);
- * the initial point is W = 0, a = 1, b = 0 instead of (I, 0). Every teacher
- * kind treats the whole (rows, C) block as it treats W: the gated teacher
- * gates a with W, the neural one outputs it with W. */
+/* The shape of Φ. Every Φ is a W block of R rows by C columns and b (C).
+ * Classes: rows 0…C−1 the C×C matrix W (row j, column y), row C the
+ * per-class log saturation scale s = log ε.
+ * Buckets (translation, L2T-DLF.md §7, with C = K frequency buckets): rows
+ * 0…K−1 the K×K matrix W[k, c], row K the vector a[c], row K + 1 the
+ * per-bucket log ε. Every teacher kind treats the whole (R, C) block as it
+ * treats W: the gated teacher gates it, the neural one outputs it. */
 typedef enum {
   DD_PHI_CLASSES,
   DD_PHI_BUCKETS,
 } DdPhiShape;
+
+/* Where the loss family starts, and how its head reads ε (dd-dlf-head.h).
+ *   normalised (default): ℓ = (4/ε)(½ − σ(ε·u)) at W = I, b = 0, ε = ε₀ —
+ *     cross-entropy until log p_y < −1/ε₀, bounded beyond; the teacher moves
+ *     ε per class between cross-entropy (ε → 0) and a saturating loss
+ *     (ε ≈ 1 resists label noise) without changing the student's step size.
+ *   paper: ℓ = −σ(ε·u) at W = I, b = 0, ε = 1 — the paper's loss −p_y/(1 + p_y),
+ *     whose gradient is at most a quarter of cross-entropy's and smallest on
+ *     the examples still wrong (L2T-DLF.md §9). */
+typedef enum {
+  DD_PHI_NORMALISED,
+  DD_PHI_PAPER,
+} DdPhiForm;
+
+#define DD_PHI_DEFAULT_EPSILON 0.1
+
+typedef struct {
+  DdPhiForm form;
+  double    epsilon;   /* ε₀ of the normalised form (> 0); the paper form uses 1 */
+} DdPhiStart;
+
+/* the default start: normalised, ε₀ = DD_PHI_DEFAULT_EPSILON */
+DdPhiStart  dd_phi_start_default (void);
+gboolean    dd_phi_form_parse    (const char *name, DdPhiForm *out);  /* "normalised", "paper" */
+const char *dd_phi_form_name     (DdPhiForm form);
+/* rows of Φ's W block for a shape and C: C + 1, or K + 2 for buckets */
+int         dd_phi_rows          (DdPhiShape shape, int n_classes);
+/* The initial point, defined here once: W (R, C) and b (C), written. */
+void        dd_phi_initial       (DdPhiShape shape, const DdPhiStart *start, int n_classes,
+                                  dd_real *W, dd_real *b);
+/* the row of the log-ε scale in the W block */
+int         dd_phi_scale_row     (DdPhiShape shape, int n_classes);
 
 typedef enum {
   DD_TEACHER_FIXED,
@@ -54,9 +100,12 @@ typedef struct {
   double *class_margin;      /* (C) latest per-class mean dev margin */
 } DdTeacherState;
 
+#define DD_TEACHER_INIT_SCALE 0.01
+
 struct _DdTeacher {
   DdTeacherKind kind;
   DdPhiShape shape;
+  DdPhiStart start;
   int       n_classes;       /* C: classes, or buckets */
   int       n_rows;          /* rows of the W block: C, or C + 1 for buckets */
   int       n_features;      /* neural: length of the feature vector */
@@ -67,17 +116,20 @@ struct _DdTeacher {
   /* parameter views (offsets into params / grads); unused ones are 0 */
   size_t    off_W, off_b, off_W2, off_gate;   /* fixed and gated; gate = (θ₀, θ₁, β) */
   size_t    off_A, off_a0, off_U, off_u0, off_V, off_v0; /* neural */
+  dd_real  *base;            /* (n_rows, C) the W block of Φ₀ */
 };
 
-/* A new teacher at its initial point (Φ = (I, 0)); hidden is used by the
- * neural teacher only (≤ 0: the default, 32). rng draws the neural
- * teacher's first layer. */
+/* A new teacher whose output is Φ₀ of start (NULL: the default start);
+ * hidden is used by the neural teacher only (≤ 0: the default, 32). rng
+ * draws the symmetry-breaking initialisation (gated and neural). The
+ * shorter forms use the class shape and the default start. */
 DdTeacher  *dd_teacher_new        (DdTeacherKind kind, int n_classes, int hidden,
                                    DdRng *rng, GError **error);
 DdTeacher  *dd_teacher_new_shaped (DdTeacherKind kind, DdPhiShape shape, int n_classes,
                                    int hidden, DdRng *rng, GError **error);
-/* rows of Φ's W block for a shape and C */
-int         dd_phi_rows           (DdPhiShape shape, int n_classes);
+DdTeacher  *dd_teacher_new_full   (DdTeacherKind kind, DdPhiShape shape,
+                                   const DdPhiStart *start, int n_classes, int hidden,
+                                   DdRng *rng, GError **error);
 DdTeacher  *dd_teacher_copy       (const DdTeacher *teacher);
 void        dd_teacher_free       (DdTeacher *teacher);
 gboolean    dd_teacher_kind_parse (const char *name, DdTeacherKind *out);
