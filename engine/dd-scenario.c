@@ -173,9 +173,12 @@ dd_scenario_describe (const DdScenario      *sc,
 
 /* a scenario built by hand gets the same checks as a parsed one, plus the
  * ones that need the number of classes */
-static gboolean
-check_scenario (const DdScenario *sc, const DdData *clean, GError **error)
+gboolean
+dd_scenario_check (const DdScenario *sc, const DdData *clean, GError **error)
 {
+  g_return_val_if_fail (sc != NULL && clean != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
   if (clean->train == NULL || clean->dev == NULL || clean->test == NULL)
     DD_REFUSE ("scenarios change the training split of an image set; %s holds sentence "
                "pairs, not labelled images", clean->name ? clean->name : "this set");
@@ -289,7 +292,7 @@ dd_data_with_scenario (const DdData      *clean,
   g_return_val_if_fail (clean != NULL && sc != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (!check_scenario (sc, clean, error))
+  if (!dd_scenario_check (sc, clean, error))
     return NULL;
   train = clean->train;
   dd_rng_seed (&rng, seed ^ SCENARIO_SEED_MIX);

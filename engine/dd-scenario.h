@@ -76,6 +76,13 @@ char       *dd_scenario_describe (const DdScenario      *sc,
 /* every form with a one-line explanation; the last entry's form is NULL */
 const DdScenarioForm *dd_scenario_forms (void);
 
+/* Whether sc applies to clean: not to sentence data (de-en has no image train
+ * split), and a long tail needs fewer rare classes than the set has. On FALSE,
+ * DD_ERROR_INVALID_ARGUMENT saying why. dd_data_with_scenario checks the same. */
+gboolean    dd_scenario_check    (const DdScenario  *sc,
+                                  const DdData      *clean,
+                                  GError           **error);
+
 /* A new DdData (free with dd_data_free) whose train split is a modified deep
  * copy of clean's and whose dev and test splits are deep copies of clean's;
  * clean is not touched. The same seed gives the same split. stats may be NULL.

@@ -365,6 +365,12 @@ test_refused (void)
   g_assert_nonnull (strstr (error->message, "10 rare classes"));
   g_assert_nonnull (strstr (error->message, "1 to 9"));
   g_clear_error (&error);
+  g_assert_false (dd_scenario_check (&sc, clean, &error));
+  g_assert_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  sc.n_rare = 9;
+  g_assert_true (dd_scenario_check (&sc, clean, &error));
+  g_assert_no_error (error);
 
   /* a scenario built by hand is checked as a parsed one */
   sc = (DdScenario) { DD_SCENARIO_PAIR_FLIP, 1.0, DD_SCENARIO_DEFAULT_RARE };
