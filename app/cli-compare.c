@@ -55,6 +55,7 @@ cli_compare (int argc, char **argv)
 {
   g_auto(TeachOptions) o;
   DdTeachConfig cfg;
+  DdScenario scenario;
   g_autoptr(GError) error = NULL;
 
   teach_options_init (&o);
@@ -65,7 +66,7 @@ cli_compare (int argc, char **argv)
                           "same warm-up and budget, on cross-entropy and on the frozen teacher's loss. Prints a\n"
                           "Markdown table of test errors with mean, standard deviation and standard error.",
                           entries, &argc, &argv) ||
-      !teach_options_to_config ("compare", &o, &cfg))
+      !teach_options_to_config ("compare", &o, &cfg, &scenario))
     return CLI_EXIT_USAGE;
   if (o.seeds < 1 || o.seeds > 1000)
     return cli_fail ("compare", CLI_EXIT_USAGE, "--seeds %d: must be from 1 to 1000", o.seeds);
@@ -77,6 +78,8 @@ cli_compare (int argc, char **argv)
   g_autoptr(DdData) data = dd_data_load (dataset, &error);
   if (data == NULL)
     return cli_fail ("compare", CLI_EXIT_FAILURE, "%s", error->message);
+  if (scenario.kind != DD_SCENARIO_NONE && !dd_scenario_check (&scenario, data, &error))
+    return cli_fail ("compare", CLI_EXIT_USAGE, "--scenario: %s", error->message);
 
   const int n = o.seeds;
   const gboolean text = data->parallel != NULL;
@@ -92,14 +95,30 @@ cli_compare (int argc, char **argv)
             dd_protocol_name (cfg.protocol), cfg.window, cfg.meta_iterations,
             dd_objective_name (cfg.objective), cfg.pretrain_steps, budget, cfg.student.batch,
             cfg.student.lr, o.seed, o.seed + n - 1);
+  if (!o.json && scenario.kind != DD_SCENARIO_NONE)
+    {
+      g_autofree char *what = dd_scenario_describe (&scenario, NULL);
+      printf ("Scenario: %s, drawn anew for each seed\n\n", what);
+    }
 
   for (int i = 0; i < n; i++)
     {
       CliProgress progress;
       DdTeachConfig c = cfg;
       c.student.seed = (guint64) (o.seed + i);
+      /* each seed trains on its own draw of the scenario, from the clean data */
+      DdScenarioStats scenario_stats = { 0 };
+      g_autoptr(DdData) seed_data = NULL;
+      if (scenario.kind != DD_SCENARIO_NONE)
+        {
+          int status;
+          seed_data = cli_scenario_data ("compare", data, &scenario, c.student.seed,
+                                         &scenario_stats, &status);
+          if (seed_data == NULL)
+            return status;
+        }
       cli_progress_init (&progress, !o.json);
-      if (!dd_transfer_run (&c, data, budget, progress.enabled ? on_progress : NULL, &progress,
+      if (!dd_transfer_run (&c, seed_data ? seed_data : data, budget, progress.enabled ? on_progress : NULL, &progress,
                             &res[i], &error))
         {
           cli_progress_clear (&progress);
@@ -117,6 +136,13 @@ cli_compare (int argc, char **argv)
           JsonBuilder *b = cli_json_begin ("seed");
           json_builder_set_member_name (b, "seed");
           json_builder_add_int_value (b, (gint64) res[i].seed);
+          if (seed_data != NULL)
+            {
+              json_builder_set_member_name (b, "train_examples");
+              json_builder_add_int_value (b, scenario_stats.n_kept);
+              json_builder_set_member_name (b, "train_labels_changed");
+              json_builder_add_int_value (b, scenario_stats.n_changed);
+            }
           json_builder_set_member_name (b, "ce_test_error");
           json_builder_add_double_value (b, ce[i]);
           json_builder_set_member_name (b, "dlf_test_error");
@@ -170,6 +196,9 @@ cli_compare (int argc, char **argv)
       JsonBuilder *b = cli_json_begin ("summary");
       json_builder_set_member_name (b, "seeds");
       json_builder_add_int_value (b, n);
+      g_autofree char *scenario_name = dd_scenario_name (&scenario);
+      json_builder_set_member_name (b, "scenario");
+      json_builder_add_string_value (b, scenario_name);
       json_stats (b, text ? "ce_test_bleu" : "ce_test_error", sc);
       json_stats (b, text ? "dlf_test_bleu" : "dlf_test_error", sd);
       json_stats (b, text ? "paired_bleu_gain" : "paired_reduction", sdiff);

@@ -20,7 +20,8 @@ cli_datasets (int argc, char **argv)
   int missing = 0;
 
   if (!cli_parse_options ("datasets", NULL,
-                          "Show which datasets are installed, where, and the command that installs each missing one.\n"
+                          "Show which datasets are installed, where, and the command that installs each missing one,\n"
+                          "then the training-split scenarios that train, teach and compare take (--scenario).\n"
                           "Set DIDACT_DATA_DIR to a directory holding <name>/ folders to override the search.",
                           entries, &argc, &argv))
     return CLI_EXIT_USAGE;
@@ -89,5 +90,24 @@ cli_datasets (int argc, char **argv)
   if (!json && missing)
     printf ("\n%d dataset%s missing; run the command shown to install %s.\n", missing,
             missing == 1 ? " is" : "s are", missing == 1 ? "it" : "each");
+
+  /* the scenarios: changes to the training split only */
+  if (!json)
+    printf ("\nScenarios (--scenario SPEC for train, teach and compare; F is a fraction, "
+            "dev and test stay clean):\n");
+  for (const DdScenarioForm *f = dd_scenario_forms (); f->form != NULL; f++)
+    {
+      if (json)
+        {
+          JsonBuilder *b = cli_json_begin ("scenario");
+          json_builder_set_member_name (b, "form");
+          json_builder_add_string_value (b, f->form);
+          json_builder_set_member_name (b, "explanation");
+          json_builder_add_string_value (b, f->explanation);
+          cli_json_emit (b);
+        }
+      else
+        printf ("  %-16s %s\n", f->form, f->explanation);
+    }
   return 0;
 }

@@ -40,6 +40,7 @@ teach_options_clear (TeachOptions *o)
   g_free (o->protocol);
   g_free (o->objective);
   g_free (o->teacher_optimizer);
+  g_free (o->scenario);
 }
 
 GOptionEntry *
@@ -61,6 +62,7 @@ teach_options_entries (TeachOptions *o, gboolean compare)
     { "teacher-lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->teacher_lr, "Teacher learning rate (default 0.01)", "X" },
     { "teacher-optimizer", 0, 0, G_OPTION_ARG_STRING, &o->teacher_optimizer, "sgd (default), momentum (ρ = 0.9) or adam", "KIND" },
     { "objective", 0, 0, G_OPTION_ARG_STRING, &o->objective, "smooth-error (default) or dev-ce", "NAME" },
+    { "scenario", 0, 0, G_OPTION_ARG_STRING, &o->scenario, CLI_SCENARIO_HELP, "SPEC" },
     { "dev", 0, 0, G_OPTION_ARG_INT, &o->dev, "Dev examples in the teacher's objective (default 10000; 0 = all)", "N" },
     { "checkpoint-every", 'k', 0, G_OPTION_ARG_INT, &o->checkpoint_every, "Keep the trajectory every k steps (default ⌈√T⌉; 1 keeps every step)", "k" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, compare ? "First seed (default 1)" : "Random seed (default 1)", "N" },
@@ -83,7 +85,8 @@ teach_options_entries (TeachOptions *o, gboolean compare)
   G_STMT_START { cli_fail (command, CLI_EXIT_USAGE, __VA_ARGS__); return FALSE; } G_STMT_END
 
 gboolean
-teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConfig *cfg)
+teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConfig *cfg,
+                         DdScenario *scenario)
 {
   g_autoptr(GError) error = NULL;
 
@@ -93,6 +96,11 @@ teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConf
     USAGE ("--dataset “%s”: unknown; choose fashion-mnist, mnist, digits or de-en", o->dataset);
   if (text)
     cfg->student.net.kind = DD_STUDENT_SEQ2SEQ;
+  if (!dd_scenario_parse (o->scenario ? o->scenario : "none", scenario, &error))
+    USAGE ("--scenario: %s", error->message);
+  if (text && scenario->kind != DD_SCENARIO_NONE)
+    USAGE ("--scenario %s: scenarios change an image set's training labels; de-en has "
+           "sentence pairs", o->scenario);
   if (o->student && !dd_student_kind_parse (o->student, &cfg->student.net.kind))
     USAGE ("--student “%s”: unknown; choose mlp, lenet or seq2seq", o->student);
   if (text != (cfg->student.net.kind == DD_STUDENT_SEQ2SEQ))
@@ -145,4 +153,18 @@ teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConf
   if (!dd_teach_config_validate (cfg, &error))
     USAGE ("%s", error->message);
   return TRUE;
+}
+
+DdData *
+cli_scenario_data (const char *command, const DdData *clean, const DdScenario *scenario,
+                   guint64 seed, DdScenarioStats *stats, int *status)
+{
+  g_autoptr(GError) error = NULL;
+  DdData *data = dd_data_with_scenario (clean, scenario, seed, stats, &error);
+
+  if (data == NULL)
+    *status = cli_fail (command, g_error_matches (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT)
+                                 ? CLI_EXIT_USAGE : CLI_EXIT_FAILURE,
+                        "--scenario: %s", error->message);
+  return data;
 }

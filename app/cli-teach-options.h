@@ -18,6 +18,7 @@ typedef struct {
   char    *protocol;
   char    *objective;
   char    *teacher_optimizer;
+  char    *scenario;
   int      window;
   int      meta;
   gint64   pretrain;
@@ -40,9 +41,20 @@ void          teach_options_init    (TeachOptions *o);
 void          teach_options_clear   (TeachOptions *o);
 /* the option entries bound to o; compare adds --seeds and --budget */
 GOptionEntry *teach_options_entries (TeachOptions *o, gboolean compare);
-/* Fills cfg from o and validates; on an error prints one line and returns FALSE. */
+/* Fills cfg and scenario from o and validates; on an error prints one line
+ * and returns FALSE. */
 gboolean      teach_options_to_config (const char *command, const TeachOptions *o,
-                                       DdTeachConfig *cfg);
+                                       DdTeachConfig *cfg, DdScenario *scenario);
+
+/* the --scenario option's help, for train, teach and compare */
+#define CLI_SCENARIO_HELP \
+  "Change the training split only (dev and test stay clean): " DD_SCENARIO_SYNTAX
+
+/* clean's copy under the scenario (dd_data_with_scenario; train uses it too);
+ * on an error prints one line, sets *status to the exit status and returns NULL */
+DdData       *cli_scenario_data     (const char *command, const DdData *clean,
+                                     const DdScenario *scenario, guint64 seed,
+                                     DdScenarioStats *stats, int *status);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TeachOptions, teach_options_clear)
 

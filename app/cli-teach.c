@@ -55,6 +55,8 @@ cli_teach (int argc, char **argv)
 {
   g_auto(TeachOptions) o;
   DdTeachConfig cfg;
+  DdScenario scenario;
+  DdScenarioStats scenario_stats = { 0 };
   g_autoptr(GError) error = NULL;
 
   teach_options_init (&o);
@@ -65,13 +67,23 @@ cli_teach (int argc, char **argv)
                           "Episodic: every window restarts from the warmed-up student ω₀ (the best\n"
                           "teacher/student pair by dev error is kept). Continual: the student goes on.",
                           entries, &argc, &argv) ||
-      !teach_options_to_config ("teach", &o, &cfg))
+      !teach_options_to_config ("teach", &o, &cfg, &scenario))
     return CLI_EXIT_USAGE;
 
   const char *dataset = o.dataset ? o.dataset : "fashion-mnist";
   g_autoptr(DdData) data = dd_data_load (dataset, &error);
   if (data == NULL)
     return cli_fail ("teach", CLI_EXIT_FAILURE, "%s", error->message);
+  if (scenario.kind != DD_SCENARIO_NONE)
+    {
+      int status;
+      DdData *changed = cli_scenario_data ("teach", data, &scenario, cfg.student.seed,
+                                           &scenario_stats, &status);
+      if (changed == NULL)
+        return status;
+      g_clear_pointer (&data, dd_data_free);
+      data = changed;
+    }
   g_autoptr(DdTeach) teach = dd_teach_new (&cfg, data, &error);
   if (teach == NULL)
     return cli_fail ("teach", CLI_EXIT_USAGE, "%s", error->message);
@@ -91,6 +103,11 @@ cli_teach (int argc, char **argv)
             cfg.pretrain_steps, dd_objective_name (cfg.objective),
             cfg.dev_subsample > 0 ? MIN (cfg.dev_subsample, n_dev) : n_dev,
             st->s2s ? "sentences" : "images", cfg.student.seed);
+  if (!o.json && scenario.kind != DD_SCENARIO_NONE)
+    {
+      g_autofree char *what = dd_scenario_describe (&scenario, &scenario_stats);
+      printf ("Scenario: %s\n", what);
+    }
 
   cli_progress_init (&progress, !o.json);
   while (!dd_teach_is_done (teach))
@@ -153,6 +170,14 @@ cli_teach (int argc, char **argv)
       json_builder_add_double_value (b, 1.0 - test->accuracy);
       json_builder_set_member_name (b, "dev_accuracy");
       json_builder_add_double_value (b, dev->accuracy);
+      g_autofree char *scenario_name = dd_scenario_name (&scenario);
+      json_builder_set_member_name (b, "scenario");
+      json_builder_add_string_value (b, scenario_name);
+      if (!best->s2s)
+        {
+          json_builder_set_member_name (b, "balanced_test_error");
+          json_builder_add_double_value (b, dd_eval_balanced_error (test));
+        }
       if (best->s2s)
         {
           json_builder_set_member_name (b, "dev_bleu");
@@ -179,6 +204,8 @@ cli_teach (int argc, char **argv)
       if (best->s2s)
         printf ("  dev BLEU       %6.2f\n  test BLEU      %6.2f   (greedy decoding)\n",
                 dev_bleu, test_bleu);
+      if (scenario.kind == DD_SCENARIO_LONG_TAIL)
+        printf ("  mean per-class test error  %6.2f %%\n", 100.0 * dd_eval_balanced_error (test));
     }
   return 0;
 }

@@ -5,6 +5,7 @@
  */
 #include "cli.h"
 #include "cli-output.h"
+#include "cli-teach-options.h"
 #include "didact-engine.h"
 
 #include <stdio.h>
@@ -30,6 +31,7 @@ typedef struct {
   double   minutes;
   char    *hypotheses;
   int      beam;
+  char    *scenario;
 } TrainOptions;
 
 static void
@@ -43,6 +45,7 @@ train_options_clear (TrainOptions *o)
   g_free (o->optimizer);
   g_free (o->schedule);
   g_free (o->hypotheses);
+  g_free (o->scenario);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrainOptions, train_options_clear)
@@ -58,14 +61,17 @@ print_eval_json (JsonBuilder *b, const char *prefix, const DdEval *ev)
   json_builder_add_double_value (b, ev->loss);
 }
 
+/* balanced: also the mean per-class test error (for a long tail) */
 static void
 print_summary_text (const DdData *data, const DdEval *dev, const DdEval *test,
-                    gint64 steps, double seconds)
+                    gint64 steps, double seconds, gboolean balanced)
 {
   const DdDataset *ds = data->test;
   printf ("\nAfter %" G_GINT64_FORMAT " steps (%.1f s):\n", steps, seconds);
   printf ("  dev accuracy   %6.2f %%   (%d examples)\n", 100.0 * dev->accuracy, dev->n);
   printf ("  test accuracy  %6.2f %%   (%d examples)\n", 100.0 * test->accuracy, test->n);
+  if (balanced)
+    printf ("  mean per-class test error  %6.2f %%\n", 100.0 * dd_eval_balanced_error (test));
   printf ("\n  %-14s %9s %12s\n", "class", "test acc.", "dev margin");
   for (int c = 0; c < ds->n_classes; c++)
     printf ("  %-14s %8.2f %% %12.3f\n", ds->class_names[c],
@@ -95,6 +101,7 @@ cli_train (int argc, char **argv)
     { "schedule", 0, 0, G_OPTION_ARG_STRING, &o.schedule, "Learning rate schedule: constant (default) or cosine (to zero at the end)", "NAME" },
     { "smoothing", 0, 0, G_OPTION_ARG_DOUBLE, &o.smoothing, "Label smoothing ε for --loss smooth (default 0.1)", "X" },
     { "margin", 0, 0, G_OPTION_ARG_DOUBLE, &o.margin, "Additive margin m for --loss margin (default 1)", "X" },
+    { "scenario", 0, 0, G_OPTION_ARG_STRING, &o.scenario, CLI_SCENARIO_HELP, "SPEC" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o.seed, "Random seed (default 1)", "N" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &o.threads, "BLAS threads (default 1)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "Print one JSON object per line; the last has \"event\": \"summary\"", NULL },
@@ -173,6 +180,13 @@ cli_train (int argc, char **argv)
   if (o.seed < 0)
     return cli_fail ("train", CLI_EXIT_USAGE, "--seed %" G_GINT64_FORMAT ": must not be negative", o.seed);
   cfg.seed = (guint64) o.seed;
+  DdScenario scenario;
+  DdScenarioStats scenario_stats = { 0 };
+  if (!dd_scenario_parse (o.scenario ? o.scenario : "none", &scenario, &error))
+    return cli_fail ("train", CLI_EXIT_USAGE, "--scenario: %s", error->message);
+  if (text && scenario.kind != DD_SCENARIO_NONE)
+    return cli_fail ("train", CLI_EXIT_USAGE, "--scenario %s: scenarios change an image set's "
+                     "training labels; de-en has sentence pairs", o.scenario);
   cfg.threads = o.threads;
   if (!dd_train_config_validate (&cfg, &error))
     return cli_fail ("train", CLI_EXIT_USAGE, "%s", error->message);
@@ -189,6 +203,16 @@ cli_train (int argc, char **argv)
   g_autoptr(DdData) data = dd_data_load (dataset, &error);
   if (data == NULL)
     return cli_fail ("train", CLI_EXIT_FAILURE, "%s", error->message);
+  if (scenario.kind != DD_SCENARIO_NONE)
+    {
+      DdData *changed = cli_scenario_data ("train", data, &scenario, cfg.seed,
+                                           &scenario_stats, &status);
+      if (changed == NULL)
+        return status;
+      g_clear_pointer (&data, dd_data_free);
+      data = changed;
+    }
+  g_autofree char *scenario_name = dd_scenario_name (&scenario);
 
   g_autoptr(DdRun) run = dd_run_new (&cfg, data, &error);
   if (run == NULL)
@@ -231,6 +255,10 @@ cli_train (int argc, char **argv)
       json_builder_add_string_value (b, DD_REAL_NAME);
       json_builder_set_member_name (b, "train_examples");
       json_builder_add_int_value (b, data->train->n);
+      json_builder_set_member_name (b, "scenario");
+      json_builder_add_string_value (b, scenario_name);
+      json_builder_set_member_name (b, "train_labels_changed");
+      json_builder_add_int_value (b, scenario_stats.n_changed);
       json_builder_set_member_name (b, "total_steps");
       json_builder_add_int_value (b, total);
       cli_json_emit (b);
@@ -241,6 +269,11 @@ cli_train (int argc, char **argv)
             net->description, dataset, data->train->n, data->dev->n, data->test->n,
             dd_loss_kind_name (cfg.loss), dd_optim_kind_name (cfg.optimizer), cfg.lr,
             cfg.batch, cfg.seed, cfg.threads, cfg.threads == 1 ? "" : "s");
+  if (!o.json && scenario.kind != DD_SCENARIO_NONE)
+    {
+      g_autofree char *what = dd_scenario_describe (&scenario, &scenario_stats);
+      printf ("Scenario: %s\n", what);
+    }
 
   cli_progress_init (&progress, !o.json);
   while (dd_run_get_step (run) < total)
@@ -301,6 +334,10 @@ cli_train (int argc, char **argv)
       JsonBuilder *b = cli_json_begin ("summary");
       print_eval_json (b, "test", test);
       print_eval_json (b, "dev", dev);
+      json_builder_set_member_name (b, "scenario");
+      json_builder_add_string_value (b, scenario_name);
+      json_builder_set_member_name (b, "balanced_test_error");
+      json_builder_add_double_value (b, dd_eval_balanced_error (test));
       json_builder_set_member_name (b, "steps");
       json_builder_add_int_value (b, dd_run_get_step (run));
       json_builder_set_member_name (b, "seconds");
@@ -311,6 +348,7 @@ cli_train (int argc, char **argv)
       cli_json_emit (b);
     }
   else
-    print_summary_text (data, dev, test, dd_run_get_step (run), seconds);
+    print_summary_text (data, dev, test, dd_run_get_step (run), seconds,
+                        scenario.kind == DD_SCENARIO_LONG_TAIL);
   return 0;
 }

@@ -92,7 +92,62 @@ check("compare prints a Markdown table", code == 0 and "| seed |" in out and "st
 
 code, out, _ = run(["datasets", "--json"])
 recs = records(out) if code == 0 else []
-check("datasets --json", code == 0 and sorted(r["name"] for r in recs) == ["de-en", "digits", "fashion-mnist", "mnist"])
+check("datasets --json", code == 0 and sorted(r["name"] for r in recs if r.get("event") == "dataset")
+      == ["de-en", "digits", "fashion-mnist", "mnist"])
+check("datasets --json lists the scenarios",
+      [r.get("form") for r in recs if r.get("event") == "scenario"]
+      == ["none", "symmetric:F", "pair-flip:F", "long-tail:F[:N]"]
+      and all(r.get("explanation") for r in recs if r.get("event") == "scenario"), f"{recs}")
+code, out, _ = run(["datasets"])
+check("datasets lists the scenarios", code == 0 and "pair-flip:F" in out and "long-tail:F[:N]" in out, out)
+
+# training-split scenarios: label noise and a long tail on digits; dev and test stay clean
+for command in ("train", "teach", "compare"):
+    code, out, _ = run([command, "--help"])
+    check(f"{command} --help gives the scenario forms", code == 0 and "--scenario" in out
+          and "symmetric:F" in out and "pair-flip:F" in out and "long-tail:F[:N]" in out, out[-600:])
+usage_error("unknown scenario", ["train", "--dataset", "digits", "--scenario", "gaussian:0.4"], "gaussian")
+usage_error("scenario fraction out of range", ["teach", "--dataset", "digits", "--scenario", "pair-flip:1.5"],
+            "[0, 1)")
+usage_error("scenario without a fraction", ["compare", "--dataset", "digits", "--scenario", "long-tail"],
+            "fraction is missing")
+usage_error("long tail of every class", ["train", "--dataset", "digits", "--scenario", "long-tail:0.1:10"],
+            "1 to 9")
+usage_error("scenario on sentences", ["teach", "--dataset", "de-en", "--student", "seq2seq",
+                                      "--scenario", "symmetric:0.2"], "de-en")
+
+code, out, err = run(["train", "--dataset", "digits", "--hidden", "16", "--steps", "60",
+                      "--scenario", "pair-flip:0.4", "--json"])
+recs = records(out) if code == 0 else []
+s = recs[-1] if recs else {}
+start = recs[0] if recs else {}
+check("train --scenario pair-flip:0.4 --json", code == 0 and s.get("event") == "summary"
+      and s.get("scenario") == "pair-flip:0.4" and 0 <= s.get("balanced_test_error", -1) <= 1
+      and start.get("scenario") == "pair-flip:0.4" and start.get("train_examples") == 1077
+      # 40 % of 1,077 labels, within five binomial standard deviations (16.1)
+      and abs(start.get("train_labels_changed", 0) - 430.8) < 81,
+      f"exit {code}, {start}, {s}, stderr {err[-300:]}")
+code, out, _ = run(["train", "--dataset", "digits", "--hidden", "16", "--steps", "60",
+                    "--scenario", "pair-flip:0.4", "--json"])
+again = records(out) if code == 0 else []
+check("train --scenario is deterministic by seed", again and again[0] == start, f"{again[:1]}")
+code, out, err = run(["train", "--dataset", "digits", "--hidden", "16", "--steps", "60", "--json"])
+recs = records(out) if code == 0 else []
+check("train without --scenario reports none", recs and recs[-1].get("scenario") == "none"
+      and recs[0].get("train_labels_changed") == 0, f"{recs[-1:]}")
+code, out, err = run(["train", "--dataset", "digits", "--hidden", "16", "--steps", "60",
+                      "--scenario", "long-tail:0.05"])
+check("train --scenario long-tail says so and prints the mean per-class error", code == 0
+      and "Scenario: long tail: the last 5 classes keep 5 % of their training examples: 563 of 1077" in out
+      and "mean per-class test error" in out, f"exit {code}, {out[:400]}, stderr {err[-300:]}")
+code, out, err = run(["compare", "--dataset", "digits", "--hidden", "16", "--window", "5", "--meta", "1",
+                      "--pretrain", "10", "--dev", "100", "--budget", "20", "--seeds", "2",
+                      "--scenario", "symmetric:0.2", "--json"])
+recs = records(out) if code == 0 else []
+seeds = [r for r in recs if r.get("event") == "seed"]
+check("compare --scenario draws the noise per seed", code == 0 and recs[-1].get("scenario") == "symmetric:0.2"
+      and len(seeds) == 2 and seeds[0]["train_labels_changed"] != seeds[1]["train_labels_changed"],
+      f"exit {code}, {recs}, stderr {err[-300:]}")
 
 # the translation student's benchmark: two steps, one repetition; against
 # PyTorch (python3-torch) when it is there, from the same parameters
