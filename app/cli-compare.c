@@ -118,8 +118,8 @@ cli_compare (int argc, char **argv)
             return status;
         }
       cli_progress_init (&progress, !o.json);
-      if (!dd_transfer_run (&c, seed_data ? seed_data : data, budget, progress.enabled ? on_progress : NULL, &progress,
-                            &res[i], &error))
+      if (!dd_transfer_run (&c, seed_data ? seed_data : data, budget,
+                            progress.enabled ? on_progress : NULL, &progress, &res[i], &error))
         {
           cli_progress_clear (&progress);
           return cli_fail ("compare", CLI_EXIT_FAILURE, "seed %" G_GUINT64_FORMAT ": %s",

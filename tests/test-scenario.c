@@ -189,7 +189,8 @@ test_long_tail (void)
   int j = 0;
   for (int i = 0; i < b->n; i++, j++)
     {
-      while (j < a->n && memcmp (a->pixels + (gsize) j * a->d, b->pixels + (gsize) i * b->d, a->d) != 0)
+      while (j < a->n
+             && memcmp (a->pixels + (gsize) j * a->d, b->pixels + (gsize) i * b->d, a->d) != 0)
         {
           /* a head-class example is never skipped */
           g_assert_cmpint (a->labels[j], >=, 5);
