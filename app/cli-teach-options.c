@@ -24,6 +24,9 @@ teach_options_init (TeachOptions *o)
   o->momentum = d.student.momentum;
   o->teacher_lr = d.teacher_lr;
   o->dev = d.dev_subsample;
+  o->epsilon = d.start.epsilon;
+  o->trust_radius = d.trust_radius;
+  o->anchor_every = d.anchor_every;
   o->seed = 1;
   o->threads = 1;
   o->seeds = 5;
@@ -41,6 +44,8 @@ teach_options_clear (TeachOptions *o)
   g_free (o->objective);
   g_free (o->teacher_optimizer);
   g_free (o->scenario);
+  g_free (o->start);
+  g_free (o->teacher_step);
 }
 
 GOptionEntry *
@@ -61,9 +66,15 @@ teach_options_entries (TeachOptions *o, gboolean compare)
     { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &o->momentum, "Student momentum ρ (default 0)", "X" },
     { "teacher-lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->teacher_lr, "Teacher learning rate (default 0.01)", "X" },
     { "teacher-optimizer", 0, 0, G_OPTION_ARG_STRING, &o->teacher_optimizer, "sgd (default), momentum (ρ = 0.9) or adam", "KIND" },
+    { "start", 0, 0, G_OPTION_ARG_STRING, &o->start, "The loss's initial point: normalised (default; cross-entropy until log p_y < −1/ε₀, bounded beyond) or paper (−σ(log p_y), the paper's)", "FORM" },
+    { "epsilon", 0, 0, G_OPTION_ARG_DOUBLE, &o->epsilon, "Starting saturation scale ε₀ of the normalised loss (default 0.1)", "X" },
+    { "teacher-step", 0, 0, G_OPTION_ARG_STRING, &o->teacher_step, "trust (default: normalised steps tried on the window and accepted on held-out dev) or plain (the teacher optimiser's step, untested)", "RULE" },
+    { "trust-radius", 0, 0, G_OPTION_ARG_DOUBLE, &o->trust_radius, "First step length ‖Δθ‖ of the trust step (default 0.1)", "X" },
+    { "holdout", 0, 0, G_OPTION_ARG_INT, &o->holdout, "Held-out dev examples for the acceptance test, after the --dev ones (default: as many)", "N" },
+    { "anchor-every", 0, 0, G_OPTION_ARG_INT, &o->anchor_every, "Continual trust steps: test the initial teacher every N windows, fall back if it is better (default 5; 0 never)", "N" },
     { "objective", 0, 0, G_OPTION_ARG_STRING, &o->objective, "smooth-error (default) or dev-ce", "NAME" },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &o->scenario, CLI_SCENARIO_HELP, "SPEC" },
-    { "dev", 0, 0, G_OPTION_ARG_INT, &o->dev, "Dev examples in the teacher's objective (default 10000; 0 = all)", "N" },
+    { "dev", 0, 0, G_OPTION_ARG_INT, &o->dev, "Dev examples in the teacher's objective (default 5000; 0 = all)", "N" },
     { "checkpoint-every", 'k', 0, G_OPTION_ARG_INT, &o->checkpoint_every, "Keep the trajectory every k steps (default ⌈√T⌉; 1 keeps every step)", "k" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, compare ? "First seed (default 1)" : "Random seed (default 1)", "N" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "BLAS threads (default 1)", "N" },
@@ -134,6 +145,21 @@ teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConf
       else
         USAGE ("--teacher-optimizer “%s”: unknown; choose sgd, momentum or adam", o->teacher_optimizer);
     }
+  if (o->start && !dd_phi_form_parse (o->start, &cfg->start.form))
+    USAGE ("--start “%s”: unknown; choose normalised or paper", o->start);
+  cfg->start.epsilon = o->epsilon;
+  if (o->teacher_step)
+    {
+      if (g_strcmp0 (o->teacher_step, "trust") == 0)
+        cfg->teacher_step = DD_TEACHER_STEP_TRUST;
+      else if (g_strcmp0 (o->teacher_step, "plain") == 0)
+        cfg->teacher_step = DD_TEACHER_STEP_PLAIN;
+      else
+        USAGE ("--teacher-step “%s”: unknown; choose trust or plain", o->teacher_step);
+    }
+  cfg->trust_radius = o->trust_radius;
+  cfg->holdout = o->holdout;
+  cfg->anchor_every = o->anchor_every;
   if (o->seed < 0)
     USAGE ("--seed %" G_GINT64_FORMAT ": must not be negative", o->seed);
   if (o->teacher_hidden < 0)

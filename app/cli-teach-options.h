@@ -19,6 +19,12 @@ typedef struct {
   char    *objective;
   char    *teacher_optimizer;
   char    *scenario;
+  char    *start;
+  char    *teacher_step;
+  double   epsilon;
+  double   trust_radius;
+  int      holdout;
+  int      anchor_every;
   int      window;
   int      meta;
   gint64   pretrain;

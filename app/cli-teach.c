@@ -47,6 +47,19 @@ emit_window (const DdStepReport *r, int R, int C)
   json_builder_add_double_value (b, r->forward_seconds);
   json_builder_set_member_name (b, "reverse_seconds");
   json_builder_add_double_value (b, r->reverse_seconds);
+  json_builder_set_member_name (b, "update");
+  json_builder_add_string_value (b, dd_update_verdict_name (r->verdict));
+  json_builder_set_member_name (b, "step_length");
+  json_builder_add_double_value (b, r->step_length);
+  if (isfinite (r->holdout_before))
+    {
+      json_builder_set_member_name (b, "holdout_before");
+      json_builder_add_double_value (b, r->holdout_before);
+      json_builder_set_member_name (b, "holdout_after");
+      json_builder_add_double_value (b, r->holdout_after);
+      json_builder_set_member_name (b, "holdout_se");
+      json_builder_add_double_value (b, r->holdout_se);
+    }
   cli_json_emit (b);
 }
 
@@ -126,9 +139,10 @@ cli_teach (int argc, char **argv)
             {
               cli_progress_clear (&progress);
               printf ("update %4" G_GINT64_FORMAT "  step %7" G_GINT64_FORMAT "  L_Φ %.4f  dev error %6.2f %%  "
-                      "M %.4f  |dθ| %.3g  forward %.2f s  reverse %.2f s\n",
+                      "M %.4f  |dθ| %.3g  %-8s |Δθ| %.3g  forward %.2f s  reverse %.2f s\n",
                       r.meta_iteration, r.step, r.window_loss, 100.0 * r.dev_error,
-                      r.dev_measure, r.teacher_grad_norm, r.forward_seconds, r.reverse_seconds);
+                      r.dev_measure, r.teacher_grad_norm, dd_update_verdict_name (r.verdict),
+                      r.step_length, r.forward_seconds, r.reverse_seconds);
             }
         }
       if (progress.enabled)
@@ -189,6 +203,12 @@ cli_teach (int argc, char **argv)
       json_builder_add_int_value (b, dd_teach_get_step (teach));
       json_builder_set_member_name (b, "teacher_updates");
       json_builder_add_int_value (b, dd_teach_get_meta_iteration (teach));
+      gint64 accepted, rejected;
+      dd_teach_get_update_counts (teach, &accepted, &rejected, NULL);
+      json_builder_set_member_name (b, "accepted_updates");
+      json_builder_add_int_value (b, accepted);
+      json_builder_set_member_name (b, "rejected_updates");
+      json_builder_add_int_value (b, rejected);
       json_builder_set_member_name (b, "seconds");
       json_builder_add_double_value (b, seconds);
       cli_json_emit (b);

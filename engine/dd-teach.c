@@ -840,32 +840,91 @@ teacher_grad_norm (const DdTeacher *teacher)
 
 /* --- the trust step --------------------------------------------------------- */
 
-/* held-out objective of the student as it is, per block */
+/* The held-out objective of the student as it is, per block, added to
+ * blocks with weight w. */
 static void
-measure_holdout (DdTeach *tc, double *blocks)
+measure_holdout (DdTeach *tc, double *blocks, double w)
 {
+  g_autofree double *m = g_new (double, tc->n_blocks);
+
   dd_set_threads (tc->cfg.student.threads);
   dd_student_measure_blocks (tc->st, tc->cfg.objective == DD_OBJECTIVE_DEV_CE, tc->n_dev,
-                             tc->n_hold, tc->block, blocks);
+                             tc->n_hold, tc->block, m);
+  for (int k = 0; k < tc->n_blocks; k++)
+    blocks[k] += w * m[k];
+}
+
+/* The acceptance test compares two trajectories through the same window by
+ * their held-out objective averaged over the window's end and up to three
+ * checkpoints of its second half: a single end point is as much the luck
+ * of the last few minibatches as the loss that led there. Checkpoint c holds
+ * ω after c·k steps. */
+#define MAX_MEASURE_POINTS 4
+
+static int
+measure_points (const DdTeach *tc, int *ckpts)
+{
+  int n = 0, first = (tc->n_ckpt + 1) / 2, last = tc->n_ckpt - 1;
+
+  for (int i = 0; i < MAX_MEASURE_POINTS - 1 && first <= last && first > 0; i++)
+    {
+      int c = first + (last - first) * i / MAX (1, MAX_MEASURE_POINTS - 2);
+      if (n == 0 || c != ckpts[n - 1])
+        ckpts[n++] = c;
+    }
+  return n;
+}
+
+/* the held-out objective averaged over the measure points of the window just
+ * run (its checkpoints and ω_T, which is where the student is left) */
+static void
+measure_window (DdTeach *tc, double *blocks)
+{
+  int ckpts[MAX_MEASURE_POINTS];
+  const int n = measure_points (tc, ckpts);
+  const double w = 1.0 / (n + 1);
+
+  memset (blocks, 0, sizeof (double) * tc->n_blocks);
+  for (int i = 0; i < n; i++)
+    {
+      load_checkpoint (tc, ckpts[i]);
+      measure_holdout (tc, blocks, w);
+    }
+  memcpy (tc->st->params, tc->end_w, tc->P * sizeof (dd_real));
+  if (tc->end_v)
+    memcpy (tc->sopt->m, tc->end_v, tc->P * sizeof (dd_real));
+  measure_holdout (tc, blocks, w);
 }
 
 /* Replays the window from its start checkpoint with the trial teacher's Φ,
- * measures the held-out objective per block, and puts the student back at
- * ω_T, v_T (kept in end_w, end_v by the reverse pass). FALSE when the trial
- * diverged (the blocks are then +Inf): a step that diverges is rejected,
- * not an error of the run. */
+ * measures the held-out objective as measure_window does, and puts the
+ * student back at ω_T, v_T (kept in end_w, end_v by the reverse pass).
+ * FALSE when the trial diverged (the blocks are then +Inf): a step that
+ * diverges is rejected, not an error of the run. */
 static gboolean
 trial_window (DdTeach *tc, const DdTeacher *trial, double *blocks)
 {
   const size_t P = tc->P;
   const double saved_lr = tc->sopt->lr;
+  int ckpts[MAX_MEASURE_POINTS];
+  const int n = measure_points (tc, ckpts);
+  const double w = 1.0 / (n + 1);
   gboolean ok = TRUE;
+  int next = 0;
 
+  memset (blocks, 0, sizeof (double) * tc->n_blocks);
   load_checkpoint (tc, 0);
   for (int t = 0; t < tc->T && ok; t++)
-    ok = window_step_with (tc, t, TRUE, trial, NULL, NULL);
+    {
+      ok = window_step_with (tc, t, TRUE, trial, NULL, NULL);
+      if (ok && next < n && t + 1 == ckpts[next] * tc->k)
+        {
+          measure_holdout (tc, blocks, w);
+          next++;
+        }
+    }
   if (ok)
-    measure_holdout (tc, blocks);
+    measure_holdout (tc, blocks, w);
   for (int k = 0; k < tc->n_blocks; k++)
     if (!ok || !isfinite (blocks[k]))
       {
@@ -914,7 +973,7 @@ trust_step (DdTeach *tc, double norm, DdStepReport *r)
   DdTeacher *teacher = tc->teacher;
   const size_t n = teacher->n_params;
 
-  measure_holdout (tc, tc->hold_before);
+  measure_window (tc, tc->hold_before);
   memcpy (tc->theta_saved, teacher->params, n * sizeof (dd_real));
   const double scale = tc->radius / norm;
   for (size_t i = 0; i < n; i++)
