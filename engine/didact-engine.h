@@ -22,6 +22,7 @@
 #include "dd-teacher.h"
 #include "dd-teach.h"
 #include "dd-transfer.h"
+#include "dd-compare.h"
 #include "dd-session.h"
 #include "dd-bench.h"
 #include "dd-bleu.h"
