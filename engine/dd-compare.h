@@ -49,7 +49,8 @@ typedef enum {
 
 #define DD_COMPARE_ALL_ARMS ((1u << DD_COMPARE_N_ARMS) - 1)
 
-const char *dd_compare_arm_name  (DdCompareArm arm);   /* "ce", "smooth", "margin", "frozen", "taught" */
+/* "ce", "smooth", "margin", "frozen", "taught" */
+const char *dd_compare_arm_name  (DdCompareArm arm);
 gboolean    dd_compare_arm_parse (const char *name, DdCompareArm *out);
 /* "ce,taught" → a set of arms (bit 1 << arm); FALSE and
  * DD_ERROR_INVALID_ARGUMENT naming an unknown, repeated or empty name */
@@ -107,7 +108,8 @@ typedef enum {
   DD_PAIRED_INCONCLUSIVE,  /* between 1 and 2 standard errors, or a single seed */
 } DdPairedVerdict;
 
-const char *dd_paired_verdict_name (DdPairedVerdict verdict);  /* "better", "worse", "within", "inconclusive" */
+/* "better", "worse", "within", "inconclusive" */
+const char *dd_paired_verdict_name (DdPairedVerdict verdict);
 
 typedef struct {
   double          difference;  /* mean over seeds of a − b */
