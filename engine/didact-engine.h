@@ -21,7 +21,6 @@
 #include "dd-run.h"
 #include "dd-teacher.h"
 #include "dd-teach.h"
-#include "dd-transfer.h"
 #include "dd-compare.h"
 #include "dd-session.h"
 #include "dd-bench.h"

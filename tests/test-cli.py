@@ -76,19 +76,112 @@ if ok:
           and w["step"] == 20)
 check("teach --json windows and summary", ok, f"exit {code}, stderr {err[-300:]}, {recs[-1:] }")
 
-code, out, err = run(["compare", "--dataset", "digits", "--hidden", "16", "--window", "5", "--meta", "2",
-                      "--pretrain", "10", "--dev", "100", "--budget", "40", "--seeds", "2", "--json"])
-recs = records(out) if code == 0 else []
-s = recs[-1] if recs else {}
-check("compare --json summary", code == 0 and s.get("event") == "summary" and s.get("seeds") == 2
-      and all(k in s for k in ("ce_test_error_mean", "dlf_test_error_mean", "ce_test_error_se",
-                               "relative_reduction")),
-      f"exit {code}, {s}, stderr {err[-300:]}")
+# compare: five arms per seed from the same weights and minibatches; the
+# paired comparisons are checked against differences computed here from the
+# per-seed records
+ARMS = ["ce", "smooth", "margin", "frozen", "taught"]
+COMPARE = ["compare", "--dataset", "digits", "--hidden", "16", "--window", "20", "--pretrain", "50",
+           "--dev", "100", "--lr", "0.1", "--budget", "200", "--seeds", "2"]
 
-code, out, _ = run(["compare", "--dataset", "digits", "--hidden", "16", "--window", "5", "--meta", "1",
-                    "--pretrain", "10", "--dev", "100", "--budget", "20", "--seeds", "2"])
-check("compare prints a Markdown table", code == 0 and "| seed |" in out and "standard error" in out,
-      out[-400:])
+
+def compare_json(extra):
+    code, out, err = run(COMPARE + extra + ["--json"])
+    recs = records(out) if code == 0 else []
+    seeds = [r for r in recs if r.get("event") == "seed"]
+    summary = recs[-1] if recs and recs[-1].get("event") == "summary" else {}
+    return code, seeds, summary, err
+
+
+def mean_sd_se(v):
+    m = sum(v) / len(v)
+    sd = (sum((x - m) ** 2 for x in v) / (len(v) - 1)) ** 0.5 if len(v) > 1 else 0.0
+    return m, sd, sd / len(v) ** 0.5
+
+
+code, seeds, s, err = compare_json([])
+ok = code == 0 and [r["seed"] for r in seeds] == [1, 2]
+ok = ok and all(sorted(r["arms"]) == sorted(ARMS) and all(
+    0 <= r["arms"][a][k] <= 1 for a in ARMS for k in ("test_error", "dev_error", "balanced_test_error"))
+    and all(r["arms"][a]["seconds"] >= 0 for a in ARMS) for r in seeds)
+check("compare --json: every arm in every seed record", ok, f"exit {code}, {seeds}, stderr {err[-300:]}")
+ok = (s.get("seeds") == 2 and s.get("measure") == "test_error" and s.get("budget") == 200
+      and s.get("pretrain") == 50 and s.get("transfer") is False and sorted(s.get("arms", {})) == sorted(ARMS)
+      and sorted(s.get("paired", {})) == sorted(a for a in ARMS if a != "taught"))
+if ok:
+    for a in ARMS:
+        m, sd, se = mean_sd_se([r["arms"][a]["test_error"] for r in seeds])
+        got = s["arms"][a]
+        ok = ok and abs(got["mean"] - m) < 1e-12 and abs(got["sd"] - sd) < 1e-12 and abs(got["se"] - se) < 1e-12
+check("compare --json summary: per-arm mean, sd and se of the seed records", ok, f"{s}")
+paired_ok = bool(s.get("paired"))
+expected_points = {}
+for a in s.get("paired", {}):
+    d = [r["arms"]["taught"]["test_error"] - r["arms"][a]["test_error"] for r in seeds]
+    m, _, se = mean_sd_se(d)
+    p = s["paired"][a]
+    verdict = ("better" if m < -2 * se else "worse") if abs(m) > 2 * se else \
+              "within" if abs(m) <= se else "inconclusive"
+    paired_ok = paired_ok and abs(p["difference"] - m) < 1e-12 and abs(p["se"] - se) < 1e-12 \
+        and p["verdict"] == verdict
+    expected_points[a] = 100 * m
+check("compare --json: paired differences are the mean of the per-seed differences", paired_ok, f"{s}")
+fixed = {a: s["arms"][a]["mean"] for a in ("smooth", "margin")} if s.get("arms") else {}
+check("compare --json names the best fixed alternative",
+      fixed and s.get("best_fixed") == min(fixed, key=fixed.get), f"{s}")
+
+# the same run, for people: the table, then the paired block with the same differences
+code, out, err = run(COMPARE)
+lines = out.splitlines()
+ok = code == 0 and "| seed | ce | smooth | margin | frozen | taught |" in lines
+rows = [l for l in lines if l.startswith("| 1 |") or l.startswith("| 2 |")]
+ok = ok and len(rows) == 2 and all(len(r.split("|")) == 8 for r in rows)
+ok = ok and any(l.startswith("| mean ± sd |") for l in lines) and any(l.startswith("| standard error |") for l in lines)
+check("compare prints a Markdown table of seeds by arms with mean ± sd and standard error", ok,
+      f"exit {code}, {out[-1200:]}, stderr {err[-300:]}")
+printed = {}
+for l in lines:
+    cells = [c.strip() for c in l.strip("|").split("|")]
+    if len(cells) == 4 and cells[0] in ARMS and cells[1][:1] in "+-":
+        printed[cells[0]] = float(cells[1])
+check("compare prints the paired differences of the JSON seed records",
+      expected_points and sorted(printed) == sorted(expected_points)
+      and all(abs(printed[a] - expected_points[a]) <= 0.005 + 1e-9 for a in printed),
+      f"printed {printed}, computed {expected_points}")
+check("compare names the best fixed alternative", fixed and
+      f"Best fixed alternative: {min(fixed, key=fixed.get)} " in out, out[-400:])
+
+# with no budget every arm is its warm-up: the same cross-entropy steps from the
+# same weights (the smooth and margin arms must not warm up on their own loss)
+code, seeds, s, err = compare_json(["--budget", "0"])
+check("compare arms share the cross-entropy warm-up (--budget 0: every arm the same)", code == 0 and len(seeds) == 2
+      and all(len({(r["arms"][a]["test_error"], r["arms"][a]["dev_error"]) for a in ARMS}) == 1 for r in seeds),
+      f"exit {code}, {[{a: r['arms'][a]['test_error'] for a in r['arms']} for r in seeds]}, stderr {err[-300:]}")
+
+code, seeds, s, err = compare_json(["--arms", "ce,taught"])
+check("compare --arms ce,taught runs those two", code == 0 and all(sorted(r["arms"]) == ["ce", "taught"] for r in seeds)
+      and sorted(s.get("paired", {})) == ["ce"] and "best_fixed" not in s, f"exit {code}, {s}, stderr {err[-300:]}")
+usage_error("compare --arms refuses an unknown arm", ["compare", "--dataset", "digits", "--arms", "ce,hinge"], "hinge")
+usage_error("compare --arms refuses an empty list", ["compare", "--dataset", "digits", "--arms", ""], "no arms")
+usage_error("compare --transfer needs the taught arm", ["compare", "--dataset", "digits", "--transfer",
+                                                        "--arms", "ce"], "taught")
+usage_error("compare: an episodic teacher only with --transfer", ["compare", "--dataset", "digits",
+                                                                  "--protocol", "episodic"], "--transfer")
+
+code, seeds, s, err = compare_json(["--transfer", "--meta", "2", "--arms", "frozen,taught"])
+check("compare --transfer trains a teacher first", code == 0 and s.get("transfer") is True and len(seeds) == 2
+      and all(0 <= r.get("teacher_dev_error", -1) <= 1 and r.get("teacher_seconds", -1) >= 0 for r in seeds),
+      f"exit {code}, {seeds}, {s}, stderr {err[-300:]}")
+
+# a long tail: the table and the summary are about the mean per-class error
+code, seeds, s, err = compare_json(["--scenario", "long-tail:0.1", "--arms", "ce,taught"])
+ok = code == 0 and s.get("measure") == "balanced_test_error" and len(seeds) == 2
+if ok:
+    m, _, _ = mean_sd_se([r["arms"]["ce"]["balanced_test_error"] for r in seeds])
+    ok = abs(s["arms"]["ce"]["mean"] - m) < 1e-12
+check("compare --scenario long-tail summarises the balanced error", ok, f"exit {code}, {s}, stderr {err[-300:]}")
+code, out, err = run(COMPARE + ["--scenario", "long-tail:0.1", "--arms", "ce,taught"])
+check("compare --scenario long-tail says its table is the mean per-class error",
+      code == 0 and "Mean per-class test error" in out and "| seed | ce | taught |" in out, out[:800])
 
 code, out, _ = run(["datasets", "--json"])
 recs = records(out) if code == 0 else []
@@ -241,10 +334,12 @@ if any(os.path.isfile(c) for c in corpus):
               and "dev_bleu" in recs[-1] and "test_bleu" in recs[-1])
     check("teach --dataset de-en: a bucket-shaped Φ and BLEU", ok,
           f"exit {code}, stderr {err[-300:]}, {recs[-1:]}")
-    code, out, err = run(["compare", "--dataset", "de-en", "--window", "2", "--meta", "1", "--pretrain", "2",
-                          "--dev", "8", "--batch", "4", "--lr", "0.1", "--budget", "2", "--seeds", "2"])
-    check("compare --dataset de-en prints a BLEU table", code == 0 and "test BLEU" in out
-          and "standard error" in out, f"exit {code}, {out[-400:]}, stderr {err[-300:]}")
+    code, out, err = run(["compare", "--dataset", "de-en", "--window", "2", "--pretrain", "2",
+                          "--dev", "8", "--batch", "4", "--lr", "0.1", "--budget", "2", "--seeds", "2",
+                          "--arms", "ce,taught"])
+    check("compare --dataset de-en prints a BLEU table", code == 0 and "Test BLEU" in out
+          and "| seed | ce | taught |" in out and "standard error" in out and "BLEU points" in out,
+          f"exit {code}, {out[-400:]}, stderr {err[-300:]}")
 
 print(f"1..{len(results)}")
 for i, (name, ok, detail) in enumerate(results, 1):
