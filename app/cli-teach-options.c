@@ -72,6 +72,7 @@ teach_options_entries (TeachOptions *o, gboolean compare)
     { "trust-radius", 0, 0, G_OPTION_ARG_DOUBLE, &o->trust_radius, "First step length ‖Δθ‖ of the trust step (default 0.1)", "X" },
     { "holdout", 0, 0, G_OPTION_ARG_INT, &o->holdout, "Held-out dev examples for the acceptance test, after the --dev ones (default: as many)", "N" },
     { "anchor-every", 0, 0, G_OPTION_ARG_INT, &o->anchor_every, "Continual trust steps: test the initial teacher every N windows, fall back if it is better (default 5; 0 never)", "N" },
+    { "episode", 0, 0, G_OPTION_ARG_INT64, &o->episode_steps, "Episodic: taught steps of one episode, a whole training run with θ fixed (a multiple of T; default 0: one window, the demo's)", "STEPS" },
     { "objective", 0, 0, G_OPTION_ARG_STRING, &o->objective, "smooth-error (default) or dev-ce", "NAME" },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &o->scenario, CLI_SCENARIO_HELP, "SPEC" },
     { "dev", 0, 0, G_OPTION_ARG_INT, &o->dev, "Dev examples in the teacher's objective (default 5000; 0 = all)", "N" },
@@ -160,6 +161,7 @@ teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConf
   cfg->trust_radius = o->trust_radius;
   cfg->holdout = o->holdout;
   cfg->anchor_every = o->anchor_every;
+  cfg->episode_steps = o->episode_steps;
   if (o->seed < 0)
     USAGE ("--seed %" G_GINT64_FORMAT ": must not be negative", o->seed);
   if (o->teacher_hidden < 0)

@@ -25,6 +25,7 @@ typedef struct {
   double   trust_radius;
   int      holdout;
   int      anchor_every;
+  gint64   episode_steps;
   int      window;
   int      meta;
   gint64   pretrain;

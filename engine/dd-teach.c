@@ -37,6 +37,11 @@
 
 #define EVAL_CHUNK 256
 #define HOLDOUT_BLOCKS 50
+/* the trust radius grows by half on acceptance up to this multiple of r₀:
+ * a window's replay judges a step from that window's start, and a large
+ * step that helped there can throw the student into a region where the
+ * next windows go badly (seen with 40 % pair-flip noise at r ≈ 1) */
+#define MAX_RADIUS_GROWTH 5.0
 
 struct _DdTeach {
   DdTeachConfig cfg;
@@ -57,6 +62,15 @@ struct _DdTeach {
   double       *hold_before, *hold_after, *hold_anchor; /* (n_blocks) block means */
   dd_real      *trial_W, *trial_b;  /* Φ of a trial step */
   dd_real      *theta_saved;    /* θ before a tried step */
+  /* whole-run episodes */
+  dd_real      *ep_grad;        /* dθ summed over the episode's windows */
+  dd_real      *ep_best_theta, *ep_best_grad;
+  double       *ep_best_hold;   /* (n_blocks) held-out objective at the best episode's end */
+  gboolean      ep_have_best;
+  int           ep_windows;     /* windows of the current episode done */
+  DdRng         ep_rng;         /* data order at ω₀, restored every episode */
+  int          *ep_order;
+  int           ep_pos;
   DdTeacher    *best_teacher;
   dd_real      *best_params;    /* the student at the best window's end */
   DdStudent    *best_student;   /* built from best_params on request */
@@ -143,6 +157,7 @@ dd_teach_config_init (DdTeachConfig *cfg)
   cfg->holdout = 0;
   cfg->accept_tolerance = 0.0;
   cfg->anchor_every = 5;
+  cfg->episode_steps = 0;
 }
 
 const char *
@@ -222,6 +237,9 @@ dd_teach_config_validate (const DdTeachConfig *cfg, GError **error)
     DD_REFUSE ("acceptance tolerance %g: must be finite", cfg->accept_tolerance);
   if (cfg->anchor_every < 0)
     DD_REFUSE ("anchor test every %d windows: must not be negative", cfg->anchor_every);
+  if (cfg->episode_steps < 0 || (cfg->episode_steps > 0 && cfg->episode_steps % cfg->window != 0))
+    DD_REFUSE ("episode of %" G_GINT64_FORMAT " steps: must be a positive multiple of the window "
+               "T = %d, or 0 for one window", cfg->episode_steps, cfg->window);
   return TRUE;
 }
 
@@ -259,6 +277,13 @@ const char *
 dd_protocol_name (DdProtocol protocol)
 {
   return protocol == DD_PROTOCOL_CONTINUAL ? "continual" : "episodic";
+}
+
+/* episodic with episodes of whole training runs */
+static gboolean
+whole_episodes (const DdTeach *tc)
+{
+  return tc->cfg.protocol == DD_PROTOCOL_EPISODIC && tc->cfg.episode_steps > tc->cfg.window;
 }
 
 static int
@@ -332,7 +357,7 @@ dd_teach_new (const DdTeachConfig *cfg, const DdData *data, GError **error)
 
   const int n_dev = dd_student_n_examples (tc->st, DD_SPLIT_DEV);
   tc->n_dev = cfg->dev_subsample > 0 ? MIN (cfg->dev_subsample, n_dev) : n_dev;
-  if (cfg->teacher_step == DD_TEACHER_STEP_TRUST && cfg->arm == DD_ARM_TAUGHT)
+  if (whole_episodes (tc) || (cfg->teacher_step == DD_TEACHER_STEP_TRUST && cfg->arm == DD_ARM_TAUGHT))
     {
       if (tc->n_dev >= n_dev)
         tc->n_dev = n_dev / 2;   /* no dev example left over: split in halves */
@@ -377,6 +402,14 @@ dd_teach_new (const DdTeachConfig *cfg, const DdData *data, GError **error)
   tc->trial_W = g_new (dd_real, (size_t) R * C);
   tc->trial_b = g_new (dd_real, C);
   tc->theta_saved = g_new (dd_real, tc->teacher->n_params);
+  if (whole_episodes (tc))
+    {
+      const size_t n = tc->teacher->n_params;
+      tc->ep_grad = g_new0 (dd_real, n);
+      tc->ep_best_theta = g_new (dd_real, n);
+      tc->ep_best_grad = g_new (dd_real, n);
+      tc->ep_best_hold = g_new (double, tc->n_blocks);
+    }
   return tc;
 }
 
@@ -411,6 +444,11 @@ dd_teach_free (DdTeach *tc)
   g_free (tc->trial_W);
   g_free (tc->trial_b);
   g_free (tc->theta_saved);
+  g_free (tc->ep_grad);
+  g_free (tc->ep_best_theta);
+  g_free (tc->ep_best_grad);
+  g_free (tc->ep_best_hold);
+  g_free (tc->ep_order);
   g_free (tc->best_params);
   dd_student_free (tc->best_student);
   dd_eval_free (tc->eval);
@@ -507,6 +545,8 @@ draw_batch (DdTeach *tc, int *idx)
 static double
 progress_at (const DdTeach *tc, int t)
 {
+  if (whole_episodes (tc))
+    return (double) (tc->ep_windows * tc->T + t) / (double) tc->cfg.episode_steps;
   if (tc->cfg.protocol == DD_PROTOCOL_EPISODIC)
     return (double) t / tc->T;
   double p = (double) (tc->taught_at_window_start + t) / (double) tc->cfg.horizon;
@@ -636,7 +676,11 @@ pretrain_step (DdTeach *tc, double *loss_out, double *err_out, GError **error)
   dd_set_threads (tc->cfg.student.threads);
   draw_batch (tc, idx);
   *err_out = dd_student_forward (tc->st, DD_SPLIT_TRAIN, idx, tc->B);
+  /* the warm-up is cross-entropy for every arm, whatever its own loss */
+  const DdLossKind own = tc->st->fixed_loss;
+  tc->st->fixed_loss = DD_LOSS_CE;
   double value = dd_student_backward (tc->st, NULL, NULL, NULL);
+  tc->st->fixed_loss = own;
   if (!isfinite (value))
     DIVERGED ("step %" G_GINT64_FORMAT ": the warm-up loss is %g", tc->step + 1, value);
   if (!apply_update (tc, tc->step + 1, error))
@@ -715,9 +759,16 @@ begin_window (DdTeach *tc)
     {
       if (tc->w0 == NULL)
         {
-          /* ω₀: the warm-up's end; every episode starts here with v = 0 */
+          /* ω₀: the warm-up's end; every episode starts here with v = 0
+           * (and a whole-run episode on the same data order) */
           tc->w0 = g_memdup2 (tc->st->params, tc->P * sizeof (dd_real));
           take_snapshot (tc);
+          if (whole_episodes (tc))
+            {
+              tc->ep_rng = tc->rng;
+              tc->ep_order = g_memdup2 (tc->order, sizeof (int) * tc->n_train);
+              tc->ep_pos = tc->pos;
+            }
         }
     }
   else if (!tc->have_snapshot)
@@ -964,21 +1015,48 @@ block_mean (const double *v, int n)
   return m;
 }
 
-/* The trust step from the hypergradient in teacher->grads (norm > 0): try
- * θ − r·dθ/‖dθ‖ on the window, keep it or not; then, every anchor_every
+/* θ −= r·(dθ in teacher->grads normalised per part of Φ, dd_teacher_param_group):
+ * each part with a nonzero hypergradient moves by r/√(parts), so ‖Δθ‖ = r */
+static void
+normalised_step (DdTeach *tc, DdStepReport *r)
+{
+  DdTeacher *teacher = tc->teacher;
+  const size_t n = teacher->n_params;
+  double group_norm[DD_N_PARAM_GROUPS] = { 0 };
+  int parts = 0;
+
+  for (size_t i = 0; i < n; i++)
+    {
+      const double g = teacher->grads[i];
+      group_norm[dd_teacher_param_group (teacher, i)] += g * g;
+    }
+  for (int k = 0; k < DD_N_PARAM_GROUPS; k++)
+    {
+      group_norm[k] = sqrt (group_norm[k]);
+      parts += group_norm[k] > 0.0;
+    }
+  for (size_t i = 0; i < n; i++)
+    {
+      const double gn = group_norm[dd_teacher_param_group (teacher, i)];
+      if (gn > 0.0)
+        teacher->params[i] -= (dd_real) (tc->radius / (gn * sqrt ((double) parts)) *
+                                         teacher->grads[i]);
+    }
+  r->step_length = tc->radius;
+}
+
+/* The trust step from the hypergradient in teacher->grads (not zero): try
+ * θ − r·(dθ normalised per part of Φ) on the window, keep it or not; then, every anchor_every
  * windows of a continual arm, test the initial teacher against the current. */
 static void
-trust_step (DdTeach *tc, double norm, DdStepReport *r)
+trust_step (DdTeach *tc, DdStepReport *r)
 {
   DdTeacher *teacher = tc->teacher;
   const size_t n = teacher->n_params;
 
   measure_window (tc, tc->hold_before);
   memcpy (tc->theta_saved, teacher->params, n * sizeof (dd_real));
-  const double scale = tc->radius / norm;
-  for (size_t i = 0; i < n; i++)
-    teacher->params[i] -= (dd_real) (scale * teacher->grads[i]);
-  r->step_length = tc->radius;
+  normalised_step (tc, r);
 
   double mean, se;
   gboolean finite = trial_window (tc, teacher, tc->hold_after);
@@ -991,7 +1069,7 @@ trust_step (DdTeach *tc, double norm, DdStepReport *r)
     {
       r->verdict = DD_UPDATE_ACCEPTED;
       tc->n_accepted++;
-      tc->radius = MIN (tc->radius * 1.5, 100.0 * tc->cfg.trust_radius);
+      tc->radius = MIN (tc->radius * 1.5, MAX_RADIUS_GROWTH * tc->cfg.trust_radius);
       current = tc->hold_after;
     }
   else
@@ -1018,6 +1096,69 @@ trust_step (DdTeach *tc, double norm, DdStepReport *r)
       tc->radius = tc->cfg.trust_radius;
       r->verdict = DD_UPDATE_FALLBACK;
     }
+}
+
+/* One window of a whole-run episode has been differentiated (dθ in the
+ * teacher's grads): add it to the episode's, and at the episode's end move
+ * the teacher. Returns TRUE when the episode is over. */
+static gboolean
+episode_window (DdTeach *tc, DdStepReport *r)
+{
+  DdTeacher *teacher = tc->teacher;
+  const size_t n = teacher->n_params;
+
+  for (size_t i = 0; i < n; i++)
+    tc->ep_grad[i] += teacher->grads[i];
+  if ((gint64) ++tc->ep_windows * tc->T < tc->cfg.episode_steps)
+    return FALSE;
+
+  tc->ep_windows = 0;
+  tc->meta_iter++;
+  double *hold = tc->hold_after;
+  memset (hold, 0, sizeof (double) * tc->n_blocks);
+  measure_holdout (tc, hold, 1.0);
+  r->holdout_after = block_mean (hold, tc->n_blocks);
+  if (tc->cfg.teacher_step == DD_TEACHER_STEP_PLAIN)
+    {
+      memcpy (teacher->grads, tc->ep_grad, n * sizeof (dd_real));
+      dd_optim_step (tc->topt, teacher->params, teacher->grads);
+      r->verdict = DD_UPDATE_TAKEN;
+    }
+  else
+    {
+      double mean = -INFINITY, se = 0.0;
+      if (tc->ep_have_best)
+        {
+          paired_difference (hold, tc->ep_best_hold, tc->n_blocks, &mean, &se);
+          r->holdout_before = block_mean (tc->ep_best_hold, tc->n_blocks);
+          r->holdout_se = se;
+        }
+      if (!tc->ep_have_best || mean <= tc->cfg.accept_tolerance * se)
+        {
+          if (tc->ep_have_best)
+            tc->radius = MIN (tc->radius * 1.5, MAX_RADIUS_GROWTH * tc->cfg.trust_radius);
+          tc->ep_have_best = TRUE;
+          tc->n_accepted++;
+          r->verdict = DD_UPDATE_ACCEPTED;
+          memcpy (tc->ep_best_theta, teacher->params, n * sizeof (dd_real));
+          memcpy (tc->ep_best_grad, tc->ep_grad, n * sizeof (dd_real));
+          memcpy (tc->ep_best_hold, hold, sizeof (double) * tc->n_blocks);
+          dd_teacher_free (tc->best_teacher);
+          tc->best_teacher = dd_teacher_copy (teacher);
+        }
+      else
+        {
+          tc->radius = MAX (tc->radius * 0.5, 1e-4 * tc->cfg.trust_radius);
+          tc->n_rejected++;
+          r->verdict = DD_UPDATE_REJECTED;
+        }
+      /* the next episode's θ: a step from the best along its hypergradient */
+      memcpy (teacher->params, tc->ep_best_theta, n * sizeof (dd_real));
+      memcpy (teacher->grads, tc->ep_best_grad, n * sizeof (dd_real));
+      normalised_step (tc, r);
+    }
+  memset (tc->ep_grad, 0, n * sizeof (dd_real));
+  return TRUE;
 }
 
 static gboolean
@@ -1053,10 +1194,35 @@ end_window (DdTeach *tc, DdStepReport *r, double forward_started, GError **error
     }
   r->verdict = DD_UPDATE_NONE;
   r->holdout_before = r->holdout_after = r->holdout_se = NAN;
+  if (whole_episodes (tc))
+    {
+      gboolean episode_over = episode_window (tc, r);
+      t_end = dd_now ();
+      r->kind = DD_STEP_WINDOW;
+      r->meta_iteration = tc->meta_iter;
+      r->window_loss = tc->run_n ? tc->run_loss / tc->run_n : 0.0;
+      r->dev_error = dev_error;
+      r->dev_measure = M;
+      r->teacher_grad_norm = norm;
+      r->forward_seconds = t_mid - forward_started;
+      r->reverse_seconds = t_end - t_mid;
+      if (episode_over)
+        {
+          memcpy (tc->st->params, tc->w0, tc->P * sizeof (dd_real));
+          dd_optim_reset (tc->sopt);
+          tc->rng = tc->ep_rng;
+          memcpy (tc->order, tc->ep_order, sizeof (int) * tc->n_train);
+          tc->pos = tc->ep_pos;
+        }
+      take_snapshot (tc);
+      tc->t = 0;
+      tc->window_begun = FALSE;
+      return TRUE;
+    }
   if (tc->cfg.arm == DD_ARM_TAUGHT && norm > 0.0)
     {
       if (tc->cfg.teacher_step == DD_TEACHER_STEP_TRUST)
-        trust_step (tc, norm, r);
+        trust_step (tc, r);
       else
         {
           memcpy (tc->theta_saved, tc->teacher->params, tc->teacher->n_params * sizeof (dd_real));
@@ -1458,6 +1624,11 @@ dd_teach_copy (const DdTeach *tc)
   c->trial_W = DUP (trial_W, RC);
   c->trial_b = DUP (trial_b, C);
   c->theta_saved = DUP (theta_saved, tc->teacher->n_params);
+  c->ep_grad = DUP (ep_grad, tc->teacher->n_params);
+  c->ep_best_theta = DUP (ep_best_theta, tc->teacher->n_params);
+  c->ep_best_grad = DUP (ep_best_grad, tc->teacher->n_params);
+  c->ep_best_hold = DUP (ep_best_hold, tc->n_blocks);
+  c->ep_order = DUP (ep_order, tc->n_train);
   c->best_params = DUP (best_params, P);
   c->best_student = NULL;
   c->order = DUP (order, tc->n_train);

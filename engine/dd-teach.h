@@ -12,7 +12,20 @@
  * (dd_teach_step), so a caller can pause between any two steps.
  *
  * Phases: first `pretrain_steps` steps of cross-entropy (the warm-up that
- * gives ω₀), then windows of T taught steps. At the end of every window the
+ * gives ω₀), then windows of T taught steps.
+ *
+ * Episodes as the paper runs them (episodic with episode_steps = E > T):
+ * each episode is a whole training run of E taught steps from ω₀ (v = 0),
+ * on the same minibatch sequence every episode, with θ fixed within it. Every
+ * window of the run contributes its hypergradient (its reverse pass carries
+ * the dev objective at the window's end back through that window: truncated,
+ * so memory stays that of one window); the teacher moves once per episode.
+ * With the trust step the episodes themselves are the test: the held-out
+ * objective at an episode's end is compared, paired by block, with the best
+ * episode's; a better episode makes its θ the best (and the radius grows),
+ * a worse one is discarded (and the radius halves); the next θ is a step
+ * from the best θ along its episode's hypergradient. The best teacher is then
+ * what dd_teach_get_best_teacher returns, for transfer to a fresh student. At the end of every window the
  * dev objective M(ω_T) and its gradient are computed, the reverse pass runs
  * from the checkpoints back to the window's start, and the teacher takes one
  * optimiser step on dθ. Episodic: the student then returns to ω₀ (v = 0) for
@@ -48,7 +61,9 @@ typedef enum {
 } DdProtocol;
 
 /* How the teacher moves θ at a window's end.
- *   trust (default): a normalised step Δθ = −r·dθ/‖dθ‖ of length r, tried
+ *   trust (default): a normalised step of length r — dθ normalised in each part of Φ
+ *     (W, the log-ε scale row, b, the teacher's own hidden parameters;
+ *     dd_teacher_param_group) with the parts weighed equally — tried
  *     before it is taken: the window is replayed from its start with θ + Δθ
  *     (same minibatches, same learning rates) and the objective compared on
  *     held-out dev examples that the hypergradient did not see, in blocks,
@@ -117,6 +132,8 @@ typedef struct {
                                    * most this many paired standard errors (default 0) */
   int           anchor_every;     /* trust, continual: compare with the initial teacher
                                    * every N windows (0: never; default 5) */
+  gint64        episode_steps;    /* episodic: taught steps of one episode, a whole training
+                                   * run with θ fixed (0: one window, the demo's episodes) */
 } DdTeachConfig;
 
 /* The defaults: MLP student, gated teacher, episodic, T = 200, batch 20,

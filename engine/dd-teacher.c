@@ -407,6 +407,43 @@ dd_teacher_params_finite (const DdTeacher *teacher)
   return TRUE;
 }
 
+DdParamGroup
+dd_teacher_param_group (const DdTeacher *t, size_t i)
+{
+  const size_t C = (size_t) t->n_classes, RC = (size_t) t->n_rows * C;
+  const size_t S = (size_t) dd_phi_scale_row (t->shape, t->n_classes);
+  size_t k;  /* the entry of the W block a parameter belongs to */
+
+  g_return_val_if_fail (i < t->n_params, DD_PARAM_INTERNAL);
+  switch (t->kind)
+    {
+    case DD_TEACHER_FIXED:
+    case DD_TEACHER_GATED:
+      if (i >= t->off_W && i < t->off_W + RC)
+        k = i - t->off_W;
+      else if (t->kind == DD_TEACHER_GATED && i >= t->off_W2 && i < t->off_W2 + RC)
+        k = i - t->off_W2;
+      else if (i >= t->off_b && i < t->off_b + C)
+        return DD_PARAM_BIAS;
+      else
+        return DD_PARAM_INTERNAL;
+      break;
+    case DD_TEACHER_NEURAL:
+      if (i >= t->off_U && i < t->off_U + RC * t->hidden)
+        k = (i - t->off_U) / t->hidden;
+      else if (i >= t->off_u0 && i < t->off_u0 + RC)
+        k = i - t->off_u0;
+      else if (i >= t->off_V && i < t->off_v0 + C)
+        return DD_PARAM_BIAS;
+      else
+        return DD_PARAM_INTERNAL;
+      break;
+    default:
+      g_return_val_if_reached (DD_PARAM_INTERNAL);
+    }
+  return k / C == S ? DD_PARAM_SCALE : DD_PARAM_W;
+}
+
 /* ---------------------------------------------------------------------- */
 /* gated: h = 2σ(z) − 1 = tanh(z / 2), z = θ₀·iter + θ₁·err + β */
 

@@ -135,6 +135,20 @@ void        dd_teacher_free       (DdTeacher *teacher);
 gboolean    dd_teacher_kind_parse (const char *name, DdTeacherKind *out);
 const char *dd_teacher_kind_name  (DdTeacherKind kind);   /* "fixed", "gated", "neural" */
 
+/* What part of Φ a teacher parameter drives, for steps normalised per part
+ * (the scale row's hypergradient is second order in ε near cross-entropy,
+ * orders of magnitude below W's, and would never move in a step normalised
+ * over all of θ at once). */
+typedef enum {
+  DD_PARAM_W,        /* rows of the W block other than the scale (W, a); W₂, U, u₀ rows of them */
+  DD_PARAM_SCALE,    /* the log ε row, and the W₂, U, u₀ rows of it */
+  DD_PARAM_BIAS,     /* b; V, v₀ */
+  DD_PARAM_INTERNAL, /* the gate (θ, β); the neural teacher's hidden layer A, a₀ */
+  DD_N_PARAM_GROUPS
+} DdParamGroup;
+
+DdParamGroup dd_teacher_param_group (const DdTeacher *teacher, size_t i);
+
 /* Number of features of the neural teacher's input for C classes, and the
  * features themselves: progress, batch error, training loss, training error,
  * dev error, then per-class dev accuracy (C) and margin (C). */
