@@ -16,11 +16,12 @@ G_BEGIN_DECLS
  * 30 warm-up steps, M on 120 dev images. */
 void       teach_problem_config (DdTeachConfig *cfg, DdTeacherKind kind,
                                  DdObjective objective, double momentum);
-/* Warm up and move the teacher away from its initial point (so that every
- * parameter matters: W₂, the gate, the neural output layer). */
+/* Warm up and move the teacher away from its initial point. */
 DdTeach   *teach_problem_new    (const DdTeachConfig *cfg, const DdData *data);
-/* Moves the teacher off its initial point (fixed seed), so that every
- * parameter matters: W₂, the gate, the neural output layer. */
+/* Moves the teacher off its initial point (fixed seed). Every parameter has
+ * a hypergradient at the start too (test-teacher checks it), but there the
+ * gate sits at θ = 0 and the neural pairs cancel; away from it the checks
+ * see a general point, the s row off log ε₀ included. */
 void       teach_perturb_teacher (DdTeach *teach);
 /* M of unrolling the coming window (a DdTeach * as user data), for
  * gradcheck_numeric */

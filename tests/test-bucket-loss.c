@@ -11,8 +11,14 @@
  * dlogits, see below); the R-operator against five-point differences of
  * those gradients along a random direction. Padding
  * rows must count for nothing, and the Φ gradients must be added.
+ *
+ * Each check runs without the scale (s NULL: the paper's ℓ = −σ(u)) and
+ * with a random per-bucket log scale s in both forms of dd-dlf-head.h,
+ * paper −σ(ε·u) and normalised (4/ε)(½ − σ(ε·u)); da is then (2, K), a's
+ * gradient in row 0 and s's in row 1, and is checked whole.
  */
 #include "dd-bucket-loss.h"
+#include "dd-teacher.h"
 #include "gradcheck.h"
 
 #include <math.h>
@@ -23,11 +29,22 @@
 #define N_ 6
 #define PAD_ROW 3
 
+/* how the loss reads its scale */
+typedef enum {
+  SCALE_NONE,        /* s NULL: ε = 1, the paper's −σ(u) */
+  SCALE_PAPER,       /* random s, −σ(ε·u) */
+  SCALE_NORMALISED,  /* random s, (4/ε)(½ − σ(ε·u)) */
+} Scale;
+
+static const char *const scale_names[] = { "no s", "paper", "normalised" };
+
 typedef struct {
   DdBucketLoss L;
   int          V, K, N;
+  Scale        scale;
+  int          na;     /* entries of a and da: K, or 2K with s */
   int         *bucket; /* (V) */
-  dd_real     *a, *W, *b;
+  dd_real     *a, *W, *b;  /* a (2, K): a in row 0, s in row 1 (used when scale ≠ NONE) */
   dd_real     *logits; /* (N, V) */
   int         *labels; /* (N) */
   dd_real     *scratch;
@@ -37,18 +54,22 @@ typedef struct {
  * rest left empty), N_ tokens with row PAD_ROW padding, logits of sd 2 and a
  * non-trivial Φ (z of order 1) */
 static Problem *
-problem_new (int K, int filled, guint64 seed)
+problem_new_scaled (int K, int filled, Scale scale, guint64 seed)
 {
   Problem *P = g_new0 (Problem, 1);
 
   P->V = V_;
   P->K = K;
   P->N = N_;
+  P->scale = scale;
+  P->na = scale == SCALE_NONE ? K : 2 * K;
   P->bucket = new_labels (V_, filled, seed);
   for (int k = 0; k < filled; k++)
     P->bucket[(7 * k + 2) % V_] = k;
-  P->a = g_new (dd_real, K);
+  P->a = g_new (dd_real, 2 * K);
   fill_uniform (P->a, K, 0.3, 0.8, seed + 1);
+  /* log ε in [−1.2, 0.3]: ε from 0.3 to 1.35 */
+  fill_uniform (P->a + K, K, -1.2, 0.3, seed + 6);
   P->W = new_normal ((size_t) K * K, 0.2, seed + 2);
   P->b = new_normal (K, 0.5, seed + 3);
   /* log p is about −4 here: keep z near 0, where σ is not saturated and the
@@ -60,8 +81,16 @@ problem_new (int K, int filled, guint64 seed)
   P->labels[PAD_ROW] = -1;
   P->scratch = g_new (dd_real, V_);
   P->L = (DdBucketLoss) { .V = V_, .K = K, .bucket = P->bucket,
-                          .a = P->a, .W = P->W, .b = P->b };
+                          .a = P->a, .W = P->W, .b = P->b,
+                          .s = scale == SCALE_NONE ? NULL : P->a + K,
+                          .normalised = scale == SCALE_NORMALISED };
   return P;
+}
+
+static Problem *
+problem_new (int K, int filled, guint64 seed)
+{
+  return problem_new_scaled (K, filled, SCALE_NONE, seed);
 }
 
 static void
@@ -116,7 +145,10 @@ direct_value (const Problem *P)
           if (n > 0)
             z += P->W[k * P->K + c] * s / n;
         }
-      total += -1.0 / (1.0 + exp (-z));
+      /* the head, with σ(x) = 1 / (1 + e^{−x}) */
+      const double eps = P->scale == SCALE_NONE ? 1.0 : exp (P->a[P->K + c]);
+      const double sig = 1.0 / (1.0 + exp (-eps * z));
+      total += P->scale == SCALE_NORMALISED ? (4.0 / eps) * (0.5 - sig) : -sig;
       M++;
     }
   return total / M;
@@ -214,15 +246,80 @@ test_value (void)
   g_assert_cmpint (M, ==, P->N - 1);
   assert_close ("value, initial phi", problem_value (P), want / M);
   problem_free (P);
+
+  /* with a random scale, in both forms */
+  for (Scale sc = SCALE_PAPER; sc <= SCALE_NORMALISED; sc++)
+    {
+      P = problem_new_scaled (4, 4, sc, 11);
+      g_autofree char *what = g_strdup_printf ("value, general phi, %s", scale_names[sc]);
+      assert_close (what, problem_value (P), direct_value (P));
+      problem_free (P);
+    }
+}
+
+/* The bucket shape's initial point as dd_phi_initial writes it into a
+ * (K + 2, K) block: W = 0 (rows 0…K−1), a = 1 (row K), s (row K + 1) = log ε₀
+ * in the normalised start and 0 in the paper's; read through the student's
+ * views of the block, the loss is −(2/ε₀)·tanh(ε₀·log p_y / 2) and
+ * −p_y / (1 + p_y) (L2T-DLF.md §7, §9). */
+static void
+test_initial_point (void)
+{
+  const int K = 4, R = K + 2;
+  Problem *P = problem_new (K, 4, 71);
+  g_autofree dd_real *block = g_new (dd_real, (size_t) R * K);
+  dd_real b[4];
+  const DdPhiStart starts[2] = { { .form = DD_PHI_NORMALISED, .epsilon = 0.1 },
+                                 { .form = DD_PHI_PAPER, .epsilon = 0.1 } };
+
+  g_assert_cmpint (dd_phi_rows (DD_PHI_BUCKETS, K), ==, R);
+  g_assert_cmpint (dd_phi_scale_row (DD_PHI_BUCKETS, K), ==, K + 1);
+  for (int f = 0; f < 2; f++)
+    {
+      memset (block, 0x55, sizeof (dd_real) * R * K);
+      dd_phi_initial (DD_PHI_BUCKETS, &starts[f], K, block, b);
+      const double s0 = f == 0 ? log (0.1) : 0.0;
+      for (int r = 0; r < R; r++)
+        for (int c = 0; c < K; c++)
+          g_assert_cmpfloat (block[r * K + c], ==, r < K ? 0.0 : r == K ? 1.0 : s0);
+      for (int c = 0; c < K; c++)
+        g_assert_cmpfloat (b[c], ==, 0.0);
+
+      DdBucketLoss L = P->L;
+      L.W = block;
+      L.a = block + K * K;
+      L.s = block + (K + 1) * K;
+      L.b = b;
+      L.normalised = starts[f].form == DD_PHI_NORMALISED;
+      double want = 0.0;
+      int M = 0;
+      for (int i = 0; i < P->N; i++)
+        {
+          if (P->labels[i] < 0)
+            continue;
+          const dd_real *x = P->logits + (size_t) i * P->V;
+          double Z = 0.0;
+          for (int v = 0; v < P->V; v++)
+            Z += exp (x[v]);
+          double py = exp (x[P->labels[i]]) / Z;
+          want += f == 0 ? -(2.0 / 0.1) * tanh (0.1 * log (py) / 2.0) : -py / (1.0 + py);
+          M++;
+        }
+      assert_close (f == 0 ? "value at the normalised start" : "value at the paper start",
+                    dd_bucket_loss_forward_backward (&L, NULL, NULL, NULL, NULL, P->scratch,
+                                                     P->logits, P->labels, P->N),
+                    want / M);
+    }
+  problem_free (P);
 }
 
 static void
-check_gradients (int K, int filled, guint64 seed)
+check_gradients (int K, int filled, Scale scale, guint64 seed)
 {
-  Problem *P = problem_new (K, filled, seed);
+  Problem *P = problem_new_scaled (K, filled, scale, seed);
   const size_t NV = (size_t) P->N * P->V;
   g_autofree dd_real *dlogits = g_new (dd_real, NV);
-  g_autofree dd_real *da = g_new0 (dd_real, K);
+  g_autofree dd_real *da = g_new0 (dd_real, 2 * K);
   g_autofree dd_real *dW = g_new0 (dd_real, (size_t) K * K);
   g_autofree dd_real *db = g_new0 (dd_real, K);
 
@@ -233,45 +330,58 @@ check_gradients (int K, int filled, guint64 seed)
     g_assert_cmpfloat (dlogits[(size_t) PAD_ROW * P->V + v], ==, 0.0);
 
   g_autofree double *numeric = g_new (double, NV);
+  g_autofree char *n_d = g_strdup_printf ("%s dlogits", scale_names[scale]);
+  g_autofree char *n_a = g_strdup_printf ("%s da%s", scale_names[scale],
+                                          scale == SCALE_NONE ? "" : " (2, K)");
+  g_autofree char *n_s = g_strdup_printf ("%s ds (da row 1)", scale_names[scale]);
+  g_autofree char *n_w = g_strdup_printf ("%s dW", scale_names[scale]);
+  g_autofree char *n_b = g_strdup_printf ("%s db", scale_names[scale]);
   numeric_five_point (numeric, P->logits, NV, problem_value, P);
-  g_assert_cmpfloat (gradcheck_compare ("dlogits", dlogits, numeric, NV), <=, GRADCHECK_TOL);
-  gradcheck_assert ("da", da, P->a, K, problem_value, P, GRADCHECK_TOL);
-  gradcheck_assert ("dW", dW, P->W, (size_t) K * K, problem_value, P, GRADCHECK_TOL);
-  gradcheck_assert ("db", db, P->b, K, problem_value, P, GRADCHECK_TOL);
+  g_assert_cmpfloat (gradcheck_compare (n_d, dlogits, numeric, NV), <=, GRADCHECK_TOL);
+  gradcheck_assert (n_a, da, P->a, P->na, problem_value, P, GRADCHECK_TOL);
+  if (scale != SCALE_NONE)
+    gradcheck_assert (n_s, da + K, P->a + K, K, problem_value, P, GRADCHECK_TOL);
+  else
+    for (int k = K; k < 2 * K; k++)
+      g_assert_cmpfloat (da[k], ==, 0.0);  /* without s, row 1 is not touched */
+  gradcheck_assert (n_w, dW, P->W, (size_t) K * K, problem_value, P, GRADCHECK_TOL);
+  gradcheck_assert (n_b, db, P->b, K, problem_value, P, GRADCHECK_TOL);
   problem_free (P);
 }
 
 static void
 test_gradients (void)
 {
-  check_gradients (4, 4, 21);
+  for (Scale sc = SCALE_NONE; sc <= SCALE_NORMALISED; sc++)
+    check_gradients (4, 4, sc, 21);
 }
 
 /* an empty bucket has S_k = 0: its row of W does nothing */
 static void
 test_gradients_empty_bucket (void)
 {
-  check_gradients (5, 4, 31);
+  for (Scale sc = SCALE_NONE; sc <= SCALE_NORMALISED; sc++)
+    check_gradients (5, 4, sc, 31);
 }
 
-/* all gradients of the loss, concatenated: dlogits, da, dW, db */
+/* all gradients of the loss, concatenated: dlogits, da (na), dW, db */
 static void
 all_gradients (double *out, Problem *P, const dd_real *logits)
 {
-  const size_t NV = (size_t) P->N * P->V, K = P->K;
-  g_autofree dd_real *g = g_new0 (dd_real, NV + 2 * K + K * K);
+  const size_t NV = (size_t) P->N * P->V, K = P->K, na = P->na;
+  g_autofree dd_real *g = g_new0 (dd_real, NV + na + K + K * K);
 
-  dd_bucket_loss_forward_backward (&P->L, g, g + NV, g + NV + K, g + NV + K + K * K,
+  dd_bucket_loss_forward_backward (&P->L, g, g + NV, g + NV + na, g + NV + na + K * K,
                                    P->scratch, logits, P->labels, P->N);
-  for (size_t i = 0; i < NV + 2 * K + K * K; i++)
+  for (size_t i = 0; i < NV + na + K + K * K; i++)
     out[i] = g[i];
 }
 
 static void
-test_rop (void)
+check_rop (Scale scale)
 {
-  Problem *P = problem_new (4, 4, 41);
-  const size_t NV = (size_t) P->N * P->V, K = P->K, n = NV + 2 * K + K * K;
+  Problem *P = problem_new_scaled (4, 4, scale, 41);
+  const size_t NV = (size_t) P->N * P->V, K = P->K, na = P->na, n = NV + na + K + K * K;
   const double h = FIVE_POINT_STEP;
   g_autofree dd_real *rlogits = new_normal (NV, 1.0, 42);
   g_autofree dd_real *shifted = g_new (dd_real, NV);
@@ -289,18 +399,34 @@ test_rop (void)
   for (size_t i = 0; i < n; i++)
     numeric[i] = five_point (gv[i], gv[n + i], gv[2 * n + i], gv[3 * n + i], h);
 
-  dd_bucket_loss_rop (&P->L, rd, rd + NV, rd + NV + K, rd + NV + K + K * K, P->scratch,
+  dd_bucket_loss_rop (&P->L, rd, rd + NV, rd + NV + na, rd + NV + na + K * K, P->scratch,
                       P->logits, rlogits, P->labels, P->N);
 
-  g_assert_cmpfloat (gradcheck_compare ("rop dlogits", rd, numeric, NV), <=, GRADCHECK_TOL);
-  g_assert_cmpfloat (gradcheck_compare ("rop da", rd + NV, numeric + NV, K), <=, GRADCHECK_TOL);
-  g_assert_cmpfloat (gradcheck_compare ("rop dW", rd + NV + K, numeric + NV + K, K * K), <=,
+  const char *sn = scale_names[scale];
+  g_autofree char *n_d = g_strdup_printf ("rop %s dlogits", sn);
+  g_autofree char *n_a = g_strdup_printf ("rop %s da%s", sn, scale == SCALE_NONE ? "" : " (2, K)");
+  g_autofree char *n_s = g_strdup_printf ("rop %s ds (da row 1)", sn);
+  g_autofree char *n_w = g_strdup_printf ("rop %s dW", sn);
+  g_autofree char *n_b = g_strdup_printf ("rop %s db", sn);
+  g_assert_cmpfloat (gradcheck_compare (n_d, rd, numeric, NV), <=, GRADCHECK_TOL);
+  g_assert_cmpfloat (gradcheck_compare (n_a, rd + NV, numeric + NV, na), <=, GRADCHECK_TOL);
+  if (scale != SCALE_NONE)
+    g_assert_cmpfloat (gradcheck_compare (n_s, rd + NV + K, numeric + NV + K, K), <=,
+                       GRADCHECK_TOL);
+  g_assert_cmpfloat (gradcheck_compare (n_w, rd + NV + na, numeric + NV + na, K * K), <=,
                      GRADCHECK_TOL);
-  g_assert_cmpfloat (gradcheck_compare ("rop db", rd + NV + K + K * K, numeric + NV + K + K * K, K),
+  g_assert_cmpfloat (gradcheck_compare (n_b, rd + NV + na + K * K, numeric + NV + na + K * K, K),
                      <=, GRADCHECK_TOL);
   for (int v = 0; v < P->V; v++)
     g_assert_cmpfloat (rd[(size_t) PAD_ROW * P->V + v], ==, 0.0);
   problem_free (P);
+}
+
+static void
+test_rop (void)
+{
+  for (Scale sc = SCALE_NONE; sc <= SCALE_NORMALISED; sc++)
+    check_rop (sc);
 }
 
 static void
@@ -348,12 +474,13 @@ test_padding (void)
   problem_free (P);
 }
 
-/* da, dW, db (and their R-operator counterparts) are added into */
+/* da (with its s row), dW, db (and their R-operator counterparts) are added into */
 static void
 test_accumulates (void)
 {
-  Problem *P = problem_new (4, 4, 61);
-  const size_t NV = (size_t) P->N * P->V, K = P->K, nphi = 2 * K + K * K;
+  /* with s, so that its row of da is checked too */
+  Problem *P = problem_new_scaled (4, 4, SCALE_NORMALISED, 61);
+  const size_t NV = (size_t) P->N * P->V, K = P->K, na = P->na, nphi = na + K + K * K;
   g_autofree dd_real *d = g_new (dd_real, NV);
   g_autofree dd_real *rlogits = new_normal (NV, 1.0, 62);
   g_autofree dd_real *fresh = g_new0 (dd_real, nphi);
@@ -366,16 +493,16 @@ test_accumulates (void)
       memcpy (acc, start, nphi * sizeof (dd_real));
       if (pass == 0)
         {
-          dd_bucket_loss_forward_backward (&P->L, d, fresh, fresh + K, fresh + K + K * K,
+          dd_bucket_loss_forward_backward (&P->L, d, fresh, fresh + na, fresh + na + K * K,
                                            P->scratch, P->logits, P->labels, P->N);
-          dd_bucket_loss_forward_backward (&P->L, d, acc, acc + K, acc + K + K * K,
+          dd_bucket_loss_forward_backward (&P->L, d, acc, acc + na, acc + na + K * K,
                                            P->scratch, P->logits, P->labels, P->N);
         }
       else
         {
-          dd_bucket_loss_rop (&P->L, d, fresh, fresh + K, fresh + K + K * K, P->scratch,
+          dd_bucket_loss_rop (&P->L, d, fresh, fresh + na, fresh + na + K * K, P->scratch,
                               P->logits, rlogits, P->labels, P->N);
-          dd_bucket_loss_rop (&P->L, d, acc, acc + K, acc + K + K * K, P->scratch,
+          dd_bucket_loss_rop (&P->L, d, acc, acc + na, acc + na + K * K, P->scratch,
                               P->logits, rlogits, P->labels, P->N);
         }
       int touched = 0;
@@ -396,6 +523,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/bucket-loss/counts", test_counts);
   g_test_add_func ("/bucket-loss/value", test_value);
+  g_test_add_func ("/bucket-loss/initial-point", test_initial_point);
   g_test_add_func ("/bucket-loss/gradients", test_gradients);
   g_test_add_func ("/bucket-loss/gradients-empty-bucket", test_gradients_empty_bucket);
   g_test_add_func ("/bucket-loss/rop", test_rop);

@@ -13,8 +13,10 @@
  *   all their inputs at once (input, weights, bias, output gradient); the
  *   BLAS-backed ones also against their `_ref` twins;
  * - dd_net_hvp: the network gradient from forward, loss and backward, and
- *   DLF's ∂L/∂W, ∂L/∂b, along a direction of the parameters; and the
- *   symmetry uᵀ(H v) = vᵀ(H u), which needs no differences at all.
+ *   DLF's ∂L/∂W, ∂L/∂b, along a direction of the parameters (also with the
+ *   per-class log scale s as row C of a (C + 1, C) W block, in both forms
+ *   of dd-dlf-head.h, as the students use it); and the symmetry
+ *   uᵀ(H v) = vᵀ(H u), which needs no differences at all.
  * Errors are relative, as gradcheck_compare defines them; the largest is
  * printed for every tensor.
  */
@@ -608,19 +610,27 @@ test_relu_rkernels (void)
 /* ---------------------------------------------------------------------- */
 /* (3, 4) dd_net_hvp */
 
+/* how DLF reads its scale */
+typedef enum {
+  SCALE_NONE,       /* s NULL: ε = 1, the paper's −σ(u) */
+  SCALE_PAPER,      /* random s (row C of W): −σ(ε·u) */
+  SCALE_NORMALISED, /* random s: (4/ε)(½ − σ(ε·u)) */
+} Scale;
+
 typedef struct {
   DdNet   *net;
   dd_real *x;
   int     *y;
   int      B, C;
+  size_t   nW;         /* entries of W: C·C, or (C + 1)·C with s */
   DdLoss   loss;
   dd_real *W, *b;      /* DLF's Φ */
   dd_real *dlogits, *scratch;
 } Problem;
 
 static void
-problem_init (Problem *p, const DdNetSpec *spec, int h, int w, int C, int B,
-              DdLossKind kind, guint64 seed)
+problem_init_scaled (Problem *p, const DdNetSpec *spec, int h, int w, int C, int B,
+                     DdLossKind kind, Scale scale, guint64 seed)
 {
   g_autoptr(GError) error = NULL;
   DdRng rng;
@@ -637,15 +647,28 @@ problem_init (Problem *p, const DdNetSpec *spec, int h, int w, int C, int B,
   p->x = g_new (dd_real, (size_t) B * h * w);
   fill_uniform (p->x, (size_t) B * h * w, 0.0, 1.0, seed + 1);
   p->y = new_labels (B, C, seed + 2);
-  p->W = new_normal ((size_t) C * C, 0.5, seed + 3);
+  p->nW = (size_t) (scale == SCALE_NONE ? C : C + 1) * C;
+  p->W = new_normal (p->nW, 0.5, seed + 3);
   for (int j = 0; j < C; j++)
     p->W[j * C + j] += 1;
+  /* s around log 0.3 (ε from about 0.15 to 0.6) */
+  for (size_t k = (size_t) C * C; k < p->nW; k++)
+    p->W[k] = (dd_real) (log (0.3) + 0.7 * p->W[k]);
   p->b = new_normal (C, 0.5, seed + 4);
   p->loss = dd_loss_default (kind);
   p->loss.W = p->W;
   p->loss.b = p->b;
+  p->loss.s = scale == SCALE_NONE ? NULL : p->W + (size_t) C * C;
+  p->loss.normalised = scale == SCALE_NORMALISED;
   p->dlogits = g_new (dd_real, (size_t) B * C);
   p->scratch = g_new (dd_real, (size_t) B * C);
+}
+
+static void
+problem_init (Problem *p, const DdNetSpec *spec, int h, int w, int C, int B,
+              DdLossKind kind, guint64 seed)
+{
+  problem_init_scaled (p, spec, h, w, C, B, kind, SCALE_NONE, seed);
 }
 
 static void
@@ -666,7 +689,7 @@ static double
 problem_gradient (Problem *p, dd_real *g, dd_real *dW, dd_real *db)
 {
   const int C = p->C;
-  memset (dW, 0, sizeof (dd_real) * C * C);
+  memset (dW, 0, sizeof (dd_real) * p->nW);
   memset (db, 0, sizeof (dd_real) * C);
   dd_net_forward (p->net, p->x, p->B);
   double value = dd_loss_forward_backward (&p->loss, p->dlogits, dW, db, p->scratch,
@@ -681,7 +704,7 @@ static void
 hvp_check (const char *tag, Problem *p, guint64 seed)
 {
   DdNet *net = p->net;
-  const size_t n = net->n_params, nW = (size_t) p->C * p->C;
+  const size_t n = net->n_params, nW = p->nW;
   const int C = p->C;
   const double h = GRADCHECK_EPS;
   const gboolean dlf = p->loss.kind == DD_LOSS_DLF;
@@ -743,6 +766,9 @@ hvp_check (const char *tag, Problem *p, guint64 seed)
   if (dlf)
     {
       assert_central (tag, "dW", dW, dWp, dWm, nW, h, GRADCHECK_TOL);
+      if (p->loss.s != NULL)
+        assert_central (tag, "ds (row C of dW)", dW + (size_t) C * C, dWp + (size_t) C * C,
+                        dWm + (size_t) C * C, C, h, GRADCHECK_TOL);
       assert_central (tag, "db", db, dbp, dbm, C, h, GRADCHECK_TOL);
     }
   else
@@ -801,6 +827,18 @@ test_net_hvp (gconstpointer data)
       problem_init (&p, &nc->spec, nc->h, nc->w, nc->C, nc->B, kind, seed + kind);
       hvp_check (tag, &p, seed + 10 + kind);
       symmetry_check (tag, &p, seed + 20 + kind);
+      problem_clear (&p);
+    }
+  /* DLF with the s row, in both forms */
+  for (Scale scale = SCALE_PAPER; scale <= SCALE_NORMALISED; scale++)
+    {
+      g_autofree char *tag = g_strdup_printf ("%s dlf %s with s", nc->name,
+                                              scale == SCALE_PAPER ? "paper" : "normalised");
+      Problem p;
+      problem_init_scaled (&p, &nc->spec, nc->h, nc->w, nc->C, nc->B, DD_LOSS_DLF, scale,
+                           seed + 50 + scale);
+      hvp_check (tag, &p, seed + 60 + scale);
+      symmetry_check (tag, &p, seed + 70 + scale);
       problem_clear (&p);
     }
 }

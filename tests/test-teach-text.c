@@ -8,7 +8,9 @@
  * the same reader, split and vocabulary as the real one; a seq2seq student
  * (E = 4, H = 5) is taught over a window of T = 4 steps, and dθ from the
  * checkpointed reverse pass is compared with central differences of the
- * dev objective M(ω_T(θ)) over every teacher parameter, in double precision.
+ * dev objective M(ω_T(θ)) over every teacher parameter, in double precision,
+ * with the loss in its normalised form (the default) and in the paper's.
+ * Φ's W block has K + 2 rows: W (K, K), the a row and the log-ε row.
  */
 #include "config.h"
 #include "didact-engine.h"
@@ -97,6 +99,7 @@ typedef struct {
   DdTeacherKind kind;
   DdObjective   objective;
   double        momentum;
+  DdPhiForm     form;
 } Case;
 
 static void
@@ -107,11 +110,13 @@ test_end_to_end (gconstpointer data)
   DdTeachConfig cfg;
 
   problem_config (&cfg, c->kind, c->objective, c->momentum);
+  cfg.start.form = c->form;
   g_autoptr(DdTeach) teach = problem_new (&cfg);
   DdTeacher *teacher = dd_teach_get_teacher (teach);
-  /* Φ has the bucket shape: a (K + 1)-row W block */
+  /* Φ has the bucket shape: a (K + 2)-row W block, W, a and s */
   g_assert_cmpint (teacher->shape, ==, DD_PHI_BUCKETS);
-  g_assert_cmpint (teacher->n_rows, ==, teacher->n_classes + 1);
+  g_assert_cmpint (teacher->n_rows, ==, teacher->n_classes + 2);
+  g_assert_cmpint (teacher->start.form, ==, c->form);
 
   const size_t n = teacher->n_params;
   g_autofree dd_real *analytic = g_new (dd_real, n);
@@ -123,7 +128,8 @@ test_end_to_end (gconstpointer data)
   memcpy (analytic, teacher->grads, n * sizeof (dd_real));
   for (size_t k = 0; k < n; k++)
     gradcheck_numeric (&numeric[k], &teacher->params[k], 1, teach_window_objective, teach, GRADCHECK_EPS);
-  g_autofree char *name = g_strdup_printf ("seq2seq %s %s ρ=%g", dd_teacher_kind_name (c->kind),
+  g_autofree char *name = g_strdup_printf ("seq2seq %s %s %s ρ=%g", dd_phi_form_name (c->form),
+                                           dd_teacher_kind_name (c->kind),
                                            dd_objective_name (c->objective), c->momentum);
   double big = 0;
   for (size_t k = 0; k < n; k++)
@@ -160,11 +166,15 @@ test_arms_and_records (void)
       g_assert_no_error (error);
     }
   g_assert_true (isfinite (r.dev_error) && r.dev_error >= 0 && r.dev_error <= 1);
-  /* at the initial point a = 1, W = 0, b = 0 */
+  /* at the initial point W = 0, a = 1, s = log ε₀ (the normalised start), b = 0 */
   const int K = b->C;
+  g_assert_cmpint (b->R, ==, K + 2);
   for (int c = 0; c < K; c++)
     {
+      for (int k = 0; k < K; k++)
+        g_assert_cmpfloat (r.W[k * K + c], ==, 0.0);
       g_assert_cmpfloat (r.W[K * K + c], ==, 1.0);
+      g_assert_cmpfloat (r.W[(K + 1) * K + c], ==, log (0.1));
       g_assert_cmpfloat (r.b[c], ==, 0.0);
     }
   const DdEval *ev = dd_teach_get_last_eval (dlf);
@@ -179,17 +189,21 @@ int
 main (int argc, char **argv)
 {
   static const Case cases[] = {
-    { DD_TEACHER_FIXED,  DD_OBJECTIVE_DEV_CE,       0.0 },
-    { DD_TEACHER_GATED,  DD_OBJECTIVE_DEV_CE,       0.9 },
-    { DD_TEACHER_NEURAL, DD_OBJECTIVE_DEV_CE,       0.0 },
-    { DD_TEACHER_NEURAL, DD_OBJECTIVE_SMOOTH_ERROR, 0.9 },
+    { DD_TEACHER_FIXED,  DD_OBJECTIVE_DEV_CE,       0.0, DD_PHI_NORMALISED },
+    { DD_TEACHER_GATED,  DD_OBJECTIVE_DEV_CE,       0.9, DD_PHI_NORMALISED },
+    { DD_TEACHER_NEURAL, DD_OBJECTIVE_DEV_CE,       0.0, DD_PHI_NORMALISED },
+    { DD_TEACHER_NEURAL, DD_OBJECTIVE_SMOOTH_ERROR, 0.9, DD_PHI_NORMALISED },
+    { DD_TEACHER_FIXED,  DD_OBJECTIVE_DEV_CE,       0.0, DD_PHI_PAPER },
+    { DD_TEACHER_GATED,  DD_OBJECTIVE_DEV_CE,       0.9, DD_PHI_PAPER },
+    { DD_TEACHER_NEURAL, DD_OBJECTIVE_SMOOTH_ERROR, 0.9, DD_PHI_PAPER },
   };
 
   g_test_init (&argc, &argv, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       const Case *c = &cases[i];
-      g_autofree char *path = g_strdup_printf ("/teach-text/end-to-end/%s/%s/rho%g",
+      g_autofree char *path = g_strdup_printf ("/teach-text/end-to-end/%s/%s/%s/rho%g",
+                                               dd_phi_form_name (c->form),
                                                dd_teacher_kind_name (c->kind),
                                                dd_objective_name (c->objective), c->momentum);
       g_test_add_data_func (path, c, test_end_to_end);

@@ -6,10 +6,14 @@
  * dθ from the reverse pass through a whole unrolled window of training must
  * equal the central finite difference of M(ω_T(θ)) — each difference a full
  * re-run of the window's T student steps and the dev objective — in double
- * precision, for every teacher kind, both objectives, and ρ = 0 and 0.9;
- * also for LeNet on a few Fashion-MNIST images. The checkpointed pass must
- * give the same dθ as storing every step, and the single-precision engine
- * (teach-probe) must agree with double precision to 1e-2.
+ * precision, for every teacher kind, both objectives, ρ = 0 and 0.9 and
+ * both forms of the loss (normalised and paper, Φ with its s row); also for
+ * LeNet on a few Fashion-MNIST images. The checkpointed pass must give the
+ * same dθ as storing every step, and the single-precision engine
+ * (teach-probe) must agree with double precision to 1e-2. The teacher's
+ * step at a window's end: the trust step's verdicts, what a rejected and an
+ * accepted step do to θ, and the plain step against the optimiser's update
+ * written out.
  */
 #include "gradcheck.h"
 #include "teach-common.h"
@@ -38,9 +42,10 @@ window_objective (gpointer user_data)
   return M;
 }
 
-/* FD over the teacher parameters [0, n) with a stride; returns max rel err */
+/* FD with step h over the teacher parameters [0, n) with a stride; returns
+ * max rel err */
 static double
-check_hypergradient (DdTeach *teach, const char *name, size_t stride)
+check_hypergradient_step (DdTeach *teach, const char *name, size_t stride, double h)
 {
   g_autoptr(GError) error = NULL;
   DdTeacher *teacher = dd_teach_get_teacher (teach);
@@ -56,14 +61,19 @@ check_hypergradient (DdTeach *teach, const char *name, size_t stride)
   for (size_t k = 0; k < m; k++)
     analytic[k] = teacher->grads[k * stride];
   for (size_t k = 0; k < m; k++)
-    gradcheck_numeric (&numeric[k], &teacher->params[k * stride], 1, window_objective, &w,
-                       GRADCHECK_EPS);
+    gradcheck_numeric (&numeric[k], &teacher->params[k * stride], 1, window_objective, &w, h);
   double err = gradcheck_compare (name, analytic, numeric, m);
   double big = 0;
   for (size_t k = 0; k < m; k++)
     big = fmax (big, fabs (numeric[k]));
   g_assert_cmpfloat (big, >, 1e-8); /* the check must not be vacuous */
   return err;
+}
+
+static double
+check_hypergradient (DdTeach *teach, const char *name, size_t stride)
+{
+  return check_hypergradient_step (teach, name, stride, GRADCHECK_EPS);
 }
 
 static DdData *
@@ -82,6 +92,7 @@ typedef struct {
   DdTeacherKind kind;
   DdObjective   objective;
   double        momentum;
+  DdPhiForm     form;
 } Case;
 
 static void
@@ -91,11 +102,30 @@ test_end_to_end (gconstpointer data)
   DdTeachConfig cfg;
 
   teach_problem_config (&cfg, c->kind, c->objective, c->momentum);
+  cfg.start.form = c->form;
   g_autoptr(DdTeach) teach = teach_problem_new (&cfg, need_digits ());
-  g_autofree char *name = g_strdup_printf ("%s %s ρ=%g", dd_teacher_kind_name (c->kind),
+  /* Φ's W block carries the s row, which the teacher outputs and the check
+   * covers like every other parameter */
+  DdTeacher *teacher = dd_teach_get_teacher (teach);
+  g_assert_cmpint (teacher->n_rows, ==, teacher->n_classes + 1);
+  g_assert_cmpint (teacher->start.form, ==, c->form);
+  g_autofree char *name = g_strdup_printf ("%s %s %s ρ=%g", dd_phi_form_name (c->form),
+                                           dd_teacher_kind_name (c->kind),
                                            dd_objective_name (c->objective), c->momentum);
   g_assert_cmpfloat (check_hypergradient (teach, name, 1), <=, END_TO_END_TOL);
 }
+
+/* LeNet's ReLUs and max-pools make each step's gradient jump where a unit's
+ * input crosses 0 (or a pool's arg-max changes), so ω_T(θ), and M with it,
+ * is only piecewise smooth in θ after the first step: M jumps by some 1e-5
+ * to 1e-4 at points that lie about 1e-4 apart along a teacher parameter
+ * here (measured: at the normalised start four of the 34 checked parameters
+ * lie within 1e-5 of such a jump, at the paper start none). A central
+ * difference over a jump is meaningless, whatever its tolerance, so the
+ * step is 1e-6 here, ten times narrower; its rounding error, about
+ * 1e-16·M/h ≈ 5e-11, stays far below the tolerance on derivatives of order
+ * 1e-2. The tanh MLP of the other cases is smooth and keeps GRADCHECK_EPS. */
+#define LENET_FD_STEP 1e-6
 
 static void
 test_lenet_end_to_end (void)
@@ -115,20 +145,26 @@ test_lenet_end_to_end (void)
     .dev = dd_dataset_slice (fashion->dev, 0, 24, "dev"),
     .test = dd_dataset_slice (fashion->test, 0, 24, "test"),
   };
-  dd_teach_config_init (&cfg);
-  cfg.student.net = dd_net_spec_default (DD_STUDENT_LENET);
-  cfg.student.batch = 4;
-  cfg.student.lr = 0.05;
-  cfg.student.momentum = 0.5;
-  cfg.student.seed = 4;
-  cfg.window = 5;
-  cfg.pretrain_steps = 4;
-  cfg.dev_subsample = 24;
-  {
-    g_autoptr(DdTeach) teach = teach_problem_new (&cfg, &few);
-    /* gated: 213 parameters; every 7th is checked, which covers W, b, W₂ and the gate */
-    g_assert_cmpfloat (check_hypergradient (teach, "LeNet gated", 7), <=, END_TO_END_TOL);
-  }
+  for (DdPhiForm form = DD_PHI_NORMALISED; form <= DD_PHI_PAPER; form++)
+    {
+      dd_teach_config_init (&cfg);
+      cfg.student.net = dd_net_spec_default (DD_STUDENT_LENET);
+      cfg.student.batch = 4;
+      cfg.student.lr = 0.05;
+      cfg.student.momentum = 0.5;
+      cfg.student.seed = 4;
+      cfg.window = 5;
+      cfg.pretrain_steps = 4;
+      cfg.dev_subsample = 24;
+      cfg.start.form = form;
+      g_autoptr(DdTeach) teach = teach_problem_new (&cfg, &few);
+      g_autofree char *name = g_strdup_printf ("LeNet gated %s", dd_phi_form_name (form));
+      /* gated: 233 parameters (W block 11 × 10); every 7th is checked, which
+       * covers W, the s row, b, W₂ and the gate */
+      g_assert_cmpuint (dd_teach_get_teacher (teach)->n_params, ==, 2 * 110 + 10 + 3);
+      g_assert_cmpfloat (check_hypergradient_step (teach, name, 7, LENET_FD_STEP), <=,
+                         END_TO_END_TOL);
+    }
   dd_dataset_free (few.train);
   dd_dataset_free (few.dev);
   dd_dataset_free (few.test);
@@ -227,7 +263,9 @@ test_refuses_bad_hyperparameters (void)
 {
   struct { const char *what; int which; } cases[] = {
     { "learning rate", 0 }, { "window", 1 }, { "teacher kind", 2 }, { "teacher learning rate", 3 },
-    { "checkpoint", 4 }, { "SGD", 5 },
+    { "checkpoint", 4 }, { "SGD", 5 }, { "trust radius", 6 }, { "held-out dev examples", 7 },
+    { "acceptance tolerance", 8 }, { "anchor test", 9 }, { "starting scale", 10 },
+    { "loss form", 11 }, { "teacher step", 12 }, { "trust radius", 13 },
   };
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -242,6 +280,14 @@ test_refuses_bad_hyperparameters (void)
         case 3: cfg.teacher_lr = 0; break;
         case 4: cfg.checkpoint_every = 100; break;
         case 5: cfg.student.optimizer = DD_OPTIM_ADAM; break;
+        case 6: cfg.trust_radius = 0; break;
+        case 7: cfg.holdout = -1; break;
+        case 8: cfg.accept_tolerance = NAN; break;
+        case 9: cfg.anchor_every = -1; break;
+        case 10: cfg.start.epsilon = 0; break;
+        case 11: cfg.start.form = (DdPhiForm) 7; break;
+        case 12: cfg.teacher_step = (DdTeacherStep) 5; break;
+        case 13: cfg.trust_radius = INFINITY; break;
         }
       g_assert_null (dd_teach_new (&cfg, need_digits (), &error));
       g_assert_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT);
@@ -345,30 +391,250 @@ test_arms_share_start_and_batches (void)
   g_assert_true (memcmp (a->params, b->params, a->n_params * sizeof (dd_real)) != 0);
 }
 
+/* ---------------------------------------------------------------------- */
+/* the teacher's step at a window's end */
+
+static double
+distance (const dd_real *a, const dd_real *b, size_t n)
+{
+  double s = 0.0;
+  for (size_t i = 0; i < n; i++)
+    s += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
+  return sqrt (s);
+}
+
+/* the next window-closing report; θ before that window's update in before */
+static void
+next_window (DdTeach *teach, DdStepReport *r, dd_real *before)
+{
+  g_autoptr(GError) error = NULL;
+  DdTeacher *teacher = dd_teach_get_teacher (teach);
+
+  memcpy (before, teacher->params, teacher->n_params * sizeof (dd_real));
+  do
+    {
+      g_assert_true (dd_teach_step (teach, r, &error));
+      g_assert_no_error (error);
+      /* θ only moves when a window closes */
+      if (r->kind != DD_STEP_WINDOW)
+        g_assert_cmpmem (teacher->params, teacher->n_params * sizeof (dd_real),
+                         before, teacher->n_params * sizeof (dd_real));
+    }
+  while (r->kind != DD_STEP_WINDOW);
+}
+
+static void
+test_config_defaults (void)
+{
+  DdTeachConfig cfg;
+
+  dd_teach_config_init (&cfg);
+  g_assert_cmpint (cfg.dev_subsample, ==, 5000);
+  g_assert_cmpint (cfg.teacher_step, ==, DD_TEACHER_STEP_TRUST);
+  g_assert_cmpfloat (cfg.trust_radius, ==, 0.1);
+  g_assert_cmpint (cfg.holdout, ==, 0);
+  g_assert_cmpfloat (cfg.accept_tolerance, ==, 0.0);
+  g_assert_cmpint (cfg.anchor_every, ==, 5);
+  g_assert_cmpint (cfg.start.form, ==, DD_PHI_NORMALISED);
+  g_assert_cmpfloat (cfg.start.epsilon, ==, 0.1);
+  g_assert_cmpint (cfg.baseline_loss, ==, DD_LOSS_CE);
+  g_assert_cmpstr (dd_update_verdict_name (DD_UPDATE_TAKEN), ==, "taken");
+  g_assert_cmpstr (dd_update_verdict_name (DD_UPDATE_ACCEPTED), ==, "accepted");
+  g_assert_cmpstr (dd_update_verdict_name (DD_UPDATE_REJECTED), ==, "rejected");
+  g_assert_cmpstr (dd_update_verdict_name (DD_UPDATE_FALLBACK), ==, "fallback");
+  g_assert_cmpstr (dd_update_verdict_name (DD_UPDATE_NONE), ==, "none");
+}
+
+/* The trust step on a small continual run (gated teacher, digits, T = 8):
+ * every window's verdict is accepted or rejected, never taken untested (the
+ * anchor test is off, so no fallback either); the held-out objective before
+ * and after is finite, with a finite paired standard error; a rejected step
+ * leaves θ bit for bit as it was and halves r; an accepted one moves θ by
+ * exactly r (‖Δθ‖ = r to 1e-9 relative, in double) against the
+ * hypergradient (each Δθ_i of the opposite sign to dθ_i, 0 where dθ_i is),
+ * grows r by half (up to the engine's ceiling), and is taken only if the
+ * held-out objective did not rise (accept_tolerance 0: mean(after − before)
+ * ≤ 0). */
+static void
+test_trust_step (void)
+{
+  DdTeachConfig cfg;
+  DdStepReport r;
+
+  teach_problem_config (&cfg, DD_TEACHER_GATED, DD_OBJECTIVE_SMOOTH_ERROR, 0.0);
+  cfg.protocol = DD_PROTOCOL_CONTINUAL;
+  cfg.meta_iterations = 24;
+  cfg.anchor_every = 0;
+  /* a first step long enough to be rejected, so that both verdicts come up */
+  cfg.trust_radius = 1.0;
+  g_assert_cmpint (cfg.teacher_step, ==, DD_TEACHER_STEP_TRUST);
+  g_autoptr(DdTeach) teach = teach_problem_new (&cfg, need_digits ());
+  /* teach_problem_new moved θ off its start; that is only the start of the run */
+  DdTeacher *teacher = dd_teach_get_teacher (teach);
+  const size_t n = teacher->n_params;
+  g_autofree dd_real *before = g_new (dd_real, n);
+  double radius;
+  gint64 accepted = 0, rejected = 0, n_acc, n_rej;
+  double worst_length = 0;
+
+  dd_teach_get_update_counts (teach, &n_acc, &n_rej, &radius);
+  g_assert_cmpint (n_acc, ==, 0);
+  g_assert_cmpint (n_rej, ==, 0);
+  g_assert_cmpfloat (radius, ==, cfg.trust_radius);
+  /* at least 8 windows, and on until both verdicts have come up */
+  for (int w = 0; w < cfg.meta_iterations && (w < 8 || accepted == 0 || rejected == 0); w++)
+    {
+      next_window (teach, &r, before);
+      const double moved = distance (teacher->params, before, n);
+      g_test_message ("window %d: %s, r %.4g, ‖dθ‖ %.3e, ‖Δθ‖ %.6g, held-out %.6f → %.6f "
+                      "(se %.2e)", w + 1, dd_update_verdict_name (r.verdict), r.step_length,
+                      r.teacher_grad_norm, moved, r.holdout_before, r.holdout_after,
+                      r.holdout_se);
+      g_assert_true (r.verdict == DD_UPDATE_ACCEPTED || r.verdict == DD_UPDATE_REJECTED);
+      g_assert_true (isfinite (r.holdout_before));
+      g_assert_true (isfinite (r.holdout_after));
+      g_assert_true (isfinite (r.holdout_se) && r.holdout_se >= 0.0);
+      g_assert_cmpfloat (r.teacher_grad_norm, >, 0.0);
+      /* the step tried is the radius the previous windows left */
+      g_assert_cmpfloat (r.step_length, ==, radius);
+      if (r.verdict == DD_UPDATE_REJECTED)
+        {
+          rejected++;
+          g_assert_cmpmem (teacher->params, n * sizeof (dd_real), before, n * sizeof (dd_real));
+          g_assert_cmpfloat (r.holdout_after, >=, r.holdout_before - 1e-12);
+        }
+      else
+        {
+          accepted++;
+          worst_length = fmax (worst_length, fabs (moved - r.step_length) / r.step_length);
+          g_assert_cmpfloat (fabs (moved - r.step_length), <=, 1e-9 * r.step_length);
+          g_assert_cmpfloat (r.holdout_after, <=, r.holdout_before + 1e-12);
+          for (size_t i = 0; i < n; i++)
+            {
+              const double step = (double) teacher->params[i] - before[i];
+              const double g = teacher->grads[i];
+              if (g == 0.0)
+                g_assert_cmpfloat (step, ==, 0.0);
+              else
+                g_assert_cmpfloat (step * g, <, 0.0);
+            }
+        }
+      double now;
+      dd_teach_get_update_counts (teach, &n_acc, &n_rej, &now);
+      g_assert_cmpint (n_acc, ==, accepted);
+      g_assert_cmpint (n_rej, ==, rejected);
+      /* r halves after a rejection and grows by half after an acceptance,
+       * within the engine's floor and ceiling (multiples of r₀, which this
+       * run's rejections stay far above) */
+      if (r.verdict == DD_UPDATE_REJECTED)
+        g_assert_cmpfloat (now, ==, 0.5 * radius);
+      else
+        g_assert_true (now == 1.5 * radius || (now >= radius && now < 1.5 * radius));
+      radius = now;
+    }
+  g_test_message ("%" G_GINT64_FORMAT " accepted, %" G_GINT64_FORMAT " rejected; accepted steps: "
+                  "largest |‖Δθ‖ − r| / r = %.2e", accepted, rejected, worst_length);
+  /* both verdicts happen on this run, so both branches were checked */
+  g_assert_cmpint (accepted, >, 0);
+  g_assert_cmpint (rejected, >, 0);
+}
+
+/* The plain step: the verdict is `taken`, and θ moves exactly as the
+ * teacher's optimiser moves it — checked against the update written out here
+ * (SGD with momentum: v ← ρ·v + dθ, θ ← θ − η·v; Adam with its bias
+ * corrections), over several windows, from the dθ the window left in the
+ * teacher's grads; step_length is ‖Δθ‖. */
+static void
+check_plain_step (DdOptimKind kind, double momentum)
+{
+  DdTeachConfig cfg;
+  DdStepReport r;
+
+  teach_problem_config (&cfg, DD_TEACHER_GATED, DD_OBJECTIVE_SMOOTH_ERROR, 0.0);
+  cfg.protocol = DD_PROTOCOL_CONTINUAL;
+  cfg.teacher_step = DD_TEACHER_STEP_PLAIN;
+  cfg.teacher_optimizer = kind;
+  cfg.teacher_momentum = momentum;
+  cfg.teacher_lr = 0.05;
+  g_autoptr(DdTeach) teach = teach_problem_new (&cfg, need_digits ());
+  DdTeacher *teacher = dd_teach_get_teacher (teach);
+  const size_t n = teacher->n_params;
+  g_autofree dd_real *before = g_new (dd_real, n);
+  g_autofree double *m = g_new0 (double, n), *v = g_new0 (double, n);
+  double worst = 0;
+
+  for (int w = 1; w <= 3; w++)
+    {
+      next_window (teach, &r, before);
+      g_assert_cmpint (r.verdict, ==, DD_UPDATE_TAKEN);
+      g_assert_cmpfloat (r.teacher_grad_norm, >, 0.0);
+      /* no trial, no held-out test */
+      g_assert_true (isnan (r.holdout_before) && isnan (r.holdout_after));
+      double moved = distance (teacher->params, before, n);
+      g_assert_cmpfloat (fabs (r.step_length - moved), <=, 1e-12 * moved);
+      const double c1 = 1.0 - pow (0.9, w), c2 = 1.0 - pow (0.999, w);
+      for (size_t i = 0; i < n; i++)
+        {
+          const double g = teacher->grads[i];
+          double want;
+          if (kind == DD_OPTIM_SGD)
+            {
+              m[i] = momentum * m[i] + g;
+              want = before[i] - cfg.teacher_lr * m[i];
+            }
+          else
+            {
+              m[i] = 0.9 * m[i] + 0.1 * g;
+              v[i] = 0.999 * v[i] + 0.001 * g * g;
+              want = before[i] - cfg.teacher_lr * (m[i] / c1) / (sqrt (v[i] / c2) + 1e-8);
+            }
+          const double err = fabs (teacher->params[i] - want) / fmax (fabs (want), 1e-300);
+          worst = fmax (worst, err);
+          g_assert_cmpfloat (err, <=, 1e-12);
+        }
+    }
+  g_test_message ("plain %s ρ=%g: θ against the update by hand, largest rel diff %.2e",
+                  dd_optim_kind_name (kind), momentum, worst);
+}
+
+static void
+test_plain_step (void)
+{
+  check_plain_step (DD_OPTIM_SGD, 0.0);
+  check_plain_step (DD_OPTIM_SGD, 0.9);
+  check_plain_step (DD_OPTIM_ADAM, 0.0);
+}
+
 int
 main (int argc, char **argv)
 {
+  /* every kind, objective and momentum in both forms of the loss: the
+   * normalised start (the default) and the paper's */
+#define BOTH_FORMS(kind, objective, momentum) \
+    { kind, objective, momentum, DD_PHI_NORMALISED }, { kind, objective, momentum, DD_PHI_PAPER }
   static const Case cases[] = {
-    { DD_TEACHER_FIXED, DD_OBJECTIVE_SMOOTH_ERROR, 0.0 },
-    { DD_TEACHER_FIXED, DD_OBJECTIVE_DEV_CE, 0.9 },
-    { DD_TEACHER_GATED, DD_OBJECTIVE_SMOOTH_ERROR, 0.0 },
-    { DD_TEACHER_GATED, DD_OBJECTIVE_SMOOTH_ERROR, 0.9 },
-    { DD_TEACHER_GATED, DD_OBJECTIVE_DEV_CE, 0.0 },
-    { DD_TEACHER_GATED, DD_OBJECTIVE_DEV_CE, 0.9 },
-    { DD_TEACHER_NEURAL, DD_OBJECTIVE_SMOOTH_ERROR, 0.0 },
-    { DD_TEACHER_NEURAL, DD_OBJECTIVE_SMOOTH_ERROR, 0.9 },
-    { DD_TEACHER_NEURAL, DD_OBJECTIVE_DEV_CE, 0.0 },
-    { DD_TEACHER_NEURAL, DD_OBJECTIVE_DEV_CE, 0.9 },
-    { DD_TEACHER_FIXED, DD_OBJECTIVE_SMOOTH_ERROR, 0.9 },
-    { DD_TEACHER_FIXED, DD_OBJECTIVE_DEV_CE, 0.0 },
+    BOTH_FORMS (DD_TEACHER_FIXED, DD_OBJECTIVE_SMOOTH_ERROR, 0.0),
+    BOTH_FORMS (DD_TEACHER_FIXED, DD_OBJECTIVE_DEV_CE, 0.9),
+    BOTH_FORMS (DD_TEACHER_GATED, DD_OBJECTIVE_SMOOTH_ERROR, 0.0),
+    BOTH_FORMS (DD_TEACHER_GATED, DD_OBJECTIVE_SMOOTH_ERROR, 0.9),
+    BOTH_FORMS (DD_TEACHER_GATED, DD_OBJECTIVE_DEV_CE, 0.0),
+    BOTH_FORMS (DD_TEACHER_GATED, DD_OBJECTIVE_DEV_CE, 0.9),
+    BOTH_FORMS (DD_TEACHER_NEURAL, DD_OBJECTIVE_SMOOTH_ERROR, 0.0),
+    BOTH_FORMS (DD_TEACHER_NEURAL, DD_OBJECTIVE_SMOOTH_ERROR, 0.9),
+    BOTH_FORMS (DD_TEACHER_NEURAL, DD_OBJECTIVE_DEV_CE, 0.0),
+    BOTH_FORMS (DD_TEACHER_NEURAL, DD_OBJECTIVE_DEV_CE, 0.9),
+    BOTH_FORMS (DD_TEACHER_FIXED, DD_OBJECTIVE_SMOOTH_ERROR, 0.9),
+    BOTH_FORMS (DD_TEACHER_FIXED, DD_OBJECTIVE_DEV_CE, 0.0),
   };
+#undef BOTH_FORMS
   int status;
 
   g_test_init (&argc, &argv, NULL);
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       const Case *c = &cases[i];
-      g_autofree char *path = g_strdup_printf ("/teach/end-to-end/%s/%s/rho-%g",
+      g_autofree char *path = g_strdup_printf ("/teach/end-to-end/%s/%s/%s/rho-%g",
+                                               dd_phi_form_name (c->form),
                                                dd_teacher_kind_name (c->kind),
                                                dd_objective_name (c->objective), c->momentum);
       g_test_add_data_func (path, c, test_end_to_end);
@@ -376,12 +642,18 @@ main (int argc, char **argv)
   g_test_add_func ("/teach/end-to-end/lenet", test_lenet_end_to_end);
   g_test_add_func ("/teach/checkpointing-is-exact", test_checkpointing_is_exact);
   g_test_add_func ("/teach/trajectory-memory", test_trajectory_memory);
-  g_test_add_data_func ("/teach/single-precision/gated", &cases[3], test_single_precision_agrees);
-  g_test_add_data_func ("/teach/single-precision/neural", &cases[7], test_single_precision_agrees);
+  /* teach-probe builds the default (normalised) start */
+  g_assert_cmpint (cases[6].form, ==, DD_PHI_NORMALISED);
+  g_assert_cmpint (cases[14].form, ==, DD_PHI_NORMALISED);
+  g_test_add_data_func ("/teach/single-precision/gated", &cases[6], test_single_precision_agrees);
+  g_test_add_data_func ("/teach/single-precision/neural", &cases[14], test_single_precision_agrees);
   g_test_add_func ("/teach/refuses-bad-hyperparameters", test_refuses_bad_hyperparameters);
   g_test_add_func ("/teach/nan-in-phi-stops", test_nan_in_phi_stops);
   g_test_add_func ("/teach/protocols", test_protocols);
   g_test_add_func ("/teach/arms-share-start-and-batches", test_arms_share_start_and_batches);
+  g_test_add_func ("/teach/config-defaults", test_config_defaults);
+  g_test_add_func ("/teach/trust-step", test_trust_step);
+  g_test_add_func ("/teach/plain-step", test_plain_step);
   status = g_test_run ();
   g_clear_pointer (&digits, dd_data_free);
   return status;
