@@ -135,21 +135,60 @@ sigmoid_and_slope (double z, double *sig, double *slope)
   *slope = e * inv * inv;
 }
 
-/* DLF for one row: s = Σ_j W[j, y]·log p_j + b[y], and Σ_j W[j, y] */
-static double
-dlf_argument (const DdLoss *loss, const Row *r, double *wsum)
+/* The DLF score of one row. Paper form: u = Σ_j W[j, y]·log p_j + b[y].
+ * Normalised form, relative to the true class:
+ *   u = W[y, y]·log p_y + Σ_{j≠y} W[j, y]·(log p_j − log p_y) + b[y],
+ * the same family written in coordinates in which the off-diagonal entries
+ * only share credit between classes (a learned label correction) while the
+ * step the student takes is scaled by W[y, y] alone: with the paper's
+ * coordinates a column's total weight Σ_j W[j, y] multiplies the logit
+ * gradient as a larger learning rate would, which a teacher judged on a
+ * 200-step window learns first (positive entries all over W) and the next
+ * windows pay for. Both are u = Σ_j V[j, y]·log p_j + b[y] with
+ * V[j, y] = W[j, y] for j ≠ y, and V[y, y] = W[y, y] − Σ_{j≠y} W[j, y] in the
+ * normalised form; ∂u/∂logit_k = V[k, y] − p_k·Σ_j V[j, y]. */
+typedef struct {
+  double u;
+  double vsum;    /* Σ_j V[j, y]: W[y, y] (normalised), Σ_j W[j, y] (paper) */
+  double off;     /* Σ_{j≠y} W[j, y] in the normalised form, else 0 */
+  gboolean rel;   /* the normalised form's coordinates */
+} DlfScore;
+
+/* V[k, y] */
+static inline double
+dlf_v (const DdLoss *loss, const DlfScore *sc, int k, int y, int C)
+{
+  const double w = loss->W[(size_t) k * C + y];
+  return k == y ? w - sc->off : w;
+}
+
+/* ∂u/∂W[j, y] at log p (lp_j = log p_j, lp_y = log p_y); the same with the
+ * derivatives of log p along r gives its R-derivative */
+static inline double
+dlf_dw (const DlfScore *sc, int j, int y, double lp_j, double lp_y)
+{
+  return sc->rel && j != y ? lp_j - lp_y : lp_j;
+}
+
+static void
+dlf_score (const DdLoss *loss, const Row *r, DlfScore *sc)
 {
   const int C = r->C, y = r->y;
-  double s = loss->b[y], ws = 0.0;
+  double u = loss->b[y], off = 0.0, total = 0.0;
 
+  sc->rel = loss->normalised;
   for (int j = 0; j < C; j++)
     {
-      double w = loss->W[(size_t) j * C + y];
-      s += w * logp (r, j);
-      ws += w;
+      const double w = loss->W[(size_t) j * C + y];
+      total += w;
+      if (j != y)
+        off += w;
     }
-  *wsum = ws;
-  return s;
+  sc->off = sc->rel ? off : 0.0;
+  for (int j = 0; j < C; j++)
+    u += dlf_v (loss, sc, j, y, C) * logp (r, j);
+  sc->u = u;
+  sc->vsum = sc->rel ? loss->W[(size_t) y * C + y] : total;
 }
 
 /* the first class of largest probability (that is, of largest logit) */
@@ -233,20 +272,21 @@ dd_loss_forward_backward (const DdLoss  *loss,
 
         case DD_LOSS_DLF:
           {
-            /* u = Σ_j W[j, y]·log p_j + b[y] through the head of dd-dlf-head.h;
-             * ∂u/∂W[j, y] = log p_j, ∂u/∂b[y] = 1,
-             * ∂u/∂logit_k = W[k, y] − p_k·Σ_j W[j, y] */
-            double wsum;
+            /* u of dlf_score through the head of dd-dlf-head.h;
+             * ∂u/∂W[j, y] = dlf_dw, ∂u/∂b[y] = 1,
+             * ∂u/∂logit_k = V[k, y] − p_k·Σ_j V[j, y] */
+            DlfScore sc;
             DdDlfHead h;
-            const double u = dlf_argument (loss, &r, &wsum);
-            dd_dlf_head (&h, u, loss->s ? loss->s[y] : 0.0, loss->normalised);
+            dlf_score (loss, &r, &sc);
+            dd_dlf_head (&h, sc.u, loss->s ? loss->s[y] : 0.0, loss->normalised);
             total += h.loss;
 
             const double g = h.g * invB;
             if (dW != NULL)
               {
                 for (int j = 0; j < C; j++)
-                  dW[(size_t) j * C + y] += (dd_real) (g * logp (&r, j));
+                  dW[(size_t) j * C + y] += (dd_real) (g * dlf_dw (&sc, j, y, logp (&r, j),
+                                                                   logp (&r, y)));
                 if (loss->s != NULL)
                   dW[(size_t) C * C + y] += (dd_real) (h.gs * invB);
               }
@@ -254,7 +294,7 @@ dd_loss_forward_backward (const DdLoss  *loss,
               db[y] += (dd_real) g;
             if (d != NULL)
               for (int k = 0; k < C; k++)
-                d[k] = (dd_real) (g * (loss->W[(size_t) k * C + y] - prob (&r, k) * wsum));
+                d[k] = (dd_real) (g * (dlf_v (loss, &sc, k, y, C) - prob (&r, k) * sc.vsum));
           }
           break;
 
@@ -325,26 +365,27 @@ dd_loss_rop (const DdLoss  *loss,
         }
 
       /* DLF: with g = G/B (G = ∂ℓ/∂u of the head) the gradients are
-       *   dW[j, y] = g·log p_j,  db[y] = g,  ds[y] = Gs/B,
-       *   dlogit_k = g·(W[k, y] − p_k·Σ_j W[j, y]);
-       * along r: u̇ = Σ_j W[j, y]·r_j − (p·r)·Σ_j W[j, y], and ġ, ġs from
-       * dd_dlf_head_dot. */
-      double wsum;
+       *   dW[j, y] = g·dlf_dw(log p),  db[y] = g,  ds[y] = Gs/B,
+       *   dlogit_k = g·(V[k, y] − p_k·Σ_j V[j, y]);
+       * along r: (log p_j)˙ = r_j − p·r, u̇ = Σ_j V[j, y]·r_j − (p·r)·Σ_j V[j, y],
+       * and ġ, ġs from dd_dlf_head_dot. */
+      DlfScore sc;
       DdDlfHead h;
-      const double u = dlf_argument (loss, &r, &wsum);
-      dd_dlf_head (&h, u, loss->s ? loss->s[y] : 0.0, loss->normalised);
-      double wr = 0.0;
+      dlf_score (loss, &r, &sc);
+      dd_dlf_head (&h, sc.u, loss->s ? loss->s[y] : 0.0, loss->normalised);
+      double vr = 0.0;
       for (int j = 0; j < C; j++)
-        wr += (double) loss->W[(size_t) j * C + y] * rz[j];
-      const double udot = wr - pr * wsum;
+        vr += dlf_v (loss, &sc, j, y, C) * rz[j];
+      const double udot = vr - pr * sc.vsum;
       double Gdot, Gsdot;
-      dd_dlf_head_dot (&h, u, udot, loss->normalised, &Gdot, &Gsdot);
+      dd_dlf_head_dot (&h, sc.u, udot, loss->normalised, &Gdot, &Gsdot);
       const double g = h.g * invB, gdot = Gdot * invB;
 
       if (rdW != NULL)
         {
           for (int j = 0; j < C; j++)
-            rdW[(size_t) j * C + y] += (dd_real) (gdot * logp (&r, j) + g * (rz[j] - pr));
+            rdW[(size_t) j * C + y] += (dd_real) (gdot * dlf_dw (&sc, j, y, logp (&r, j), logp (&r, y)) +
+                                                  g * dlf_dw (&sc, j, y, rz[j] - pr, rz[y] - pr));
           if (loss->s != NULL)
             rdW[(size_t) C * C + y] += (dd_real) (Gsdot * invB);
         }
@@ -353,8 +394,8 @@ dd_loss_rop (const DdLoss  *loss,
       for (int k = 0; k < C; k++)
         {
           double p = prob (&r, k), pdot = p * (rz[k] - pr);
-          double wk = loss->W[(size_t) k * C + y];
-          rd[k] = (dd_real) (gdot * (wk - p * wsum) - g * pdot * wsum);
+          double vk = dlf_v (loss, &sc, k, y, C);
+          rd[k] = (dd_real) (gdot * (vk - p * sc.vsum) - g * pdot * sc.vsum);
         }
     }
 }

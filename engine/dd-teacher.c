@@ -253,7 +253,8 @@ init_params (DdTeacher *t, DdRng *rng)
       break;
     case DD_TEACHER_NEURAL:
       {
-        /* mirrored pairs (i, i + H/2); an odd last unit gets no output weights */
+        /* mirrored pairs (i, i + H/2); an odd last unit joins the first pair
+         * as a triple with the same input row and output weights u, v − u, −v */
         const int F = t->n_features, H = t->hidden, half = H / 2;
         const double r = sqrt (6.0 / (double) (F + H));
         for (int h = 0; h < half; h++)
@@ -265,7 +266,7 @@ init_params (DdTeacher *t, DdRng *rng)
             }
         if (H % 2)
           for (int i = 0; i < F; i++)
-            p[t->off_A + (size_t) (H - 1) * F + i] = (dd_real) uniform_pm (rng, r);
+            p[t->off_A + (size_t) (H - 1) * F + i] = p[t->off_A + i];
         for (size_t k = 0; k < RC + (size_t) C; k++)
           {
             dd_real *row = k < RC ? p + t->off_U + k * H : p + t->off_V + (k - RC) * H;
@@ -273,6 +274,12 @@ init_params (DdTeacher *t, DdRng *rng)
               {
                 row[h] = (dd_real) uniform_pm (rng, DD_TEACHER_INIT_SCALE);
                 row[h + half] = -row[h];
+              }
+            if (H % 2 && half > 0)
+              {
+                const dd_real v = (dd_real) uniform_pm (rng, DD_TEACHER_INIT_SCALE);
+                row[half] += v;
+                row[H - 1] = -v;
               }
           }
       }

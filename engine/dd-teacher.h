@@ -27,7 +27,8 @@
  *           row as unit i (A Glorot-uniform, a₀ = 0) and the opposite output
  *           weights (U, V uniform in ±DD_TEACHER_INIT_SCALE), so U·a = V·a = 0
  *           at every state while ∂M/∂A ∝ Uᵀ·dW and ∂M/∂U = dW·aᵀ are not zero;
- *           u₀ = v₀ = 0.
+ *           u₀ = v₀ = 0. With H odd the last unit joins the first pair as a
+ *           triple (output weights u, v − u, −v).
  *
  * Parameters θ live in one flat array (`params`) with a gradient array of the
  * same layout (`grads`), so the teacher's optimiser is an ordinary DdOptim.

@@ -661,16 +661,21 @@ head_by_hand (double u, double s, Form form)
   return form == FORM_PAPER ? -sig : (4.0 / eps) * (0.5 - sig);
 }
 
-/* u of example (z, y) with the plain softmax */
+/* u of example (z, y) with the plain softmax: Σ_j W[j, y]·log p_j + b[y] in
+ * the paper form; in the normalised form, relative to the true class,
+ * W[y, y]·log p_y + Σ_{j≠y} W[j, y]·(log p_j − log p_y) + b[y] (dd-loss.c) */
 static double
-u_by_hand (const dd_real *z, int y, const dd_real *W, const dd_real *b, int C)
+u_by_hand (const dd_real *z, int y, const dd_real *W, const dd_real *b, int C, Form form)
 {
   double p[16], u = b[y];
 
   g_assert_cmpint (C, <=, 16);
   plain_softmax (p, z, C);
   for (int j = 0; j < C; j++)
-    u += W[j * C + y] * log (p[j]);
+    {
+      const double lp = form == FORM_NORMALISED && j != y ? log (p[j]) - log (p[y]) : log (p[j]);
+      u += W[j * C + y] * lp;
+    }
   return u;
 }
 
@@ -718,7 +723,7 @@ test_dlf_scaled_values (void)
       for (int i = 0; i < B; i++)
         {
           const int y = labels[i];
-          const double u = u_by_hand (logits + i * C, y, W, b, C);
+          const double u = u_by_hand (logits + i * C, y, W, b, C, form);
           want += head_by_hand (u, W[C * C + y], form) / B;
           want_unscaled += head_by_hand (u, 0.0, form) / B;
         }
