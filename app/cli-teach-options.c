@@ -46,6 +46,7 @@ teach_options_clear (TeachOptions *o)
   g_free (o->scenario);
   g_free (o->start);
   g_free (o->teacher_step);
+  g_free (o->schedule);
 }
 
 GOptionEntry *
@@ -63,6 +64,7 @@ teach_options_entries (TeachOptions *o, gboolean compare)
     { "pretrain", 0, 0, G_OPTION_ARG_INT64, &o->pretrain, "Cross-entropy warm-up steps P (default 1000)", "P" },
     { "batch", 'b', 0, G_OPTION_ARG_INT, &o->batch, "Student minibatch (default 20)", "N" },
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Student learning rate η (default 0.01)", "X" },
+    { "schedule", 0, 0, G_OPTION_ARG_STRING, &o->schedule, "Student learning rate over the taught steps: constant (default) or cosine (to zero at the end of the horizon or budget)", "NAME" },
     { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &o->momentum, "Student momentum ρ (default 0)", "X" },
     { "teacher-lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->teacher_lr, "Teacher learning rate (default 0.01)", "X" },
     { "teacher-optimizer", 0, 0, G_OPTION_ARG_STRING, &o->teacher_optimizer, "sgd (default), momentum (ρ = 0.9) or adam", "KIND" },
@@ -159,6 +161,9 @@ teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConf
         USAGE ("--teacher-step “%s”: unknown; choose trust or plain", o->teacher_step);
     }
   cfg->trust_radius = o->trust_radius;
+  if (o->schedule && g_strcmp0 (o->schedule, "cosine") != 0 && g_strcmp0 (o->schedule, "constant") != 0)
+    USAGE ("--schedule “%s”: unknown; choose constant or cosine", o->schedule);
+  cfg->student.cosine = g_strcmp0 (o->schedule, "cosine") == 0;
   cfg->holdout = o->holdout;
   cfg->anchor_every = o->anchor_every;
   cfg->episode_steps = o->episode_steps;

@@ -21,6 +21,7 @@ typedef struct {
   char    *scenario;
   char    *start;
   char    *teacher_step;
+  char    *schedule;
   double   epsilon;
   double   trust_radius;
   int      holdout;

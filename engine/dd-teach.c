@@ -626,6 +626,16 @@ window_step_with (DdTeach *tc, int t, gboolean replay, const DdTeacher *trial,
     tc->batch_err[t] = err;
   if (!replay)
     {
+      if (tc->cfg.student.cosine)
+        {
+          /* ½(1 + cos(π·τ/horizon)) over the taught steps τ; the warm-up is
+           * constant. The rate of each step is recorded, so the replays and
+           * the reverse pass use the same. */
+          const double tau = tc->cfg.protocol == DD_PROTOCOL_CONTINUAL
+            ? (double) (tc->taught_at_window_start + t) / (double) tc->cfg.horizon
+            : progress_at (tc, t);  /* episodic: over the episode */
+          tc->sopt->lr = tc->cfg.student.lr * 0.5 * (1.0 + cos (G_PI * MIN (tau, 1.0)));
+        }
       tc->eta[t] = tc->sopt->lr;
       tc->overridden[t] = FALSE;
     }

@@ -103,8 +103,10 @@ typedef enum {
 } DdArmKind;
 
 typedef struct {
-  DdTrainConfig student;          /* net, batch, lr η, momentum ρ, seed, threads;
-                                   * optimizer must be SGD; loss is ignored */
+  DdTrainConfig student;          /* net, batch, lr η, momentum ρ, seed, threads,
+                                   * cosine (η·½(1 + cos(π·τ/horizon)) over the taught
+                                   * steps τ, constant in the warm-up); optimizer must be
+                                   * SGD; loss is ignored */
   DdTeacherKind teacher;
   int           teacher_hidden;   /* neural teacher (0: default) */
   DdOptimKind   teacher_optimizer;/* SGD (with teacher_momentum) or Adam */
