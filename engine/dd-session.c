@@ -108,6 +108,7 @@ typedef struct {
   gint64    fork_step;
   Stream    steps, phi, windows;
   gint64    pub_steps, pub_phi, pub_windows; /* under publish_lock */
+  gint64    pub_step;                  /* student steps taken (under publish_lock) */
 } Branch;
 
 typedef enum {
@@ -131,7 +132,11 @@ typedef struct {
 
 struct _DdSession {
   DdSessionConfig cfg;
-  const DdData   *data;
+  const DdData   *data;             /* as given (borrowed) */
+  const DdData   *run_data;         /* what the branches train on: data, or scenario_data */
+  DdData         *scenario_data;    /* owned: data with the scenario applied, or NULL */
+  DdScenarioStats scenario_stats;
+  DdPhiShape      shape;
   int             C, R;             /* Φ: W (R, C), b (C) */
   int             phi_every;
   int             n_test;           /* test examples evaluated per window */
@@ -187,6 +192,7 @@ branch_new (DdSession *s, DdTeach *teach, int parent, gint64 fork_step)
   br->running = TRUE;
   br->parent = parent;
   br->fork_step = fork_step;
+  br->pub_step = fork_step;
   br->step_every = 1;
   br->step_budget = STEP_BUDGET;
   br->phi_every = s->phi_every;
@@ -301,6 +307,11 @@ record_step (DdSession *s, Branch *br, const DdStepReport *r)
           w->dev_error = r->dev_error;
           w->dev_measure = r->dev_measure;
           w->teacher_grad_norm = r->teacher_grad_norm;
+          w->verdict = r->verdict;
+          w->step_length = r->step_length;
+          w->holdout_before = r->holdout_before;
+          w->holdout_after = r->holdout_after;
+          w->holdout_se = r->holdout_se;
           w->test_error = NAN;
           w->bleu = NAN;
           if (s->n_test > 0)
@@ -323,9 +334,10 @@ record_step (DdSession *s, Branch *br, const DdStepReport *r)
 }
 
 static void
-publish (DdSession *s, Branch *br)
+publish (DdSession *s, Branch *br, gint64 step)
 {
   pthread_mutex_lock (&s->publish_lock);
+  br->pub_step = step;
   br->pub_steps = br->steps.count;
   br->pub_phi = br->phi.count;
   br->pub_windows = br->windows.count;
@@ -407,7 +419,8 @@ apply_edit (DdTeach *teach, int R, int C, DdEdit *e, GError **error)
       e->previous = cfg->student.lr;
       return dd_teach_set_student_lr (teach, e->value, error);
     case DD_EDIT_TEACHER_LR:
-      e->previous = cfg->teacher_lr;
+      /* the trust step reads the value as its radius (dd_teach_set_teacher_lr) */
+      e->previous = cfg->teacher_step == DD_TEACHER_STEP_TRUST ? cfg->trust_radius : cfg->teacher_lr;
       return dd_teach_set_teacher_lr (teach, e->value, error);
     case DD_EDIT_WINDOW:
       e->previous = dd_teach_get_window (teach);
@@ -522,7 +535,7 @@ run_round (DdSession *s, gboolean single)
           return FALSE;
         }
       record_step (s, br, &r);
-      publish (s, br);
+      publish (s, br, r.step);
     }
   return TRUE;
 }
@@ -596,13 +609,13 @@ worker_main (gpointer data)
 static gboolean
 setup_branches (DdSession *s, GError **error)
 {
-  DdTeach *taught = make_arm (&s->cfg, s->data, DD_ARM_TAUGHT, error);
+  DdTeach *taught = make_arm (&s->cfg, s->run_data, DD_ARM_TAUGHT, error);
   if (taught == NULL)
     return FALSE;
   s->branches[s->n_branches++] = branch_new (s, taught, -1, 0);
   if (s->cfg.baseline)
     {
-      DdTeach *ce = make_arm (&s->cfg, s->data, DD_ARM_BASELINE_CE, error);
+      DdTeach *ce = make_arm (&s->cfg, s->run_data, DD_ARM_BASELINE_CE, error);
       if (ce == NULL)
         return FALSE;
       s->branches[s->n_branches++] = branch_new (s, ce, -1, 0);
@@ -611,11 +624,28 @@ setup_branches (DdSession *s, GError **error)
   return TRUE;
 }
 
-static void
+static DdPhiShape
 phi_shape (const DdData *data, int *R, int *C)
 {
+  DdPhiShape shape = data->parallel ? DD_PHI_BUCKETS : DD_PHI_CLASSES;
+
   *C = data->parallel ? data->parallel->K : data->train->n_classes;
-  *R = dd_phi_rows (data->parallel ? DD_PHI_BUCKETS : DD_PHI_CLASSES, *C);
+  *R = dd_phi_rows (shape, *C);
+  return shape;
+}
+
+/* data with cfg's scenario applied (a new DdData in *owned), or data itself */
+static const DdData *
+scenario_data (const DdSessionConfig *cfg, const DdData *data, DdData **owned,
+               DdScenarioStats *stats, GError **error)
+{
+  *owned = NULL;
+  if (stats)
+    memset (stats, 0, sizeof *stats);
+  if (cfg->scenario.kind == DD_SCENARIO_NONE)
+    return data;
+  *owned = dd_data_with_scenario (data, &cfg->scenario, cfg->teach.student.seed, stats, error);
+  return *owned;
 }
 
 static DdSession *
@@ -633,10 +663,12 @@ session_alloc (const DdSessionConfig *cfg, const DdData *data, GError **error)
                    "test subsample and Φ sampling must not be negative");
       return NULL;
     }
+  if (cfg->scenario.kind != DD_SCENARIO_NONE && !dd_scenario_check (&cfg->scenario, data, error))
+    return NULL;
   DdSession *s = g_new0 (DdSession, 1);
   s->cfg = *cfg;
   s->data = data;
-  phi_shape (data, &s->R, &s->C);
+  s->shape = phi_shape (data, &s->R, &s->C);
   s->phi_every = cfg->phi_every > 0 ? cfg->phi_every : MAX (1, (cfg->teach.window + 19) / 20);
   s->n_test = cfg->test_subsample;
   if (data->parallel)
@@ -651,7 +683,8 @@ session_alloc (const DdSessionConfig *cfg, const DdData *data, GError **error)
   g_queue_init (&s->queue);
   stream_init (&s->journal, sizeof (DdEdit), 0);
   s->state = DD_SESSION_PAUSED;
-  if (!setup_branches (s, error))
+  s->run_data = scenario_data (cfg, data, &s->scenario_data, &s->scenario_stats, error);
+  if (s->run_data == NULL || !setup_branches (s, error))
     {
       dd_session_free (s);
       return NULL;
@@ -698,6 +731,7 @@ dd_session_free (DdSession *s)
     }
   stream_clear (&s->journal);
   dd_eval_free (s->eval);
+  g_clear_pointer (&s->scenario_data, dd_data_free);
   g_free (s->error_message);
   pthread_mutex_destroy (&s->lock);
   pthread_cond_destroy (&s->cond);
@@ -828,6 +862,7 @@ dd_session_snapshot (DdSession *s, DdSessionSnapshot *out)
   for (int b = 0; b < out->n_branches; b++)
     {
       out->n_steps[b] = s->branches[b]->pub_steps;
+      out->step[b] = s->branches[b]->pub_step;
       out->n_phi[b] = s->branches[b]->pub_phi;
       out->n_windows[b] = s->branches[b]->pub_windows;
     }
@@ -874,10 +909,30 @@ dd_session_n_classes (DdSession *s)
   return s->C;
 }
 
+DdPhiShape
+dd_session_phi_shape (DdSession *s)
+{
+  return s->shape;
+}
+
 int
 dd_session_phi_rows (DdSession *s)
 {
   return s->R;
+}
+
+int
+dd_session_scale_row (DdSession *s)
+{
+  return dd_phi_scale_row (s->shape, s->C);
+}
+
+void
+dd_session_initial_phi (DdSession *s, dd_real *W, dd_real *b)
+{
+  /* what dd_teach_initial_phi gives every arm of this configuration; the
+   * configuration is immutable, so no branch (worker-owned) is touched */
+  dd_phi_initial (s->shape, &s->cfg.teach.start, s->C, W, b);
 }
 
 int
@@ -900,6 +955,20 @@ const DdData *
 dd_session_get_data (DdSession *s)
 {
   return s->data;
+}
+
+const DdData *
+dd_session_get_run_data (DdSession *s)
+{
+  return s->run_data;
+}
+
+char *
+dd_session_describe_scenario (DdSession *s)
+{
+  if (s->cfg.scenario.kind == DD_SCENARIO_NONE)
+    return NULL;
+  return dd_scenario_describe (&s->cfg.scenario, &s->scenario_stats);
 }
 
 const DdSessionConfig *
@@ -936,11 +1005,16 @@ dd_session_replay (const DdSessionConfig *cfg, const DdData *data,
                    const DdEdit *journal, gint64 n, const gint64 *steps,
                    int n_branches, GError **error)
 {
-  g_autoptr(GPtrArray) teaches = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_teach_free);
+  /* declared first, so freed last: the arms borrow it */
+  g_autoptr(DdData) owned = NULL;
+  g_autoptr(GPtrArray) teaches = NULL;
   DdTeach *t;
   int R, C;
 
   phi_shape (data, &R, &C);
+  if ((data = scenario_data (cfg, data, &owned, NULL, error)) == NULL)
+    return NULL;
+  teaches = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_teach_free);
   if (!(t = make_arm (cfg, data, DD_ARM_TAUGHT, error)))
     return NULL;
   g_ptr_array_add (teaches, t);

@@ -31,10 +31,21 @@
  * A NaN or Inf stops the branch at the failing step (its last good state
  * kept), pauses the session and records the error; playing again retries the
  * branch, so the user can first edit (e.g. lower a learning rate) or fork.
+ *
+ * Φ is the engine's (dd-teacher.h): a W block of dd_session_phi_rows rows by
+ * C columns — the C×C matrix W, for buckets the row a, then the per-class
+ * log saturation scale s = log ε (row dd_session_scale_row) — and b (C).
+ * Every record, edit and journal entry holds the whole block.
+ *
+ * A scenario (dd-scenario.h) in the configuration changes the training split
+ * of the data the session is given, drawn with the student's seed; dev and
+ * test stay clean. The branches train on that derived copy, which the
+ * session owns (dd_session_get_run_data).
  */
 #pragma once
 
 #include "dd-types.h"
+#include "dd-scenario.h"
 #include "dd-teach.h"
 
 G_BEGIN_DECLS
@@ -93,6 +104,14 @@ typedef struct {
   double       dev_measure;
   double       test_error;        /* on the test subsample; NaN when off */
   double       teacher_grad_norm; /* 0 for a baseline */
+  /* what the teacher did at this window's end (dd-teach.h): a trust step
+   * accepted or rejected on held-out dev, a fallback to the initial
+   * teacher, a plain step taken, or none (baseline, warm-up) */
+  DdUpdateVerdict verdict;
+  double       step_length;       /* ‖Δθ‖ tried (trust) or taken (plain); 0 for none */
+  double       holdout_before;    /* trust: held-out objective with θ (NaN otherwise) */
+  double       holdout_after;     /* trust: … with the tried θ + Δθ */
+  double       holdout_se;        /* trust: paired standard error of after − before */
   const float *class_margin;      /* (C) dev margins at the window's end */
   const float *class_accuracy;    /* (C) */
   /* translation (NaN and NULL otherwise): greedy decodes at the window's end */
@@ -105,7 +124,8 @@ typedef struct {
 typedef struct {
   DdSessionState state;
   int            n_branches;
-  gint64         n_steps[DD_SESSION_MAX_BRANCHES];
+  gint64         n_steps[DD_SESSION_MAX_BRANCHES];   /* step records (fewer than steps once thinned) */
+  gint64         step[DD_SESSION_MAX_BRANCHES];      /* student steps the branch has taken */
   gint64         n_phi[DD_SESSION_MAX_BRANCHES];
   gint64         n_windows[DD_SESSION_MAX_BRANCHES];
   gint64         n_journal;
@@ -114,6 +134,8 @@ typedef struct {
 
 typedef struct {
   DdTeachConfig teach;           /* protocol continual is the live default */
+  DdScenario    scenario;        /* training-split scenario (zero: none), seeded with
+                                  * teach.student.seed */
   gboolean      baseline;        /* add the cross-entropy arm (branch 1) */
   int           test_subsample;  /* test images evaluated per window (0: none) */
   int           phi_every;       /* Φ sampled every n steps (0: ⌈T/20⌉) */
@@ -123,7 +145,8 @@ typedef struct {
 
 void        dd_session_config_init (DdSessionConfig *cfg);
 
-/* A paused session with its worker running. */
+/* A paused session with its worker running. data is borrowed and must
+ * outlive the session; with a scenario the session derives its own copy. */
 DdSession  *dd_session_new      (const DdSessionConfig *cfg, const DdData *data, GError **error);
 /* Stops the worker (cancelling a reverse pass) and frees everything. */
 void        dd_session_free     (DdSession *session);
@@ -152,21 +175,35 @@ const DdPhiRecord    *dd_session_phi_record    (DdSession *session, int branch, 
 const DdWindowRecord *dd_session_window_record (DdSession *session, int branch, gint64 i);
 const DdEdit         *dd_session_journal_entry (DdSession *session, gint64 i);
 int         dd_session_n_classes  (DdSession *session);
-/* rows of Φ's W block: n_classes, or n_classes + 1 for buckets (the a row) */
+DdPhiShape  dd_session_phi_shape  (DdSession *session);
+/* rows of Φ's W block: n_classes + 1 (W, log ε), or K + 2 for buckets (W, a, log ε) */
 int         dd_session_phi_rows   (DdSession *session);
+/* the row of the W block that holds log ε */
+int         dd_session_scale_row  (DdSession *session);
+/* the teachers' initial point Φ₀ (the configuration's start): W (R, C) and
+ * b (C), written (b may be NULL) */
+void        dd_session_initial_phi (DdSession *session, dd_real *W, dd_real *b);
 /* translation: the sample sentences the window records' hypotheses decode */
 int         dd_session_n_samples  (DdSession *session);
 void        dd_session_sample     (DdSession *session, int i, const char **source,
                                    const char **reference);
+/* the data the session was made with (what dd_session_replay takes) */
 const DdData *dd_session_get_data (DdSession *session);
+/* the data the branches train on: the same, or with a scenario the derived
+ * copy whose training split the scenario changed */
+const DdData *dd_session_get_run_data (DdSession *session);
+/* what the scenario did ("40 % pair-flip label noise on the training split:
+ * 20,012 of 50,000 labels changed"), or NULL without one; caller frees */
+char       *dd_session_describe_scenario (DdSession *session);
 const DdSessionConfig *dd_session_get_config (DdSession *session);
 /* the last divergence message, or NULL (caller frees) */
 char       *dd_session_dup_error  (DdSession *session);
 
-/* Runs the configuration and journal entries [0, n) in the caller's thread
- * with no worker, stepping branch b until it has steps[b] steps, and returns
- * the branches' students' parameters (one array per branch, caller frees
- * with g_ptr_array_unref). For checking that a live session is reproducible. */
+/* Runs the configuration (with its scenario, applied to data as the session
+ * does) and journal entries [0, n) in the caller's thread with no worker,
+ * stepping branch b until it has steps[b] steps, and returns the branches'
+ * students' parameters (one array per branch, caller frees with
+ * g_ptr_array_unref). For checking that a live session is reproducible. */
 GPtrArray  *dd_session_replay (const DdSessionConfig *cfg, const DdData *data,
                                const DdEdit *journal, gint64 n, const gint64 *steps,
                                int n_branches, GError **error);

@@ -56,7 +56,7 @@ static gpointer
 reader_main (gpointer data)
 {
   Hammer *h = data;
-  int C = dd_session_n_classes (h->session);
+  int C = dd_session_n_classes (h->session), R = dd_session_phi_rows (h->session);
 
   while (!g_atomic_int_get (&h->done))
     {
@@ -74,7 +74,7 @@ reader_main (gpointer data)
           for (gint64 i = 0; i < snap.n_phi[b]; i++)
             {
               const DdPhiRecord *p = dd_session_phi_record (h->session, b, i);
-              for (int k = 0; k < C * C; k++)
+              for (int k = 0; k < R * C; k++)
                 g_assert_true (isfinite (p->W[k]));
             }
           for (gint64 i = 0; i < snap.n_windows[b]; i++)
@@ -96,9 +96,9 @@ controller_main (gpointer data)
 {
   Hammer *h = data;
   DdSession *s = h->session;
-  int C = dd_session_n_classes (s);
+  int C = dd_session_n_classes (s), R = dd_session_phi_rows (s), S = dd_session_scale_row (s);
   GRand *rand = g_rand_new_with_seed (17);
-  g_autofree dd_real *W = g_new (dd_real, (size_t) C * C);
+  g_autofree dd_real *W = g_new (dd_real, (size_t) R * C);
   g_autofree dd_real *b = g_new0 (dd_real, C);
   double until = g_get_monotonic_time () / 1e6 + 2.5;
 
@@ -117,6 +117,8 @@ controller_main (gpointer data)
           {
             for (int i = 0; i < C * C; i++)
               W[i] = (i % (C + 1) == 0) + 0.1 * g_rand_double_range (rand, -1, 1);
+            for (int i = 0; i < C; i++)   /* log ε about its start, log 0.1 */
+              W[S * C + i] = -2.3 + 0.5 * g_rand_double_range (rand, -1, 1);
             DdEdit e = { .kind = DD_EDIT_OVERRIDE_PHI, .branch = 0, .n_steps = 5, .W = W, .b = b };
             g_assert_true (dd_session_edit (s, &e, &error));
             h->edits++;
@@ -249,7 +251,9 @@ test_step_and_edit_take_effect (void)
   cfg.teach.pretrain_steps = 2;
   DdSession *s = dd_session_new (&cfg, need_digits (), &error);
   g_assert_no_error (error);
-  int C = dd_session_n_classes (s);
+  int C = dd_session_n_classes (s), R = dd_session_phi_rows (s), S = dd_session_scale_row (s);
+  g_assert_cmpint (R, ==, C + 1);
+  g_assert_cmpint (S, ==, C);
 
   for (int i = 0; i < 3; i++)
     dd_session_step (s);
@@ -257,12 +261,16 @@ test_step_and_edit_take_effect (void)
   dd_session_snapshot (s, &snap);
   g_assert_cmpint (snap.n_steps[0], ==, 3);
   g_assert_cmpint (snap.n_steps[1], ==, 3);
+  g_assert_cmpint (snap.step[0], ==, 3);
+  g_assert_cmpint (snap.step[1], ==, 3);
 
-  /* an override is the Φ of the very next step */
-  g_autofree dd_real *W = g_new0 (dd_real, (size_t) C * C);
+  /* an override is the Φ of the very next step, its log ε row included */
+  g_autofree dd_real *W = g_new0 (dd_real, (size_t) R * C);
   g_autofree dd_real *b = g_new0 (dd_real, C);
   for (int i = 0; i < C; i++)
     W[i * C + i] = 2.5;
+  for (int i = 0; i < C; i++)
+    W[S * C + i] = -1.0 - 0.125 * i;
   b[3] = -0.75;
   DdEdit e = { .kind = DD_EDIT_OVERRIDE_PHI, .branch = 0, .n_steps = 2, .W = W, .b = b };
   g_assert_true (dd_session_edit (s, &e, &error));
@@ -273,10 +281,14 @@ test_step_and_edit_take_effect (void)
   g_assert_cmpint (p->step, ==, 4);
   g_assert_cmpfloat (p->W[0], ==, 2.5f);
   g_assert_cmpfloat (p->W[1], ==, 0.0f);
+  g_assert_cmpfloat (p->W[S * C + 0], ==, -1.0f);
+  g_assert_cmpfloat (p->W[S * C + 4], ==, -1.5f);
   g_assert_cmpfloat (p->b[3], ==, -0.75f);
   const DdEdit *j = dd_session_journal_entry (s, snap.n_journal - 1);
   g_assert_cmpint (j->kind, ==, DD_EDIT_OVERRIDE_PHI);
   g_assert_cmpint (j->step, ==, 3);
+  /* the journal holds the whole W block */
+  g_assert_cmpmem (j->W, sizeof (dd_real) * R * C, W, sizeof (dd_real) * R * C);
 
   /* the baseline has no Φ to edit */
   e.branch = 1;
@@ -287,6 +299,8 @@ test_step_and_edit_take_effect (void)
   /* a fork starts where its parent is and then goes its own way */
   int f = dd_session_fork (s, 0, &error);
   g_assert_cmpint (f, ==, 2);
+  dd_session_snapshot (s, &snap);
+  g_assert_cmpint (snap.step[2], ==, snap.step[0]);
   g_autoptr(GPtrArray) params = dd_session_dup_student_params (s);
   size_t bytes = (64 * 16 + 16 + 16 * 10 + 10) * sizeof (dd_real);
   g_assert_cmpmem (params->pdata[0], bytes, params->pdata[2], bytes);
@@ -406,6 +420,8 @@ test_history_is_thinned (void)
   dd_session_wait_idle (s);
   dd_session_snapshot (s, &snap);
   gint64 steps = dd_session_step_record (s, 0, snap.n_steps[0] - 1)->step;
+  /* the snapshot's step count (a record per step this early) */
+  g_assert_cmpint (snap.step[0], ==, steps);
   const DdPhiRecord *first = dd_session_phi_record (s, 0, 0);
   const DdPhiRecord *last = dd_session_phi_record (s, 0, snap.n_phi[0] - 1);
   g_test_message ("%" G_GINT64_FORMAT " steps: %" G_GINT64_FORMAT " Φ samples from step %"
@@ -420,6 +436,193 @@ test_history_is_thinned (void)
   dd_session_free (s);
 }
 
+/* The initial point comes from the engine (dd_phi_initial): W = I, the log ε
+ * row at log ε₀ = log 0.1, b = 0; and it is what the teacher outputs until
+ * its first update. */
+static void
+test_initial_phi_and_layout (void)
+{
+  g_autoptr(GError) error = NULL;
+  DdSessionConfig cfg;
+  DdSessionSnapshot snap;
+
+  small_config (&cfg);
+  cfg.teach.pretrain_steps = 2;
+  DdSession *s = dd_session_new (&cfg, need_digits (), &error);
+  g_assert_no_error (error);
+  const int C = dd_session_n_classes (s), R = dd_session_phi_rows (s), S = dd_session_scale_row (s);
+  g_assert_cmpint (dd_session_phi_shape (s), ==, DD_PHI_CLASSES);
+  g_assert_cmpint (C, ==, 10);
+  g_assert_cmpint (R, ==, 11);
+  g_assert_cmpint (S, ==, 10);
+
+  g_autofree dd_real *W = g_new (dd_real, (size_t) R * C), *b = g_new (dd_real, C);
+  g_autofree dd_real *W0 = g_new (dd_real, (size_t) R * C), *b0 = g_new (dd_real, C);
+  dd_session_initial_phi (s, W, b);
+  dd_phi_initial (DD_PHI_CLASSES, &cfg.teach.start, C, W0, b0);
+  g_assert_cmpmem (W, sizeof (dd_real) * R * C, W0, sizeof (dd_real) * R * C);
+  for (int j = 0; j < C; j++)
+    for (int y = 0; y < C; y++)
+      g_assert_cmpfloat (W[j * C + y], ==, j == y ? 1.0f : 0.0f);
+  for (int y = 0; y < C; y++)
+    {
+      g_assert_cmpfloat (fabs (W[S * C + y] - log (0.1)), <, 1e-6);
+      g_assert_cmpfloat (b[y], ==, 0.0f);
+    }
+
+  /* the taught steps of the first window use Φ₀, log ε row included */
+  for (int i = 0; i < 5; i++)
+    dd_session_step (s);
+  dd_session_wait_idle (s);
+  dd_session_snapshot (s, &snap);
+  g_assert_cmpint (snap.n_phi[0], ==, 3);
+  for (gint64 i = 0; i < snap.n_phi[0]; i++)
+    {
+      const DdPhiRecord *p = dd_session_phi_record (s, 0, i);
+      double worst = 0;
+      for (int k = 0; k < R * C; k++)
+        worst = MAX (worst, fabs (p->W[k] - W[k]));
+      for (int k = 0; k < C; k++)
+        worst = MAX (worst, fabs (p->b[k] - b[k]));
+      g_test_message ("step %" G_GINT64_FORMAT ": largest |Φ − Φ₀| %.2g", p->step, worst);
+      g_assert_cmpfloat (worst, <, 1e-5);
+    }
+  dd_session_free (s);
+}
+
+static gint64
+run_windows (DdSession *s, int branch, gint64 windows)
+{
+  DdSessionSnapshot snap;
+
+  dd_session_play (s);
+  do
+    {
+      g_usleep (5000);
+      dd_session_snapshot (s, &snap);
+    }
+  while (snap.n_windows[branch] < windows);
+  dd_session_pause (s);
+  dd_session_wait_idle (s);
+  dd_session_snapshot (s, &snap);
+  return snap.n_windows[branch];
+}
+
+/* Every window record says what the teacher did. A trust radius far too
+ * large for the teacher makes each tried step worse on held-out dev: it is
+ * rejected (θ stays, the radius halves), and the record says by how much. */
+static void
+test_window_records_carry_verdicts (void)
+{
+  g_autoptr(GError) error = NULL;
+  DdSessionConfig cfg;
+
+  small_config (&cfg);
+  cfg.teach.teacher = DD_TEACHER_GATED;
+  cfg.teach.pretrain_steps = 10;
+  cfg.teach.trust_radius = 1000;
+  DdSession *s = dd_session_new (&cfg, need_digits (), &error);
+  g_assert_no_error (error);
+  gint64 n = run_windows (s, 0, 3);
+
+  int rejected = 0;
+  double radius = cfg.teach.trust_radius;
+  for (gint64 i = 0; i < n; i++)
+    {
+      const DdWindowRecord *w = dd_session_window_record (s, 0, i);
+      g_test_message ("window %" G_GINT64_FORMAT " (step %" G_GINT64_FORMAT "): %s, step %.4g, held-out %.4f → %.4f ± %.4f",
+                      i, w->step, dd_update_verdict_name (w->verdict), w->step_length,
+                      w->holdout_before, w->holdout_after, w->holdout_se);
+      /* the trust step, never the plain one */
+      g_assert_cmpint (w->verdict, !=, DD_UPDATE_TAKEN);
+      if (w->verdict == DD_UPDATE_REJECTED)
+        {
+          rejected++;
+          g_assert_cmpfloat (w->step_length, ==, radius);
+          g_assert_true (isfinite (w->holdout_before));
+          g_assert_true (!isfinite (w->holdout_after) || w->holdout_after > w->holdout_before);
+          g_assert_cmpfloat (w->holdout_se, >=, 0);
+          radius *= 0.5;
+        }
+    }
+  g_assert_cmpint (rejected, >=, 1);
+  /* the baseline has no teacher to update */
+  DdSessionSnapshot snap;
+  dd_session_snapshot (s, &snap);
+  g_assert_cmpint (snap.n_windows[1], >, 0);
+  for (gint64 i = 0; i < snap.n_windows[1]; i++)
+    {
+      const DdWindowRecord *w = dd_session_window_record (s, 1, i);
+      g_assert_cmpint (w->verdict, ==, DD_UPDATE_NONE);
+      g_assert_true (isnan (w->holdout_after));
+    }
+
+  /* the teacher rate is the trust radius: an edit journals the radius it replaced */
+  DdEdit e = { .kind = DD_EDIT_TEACHER_LR, .branch = 0, .value = 0.05 };
+  g_assert_true (dd_session_edit (s, &e, &error));
+  dd_session_snapshot (s, &snap);
+  g_assert_cmpfloat (dd_session_journal_entry (s, snap.n_journal - 1)->previous, ==, 1000);
+  dd_session_free (s);
+}
+
+/* A scenario changes the training split of the data the session derives
+ * (seeded with the student's seed); dev and test stay clean; a replay of the
+ * configuration on the clean data derives the same split. */
+static void
+test_scenario (void)
+{
+  g_autoptr(GError) error = NULL;
+  DdSessionConfig cfg;
+  DdData *clean = need_digits ();
+
+  small_config (&cfg);
+  g_assert_true (dd_scenario_parse ("pair-flip:0.4", &cfg.scenario, &error));
+  DdSession *s = dd_session_new (&cfg, clean, &error);
+  g_assert_no_error (error);
+  g_assert_true (dd_session_get_data (s) == clean);
+  const DdData *run = dd_session_get_run_data (s);
+  g_assert_true (run != clean);
+  g_assert_cmpint (run->train->n, ==, clean->train->n);
+  int changed = 0;
+  for (int i = 0; i < run->train->n; i++)
+    {
+      changed += run->train->labels[i] != clean->train->labels[i];
+      if (run->train->labels[i] != clean->train->labels[i])
+        g_assert_cmpint (run->train->labels[i], ==, (clean->train->labels[i] + 1) % 10);
+    }
+  g_test_message ("pair-flip:0.4 changed %d of %d training labels", changed, run->train->n);
+  g_assert_cmpfloat (fabs ((double) changed / run->train->n - 0.4), <, 0.05);
+  g_assert_cmpmem (run->dev->labels, run->dev->n, clean->dev->labels, clean->dev->n);
+  g_assert_cmpmem (run->test->labels, run->test->n, clean->test->labels, clean->test->n);
+  g_autofree char *what = dd_session_describe_scenario (s);
+  g_test_message ("%s", what);
+  g_assert_nonnull (strstr (what, "pair-flip"));
+
+  /* the live branches and a replay from the clean data agree bit for bit */
+  for (int i = 0; i < 30; i++)
+    dd_session_step (s);
+  dd_session_wait_idle (s);
+  gint64 steps[2] = { 30, 30 };
+  g_autoptr(GPtrArray) live = dd_session_dup_student_params (s);
+  g_autoptr(GPtrArray) replay = dd_session_replay (&cfg, clean, NULL, 0, steps, 2, &error);
+  g_assert_no_error (error);
+  assert_same_params (live, replay, 64 * 16 + 16 + 16 * 10 + 10);
+  dd_session_free (s);
+
+  /* without a scenario the run data is the given data */
+  small_config (&cfg);
+  s = dd_session_new (&cfg, clean, &error);
+  g_assert_no_error (error);
+  g_assert_true (dd_session_get_run_data (s) == clean);
+  g_assert_null (dd_session_describe_scenario (s));
+  dd_session_free (s);
+
+  /* a long tail of every class is refused before any work */
+  g_assert_true (dd_scenario_parse ("long-tail:0.05:10", &cfg.scenario, &error));
+  g_assert_null (dd_session_new (&cfg, clean, &error));
+  g_assert_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -431,6 +634,9 @@ main (int argc, char **argv)
   g_test_add_func ("/session/divergence-pauses-and-recovers", test_divergence_pauses_and_recovers);
   g_test_add_func ("/session/cancelled-window-close-retries", test_cancelled_window_close_retries);
   g_test_add_func ("/session/history-is-thinned", test_history_is_thinned);
+  g_test_add_func ("/session/initial-phi-and-layout", test_initial_phi_and_layout);
+  g_test_add_func ("/session/window-records-carry-verdicts", test_window_records_carry_verdicts);
+  g_test_add_func ("/session/scenario", test_scenario);
   status = g_test_run ();
   g_clear_pointer (&digits, dd_data_free);
   return status;
