@@ -780,6 +780,128 @@ test_line_hover (void)
   cairo_surface_destroy (left);
 }
 
+/* Event ticks: small marks on the bottom edge in their colours, the
+ * eventful ones over the faint; the read-out lists the ones at the pointer,
+ * nearest first; a hidden group takes its ticks away. */
+static void
+test_line_ticks (void)
+{
+  guint ids[3];
+  g_autoptr(GtkWidget) plot = make_line_plot (ids);
+  DidactLinePlot *lp = DIDACT_LINE_PLOT (plot);
+  GtkEventController *motion = find_controller (plot, GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  const GdkRGBA red = { 0xe0 / 255., 0x1b / 255., 0x24 / 255., 1 };
+  const GdkRGBA orange = { 0xe6 / 255., 0x61 / 255., 0, 1 };
+  const GdkRGBA green = { 0x26 / 255., 0xa2 / 255., 0x69 / 255., 1 };
+  cairo_surface_t *base, *ticked, *hidden, *hover;
+  double lo, hi;
+
+  /* without the curves, so that no colour is shared with the ticks; the
+   * axes stay where the data put them */
+  cairo_surface_destroy (render (plot, WIDTH, HEIGHT));
+  didact_line_plot_get_x_range (lp, &lo, &hi);
+  didact_line_plot_set_x_range (lp, lo, hi);
+  for (int s = 0; s < 3; s++)
+    didact_line_plot_set_series_visible (lp, ids[s], FALSE);
+  base = render (plot, WIDTH, HEIGHT);
+  g_assert_cmpuint (count_near (base, &red, 10), ==, 0);
+  g_assert_cmpuint (count_near (base, &orange, 10), ==, 0);
+
+  didact_line_plot_add_tick (lp, 4000, DIDACT_TICK_DIAMOND, &orange, "reset", 2);
+  didact_line_plot_add_tick (lp, 2000, DIDACT_TICK_BAR, &red, "rejected (+0.012 ± 0.004)", 1);
+  didact_line_plot_add_tick (lp, 2001, DIDACT_TICK_FAINT, &green, "accepted", 1);
+  didact_line_plot_add_tick (lp, 3000, DIDACT_TICK_FAINT, &green, "accepted too", 1);
+  g_assert_cmpuint (didact_line_plot_get_n_ticks (lp), ==, 4);
+  ticked = render (plot, WIDTH, HEIGHT);
+  maybe_save (plot, "line-ticks", WIDTH, HEIGHT);
+  g_test_message ("red %u, orange %u pixels", count_near (ticked, &red, 10), count_near (ticked, &orange, 10));
+  g_assert_cmpuint (count_near (ticked, &red, 10), >=, 8);
+  g_assert_cmpuint (count_near (ticked, &orange, 10), >=, 8);
+  /* nothing else moved: the ticks cover a few hundred pixels at most */
+  g_assert_cmpuint (count_different (base, ticked), <, 400);
+
+  /* the read-out's events: those within a few pixels, nearest first */
+  {
+    g_auto(GStrv) at = didact_line_plot_ticks_near (lp, 2001);
+    g_auto(GStrv) off = didact_line_plot_ticks_near (lp, 2000 + 0.05 * (hi - lo));
+    g_assert_cmpuint (g_strv_length (at), ==, 2);
+    g_assert_cmpstr (at[0], ==, "accepted");
+    g_assert_cmpstr (at[1], ==, "rejected (+0.012 ± 0.004)");
+    g_assert_cmpuint (g_strv_length (off), ==, 0);
+  }
+
+  /* the pointer at the red tick: the read-out appears */
+  {
+    double px;
+    cairo_surface_t *plain = render (plot, WIDTH, HEIGHT);
+
+    /* where x = 2000 is drawn: the red pixels' column */
+    int found = -1;
+    for (int x = 0; x < WIDTH && found < 0; x++)
+      for (int y = HEIGHT / 2; y < HEIGHT; y++)
+        if (pixel_near (pixel_at (plain, x, y), &red, 10))
+          {
+            found = x;
+            break;
+          }
+    g_assert_cmpint (found, >=, 0);
+    px = found;
+    g_signal_emit_by_name (motion, "motion", px, HEIGHT / 2.0);
+    hover = render (plot, WIDTH, HEIGHT);
+    g_assert_cmpuint (count_different (plain, hover), >, 1000);
+    maybe_save (plot, "line-ticks-hover", WIDTH, HEIGHT);
+    g_signal_emit_by_name (motion, "leave");
+    cairo_surface_destroy (plain);
+  }
+
+  /* hiding group 1 takes its ticks (and their read-out) away, not group 2's */
+  didact_line_plot_set_tick_group_visible (lp, 1, FALSE);
+  hidden = render (plot, WIDTH, HEIGHT);
+  g_assert_cmpuint (count_near (hidden, &red, 10), ==, 0);
+  g_assert_cmpuint (count_near (hidden, &orange, 10), >=, 8);
+  {
+    g_auto(GStrv) at = didact_line_plot_ticks_near (lp, 2000);
+    g_assert_cmpuint (g_strv_length (at), ==, 0);
+  }
+  didact_line_plot_set_tick_group_visible (lp, 1, TRUE);
+  cairo_surface_destroy (hidden);
+  hidden = render (plot, WIDTH, HEIGHT);
+  g_assert_cmpuint (count_different (ticked, hidden), ==, 0);
+
+  didact_line_plot_clear_ticks (lp);
+  g_assert_cmpuint (didact_line_plot_get_n_ticks (lp), ==, 0);
+  cairo_surface_destroy (hidden);
+  hidden = render (plot, WIDTH, HEIGHT);
+  g_assert_cmpuint (count_different (base, hidden), ==, 0);
+
+  /* fitted to the data, the y axis leaves a band for ticks below the
+   * lowest point, even below a floor of 0 */
+  {
+    g_autoptr(GtkWidget) fitted = didact_line_plot_new ();
+    DidactLinePlot *fp = DIDACT_LINE_PLOT (fitted);
+    const double x[] = { 0, 1, 2, 3 }, y[] = { 0, 1, 2, 4 };
+    double y_lo, y_hi;
+
+    g_object_ref_sink (fitted);
+    didact_line_plot_set_series_data (fp, didact_line_plot_add_series (fp, "loss", NULL, DIDACT_SERIES_SOLID),
+                                      x, y, 4);
+    didact_line_plot_get_y_range (fp, &y_lo, &y_hi);
+    g_assert_cmpfloat (y_lo, ==, 0);
+    didact_line_plot_add_tick (fp, 2, DIDACT_TICK_BAR, &red, "rejected", 0);
+    didact_line_plot_get_y_range (fp, &y_lo, &y_hi);
+    g_test_message ("with a tick the fit runs from %g", y_lo);
+    g_assert_cmpfloat (y_lo, <=, -0.1 * 4);
+    didact_line_plot_clear_ticks (fp);
+    didact_line_plot_get_y_range (fp, &y_lo, &y_hi);
+    g_assert_cmpfloat (y_lo, ==, 0);
+  }
+
+  cairo_surface_destroy (base);
+  cairo_surface_destroy (ticked);
+  cairo_surface_destroy (hidden);
+  cairo_surface_destroy (hover);
+}
+
 /* ------------------------------------------------------------------------
  * Heatmap
  */
@@ -879,6 +1001,55 @@ test_heatmap_draw (void)
     /* 3 of 10 is a pale red now */
     g_assert_cmpint (p.g, >, pos.g + 40);
   }
+  cairo_surface_destroy (surface);
+}
+
+/* Rows after the split (log ε below W) come after a gap, which hit-testing
+ * knows about. */
+static void
+test_heatmap_split_row (void)
+{
+  g_autoptr(GtkWidget) heatmap = make_heatmap ();
+  DidactHeatmap *hm = DIDACT_HEATMAP (heatmap);
+  static const char *const rows[] = { "T-shirt/top", "Trouser", "Pullover", "Dress", "Coat",
+                                      "Sandal", "Shirt", "Sneaker", "log ε (saturation)", "b", NULL };
+  graphene_rect_t above, below, before;
+  int row, col;
+
+  didact_heatmap_set_row_labels (hm, rows);
+  g_assert_cmpstr (didact_heatmap_get_row_label (hm, 8), ==, "log ε (saturation)");
+  g_assert_null (didact_heatmap_get_row_label (hm, 10));
+  g_assert_true (didact_heatmap_cell_rect (hm, WIDTH, HEIGHT, 7, 3, &before));
+  didact_heatmap_set_split_row (hm, 8);
+  g_assert_cmpint (didact_heatmap_get_split_row (hm), ==, 8);
+  cairo_surface_t *surface = render (heatmap, WIDTH, HEIGHT);
+  maybe_save (heatmap, "heatmap-split", WIDTH, HEIGHT);
+  g_assert_true (didact_heatmap_cell_rect (hm, WIDTH, HEIGHT, 7, 3, &above));
+  g_assert_true (didact_heatmap_cell_rect (hm, WIDTH, HEIGHT, 8, 3, &below));
+  g_test_message ("cell %.0f px; gap %.1f px", above.size.height,
+                  below.origin.y - (above.origin.y + above.size.height));
+  g_assert_cmpfloat (below.origin.y, >, above.origin.y + above.size.height + 2);
+  /* the grid still fits: cells no larger than without the gap */
+  g_assert_cmpfloat (above.size.height, <=, before.size.height);
+  /* the gap is no cell; a cell's inside is itself, above and below the gap */
+  g_assert_false (didact_heatmap_cell_at (hm, WIDTH, HEIGHT, above.origin.x + 2,
+                                          (above.origin.y + above.size.height + below.origin.y) / 2, &row, &col));
+  g_assert_true (didact_heatmap_cell_at (hm, WIDTH, HEIGHT, below.origin.x + 2, below.origin.y + 2, &row, &col));
+  g_assert_cmpint (row, ==, 8);
+  g_assert_cmpint (col, ==, 3);
+  g_assert_true (didact_heatmap_cell_at (hm, WIDTH, HEIGHT, above.origin.x + 2, above.origin.y + above.size.height - 2,
+                                         &row, &col));
+  g_assert_cmpint (row, ==, 7);
+  g_assert_true (didact_heatmap_cell_rect (hm, WIDTH, HEIGHT, 9, 10, &below));
+  g_assert_true (didact_heatmap_cell_at (hm, WIDTH, HEIGHT, below.origin.x + 2, below.origin.y + below.size.height - 2,
+                                         &row, &col));
+  g_assert_cmpint (row, ==, 9);
+  g_assert_cmpint (col, ==, 10);
+  /* the cells below the gap show their values' colours */
+  didact_heatmap_set_show_values (hm, FALSE);
+  cairo_surface_destroy (surface);
+  surface = render (heatmap, WIDTH, HEIGHT);
+  assert_cell_color (heatmap, surface, 9, 4, didact_heatmap_get_value (hm, 9, 4));
   cairo_surface_destroy (surface);
 }
 
@@ -1514,7 +1685,9 @@ main (int   argc,
   g_test_add_func ("/plots/line/fit-and-values", test_line_fit_and_values);
   g_test_add_func ("/plots/line/append", test_line_append);
   g_test_add_func ("/plots/line/hover", test_line_hover);
+  g_test_add_func ("/plots/line/ticks", test_line_ticks);
   g_test_add_func ("/plots/heatmap/draw", test_heatmap_draw);
+  g_test_add_func ("/plots/heatmap/split-row", test_heatmap_split_row);
   g_test_add_func ("/plots/heatmap/click", test_heatmap_click);
   g_test_add_func ("/plots/heatmap/edit", test_heatmap_edit);
   g_test_add_func ("/plots/heatmap/accessible", test_heatmap_accessible);

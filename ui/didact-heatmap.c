@@ -5,7 +5,8 @@
  *
  * A matrix drawn as coloured cells on a diverging scale (blue below the
  * centre, red above), with row and column labels, an optional extra column
- * after a gap (the bias b beside W), a colour legend, a hover read-out, a
+ * after a gap (the bias b beside W), optionally its last rows after a gap
+ * too (the per-class vectors below W: log ε, a, b), a colour legend, a hover read-out, a
  * selection and, when editable, editing by dragging a cell up or down or
  * with the keyboard (arrows move the focus cell, + and − change it).
  *
@@ -30,6 +31,7 @@ typedef struct
   guint64 serial;              /* self->layout_serial it was made for */
   double x0, y0, cell;         /* the matrix grid */
   double extra_x;              /* left edge of the extra column */
+  double row_gap;              /* before split_row, or 0 */
   double legend_x;             /* left edge of the colour bar */
   gboolean vertical_col_labels;
   gboolean values_fit;         /* cell values are printed */
@@ -49,6 +51,7 @@ struct _DidactHeatmap
   GStrv col_labels;
   double *extra;               /* rows, or NULL */
   char *extra_label;
+  int split_row;               /* rows from this one on come after a gap; 0: none */
 
   double center;
   double range;                /* ≤ 0: automatic */
@@ -156,6 +159,21 @@ update_auto_range (DidactHeatmap *self)
         r = MAX (r, fabs (self->extra[i] - self->center));
   self->auto_range = r > 0 ? r : 1;
   invalidate_layout (self);
+}
+
+static gboolean
+has_row_gap (DidactHeatmap *self)
+{
+  return self->split_row > 0 && self->split_row < self->rows;
+}
+
+/* the top edge of a row */
+static double
+row_y (DidactHeatmap *self,
+       const Layout  *l,
+       int            row)
+{
+  return l->y0 + row * l->cell + (has_row_gap (self) && row >= self->split_row ? l->row_gap : 0);
 }
 
 static const char *
@@ -366,23 +384,24 @@ compute_layout (DidactHeatmap         *self,
   left = row_w > 0 ? row_w + pad / 2 : 0;
   right = 2 * gap + bar_w + 4 * fs + legend_w;
   avail_w = width - 2 * pad - left - right - (self->extra != NULL ? gap : 0);
+  l->row_gap = has_row_gap (self) ? floor (gap / 2) : 0;
 
   /* column labels across if they fit in a cell, else upright */
   top = col_h + 4 * fs;
-  avail_h = height - 2 * pad - top;
+  avail_h = height - 2 * pad - top - l->row_gap;
   l->cell = n_total > 0 && self->rows > 0 ? floor (MIN (avail_w / n_total, avail_h / self->rows)) : 0;
   if (col_w > l->cell - 4 * fs)
     {
       l->vertical_col_labels = TRUE;
       top = col_w + 4 * fs;
-      avail_h = height - 2 * pad - top;
+      avail_h = height - 2 * pad - top - l->row_gap;
       l->cell = n_total > 0 && self->rows > 0 ? floor (MIN (avail_w / n_total, avail_h / self->rows)) : 0;
     }
   l->cell = MAX (l->cell, 0);
 
   /* centred as a block */
   block_w = left + self->cols * l->cell + (self->extra != NULL ? gap + l->cell : 0) + right;
-  block_h = top + self->rows * l->cell;
+  block_h = top + self->rows * l->cell + l->row_gap;
   ox = floor (MAX (pad, (width - block_w) / 2));
   oy = floor (MAX (pad, (height - block_h) / 2));
   l->x0 = ox + left;
@@ -437,7 +456,7 @@ layout_cell_rect (DidactHeatmap   *self,
 {
   double x = col == self->cols ? l->extra_x : l->x0 + col * l->cell;
 
-  graphene_rect_init (rect, x, l->y0 + row * l->cell, l->cell, l->cell);
+  graphene_rect_init (rect, x, row_y (self, l, row), l->cell, l->cell);
 }
 
 gboolean
@@ -483,6 +502,14 @@ didact_heatmap_cell_at (DidactHeatmap *self,
     return FALSE;
 
   r = (int) floor ((y - l->y0) / l->cell);
+  if (has_row_gap (self) && r >= self->split_row)
+    {
+      double below = y - row_y (self, l, self->split_row);
+
+      if (below < 0)
+        return FALSE;  /* in the gap */
+      r = self->split_row + (int) floor (below / l->cell);
+    }
   if (x >= l->x0 && x < l->x0 + self->cols * l->cell)
     c = (int) floor ((x - l->x0) / l->cell);
   else if (self->extra != NULL && x >= l->extra_x && x < l->extra_x + l->cell)
@@ -544,7 +571,7 @@ didact_heatmap_draw (DidactHeatmap *self,
   bar_w = 14 * fs;
   range = effective_range (self);
   n_total = n_cols_total (self);
-  grid_h = self->rows * l->cell;
+  grid_h = self->rows * l->cell + l->row_gap;
   label = didact_plot_style_layout (&style, cr, 0.9, PANGO_WEIGHT_NORMAL);
   small = didact_plot_style_layout (&style, cr, 0.8, PANGO_WEIGHT_NORMAL);
 
@@ -598,11 +625,13 @@ didact_heatmap_draw (DidactHeatmap *self,
   cairo_set_line_width (cr, 1);
   for (int r = 1; r < self->rows; r++)
     {
-      cairo_move_to (cr, l->x0, l->y0 + r * l->cell);
+      if (has_row_gap (self) && r == self->split_row)
+        continue;
+      cairo_move_to (cr, l->x0, row_y (self, l, r));
       cairo_rel_line_to (cr, self->cols * l->cell, 0);
       if (self->extra != NULL)
         {
-          cairo_move_to (cr, l->extra_x, l->y0 + r * l->cell);
+          cairo_move_to (cr, l->extra_x, row_y (self, l, r));
           cairo_rel_line_to (cr, l->cell, 0);
         }
     }
@@ -622,7 +651,7 @@ didact_heatmap_draw (DidactHeatmap *self,
       if (self->row_labels == NULL)
         break;
       didact_plot_layout_size (label, row_label (self, r, buf, sizeof buf), &w, &h);
-      cairo_move_to (cr, l->x0 - 4 * fs - w, l->y0 + (r + 0.5) * l->cell - h / 2.0);
+      cairo_move_to (cr, l->x0 - 4 * fs - w, row_y (self, l, r) + 0.5 * l->cell - h / 2.0);
       pango_cairo_show_layout (cr, label);
     }
   for (int c = 0; c < n_total; c++)
@@ -1236,6 +1265,17 @@ didact_heatmap_set_row_labels (DidactHeatmap     *self,
   invalidate_layout (self);
 }
 
+const char *
+didact_heatmap_get_row_label (DidactHeatmap *self,
+                              int            row)
+{
+  g_return_val_if_fail (DIDACT_IS_HEATMAP (self), NULL);
+
+  if (self->row_labels == NULL || row < 0 || row >= (int) g_strv_length (self->row_labels))
+    return NULL;
+  return self->row_labels[row];
+}
+
 void
 didact_heatmap_set_col_labels (DidactHeatmap     *self,
                                const char *const *labels)
@@ -1244,6 +1284,27 @@ didact_heatmap_set_col_labels (DidactHeatmap     *self,
 
   g_strfreev (self->col_labels);
   self->col_labels = g_strdupv ((char **) labels);
+  invalidate_layout (self);
+}
+
+int
+didact_heatmap_get_split_row (DidactHeatmap *self)
+{
+  g_return_val_if_fail (DIDACT_IS_HEATMAP (self), 0);
+
+  return self->split_row;
+}
+
+void
+didact_heatmap_set_split_row (DidactHeatmap *self,
+                              int            row)
+{
+  g_return_if_fail (DIDACT_IS_HEATMAP (self));
+
+  row = MAX (row, 0);
+  if (self->split_row == row)
+    return;
+  self->split_row = row;
   invalidate_layout (self);
 }
 

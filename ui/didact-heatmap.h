@@ -34,6 +34,9 @@ double      didact_heatmap_get_value           (DidactHeatmap      *self,
                                                 int                 col);
 void        didact_heatmap_set_row_labels      (DidactHeatmap      *self,
                                                 const char *const  *labels);
+/* the label of a row, or NULL */
+const char *didact_heatmap_get_row_label       (DidactHeatmap      *self,
+                                                int                 row);
 void        didact_heatmap_set_col_labels      (DidactHeatmap      *self,
                                                 const char *const  *labels);
 /* A column vector (one value per row) drawn to the right of the matrix,
@@ -42,6 +45,12 @@ void        didact_heatmap_set_extra_column    (DidactHeatmap      *self,
                                                 const double       *values,
                                                 int                 n,
                                                 const char         *label);
+
+/* Rows from @row on are drawn after a small gap (the per-class vectors
+ * below W); 0 for none. */
+int         didact_heatmap_get_split_row       (DidactHeatmap      *self);
+void        didact_heatmap_set_split_row       (DidactHeatmap      *self,
+                                                int                 row);
 
 /* The colour scale runs over center ± range; a range ≤ 0 (the default)
  * takes the largest |value − center| in the data. */

@@ -4,8 +4,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * A line plot of several series over a shared x axis (training steps): nice
- * ticks, a legend, log-scale y, TensorBoard-style smoothing, event markers, a
- * cursor line and a hover read-out.
+ * ticks, a legend, log-scale y, TensorBoard-style smoothing, event markers
+ * (a dashed line with a label) and event ticks (a small mark on the bottom
+ * edge whose description the read-out gives), a cursor line and a hover
+ * read-out.
  *
  * Drawing reads only cached arrays. Each series keeps its points, their
  * bounds and its smoothed values; from those it keeps its line already
@@ -21,6 +23,7 @@
 
 #include "didact-line-plot.h"
 
+#include <glib/gi18n-lib.h>
 #include <math.h>
 
 #define MAX_TICKS 12
@@ -87,6 +90,21 @@ typedef struct
 
 typedef struct
 {
+  guint id;
+  double x;
+  DidactTickShape shape;
+  GdkRGBA color;
+  char *description;
+  guint group;
+} EventTick;
+
+/* pixels either side of the pointer within which a tick is "at" it */
+#define TICK_HOVER_PIXELS 4.0
+/* read-out lines given to ticks at most */
+#define TICK_HOVER_LINES 3
+
+typedef struct
+{
   double x_lo, x_hi, y_lo, y_hi;
   double area_w, area_h;
   int columns;
@@ -103,6 +121,9 @@ struct _DidactLinePlot
   guint next_series_id;
   GArray *markers;              /* Marker */
   guint next_marker_id;
+  GArray *ticks;                /* EventTick, sorted by x */
+  guint next_tick_id;
+  GArray *hidden_groups;        /* guint: tick groups not drawn */
 
   char *title;
   char *x_label;
@@ -287,10 +308,15 @@ data_changed (DidactLinePlot *self)
  * Fitting
  */
 
+/* With event ticks on the bottom edge, the fit leaves a band below the
+ * lowest point (this share of the y range) so that no tick covers a line. */
+#define TICK_BAND 0.12
+
 static void
 fit_now (DidactLinePlot *self)
 {
   double x_min = INFINITY, x_max = -INFINITY, y_min = INFINITY, y_max = -INFINITY;
+  gboolean band = self->ticks->len > 0;
 
   for (guint i = 0; i < self->series->len; i++)
     {
@@ -339,7 +365,7 @@ fit_now (DidactLinePlot *self)
       lo = log10 (y_min);
       hi = log10 (y_max);
       pad = hi > lo ? (hi - lo) * 0.05 : 0.5;
-      self->y_lo = pow (10, lo - pad);
+      self->y_lo = pow (10, lo - (band ? MAX (pad, (hi - lo) * TICK_BAND) : pad));
       self->y_hi = pow (10, hi + pad);
     }
   else
@@ -353,10 +379,11 @@ fit_now (DidactLinePlot *self)
         }
       pad = y_max > y_min ? (y_max - y_min) * 0.05
                           : (y_min != 0 ? fabs (y_min) * 0.1 : 0.5);
-      self->y_lo = y_min - pad;
+      self->y_lo = y_min - (band ? MAX (pad, (y_max - y_min) * TICK_BAND) : pad);
       self->y_hi = y_max + pad;
-      /* a loss or an error rate stays above its floor of 0 */
-      if (y_min >= 0 && self->y_lo < 0)
+      /* a loss or an error rate stays above its floor of 0, unless the
+       * ticks' band is below it */
+      if (!band && y_min >= 0 && self->y_lo < 0)
         self->y_lo = 0;
     }
   self->fit_pending = FALSE;
@@ -815,6 +842,142 @@ draw_markers (DidactLinePlot        *self,
   cairo_restore (cr);
 }
 
+static gboolean
+tick_group_hidden (DidactLinePlot *self,
+                   guint           group)
+{
+  for (guint i = 0; i < self->hidden_groups->len; i++)
+    if (g_array_index (self->hidden_groups, guint, i) == group)
+      return TRUE;
+  return FALSE;
+}
+
+/* the first tick with x ≥ value */
+static guint
+tick_lower_bound (DidactLinePlot *self,
+                  double          value)
+{
+  guint lo = 0, hi = self->ticks->len;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (g_array_index (self->ticks, EventTick, mid).x < value)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo;
+}
+
+/* Ticks sit on the bottom edge of the plot area, over the lines; several in
+ * one pixel column are drawn once per shape. */
+static void
+draw_ticks (DidactLinePlot        *self,
+            cairo_t               *cr,
+            const DidactPlotStyle *style,
+            const graphene_rect_t *area)
+{
+  double sx = area->size.width / (self->x_hi - self->x_lo);
+  double bottom = area->origin.y + area->size.height;
+  double ls = style->line_scale;
+  double last_x[3] = { -INFINITY, -INFINITY, -INFINITY };
+
+  if (self->ticks->len == 0)
+    return;
+  cairo_save (cr);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+  /* faint ticks first, so that the eventful ones are on top */
+  for (int pass = 0; pass < 2; pass++)
+    for (guint k = tick_lower_bound (self, self->x_lo); k < self->ticks->len; k++)
+      {
+        const EventTick *t = &g_array_index (self->ticks, EventTick, k);
+        double x;
+
+        if (t->x > self->x_hi)
+          break;
+        if ((t->shape == DIDACT_TICK_FAINT) != (pass == 0) || tick_group_hidden (self, t->group))
+          continue;
+        x = area->origin.x + round ((t->x - self->x_lo) * sx) + 0.5;
+        if (x == last_x[t->shape])
+          continue;
+        last_x[t->shape] = x;
+        switch (t->shape)
+          {
+          case DIDACT_TICK_FAINT:
+            cairo_set_line_width (cr, 1 * ls);
+            didact_plot_set_source (cr, &t->color, 0.35);
+            cairo_move_to (cr, x, bottom);
+            cairo_rel_line_to (cr, 0, -4 * ls);
+            cairo_stroke (cr);
+            break;
+          case DIDACT_TICK_BAR:
+            cairo_set_line_width (cr, 2 * ls);
+            didact_plot_set_source (cr, &t->color, 1);
+            cairo_move_to (cr, x, bottom);
+            cairo_rel_line_to (cr, 0, -9 * ls);
+            cairo_stroke (cr);
+            break;
+          case DIDACT_TICK_DIAMOND:
+          default:
+            {
+              double r = 4.5 * ls, cy = bottom - r - 1 * ls;
+
+              cairo_move_to (cr, x, cy - r);
+              cairo_line_to (cr, x + r, cy);
+              cairo_line_to (cr, x, cy + r);
+              cairo_line_to (cr, x - r, cy);
+              cairo_close_path (cr);
+              didact_plot_set_source (cr, &t->color, 1);
+              cairo_fill_preserve (cr);
+              cairo_set_line_width (cr, 1 * ls);
+              didact_plot_set_source (cr, &style->bg, 0.9);
+              cairo_stroke (cr);
+            }
+            break;
+          }
+      }
+  cairo_restore (cr);
+}
+
+/* the visible ticks within TICK_HOVER_PIXELS of data_x on area, nearest
+ * first (indices into self->ticks) */
+static GArray *
+ticks_near (DidactLinePlot        *self,
+            const graphene_rect_t *area,
+            double                 data_x)
+{
+  GArray *found = g_array_new (FALSE, FALSE, sizeof (guint));
+  double per_pixel;
+
+  if (self->ticks->len == 0 || area->size.width <= 0 || !(self->x_hi > self->x_lo))
+    return found;
+  per_pixel = (self->x_hi - self->x_lo) / area->size.width;
+  for (guint k = tick_lower_bound (self, data_x - TICK_HOVER_PIXELS * per_pixel); k < self->ticks->len; k++)
+    {
+      const EventTick *t = &g_array_index (self->ticks, EventTick, k);
+
+      if (t->x > data_x + TICK_HOVER_PIXELS * per_pixel)
+        break;
+      if (t->description != NULL && t->description[0] != '\0' && !tick_group_hidden (self, t->group))
+        g_array_append_val (found, k);
+    }
+  /* nearest first: a stable insertion sort, the list is short */
+  for (guint i = 1; i < found->len; i++)
+    for (guint j = i; j > 0; j--)
+      {
+        guint *a = &g_array_index (found, guint, j - 1), *b = &g_array_index (found, guint, j);
+        if (fabs (g_array_index (self->ticks, EventTick, *b).x - data_x) >=
+            fabs (g_array_index (self->ticks, EventTick, *a).x - data_x))
+          break;
+        guint swap = *a;
+        *a = *b;
+        *b = swap;
+      }
+  return found;
+}
+
 static void
 draw_hover (DidactLinePlot        *self,
             cairo_t               *cr,
@@ -887,6 +1050,32 @@ draw_hover (DidactLinePlot        *self,
         }
     }
   cairo_restore (cr);
+
+  /* the events at the pointer, in their colours */
+  {
+    g_autoptr(GArray) near = ticks_near (self, area, data_x);
+
+    for (guint i = 0; i < near->len && i < TICK_HOVER_LINES; i++)
+      {
+        const EventTick *t = &g_array_index (self->ticks, EventTick, g_array_index (near, guint, i));
+
+        g_ptr_array_add (lines, g_strdup (t->description));
+        g_array_append_val (colors, t->color);
+        if (isnan (nearest_x))
+          nearest_x = t->x;
+      }
+    if (near->len > TICK_HOVER_LINES)
+      {
+        GdkRGBA fg = style->fg;
+
+        /* Translators: more events at the pointer than the read-out lists */
+        g_ptr_array_add (lines, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "… and %u more event",
+                                                              "… and %u more events",
+                                                              near->len - TICK_HOVER_LINES),
+                                                 near->len - TICK_HOVER_LINES));
+        g_array_append_val (colors, fg);
+      }
+  }
 
   if (lines->len == 0)
     return;
@@ -1132,6 +1321,12 @@ didact_line_plot_draw (DidactLinePlot *self,
       }
   cairo_restore (cr);
 
+  cairo_save (cr);
+  cairo_rectangle (cr, area.origin.x, area.origin.y, area.size.width, area.size.height);
+  cairo_clip (cr);
+  draw_ticks (self, cr, &style, &area);
+  cairo_restore (cr);
+
   /* the timeline cursor */
   if (isfinite (self->cursor_x) && self->cursor_x >= self->x_lo && self->cursor_x <= self->x_hi)
     {
@@ -1254,6 +1449,9 @@ didact_line_plot_finalize (GObject *object)
 
   didact_line_plot_clear_markers (self);
   g_clear_pointer (&self->markers, g_array_unref);
+  didact_line_plot_clear_ticks (self);
+  g_clear_pointer (&self->ticks, g_array_unref);
+  g_clear_pointer (&self->hidden_groups, g_array_unref);
   g_clear_pointer (&self->series, g_ptr_array_unref);
   g_clear_pointer (&self->buckets, g_array_unref);
   g_clear_pointer (&self->title, g_free);
@@ -1405,6 +1603,9 @@ didact_line_plot_init (DidactLinePlot *self)
 
   self->series = g_ptr_array_new_with_free_func (series_free);
   self->markers = g_array_new (FALSE, FALSE, sizeof (Marker));
+  self->ticks = g_array_new (FALSE, FALSE, sizeof (EventTick));
+  self->next_tick_id = 1;
+  self->hidden_groups = g_array_new (FALSE, FALSE, sizeof (guint));
   self->buckets = g_array_new (FALSE, FALSE, sizeof (DidactPlotBucket));
   self->next_series_id = 1;
   self->next_marker_id = 1;
@@ -1703,6 +1904,111 @@ didact_line_plot_clear_markers (DidactLinePlot *self)
     g_free (g_array_index (self->markers, Marker, i).label);
   g_array_set_size (self->markers, 0);
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* ------------------------------------------------------------------------
+ * Ticks
+ */
+
+guint
+didact_line_plot_add_tick (DidactLinePlot  *self,
+                           double           x,
+                           DidactTickShape  shape,
+                           const GdkRGBA   *color,
+                           const char      *description,
+                           guint            group)
+{
+  EventTick t = { 0 };
+  guint i;
+
+  g_return_val_if_fail (DIDACT_IS_LINE_PLOT (self), 0);
+  g_return_val_if_fail (isfinite (x), 0);
+  g_return_val_if_fail (color != NULL, 0);
+  g_return_val_if_fail (shape <= DIDACT_TICK_DIAMOND, 0);
+
+  t.id = self->next_tick_id++;
+  t.x = x;
+  t.shape = shape;
+  t.color = *color;
+  t.description = g_strdup (description);
+  t.group = group;
+  /* in order of x; usually at the end */
+  for (i = self->ticks->len; i > 0 && g_array_index (self->ticks, EventTick, i - 1).x > x; i--)
+    ;
+  g_array_insert_val (self->ticks, i, t);
+  if (self->ticks->len == 1)
+    data_changed (self);  /* the fit makes room for the ticks */
+  else
+    gtk_widget_queue_draw (GTK_WIDGET (self));
+  return t.id;
+}
+
+void
+didact_line_plot_clear_ticks (DidactLinePlot *self)
+{
+  g_return_if_fail (DIDACT_IS_LINE_PLOT (self));
+
+  for (guint i = 0; i < self->ticks->len; i++)
+    g_free (g_array_index (self->ticks, EventTick, i).description);
+  g_array_set_size (self->ticks, 0);
+  data_changed (self);
+}
+
+gsize
+didact_line_plot_get_n_ticks (DidactLinePlot *self)
+{
+  g_return_val_if_fail (DIDACT_IS_LINE_PLOT (self), 0);
+
+  return self->ticks->len;
+}
+
+void
+didact_line_plot_set_tick_group_visible (DidactLinePlot *self,
+                                         guint           group,
+                                         gboolean        visible)
+{
+  g_return_if_fail (DIDACT_IS_LINE_PLOT (self));
+
+  if (visible == !tick_group_hidden (self, group))
+    return;
+  if (visible)
+    {
+      for (guint i = 0; i < self->hidden_groups->len; i++)
+        if (g_array_index (self->hidden_groups, guint, i) == group)
+          {
+            g_array_remove_index_fast (self->hidden_groups, i);
+            break;
+          }
+    }
+  else
+    g_array_append_val (self->hidden_groups, group);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+GStrv
+didact_line_plot_ticks_near (DidactLinePlot *self,
+                             double          data_x)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(GArray) near = NULL;
+
+  g_return_val_if_fail (DIDACT_IS_LINE_PLOT (self), NULL);
+
+  near = ticks_near (self, &self->area, data_x);
+  for (guint i = 0; i < near->len; i++)
+    g_strv_builder_add (builder, g_array_index (self->ticks, EventTick, g_array_index (near, guint, i)).description);
+  return g_strv_builder_end (builder);
+}
+
+double
+didact_line_plot_x_to_widget (DidactLinePlot *self,
+                              double          data_x)
+{
+  g_return_val_if_fail (DIDACT_IS_LINE_PLOT (self), NAN);
+
+  if (self->area.size.width <= 0 || !(self->x_hi > self->x_lo))
+    return NAN;
+  return self->area.origin.x + (data_x - self->x_lo) / (self->x_hi - self->x_lo) * self->area.size.width;
 }
 
 /* ------------------------------------------------------------------------

@@ -66,6 +66,37 @@ void        didact_line_plot_remove_marker      (DidactLinePlot    *self,
                                                  guint              id);
 void        didact_line_plot_clear_markers      (DidactLinePlot    *self);
 
+/* Event ticks: small marks on the bottom edge of the plot area, one per
+ * event (a teacher update rejected on held-out dev, a fallback), with a
+ * description the hover read-out shows when the pointer is at their x.
+ * Ticks of a group (e.g. a branch; 0 for none) are hidden together. */
+typedef enum {
+  DIDACT_TICK_FAINT,      /* a short, faint mark (an uneventful event) */
+  DIDACT_TICK_BAR,        /* a taller mark in its colour */
+  DIDACT_TICK_DIAMOND,    /* a small diamond in its colour */
+} DidactTickShape;
+
+guint       didact_line_plot_add_tick           (DidactLinePlot    *self,
+                                                 double             x,
+                                                 DidactTickShape    shape,
+                                                 const GdkRGBA     *color,
+                                                 const char        *description,
+                                                 guint              group);
+void        didact_line_plot_clear_ticks        (DidactLinePlot    *self);
+gsize       didact_line_plot_get_n_ticks        (DidactLinePlot    *self);
+void        didact_line_plot_set_tick_group_visible (DidactLinePlot *self,
+                                                 guint              group,
+                                                 gboolean           visible);
+/* The descriptions of the visible ticks within a few pixels of data_x on
+ * the plot as last drawn, nearest first: what the hover read-out lists
+ * with the pointer there (NULL-terminated; free with g_strfreev). */
+GStrv       didact_line_plot_ticks_near         (DidactLinePlot    *self,
+                                                 double             data_x);
+
+/* Where data x is drawn, in widget pixels, as last drawn (NaN before). */
+double      didact_line_plot_x_to_widget        (DidactLinePlot    *self,
+                                                 double             data_x);
+
 /* Fits the axes to the visible data once; auto-fit does it on every change. */
 void        didact_line_plot_fit                (DidactLinePlot    *self);
 /* Explicit ranges; both turn auto-fit off. */
