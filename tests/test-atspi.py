@@ -103,6 +103,10 @@ try:
         check("a button named Play", play is not None)
         for name in ("Step", "Reset", "Fork"):
             check(f"a button named {name}", button(app, name) is not None)
+        # the teacher's rate is the trust step's radius, and says so
+        # (GTK names a spin button in a row by its own label and the row's title)
+        spin = find(app, lambda n: n.getRoleName() == "spin button" and (n.name or "").startswith("Teacher step"))
+        check("a spin button named Teacher step", spin is not None)
         if play is not None:
             s0 = step_count(app) or 0
             click(play)

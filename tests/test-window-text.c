@@ -8,7 +8,7 @@
  * the application's data cache is primed with it under "de-en". Checked in
  * the engine: the samples view shows, for every branch, the hypothesis the
  * engine decoded at its latest window; the BLEU curve has a point per
- * window; an edit of the a row of Φ is what the engine uses next.
+ * window; an edit of the a and log ε rows of Φ is what the engine uses next.
  *
  * DIDACT_SCREENSHOT_SECONDS=N instead runs the real corpus for N seconds
  * and saves the window as translation-<lang>.png in G_TEST_BUILDDIR.
@@ -20,6 +20,7 @@
 #include "test-render.h"
 #include "didact-samples-view.h"
 #include "didact-line-plot.h"
+#include "didact-heatmap.h"
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
@@ -141,16 +142,25 @@ test_samples_follow_engine (void)
   g_assert_cmpint ((gint64) didact_line_plot_get_n_points (bleu, 1), ==, snap.n_windows[0]);
 }
 
-/* an override of a[0] in the heatmap's a row is the Φ of the engine's next step */
+/* an override of a[0] in the heatmap's a row, of log ε[2] in its log ε row
+ * and of b[1] is the Φ of the engine's next step */
 static void
 test_edit_a_row (void)
 {
   pause_and_settle ();
   DdSession *s = session ();
   const int K = dd_session_n_classes (s);
-  g_assert_cmpint (dd_session_phi_rows (s), ==, K + 1);
+  DidactHeatmap *heatmap = DIDACT_HEATMAP (didact_window_get_plot (win, 0));
+  g_assert_cmpint (dd_session_phi_rows (s), ==, K + 2);
+  g_assert_cmpint (dd_session_scale_row (s), ==, K + 1);
+  /* the heatmap: W's K rows, a, log ε, b */
+  g_assert_cmpint (didact_heatmap_get_rows (heatmap), ==, K + 3);
+  g_assert_cmpstr (didact_heatmap_get_row_label (heatmap, K), ==, "a");
+  g_assert_cmpstr (didact_heatmap_get_row_label (heatmap, K + 1), ==, _("log ε (saturation)"));
+  g_assert_cmpstr (didact_heatmap_get_row_label (heatmap, K + 2), ==, "b");
   didact_window_set_pending_cell (win, K, 0, 2.5);      /* row K: a */
-  didact_window_set_pending_cell (win, K + 1, 1, -0.5); /* row K + 1: b */
+  didact_window_set_pending_cell (win, K + 1, 2, -1.25); /* row K + 1: log ε */
+  didact_window_set_pending_cell (win, K + 2, 1, -0.5); /* row K + 2: b */
   activate ("win.apply-edit");
   /* Φ is sampled every few steps: step until the next sample (the override
    * lasts two windows, so it covers it) */
@@ -169,6 +179,7 @@ test_edit_a_row (void)
   const DdPhiRecord *p = dd_session_phi_record (s, 0, after.n_phi[0] - 1);
   g_assert_cmpint (p->step, >, dd_session_step_record (s, 0, before.n_steps[0] - 1)->step);
   g_assert_cmpfloat (p->W[K * K + 0], ==, 2.5f);
+  g_assert_cmpfloat (p->W[(K + 1) * K + 2], ==, -1.25f);
   g_assert_cmpfloat (p->b[1], ==, -0.5f);
 }
 

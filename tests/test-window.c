@@ -8,12 +8,19 @@
  * taken, the Φ the engine used, the students' parameters — never in a label.
  * With LANGUAGE=de (a second registration of this test) the window must
  * show German.
+ *
+ * DIDACT_SCREENSHOT_SECONDS=N instead plays DIDACT_SCREENSHOT_PRESET (the
+ * default preset unless set) for N seconds, pauses, and saves the window as
+ * <preset>-<lang>.png in G_TEST_BUILDDIR (1600×1000 unless
+ * DIDACT_SCREENSHOT_SIZE=WxH).
  */
 #include "config.h"
 #include "didact-application.h"
 #include "didact-window.h"
 #include "test-wait.h"
 #include "test-render.h"
+#include "didact-heatmap.h"
+#include "didact-line-plot.h"
 
 #include <glib/gi18n.h>
 #include <locale.h>
@@ -75,6 +82,32 @@ last_phi (int branch)
   return dd_session_phi_record (session (), branch, snap.n_phi[branch] - 1);
 }
 
+/* Before any taught step the heatmap shows the engine's initial point: W =
+ * I, b = 0 beside it, and a last row, log ε per class, at log 0.1 with no b
+ * beside it. */
+static void
+test_heatmap_layout (void)
+{
+  DidactHeatmap *heatmap = DIDACT_HEATMAP (didact_window_get_plot (win, 0));
+  const int C = dd_session_n_classes (session ());
+
+  g_assert_cmpint (C, ==, 10);
+  g_assert_cmpint (dd_session_phi_rows (session ()), ==, C + 1);
+  g_assert_cmpint (didact_heatmap_get_rows (heatmap), ==, C + 1);
+  g_assert_cmpint (didact_heatmap_get_cols (heatmap), ==, C);
+  g_assert_cmpstr (didact_heatmap_get_row_label (heatmap, 0), ==, "0");
+  g_assert_cmpstr (didact_heatmap_get_row_label (heatmap, C), ==, _("log ε (saturation)"));
+  g_test_message ("the log ε row's label: %s", didact_heatmap_get_row_label (heatmap, C));
+  for (int y = 0; y < C; y++)
+    {
+      for (int j = 0; j < C; j++)
+        g_assert_cmpfloat (didact_heatmap_get_value (heatmap, j, y), ==, j == y ? 1.0 : 0.0);
+      g_assert_cmpfloat (fabs (didact_heatmap_get_value (heatmap, C, y) - log (0.1)), <, 1e-6);
+      g_assert_cmpfloat (didact_heatmap_get_value (heatmap, y, C), ==, 0.0); /* b[y] */
+    }
+  g_assert_true (isnan (didact_heatmap_get_value (heatmap, C, C)));
+}
+
 static void
 test_play_pause_step (void)
 {
@@ -129,6 +162,37 @@ test_edit_reaches_engine_and_undo (void)
   activate ("win.step");
   dd_session_wait_idle (session ());
   g_assert_cmpfloat (last_phi (0)->W[0], ==, 3.0f);
+}
+
+/* The log ε row edits like any other: an override of log ε[3] and of
+ * log ε[7] is the Φ of the engine's next step, and undo takes it back. */
+static void
+test_edit_log_eps_reaches_engine (void)
+{
+  const int C = dd_session_n_classes (session ()), S = dd_session_scale_row (session ());
+
+  pause_and_settle ();
+  g_assert_cmpint (S, ==, C);
+  didact_window_set_pending_cell (win, S, 3, -0.5);
+  didact_window_set_pending_cell (win, S, 7, 0.25);
+  /* no b beside the log ε row: nothing to edit there */
+  didact_window_set_pending_cell (win, S, C, 9.0);
+  activate ("win.apply-edit");
+  activate ("win.step");
+  dd_session_wait_idle (session ());
+  const DdPhiRecord *p = last_phi (0);
+  g_test_message ("after the edit, step %" G_GINT64_FORMAT " used log ε[3] = %g, log ε[7] = %g",
+                  p->step, p->W[S * C + 3], p->W[S * C + 7]);
+  g_assert_cmpfloat (p->W[S * C + 3], ==, -0.5f);
+  g_assert_cmpfloat (p->W[S * C + 7], ==, 0.25f);
+  for (int c = 0; c < C; c++)
+    g_assert_cmpfloat (p->b[c], !=, 9.0f);
+
+  activate ("win.undo");
+  activate ("win.step");
+  dd_session_wait_idle (session ());
+  p = last_phi (0);
+  g_assert_cmpfloat (fabs (p->W[S * C + 3] + 0.5f), >, 0.5);
 }
 
 static GPtrArray *
@@ -227,6 +291,63 @@ test_fork_diverges (void)
   g_assert_cmpfloat (diff / MAX (n, 1), >, 1e-3);
 }
 
+static gboolean
+windows_past (gpointer data)
+{
+  DdSessionSnapshot snap;
+  dd_session_snapshot (session (), &snap);
+  return snap.n_windows[0] >= GPOINTER_TO_INT (data);
+}
+
+/* A trust radius far too large makes the teacher's tried updates worse on
+ * held-out dev: the session's window records say "rejected", and the
+ * metrics plot marks each of them with a tick whose read-out says so. */
+static void
+test_rejected_updates_marked (void)
+{
+  g_autoptr(GError) error = NULL;
+  DdSessionSnapshot snap;
+  DidactLinePlot *metrics = DIDACT_LINE_PLOT (didact_window_get_plot (win, 2));
+
+  pause_and_settle ();
+  DdEdit e = { .kind = DD_EDIT_TEACHER_LR, .branch = 0, .value = 1000 };
+  g_assert_true (dd_session_edit (session (), &e, &error));
+  dd_session_snapshot (session (), &snap);
+  gint64 from = snap.n_windows[0];
+  activate ("win.play-pause");
+  g_assert_true (wait_until (windows_past, GINT_TO_POINTER ((int) from + 2), 60));
+  pause_and_settle ();
+  spin (0.3);
+
+  dd_session_snapshot (session (), &snap);
+  gint64 marked = 0, rejected = -1;
+  for (int b = 0; b < snap.n_branches; b++)
+    for (gint64 i = 0; i < snap.n_windows[b]; i++)
+      {
+        const DdWindowRecord *w = dd_session_window_record (session (), b, i);
+        marked += w->verdict != DD_UPDATE_NONE;
+        if (b == 0 && i >= from && w->verdict == DD_UPDATE_REJECTED && rejected < 0)
+          rejected = i;
+      }
+  g_assert_cmpint (rejected, >=, 0);
+  /* one tick per teacher update of every branch, drawn from the records */
+  g_assert_cmpint ((gint64) didact_line_plot_get_n_ticks (metrics), ==, marked);
+
+  const DdWindowRecord *w = dd_session_window_record (session (), 0, rejected);
+  g_autofree char *name = g_strdup (_("Taught (L2T-DLF)"));
+  g_autofree char *expected = g_strdup_printf (_("%s: teacher update rejected on held-out dev (%+.3f ± %.3f)"),
+                                               name, w->holdout_after - w->holdout_before, w->holdout_se);
+  g_autoptr(GdkTexture) tex = test_render_next_frame (GTK_WIDGET (metrics));
+  g_auto(GStrv) near = didact_line_plot_ticks_near (metrics, (double) w->step);
+  gboolean found = FALSE;
+  for (guint i = 0; near && near[i]; i++)
+    {
+      g_test_message ("read-out at step %" G_GINT64_FORMAT ": %s", w->step, near[i]);
+      found |= g_strcmp0 (near[i], expected) == 0;
+    }
+  g_assert_true (found);
+}
+
 /* pixels of a widget, rendered in-app after the frame clock has painted */
 static GdkTexture *
 screenshot (GtkWidget *widget)
@@ -321,6 +442,104 @@ test_language (void)
   g_test_message ("“Play” in %s: %s; “Loss coefficients”: %s", lang, _("Play"), _("Loss coefficients"));
 }
 
+/* the widget's pointer-motion controller (the plots have one), or NULL */
+static GtkEventController *
+motion_controller (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint k = 0; k < g_list_model_get_n_items (controllers); k++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (controllers, k);
+      if (GTK_IS_EVENT_CONTROLLER_MOTION (item))
+        return GTK_EVENT_CONTROLLER (item); /* owned by the widget */
+    }
+  return NULL;
+}
+
+static int
+screenshot_run (double seconds)
+{
+  const char *lang = g_getenv ("LANGUAGE");
+  const char *preset = g_getenv ("DIDACT_SCREENSHOT_PRESET");
+  const char *size = g_getenv ("DIDACT_SCREENSHOT_SIZE");
+  int width = 1600, height = 1000;
+
+  if (preset == NULL)
+    preset = "fashion-mnist-mlp";
+  if (size != NULL && sscanf (size, "%dx%d", &width, &height) != 2)
+    width = 1600, height = 1000;
+  win = didact_window_new (ADW_APPLICATION (app), preset);
+  gtk_window_set_default_size (GTK_WINDOW (win), width, height);
+  gtk_window_present (GTK_WINDOW (win));
+  if (!wait_until (session_ready, NULL, 300))
+    return 1;
+  activate ("win.play-pause");
+  spin (seconds);
+  pause_and_settle ();
+  spin (1.0);
+  /* the pointer over the taught arm's latest rejected update: the read-out */
+  {
+    DidactLinePlot *metrics = DIDACT_LINE_PLOT (didact_window_get_plot (win, 2));
+    GtkWidget *widget = GTK_WIDGET (metrics);
+    DdSessionSnapshot snap;
+    dd_session_snapshot (session (), &snap);
+    for (gint64 i = snap.n_windows[0] - 1; i >= 0; i--)
+      {
+        const DdWindowRecord *w = dd_session_window_record (session (), 0, i);
+        double x = didact_line_plot_x_to_widget (metrics, (double) w->step);
+        GtkEventController *motion = motion_controller (widget);
+        if (w->verdict != DD_UPDATE_REJECTED || !isfinite (x) || motion == NULL)
+          continue;
+        g_signal_emit_by_name (motion, "motion", x, gtk_widget_get_height (widget) * 0.45);
+        break;
+      }
+    spin (0.3);
+  }
+  g_autoptr(GdkTexture) tex = screenshot (GTK_WIDGET (win));
+  g_autofree char *name = g_strdup_printf ("%s-%s.png", preset, lang && *lang ? lang : "en");
+  g_autofree char *path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                            name, NULL);
+  gboolean saved = gdk_texture_save_to_png (tex, path);
+  printf ("screenshot: %s\n", path);
+  /* what the picture shows, in numbers: the last windows' dev and test
+   * error of each arm, and what the teacher did */
+  {
+    DdSessionSnapshot snap;
+    dd_session_snapshot (session (), &snap);
+    for (int b = 0; b < snap.n_branches; b++)
+      {
+        int counts[DD_UPDATE_FALLBACK + 1] = { 0 };
+        double dev = 0, test = 0;
+        gint64 n = snap.n_windows[b], k = MIN (n, 10);
+        for (gint64 i = 0; i < n; i++)
+          counts[dd_session_window_record (session (), b, i)->verdict]++;
+        for (gint64 i = n - k; i < n; i++)
+          {
+            dev += dd_session_window_record (session (), b, i)->dev_error / k;
+            test += dd_session_window_record (session (), b, i)->test_error / k;
+          }
+        printf ("branch %d: %" G_GINT64_FORMAT " steps, %" G_GINT64_FORMAT " windows; last %" G_GINT64_FORMAT
+                " windows: dev error %.4f, test error %.4f; updates: %d accepted, %d rejected, %d fallbacks\n",
+                b, snap.n_steps[b] ? dd_session_step_record (session (), b, snap.n_steps[b] - 1)->step : 0, n, k,
+                dev, test, counts[DD_UPDATE_ACCEPTED], counts[DD_UPDATE_REJECTED], counts[DD_UPDATE_FALLBACK]);
+      }
+    const DdPhiRecord *p = snap.n_phi[0] ? dd_session_phi_record (session (), 0, snap.n_phi[0] - 1) : NULL;
+    const int C = dd_session_n_classes (session ()), S = dd_session_scale_row (session ());
+    if (p != NULL)
+      {
+        printf ("log ε at step %" G_GINT64_FORMAT ":", p->step);
+        for (int c = 0; c < C; c++)
+          printf (" %.3f", p->W[S * C + c]);
+        printf ("\n");
+      }
+  }
+  gtk_window_destroy (GTK_WINDOW (win));
+  spin (0.1);
+  g_object_unref (app);
+  return saved ? 0 : 1;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -337,16 +556,22 @@ main (int argc, char **argv)
 
   app = didact_application_new ();
   g_application_register (G_APPLICATION (app), NULL, NULL);
+  const char *shot = g_getenv ("DIDACT_SCREENSHOT_SECONDS");
+  if (shot != NULL)
+    return screenshot_run (g_ascii_strtod (shot, NULL));
   win = didact_window_new (ADW_APPLICATION (app), "digits-tiny-mlp");
   gtk_window_set_default_size (GTK_WINDOW (win), 1400, 900);
   gtk_window_present (GTK_WINDOW (win));
   g_assert_true (wait_until (session_ready, NULL, 60));
 
   g_test_add_func ("/window/language", test_language);
+  g_test_add_func ("/window/heatmap-layout", test_heatmap_layout);
   g_test_add_func ("/window/play-pause-step", test_play_pause_step);
   g_test_add_func ("/window/edit-reaches-engine-and-undo", test_edit_reaches_engine_and_undo);
+  g_test_add_func ("/window/edit-log-eps-reaches-engine", test_edit_log_eps_reaches_engine);
   g_test_add_func ("/window/resume-continues-exactly", test_resume_continues_exactly);
   g_test_add_func ("/window/fork-diverges", test_fork_diverges);
+  g_test_add_func ("/window/rejected-updates-marked", test_rejected_updates_marked);
   g_test_add_func ("/window/plots-render", test_plots_render);
   g_test_add_func ("/window/presentation-mode", test_presentation_mode);
   status = g_test_run ();

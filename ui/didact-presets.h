@@ -10,10 +10,12 @@
 G_BEGIN_DECLS
 
 typedef struct {
-  const char *id;        /* settings value, e.g. "fashion-mnist-mlp" */
-  const char *title;     /* translatable, e.g. "Fashion-MNIST · MLP" */
-  const char *dataset;   /* registry name */
-  gboolean    available; /* FALSE for presets not runnable yet */
+  const char *id;          /* settings value, e.g. "fashion-mnist-mlp" */
+  const char *title;       /* translatable, e.g. "Fashion-MNIST · MLP" */
+  const char *dataset;     /* registry name */
+  gboolean    available;   /* FALSE for presets not runnable yet */
+  const char *explanation; /* translatable, one line: what it shows */
+  const char *scenario;    /* training-split scenario (dd_scenario_parse), or NULL */
 } DidactPreset;
 
 const DidactPreset *didact_presets            (guint *n);

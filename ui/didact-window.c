@@ -59,6 +59,7 @@ typedef struct {
 
 typedef struct {
   gint64 steps, phi, windows;            /* records already seen */
+  gint64 margin_windows;                 /* window records in the margins plot */
   gint64 samples_window;                 /* translation: window record shown as samples + 1 */
   guint  bleu_series;                    /* translation: the BLEU curve */
   gint64 stride;                         /* steps averaged into one plotted point */
@@ -78,9 +79,11 @@ struct _DidactWindow {
   GtkButton       *play_button;
   GtkToggleButton *sidebar_button;
   AdwComboRow     *preset_row;
+  AdwPreferencesGroup *run_group;
   AdwComboRow     *branch_row;
   AdwComboRow     *teacher_kind_row;
   GtkSpinButton   *teacher_lr_spin;
+  AdwActionRow    *teacher_lr_row;
   GtkSpinButton   *window_spin;
   AdwComboRow     *objective_row;
   GtkSpinButton   *student_lr_spin;
@@ -121,12 +124,15 @@ struct _DidactWindow {
   DdSession          *session;
   GCancellable       *loading;
   guint               tick_id;
-  int                 C, R;          /* Φ: W (R, C), b (C); R = C + 1 for buckets */
+  int                 C, R;          /* Φ: W (R, C), b (C); R = C + 1, or K + 2 for buckets */
+  int                 scale_row;     /* the row of W that holds log ε */
   gboolean            text;          /* a translation run: Φ over buckets, samples */
   char              **class_names;   /* (C) classes, or the buckets' frequency ranks */
   BranchView          views[MAX_BRANCHES];
   int                 n_views;
-  gint64              journal_seen;
+  gint64              journal_seen;  /* entries marked on the margins and history plots */
+  gint64              metrics_journal_seen; /* … on the metrics plot */
+  gint64              history_windows; /* the shown branch's window records ticked in the history */
   gint64              failures_seen;
   Metric              metric;
   int                 view_branch;   /* shown in the heatmap and margins; receives edits */
@@ -205,8 +211,10 @@ toast (DidactWindow *self, const char *message)
   adw_toast_overlay_add_toast (self->toasts, t);
 }
 
+/* A plot in a card: its title, header controls, and a line under the title
+ * that says how to read it (PRODUCT: each plot explains itself). */
 static GtkWidget *
-card (const char *title, GtkWidget *header_extra, GtkWidget *child)
+card (const char *title, const char *explanation, GtkWidget *header_extra, GtkWidget *child)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *head = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
@@ -227,6 +235,20 @@ card (const char *title, GtkWidget *header_extra, GtkWidget *child)
   gtk_widget_set_margin_end (head, 12);
   gtk_widget_set_margin_top (head, 6);
   gtk_box_append (GTK_BOX (box), head);
+  GtkWidget *explain = gtk_label_new (explanation);
+  gtk_widget_add_css_class (explain, "dim-label");
+  gtk_widget_add_css_class (explain, "caption");
+  gtk_widget_add_css_class (explain, "plot-explanation");
+  gtk_label_set_xalign (GTK_LABEL (explain), 0);
+  gtk_label_set_wrap (GTK_LABEL (explain), TRUE);
+  gtk_label_set_ellipsize (GTK_LABEL (explain), PANGO_ELLIPSIZE_END);
+  gtk_label_set_lines (GTK_LABEL (explain), 2);
+  gtk_widget_set_tooltip_text (explain, explanation);
+  gtk_widget_set_margin_start (explain, 12);
+  gtk_widget_set_margin_end (explain, 12);
+  gtk_widget_set_visible (explain, explanation != NULL);
+  g_object_set_data (G_OBJECT (box), "explanation-label", explain);
+  gtk_box_append (GTK_BOX (box), explain);
   gtk_widget_set_vexpand (child, TRUE);
   gtk_widget_set_hexpand (child, TRUE);
   gtk_widget_set_size_request (child, 200, 140);
@@ -235,11 +257,15 @@ card (const char *title, GtkWidget *header_extra, GtkWidget *child)
 }
 
 static void
-set_card_title (GtkWidget *card_box, const char *title)
+set_card_title (GtkWidget *card_box, const char *title, const char *explanation)
 {
   GtkLabel *label = g_object_get_data (G_OBJECT (card_box), "title-label");
+  GtkLabel *explain = g_object_get_data (G_OBJECT (card_box), "explanation-label");
   gtk_label_set_text (label, title);
   gtk_widget_set_tooltip_text (GTK_WIDGET (label), title);
+  gtk_label_set_text (explain, explanation);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (explain), explanation);
+  gtk_widget_set_visible (GTK_WIDGET (explain), explanation != NULL);
 }
 
 /* --- plots ---------------------------------------------------------------------- */
@@ -254,8 +280,9 @@ class_color (int c, GdkRGBA *out)
 }
 
 /* Φ is stored as W (R, C) then b (C), contiguous in a record. The heatmap
- * shows, for classes, W with b as an extra column; for buckets, the rows of
- * W, then a, then b, all over the C bucket columns. */
+ * shows, for classes, the W block (W, then the log ε row) with b as an
+ * extra column beside W's rows; for buckets, the rows of W, then a, then
+ * log ε, then b, all over the C bucket columns. */
 static int
 cell_index (DidactWindow *self, int row, int col)
 {
@@ -263,9 +290,11 @@ cell_index (DidactWindow *self, int row, int col)
 
   if (self->text)
     return row >= 0 && row <= self->R && col >= 0 && col < C ? row * C + col : -1;
-  if (row < 0 || row >= C || col < 0 || col > C)
+  if (row < 0 || row >= self->R || col < 0 || col > C)
     return -1;
-  return col == C ? RC + row : row * C + col;
+  if (col == C)
+    return row < C ? RC + row : -1; /* b beside W; none beside the log ε row */
+  return row * C + col;
 }
 
 static double
@@ -275,23 +304,12 @@ phi_cell (DidactWindow *self, const float *W, const float *b, guint cell)
   return cell < RC ? W[cell] : b[cell - RC];
 }
 
-/* the initial point: (I, 0) for classes; a = 1, W = 0, b = 0 for buckets */
-static void
-initial_phi (DidactWindow *self, dd_real *W, dd_real *b)
-{
-  const int C = self->C;
-
-  memset (W, 0, sizeof (dd_real) * self->R * C);
-  memset (b, 0, sizeof (dd_real) * C);
-  for (int c = 0; c < C; c++)
-    W[self->text ? C * C + c : c * C + c] = 1;
-}
-
 static void
 clear_line_plot (DidactLinePlot *plot)
 {
   didact_line_plot_remove_all_series (plot);
   didact_line_plot_clear_markers (plot);
+  didact_line_plot_clear_ticks (plot);
 }
 
 static void
@@ -309,7 +327,8 @@ reset_views (DidactWindow *self)
   g_hash_table_remove_all (self->history_series);
   memset (self->views, 0, sizeof self->views);
   self->n_views = 0;
-  self->journal_seen = 0;
+  self->journal_seen = self->metrics_journal_seen = 0;
+  self->history_windows = 0;
   self->failures_seen = 0;
   self->view_branch = 0;
   GtkWidget *child;
@@ -327,6 +346,7 @@ on_branch_visible (GtkCheckButton *check, DidactWindow *self)
     if (self->views[b].series[m])
       didact_line_plot_set_series_visible (self->metrics_plot, self->views[b].series[m],
                                            visible && (int) self->metric == m);
+  didact_line_plot_set_tick_group_visible (self->metrics_plot, (guint) b + 1, visible);
 }
 
 static void
@@ -450,7 +470,7 @@ ensure_margin_series (DidactWindow *self)
                                                                     DIDACT_SERIES_FAINT);
             }
           base->have_margin_series = TRUE;
-          base->windows = 0; /* refill */
+          base->margin_windows = 0; /* refill */
         }
     }
   for (int c = 0; c < C; c++)
@@ -461,7 +481,7 @@ ensure_margin_series (DidactWindow *self)
                                                          &color, DIDACT_SERIES_SOLID);
     }
   v->have_margin_series = TRUE;
-  v->windows = 0;
+  v->margin_windows = 0;
 }
 
 static void
@@ -490,6 +510,73 @@ add_window_points (DidactWindow *self, int b, gint64 from, gint64 to)
   didact_line_plot_append (self->metrics_plot, v->series[METRIC_TEST_ERROR], x, test, n);
   if (v->series[METRIC_OBJECTIVE])
     didact_line_plot_append (self->metrics_plot, v->series[METRIC_OBJECTIVE], x, obj, n);
+}
+
+/* How a teacher update at a window's end is marked on the plots: a
+ * rejected trust step (a red bar) and a fallback to the initial teacher (an
+ * orange diamond) stand out, accepted and plain steps are faint, a window
+ * without an update is not marked. FALSE for no mark. */
+static gboolean
+update_tick (DidactWindow *self, int b, const DdWindowRecord *w, DidactTickShape *shape,
+             GdkRGBA *color, char **description)
+{
+  g_autofree char *name = branch_name (self, b);
+  double change = w->holdout_after - w->holdout_before;
+
+  switch (w->verdict)
+    {
+    case DD_UPDATE_REJECTED:
+      *shape = DIDACT_TICK_BAR;
+      gdk_rgba_parse (color, "#e01b24");
+      if (isfinite (change))
+        /* Translators: the read-out of a red tick on the plots: the branch, then
+         * how much the tried step raised the objective on held-out dev data,
+         * ± its standard error, e.g. "+0.012 ± 0.004" */
+        *description = g_strdup_printf (_("%s: teacher update rejected on held-out dev (%+.3f ± %.3f)"),
+                                        name, change, w->holdout_se);
+      else
+        *description = g_strdup_printf (_("%s: teacher update rejected on held-out dev"), name);
+      return TRUE;
+    case DD_UPDATE_FALLBACK:
+      *shape = DIDACT_TICK_DIAMOND;
+      gdk_rgba_parse (color, "#e66100");
+      /* Translators: the read-out of an orange diamond on the plots */
+      *description = g_strdup_printf (_("%s: teacher reset to its start, which did better on held-out dev"),
+                                      name);
+      return TRUE;
+    case DD_UPDATE_ACCEPTED:
+      *shape = DIDACT_TICK_FAINT;
+      gdk_rgba_parse (color, "#26a269");
+      /* Translators: the read-out of a faint green tick; the change of the
+       * held-out objective ± its standard error */
+      *description = g_strdup_printf (_("%s: teacher update accepted on held-out dev (%+.3f ± %.3f)"),
+                                      name, change, w->holdout_se);
+      return TRUE;
+    case DD_UPDATE_TAKEN:
+      *shape = DIDACT_TICK_FAINT;
+      gdk_rgba_parse (color, "#26a269");
+      *description = g_strdup_printf (_("%s: teacher update taken untested (plain step)"), name);
+      return TRUE;
+    case DD_UPDATE_NONE:
+    default:
+      return FALSE;
+    }
+}
+
+/* the marks of window records [from, to) of branch b on plot */
+static void
+add_update_ticks (DidactWindow *self, DidactLinePlot *plot, int b, gint64 from, gint64 to, guint group)
+{
+  for (gint64 i = from; i < to; i++)
+    {
+      const DdWindowRecord *w = dd_session_window_record (self->session, b, i);
+      g_autofree char *description = NULL;
+      DidactTickShape shape;
+      GdkRGBA color;
+
+      if (update_tick (self, b, w, &shape, &color, &description))
+        didact_line_plot_add_tick (plot, (double) w->step, shape, &color, description, group);
+    }
 }
 
 static void
@@ -666,7 +753,8 @@ set_heatmap (DidactWindow *self, const double *all)
     didact_heatmap_set_matrix (self->heatmap, all, self->R + 1, C);
   else
     {
-      didact_heatmap_set_matrix (self->heatmap, all, C, C);
+      /* W and the log ε row; b beside W's rows */
+      didact_heatmap_set_matrix (self->heatmap, all, self->R, C);
       didact_heatmap_set_extra_column (self->heatmap, all + RC, C, "b");
     }
 }
@@ -702,24 +790,33 @@ show_phi_at (DidactWindow *self, gint64 step)
     }
   else
     {
-      /* before any taught step: the initial point */
+      /* before any taught step: the initial point, as the engine defines it */
       g_autofree dd_real *W = g_new (dd_real, RC), *bias = g_new (dd_real, C);
-      initial_phi (self, W, bias);
+      dd_session_initial_phi (self->session, W, bias);
       for (int k = 0; k < RC; k++)
         all[k] = W[k];
+      for (int k = 0; k < C; k++)
+        all[RC + k] = bias[k];
     }
   set_heatmap (self, all);
 }
 
+static gboolean
+trust_step (DidactWindow *self)
+{
+  return self->session != NULL &&
+         dd_session_get_config (self->session)->teach.teacher_step == DD_TEACHER_STEP_TRUST;
+}
+
 static const char *
-edit_label (const DdEdit *e)
+edit_label (DidactWindow *self, const DdEdit *e)
 {
   switch (e->kind)
     {
     case DD_EDIT_OVERRIDE_PHI: return _("Φ edited");
     case DD_EDIT_SHIFT_TEACHER: return _("teacher shifted");
     case DD_EDIT_STUDENT_LR: return _("student η");
-    case DD_EDIT_TEACHER_LR: return _("teacher rate");
+    case DD_EDIT_TEACHER_LR: return trust_step (self) ? _("teacher step") : _("teacher rate");
     case DD_EDIT_WINDOW: return _("window");
     case DD_EDIT_TEACHER_KIND: return _("teacher kind");
     case DD_EDIT_OBJECTIVE: return _("objective");
@@ -729,19 +826,26 @@ edit_label (const DdEdit *e)
     }
 }
 
+/* The journal's entries as markers: on the metrics plot once, on the
+ * margins and history plots again after a branch change cleared them. */
 static void
 update_journal (DidactWindow *self, const DdSessionSnapshot *snap)
 {
-  for (gint64 i = self->journal_seen; i < snap->n_journal; i++)
+  for (gint64 i = MIN (self->journal_seen, self->metrics_journal_seen); i < snap->n_journal; i++)
     {
       const DdEdit *e = dd_session_journal_entry (self->session, i);
       GdkRGBA color;
+      const char *label = edit_label (self, e);
       branch_color (e->kind == DD_EDIT_FORK ? e->new_branch : e->branch, &color);
-      DidactLinePlot *plots[] = { self->metrics_plot, self->margins_plot, self->history_plot };
-      for (guint p = 0; p < G_N_ELEMENTS (plots); p++)
-        didact_line_plot_add_marker (plots[p], (double) e->step, edit_label (e), &color);
+      if (i >= self->metrics_journal_seen)
+        didact_line_plot_add_marker (self->metrics_plot, (double) e->step, label, &color);
+      if (i >= self->journal_seen)
+        {
+          didact_line_plot_add_marker (self->margins_plot, (double) e->step, label, &color);
+          didact_line_plot_add_marker (self->history_plot, (double) e->step, label, &color);
+        }
     }
-  self->journal_seen = snap->n_journal;
+  self->journal_seen = self->metrics_journal_seen = snap->n_journal;
 }
 
 static void
@@ -804,9 +908,20 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
       if (snap.n_windows[b] > v->windows)
         {
           add_window_points (self, b, v->windows, snap.n_windows[b]);
-          add_margin_points (self, b, v->windows, snap.n_windows[b]);
+          add_update_ticks (self, self->metrics_plot, b, v->windows, snap.n_windows[b], (guint) b + 1);
           v->windows = snap.n_windows[b];
           changed = TRUE;
+        }
+      if (v->have_margin_series && snap.n_windows[b] > v->margin_windows)
+        {
+          add_margin_points (self, b, v->margin_windows, snap.n_windows[b]);
+          v->margin_windows = snap.n_windows[b];
+          changed = TRUE;
+        }
+      if (b == self->view_branch && snap.n_windows[b] > self->history_windows)
+        {
+          add_update_ticks (self, self->history_plot, b, self->history_windows, snap.n_windows[b], 0);
+          self->history_windows = snap.n_windows[b];
         }
       if (snap.n_phi[b] > v->phi && b == self->view_branch)
         {
@@ -830,10 +945,11 @@ on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
           v->phi = snap.n_phi[b];
           changed = TRUE;
         }
-      if (snap.n_steps[b] > 0)
-        latest = MAX (latest, dd_session_step_record (self->session, b, snap.n_steps[b] - 1)->step);
+      /* the steps taken, not the last record's: thinned records come
+       * every second (fourth…) step on long runs */
+      latest = MAX (latest, snap.step[b]);
     }
-  if (snap.n_journal > self->journal_seen)
+  if (snap.n_journal > MIN (self->journal_seen, self->metrics_journal_seen))
     update_journal (self, &snap);
 
   if (snap.failures > self->failures_seen)
@@ -888,7 +1004,17 @@ sync_controls_from_config (DidactWindow *self)
   self->syncing = TRUE;
   adw_combo_row_set_selected (self->teacher_kind_row, t->teacher);
   adw_combo_row_set_selected (self->objective_row, t->objective);
-  gtk_spin_button_set_value (self->teacher_lr_spin, t->teacher_lr);
+  /* the trust step reads the teacher's rate as its radius */
+  const gboolean trust = t->teacher_step == DD_TEACHER_STEP_TRUST;
+  const char *rate = trust ? _("Teacher step") : _("Teacher learning rate");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->teacher_lr_row), rate);
+  adw_action_row_set_subtitle (self->teacher_lr_row,
+                               trust ? _("Trust radius: the length of each tried update, kept only if "
+                                         "held-out dev agrees")
+                                     : _("Every update is taken untested"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->teacher_lr_spin),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, rate, -1);
+  gtk_spin_button_set_value (self->teacher_lr_spin, trust ? t->trust_radius : t->teacher_lr);
   gtk_spin_button_set_value (self->window_spin, t->window);
   gtk_spin_button_set_value (self->student_lr_spin, t->student.lr);
   gtk_spin_button_set_value (self->edit_steps_spin, t->window * 2);
@@ -943,6 +1069,7 @@ start_session (DidactWindow *self)
   self->text = self->data->parallel != NULL;
   self->C = dd_session_n_classes (self->session);
   self->R = dd_session_phi_rows (self->session);
+  self->scale_row = dd_session_scale_row (self->session);
   g_free (self->pending_W);
   g_free (self->pending_b);
   self->pending_W = g_new0 (dd_real, (size_t) self->R * self->C);
@@ -954,23 +1081,41 @@ start_session (DidactWindow *self)
     /* Translators: a bucket of target words by frequency rank, e.g. "words 1–3" */
     self->class_names[c] = self->text ? g_strdup_printf (_("words %s"), self->data->parallel->bucket_names[c])
                                       : g_strdup (train->class_names[c]);
+  /* the heatmap's rows: W's, then (buckets) a, then log ε, then (buckets) b */
   g_auto(GStrv) rows = g_new0 (char *, self->R + 2);
   for (int c = 0; c < self->C; c++)
     rows[c] = g_strdup (self->class_names[c]);
   if (self->text)
+    rows[self->C] = g_strdup ("a");
+  /* Translators: the heatmap's row of the per-class log saturation scale
+   * log ε of the taught loss; keep "log ε" */
+  rows[self->scale_row] = g_strdup (_("log ε (saturation)"));
+  if (self->text)
     {
-      rows[self->C] = g_strdup ("a");
-      rows[self->C + 1] = g_strdup ("b");
+      rows[self->R] = g_strdup ("b");
       didact_heatmap_set_extra_column (self->heatmap, NULL, 0, NULL);
     }
   didact_heatmap_set_row_labels (self->heatmap, (const char *const *) rows);
+  /* the per-class (per-bucket) vectors apart from the matrix W */
+  didact_heatmap_set_split_row (self->heatmap, self->C);
   didact_heatmap_set_col_labels (self->heatmap, (const char *const *) self->class_names);
   didact_bar_plot_set_categories (self->distribution_plot, (const char *const *) self->class_names);
-  set_card_title (self->heatmap_card, self->text
-                  ? _("Loss coefficients Φ = (W, a, b) over word-frequency buckets; column: the reference word's bucket")
-                  : _("Loss coefficients Φ = (W, b); column y: true class"));
-  set_card_title (self->margins_card, self->text ? _("Per-bucket dev margins (reference prefix fed)")
-                                                 : _("Per-class dev margins"));
+  if (self->text)
+    set_card_title (self->heatmap_card,
+                    _("Loss coefficients Φ = (W, a, log ε, b) over word-frequency buckets; column: the reference word's bucket"),
+                    _("Row log ε per bucket: low is cross-entropy, near 0 a saturating loss that ignores "
+                      "tokens it finds very wrong. Click a cell to trace it."));
+  else
+    set_card_title (self->heatmap_card, _("Loss coefficients Φ = (W, log ε, b); column y: true class"),
+                    _("Last row: log ε per class — low is cross-entropy, near 0 a saturating loss that "
+                      "ignores examples it finds very wrong. Click a cell to trace it."));
+  if (self->text)
+    set_card_title (self->margins_card, _("Per-bucket dev margins (reference prefix fed)"),
+                    _("p_y − max p_j of dev tokens, per bucket: above 0 the bucket's words are right on average"));
+  else
+    set_card_title (self->margins_card, _("Per-class dev margins"),
+                    _("p_y − max p_j on dev images, per class: above 0 the class is right on average; "
+                      "the baseline faint"));
   gtk_widget_set_visible (self->distribution_card, !self->text);
   gtk_widget_set_visible (self->bleu_card, self->text);
   gtk_widget_set_visible (self->samples_card, self->text);
@@ -992,24 +1137,20 @@ start_session (DidactWindow *self)
   self->dist_series_base = didact_bar_plot_add_series (self->distribution_plot, _("Baseline"),
                                                        &color, DIDACT_SERIES_FAINT);
   sync_controls_from_config (self);
+  /* on a changed training split the training loss measures the wrong thing
+   * (fitting flipped labels lowers it): show the dev error first */
+  if (self->preset->scenario != NULL)
+    gtk_drop_down_set_selected (self->metric_dropdown, METRIC_DEV_ERROR);
   self->follow_live = TRUE;
   gtk_toggle_button_set_active (self->live_button, TRUE);
   gtk_stack_set_visible_child_name (self->content_stack, "plots");
   adw_window_title_set_title (self->window_title, _(self->preset->title));
   on_tick (GTK_WIDGET (self), NULL, NULL);
   show_phi_at (self, 0);
-  /* a first trace to look at: the first class's diagonal weight and bias
-   * (for buckets: the most frequent bucket's a and b) */
-  if (self->text)
-    {
-      on_cell_activated (self->heatmap, self->C, 0, self);
-      on_cell_activated (self->heatmap, self->C + 1, 0, self);
-    }
-  else
-    {
-      on_cell_activated (self->heatmap, 0, 0, self);
-      on_cell_activated (self->heatmap, 0, self->C, self);
-    }
+  /* first traces to look at: the first class's diagonal weight and its
+   * log ε (for buckets: the most frequent bucket's a and log ε) */
+  on_cell_activated (self->heatmap, self->text ? self->C : 0, 0, self);
+  on_cell_activated (self->heatmap, self->scale_row, 0, self);
 }
 
 static void
@@ -1064,6 +1205,8 @@ didact_window_load_preset (DidactWindow *self, const char *preset_id)
   if (preset == NULL)
     preset = didact_preset_lookup ("fashion-mnist-mlp");
   self->preset = preset;
+  /* what the preset shows, under the group's title */
+  adw_preferences_group_set_description (self->run_group, _(preset->explanation));
   stop_session (self);
   if (self->loading)
     g_cancellable_cancel (self->loading);
@@ -1298,7 +1441,7 @@ load_pending_from_shown (DidactWindow *self)
         self->pending_b[i] = p->b[i];
     }
   else
-    initial_phi (self, self->pending_W, self->pending_b);
+    dd_session_initial_phi (self->session, self->pending_W, self->pending_b);
 }
 
 void
@@ -1336,9 +1479,9 @@ action_edit_preset (GtkWidget *widget, const char *name, GVariant *param)
   load_pending_from_shown (self); /* "teacher": the teacher's current output */
   if (g_strcmp0 (which, "identity") == 0 || g_strcmp0 (which, "penalty") == 0)
     {
-      /* the initial point; "penalty" then weighs the other classes' (or
-       * buckets') log-probabilities in by −0.1 */
-      initial_phi (self, self->pending_W, self->pending_b);
+      /* the engine's initial point (log ε included); "penalty" then
+       * weighs the other classes' (or buckets') log-probabilities in by −0.1 */
+      dd_session_initial_phi (self->session, self->pending_W, self->pending_b);
       if (g_strcmp0 (which, "penalty") == 0)
         for (int j = 0; j < C; j++)
           for (int y = 0; y < C; y++)
@@ -1541,6 +1684,9 @@ on_branch_changed (AdwComboRow *row, GParamSpec *pspec, DidactWindow *self)
       self->views[i].phi = 0;
     }
   ensure_margin_series (self);
+  self->history_windows = 0;
+  /* the journal's markers again on the cleared plots (the metrics plot
+   * keeps its own) */
   self->journal_seen = 0;
   on_tick (GTK_WIDGET (self), NULL, NULL);
   refresh_actions (self);
@@ -1578,11 +1724,14 @@ on_cell_activated (DidactHeatmap *heatmap, int row, int col, DidactWindow *self)
       return;
     }
   char *const *names = self->class_names;
-  g_autofree char *label = self->text
-    ? (row < K ? g_strdup_printf ("W[%s, %s]", names[row], names[col])
-               : g_strdup_printf ("%s[%s]", row == K ? "a" : "b", names[col]))
-    : col == C ? g_strdup_printf ("b[%s]", names[row])
-               : g_strdup_printf ("W[%s, %s]", names[row], names[col]);
+  g_autofree char *label = NULL;
+  if (!self->text && col == C)
+    label = g_strdup_printf ("b[%s]", names[row]);
+  else if (row < K)
+    label = g_strdup_printf ("W[%s, %s]", names[row], names[col]);
+  else
+    label = g_strdup_printf ("%s[%s]", row == self->scale_row ? "log ε" : row == K ? "a" : "b",
+                             names[col]);
   guint series = didact_line_plot_add_series (self->history_plot, label, NULL, DIDACT_SERIES_SOLID);
   g_hash_table_insert (self->history_series, key, GUINT_TO_POINTER (series));
   rebuild_history_series (self, cell, series);
@@ -1703,26 +1852,36 @@ build_plots (DidactWindow *self)
   gtk_box_append (GTK_BOX (tools), log);
   gtk_box_append (GTK_BOX (tools), fit);
 
-  self->heatmap_card = card (_("Loss coefficients Φ = (W, b); column y: true class"), NULL,
+  self->heatmap_card = card (_("Loss coefficients Φ = (W, log ε, b); column y: true class"), NULL, NULL,
                              GTK_WIDGET (self->heatmap));
   gtk_grid_attach (self->plot_grid, self->heatmap_card, 0, 0, 1, 1);
-  gtk_grid_attach (self->plot_grid, card (_("Coefficient history (click cells)"), NULL,
-                                          GTK_WIDGET (self->history_plot)), 1, 0, 1, 1);
-  gtk_grid_attach (self->plot_grid, card (_("Metrics"), tools, GTK_WIDGET (self->metrics_plot)), 0, 1, 2, 1);
-  self->margins_card = card (_("Per-class dev margins"), NULL, GTK_WIDGET (self->margins_plot));
+  gtk_grid_attach (self->plot_grid,
+                   card (_("Coefficient history (click cells)"),
+                         _("The clicked coefficients of the shown branch over steps; red ticks: teacher "
+                           "updates rejected, orange diamonds: the teacher reset to its start"),
+                         NULL, GTK_WIDGET (self->history_plot)), 1, 0, 1, 1);
+  gtk_grid_attach (self->plot_grid,
+                   card (_("Metrics"),
+                         _("Every branch, the baseline dashed. Ticks on the bottom edge: red, a teacher update "
+                           "rejected on held-out dev; faint green, one accepted; an orange diamond, the teacher "
+                           "reset to its start. Hover for the numbers."),
+                         tools, GTK_WIDGET (self->metrics_plot)), 0, 1, 2, 1);
+  self->margins_card = card (_("Per-class dev margins"), NULL, NULL, GTK_WIDGET (self->margins_plot));
   gtk_grid_attach (self->plot_grid, self->margins_card, 0, 2, 1, 1);
-  self->distribution_card = card (_("Margins now (baseline faint)"), NULL,
-                                 GTK_WIDGET (self->distribution_plot));
+  self->distribution_card = card (_("Margins now (baseline faint)"),
+                                 _("Each class's dev margin at the timeline's step; the baseline faint behind"),
+                                 NULL, GTK_WIDGET (self->distribution_plot));
   gtk_grid_attach (self->plot_grid, self->distribution_card, 1, 2, 1, 1);
 
   /* translation: the corpus BLEU curve beside the margins, the samples below */
   self->bleu_plot = DIDACT_LINE_PLOT (didact_line_plot_new ());
   g_object_set (self->bleu_plot, "x-label", _("step"), "y-label", _("dev BLEU"), NULL);
-  self->bleu_card = card (_("Corpus BLEU on dev sentences (greedy decoding)"), NULL,
-                          GTK_WIDGET (self->bleu_plot));
+  self->bleu_card = card (_("Corpus BLEU on dev sentences (greedy decoding)"),
+                          _("How many of the reference's word sequences the translations share: higher is better"),
+                          NULL, GTK_WIDGET (self->bleu_plot));
   gtk_grid_attach (self->plot_grid, self->bleu_card, 1, 2, 1, 1);
   self->samples = DIDACT_SAMPLES_VIEW (didact_samples_view_new ());
-  self->samples_card = card (_("Translation samples (changed words highlighted)"), NULL,
+  self->samples_card = card (_("Translation samples (changed words highlighted)"), NULL, NULL,
                              GTK_WIDGET (self->samples));
   gtk_widget_set_size_request (GTK_WIDGET (self->samples), 200, 260);
   gtk_grid_attach (self->plot_grid, self->samples_card, 0, 3, 2, 1);
@@ -1793,9 +1952,11 @@ didact_window_class_init (DidactWindowClass *klass)
   CHILD (play_button);
   CHILD (sidebar_button);
   CHILD (preset_row);
+  CHILD (run_group);
   CHILD (branch_row);
   CHILD (teacher_kind_row);
   CHILD (teacher_lr_spin);
+  CHILD (teacher_lr_row);
   CHILD (window_spin);
   CHILD (objective_row);
   CHILD (student_lr_spin);
