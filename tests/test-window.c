@@ -478,22 +478,25 @@ screenshot_run (double seconds)
   spin (seconds);
   pause_and_settle ();
   spin (1.0);
-  /* the pointer over the taught arm's latest rejected update: the read-out */
+  /* the pointer over a rejected update of the taught arm, the one nearest
+   * a third of the run, so that the read-out covers the curves' ends least */
   {
     DidactLinePlot *metrics = DIDACT_LINE_PLOT (didact_window_get_plot (win, 2));
     GtkWidget *widget = GTK_WIDGET (metrics);
+    GtkEventController *motion = motion_controller (widget);
     DdSessionSnapshot snap;
+    double best_x = NAN, aim = gtk_widget_get_width (widget) / 3.0;
     dd_session_snapshot (session (), &snap);
-    for (gint64 i = snap.n_windows[0] - 1; i >= 0; i--)
+    for (gint64 i = 0; i < snap.n_windows[0]; i++)
       {
         const DdWindowRecord *w = dd_session_window_record (session (), 0, i);
         double x = didact_line_plot_x_to_widget (metrics, (double) w->step);
-        GtkEventController *motion = motion_controller (widget);
-        if (w->verdict != DD_UPDATE_REJECTED || !isfinite (x) || motion == NULL)
-          continue;
-        g_signal_emit_by_name (motion, "motion", x, gtk_widget_get_height (widget) * 0.45);
-        break;
+        if (w->verdict == DD_UPDATE_REJECTED && isfinite (x) &&
+            (isnan (best_x) || fabs (x - aim) < fabs (best_x - aim)))
+          best_x = x;
       }
+    if (motion != NULL && isfinite (best_x))
+      g_signal_emit_by_name (motion, "motion", best_x, gtk_widget_get_height (widget) * 0.3);
     spin (0.3);
   }
   g_autoptr(GdkTexture) tex = screenshot (GTK_WIDGET (win));
