@@ -71,7 +71,7 @@ teach_options_entries (TeachOptions *o, gboolean compare)
     { "start", 0, 0, G_OPTION_ARG_STRING, &o->start, "The loss's initial point: normalised (default; cross-entropy until log p_y < −1/ε₀, bounded beyond) or paper (−σ(log p_y), the paper's)", "FORM" },
     { "epsilon", 0, 0, G_OPTION_ARG_DOUBLE, &o->epsilon, "Starting saturation scale ε₀ of the normalised loss (default 0.1)", "X" },
     { "teacher-step", 0, 0, G_OPTION_ARG_STRING, &o->teacher_step, "trust (default: normalised steps tried on the window and accepted on held-out dev) or plain (the teacher optimiser's step, untested)", "RULE" },
-    { "trust-radius", 0, 0, G_OPTION_ARG_DOUBLE, &o->trust_radius, "First step length ‖Δθ‖ of the trust step (default 0.1)", "X" },
+    { "trust-radius", 0, 0, G_OPTION_ARG_DOUBLE, &o->trust_radius, "First step length ‖Δθ‖ of the trust step (default 0.3)", "X" },
     { "holdout", 0, 0, G_OPTION_ARG_INT, &o->holdout, "Held-out dev examples for the acceptance test, after the --dev ones (default: as many)", "N" },
     { "anchor-every", 0, 0, G_OPTION_ARG_INT, &o->anchor_every, "Continual trust steps: test the initial teacher every N windows, fall back if it is better (default 5; 0 never)", "N" },
     { "episode", 0, 0, G_OPTION_ARG_INT64, &o->episode_steps, "Episodic: taught steps of one episode, a whole training run with θ fixed (a multiple of T; default 0: one window, the demo's)", "STEPS" },

@@ -153,7 +153,7 @@ dd_teach_config_init (DdTeachConfig *cfg)
   cfg->checkpoint_every = 0;
   cfg->start = dd_phi_start_default ();
   cfg->teacher_step = DD_TEACHER_STEP_TRUST;
-  cfg->trust_radius = 0.1;
+  cfg->trust_radius = 0.3;
   cfg->holdout = 0;
   cfg->accept_tolerance = 0.0;
   cfg->anchor_every = 5;

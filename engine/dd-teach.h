@@ -140,7 +140,7 @@ typedef struct {
 
 /* The defaults: MLP student, gated teacher, episodic, T = 200, batch 20,
  * η = 0.01, ρ = 0, P = 1000, 100 meta-iterations, k = ⌈√T⌉ (the demo's);
- * the normalised loss at ε₀ = 0.1; the trust step with r₀ = 0.1 (teacher_lr
+ * the normalised loss at ε₀ = 0.1; the trust step with r₀ = 0.3 (teacher_lr
  * 0.01 for the plain step); smoothed dev error on 5,000 dev images with the
  * next 5,000 held out for acceptance. */
 void        dd_teach_config_init      (DdTeachConfig *cfg);

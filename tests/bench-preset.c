@@ -1,0 +1,123 @@
+/* bench-preset.c: does a preset's taught arm keep up with its baseline?
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A long check, not a test of the suite: `meson test -C build --benchmark
+ * preset -v`, or directly: bench-preset [STEPS] [PRESET] [SEED]. A headless
+ * DdSession (no GTK) on the preset's own configuration plays until both arms
+ * have taken STEPS student steps (default 20,000, preset fashion-mnist-mlp),
+ * then prints the dev error of the taught arm and the cross-entropy baseline
+ * at every tenth window and at the end — the mean over the last five windows,
+ * each window's dev error being measured on the preset's dev sample — the
+ * teacher's accepted, rejected and fallen-back updates, and the test error of
+ * both arms. It exits with 1 when the taught arm's final dev error is more than
+ * 0.5 points above the baseline's: the default demo must never show teaching
+ * as harm the class did not ask to see.
+ */
+#include "didact-engine.h"
+#include "didact-presets.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <math.h>
+
+#define TAIL 5
+
+static double
+tail_mean (DdSession *s, int branch, gint64 n, gboolean test)
+{
+  double sum = 0.0;
+  int k = 0;
+  for (gint64 i = MAX (0, n - TAIL); i < n; i++, k++)
+    {
+      const DdWindowRecord *w = dd_session_window_record (s, branch, i);
+      sum += test ? w->test_error : w->dev_error;
+    }
+  return k ? sum / k : NAN;
+}
+
+int
+main (int argc, char **argv)
+{
+  const gint64 steps = argc > 1 ? g_ascii_strtoll (argv[1], NULL, 10) : 20000;
+  const char *id = argc > 2 ? argv[2] : "fashion-mnist-mlp";
+  const DidactPreset *preset = didact_preset_lookup (id);
+  g_autoptr(GError) error = NULL;
+
+  if (preset == NULL || steps <= 0)
+    {
+      fprintf (stderr, "usage: bench-preset [STEPS] [PRESET] [SEED]\n");
+      return 2;
+    }
+  g_autoptr(DdData) data = dd_data_load (preset->dataset, &error);
+  if (data == NULL)
+    {
+      fprintf (stderr, "bench-preset: %s\n", error->message);
+      return 2;
+    }
+  DdSessionConfig cfg;
+  didact_preset_session_config (preset, 1, &cfg);
+  if (argc > 3)
+    cfg.teach.student.seed = g_ascii_strtoull (argv[3], NULL, 10);
+  DdSession *s = dd_session_new (&cfg, data, &error);
+  if (s == NULL)
+    {
+      fprintf (stderr, "bench-preset: %s\n", error->message);
+      return 2;
+    }
+  printf ("preset %s, seed %" G_GUINT64_FORMAT ", %" G_GINT64_FORMAT " steps per arm, "
+          "dev sample %d, window %d, %s teacher, trust radius %g\n",
+          id, cfg.teach.student.seed, steps, cfg.teach.dev_subsample, cfg.teach.window,
+          dd_teacher_kind_name (cfg.teach.teacher), cfg.teach.trust_radius);
+  printf ("%8s %12s %12s\n", "step", "taught dev", "CE dev");
+
+  const double started = g_get_monotonic_time () / 1e6;
+  gint64 printed = 0;
+  dd_session_play (s);
+  for (;;)
+    {
+      DdSessionSnapshot snap;
+      g_usleep (200000);
+      dd_session_snapshot (s, &snap);
+      const gint64 n = MIN (snap.n_windows[0], snap.n_windows[1]);
+      for (; printed < n; printed++)
+        if (printed % 10 == 9)
+          printf ("%8" G_GINT64_FORMAT " %11.2f %% %11.2f %%\n",
+                  dd_session_window_record (s, 0, printed)->step,
+                  100 * dd_session_window_record (s, 0, printed)->dev_error,
+                  100 * dd_session_window_record (s, 1, printed)->dev_error);
+      if (snap.failures > 0)
+        {
+          g_autofree char *msg = dd_session_dup_error (s);
+          fprintf (stderr, "bench-preset: the session stopped: %s\n", msg ? msg : "?");
+          dd_session_free (s);
+          return 1;
+        }
+      if (snap.step[0] >= steps && snap.step[1] >= steps)
+        break;
+    }
+  dd_session_pause (s);
+  dd_session_wait_idle (s);
+
+  DdSessionSnapshot snap;
+  dd_session_snapshot (s, &snap);
+  /* the windows both arms completed by STEPS */
+  gint64 n = 0;
+  while (n < snap.n_windows[0] && n < snap.n_windows[1] &&
+         dd_session_window_record (s, 0, n)->step <= steps)
+    n++;
+  int verdicts[5] = { 0 };
+  for (gint64 i = 0; i < n; i++)
+    verdicts[dd_session_window_record (s, 0, i)->verdict]++;
+  const double taught = tail_mean (s, 0, n, FALSE), ce = tail_mean (s, 1, n, FALSE);
+  printf ("at step %" G_GINT64_FORMAT " (mean of the last %d windows): taught dev error %.2f %%, "
+          "cross-entropy %.2f %%, gap %+.2f points; test error %.2f %% and %.2f %%\n",
+          dd_session_window_record (s, 0, n - 1)->step, TAIL, 100 * taught, 100 * ce,
+          100 * (taught - ce), 100 * tail_mean (s, 0, n, TRUE), 100 * tail_mean (s, 1, n, TRUE));
+  printf ("teacher updates: %d accepted, %d rejected, %d fallbacks; %.0f s\n",
+          verdicts[DD_UPDATE_ACCEPTED], verdicts[DD_UPDATE_REJECTED], verdicts[DD_UPDATE_FALLBACK],
+          g_get_monotonic_time () / 1e6 - started);
+  dd_session_free (s);
+  return 100 * (taught - ce) > 0.5 ? 1 : 0;
+}
