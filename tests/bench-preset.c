@@ -60,6 +60,13 @@ main (int argc, char **argv)
   didact_preset_session_config (preset, 1, &cfg);
   if (argc > 3)
     cfg.teach.student.seed = g_ascii_strtoull (argv[3], NULL, 10);
+  /* for trying the teacher's step settings on the preset */
+  if (g_getenv ("DIDACT_TRUST_RADIUS"))
+    cfg.teach.trust_radius = g_ascii_strtod (g_getenv ("DIDACT_TRUST_RADIUS"), NULL);
+  if (g_getenv ("DIDACT_ACCEPT_TOLERANCE"))
+    cfg.teach.accept_tolerance = g_ascii_strtod (g_getenv ("DIDACT_ACCEPT_TOLERANCE"), NULL);
+  if (g_getenv ("DIDACT_ANCHOR_EVERY"))
+    cfg.teach.anchor_every = atoi (g_getenv ("DIDACT_ANCHOR_EVERY"));
   DdSession *s = dd_session_new (&cfg, data, &error);
   if (s == NULL)
     {
@@ -118,6 +125,23 @@ main (int argc, char **argv)
   printf ("teacher updates: %d accepted, %d rejected, %d fallbacks; %.0f s\n",
           verdicts[DD_UPDATE_ACCEPTED], verdicts[DD_UPDATE_REJECTED], verdicts[DD_UPDATE_FALLBACK],
           g_get_monotonic_time () / 1e6 - started);
+  if (snap.n_phi[0] > 0)
+    {
+      /* the taught arm's last Φ: W's diagonal, the mean off-diagonal entry, log ε */
+      const DdPhiRecord *phi = dd_session_phi_record (s, 0, snap.n_phi[0] - 1);
+      const int C = dd_session_n_classes (s), S = dd_session_scale_row (s);
+      double off = 0.0;
+      printf ("last Φ (step %" G_GINT64_FORMAT "): diagonal", phi->step);
+      for (int c = 0; c < C; c++)
+        printf (" %.2f", phi->W[c * C + c]);
+      for (int j = 0; j < C; j++)
+        for (int c = 0; c < C; c++)
+          off += j != c ? phi->W[j * C + c] / (C * (C - 1)) : 0.0;
+      printf ("; mean off-diagonal %.3f; log ε", off);
+      for (int c = 0; c < C; c++)
+        printf (" %.2f", phi->W[S * C + c]);
+      printf ("\n");
+    }
   dd_session_free (s);
   return 100 * (taught - ce) > 0.5 ? 1 : 0;
 }

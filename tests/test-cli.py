@@ -71,8 +71,11 @@ wins = [r for r in recs if r.get("event") == "window"]
 ok = code == 0 and len(wins) == 2 and recs[-1].get("event") == "summary" and "test_accuracy" in recs[-1]
 if ok:
     w = wins[-1]
-    ok = (len(w["W"]) == 10 and all(len(row) == 10 for row in w["W"]) and len(w["b"][0]) == 10
-          and all(k in w for k in ("step", "train_loss", "dev_error", "dev_measure", "teacher_grad_norm"))
+    # the W block: ten rows of W, then the log ε row; the trust step's verdict
+    ok = (len(w["W"]) == 11 and all(len(row) == 10 for row in w["W"]) and len(w["b"][0]) == 10
+          and all(k in w for k in ("step", "train_loss", "dev_error", "dev_measure", "teacher_grad_norm",
+                                   "update", "step_length"))
+          and w["update"] in ("accepted", "rejected", "fallback", "none")
           and w["step"] == 20)
 check("teach --json windows and summary", ok, f"exit {code}, stderr {err[-300:]}, {recs[-1:] }")
 
@@ -329,8 +332,8 @@ if any(os.path.isfile(c) for c in corpus):
     if ok:
         W, b = wins[0]["W"], wins[0]["b"][0]
         K = len(b)
-        # buckets: K rows of W, then the a row; at the initial point a = 1, W = 0
-        ok = (len(W) == K + 1 and all(len(row) == K for row in W) and 2 <= K <= 16
+        # buckets: K rows of W, then the a row and the log ε row
+        ok = (len(W) == K + 2 and all(len(row) == K for row in W) and 2 <= K <= 16
               and "dev_bleu" in recs[-1] and "test_bleu" in recs[-1])
     check("teach --dataset de-en: a bucket-shaped Φ and BLEU", ok,
           f"exit {code}, stderr {err[-300:]}, {recs[-1:]}")
