@@ -27,6 +27,7 @@ teach_options_init (TeachOptions *o)
   o->epsilon = d.start.epsilon;
   o->trust_radius = d.trust_radius;
   o->anchor_every = d.anchor_every;
+  o->accept_tolerance = d.accept_tolerance;
   o->seed = 1;
   o->threads = 1;
   o->seeds = 5;
@@ -73,7 +74,8 @@ teach_options_entries (TeachOptions *o, gboolean compare)
     { "teacher-step", 0, 0, G_OPTION_ARG_STRING, &o->teacher_step, "trust (default: normalised steps tried on the window and accepted on held-out dev) or plain (the teacher optimiser's step, untested)", "RULE" },
     { "trust-radius", 0, 0, G_OPTION_ARG_DOUBLE, &o->trust_radius, "First step length ‖Δθ‖ of the trust step (default 0.3)", "X" },
     { "holdout", 0, 0, G_OPTION_ARG_INT, &o->holdout, "Held-out dev examples for the acceptance test, after the --dev ones (default: as many)", "N" },
-    { "anchor-every", 0, 0, G_OPTION_ARG_INT, &o->anchor_every, "Continual trust steps: test the initial teacher every N windows, fall back if it is better (default 5; 0 never)", "N" },
+    { "accept-tolerance", 0, 0, G_OPTION_ARG_DOUBLE, &o->accept_tolerance, "Trust steps: accept when the held-out objective changes by at most X paired standard errors (default −1: it must fall by more than one)", "X" },
+    { "anchor-every", 0, 0, G_OPTION_ARG_INT, &o->anchor_every, "Continual trust steps: test the initial teacher every N windows, fall back if it is better (default 1; 0 never)", "N" },
     { "episode", 0, 0, G_OPTION_ARG_INT64, &o->episode_steps, "Episodic: taught steps of one episode, a whole training run with θ fixed (a multiple of T; default 0: one window, the demo's)", "STEPS" },
     { "objective", 0, 0, G_OPTION_ARG_STRING, &o->objective, "smooth-error (default) or dev-ce", "NAME" },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &o->scenario, CLI_SCENARIO_HELP, "SPEC" },
@@ -166,6 +168,7 @@ teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConf
   cfg->student.cosine = g_strcmp0 (o->schedule, "cosine") == 0;
   cfg->holdout = o->holdout;
   cfg->anchor_every = o->anchor_every;
+  cfg->accept_tolerance = o->accept_tolerance;
   cfg->episode_steps = o->episode_steps;
   if (o->seed < 0)
     USAGE ("--seed %" G_GINT64_FORMAT ": must not be negative", o->seed);

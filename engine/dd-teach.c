@@ -155,8 +155,8 @@ dd_teach_config_init (DdTeachConfig *cfg)
   cfg->teacher_step = DD_TEACHER_STEP_TRUST;
   cfg->trust_radius = 0.3;
   cfg->holdout = 0;
-  cfg->accept_tolerance = 0.0;
-  cfg->anchor_every = 5;
+  cfg->accept_tolerance = -1.0;
+  cfg->anchor_every = 1;
   cfg->episode_steps = 0;
 }
 

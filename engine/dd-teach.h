@@ -67,8 +67,9 @@ typedef enum {
  *     before it is taken: the window is replayed from its start with θ + Δθ
  *     (same minibatches, same learning rates) and the objective compared on
  *     held-out dev examples that the hypergradient did not see, in blocks,
- *     paired. The step is accepted when the held-out objective does not rise
- *     by more than accept_tolerance paired standard errors (r grows by half),
+ *     paired. The step is accepted when the held-out objective changes by no
+ *     more than accept_tolerance paired standard errors — by default it must
+ *     fall by more than one (r grows by half),
  *     else rejected (θ stays, r halves). Continual arms also compare their
  *     teacher with the initial one every anchor_every windows and fall back
  *     to the initial teacher when it is better on held-out dev by more than
@@ -130,10 +131,11 @@ typedef struct {
                                    * after the first dev_subsample (0: as many as M uses,
                                    * or the rest). When M's examples leave none, the dev
                                    * sample is split in halves. */
-  double        accept_tolerance; /* trust: accept when the held-out objective rises by at
-                                   * most this many paired standard errors (default 0) */
+  double        accept_tolerance; /* trust: accept when the held-out objective changes by
+                                   * at most this many paired standard errors (default −1:
+                                   * it must fall by more than one) */
   int           anchor_every;     /* trust, continual: compare with the initial teacher
-                                   * every N windows (0: never; default 5) */
+                                   * every N windows (0: never; default 1) */
   gint64        episode_steps;    /* episodic: taught steps of one episode, a whole training
                                    * run with θ fixed (0: one window, the demo's episodes) */
 } DdTeachConfig;

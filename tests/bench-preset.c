@@ -65,6 +65,10 @@ main (int argc, char **argv)
     cfg.teach.trust_radius = g_ascii_strtod (g_getenv ("DIDACT_TRUST_RADIUS"), NULL);
   if (g_getenv ("DIDACT_ACCEPT_TOLERANCE"))
     cfg.teach.accept_tolerance = g_ascii_strtod (g_getenv ("DIDACT_ACCEPT_TOLERANCE"), NULL);
+  if (g_getenv ("DIDACT_OBJECTIVE"))
+    dd_objective_parse (g_getenv ("DIDACT_OBJECTIVE"), &cfg.teach.objective);
+  if (g_getenv ("DIDACT_WINDOW"))
+    cfg.teach.window = atoi (g_getenv ("DIDACT_WINDOW"));
   if (g_getenv ("DIDACT_ANCHOR_EVERY"))
     cfg.teach.anchor_every = atoi (g_getenv ("DIDACT_ANCHOR_EVERY"));
   DdSession *s = dd_session_new (&cfg, data, &error);
