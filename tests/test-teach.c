@@ -431,10 +431,10 @@ test_config_defaults (void)
   dd_teach_config_init (&cfg);
   g_assert_cmpint (cfg.dev_subsample, ==, 5000);
   g_assert_cmpint (cfg.teacher_step, ==, DD_TEACHER_STEP_TRUST);
-  g_assert_cmpfloat (cfg.trust_radius, ==, 0.1);
+  g_assert_cmpfloat (cfg.trust_radius, ==, 0.3);
   g_assert_cmpint (cfg.holdout, ==, 0);
-  g_assert_cmpfloat (cfg.accept_tolerance, ==, 0.0);
-  g_assert_cmpint (cfg.anchor_every, ==, 5);
+  g_assert_cmpfloat (cfg.accept_tolerance, ==, -1.0);
+  g_assert_cmpint (cfg.anchor_every, ==, 1);
   g_assert_cmpint (cfg.start.form, ==, DD_PHI_NORMALISED);
   g_assert_cmpfloat (cfg.start.epsilon, ==, 0.1);
   g_assert_cmpint (cfg.baseline_loss, ==, DD_LOSS_CE);
@@ -443,6 +443,51 @@ test_config_defaults (void)
   g_assert_cmpstr (dd_update_verdict_name (DD_UPDATE_REJECTED), ==, "rejected");
   g_assert_cmpstr (dd_update_verdict_name (DD_UPDATE_FALLBACK), ==, "fallback");
   g_assert_cmpstr (dd_update_verdict_name (DD_UPDATE_NONE), ==, "none");
+}
+
+/* With the default tolerance a step is kept only when the held-out objective
+ * fell by more than one paired standard error, and rejected otherwise; the
+ * anchor test may reset the teacher to its start (a fallback), which is the
+ * only other verdict. */
+static void
+test_trust_step_default_tolerance (void)
+{
+  DdTeachConfig cfg;
+  DdStepReport r;
+  int accepted = 0, rejected = 0;
+
+  teach_problem_config (&cfg, DD_TEACHER_GATED, DD_OBJECTIVE_SMOOTH_ERROR, 0.0);
+  cfg.protocol = DD_PROTOCOL_CONTINUAL;
+  cfg.meta_iterations = 12;
+  cfg.trust_radius = 1.0;
+  g_assert_cmpfloat (cfg.accept_tolerance, ==, -1.0);
+  g_autoptr(DdTeach) teach = teach_problem_new (&cfg, need_digits ());
+  DdTeacher *teacher = dd_teach_get_teacher (teach);
+  g_autofree dd_real *before = g_new (dd_real, teacher->n_params);
+
+  for (int w = 0; w < cfg.meta_iterations; w++)
+    {
+      next_window (teach, &r, before);
+      const double diff = r.holdout_after - r.holdout_before;
+      g_test_message ("window %d: %s, held-out change %+.6f, se %.2e", w + 1,
+                      dd_update_verdict_name (r.verdict), diff, r.holdout_se);
+      if (r.verdict == DD_UPDATE_ACCEPTED)
+        {
+          accepted++;
+          g_assert_cmpfloat (diff, <=, -r.holdout_se + 1e-12);
+        }
+      else if (r.verdict == DD_UPDATE_REJECTED)
+        {
+          rejected++;
+          g_assert_cmpfloat (diff, >, -r.holdout_se - 1e-12);
+          g_assert_cmpmem (teacher->params, teacher->n_params * sizeof (dd_real),
+                           before, teacher->n_params * sizeof (dd_real));
+        }
+      else
+        g_assert_cmpint (r.verdict, ==, DD_UPDATE_FALLBACK);
+    }
+  g_test_message ("%d accepted, %d rejected", accepted, rejected);
+  g_assert_cmpint (accepted + rejected, >, 0);
 }
 
 /* The trust step on a small continual run (gated teacher, digits, T = 8):
@@ -465,6 +510,8 @@ test_trust_step (void)
   cfg.protocol = DD_PROTOCOL_CONTINUAL;
   cfg.meta_iterations = 24;
   cfg.anchor_every = 0;
+  /* the rule at its plainest: kept when the held-out objective does not rise */
+  cfg.accept_tolerance = 0.0;
   /* a first step long enough to be rejected, so that both verdicts come up */
   cfg.trust_radius = 1.0;
   g_assert_cmpint (cfg.teacher_step, ==, DD_TEACHER_STEP_TRUST);
@@ -652,6 +699,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teach/protocols", test_protocols);
   g_test_add_func ("/teach/arms-share-start-and-batches", test_arms_share_start_and_batches);
   g_test_add_func ("/teach/config-defaults", test_config_defaults);
+  g_test_add_func ("/teach/trust-step-default-tolerance", test_trust_step_default_tolerance);
   g_test_add_func ("/teach/trust-step", test_trust_step);
   g_test_add_func ("/teach/plain-step", test_plain_step);
   status = g_test_run ();
