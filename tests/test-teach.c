@@ -445,6 +445,87 @@ test_config_defaults (void)
   g_assert_cmpstr (dd_update_verdict_name (DD_UPDATE_NONE), ==, "none");
 }
 
+/* Episodes of whole training runs (episode_steps = 3 windows): θ stays fixed
+ * through an episode, whose windows report no update; the teacher moves once
+ * per episode (the meta-iteration count with it); every episode starts again
+ * from the warmed-up student ω₀ with v = 0 on the same minibatches — so its
+ * first step sees the same batch at the same weights and reports the same
+ * batch error; the first episode is accepted as the best so far, and later
+ * ones are accepted or rejected against it. */
+static void
+test_whole_episodes (void)
+{
+  DdTeachConfig cfg;
+  g_autoptr(GError) error = NULL;
+
+  teach_problem_config (&cfg, DD_TEACHER_FIXED, DD_OBJECTIVE_SMOOTH_ERROR, 0.9);
+  cfg.protocol = DD_PROTOCOL_EPISODIC;
+  cfg.episode_steps = 3 * cfg.window;
+  cfg.meta_iterations = 4;
+  g_autoptr(DdTeach) teach = dd_teach_new (&cfg, need_digits (), &error);
+  g_assert_no_error (error);
+  DdStudent *st = dd_teach_get_student (teach);
+  DdTeacher *teacher = dd_teach_get_teacher (teach);
+  g_autofree dd_real *w0 = NULL;
+  g_autofree dd_real *theta = g_new (dd_real, teacher->n_params);
+  double first_batch_error = -1;
+  int windows = 0, episodes = 0;
+  gboolean episode_start = TRUE;
+
+  while (!dd_teach_is_done (teach))
+    {
+      DdStepReport r;
+      if (dd_teach_get_step (teach) == cfg.pretrain_steps && w0 == NULL)
+        w0 = g_memdup2 (st->params, st->P * sizeof (dd_real));
+      if (episode_start && w0 != NULL)
+        {
+          /* every episode starts at ω₀ with the same θ through it */
+          g_assert_cmpmem (st->params, st->P * sizeof (dd_real), w0, st->P * sizeof (dd_real));
+          memcpy (theta, teacher->params, teacher->n_params * sizeof (dd_real));
+        }
+      g_assert_true (dd_teach_step (teach, &r, &error));
+      g_assert_no_error (error);
+      if (r.kind == DD_STEP_PRETRAIN)
+        continue;
+      if (episode_start)
+        {
+          if (first_batch_error < 0)
+            first_batch_error = r.batch_error;
+          g_assert_cmpfloat (r.batch_error, ==, first_batch_error);
+          episode_start = FALSE;
+        }
+      if (r.kind != DD_STEP_WINDOW)
+        continue;
+      windows++;
+      if (windows % 3 != 0)
+        {
+          /* inside an episode: θ fixed, nothing reported as an update */
+          g_assert_cmpint (r.verdict, ==, DD_UPDATE_NONE);
+          g_assert_cmpmem (teacher->params, teacher->n_params * sizeof (dd_real),
+                           theta, teacher->n_params * sizeof (dd_real));
+          g_assert_cmpint (r.meta_iteration, ==, episodes);
+          continue;
+        }
+      episodes++;
+      episode_start = TRUE;
+      g_assert_cmpint (r.meta_iteration, ==, episodes);
+      g_assert_true (isfinite (r.holdout_after));
+      g_test_message ("episode %d: %s, held-out %.6f (best before %.6f), next step %.4g",
+                      episodes, dd_update_verdict_name (r.verdict), r.holdout_after,
+                      r.holdout_before, r.step_length);
+      if (episodes == 1)
+        g_assert_cmpint (r.verdict, ==, DD_UPDATE_ACCEPTED);
+      else
+        g_assert_true (r.verdict == DD_UPDATE_ACCEPTED || r.verdict == DD_UPDATE_REJECTED);
+      /* the next episode's θ is a step of the radius from the best θ */
+      g_assert_cmpfloat (r.step_length, >, 0.0);
+    }
+  g_assert_cmpint (episodes, ==, 4);
+  g_assert_cmpint (windows, ==, 12);
+  /* the best teacher is one that ran an accepted episode */
+  g_assert_nonnull (dd_teach_get_best_teacher (teach));
+}
+
 /* With the default tolerance a step is kept only when the held-out objective
  * fell by more than one paired standard error, and rejected otherwise; the
  * anchor test may reset the teacher to its start (a fallback), which is the
@@ -700,6 +781,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teach/arms-share-start-and-batches", test_arms_share_start_and_batches);
   g_test_add_func ("/teach/config-defaults", test_config_defaults);
   g_test_add_func ("/teach/trust-step-default-tolerance", test_trust_step_default_tolerance);
+  g_test_add_func ("/teach/whole-episodes", test_whole_episodes);
   g_test_add_func ("/teach/trust-step", test_trust_step);
   g_test_add_func ("/teach/plain-step", test_plain_step);
   status = g_test_run ();
