@@ -1171,6 +1171,24 @@ episode_window (DdTeach *tc, DdStepReport *r)
   return TRUE;
 }
 
+/* the teacher optimiser's step on dθ, untested */
+static void
+plain_step (DdTeach *tc, DdStepReport *r)
+{
+  DdTeacher *teacher = tc->teacher;
+  double moved = 0.0;
+
+  memcpy (tc->theta_saved, teacher->params, teacher->n_params * sizeof (dd_real));
+  dd_optim_step (tc->topt, teacher->params, teacher->grads);
+  for (size_t i = 0; i < teacher->n_params; i++)
+    {
+      const double d = (double) teacher->params[i] - tc->theta_saved[i];
+      moved += d * d;
+    }
+  r->step_length = sqrt (moved);
+  r->verdict = DD_UPDATE_TAKEN;
+}
+
 static gboolean
 end_window (DdTeach *tc, DdStepReport *r, double forward_started, GError **error)
 {
@@ -1191,8 +1209,9 @@ end_window (DdTeach *tc, DdStepReport *r, double forward_started, GError **error
     M = objective (tc, FALSE, &dev_error);
   double t_end;
 
-  /* keep the teacher and student of the best window so far (before the update) */
-  if (dev_error < tc->best_dev_error)
+  /* keep the teacher and student of the best window so far (before the update);
+   * whole-run episodes keep the best episode's teacher instead */
+  if (!whole_episodes (tc) && dev_error < tc->best_dev_error)
     {
       tc->best_dev_error = dev_error;
       dd_teacher_free (tc->best_teacher);
@@ -1204,51 +1223,22 @@ end_window (DdTeach *tc, DdStepReport *r, double forward_started, GError **error
     }
   r->verdict = DD_UPDATE_NONE;
   r->holdout_before = r->holdout_after = r->holdout_se = NAN;
+  gboolean back_to_w0;
   if (whole_episodes (tc))
+    back_to_w0 = episode_window (tc, r);
+  else
     {
-      gboolean episode_over = episode_window (tc, r);
-      t_end = dd_now ();
-      r->kind = DD_STEP_WINDOW;
-      r->meta_iteration = tc->meta_iter;
-      r->window_loss = tc->run_n ? tc->run_loss / tc->run_n : 0.0;
-      r->dev_error = dev_error;
-      r->dev_measure = M;
-      r->teacher_grad_norm = norm;
-      r->forward_seconds = t_mid - forward_started;
-      r->reverse_seconds = t_end - t_mid;
-      if (episode_over)
+      if (tc->cfg.arm == DD_ARM_TAUGHT && norm > 0.0)
         {
-          memcpy (tc->st->params, tc->w0, tc->P * sizeof (dd_real));
-          dd_optim_reset (tc->sopt);
-          tc->rng = tc->ep_rng;
-          memcpy (tc->order, tc->ep_order, sizeof (int) * tc->n_train);
-          tc->pos = tc->ep_pos;
+          if (tc->cfg.teacher_step == DD_TEACHER_STEP_TRUST)
+            trust_step (tc, r);
+          else
+            plain_step (tc, r);
         }
-      take_snapshot (tc);
-      tc->t = 0;
-      tc->window_begun = FALSE;
-      return TRUE;
-    }
-  if (tc->cfg.arm == DD_ARM_TAUGHT && norm > 0.0)
-    {
-      if (tc->cfg.teacher_step == DD_TEACHER_STEP_TRUST)
-        trust_step (tc, r);
-      else
-        {
-          memcpy (tc->theta_saved, tc->teacher->params, tc->teacher->n_params * sizeof (dd_real));
-          dd_optim_step (tc->topt, tc->teacher->params, tc->teacher->grads);
-          double moved = 0.0;
-          for (size_t i = 0; i < tc->teacher->n_params; i++)
-            moved += ((double) tc->teacher->params[i] - tc->theta_saved[i]) *
-                     ((double) tc->teacher->params[i] - tc->theta_saved[i]);
-          r->step_length = sqrt (moved);
-          r->verdict = DD_UPDATE_TAKEN;
-        }
+      tc->meta_iter++;
+      back_to_w0 = tc->cfg.protocol == DD_PROTOCOL_EPISODIC;
     }
   t_end = dd_now ();
-  tc->meta_iter++;
-  if (tc->cfg.protocol == DD_PROTOCOL_CONTINUAL)
-    take_snapshot (tc); /* ω_T starts the next window */
 
   r->kind = DD_STEP_WINDOW;
   r->meta_iteration = tc->meta_iter;
@@ -1259,11 +1249,22 @@ end_window (DdTeach *tc, DdStepReport *r, double forward_started, GError **error
   r->forward_seconds = t_mid - forward_started;
   r->reverse_seconds = t_end - t_mid;
 
-  if (tc->cfg.protocol == DD_PROTOCOL_EPISODIC)
+  if (back_to_w0)
     {
       memcpy (tc->st->params, tc->w0, tc->P * sizeof (dd_real));
       dd_optim_reset (tc->sopt);
+      if (whole_episodes (tc))
+        {
+          /* the next episode sees the same minibatches */
+          tc->rng = tc->ep_rng;
+          memcpy (tc->order, tc->ep_order, sizeof (int) * tc->n_train);
+          tc->pos = tc->ep_pos;
+        }
     }
+  /* the next window's state: ω_T (continual), or the window after this one
+   * or ω₀ again (whole episodes); a one-window episode keeps ω₀'s */
+  if (tc->cfg.protocol == DD_PROTOCOL_CONTINUAL || whole_episodes (tc))
+    take_snapshot (tc);
   tc->t = 0;
   tc->window_begun = FALSE;
   return TRUE;
