@@ -87,7 +87,7 @@ teach_options_entries (TeachOptions *o, gboolean compare)
   };
   const GOptionEntry extra[] = {
     { "seeds", 0, 0, G_OPTION_ARG_INT, &o->seeds, "Seeds to compare over (default 5)", "N" },
-    { "budget", 0, 0, G_OPTION_ARG_INT64, &o->budget, "Student steps after the warm-up in the transfer runs (default 5000)", "N" },
+    { "budget", 0, 0, G_OPTION_ARG_INT64, &o->budget, "Student steps after the warm-up, for every arm (default 5000)", "N" },
   };
   GArray *a = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
 
