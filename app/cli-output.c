@@ -90,6 +90,20 @@ cli_json_emit (JsonBuilder *b)
 }
 
 void
+cli_json_double (JsonBuilder *b, const char *member, double value)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_add_double_value (b, value);
+}
+
+void
+cli_json_int (JsonBuilder *b, const char *member, gint64 value)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_add_int_value (b, value);
+}
+
+void
 cli_json_double_array (JsonBuilder *b, const char *member, const double *v, int n)
 {
   json_builder_set_member_name (b, member);

@@ -29,36 +29,24 @@ static void
 emit_window (const DdStepReport *r, int R, int C)
 {
   JsonBuilder *b = cli_json_begin ("window");
-  json_builder_set_member_name (b, "step");
-  json_builder_add_int_value (b, r->step);
-  json_builder_set_member_name (b, "meta_iteration");
-  json_builder_add_int_value (b, r->meta_iteration);
+  cli_json_int (b, "step", r->step);
+  cli_json_int (b, "meta_iteration", r->meta_iteration);
   cli_json_matrix (b, "W", r->W, R, C);
   cli_json_matrix (b, "b", r->b, 1, C);
-  json_builder_set_member_name (b, "train_loss");
-  json_builder_add_double_value (b, r->window_loss);
-  json_builder_set_member_name (b, "dev_error");
-  json_builder_add_double_value (b, r->dev_error);
-  json_builder_set_member_name (b, "dev_measure");
-  json_builder_add_double_value (b, r->dev_measure);
-  json_builder_set_member_name (b, "teacher_grad_norm");
-  json_builder_add_double_value (b, r->teacher_grad_norm);
-  json_builder_set_member_name (b, "forward_seconds");
-  json_builder_add_double_value (b, r->forward_seconds);
-  json_builder_set_member_name (b, "reverse_seconds");
-  json_builder_add_double_value (b, r->reverse_seconds);
+  cli_json_double (b, "train_loss", r->window_loss);
+  cli_json_double (b, "dev_error", r->dev_error);
+  cli_json_double (b, "dev_measure", r->dev_measure);
+  cli_json_double (b, "teacher_grad_norm", r->teacher_grad_norm);
+  cli_json_double (b, "forward_seconds", r->forward_seconds);
+  cli_json_double (b, "reverse_seconds", r->reverse_seconds);
   json_builder_set_member_name (b, "update");
   json_builder_add_string_value (b, dd_update_verdict_name (r->verdict));
-  json_builder_set_member_name (b, "step_length");
-  json_builder_add_double_value (b, r->step_length);
+  cli_json_double (b, "step_length", r->step_length);
   if (isfinite (r->holdout_before))
     {
-      json_builder_set_member_name (b, "holdout_before");
-      json_builder_add_double_value (b, r->holdout_before);
-      json_builder_set_member_name (b, "holdout_after");
-      json_builder_add_double_value (b, r->holdout_after);
-      json_builder_set_member_name (b, "holdout_se");
-      json_builder_add_double_value (b, r->holdout_se);
+      cli_json_double (b, "holdout_before", r->holdout_before);
+      cli_json_double (b, "holdout_after", r->holdout_after);
+      cli_json_double (b, "holdout_se", r->holdout_se);
     }
   cli_json_emit (b);
 }
