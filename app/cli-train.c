@@ -91,7 +91,7 @@ cli_train (int argc, char **argv)
     { "hypotheses", 0, 0, G_OPTION_ARG_FILENAME, &o.hypotheses, "de-en: write the final dev translations to FILE and the references to FILE.ref", "FILE" },
     { "hidden", 0, 0, G_OPTION_ARG_STRING, &o.hidden, "MLP hidden sizes, comma-separated (default 500)", "SIZES" },
     { "activation", 0, 0, G_OPTION_ARG_STRING, &o.activation, "MLP activation: tanh (default) or relu", "NAME" },
-    { "loss", 'l', 0, G_OPTION_ARG_STRING, &o.loss, "ce (default), smooth, margin or dlf (L2T-DLF form at Φ = (I, 0))", "KIND" },
+    { "loss", 'l', 0, G_OPTION_ARG_STRING, &o.loss, "ce (default), smooth, margin or dlf (the paper's L2T-DLF loss at Φ = (I, 0))", "KIND" },
     { "epochs", 'e', 0, G_OPTION_ARG_INT, &o.epochs, "Passes over the training split (default 10)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT64, &o.steps, "Train for N minibatch steps instead of whole epochs", "N" },
     { "batch", 'b', 0, G_OPTION_ARG_INT, &o.batch, "Minibatch size (default 20)", "N" },

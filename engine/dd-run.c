@@ -30,7 +30,7 @@ struct _DdRun {
   DdOptim      *opt;
   DdRng         rng;
   DdLoss        loss;
-  dd_real      *dlf_W;     /* Φ = (I, 0) for the teacher-free DLF loss */
+  dd_real      *dlf_W;     /* Φ = (I, 0) for the teacher-free DLF loss (the paper form) */
   dd_real      *dlf_b;
 
   int          *order;     /* permutation of the training set */

@@ -747,7 +747,7 @@ begin_window (DdTeach *tc)
     resize_window (tc, tc->pending_window);
   if (tc->kind_pending)
     {
-      /* a new teacher of the chosen kind, at its initial point Φ = (I, 0) */
+      /* a new teacher of the chosen kind, at its initial point Φ₀ (dd_phi_initial) */
       DdRng rng;
       dd_rng_seed (&rng, tc->cfg.student.seed ^ (guint64) tc->step);
       dd_teacher_free (tc->teacher);

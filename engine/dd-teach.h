@@ -215,7 +215,7 @@ const DdTeachConfig *dd_teach_get_config (const DdTeach *teach);
  * its output (W and b of fixed and gated teachers, u₀ and v₀ of the neural
  * one), so the teacher goes on from the shifted point. The window length
  * and teacher kind take effect when the next window begins (a new kind starts
- * at Φ = (I, 0)); learning rates and the objective at once. */
+ * at its initial point Φ₀); learning rates and the objective at once. */
 void        dd_teach_override_phi     (DdTeach *teach, const dd_real *W, const dd_real *b, int n_steps);
 int         dd_teach_get_override_left (const DdTeach *teach);
 void        dd_teach_shift_teacher    (DdTeach *teach, const dd_real *dW, const dd_real *db);
