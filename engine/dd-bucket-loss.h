@@ -3,7 +3,7 @@
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * L2T-DLF.md §7. A V×V matrix over the target vocabulary is too large, so the
+ * docs/method.md §8. A V×V matrix over the target vocabulary is too large, so the
  * vocabulary ids are grouped into K ≤ 16 buckets (bucket[v] ∈ [0, K), chosen
  * by the caller, typically by frequency). For one target token y with logits
  * over the vocabulary and log p = log_softmax(logits):
@@ -72,7 +72,7 @@ double dd_bucket_loss_forward_backward (const DdBucketLoss *L,
                                         const int          *labels,
                                         int                 N);
 
-/* The R-operator of those gradients (L2T-DLF.md §5): the directional
+/* The R-operator of those gradients (docs/method.md §5): the directional
  * derivative along rlogits (N, V) of what dd_bucket_loss_forward_backward
  * computes,
  *   rdlogits (N, V)            = (∂²L/∂logits²)·rlogits          (WRITTEN)

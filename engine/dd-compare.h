@@ -4,7 +4,7 @@
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * L2T-DLF.md §6 and §9. For one seed, every arm is a DdTeach built from the
+ * docs/method.md §6 and §10. For one seed, every arm is a DdTeach built from the
  * same configuration and seed, so all of them start from the same initial
  * weights, see the same minibatches, take the same P cross-entropy warm-up
  * steps and then the same budget of B student steps; they differ only in the

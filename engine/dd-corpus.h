@@ -51,7 +51,7 @@
  * ("don't", "2.000", "z.b."). Words rather than subwords because the corpus
  * is small (about 150k tokens a side) and short, a word vocabulary with a
  * count cut-off is simple to read in the workbench, and the bucketed teacher
- * of L2T-DLF §7 needs only a fixed vocabulary. Vocabularies are built on the
+ * of docs/method.md §8 needs only a fixed vocabulary. Vocabularies are built on the
  * train split only, one per language.
  */
 #pragma once
@@ -169,7 +169,7 @@ char     *dd_vocab_decode   (const DdVocab *vocab,
                              const int     *ids,
                              int            n);
 
-/* Frequency buckets for the bucketed teacher (L2T-DLF §7): a new array of
+/* Frequency buckets for the bucketed teacher (docs/method.md §8): a new array of
  * vocab->n buckets in 0..k-1, 1 ≤ k ≤ min(16, vocab->n). Tokens are taken in
  * frequency-rank order (count descending, then id) and bucket b closes as soon
  * as its mass reaches (mass not yet assigned when b opened) / (k − b), or when

@@ -9,7 +9,7 @@
 
 G_BEGIN_DECLS
 
-/* The smoothing constant k of the teacher's dev measure (L2T-DLF.md §4). */
+/* The smoothing constant k of the teacher's dev measure (docs/method.md §4). */
 #define DD_SMOOTH_ERROR_K 50.0
 
 struct _DdEval {

@@ -12,7 +12,7 @@
  *   MARGIN   additive-margin softmax on the logits: CE of z − m·onehot(y)
  *            (m default 1.0; the students' logits are not normalised, so
  *            this is the margin form without the cosine normalisation)
- *   DLF      the L2T-DLF family (L2T-DLF.md §2): for each example
+ *   DLF      the L2T-DLF family (docs/method.md §2): for each example
  *            u = Σ_j W[j, y]·log p_j + b[y], ε = exp(s[y]) and
  *              paper form:       ℓ = −σ(ε·u)           (s NULL: ε = 1, the paper's loss)
  *              normalised form:  ℓ = (4/ε)·(½ − σ(ε·u)) (cross-entropy as ε → 0 at W = I,
@@ -22,7 +22,7 @@
  *            Gradients with respect to W and b are ADDED (+=) into dW, db;
  *            with s, dW is the whole (C + 1, C) block and ∂/∂s goes to its
  *            last row.
- *   SMOOTH_ERROR  the teacher's dev measure (L2T-DLF.md §4), not a training
+ *   SMOOTH_ERROR  the teacher's dev measure (docs/method.md §4), not a training
  *            loss: 2σ(k·(max_j p_j − p_y)) − 1 with k = smooth_k (50); its
  *            gradient follows the arg-max that is current (piecewise smooth).
  */
@@ -70,7 +70,7 @@ double dd_loss_forward_backward (const DdLoss *loss,
                                  int           C);
 
 /* The R-operator of the loss gradient, for Hessian-vector products
- * (L2T-DLF.md §5): for a direction rlogits (B, C) of the logits,
+ * (docs/method.md §5): for a direction rlogits (B, C) of the logits,
  *   rdlogits (B, C)  = (∂²L/∂logits²)·rlogits                     (written)
  *   rdW (C, C), rdb (C) += (∂²L/∂Φ∂logits)·rlogits    (DLF only; may be NULL)
  * i.e. the directional derivative, along rlogits, of the gradients that

@@ -88,7 +88,7 @@ typedef struct {
   int           rnn_hidden; /* seq2seq: GRU units H (0: 256) */
 } DdNetSpec;
 
-/* The default students: MLP d-500-C tanh; LeNet as in L2T-DLF.md §6 */
+/* The default students: MLP d-500-C tanh; LeNet as in docs/method.md §1 */
 DdNetSpec   dd_net_spec_default   (DdStudentKind kind);
 gboolean    dd_student_kind_parse (const char *name, DdStudentKind *out);
 const char *dd_student_kind_name  (DdStudentKind kind);
@@ -112,7 +112,7 @@ void     dd_net_zero_grad  (DdNet *net);
 double   dd_net_step_flops (const DdNet *net, int B);
 gboolean dd_net_params_finite (const DdNet *net);
 
-/* Forward-over-reverse products for the reverse pass of L2T-DLF (§5).
+/* Forward-over-reverse products for the reverse pass of L2T-DLF (docs/method.md §5).
  * For the minibatch (x (B, in_size), y (B)), the loss (with its Φ for DLF)
  * and a direction v (n_params) over the parameters, at the current params:
  *   net->grads  = ∇_ω L                                     (written)

@@ -3,7 +3,7 @@
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * SGD with momentum in the form of L2T-DLF.md §5 (the reverse pass depends on
+ * SGD with momentum in the form of docs/method.md §5 (the reverse pass depends on
  * it): v ← ρ·v + g, ω ← ω − η·v. Adam with bias correction.
  */
 #pragma once

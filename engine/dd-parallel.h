@@ -6,7 +6,7 @@
  *
  * Built from dd-corpus: the seeded split, one word vocabulary per language
  * from the training part (words seen at least min_count times; the rest are
- * <unk>), and K target-frequency buckets for the bucketed loss (§7).
+ * <unk>), and K target-frequency buckets for the bucketed loss (docs/method.md §8).
  * Source sentences are encoded without <s>/</s>; targets as
  * <s> y₁ … y_n </s>, so a sentence of n words has n + 1 predicted positions
  * (the words and </s>). Sentences longer than max_len tokens are cut (rare:

@@ -26,7 +26,7 @@
  * gradient array of the same layout, activations for up to max_batch
  * sentences of up to max_src_len / max_tgt_len tokens allocated once.
  *
- * Second order (L2T-DLF.md §5): the reverse pass needs H·v. Every function
+ * Second order (docs/method.md §5): the reverse pass needs H·v. Every function
  * below that takes a tangent computes, beside its value, the directional
  * derivative along a parameter direction v (forward mode over the same
  * code), so running the backward pass "with tangents" gives R{∇L} = H·v

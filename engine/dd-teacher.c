@@ -27,7 +27,7 @@
  * so that a bad state cannot turn the teacher's parameters into NaN through
  * their gradients.
  *
- * The gated teacher uses its two inputs unscaled, as L2T-DLF.md §3 defines
+ * The gated teacher uses its two inputs unscaled, as docs/method.md §3 defines
  * them: iter_t = progress, err_t = 10 × batch error. 2σ(z) − 1 is computed
  * as tanh(z / 2), which is the same function and never overflows.
  */
@@ -44,7 +44,7 @@
  * units is refused with a message instead of exhausting memory */
 #define MAX_PARAMS       ((size_t) 1 << 26)
 
-/* the gated teacher's inputs, as L2T-DLF.md §3 scales them */
+/* the gated teacher's inputs, as docs/method.md §3 scales them */
 #define GATE_ERROR_SCALE 10.0
 
 gboolean

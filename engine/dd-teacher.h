@@ -3,7 +3,7 @@
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * L2T-DLF.md §3. At every student step t the teacher reads a state s_t and
+ * docs/method.md §3. At every student step t the teacher reads a state s_t and
  * outputs Φ_t = (W_t ∈ R^{C×C}, row j column y; b_t ∈ R^C). States are
  * constants when differentiating: no gradient flows through s_t.
  *
@@ -17,8 +17,8 @@
  *           a = tanh(A·f + a₀) (hidden units), W_t = W₀ + U·a + u₀ (reshaped),
  *           b_t = V·a + v₀.
  *
- * Initialisation that breaks the symmetry while keeping Φ_t = Φ₀ (L2T-DLF.md
- * §9: with the demo's W₂ = θ = β = 0 the gate's parameters get a zero
+ * Initialisation that breaks the symmetry while keeping Φ_t = Φ₀ (docs/method.md
+ * §3: with the demo's W₂ = θ = β = 0 the gate's parameters get a zero
  * hypergradient forever). Every parameter gets a nonzero hypergradient:
  *   gated   W₂ uniform in ±DD_TEACHER_INIT_SCALE, θ = 0, β = 1 (h = tanh ½),
  *           W = W₀ − h·W₂: Φ_t = Φ₀ at every state while θ = 0, and
@@ -42,7 +42,7 @@ G_BEGIN_DECLS
 /* The shape of Φ. Every Φ is a W block of R rows by C columns and b (C).
  * Classes: rows 0…C−1 the C×C matrix W (row j, column y), row C the
  * per-class log saturation scale s = log ε.
- * Buckets (translation, L2T-DLF.md §7, with C = K frequency buckets): rows
+ * Buckets (translation, docs/method.md §8, with C = K frequency buckets): rows
  * 0…K−1 the K×K matrix W[k, c], row K the vector a[c], row K + 1 the
  * per-bucket log ε. Every teacher kind treats the whole (R, C) block as it
  * treats W: the gated teacher gates it, the neural one outputs it. */
@@ -58,7 +58,7 @@ typedef enum {
  *     (ε ≈ 1 resists label noise) without changing the student's step size.
  *   paper: ℓ = −σ(ε·u) at W = I, b = 0, ε = 1 — the paper's loss −p_y/(1 + p_y),
  *     whose gradient is at most a quarter of cross-entropy's and smallest on
- *     the examples still wrong (L2T-DLF.md §9). */
+ *     the examples still wrong (docs/method.md §2). */
 typedef enum {
   DD_PHI_NORMALISED,
   DD_PHI_PAPER,

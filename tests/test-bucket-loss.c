@@ -261,7 +261,7 @@ test_value (void)
  * (K + 2, K) block: W = 0 (rows 0…K−1), a = 1 (row K), s (row K + 1) = log ε₀
  * in the normalised start and 0 in the paper's; read through the student's
  * views of the block, the loss is −(2/ε₀)·tanh(ε₀·log p_y / 2) and
- * −p_y / (1 + p_y) (L2T-DLF.md §7, §9). */
+ * −p_y / (1 + p_y) (docs/method.md §8, §2). */
 static void
 test_initial_point (void)
 {

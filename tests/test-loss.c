@@ -738,7 +738,7 @@ test_dlf_scaled_values (void)
 }
 
 /* The paper form at s = 0 is the paper's loss −σ(Σ_j W[j, y]·log p_j + b[y])
- * (L2T-DLF.md §2), computed here as the old test did, with the sigmoid as
+ * (docs/method.md §2), computed here as the old test did, with the sigmoid as
  * 1 / (1 + e^{−z}); and at W = I, b = 0 it is −p_y / (1 + p_y). */
 static void
 test_dlf_paper_at_zero_scale (void)
@@ -917,7 +917,7 @@ test_rop_scaled (gconstpointer data)
 }
 
 /* The normalised form at W = I, b = 0 is cross-entropy to first order in ε
- * (L2T-DLF.md §9): with u = log p_y, ℓ = −(2/ε)·tanh(ε·u/2)
+ * (docs/method.md §2): with u = log p_y, ℓ = −(2/ε)·tanh(ε·u/2)
  * = −u + ε²·u³/12 − …, and its slope ∂ℓ/∂u = −(1 − tanh²(ε·u/2))
  * = −1 + ε²·u²/4 − …, so the value differs from −log p_y by about
  * ε²·|u|³/12 and the logit gradient from cross-entropy's by a relative

@@ -14,7 +14,7 @@
  * the mirrored pairs' cancellation for the neural one, while the
  * symmetry-breaking initialisation gives every
  * teacher parameter a nonzero hypergradient on a real window of training
- * (and the demo's W₂ = θ = β = 0 is shown to be the saddle L2T-DLF.md §9
+ * (and the demo's W₂ = θ = β = 0 is shown to be the saddle docs/method.md §3
  * describes); the gated and neural formulas are recomputed here a second
  * way; backward must add, copy must be deep, and bad arguments must come
  * back as DD_ERROR_INVALID_ARGUMENT.
@@ -981,7 +981,7 @@ smallest_abs (const dd_real *v, size_t n)
 }
 
 /* Every teacher parameter gets a nonzero hypergradient at the initial point
- * (dd-teacher.h; L2T-DLF.md §9): the gated teacher's W₂ through h = tanh ½,
+ * (dd-teacher.h; docs/method.md §3): the gated teacher's W₂ through h = tanh ½,
  * its gate through ⟨W₂, dW⟩; the neural teacher's output layer through a,
  * its first layer through the mirrored output weights. Fixed and gated: every
  * entry. Neural: every entry of a₀, U, u₀, V and v₀, and in A every row
@@ -1051,7 +1051,7 @@ test_hypergradient_at_start (gconstpointer data)
  * (dd-teacher.c, init_params: "an odd last unit gets no output weights"),
  * so its row of A and its a₀ get a zero hypergradient at the start —
  * δ_h = Σ_k dW[k]·U[k, h] + Σ_c db[c]·V[c, h] = 0 — against dd-teacher.h's
- * "every parameter gets a nonzero hypergradient" (L2T-DLF.md §9).
+ * "every parameter gets a nonzero hypergradient" (docs/method.md §3).
  * test-teach-text's seq2seq problem (hidden 3) starts like this. The test
  * asserts everything else as the even case does; exactly that pattern (the
  * last unit's A row and a₀ zero, every other unit's nonzero) is reported as
@@ -1097,7 +1097,7 @@ test_hypergradient_at_start_odd_hidden (void)
 /* The demo's initialisation W₂ = θ = β = 0 (with W = W₀, b = 0) is a saddle
  * for the gate: h = 0, so ∂M/∂W₂ = h·dW = 0 and ∂M/∂θ, ∂M/∂β ∝ ⟨W₂, dW⟩ = 0,
  * exactly, while W and b get their ordinary hypergradient; gradient descent
- * never moves the gate from there (L2T-DLF.md §9). The engine's start on the
+ * never moves the gate from there (docs/method.md §3). The engine's start on the
  * same window gives all of them nonzero values. */
 static void
 test_demo_start_is_a_saddle (void)
