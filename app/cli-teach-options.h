@@ -26,6 +26,7 @@ typedef struct {
   double   trust_radius;
   int      holdout;
   int      anchor_every;
+  gboolean no_shadow;
   double   accept_tolerance;
   gint64   episode_steps;
   int      window;

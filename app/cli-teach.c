@@ -47,6 +47,14 @@ emit_window (const DdStepReport *r, int R, int C)
       cli_json_double (b, "holdout_before", r->holdout_before);
       cli_json_double (b, "holdout_after", r->holdout_after);
       cli_json_double (b, "holdout_se", r->holdout_se);
+      cli_json_double (b, "predicted_change", r->predicted_change);
+    }
+  if (isfinite (r->shadow_gap))
+    {
+      cli_json_double (b, "shadow_gap", r->shadow_gap);
+      cli_json_double (b, "shadow_se", r->shadow_se);
+      json_builder_set_member_name (b, "took_shadow");
+      json_builder_add_boolean_value (b, r->took_shadow);
     }
   cli_json_emit (b);
 }

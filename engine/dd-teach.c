@@ -60,6 +60,11 @@ struct _DdTeach {
   int           n_hold;         /* held-out dev examples, after the first n_dev */
   int           n_blocks, block;
   double       *hold_before, *hold_after, *hold_anchor; /* (n_blocks) block means */
+  /* the shadow (continual trust steps): the student the initial teacher
+   * would have trained on the same minibatches, one window behind */
+  gboolean      shadow_started;
+  dd_real      *shadow_w, *shadow_v;  /* its ω and v (P each; v when ρ > 0) */
+  double       *hold_shadow, *hold_live;
   dd_real      *trial_W, *trial_b;  /* Φ of a trial step */
   dd_real      *theta_saved;    /* θ before a tried step */
   /* whole-run episodes */
@@ -158,6 +163,7 @@ dd_teach_config_init (DdTeachConfig *cfg)
   cfg->accept_tolerance = -1.0;
   cfg->anchor_every = 1;
   cfg->episode_steps = 0;
+  cfg->shadow = TRUE;
 }
 
 const char *
@@ -281,6 +287,14 @@ dd_protocol_name (DdProtocol protocol)
 
 /* episodic with episodes of whole training runs */
 static gboolean
+shadowed (const DdTeach *tc)
+{
+  return tc->cfg.shadow && tc->cfg.arm == DD_ARM_TAUGHT &&
+         tc->cfg.protocol == DD_PROTOCOL_CONTINUAL &&
+         tc->cfg.teacher_step == DD_TEACHER_STEP_TRUST;
+}
+
+static gboolean
 whole_episodes (const DdTeach *tc)
 {
   return tc->cfg.protocol == DD_PROTOCOL_EPISODIC && tc->cfg.episode_steps > tc->cfg.window;
@@ -379,6 +393,14 @@ dd_teach_new (const DdTeachConfig *cfg, const DdData *data, GError **error)
       tc->hold_before = g_new (double, tc->n_blocks);
       tc->hold_after = g_new (double, tc->n_blocks);
       tc->hold_anchor = g_new (double, tc->n_blocks);
+      if (shadowed (tc))
+        {
+          tc->hold_shadow = g_new (double, tc->n_blocks);
+          tc->hold_live = g_new (double, tc->n_blocks);
+          tc->shadow_w = g_new (dd_real, tc->P);
+          if (cfg->student.momentum > 0.0)
+            tc->shadow_v = g_new (dd_real, tc->P);
+        }
     }
   tc->eval = dd_eval_new (tc->C);
 
@@ -441,6 +463,10 @@ dd_teach_free (DdTeach *tc)
   g_free (tc->hold_before);
   g_free (tc->hold_after);
   g_free (tc->hold_anchor);
+  g_free (tc->hold_shadow);
+  g_free (tc->hold_live);
+  g_free (tc->shadow_w);
+  g_free (tc->shadow_v);
   g_free (tc->trial_W);
   g_free (tc->trial_b);
   g_free (tc->theta_saved);
@@ -1045,14 +1071,19 @@ normalised_step (DdTeach *tc, DdStepReport *r)
       group_norm[k] = sqrt (group_norm[k]);
       parts += group_norm[k] > 0.0;
     }
+  double predicted = 0.0;
   for (size_t i = 0; i < n; i++)
     {
       const double gn = group_norm[dd_teacher_param_group (teacher, i)];
       if (gn > 0.0)
-        teacher->params[i] -= (dd_real) (tc->radius / (gn * sqrt ((double) parts)) *
-                                         teacher->grads[i]);
+        {
+          const double d = tc->radius / (gn * sqrt ((double) parts)) * teacher->grads[i];
+          teacher->params[i] -= (dd_real) d;
+          predicted -= d * teacher->grads[i];
+        }
     }
   r->step_length = tc->radius;
+  r->predicted_change = predicted;
 }
 
 /* The trust step from the hypergradient in teacher->grads (not zero): try
@@ -1105,6 +1136,78 @@ trust_step (DdTeach *tc, DdStepReport *r)
       dd_optim_reset (tc->topt);
       tc->radius = tc->cfg.trust_radius;
       r->verdict = DD_UPDATE_FALLBACK;
+    }
+}
+
+/* The shadow: the student that the initial teacher trains on the same
+ * minibatches and learning rates, carried from window to window beside the
+ * live one (it starts at the first taught window's start). At every
+ * window's end it is advanced by replaying the window with Φ₀ (and with the
+ * user's edits where there were any), and the two students are compared on
+ * the held-out dev blocks at their window ends. When the shadow is better by
+ * more than two paired standard errors (at the last window of a bounded
+ * run: better at all), the taught arm takes the shadow's student and goes
+ * back to the initial teacher. This is what the trust step's one-window
+ * tests cannot see: steps that help the window they were tried on and cost
+ * more over the thousands of steps after (the short-horizon bias). */
+static void
+shadow_window (DdTeach *tc, DdStepReport *r)
+{
+  const size_t P = tc->P;
+  const double saved_lr = tc->sopt->lr;
+  gboolean ok = TRUE;
+
+  if (tc->shadow_started)
+    {
+      memcpy (tc->st->params, tc->shadow_w, P * sizeof (dd_real));
+      if (tc->shadow_v)
+        memcpy (tc->sopt->m, tc->shadow_v, P * sizeof (dd_real));
+      else
+        memset (tc->sopt->m, 0, P * sizeof (dd_real));
+    }
+  else
+    load_checkpoint (tc, 0);
+  for (int t = 0; t < tc->T && ok; t++)
+    ok = window_step_with (tc, t, TRUE, tc->init_teacher, NULL, NULL);
+  tc->sopt->lr = saved_lr;
+  if (ok)
+    {
+      memset (tc->hold_shadow, 0, sizeof (double) * tc->n_blocks);
+      measure_holdout (tc, tc->hold_shadow, 1.0);
+      memcpy (tc->shadow_w, tc->st->params, P * sizeof (dd_real));
+      if (tc->shadow_v)
+        memcpy (tc->shadow_v, tc->sopt->m, P * sizeof (dd_real));
+    }
+  memcpy (tc->st->params, tc->end_w, P * sizeof (dd_real));
+  if (tc->end_v)
+    memcpy (tc->sopt->m, tc->end_v, P * sizeof (dd_real));
+  if (!ok)
+    {
+      /* Φ₀ diverged where the teacher did not: the shadow starts again here */
+      tc->shadow_started = FALSE;
+      return;
+    }
+  tc->shadow_started = TRUE;
+
+  double mean, se;
+  memset (tc->hold_live, 0, sizeof (double) * tc->n_blocks);
+  measure_holdout (tc, tc->hold_live, 1.0);
+  paired_difference (tc->hold_live, tc->hold_shadow, tc->n_blocks, &mean, &se);
+  r->shadow_gap = mean;
+  r->shadow_se = se;
+  const gboolean last = tc->cfg.meta_iterations > 0 &&
+                        tc->meta_iter + 1 >= tc->cfg.meta_iterations;
+  if (mean > (last ? 0.0 : 2.0 * se))
+    {
+      memcpy (tc->st->params, tc->shadow_w, P * sizeof (dd_real));
+      if (tc->shadow_v)
+        memcpy (tc->sopt->m, tc->shadow_v, P * sizeof (dd_real));
+      memcpy (tc->teacher->params, tc->init_teacher->params,
+              tc->teacher->n_params * sizeof (dd_real));
+      dd_optim_reset (tc->topt);
+      tc->radius = tc->cfg.trust_radius;
+      r->verdict = DD_UPDATE_FALLBACK;
+      r->took_shadow = TRUE;
     }
 }
 
@@ -1222,7 +1325,9 @@ end_window (DdTeach *tc, DdStepReport *r, double forward_started, GError **error
       g_clear_pointer (&tc->best_student, dd_student_free);
     }
   r->verdict = DD_UPDATE_NONE;
-  r->holdout_before = r->holdout_after = r->holdout_se = NAN;
+  r->holdout_before = r->holdout_after = r->holdout_se = r->predicted_change = NAN;
+  r->shadow_gap = r->shadow_se = NAN;
+  r->took_shadow = FALSE;
   gboolean back_to_w0;
   if (whole_episodes (tc))
     back_to_w0 = episode_window (tc, r);
@@ -1235,6 +1340,8 @@ end_window (DdTeach *tc, DdStepReport *r, double forward_started, GError **error
           else
             plain_step (tc, r);
         }
+      if (shadowed (tc))
+        shadow_window (tc, r);
       tc->meta_iter++;
       back_to_w0 = tc->cfg.protocol == DD_PROTOCOL_EPISODIC;
     }
@@ -1390,6 +1497,12 @@ dd_teach_get_best_student (DdTeach *tc)
       memcpy (tc->best_student->params, tc->best_params, tc->P * sizeof (dd_real));
     }
   return tc->best_student;
+}
+
+const dd_real *
+dd_teach_get_shadow (const DdTeach *tc)
+{
+  return tc->shadow_started ? tc->shadow_w : NULL;
 }
 
 gboolean
@@ -1632,6 +1745,10 @@ dd_teach_copy (const DdTeach *tc)
   c->hold_before = DUP (hold_before, tc->n_blocks);
   c->hold_after = DUP (hold_after, tc->n_blocks);
   c->hold_anchor = DUP (hold_anchor, tc->n_blocks);
+  c->hold_shadow = DUP (hold_shadow, tc->n_blocks);
+  c->hold_live = DUP (hold_live, tc->n_blocks);
+  c->shadow_w = DUP (shadow_w, P);
+  c->shadow_v = DUP (shadow_v, P);
   c->trial_W = DUP (trial_W, RC);
   c->trial_b = DUP (trial_b, C);
   c->theta_saved = DUP (theta_saved, tc->teacher->n_params);

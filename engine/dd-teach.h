@@ -73,7 +73,9 @@ typedef enum {
  *     else rejected (θ stays, r halves). Continual arms also compare their
  *     teacher with the initial one every anchor_every windows and fall back
  *     to the initial teacher when it is better on held-out dev by more than
- *     two standard errors.
+ *     two standard errors; with `shadow` they also carry the initial
+ *     teacher's own student beside the live one and take it over when it is
+ *     ahead by more than two standard errors (at the last window: ahead).
  *   plain: the teacher's optimiser (SGD, momentum or Adam at teacher_lr) takes
  *     every step, untested (the demo's rule). */
 typedef enum {
@@ -138,6 +140,9 @@ typedef struct {
                                    * every N windows (0: never; default 1) */
   gint64        episode_steps;    /* episodic: taught steps of one episode, a whole training
                                    * run with θ fixed (0: one window, the demo's episodes) */
+  gboolean      shadow;           /* trust, continual, taught: carry the shadow, the student
+                                   * of the initial teacher on the same minibatches, and
+                                   * take it when it is better on held-out dev (default TRUE) */
 } DdTeachConfig;
 
 /* The defaults: MLP student, gated teacher, episodic, T = 200, batch 20,
@@ -177,9 +182,15 @@ typedef struct {
   double         reverse_seconds;   /* the reverse pass (and the trial of the step) */
   DdUpdateVerdict verdict;          /* what the teacher did */
   double         step_length;       /* ‖Δθ‖ tried (trust) or taken (plain) */
+  double         predicted_change;  /* trust: dθ·Δθ, M's first-order change along the step */
   double         holdout_before;    /* trust: held-out objective at ω_T with θ */
   double         holdout_after;     /* trust: … with the tried θ + Δθ (NaN if not tried) */
   double         holdout_se;        /* trust: paired standard error of the difference */
+  double         shadow_gap;        /* shadow: held-out objective of the live student minus
+                                     * the shadow's at the window's end (NaN: not compared) */
+  double         shadow_se;         /* shadow: its paired standard error */
+  gboolean       took_shadow;       /* shadow: the arm took the shadow's student (verdict
+                                     * fallback) */
 } DdStepReport;
 
 DdTeach    *dd_teach_new           (const DdTeachConfig *cfg, const DdData *data, GError **error);
@@ -197,6 +208,10 @@ DdTeacher  *dd_teach_get_teacher   (DdTeach *teach);
  * current radius */
 void        dd_teach_get_update_counts (const DdTeach *teach, gint64 *accepted, gint64 *rejected,
                                         double *radius);
+/* the shadow's student weights (P values; NULL before its first window or
+ * when the arm carries none): the initial teacher's student on this arm's
+ * minibatches, as far as the last closed window */
+const dd_real *dd_teach_get_shadow (const DdTeach *teach);
 /* the teacher's initial point Φ₀: W (R, C), b (C), written */
 void        dd_teach_initial_phi   (const DdTeach *teach, dd_real *W, dd_real *b);
 /* best teacher by dev error (episodic), else the current one */

@@ -591,6 +591,7 @@ test_trust_step (void)
   cfg.protocol = DD_PROTOCOL_CONTINUAL;
   cfg.meta_iterations = 24;
   cfg.anchor_every = 0;
+  cfg.shadow = FALSE;
   /* the rule at its plainest: kept when the held-out objective does not rise */
   cfg.accept_tolerance = 0.0;
   /* a first step long enough to be rejected, so that both verdicts come up */
@@ -665,6 +666,90 @@ test_trust_step (void)
   /* both verdicts happen on this run, so both branches were checked */
   g_assert_cmpint (accepted, >, 0);
   g_assert_cmpint (rejected, >, 0);
+}
+
+/* The shadow: the student of the initial teacher that a continual taught
+ * arm carries beside its own must be, window after window, bit for bit the
+ * student of a frozen arm of the same seed (same minibatches, same rates,
+ * Φ₀). A teacher made harmful (Φ's diagonal shrunk to 0.02: the loss barely
+ * trains) falls behind it; the arm must then take the shadow's student and
+ * go back to the initial teacher, and from there be the frozen arm's twin. */
+static void
+test_shadow (void)
+{
+  g_autoptr(GError) error = NULL;
+  DdTeachConfig cfg;
+  DdStepReport r;
+
+  teach_problem_config (&cfg, DD_TEACHER_FIXED, DD_OBJECTIVE_SMOOTH_ERROR, 0.9);
+  cfg.protocol = DD_PROTOCOL_CONTINUAL;
+  cfg.meta_iterations = 12;
+  cfg.anchor_every = 0;
+  cfg.trust_radius = 1e-6;  /* the teacher stays where the test puts it */
+  g_assert_true (cfg.shadow);
+  g_autoptr(DdTeach) taught = dd_teach_new (&cfg, need_digits (), &error);
+  g_assert_no_error (error);
+  cfg.arm = DD_ARM_FROZEN_TEACHER;
+  g_autoptr(DdTeach) frozen = dd_teach_new (&cfg, need_digits (), &error);
+  g_assert_no_error (error);
+  const size_t P = dd_teach_get_student (taught)->P;
+  DdTeacher *teacher = dd_teach_get_teacher (taught);
+  const int C = teacher->n_classes, R = dd_teach_get_student (taught)->R;
+  g_autofree dd_real *theta0 = g_memdup2 (teacher->params, teacher->n_params * sizeof (dd_real));
+
+  while (dd_teach_get_step (taught) < cfg.pretrain_steps)
+    {
+      g_assert_true (dd_teach_step (taught, NULL, &error));
+      g_assert_true (dd_teach_step (frozen, NULL, &error));
+    }
+  g_assert_null (dd_teach_get_shadow (taught));
+  g_assert_null (dd_teach_get_shadow (frozen));
+  g_autofree dd_real *dW = g_new0 (dd_real, (size_t) R * C);
+  for (int y = 0; y < C; y++)
+    dW[y * C + y] = (dd_real) (0.02 - 1.0);
+  dd_teach_shift_teacher (taught, dW, NULL);
+
+  int windows = 0, fallbacks = 0, first_fallback = -1;
+  while (!dd_teach_is_done (taught))
+    {
+      do
+        {
+          g_assert_true (dd_teach_step (taught, &r, &error));
+          g_assert_no_error (error);
+          g_assert_true (dd_teach_step (frozen, NULL, &error));
+          g_assert_no_error (error);
+        }
+      while (r.kind != DD_STEP_WINDOW);
+      windows++;
+      const dd_real *shadow = dd_teach_get_shadow (taught);
+      const dd_real *twin = dd_teach_get_student (frozen)->params;
+      g_test_message ("window %d: %s, live − shadow %+.5f (se %.5f)%s", windows,
+                      dd_update_verdict_name (r.verdict), r.shadow_gap, r.shadow_se,
+                      r.took_shadow ? ", took the shadow" : "");
+      g_assert_nonnull (shadow);
+      g_assert_true (isfinite (r.shadow_gap) && isfinite (r.shadow_se));
+      g_assert_cmpmem (shadow, P * sizeof (dd_real), twin, P * sizeof (dd_real));
+      if (r.took_shadow)
+        {
+          fallbacks++;
+          if (first_fallback < 0)
+            first_fallback = windows;
+          g_assert_cmpint (r.verdict, ==, DD_UPDATE_FALLBACK);
+          g_assert_cmpfloat (r.shadow_gap, >, 0.0);
+          g_assert_cmpmem (teacher->params, teacher->n_params * sizeof (dd_real),
+                           theta0, teacher->n_params * sizeof (dd_real));
+        }
+      if (first_fallback > 0)
+        /* from the fallback on the arm is the frozen one's twin (its teacher
+         * moves by at most r = 1e-6 a window, so close, not equal, after) */
+        g_assert_cmpfloat (fabs ((double) dd_teach_get_student (taught)->params[0] - twin[0]), <=,
+                           r.took_shadow ? 0.0 : 1e-3);
+      else
+        g_assert_cmpfloat (r.shadow_gap, <=, 2.0 * r.shadow_se);
+    }
+  g_test_message ("%d windows, %d took the shadow (first at window %d)", windows, fallbacks,
+                  first_fallback);
+  g_assert_cmpint (first_fallback, >, 0);
 }
 
 /* The plain step: the verdict is `taken`, and θ moves exactly as the
@@ -784,6 +869,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teach/whole-episodes", test_whole_episodes);
   g_test_add_func ("/teach/trust-step", test_trust_step);
   g_test_add_func ("/teach/plain-step", test_plain_step);
+  g_test_add_func ("/teach/shadow", test_shadow);
   status = g_test_run ();
   g_clear_pointer (&digits, dd_data_free);
   return status;
