@@ -4,7 +4,7 @@
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Reverse pass (L2T-DLF.md §5), from dω_T = ∇M(ω_T), dv_T = 0, for t = T−1…0:
+ * Reverse pass (docs/method.md §5), from dω_T = ∇M(ω_T), dv_T = 0, for t = T−1…0:
  *   ṽ = dv − η·dω;  dω += H_t·ṽ;  dΦ_t = (∂g_t/∂Φ_t)ᵀ·ṽ;  dv = ρ·ṽ;
  *   dθ += (∂Φ_t/∂θ)ᵀ·dΦ_t.
  * H_t·ṽ and dΦ_t come together from dd_net_hvp at (ω_t, B_t, Φ_t). ω_t is
@@ -1106,7 +1106,10 @@ trust_step (DdTeach *tc, DdStepReport *r)
   r->holdout_after = block_mean (tc->hold_after, tc->n_blocks);
   r->holdout_se = se;
   const double *current = tc->hold_before;
-  if (finite && mean <= tc->cfg.accept_tolerance * se)
+  /* a negative tolerance asks for a fall: a step that changes nothing on
+   * any block (se = 0) is not one */
+  const gboolean fell = mean < 0.0 || tc->cfg.accept_tolerance >= 0.0;
+  if (finite && fell && mean <= tc->cfg.accept_tolerance * se)
     {
       r->verdict = DD_UPDATE_ACCEPTED;
       tc->n_accepted++;
@@ -1246,7 +1249,8 @@ episode_window (DdTeach *tc, DdStepReport *r)
           r->holdout_before = block_mean (tc->ep_best_hold, tc->n_blocks);
           r->holdout_se = se;
         }
-      if (!tc->ep_have_best || mean <= tc->cfg.accept_tolerance * se)
+      const gboolean fell = mean < 0.0 || tc->cfg.accept_tolerance >= 0.0;
+      if (!tc->ep_have_best || (fell && mean <= tc->cfg.accept_tolerance * se))
         {
           if (tc->ep_have_best)
             tc->radius = MIN (tc->radius * 1.5, MAX_RADIUS_GROWTH * tc->cfg.trust_radius);

@@ -4,7 +4,7 @@
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * L2T-DLF.md §4–§6. A DdTeach owns a student (MLP or LeNet, SGD with momentum
+ * docs/method.md §4–§7. A DdTeach owns a student (MLP or LeNet, SGD with momentum
  * ρ and learning rate η), a teacher μ_θ with its own optimiser, the data
  * order, and the records of the current window of T steps: each step's
  * minibatch, state s_t and coefficients Φ_t = μ_θ(s_t), and checkpoints of
@@ -32,7 +32,7 @@
  * the next meta-iteration, and the best teacher by dev error is kept.
  * Continual: the student goes on from ω_T.
  *
- * Teacher states are constants of the differentiation (§3). So that the
+ * Teacher states are constants of the differentiation (docs/method.md §3). So that the
  * unrolled training is a function of θ that finite differences can check,
  * every continuous state feature (training loss and error, dev error, per
  * class accuracy and margin) is a snapshot taken at the window's start; only
