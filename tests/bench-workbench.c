@@ -202,7 +202,7 @@ main (int argc, char **argv)
     {
       cairo_t *cr = cairo_create (surface);
       double t0 = dd_now ();
-      didact_line_plot_draw (plot, cr, 1200, 600);
+      didact_plot_draw (DIDACT_PLOT (plot), cr, 1200, 600);
       cairo_surface_flush (surface);
       if (i >= 0)
         t[i] = 1e3 * (dd_now () - t0);

@@ -184,9 +184,9 @@ make_line_plot (guint ids[3])
   g_autofree double *x = g_new (double, N_POINTS);
   g_autofree double *y = g_new (double, N_POINTS);
 
-  didact_line_plot_set_title (DIDACT_LINE_PLOT (plot), "Training loss");
-  didact_line_plot_set_x_label (DIDACT_LINE_PLOT (plot), "step");
-  didact_line_plot_set_y_label (DIDACT_LINE_PLOT (plot), "loss");
+  didact_plot_set_title (DIDACT_PLOT (plot), "Training loss");
+  didact_plot_set_x_label (DIDACT_PLOT (plot), "step");
+  didact_plot_set_y_label (DIDACT_PLOT (plot), "loss");
   for (int s = 0; s < 3; s++)
     {
       ids[s] = didact_line_plot_add_series (DIDACT_LINE_PLOT (plot), names[s], NULL,
@@ -234,8 +234,8 @@ make_bar_plot (guint ids[2])
       taught[c] = 0.5 + 0.04 * c - (c == 6 ? 0.9 : 0);
       baseline[c] = 0.45 + 0.03 * c - (c == 6 ? 0.7 : 0);
     }
-  didact_bar_plot_set_title (DIDACT_BAR_PLOT (plot), "Per-class margin");
-  didact_bar_plot_set_y_label (DIDACT_BAR_PLOT (plot), "margin");
+  didact_plot_set_title (DIDACT_PLOT (plot), "Per-class margin");
+  didact_plot_set_y_label (DIDACT_PLOT (plot), "margin");
   didact_bar_plot_set_categories (DIDACT_BAR_PLOT (plot), class_names);
   ids[0] = didact_bar_plot_add_series (DIDACT_BAR_PLOT (plot), "L2T-DLF", NULL, DIDACT_SERIES_SOLID);
   ids[1] = didact_bar_plot_add_series (DIDACT_BAR_PLOT (plot), "cross-entropy", NULL, DIDACT_SERIES_FAINT);
@@ -555,7 +555,7 @@ test_line_draw (void)
   /* the solid series in their palette colours */
   for (int s = 0; s < 3; s += 2)
     {
-      didact_line_plot_get_series_color (lp, ids[s], &color);
+      didact_plot_get_series_color (DIDACT_PLOT (lp), ids[s], &color);
       n = count_near (base, &color, 8);
       g_test_message ("series %d: %u pixels of its colour", s, n);
       g_assert_cmpuint (n, >, 300);
@@ -593,9 +593,9 @@ test_line_draw (void)
   didact_line_plot_set_cursor_x (lp, NAN);
 
   /* hiding a series removes its colour */
-  didact_line_plot_set_series_visible (lp, ids[0], FALSE);
+  didact_plot_set_series_visible (DIDACT_PLOT (lp), ids[0], FALSE);
   other = render (plot, WIDTH, HEIGHT);
-  didact_line_plot_get_series_color (lp, ids[0], &color);
+  didact_plot_get_series_color (DIDACT_PLOT (lp), ids[0], &color);
   g_assert_cmpuint (count_near (other, &color, 8), <, 20);
   cairo_surface_destroy (other);
 
@@ -616,7 +616,7 @@ test_line_nan_breaks (void)
       x[i] = i;
       y[i] = 1;
     }
-  didact_line_plot_set_show_legend (lp, FALSE);
+  didact_plot_set_show_legend (DIDACT_PLOT (lp), FALSE);
   id = didact_line_plot_add_series (lp, "flat", NULL, DIDACT_SERIES_SOLID);
   didact_line_plot_set_series_data (lp, id, x, y, 200);
   didact_line_plot_set_y_range (lp, 0, 2);
@@ -702,8 +702,8 @@ test_line_fit_and_values (void)
   g_assert_cmpuint (notified, ==, 1);
   g_assert_true (isnan (didact_line_plot_get_cursor_x (lp)));
 
-  didact_line_plot_remove_series (lp, ids[1]);
-  didact_line_plot_remove_all_series (lp);
+  didact_plot_remove_series (DIDACT_PLOT (lp), ids[1]);
+  didact_plot_remove_all_series (DIDACT_PLOT (lp));
 }
 
 /* Appending in pieces draws exactly what setting everything at once does,
@@ -802,7 +802,7 @@ test_line_ticks (void)
   didact_line_plot_get_x_range (lp, &lo, &hi);
   didact_line_plot_set_x_range (lp, lo, hi);
   for (int s = 0; s < 3; s++)
-    didact_line_plot_set_series_visible (lp, ids[s], FALSE);
+    didact_plot_set_series_visible (DIDACT_PLOT (lp), ids[s], FALSE);
   base = render (plot, WIDTH, HEIGHT);
   g_assert_cmpuint (count_near (base, &red, 10), ==, 0);
   g_assert_cmpuint (count_near (base, &orange, 10), ==, 0);
@@ -1260,7 +1260,7 @@ test_heatmap_accessible (void)
   g_assert_true (gtk_widget_get_focusable (heatmap));
   g_assert_cmpint (gtk_accessible_get_accessible_role (GTK_ACCESSIBLE (heatmap)), ==,
                    GTK_ACCESSIBLE_ROLE_GRID);
-  g_assert_cmpstr (didact_heatmap_get_accessible_label (DIDACT_HEATMAP (heatmap)), ==,
+  g_assert_cmpstr (didact_plot_get_accessible_label (DIDACT_PLOT (heatmap)), ==,
                    "Loss coefficients");
   g_object_set (heatmap, "accessible-label", "Bucket coefficients", NULL);
   g_object_get (heatmap, "accessible-label", &label, NULL);
@@ -1299,7 +1299,7 @@ test_bar_draw (void)
   g_assert_cmpfloat (up.size.height, >, 50);
 
   /* the solid bar in its colour, inside the wider faint one */
-  didact_bar_plot_get_series_color (bp, ids[0], &color);
+  didact_plot_get_series_color (DIDACT_PLOT (bp), ids[0], &color);
   p = pixel_at (surface, (int) (up.origin.x + up.size.width / 2), (int) (up.origin.y + up.size.height / 2));
   g_assert_cmpint (abs (p.r - (int) (color.red * 255)), <, 30);
   g_assert_cmpint (abs (p.b - (int) (color.blue * 255)), <, 30);
@@ -1565,13 +1565,13 @@ test_styles (void)
   /* presentation: thicker lines and bigger type */
   cairo_surface_destroy (light);
   light = render (line, WIDTH, HEIGHT);
-  didact_line_plot_set_presentation (DIDACT_LINE_PLOT (line), TRUE);
+  didact_plot_set_presentation (DIDACT_PLOT (line), TRUE);
   big = render (line, WIDTH, HEIGHT);
   g_assert_cmpuint (count_different (big, light), >, 5000);
   maybe_save (line, "line-presentation", 1200, 700);
-  didact_heatmap_set_presentation (DIDACT_HEATMAP (heatmap), TRUE);
+  didact_plot_set_presentation (DIDACT_PLOT (heatmap), TRUE);
   maybe_save (heatmap, "heatmap-presentation", 1200, 700);
-  didact_bar_plot_set_presentation (DIDACT_BAR_PLOT (bar), TRUE);
+  didact_plot_set_presentation (DIDACT_PLOT (bar), TRUE);
   maybe_save (bar, "bar-presentation", 1200, 700);
 
   cairo_surface_destroy (light);

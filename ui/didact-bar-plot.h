@@ -2,15 +2,18 @@
  *
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A bar plot (a DidactPlot): a group of bars per category, one bar per
+ * series.
  */
 #pragma once
 
-#include "didact-plot-common.h"
+#include "didact-plot.h"
 
 G_BEGIN_DECLS
 
 #define DIDACT_TYPE_BAR_PLOT (didact_bar_plot_get_type ())
-G_DECLARE_FINAL_TYPE (DidactBarPlot, didact_bar_plot, DIDACT, BAR_PLOT, GtkWidget)
+G_DECLARE_FINAL_TYPE (DidactBarPlot, didact_bar_plot, DIDACT, BAR_PLOT, DidactPlot)
 
 GtkWidget  *didact_bar_plot_new                (void);
 
@@ -22,24 +25,17 @@ guint       didact_bar_plot_get_n_categories   (DidactBarPlot      *self);
 /* Solid and dashed series stand side by side in each group; a faint series
  * is drawn wider and faintly behind the bar of the same position among the
  * others (a baseline arm behind the taught one). A NULL colour takes the
- * first palette colour no other series is using. */
+ * first palette colour no other series is using. Removing, showing and
+ * hiding series: didact_plot_remove_series and the rest. */
 guint       didact_bar_plot_add_series         (DidactBarPlot      *self,
                                                 const char         *label,
                                                 const GdkRGBA      *color,
                                                 DidactSeriesStyle   style);
-void        didact_bar_plot_remove_series      (DidactBarPlot      *self,
-                                                guint               id);
 /* One value per category (copied); missing ones and NaN draw no bar. */
 void        didact_bar_plot_set_series_values  (DidactBarPlot      *self,
                                                 guint               id,
                                                 const double       *values,
                                                 int                 n);
-void        didact_bar_plot_set_series_visible (DidactBarPlot      *self,
-                                                guint               id,
-                                                gboolean            visible);
-void        didact_bar_plot_get_series_color   (DidactBarPlot      *self,
-                                                guint               id,
-                                                GdkRGBA            *color);
 
 /* A fixed value range; NaN for either bound goes back to fitting the data
  * (always including 0). */
@@ -57,23 +53,5 @@ gboolean    didact_bar_plot_bar_rect           (DidactBarPlot      *self,
                                                 guint               id,
                                                 guint               category,
                                                 graphene_rect_t    *rect);
-
-const char *didact_bar_plot_get_title          (DidactBarPlot      *self);
-void        didact_bar_plot_set_title          (DidactBarPlot      *self,
-                                                const char         *title);
-const char *didact_bar_plot_get_y_label        (DidactBarPlot      *self);
-void        didact_bar_plot_set_y_label        (DidactBarPlot      *self,
-                                                const char         *label);
-gboolean    didact_bar_plot_get_show_legend    (DidactBarPlot      *self);
-void        didact_bar_plot_set_show_legend    (DidactBarPlot      *self,
-                                                gboolean            show_legend);
-gboolean    didact_bar_plot_get_presentation   (DidactBarPlot      *self);
-void        didact_bar_plot_set_presentation   (DidactBarPlot      *self,
-                                                gboolean            presentation);
-
-void        didact_bar_plot_draw               (DidactBarPlot      *self,
-                                                cairo_t            *cr,
-                                                int                 width,
-                                                int                 height);
 
 G_END_DECLS

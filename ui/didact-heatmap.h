@@ -2,15 +2,19 @@
  *
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A heatmap (a DidactPlot) of a matrix, its cells editable: the loss
+ * coefficients Φ. Its accessible label (a DidactPlot property) is "Loss
+ * coefficients" unless set.
  */
 #pragma once
 
-#include "didact-plot-common.h"
+#include "didact-plot.h"
 
 G_BEGIN_DECLS
 
 #define DIDACT_TYPE_HEATMAP (didact_heatmap_get_type ())
-G_DECLARE_FINAL_TYPE (DidactHeatmap, didact_heatmap, DIDACT, HEATMAP, GtkWidget)
+G_DECLARE_FINAL_TYPE (DidactHeatmap, didact_heatmap, DIDACT, HEATMAP, DidactPlot)
 
 /* A cell; col == the number of columns names the extra column. */
 typedef struct
@@ -53,13 +57,27 @@ void        didact_heatmap_set_split_row       (DidactHeatmap      *self,
                                                 int                 row);
 
 /* The colour scale runs over center ± range; a range ≤ 0 (the default)
- * takes the largest |value − center| in the data. */
+ * takes the largest |value − center| in the data (but for the scale row's
+ * cells, below). */
 double      didact_heatmap_get_center          (DidactHeatmap      *self);
 void        didact_heatmap_set_center          (DidactHeatmap      *self,
                                                 double              center);
 double      didact_heatmap_get_range           (DidactHeatmap      *self);
 void        didact_heatmap_set_range           (DidactHeatmap      *self,
                                                 double              range);
+
+/* A row on a colour scale of its own, with its own colour bar captioned
+ * @label: a row whose values live far from the others' (log ε below W)
+ * and would wash them out on a shared scale. Its matrix cells (not the
+ * extra column's) run over center ± the larger of @min_range and their
+ * largest |value − center|. A row < 0 removes it. */
+void        didact_heatmap_set_row_scale       (DidactHeatmap      *self,
+                                                int                 row,
+                                                double              center,
+                                                double              min_range,
+                                                const char         *label);
+/* The row on a scale of its own, or -1. */
+int         didact_heatmap_get_row_scale       (DidactHeatmap      *self);
 
 /* Selection, toggled by clicking a cell or pressing Return on it. */
 GArray     *didact_heatmap_get_selected        (DidactHeatmap      *self);
@@ -104,6 +122,11 @@ gboolean    didact_heatmap_cell_at             (DidactHeatmap      *self,
 void        didact_heatmap_value_color         (DidactHeatmap      *self,
                                                 double              value,
                                                 GdkRGBA            *color);
+/* The colour a cell is drawn in, on its own scale. */
+void        didact_heatmap_cell_color          (DidactHeatmap      *self,
+                                                int                 row,
+                                                int                 col,
+                                                GdkRGBA            *color);
 
 gboolean    didact_heatmap_get_editable        (DidactHeatmap      *self);
 void        didact_heatmap_set_editable        (DidactHeatmap      *self,
@@ -114,16 +137,5 @@ void        didact_heatmap_set_step            (DidactHeatmap      *self,
 gboolean    didact_heatmap_get_show_values     (DidactHeatmap      *self);
 void        didact_heatmap_set_show_values     (DidactHeatmap      *self,
                                                 gboolean            show_values);
-const char *didact_heatmap_get_accessible_label (DidactHeatmap     *self);
-void        didact_heatmap_set_accessible_label (DidactHeatmap     *self,
-                                                 const char        *label);
-gboolean    didact_heatmap_get_presentation    (DidactHeatmap      *self);
-void        didact_heatmap_set_presentation    (DidactHeatmap      *self,
-                                                gboolean            presentation);
-
-void        didact_heatmap_draw                (DidactHeatmap      *self,
-                                                cairo_t            *cr,
-                                                int                 width,
-                                                int                 height);
 
 G_END_DECLS

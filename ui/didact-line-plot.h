@@ -2,27 +2,28 @@
  *
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * A line plot (a DidactPlot): series over a shared x axis, markers, event
+ * ticks, smoothing, a log y axis and a timeline cursor.
  */
 #pragma once
 
-#include "didact-plot-common.h"
+#include "didact-plot.h"
 
 G_BEGIN_DECLS
 
 #define DIDACT_TYPE_LINE_PLOT (didact_line_plot_get_type ())
-G_DECLARE_FINAL_TYPE (DidactLinePlot, didact_line_plot, DIDACT, LINE_PLOT, GtkWidget)
+G_DECLARE_FINAL_TYPE (DidactLinePlot, didact_line_plot, DIDACT, LINE_PLOT, DidactPlot)
 
 GtkWidget  *didact_line_plot_new                (void);
 
 /* Series are named by the id add_series returns (never 0). A NULL colour
- * takes the first palette colour no other series is using. */
+ * takes the first palette colour no other series is using. Removing,
+ * showing and hiding series: didact_plot_remove_series and the rest. */
 guint       didact_line_plot_add_series         (DidactLinePlot    *self,
                                                  const char        *label,
                                                  const GdkRGBA     *color,
                                                  DidactSeriesStyle  style);
-void        didact_line_plot_remove_series      (DidactLinePlot    *self,
-                                                 guint              id);
-void        didact_line_plot_remove_all_series  (DidactLinePlot    *self);
 /* Replaces a series' points with a copy of (x[i], y[i]); x should not
  * decrease (it may, at some cost: the plot then scans every point). A NaN y
  * breaks the line. */
@@ -41,14 +42,6 @@ void        didact_line_plot_clear_series       (DidactLinePlot    *self,
                                                  guint              id);
 gsize       didact_line_plot_get_n_points       (DidactLinePlot    *self,
                                                  guint              id);
-void        didact_line_plot_set_series_visible (DidactLinePlot    *self,
-                                                 guint              id,
-                                                 gboolean           visible);
-gboolean    didact_line_plot_get_series_visible (DidactLinePlot    *self,
-                                                 guint              id);
-void        didact_line_plot_get_series_color   (DidactLinePlot    *self,
-                                                 guint              id,
-                                                 GdkRGBA           *color);
 /* The point of series @id whose x is nearest to @x (the nearest with a
  * finite y), as the hover read-out shows it. FALSE if there is none. */
 gboolean    didact_line_plot_value_at           (DidactLinePlot    *self,
@@ -113,18 +106,6 @@ void        didact_line_plot_get_y_range        (DidactLinePlot    *self,
                                                  double            *lo,
                                                  double            *hi);
 
-const char *didact_line_plot_get_title          (DidactLinePlot    *self);
-void        didact_line_plot_set_title          (DidactLinePlot    *self,
-                                                 const char        *title);
-const char *didact_line_plot_get_x_label        (DidactLinePlot    *self);
-void        didact_line_plot_set_x_label        (DidactLinePlot    *self,
-                                                 const char        *label);
-const char *didact_line_plot_get_y_label        (DidactLinePlot    *self);
-void        didact_line_plot_set_y_label        (DidactLinePlot    *self,
-                                                 const char        *label);
-gboolean    didact_line_plot_get_show_legend    (DidactLinePlot    *self);
-void        didact_line_plot_set_show_legend    (DidactLinePlot    *self,
-                                                 gboolean           show_legend);
 gboolean    didact_line_plot_get_log_y          (DidactLinePlot    *self);
 void        didact_line_plot_set_log_y          (DidactLinePlot    *self,
                                                  gboolean           log_y);
@@ -137,13 +118,5 @@ void        didact_line_plot_set_auto_fit       (DidactLinePlot    *self,
 double      didact_line_plot_get_cursor_x       (DidactLinePlot    *self);
 void        didact_line_plot_set_cursor_x       (DidactLinePlot    *self,
                                                  double             cursor_x);
-gboolean    didact_line_plot_get_presentation   (DidactLinePlot    *self);
-void        didact_line_plot_set_presentation   (DidactLinePlot    *self,
-                                                 gboolean           presentation);
-
-void        didact_line_plot_draw               (DidactLinePlot    *self,
-                                                 cairo_t           *cr,
-                                                 int                width,
-                                                 int                height);
 
 G_END_DECLS

@@ -307,7 +307,7 @@ phi_cell (DidactWindow *self, const float *W, const float *b, guint cell)
 static void
 clear_line_plot (DidactLinePlot *plot)
 {
-  didact_line_plot_remove_all_series (plot);
+  didact_plot_remove_all_series (DIDACT_PLOT (plot));
   didact_line_plot_clear_markers (plot);
   didact_line_plot_clear_ticks (plot);
 }
@@ -320,9 +320,9 @@ reset_views (DidactWindow *self)
   clear_line_plot (self->history_plot);
   clear_line_plot (self->bleu_plot);
   if (self->dist_series_view)
-    didact_bar_plot_remove_series (self->distribution_plot, self->dist_series_view);
+    didact_plot_remove_series (DIDACT_PLOT (self->distribution_plot), self->dist_series_view);
   if (self->dist_series_base)
-    didact_bar_plot_remove_series (self->distribution_plot, self->dist_series_base);
+    didact_plot_remove_series (DIDACT_PLOT (self->distribution_plot), self->dist_series_base);
   self->dist_series_view = self->dist_series_base = 0;
   g_hash_table_remove_all (self->history_series);
   memset (self->views, 0, sizeof self->views);
@@ -344,8 +344,8 @@ on_branch_visible (GtkCheckButton *check, DidactWindow *self)
 
   for (int m = 0; m < N_METRICS; m++)
     if (self->views[b].series[m])
-      didact_line_plot_set_series_visible (self->metrics_plot, self->views[b].series[m],
-                                           visible && (int) self->metric == m);
+      didact_plot_set_series_visible (DIDACT_PLOT (self->metrics_plot), self->views[b].series[m],
+                                      visible && (int) self->metric == m);
   didact_line_plot_set_tick_group_visible (self->metrics_plot, (guint) b + 1, visible);
 }
 
@@ -363,7 +363,7 @@ add_branch_view (DidactWindow *self, int b)
       if (is_baseline (self, b) && (m == METRIC_TEACHER_LOSS || m == METRIC_OBJECTIVE))
         continue;
       v->series[m] = didact_line_plot_add_series (self->metrics_plot, name, &color, style);
-      didact_line_plot_set_series_visible (self->metrics_plot, v->series[m], (int) self->metric == m);
+      didact_plot_set_series_visible (DIDACT_PLOT (self->metrics_plot), v->series[m], (int) self->metric == m);
     }
 
   if (self->text)
@@ -1699,8 +1699,8 @@ on_metric_changed (GtkDropDown *dropdown, GParamSpec *pspec, DidactWindow *self)
   for (int b = 0; b < self->n_views; b++)
     for (int m = 0; m < N_METRICS; m++)
       if (self->views[b].series[m])
-        didact_line_plot_set_series_visible (self->metrics_plot, self->views[b].series[m],
-                                             m == (int) self->metric);
+        didact_plot_set_series_visible (DIDACT_PLOT (self->metrics_plot), self->views[b].series[m],
+                                        m == (int) self->metric);
   g_object_set (self->metrics_plot, "y-label", _(metric_titles[self->metric]), NULL);
   didact_line_plot_fit (self->metrics_plot);
 }
@@ -1719,7 +1719,7 @@ on_cell_activated (DidactHeatmap *heatmap, int row, int col, DidactWindow *self)
   self->focus_col = col;
   if (g_hash_table_lookup_extended (self->history_series, key, NULL, &id))
     {
-      didact_line_plot_remove_series (self->history_plot, GPOINTER_TO_UINT (id));
+      didact_plot_remove_series (DIDACT_PLOT (self->history_plot), GPOINTER_TO_UINT (id));
       g_hash_table_remove (self->history_series, key);
       return;
     }

@@ -1,0 +1,54 @@
+/* didact-plot-private.h
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * What DidactPlot offers its subclasses and nobody else: the series list
+ * behind the legend, the layout serial and the header's size.
+ */
+#pragma once
+
+#include "didact-plot.h"
+
+G_BEGIN_DECLS
+
+/* The part of a series that DidactPlot keeps; a subclass's series struct
+ * starts with it and adds its data. */
+typedef struct
+{
+  guint id;
+  char *label;
+  GdkRGBA color;
+  int palette_index;          /* -1 for a colour the caller chose */
+  DidactSeriesStyle style;
+  gboolean visible;
+} DidactPlotSeries;
+
+/* A new series of @size bytes (zeroed past the DidactPlotSeries), appended
+ * to the list. A NULL colour takes the first palette colour no other series
+ * is using. Does not call data_changed. */
+gpointer          _didact_plot_add_series        (DidactPlot        *self,
+                                                  gsize              size,
+                                                  const char        *label,
+                                                  const GdkRGBA     *color,
+                                                  DidactSeriesStyle  style);
+/* The series with @id, or NULL. */
+gpointer          _didact_plot_find_series       (DidactPlot        *self,
+                                                  guint              id);
+/* The series in the order they were added (DidactPlotSeries *). */
+GPtrArray        *_didact_plot_get_series        (DidactPlot        *self);
+/* Calls the class's data_changed, then redraws with a new layout. */
+void              _didact_plot_data_changed      (DidactPlot        *self);
+
+/* A number that changes whenever something a cached layout depends on
+ * does (size aside): fonts, labels, presentation, series. */
+guint64           _didact_plot_get_layout_serial (DidactPlot        *self);
+void              _didact_plot_invalidate_layout (DidactPlot        *self);
+
+/* The height of the header (title and legend) at @width; 0 when empty. */
+double            _didact_plot_header_height     (DidactPlot            *self,
+                                                  cairo_t               *cr,
+                                                  const DidactPlotStyle *style,
+                                                  int                    width);
+
+G_END_DECLS
