@@ -530,6 +530,45 @@ test_palette (void)
     }
   didact_plot_palette_color (DIDACT_PLOT_PALETTE_SIZE + 2, &again);
   g_assert_true (gdk_rgba_equal (&again, &colors[2]));
+
+  /* ten classes, ten colours, none of them a series colour or the
+   * baseline's grey */
+  {
+    GdkRGBA classes[DIDACT_PLOT_CLASS_PALETTE_SIZE], grey;
+
+    didact_plot_baseline_color (&grey);
+    for (guint i = 0; i < DIDACT_PLOT_CLASS_PALETTE_SIZE; i++)
+      {
+        didact_plot_class_color (i, &classes[i]);
+        g_assert_cmpfloat (classes[i].alpha, ==, 1);
+        g_assert_false (gdk_rgba_equal (&classes[i], &grey));
+        for (guint j = 0; j < i; j++)
+          g_assert_false (gdk_rgba_equal (&classes[i], &classes[j]));
+        for (guint j = 0; j < DIDACT_PLOT_PALETTE_SIZE; j++)
+          g_assert_false (gdk_rgba_equal (&classes[i], &colors[j]));
+      }
+    didact_plot_class_color (DIDACT_PLOT_CLASS_PALETTE_SIZE + 3, &again);
+    g_assert_true (gdk_rgba_equal (&again, &classes[3]));
+  }
+
+  /* the diverging scale: its ends and middle are its stops */
+  for (int dark = 0; dark < 2; dark++)
+    {
+      GdkRGBA stop, at;
+
+      for (guint i = 0; i < DIDACT_PLOT_DIVERGING_STOPS; i++)
+        {
+          didact_plot_diverging_stop (dark, i, &stop);
+          didact_plot_diverging_color (dark, -1 + 2.0 * i / (DIDACT_PLOT_DIVERGING_STOPS - 1), &at);
+          g_assert_cmpfloat_with_epsilon (at.red, stop.red, 1e-6);
+          g_assert_cmpfloat_with_epsilon (at.green, stop.green, 1e-6);
+          g_assert_cmpfloat_with_epsilon (at.blue, stop.blue, 1e-6);
+        }
+      /* beyond the ends, the ends */
+      didact_plot_diverging_color (dark, 5, &at);
+      g_assert_cmpfloat_with_epsilon (at.red, stop.red, 1e-6);
+      g_assert_cmpfloat_with_epsilon (at.blue, stop.blue, 1e-6);
+    }
 }
 
 /* ------------------------------------------------------------------------

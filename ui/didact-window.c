@@ -198,7 +198,7 @@ branch_color (int b, GdkRGBA *out)
 {
   /* the taught arm first, the baseline grey, forks from the palette */
   if (b == 1)
-    gdk_rgba_parse (out, "#77767b");
+    didact_plot_baseline_color (out);
   else
     didact_plot_palette_color (b == 0 ? 0 : (guint) b - 1, out);
 }
@@ -270,13 +270,11 @@ set_card_title (GtkWidget *card_box, const char *title, const char *explanation)
 
 /* --- plots ---------------------------------------------------------------------- */
 
-/* a colour per class for the margin curves (Paul Tol's "muted" scheme) */
+/* a colour per class for the margin curves */
 static void
 class_color (int c, GdkRGBA *out)
 {
-  static const char *colors[] = { "#332288", "#88ccee", "#44aa99", "#117733", "#999933",
-                                  "#ddcc77", "#cc6677", "#882255", "#aa4499", "#6f6f6f" };
-  gdk_rgba_parse (out, colors[c % G_N_ELEMENTS (colors)]);
+  didact_plot_class_color ((guint) c, out);
 }
 
 /* Φ is stored as W (R, C) then b (C), contiguous in a record. The heatmap
