@@ -1092,6 +1092,121 @@ test_heatmap_split_row (void)
   cairo_surface_destroy (surface);
 }
 
+/* The reddest stretches along row y right of x0 ("reddish": red well above
+ * green): the colour bars' tops, when y is at the top of the grid. */
+static guint
+count_red_runs (cairo_surface_t *surface,
+                int              x0,
+                int              y)
+{
+  int w = cairo_image_surface_get_width (surface);
+  gboolean in_run = FALSE;
+  guint runs = 0;
+
+  for (int x = x0; x < w; x++)
+    {
+      Pixel p = pixel_at (surface, x, y);
+      gboolean red = p.r > p.g + 60;
+
+      runs += red && !in_run;
+      in_run = red;
+    }
+  return runs;
+}
+
+/* The log ε row below W on a colour scale of its own: on the shared scale
+ * its values near −2.3 set the range, and W's small off-diagonal changes
+ * fade into the white of the middle. */
+static void
+test_heatmap_row_scale (void)
+{
+  g_autoptr(GtkWidget) heatmap = g_object_ref_sink (didact_heatmap_new ());
+  DidactHeatmap *hm = DIDACT_HEATMAP (heatmap);
+  double w[11 * 10], b[10];
+  const double log_eps0 = log (0.1);
+  GdkRGBA shared, own, drawn;
+  graphene_rect_t cell, extra;
+  cairo_surface_t *before, *after;
+  int top;
+
+  for (int r = 0; r < 10; r++)
+    {
+      for (int c = 0; c < 10; c++)
+        w[r * 10 + c] = r == c ? 1.0 : 0.05 * sin (r * 3.1 + c * 1.7);
+      w[10 * 10 + r] = log_eps0 + 0.02 * (r - 5);
+      b[r] = 0;
+    }
+  w[1 * 10 + 0] = 0.08;               /* a learned label correction */
+  w[10 * 10 + 7] = log_eps0 + 0.3;   /* one class more saturating */
+  didact_heatmap_set_matrix (hm, w, 11, 10);
+  didact_heatmap_set_extra_column (hm, b, 10, "b");
+  didact_heatmap_set_split_row (hm, 10);
+  didact_heatmap_set_show_values (hm, FALSE);
+  g_assert_cmpint (didact_heatmap_get_row_scale (hm), ==, -1);
+
+  /* shared: the scale reaches 2.3 and W[1, 0] = 0.08 is nearly the
+   * middle's white */
+  before = render (heatmap, WIDTH, HEIGHT);
+  didact_heatmap_cell_color (hm, 1, 0, &shared);
+  didact_heatmap_value_color (hm, 0, &drawn);
+  g_assert_true (didact_heatmap_cell_rect (hm, WIDTH, HEIGHT, 0, 10, &extra));
+  top = (int) extra.origin.y + 3;
+  g_assert_cmpuint (count_red_runs (before, (int) (extra.origin.x + extra.size.width) + 1, top), ==, 1);
+  maybe_save (heatmap, "heatmap-shared-scale", WIDTH, HEIGHT);
+
+  didact_heatmap_set_row_scale (hm, 10, log_eps0, 0.5, "log ε");
+  g_assert_cmpint (didact_heatmap_get_row_scale (hm), ==, 10);
+  after = render (heatmap, WIDTH, HEIGHT);
+  maybe_save (heatmap, "heatmap-row-scale", WIDTH, HEIGHT);
+
+  /* W's scale is W's alone (the diagonal's 1, not log ε's 2.4): W[1, 0]
+   * is more than twice as far from the middle as before */
+  didact_heatmap_cell_color (hm, 1, 0, &own);
+  g_test_message ("W[1,0] = %.3f: #%02x%02x%02x on the shared scale, #%02x%02x%02x on W's",
+                  w[1 * 10 + 0], (int) (shared.red * 255), (int) (shared.green * 255), (int) (shared.blue * 255),
+                  (int) (own.red * 255), (int) (own.green * 255), (int) (own.blue * 255));
+  g_assert_cmpfloat (fabs (own.green - drawn.green), >, 2 * fabs (shared.green - drawn.green));
+
+  /* the log ε row on its own scale, centred on its start: the class that
+   * moved is red, one a little below the start pale blue, and each cell
+   * is drawn in the colour its scale gives */
+  didact_heatmap_cell_color (hm, 10, 7, &own);
+  g_assert_cmpfloat (own.red, >, own.blue + 0.3);
+  didact_heatmap_cell_color (hm, 10, 0, &own);
+  g_assert_cmpfloat (own.blue, >, own.red);
+  for (int c = 0; c < 10; c += 3)
+    for (int r = 0; r < 11; r += 5)
+      {
+        g_assert_true (didact_heatmap_cell_rect (hm, WIDTH, HEIGHT, r, c, &cell));
+        didact_heatmap_cell_color (hm, r, c, &own);
+        g_assert_true (pixel_near (pixel_at (after, (int) (cell.origin.x + cell.size.width / 2),
+                                             (int) (cell.origin.y + cell.size.height / 2)), &own, 3));
+      }
+
+  /* a second colour bar, for the row */
+  g_assert_true (didact_heatmap_cell_rect (hm, WIDTH, HEIGHT, 0, 10, &extra));
+  top = (int) extra.origin.y + 3;
+  g_assert_cmpuint (count_red_runs (after, (int) (extra.origin.x + extra.size.width) + 1, top), ==, 2);
+
+  /* an edit in the row grows the row's scale, not W's */
+  didact_heatmap_cell_color (hm, 1, 0, &shared);
+  didact_heatmap_set_editable (hm, TRUE);
+  didact_heatmap_set_focus_cell (hm, 10, 2);
+  didact_heatmap_adjust_focused (hm, 4);
+  didact_heatmap_cell_color (hm, 1, 0, &own);
+  g_assert_true (gdk_rgba_equal (&own, &shared));
+
+  /* and without it, one scale again */
+  didact_heatmap_set_row_scale (hm, -1, 0, 0, NULL);
+  g_assert_cmpint (didact_heatmap_get_row_scale (hm), ==, -1);
+  cairo_surface_destroy (after);
+  after = render (heatmap, WIDTH, HEIGHT);
+  g_assert_cmpuint (count_red_runs (after, (int) (extra.origin.x + extra.size.width) + 1, top), ==, 1);
+
+  cairo_surface_destroy (before);
+  cairo_surface_destroy (after);
+}
+
 typedef struct
 {
   int activated_row, activated_col, n_activated;
@@ -1727,6 +1842,7 @@ main (int   argc,
   g_test_add_func ("/plots/line/ticks", test_line_ticks);
   g_test_add_func ("/plots/heatmap/draw", test_heatmap_draw);
   g_test_add_func ("/plots/heatmap/split-row", test_heatmap_split_row);
+  g_test_add_func ("/plots/heatmap/row-scale", test_heatmap_row_scale);
   g_test_add_func ("/plots/heatmap/click", test_heatmap_click);
   g_test_add_func ("/plots/heatmap/edit", test_heatmap_edit);
   g_test_add_func ("/plots/heatmap/accessible", test_heatmap_accessible);

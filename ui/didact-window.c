@@ -1096,6 +1096,13 @@ start_session (DidactWindow *self)
   didact_heatmap_set_row_labels (self->heatmap, (const char *const *) rows);
   /* the per-class (per-bucket) vectors apart from the matrix W */
   didact_heatmap_set_split_row (self->heatmap, self->C);
+  /* log ε (near −2.3) on a colour scale of its own, centred on its start:
+   * on W's it stretched the scale until W's changes could not be seen */
+  g_autofree dd_real *W0 = g_new (dd_real, (size_t) self->R * self->C);
+  g_autofree dd_real *b0 = g_new (dd_real, self->C);
+  dd_session_initial_phi (self->session, W0, b0);
+  didact_heatmap_set_row_scale (self->heatmap, self->scale_row, W0[(size_t) self->scale_row * self->C],
+                                0.5, "log ε");
   didact_heatmap_set_col_labels (self->heatmap, (const char *const *) self->class_names);
   didact_bar_plot_set_categories (self->distribution_plot, (const char *const *) self->class_names);
   if (self->text)
