@@ -572,6 +572,85 @@ test_palette (void)
 }
 
 /* ------------------------------------------------------------------------
+ * The base class
+ */
+
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              guint      *count)
+{
+  (*count)++;
+}
+
+/* What DidactPlot holds for all three: the shared properties (notified
+ * only on a change), the accessible label, the series and their palette
+ * colours, the legend, and the layers drawn in one call. */
+static void
+test_base (void)
+{
+  guint line_ids[3], bar_ids[2];
+  GtkWidget *plots[3];
+  g_autofree char *label = NULL;
+  graphene_rect_t with_bars, without_bars;
+  GdkRGBA first, again;
+  guint notified = 0, id;
+
+  g_assert_true (G_TYPE_IS_ABSTRACT (DIDACT_TYPE_PLOT));
+  plots[0] = make_line_plot (line_ids);
+  plots[1] = make_heatmap ();
+  plots[2] = make_bar_plot (bar_ids);
+  for (int i = 0; i < 3; i++)
+    {
+      DidactPlot *plot = DIDACT_PLOT (plots[i]);
+
+      g_assert_true (g_type_is_a (G_OBJECT_TYPE (plot), DIDACT_TYPE_PLOT));
+      notified = 0;
+      g_signal_connect (plot, "notify::y-label", G_CALLBACK (count_notify), &notified);
+      didact_plot_set_y_label (plot, "value");
+      didact_plot_set_y_label (plot, "value");
+      g_object_set (plot, "y-label", "value", "presentation", FALSE, NULL);
+      g_assert_cmpuint (notified, ==, 1);
+      g_assert_cmpstr (didact_plot_get_y_label (plot), ==, "value");
+    }
+
+  /* the accessible label is the title unless one is set */
+  g_object_get (plots[0], "title", &label, NULL);
+  g_assert_cmpstr (label, ==, "Training loss");
+  g_assert_null (didact_plot_get_accessible_label (DIDACT_PLOT (plots[0])));
+  g_assert_cmpstr (didact_plot_get_accessible_label (DIDACT_PLOT (plots[1])), ==, "Loss coefficients");
+
+  /* a removed series' palette colour goes to the next new one */
+  didact_plot_get_series_color (DIDACT_PLOT (plots[0]), line_ids[0], &first);
+  didact_plot_remove_series (DIDACT_PLOT (plots[0]), line_ids[0]);
+  id = didact_line_plot_add_series (DIDACT_LINE_PLOT (plots[0]), "again", NULL, DIDACT_SERIES_SOLID);
+  g_assert_cmpuint (id, !=, line_ids[0]);
+  didact_plot_get_series_color (DIDACT_PLOT (plots[0]), id, &again);
+  g_assert_true (gdk_rgba_equal (&first, &again));
+  g_assert_true (didact_plot_get_series_visible (DIDACT_PLOT (plots[0]), id));
+
+  /* without a legend the heatmap's colour bar goes, and in a narrow
+   * widget its cells grow */
+  g_assert_true (didact_heatmap_cell_rect (DIDACT_HEATMAP (plots[1]), 400, 800, 0, 0, &with_bars));
+  didact_plot_set_show_legend (DIDACT_PLOT (plots[1]), FALSE);
+  g_assert_true (didact_heatmap_cell_rect (DIDACT_HEATMAP (plots[1]), 400, 800, 0, 0, &without_bars));
+  g_assert_cmpfloat (without_bars.size.width, >, with_bars.size.width);
+
+  /* an x label makes room under the bars' category labels */
+  {
+    graphene_rect_t plain, labelled;
+
+    g_assert_true (didact_bar_plot_bar_rect (DIDACT_BAR_PLOT (plots[2]), WIDTH, HEIGHT, bar_ids[0], 2, &plain));
+    didact_plot_set_x_label (DIDACT_PLOT (plots[2]), "class");
+    g_assert_true (didact_bar_plot_bar_rect (DIDACT_BAR_PLOT (plots[2]), WIDTH, HEIGHT, bar_ids[0], 2, &labelled));
+    g_assert_cmpfloat (labelled.origin.y + labelled.size.height, <, plain.origin.y + plain.size.height);
+  }
+
+  for (int i = 0; i < 3; i++)
+    g_object_unref (plots[i]);
+}
+
+/* ------------------------------------------------------------------------
  * Line plot
  */
 
@@ -1834,6 +1913,7 @@ main (int   argc,
   g_test_add_func ("/plots/envelope/by-hand", test_envelope_by_hand);
   g_test_add_func ("/plots/envelope/brute-force", test_envelope_brute_force);
   g_test_add_func ("/plots/palette", test_palette);
+  g_test_add_func ("/plots/base", test_base);
   g_test_add_func ("/plots/line/draw", test_line_draw);
   g_test_add_func ("/plots/line/nan-breaks", test_line_nan_breaks);
   g_test_add_func ("/plots/line/fit-and-values", test_line_fit_and_values);
