@@ -131,7 +131,7 @@ compute_layout (DidactHeatmap         *self,
   cairo_t *cr;
   double fs = style->font_scale;
   double pad = 8 * fs, gap = 10 * fs;
-  double left, top, right, head, avail_w, avail_h, block_w, block_h, ox, oy;
+  double left, top, right, head, avail_w, avail_h, block_w, block_h, ox, oy, bars_x;
   int row_w = 0, col_w = 0, col_h = 0, w, h, n_total = _didact_heatmap_n_cols_total (self);
   char buf[48];
 
@@ -183,9 +183,12 @@ compute_layout (DidactHeatmap         *self,
   l->x0 = ox + left;
   l->y0 = oy + top;
   l->extra_x = l->x0 + self->cols * l->cell + gap;
+  bars_x = (self->extra != NULL ? l->extra_x + l->cell : l->x0 + self->cols * l->cell) + 2 * gap;
   for (int i = 0; i < l->n_bars; i++)
-    l->bars[i].x = i == 0 ? (self->extra != NULL ? l->extra_x + l->cell : l->x0 + self->cols * l->cell) + 2 * gap
-                          : l->bars[i - 1].x + l->bars[i - 1].width + gap;
+    {
+      l->bars[i].x = bars_x;
+      bars_x += l->bars[i].width + gap;
+    }
 
   fit_values (self, style, cr, l);
   cairo_destroy (cr);
