@@ -64,7 +64,9 @@ struct _DdTeach {
    * would have trained on the same minibatches, one window behind */
   gboolean      shadow_started;
   dd_real      *shadow_w, *shadow_v;  /* its ω and v (P each; v when ρ > 0) */
-  double       *hold_shadow, *hold_live;
+  int           n_guard;        /* dev examples for the comparison, after the held-out ones */
+  int           n_gblocks, gblock;
+  double       *hold_shadow, *hold_live;  /* (n_gblocks) block means */
   dd_real      *trial_W, *trial_b;  /* Φ of a trial step */
   dd_real      *theta_saved;    /* θ before a tried step */
   /* whole-run episodes */
@@ -376,7 +378,10 @@ dd_teach_new (const DdTeachConfig *cfg, const DdData *data, GError **error)
       if (tc->n_dev >= n_dev)
         tc->n_dev = n_dev / 2;   /* no dev example left over: split in halves */
       const int rest = n_dev - tc->n_dev;
-      tc->n_hold = MIN (rest, cfg->holdout > 0 ? cfg->holdout : tc->n_dev);
+      /* the shadow's comparison needs examples that no teacher step was
+       * chosen on: the held-out ones select the accepted steps */
+      tc->n_hold = MIN (shadowed (tc) ? rest / 2 : rest, cfg->holdout > 0 ? cfg->holdout : tc->n_dev);
+      tc->n_guard = shadowed (tc) ? rest - tc->n_hold : 0;
       if (tc->n_dev < 1 || tc->n_hold < 1)
         {
           g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
@@ -395,8 +400,20 @@ dd_teach_new (const DdTeachConfig *cfg, const DdData *data, GError **error)
       tc->hold_anchor = g_new (double, tc->n_blocks);
       if (shadowed (tc))
         {
-          tc->hold_shadow = g_new (double, tc->n_blocks);
-          tc->hold_live = g_new (double, tc->n_blocks);
+          if (tc->n_guard < 1)
+            {
+              g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                           "the shadow needs dev examples of its own after the %d of the "
+                           "objective and the %d held out; %s has %d (choose a smaller "
+                           "holdout, or no shadow)", tc->n_dev, tc->n_hold, data->name, n_dev);
+              dd_teach_free (tc);
+              return NULL;
+            }
+          tc->gblock = CLAMP ((tc->n_guard + HOLDOUT_BLOCKS - 1) / HOLDOUT_BLOCKS, 1,
+                              dd_student_max_block (tc->st));
+          tc->n_gblocks = (tc->n_guard + tc->gblock - 1) / tc->gblock;
+          tc->hold_shadow = g_new (double, tc->n_gblocks);
+          tc->hold_live = g_new (double, tc->n_gblocks);
           tc->shadow_w = g_new (dd_real, tc->P);
           if (cfg->student.momentum > 0.0)
             tc->shadow_v = g_new (dd_real, tc->P);
@@ -941,6 +958,15 @@ measure_holdout (DdTeach *tc, double *blocks, double w)
     blocks[k] += w * m[k];
 }
 
+/* the shadow's comparison: the objective in blocks over the guard examples */
+static void
+measure_guard (DdTeach *tc, double *blocks)
+{
+  dd_set_threads (tc->cfg.student.threads);
+  dd_student_measure_blocks (tc->st, tc->cfg.objective == DD_OBJECTIVE_DEV_CE,
+                             tc->n_dev + tc->n_hold, tc->n_guard, tc->gblock, blocks);
+}
+
 /* The acceptance test compares two trajectories through the same window by
  * their held-out objective averaged over the window's end and up to three
  * checkpoints of its second half: a single end point is as much the luck
@@ -1146,8 +1172,10 @@ trust_step (DdTeach *tc, DdStepReport *r)
  * minibatches and learning rates, carried from window to window beside the
  * live one (it starts at the first taught window's start). At every
  * window's end it is advanced by replaying the window with Φ₀ (and with the
- * user's edits where there were any), and the two students are compared on
- * the held-out dev blocks at their window ends. When the shadow is better by
+ * user's edits where there were any), and the two students are compared at
+ * their window ends on dev examples of their own (the guard: neither the
+ * objective's nor the held-out ones, which choose the accepted steps and
+ * so flatter the taught student). When the shadow is better by
  * more than two paired standard errors (at the last window of a bounded
  * run: better at all), the taught arm takes the shadow's student and goes
  * back to the initial teacher. This is what the trust step's one-window
@@ -1175,8 +1203,7 @@ shadow_window (DdTeach *tc, DdStepReport *r)
   tc->sopt->lr = saved_lr;
   if (ok)
     {
-      memset (tc->hold_shadow, 0, sizeof (double) * tc->n_blocks);
-      measure_holdout (tc, tc->hold_shadow, 1.0);
+      measure_guard (tc, tc->hold_shadow);
       memcpy (tc->shadow_w, tc->st->params, P * sizeof (dd_real));
       if (tc->shadow_v)
         memcpy (tc->shadow_v, tc->sopt->m, P * sizeof (dd_real));
@@ -1193,9 +1220,8 @@ shadow_window (DdTeach *tc, DdStepReport *r)
   tc->shadow_started = TRUE;
 
   double mean, se;
-  memset (tc->hold_live, 0, sizeof (double) * tc->n_blocks);
-  measure_holdout (tc, tc->hold_live, 1.0);
-  paired_difference (tc->hold_live, tc->hold_shadow, tc->n_blocks, &mean, &se);
+  measure_guard (tc, tc->hold_live);
+  paired_difference (tc->hold_live, tc->hold_shadow, tc->n_gblocks, &mean, &se);
   r->shadow_gap = mean;
   r->shadow_se = se;
   const gboolean last = tc->cfg.meta_iterations > 0 &&
@@ -1749,8 +1775,8 @@ dd_teach_copy (const DdTeach *tc)
   c->hold_before = DUP (hold_before, tc->n_blocks);
   c->hold_after = DUP (hold_after, tc->n_blocks);
   c->hold_anchor = DUP (hold_anchor, tc->n_blocks);
-  c->hold_shadow = DUP (hold_shadow, tc->n_blocks);
-  c->hold_live = DUP (hold_live, tc->n_blocks);
+  c->hold_shadow = DUP (hold_shadow, tc->n_gblocks);
+  c->hold_live = DUP (hold_live, tc->n_gblocks);
   c->shadow_w = DUP (shadow_w, P);
   c->shadow_v = DUP (shadow_v, P);
   c->trial_W = DUP (trial_W, RC);

@@ -131,8 +131,9 @@ typedef struct {
   double        trust_radius;     /* trust: the first step length r₀ (‖Δθ‖) */
   int           holdout;          /* trust: dev examples for the acceptance test, taken
                                    * after the first dev_subsample (0: as many as M uses,
-                                   * or the rest). When M's examples leave none, the dev
-                                   * sample is split in halves. */
+                                   * or the rest; half the rest with a shadow, whose
+                                   * comparison takes the other half). When M's examples
+                                   * leave none, the dev sample is split in halves. */
   double        accept_tolerance; /* trust: accept when the held-out objective changes by
                                    * at most this many paired standard errors (default −1:
                                    * it must fall by more than one) */
@@ -142,7 +143,8 @@ typedef struct {
                                    * run with θ fixed (0: one window, the demo's episodes) */
   gboolean      shadow;           /* trust, continual, taught: carry the shadow, the student
                                    * of the initial teacher on the same minibatches, and
-                                   * take it when it is better on held-out dev (default TRUE) */
+                                   * take it when it is better on dev examples of its own,
+                                   * after the held-out ones (default TRUE) */
 } DdTeachConfig;
 
 /* The defaults: MLP student, gated teacher, episodic, T = 200, batch 20,
