@@ -312,6 +312,9 @@ record_step (DdSession *s, Branch *br, const DdStepReport *r)
           w->holdout_before = r->holdout_before;
           w->holdout_after = r->holdout_after;
           w->holdout_se = r->holdout_se;
+          w->took_shadow = r->took_shadow;
+          w->shadow_gap = r->shadow_gap;
+          w->shadow_se = r->shadow_se;
           w->test_error = NAN;
           w->bleu = NAN;
           if (s->n_test > 0)

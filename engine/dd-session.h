@@ -112,6 +112,10 @@ typedef struct {
   double       holdout_before;    /* trust: held-out objective with θ (NaN otherwise) */
   double       holdout_after;     /* trust: … with the tried θ + Δθ */
   double       holdout_se;        /* trust: paired standard error of after − before */
+  gboolean     took_shadow;       /* fallback: the branch took the shadow's student, the
+                                   * initial teacher's, ahead by shadow_gap ± shadow_se */
+  double       shadow_gap;        /* live − shadow on the guard examples (NaN: no shadow) */
+  double       shadow_se;
   const float *class_margin;      /* (C) dev margins at the window's end */
   const float *class_accuracy;    /* (C) */
   /* translation (NaN and NULL otherwise): greedy decodes at the window's end */

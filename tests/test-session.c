@@ -535,6 +535,9 @@ test_window_records_carry_verdicts (void)
                       w->holdout_before, w->holdout_after, w->holdout_se);
       /* the trust step, never the plain one */
       g_assert_cmpint (w->verdict, !=, DD_UPDATE_TAKEN);
+      /* a continual taught branch carries the shadow and says how it compares */
+      g_assert_true (isfinite (w->shadow_gap) && isfinite (w->shadow_se));
+      g_assert_true (!w->took_shadow || w->verdict == DD_UPDATE_FALLBACK);
       if (w->verdict == DD_UPDATE_REJECTED)
         {
           rejected++;
@@ -555,6 +558,7 @@ test_window_records_carry_verdicts (void)
       const DdWindowRecord *w = dd_session_window_record (s, 1, i);
       g_assert_cmpint (w->verdict, ==, DD_UPDATE_NONE);
       g_assert_true (isnan (w->holdout_after));
+      g_assert_true (isnan (w->shadow_gap) && !w->took_shadow);
     }
 
   /* the teacher rate is the trust radius: an edit journals the radius it replaced */

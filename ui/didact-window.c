@@ -538,9 +538,18 @@ update_tick (DidactWindow *self, int b, const DdWindowRecord *w, DidactTickShape
     case DD_UPDATE_FALLBACK:
       *shape = DIDACT_TICK_DIAMOND;
       gdk_rgba_parse (color, "#e66100");
-      /* Translators: the read-out of an orange diamond on the plots */
-      *description = g_strdup_printf (_("%s: teacher reset to its start, which did better on held-out dev"),
-                                      name);
+      if (w->took_shadow)
+        /* Translators: the read-out of an orange diamond on the plots when the
+         * branch took over the student that the teacher's starting loss trained
+         * beside it; the numbers are how much better it did on dev, ± its
+         * standard error, e.g. "by 0.012 ± 0.004" */
+        *description = g_strdup_printf (_("%s: the starting loss's own student did better on dev "
+                                          "(by %.3f ± %.3f); the branch goes on from it, teacher reset"),
+                                        name, w->shadow_gap, w->shadow_se);
+      else
+        /* Translators: the read-out of an orange diamond on the plots */
+        *description = g_strdup_printf (_("%s: teacher reset to its start, which did better on held-out dev"),
+                                        name);
       return TRUE;
     case DD_UPDATE_ACCEPTED:
       *shape = DIDACT_TICK_FAINT;
