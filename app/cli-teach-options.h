@@ -27,6 +27,7 @@ typedef struct {
   int      holdout;
   int      anchor_every;
   gboolean no_shadow;
+  int      shadow_patience;
   double   accept_tolerance;
   gint64   episode_steps;
   int      window;

@@ -65,6 +65,7 @@ struct _DdTeach {
   gboolean      shadow_started;
   dd_real      *shadow_w, *shadow_v;  /* its ω and v (P each; v when ρ > 0) */
   int           n_guard;        /* dev examples for the comparison, after the held-out ones */
+  int           shadow_ahead;   /* consecutive windows the shadow led by more than 2 SE */
   int           n_gblocks, gblock;
   double       *hold_shadow, *hold_live;  /* (n_gblocks) block means */
   dd_real      *trial_W, *trial_b;  /* Φ of a trial step */
@@ -166,6 +167,7 @@ dd_teach_config_init (DdTeachConfig *cfg)
   cfg->anchor_every = 1;
   cfg->episode_steps = 0;
   cfg->shadow = TRUE;
+  cfg->shadow_patience = 1;
 }
 
 const char *
@@ -245,6 +247,8 @@ dd_teach_config_validate (const DdTeachConfig *cfg, GError **error)
     DD_REFUSE ("acceptance tolerance %g: must be finite", cfg->accept_tolerance);
   if (cfg->anchor_every < 0)
     DD_REFUSE ("anchor test every %d windows: must not be negative", cfg->anchor_every);
+  if (cfg->shadow_patience < 0)
+    DD_REFUSE ("shadow patience %d windows: must not be negative", cfg->shadow_patience);
   if (cfg->episode_steps < 0 || (cfg->episode_steps > 0 && cfg->episode_steps % cfg->window != 0))
     DD_REFUSE ("episode of %" G_GINT64_FORMAT " steps: must be a positive multiple of the window "
                "T = %d, or 0 for one window", cfg->episode_steps, cfg->window);
@@ -1226,7 +1230,9 @@ shadow_window (DdTeach *tc, DdStepReport *r)
   r->shadow_se = se;
   const gboolean last = tc->cfg.meta_iterations > 0 &&
                         tc->meta_iter + 1 >= tc->cfg.meta_iterations;
-  if (mean > (last ? 0.0 : 2.0 * se))
+  tc->shadow_ahead = mean > 2.0 * se ? tc->shadow_ahead + 1 : 0;
+  const int patience = tc->cfg.shadow_patience;
+  if ((last && mean > 0.0) || (patience > 0 && tc->shadow_ahead >= patience))
     {
       memcpy (tc->st->params, tc->shadow_w, P * sizeof (dd_real));
       if (tc->shadow_v)
@@ -1237,6 +1243,7 @@ shadow_window (DdTeach *tc, DdStepReport *r)
       tc->radius = tc->cfg.trust_radius;
       r->verdict = DD_UPDATE_FALLBACK;
       r->took_shadow = TRUE;
+      tc->shadow_ahead = 0;
     }
 }
 

@@ -673,10 +673,13 @@ test_trust_step (void)
  * student of a frozen arm of the same seed (same minibatches, same rates,
  * Φ₀). A teacher made harmful (Φ's diagonal shrunk to 0.02: the loss barely
  * trains) falls behind it; the arm must then take the shadow's student and
- * go back to the initial teacher, and from there be the frozen arm's twin. */
+ * go back to the initial teacher, and from there be the frozen arm's twin.
+ * With patience 0 it must wait for the run's last window; with patience 2
+ * the shadow must have led at two windows in a row. */
 static void
-test_shadow (void)
+test_shadow (gconstpointer data)
 {
+  const int patience = GPOINTER_TO_INT (data);
   g_autoptr(GError) error = NULL;
   DdTeachConfig cfg;
   DdStepReport r;
@@ -687,6 +690,9 @@ test_shadow (void)
   cfg.anchor_every = 0;
   cfg.trust_radius = 1e-6;  /* the teacher stays where the test puts it */
   g_assert_true (cfg.shadow);
+  g_assert_cmpint (cfg.shadow_patience, ==, 1);
+  cfg.shadow_patience = patience;
+  int led = 0;
   g_autoptr(DdTeach) taught = dd_teach_new (&cfg, need_digits (), &error);
   g_assert_no_error (error);
   cfg.arm = DD_ARM_FROZEN_TEACHER;
@@ -729,6 +735,9 @@ test_shadow (void)
       g_assert_nonnull (shadow);
       g_assert_true (isfinite (r.shadow_gap) && isfinite (r.shadow_se));
       g_assert_cmpmem (shadow, P * sizeof (dd_real), twin, P * sizeof (dd_real));
+      led = r.shadow_gap > 2.0 * r.shadow_se ? led + 1 : 0;
+      if (first_fallback < 0 && windows < cfg.meta_iterations)
+        g_assert_true (r.took_shadow == (patience > 0 && led >= patience));
       if (r.took_shadow)
         {
           fallbacks++;
@@ -744,12 +753,14 @@ test_shadow (void)
          * moves by at most r = 1e-6 a window, so close, not equal, after) */
         g_assert_cmpfloat (fabs ((double) dd_teach_get_student (taught)->params[0] - twin[0]), <=,
                            r.took_shadow ? 0.0 : 1e-3);
-      else
-        g_assert_cmpfloat (r.shadow_gap, <=, 2.0 * r.shadow_se);
     }
   g_test_message ("%d windows, %d took the shadow (first at window %d)", windows, fallbacks,
                   first_fallback);
   g_assert_cmpint (first_fallback, >, 0);
+  if (patience == 0)
+    g_assert_cmpint (first_fallback, ==, cfg.meta_iterations);
+  else
+    g_assert_cmpint (first_fallback, >=, patience);
 }
 
 /* The plain step: the verdict is `taken`, and θ moves exactly as the
@@ -869,7 +880,9 @@ main (int argc, char **argv)
   g_test_add_func ("/teach/whole-episodes", test_whole_episodes);
   g_test_add_func ("/teach/trust-step", test_trust_step);
   g_test_add_func ("/teach/plain-step", test_plain_step);
-  g_test_add_func ("/teach/shadow", test_shadow);
+  g_test_add_data_func ("/teach/shadow", GINT_TO_POINTER (1), test_shadow);
+  g_test_add_data_func ("/teach/shadow/patience-2", GINT_TO_POINTER (2), test_shadow);
+  g_test_add_data_func ("/teach/shadow/at-the-end", GINT_TO_POINTER (0), test_shadow);
   status = g_test_run ();
   g_clear_pointer (&digits, dd_data_free);
   return status;
