@@ -77,7 +77,7 @@ teach_options_entries (TeachOptions *o, gboolean compare)
     { "holdout", 0, 0, G_OPTION_ARG_INT, &o->holdout, "Held-out dev examples for the acceptance test, after the --dev ones (default: as many)", "N" },
     { "accept-tolerance", 0, 0, G_OPTION_ARG_DOUBLE, &o->accept_tolerance, "Trust steps: accept when the held-out objective changes by at most X paired standard errors (default −1: it must fall by more than one)", "X" },
     { "no-shadow", 0, 0, G_OPTION_ARG_NONE, &o->no_shadow, "Continual trust steps: do not carry the initial teacher's student beside the taught one (by default the arm takes it over when it is better on held-out dev)", NULL },
-    { "shadow-patience", 0, 0, G_OPTION_ARG_INT, &o->shadow_patience, "Take the shadow mid-run once it has led by more than two standard errors at N windows in a row (default 1; 0: only at the end of the run)", "N" },
+    { "shadow-patience", 0, 0, G_OPTION_ARG_INT, &o->shadow_patience, "Take the shadow mid-run once it has led by more than two standard errors at N windows in a row (default 3; 0: only at the end of the run)", "N" },
     { "anchor-every", 0, 0, G_OPTION_ARG_INT, &o->anchor_every, "Continual trust steps: test the initial teacher every N windows, fall back if it is better (default 1; 0 never)", "N" },
     { "episode", 0, 0, G_OPTION_ARG_INT64, &o->episode_steps, "Episodic: taught steps of one episode, a whole training run with θ fixed (a multiple of T; default 0: one window, the demo's)", "STEPS" },
     { "objective", 0, 0, G_OPTION_ARG_STRING, &o->objective, "smooth-error (default) or dev-ce", "NAME" },

@@ -167,7 +167,7 @@ dd_teach_config_init (DdTeachConfig *cfg)
   cfg->anchor_every = 1;
   cfg->episode_steps = 0;
   cfg->shadow = TRUE;
-  cfg->shadow_patience = 1;
+  cfg->shadow_patience = 3;
 }
 
 const char *

@@ -147,7 +147,7 @@ typedef struct {
                                    * after the held-out ones (default TRUE) */
   int           shadow_patience;  /* shadow: take it mid-run once it has led by more than two
                                    * standard errors at this many windows in a row (default
-                                   * 1; 0: only at the last window of a bounded run) */
+                                   * 3; 0: only at the last window of a bounded run) */
 } DdTeachConfig;
 
 /* The defaults: MLP student, gated teacher, episodic, T = 200, batch 20,

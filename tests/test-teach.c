@@ -690,7 +690,7 @@ test_shadow (gconstpointer data)
   cfg.anchor_every = 0;
   cfg.trust_radius = 1e-6;  /* the teacher stays where the test puts it */
   g_assert_true (cfg.shadow);
-  g_assert_cmpint (cfg.shadow_patience, ==, 1);
+  g_assert_cmpint (cfg.shadow_patience, ==, 3);
   cfg.shadow_patience = patience;
   int led = 0;
   g_autoptr(DdTeach) taught = dd_teach_new (&cfg, need_digits (), &error);
