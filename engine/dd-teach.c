@@ -1295,6 +1295,11 @@ episode_window (DdTeach *tc, DdStepReport *r)
           memcpy (tc->ep_best_hold, hold, sizeof (double) * tc->n_blocks);
           dd_teacher_free (tc->best_teacher);
           tc->best_teacher = dd_teacher_copy (teacher);
+          /* and the student it trained, for the best student's dev error */
+          if (tc->best_params == NULL)
+            tc->best_params = g_new (dd_real, tc->P);
+          memcpy (tc->best_params, tc->st->params, tc->P * sizeof (dd_real));
+          g_clear_pointer (&tc->best_student, dd_student_free);
         }
       else
         {

@@ -522,8 +522,12 @@ test_whole_episodes (void)
     }
   g_assert_cmpint (episodes, ==, 4);
   g_assert_cmpint (windows, ==, 12);
-  /* the best teacher is one that ran an accepted episode */
+  /* the best teacher is one that ran an accepted episode, and the best
+   * student is the one it trained, not ω₀ where the last episode left the run */
   g_assert_nonnull (dd_teach_get_best_teacher (teach));
+  DdStudent *best = dd_teach_get_best_student (teach), *now = dd_teach_get_student (teach);
+  g_assert_true (best != now);
+  g_assert_true (memcmp (best->params, now->params, now->P * sizeof (dd_real)) != 0);
 }
 
 /* With the default tolerance a step is kept only when the held-out objective
