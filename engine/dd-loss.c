@@ -14,6 +14,7 @@
  */
 #include "dd-loss.h"
 #include "dd-dlf-head.h"
+#include "dd-eval.h"
 
 #include <math.h>
 
@@ -32,7 +33,7 @@ dd_loss_default (DdLossKind kind)
     .kind = kind,
     .smoothing = 0.1,
     .margin = 1.0,
-    .smooth_k = 50.0,
+    .smooth_k = DD_SMOOTH_ERROR_K,
     .W = NULL,
     .b = NULL,
   };
