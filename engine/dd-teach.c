@@ -992,6 +992,16 @@ measure_points (const DdTeach *tc, int *ckpts)
   return n;
 }
 
+/* the student back at ω_T, v_T of the window as it ran (kept in end_w,
+ * end_v by the reverse pass) */
+static void
+restore_window_end (DdTeach *tc)
+{
+  memcpy (tc->st->params, tc->end_w, tc->P * sizeof (dd_real));
+  if (tc->end_v)
+    memcpy (tc->sopt->m, tc->end_v, tc->P * sizeof (dd_real));
+}
+
 /* the held-out objective averaged over the measure points of the window just
  * run (its checkpoints and ω_T, which is where the student is left) */
 static void
@@ -1007,9 +1017,7 @@ measure_window (DdTeach *tc, double *blocks)
       load_checkpoint (tc, ckpts[i]);
       measure_holdout (tc, blocks, w);
     }
-  memcpy (tc->st->params, tc->end_w, tc->P * sizeof (dd_real));
-  if (tc->end_v)
-    memcpy (tc->sopt->m, tc->end_v, tc->P * sizeof (dd_real));
+  restore_window_end (tc);
   measure_holdout (tc, blocks, w);
 }
 
@@ -1021,7 +1029,6 @@ measure_window (DdTeach *tc, double *blocks)
 static gboolean
 trial_window (DdTeach *tc, const DdTeacher *trial, double *blocks)
 {
-  const size_t P = tc->P;
   const double saved_lr = tc->sopt->lr;
   int ckpts[MAX_MEASURE_POINTS];
   const int n = measure_points (tc, ckpts);
@@ -1049,10 +1056,18 @@ trial_window (DdTeach *tc, const DdTeacher *trial, double *blocks)
         ok = FALSE;
       }
   tc->sopt->lr = saved_lr;
-  memcpy (tc->st->params, tc->end_w, P * sizeof (dd_real));
-  if (tc->end_v)
-    memcpy (tc->sopt->m, tc->end_v, P * sizeof (dd_real));
+  restore_window_end (tc);
   return ok;
+}
+
+/* The acceptance rule of trust steps and whole-run episodes: the held-out
+ * objective changed by mean ± se; kept when mean ≤ tolerance·se, and a
+ * negative tolerance asks for a fall (a change of nothing, se = 0, is none). */
+static gboolean
+accepted_change (const DdTeach *tc, double mean, double se)
+{
+  const double tol = tc->cfg.accept_tolerance;
+  return mean <= tol * se && (mean < 0.0 || tol >= 0.0);
 }
 
 /* mean and standard error of after − before over the blocks */
@@ -1136,10 +1151,7 @@ trust_step (DdTeach *tc, DdStepReport *r)
   r->holdout_after = block_mean (tc->hold_after, tc->n_blocks);
   r->holdout_se = se;
   const double *current = tc->hold_before;
-  /* a negative tolerance asks for a fall: a step that changes nothing on
-   * any block (se = 0) is not one */
-  const gboolean fell = mean < 0.0 || tc->cfg.accept_tolerance >= 0.0;
-  if (finite && fell && mean <= tc->cfg.accept_tolerance * se)
+  if (finite && accepted_change (tc, mean, se))
     {
       r->verdict = DD_UPDATE_ACCEPTED;
       tc->n_accepted++;
@@ -1212,9 +1224,7 @@ shadow_window (DdTeach *tc, DdStepReport *r)
       if (tc->shadow_v)
         memcpy (tc->shadow_v, tc->sopt->m, P * sizeof (dd_real));
     }
-  memcpy (tc->st->params, tc->end_w, P * sizeof (dd_real));
-  if (tc->end_v)
-    memcpy (tc->sopt->m, tc->end_v, P * sizeof (dd_real));
+  restore_window_end (tc);
   if (!ok)
     {
       /* Φ₀ diverged where the teacher did not: the shadow starts again here */
@@ -1282,8 +1292,7 @@ episode_window (DdTeach *tc, DdStepReport *r)
           r->holdout_before = block_mean (tc->ep_best_hold, tc->n_blocks);
           r->holdout_se = se;
         }
-      const gboolean fell = mean < 0.0 || tc->cfg.accept_tolerance >= 0.0;
-      if (!tc->ep_have_best || (fell && mean <= tc->cfg.accept_tolerance * se))
+      if (!tc->ep_have_best || accepted_change (tc, mean, se))
         {
           if (tc->ep_have_best)
             tc->radius = MIN (tc->radius * 1.5, MAX_RADIUS_GROWTH * tc->cfg.trust_radius);
