@@ -74,7 +74,7 @@ teach_options_entries (TeachOptions *o, gboolean compare)
     { "epsilon", 0, 0, G_OPTION_ARG_DOUBLE, &o->epsilon, "Starting saturation scale ε₀ of the normalised loss (default 0.1)", "X" },
     { "teacher-step", 0, 0, G_OPTION_ARG_STRING, &o->teacher_step, "trust (default: normalised steps tried on the window and accepted on held-out dev) or plain (the teacher optimiser's step, untested)", "RULE" },
     { "trust-radius", 0, 0, G_OPTION_ARG_DOUBLE, &o->trust_radius, "First step length ‖Δθ‖ of the trust step (default 0.3)", "X" },
-    { "holdout", 0, 0, G_OPTION_ARG_INT, &o->holdout, "Held-out dev examples for the acceptance test, after the --dev ones (default: as many)", "N" },
+    { "holdout", 0, 0, G_OPTION_ARG_INT, &o->holdout, "Held-out dev examples for the acceptance test, after the --dev ones (default: as many; with a shadow at most half the rest, the other half being its guard)", "N" },
     { "accept-tolerance", 0, 0, G_OPTION_ARG_DOUBLE, &o->accept_tolerance, "Trust steps: accept when the held-out objective changes by at most X paired standard errors (default −1: it must fall by more than one)", "X" },
     { "no-shadow", 0, 0, G_OPTION_ARG_NONE, &o->no_shadow, "Continual trust steps: do not carry the initial teacher's student beside the taught one (by default the arm takes it over when it is better on held-out dev)", NULL },
     { "shadow-patience", 0, 0, G_OPTION_ARG_INT, &o->shadow_patience, "Take the shadow mid-run once it has led by more than two standard errors at N windows in a row (default 3; 0: only at the end of the run)", "N" },
