@@ -159,67 +159,6 @@ lay_out (DdTeacher *t, guint64 *n_out)
   return TRUE;
 }
 
-DdPhiStart
-dd_phi_start_default (void)
-{
-  return (DdPhiStart) { .form = DD_PHI_NORMALISED, .epsilon = DD_PHI_DEFAULT_EPSILON };
-}
-
-gboolean
-dd_phi_form_parse (const char *name, DdPhiForm *out)
-{
-  if (g_strcmp0 (name, "normalised") == 0 || g_strcmp0 (name, "normalized") == 0)
-    *out = DD_PHI_NORMALISED;
-  else if (g_strcmp0 (name, "paper") == 0)
-    *out = DD_PHI_PAPER;
-  else
-    return FALSE;
-  return TRUE;
-}
-
-const char *
-dd_phi_form_name (DdPhiForm form)
-{
-  return form == DD_PHI_PAPER ? "paper" : "normalised";
-}
-
-int
-dd_phi_rows (DdPhiShape shape, int n_classes)
-{
-  return shape == DD_PHI_BUCKETS ? n_classes + 2 : n_classes + 1;
-}
-
-int
-dd_phi_scale_row (DdPhiShape shape, int n_classes)
-{
-  return dd_phi_rows (shape, n_classes) - 1;
-}
-
-void
-dd_phi_initial (DdPhiShape shape, const DdPhiStart *start, int n_classes, dd_real *W, dd_real *b)
-{
-  const DdPhiStart def = dd_phi_start_default ();
-  const int C = n_classes, R = dd_phi_rows (shape, C), S = dd_phi_scale_row (shape, C);
-
-  if (start == NULL)
-    start = &def;
-  const double s0 = start->form == DD_PHI_PAPER ? 0.0 : log (start->epsilon);
-  for (int r = 0; r < R; r++)
-    for (int c = 0; c < C; c++)
-      {
-        double v;
-        if (r == S)
-          v = s0;
-        else if (shape == DD_PHI_BUCKETS)
-          v = r == C ? 1.0 : 0.0;       /* a = 1, W = 0 */
-        else
-          v = r == c ? 1.0 : 0.0;       /* W = I */
-        W[(size_t) r * C + c] = (dd_real) v;
-      }
-  if (b != NULL)
-    memset (b, 0, sizeof (dd_real) * (size_t) C);
-}
-
 static double
 uniform_pm (DdRng *rng, double r)
 {

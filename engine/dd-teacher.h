@@ -7,7 +7,7 @@
  * outputs Φ_t = (W_t ∈ R^{C×C}, row j column y; b_t ∈ R^C). States are
  * constants when differentiating: no gradient flows through s_t.
  *
- * Φ₀ = (W₀, b₀) below is the start of dd_phi_initial.
+ * Φ₀ = (W₀, b₀) below is the start of dd_phi_initial (dd-phi.h).
  *
  *   fixed   θ = (W, b), Φ_t = θ.                       init W = W₀, b = 0
  *   gated   h_t = 2σ(θ₀·iter_t + θ₁·err_t + β) − 1,
@@ -36,52 +36,9 @@
 #pragma once
 
 #include "dd-types.h"
+#include "dd-phi.h"
 
 G_BEGIN_DECLS
-
-/* The shape of Φ. Every Φ is a W block of R rows by C columns and b (C).
- * Classes: rows 0…C−1 the C×C matrix W (row j, column y), row C the
- * per-class log saturation scale s = log ε.
- * Buckets (translation, docs/method.md §8, with C = K frequency buckets): rows
- * 0…K−1 the K×K matrix W[k, c], row K the vector a[c], row K + 1 the
- * per-bucket log ε. Every teacher kind treats the whole (R, C) block as it
- * treats W: the gated teacher gates it, the neural one outputs it. */
-typedef enum {
-  DD_PHI_CLASSES,
-  DD_PHI_BUCKETS,
-} DdPhiShape;
-
-/* Where the loss family starts, and how its head reads ε (dd-dlf-head.h).
- *   normalised (default): ℓ = (4/ε)(½ − σ(ε·u)) at W = I, b = 0, ε = ε₀ —
- *     cross-entropy until log p_y < −1/ε₀, bounded beyond; the teacher moves
- *     ε per class between cross-entropy (ε → 0) and a saturating loss
- *     (ε ≈ 1 resists label noise) without changing the student's step size.
- *   paper: ℓ = −σ(ε·u) at W = I, b = 0, ε = 1 — the paper's loss −p_y/(1 + p_y),
- *     whose gradient is at most a quarter of cross-entropy's and smallest on
- *     the examples still wrong (docs/method.md §2). */
-typedef enum {
-  DD_PHI_NORMALISED,
-  DD_PHI_PAPER,
-} DdPhiForm;
-
-#define DD_PHI_DEFAULT_EPSILON 0.1
-
-typedef struct {
-  DdPhiForm form;
-  double    epsilon;   /* ε₀ of the normalised form (> 0); the paper form uses 1 */
-} DdPhiStart;
-
-/* the default start: normalised, ε₀ = DD_PHI_DEFAULT_EPSILON */
-DdPhiStart  dd_phi_start_default (void);
-gboolean    dd_phi_form_parse    (const char *name, DdPhiForm *out);  /* "normalised", "paper" */
-const char *dd_phi_form_name     (DdPhiForm form);
-/* rows of Φ's W block for a shape and C: C + 1, or K + 2 for buckets */
-int         dd_phi_rows          (DdPhiShape shape, int n_classes);
-/* The initial point, defined here once: W (R, C) and b (C), written. */
-void        dd_phi_initial       (DdPhiShape shape, const DdPhiStart *start, int n_classes,
-                                  dd_real *W, dd_real *b);
-/* the row of the log-ε scale in the W block */
-int         dd_phi_scale_row     (DdPhiShape shape, int n_classes);
 
 typedef enum {
   DD_TEACHER_FIXED,

@@ -19,6 +19,7 @@
 #include "dd-optim.h"
 #include "dd-eval.h"
 #include "dd-run.h"
+#include "dd-phi.h"
 #include "dd-teacher.h"
 #include "dd-teach.h"
 #include "dd-compare.h"

@@ -321,7 +321,7 @@ new_teacher_full (DdTeacherKind kind, DdPhiShape shape, const DdPhiStart *start,
   return t;
 }
 
-/* dd_phi_initial by its definition (dd-teacher.h): classes W = I with the
+/* dd_phi_initial by its definition (dd-phi.h): classes W = I with the
  * s row log ε₀ (normalised) or 0 (paper); buckets W = 0, a = 1, s likewise;
  * b = 0 */
 static double
@@ -332,6 +332,60 @@ phi0_entry (DdPhiShape shape, const DdPhiStart *start, int C, int r, int c)
   if (shape == DD_PHI_CLASSES)
     return r == C ? s0 : r == c ? 1.0 : 0.0;
   return r == C + 1 ? s0 : r == C ? 1.0 : 0.0;
+}
+
+/* The value type: the initial point is dd_phi_initial's, cells run over W
+ * row by row and then b (the flat layout of dd-phi.h), copies are deep and
+ * views write through. */
+static void
+test_phi_value (void)
+{
+  const DdPhiStart start = { DD_PHI_NORMALISED, 0.2 };
+  for (int shape = DD_PHI_CLASSES; shape <= DD_PHI_BUCKETS; shape++)
+    {
+      const int C = 5, R = dd_phi_rows (shape, C);
+      g_autoptr (DdPhi) phi = dd_phi_new_initial (shape, &start, C);
+      g_assert_cmpint (phi->R, ==, R);
+      g_assert_cmpint (phi->C, ==, C);
+      g_assert_cmpuint (dd_phi_n_values (phi), ==, (gsize) (R + 1) * C);
+      g_assert_cmpuint (dd_phi_n_values_for (shape, C), ==, (gsize) (R + 1) * C);
+      for (int r = 0; r <= R; r++)
+        for (int c = 0; c < C; c++)
+          {
+            const int cell = dd_phi_cell (phi, r, c);
+            g_assert_cmpint (cell, ==, r * C + c);
+            const double want = r < R ? phi0_entry (shape, &start, C, r, c) : 0.0;
+            g_assert_cmpfloat (dd_phi_get (phi, cell), ==, (dd_real) want);
+          }
+      g_assert_cmpint (dd_phi_cell (phi, R + 1, 0), ==, -1);
+      g_assert_cmpint (dd_phi_cell (phi, 0, C), ==, -1);
+      g_assert_cmpint (dd_phi_cell (phi, -1, 0), ==, -1);
+
+      /* a cell of b and one of W, set through the flat index */
+      dd_phi_set (phi, dd_phi_cell (phi, R, 3), 0.75);
+      dd_phi_set (phi, dd_phi_cell (phi, 1, 2), -2.5);
+      g_assert_cmpfloat (phi->b[3], ==, 0.75);
+      g_assert_cmpfloat (phi->W[1 * C + 2], ==, -2.5);
+
+      float packed[8 * 5];
+      dd_phi_pack (phi, packed);
+      for (gsize i = 0; i < dd_phi_n_values (phi); i++)
+        g_assert_cmpfloat (packed[i], ==, (float) dd_phi_get (phi, i));
+
+      g_autoptr (DdPhi) copy = dd_phi_copy (phi);
+      g_assert_true (dd_phi_same_shape (copy, phi));
+      copy->W[0] = 9;
+      g_assert_cmpfloat (phi->W[0], !=, 9);
+      g_assert_true (dd_phi_is_finite (copy));
+      copy->b[0] = NAN;
+      g_assert_false (dd_phi_is_finite (copy));
+
+      dd_real W[8 * 5], b[5];
+      DdPhi view = dd_phi_view (shape, C, W, b);
+      dd_phi_assign (&view, phi);
+      g_assert_cmpmem (W, sizeof (dd_real) * R * C, phi->W, sizeof (dd_real) * R * C);
+      g_assert_cmpfloat (b[3], ==, 0.75);
+    }
 }
 
 static void
@@ -1145,6 +1199,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teacher/layout", test_layout);
   g_test_add_func ("/teacher/bad-arguments", test_bad_arguments);
   g_test_add_func ("/teacher/phi-initial", test_phi_initial);
+  g_test_add_func ("/teacher/phi-value", test_phi_value);
   g_test_add_func ("/teacher/initial-point", test_initial_point);
   g_test_add_func ("/teacher/features", test_features);
   g_test_add_func ("/teacher/formula/gated", test_gated_formula);
