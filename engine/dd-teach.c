@@ -21,10 +21,11 @@ void
 dd_teach_config_init (DdTeachConfig *cfg)
 {
   memset (cfg, 0, sizeof *cfg);
+  /* the student's defaults are the training run's (dd_train_config_init),
+   * except its loss and its momentum: the paper's student takes plain SGD
+   * steps */
   dd_train_config_init (&cfg->student);
   cfg->student.loss = DD_LOSS_DLF;
-  cfg->student.batch = 20;
-  cfg->student.lr = 0.01;
   cfg->student.momentum = 0.0;
   cfg->teacher = DD_TEACHER_GATED;
   cfg->teacher_optimizer = DD_OPTIM_SGD;
