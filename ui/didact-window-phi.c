@@ -1,0 +1,471 @@
+/* didact-window-phi.c: Φ on the heatmap, its edits, undo and redo
+ *
+ * Copyright 2026 The Didact authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The one part of the window that knows Φ's layout: a W block of R rows by
+ * C columns, then b (C), contiguous in a record (dd-session.h). The other
+ * parts name a coefficient by its index in that order (a "cell") and read
+ * its value through _didact_window_phi_value. The heatmap shows, for
+ * classes, the W block (W, then the log ε row) with b as an extra column
+ * beside W's rows; for buckets, the rows of W, then a, then log ε, then b,
+ * all over the C bucket columns.
+ *
+ * While paused, cells dragged or typed on the heatmap gather in a pending Φ
+ * that an edit then sends to the shown branch. Every edit, of Φ or of a
+ * scalar control, goes through _didact_window_record_edit, which keeps it
+ * and its inverse on the undo stack.
+ */
+#define G_LOG_DOMAIN "Didact-UI"
+
+#include "config.h"
+#include "didact-window-private.h"
+
+#include <glib/gi18n.h>
+
+/* an applied edit, as the undo and redo stacks hold it */
+typedef struct
+{
+  DdEdit   edit;
+  dd_real *W, *b;     /* owned copies */
+} UndoEntry;
+
+/* --- the layout ------------------------------------------------------------------ */
+
+/* the coefficient at a heatmap cell, or −1 for none */
+static int
+cell_index (DidactWindow *self, int row, int col)
+{
+  const int C = self->C, RC = self->R * self->C;
+
+  if (self->text)
+    return row >= 0 && row <= self->R && col >= 0 && col < C ? row * C + col : -1;
+  if (row < 0 || row >= self->R || col < 0 || col > C)
+    return -1;
+  if (col == C)
+    return row < C ? RC + row : -1; /* b beside W; none beside the log ε row */
+  return row * C + col;
+}
+
+double
+_didact_window_phi_value (const DdPhiRecord *record, guint coefficient, gpointer user_data)
+{
+  DidactWindow *self = user_data;
+  const guint RC = (guint) (self->R * self->C);
+
+  return coefficient < RC ? record->W[coefficient] : record->b[coefficient - RC];
+}
+
+/* A trace's name: W[row class, column class], b[class], or a row's name
+ * (a, log ε, b for buckets) and the column's class. */
+static char *
+cell_label (DidactWindow *self, int row, int col)
+{
+  char *const *names = self->class_names;
+  const int C = self->C, K = self->C;
+
+  if (!self->text && col == C)
+    return g_strdup_printf ("b[%s]", names[row]);
+  if (row < K)
+    return g_strdup_printf ("W[%s, %s]", names[row], names[col]);
+  return g_strdup_printf ("%s[%s]", row == self->scale_row ? "log ε" : row == K ? "a" : "b",
+                          names[col]);
+}
+
+/* Φ of a record into W and b, or the initial point, as the engine defines
+ * it, before the branch's first record. */
+static void
+copy_phi (DidactWindow *self, const DdPhiRecord *p, dd_real *W, dd_real *b)
+{
+  const int C = self->C, RC = self->R * self->C;
+
+  if (p == NULL)
+    {
+      dd_session_initial_phi (self->session, W, b);
+      return;
+    }
+  for (int i = 0; i < RC; i++)
+    W[i] = p->W[i];
+  for (int i = 0; i < C; i++)
+    b[i] = p->b[i];
+}
+
+static void
+set_heatmap (DidactWindow *self, const dd_real *W, const dd_real *b)
+{
+  const int C = self->C, RC = self->R * self->C;
+  g_autofree double *all = g_new (double, (size_t) RC + C);
+
+  for (int i = 0; i < RC; i++)
+    all[i] = W[i];
+  for (int i = 0; i < C; i++)
+    all[RC + i] = b[i];
+  if (self->text)
+    didact_heatmap_set_matrix (self->heatmap, all, self->R + 1, C);
+  else
+    {
+      /* W and the log ε row; b beside W's rows */
+      didact_heatmap_set_matrix (self->heatmap, all, self->R, C);
+      didact_heatmap_set_extra_column (self->heatmap, all + RC, C, "b");
+    }
+}
+
+void
+_didact_window_show_phi_at (DidactWindow *self, gint64 step)
+{
+  DdSessionSnapshot snap;
+
+  if (self->session == NULL)
+    return;
+  if (self->pending_dirty)
+    {
+      set_heatmap (self, self->pending_W, self->pending_b);
+      return;
+    }
+  dd_session_snapshot (self->session, &snap);
+  g_autofree dd_real *W = g_new (dd_real, (size_t) self->R * self->C);
+  g_autofree dd_real *b = g_new (dd_real, self->C);
+  copy_phi (self, didact_session_feed_phi_at (self->feed, &snap, self->view_branch, step), W, b);
+  set_heatmap (self, W, b);
+}
+
+/* the heatmap's rows: W's, then (buckets) a, then log ε, then (buckets) b */
+static void
+set_row_labels (DidactWindow *self)
+{
+  g_auto(GStrv) rows = g_new0 (char *, self->R + 2);
+
+  for (int c = 0; c < self->C; c++)
+    rows[c] = g_strdup (self->class_names[c]);
+  if (self->text)
+    rows[self->C] = g_strdup ("a");
+  /* Translators: the heatmap's row of the per-class log saturation scale
+   * log ε of the taught loss; keep "log ε" */
+  rows[self->scale_row] = g_strdup (_("log ε (saturation)"));
+  if (self->text)
+    {
+      rows[self->R] = g_strdup ("b");
+      didact_heatmap_set_extra_column (self->heatmap, NULL, 0, NULL);
+    }
+  didact_heatmap_set_row_labels (self->heatmap, (const char *const *) rows);
+}
+
+void
+_didact_window_phi_start (DidactWindow *self)
+{
+  self->R = dd_session_phi_rows (self->session);
+  self->scale_row = dd_session_scale_row (self->session);
+
+  const size_t RC = (size_t) self->R * self->C;
+  g_free (self->pending_W);
+  g_free (self->pending_b);
+  self->pending_W = g_new0 (dd_real, RC);
+  self->pending_b = g_new0 (dd_real, self->C);
+
+  set_row_labels (self);
+  /* the per-class (per-bucket) vectors apart from the matrix W */
+  didact_heatmap_set_split_row (self->heatmap, self->C);
+  /* log ε (near −2.3) on a colour scale of its own, centred on its start:
+   * on W's it stretched the scale until W's changes could not be seen */
+  g_autofree dd_real *W0 = g_new (dd_real, RC);
+  g_autofree dd_real *b0 = g_new (dd_real, self->C);
+  dd_session_initial_phi (self->session, W0, b0);
+  didact_heatmap_set_row_scale (self->heatmap, self->scale_row, W0[(size_t) self->scale_row * self->C],
+                                0.5, "log ε");
+  didact_heatmap_set_col_labels (self->heatmap, (const char *const *) self->class_names);
+  if (self->text)
+    _didact_window_set_card_title (self->heatmap_card,
+                                   _("Loss coefficients Φ = (W, a, log ε, b) over word-frequency buckets; column: the reference word's bucket"),
+                                   _("Row log ε per bucket: low is cross-entropy, near 0 a saturating loss that ignores "
+                                     "tokens it finds very wrong. Click a cell to trace it."));
+  else
+    _didact_window_set_card_title (self->heatmap_card,
+                                   _("Loss coefficients Φ = (W, log ε, b); column y: true class"),
+                                   _("Last row: log ε per class — low is cross-entropy, near 0 a saturating loss that "
+                                     "ignores examples it finds very wrong. Click a cell to trace it."));
+}
+
+/* --- cells -------------------------------------------------------------------------- */
+
+static void
+on_cell_activated (DidactHeatmap *heatmap, int row, int col, DidactWindow *self)
+{
+  const int cell = cell_index (self, row, col);
+
+  if (cell < 0)
+    return;
+  self->focus_row = row;
+  self->focus_col = col;
+  g_autofree char *label = cell_label (self, row, col);
+  _didact_window_toggle_trace (self, (guint) cell, label);
+}
+
+void
+_didact_window_show_first_phi (DidactWindow *self)
+{
+  _didact_window_show_phi_at (self, 0);
+  /* first traces to look at: the first class's diagonal weight and its
+   * log ε (for buckets: the most frequent bucket's a and log ε) */
+  on_cell_activated (self->heatmap, self->text ? self->C : 0, 0, self);
+  on_cell_activated (self->heatmap, self->scale_row, 0, self);
+}
+
+/* the pending Φ from the shown branch's latest record */
+static void
+load_pending_from_shown (DidactWindow *self)
+{
+  DdSessionSnapshot snap;
+  int b = self->view_branch;
+
+  dd_session_snapshot (self->session, &snap);
+  copy_phi (self, snap.n_phi[b] > 0 ? dd_session_phi_record (self->session, b, snap.n_phi[b] - 1) : NULL,
+            self->pending_W, self->pending_b);
+}
+
+void
+didact_window_set_pending_cell (DidactWindow *self, int row, int col, double value)
+{
+  g_return_if_fail (DIDACT_IS_WINDOW (self));
+
+  const int cell = cell_index (self, row, col), RC = self->R * self->C;
+  if (self->session == NULL || cell < 0)
+    return;
+  if (!self->pending_dirty)
+    load_pending_from_shown (self);
+  if (cell >= RC)
+    self->pending_b[cell - RC] = (dd_real) value;
+  else
+    self->pending_W[cell] = (dd_real) value;
+  self->pending_dirty = TRUE;
+  self->focus_row = row;
+  self->focus_col = col;
+  self->syncing = TRUE;
+  gtk_spin_button_set_value (self->cell_spin, value);
+  self->syncing = FALSE;
+  _didact_window_show_phi_at (self, 0);
+  _didact_window_refresh_actions (self);
+}
+
+static void
+on_cell_edited (DidactHeatmap *heatmap, int row, int col, double value, DidactWindow *self)
+{
+  didact_window_set_pending_cell (self, row, col, value);
+}
+
+static void
+on_cell_spin_changed (GtkSpinButton *spin, DidactWindow *self)
+{
+  if (self->syncing || self->session == NULL || _didact_window_is_running (self))
+    return;
+  didact_window_set_pending_cell (self, self->focus_row, self->focus_col, gtk_spin_button_get_value (spin));
+}
+
+void
+_didact_window_load_edit_preset (DidactWindow *self, const char *which)
+{
+  const int C = self->C;
+
+  if (self->session == NULL)
+    return;
+  load_pending_from_shown (self); /* "teacher": the teacher's current output */
+  if (g_strcmp0 (which, "identity") == 0 || g_strcmp0 (which, "penalty") == 0)
+    {
+      /* the engine's initial point (log ε included); "penalty" then
+       * weighs the other classes' (or buckets') log-probabilities in by −0.1 */
+      dd_session_initial_phi (self->session, self->pending_W, self->pending_b);
+      if (g_strcmp0 (which, "penalty") == 0)
+        for (int j = 0; j < C; j++)
+          for (int y = 0; y < C; y++)
+            if (j != y)
+              self->pending_W[j * C + y] = -0.1;
+    }
+  self->pending_dirty = TRUE;
+  _didact_window_show_phi_at (self, 0);
+  _didact_window_refresh_actions (self);
+}
+
+/* --- edits, undo and redo ------------------------------------------------------------- */
+
+static void
+push_undo (DidactWindow *self, GArray *stack, const DdEdit *e)
+{
+  UndoEntry u = { .edit = *e };
+
+  u.W = e->W ? g_memdup2 (e->W, sizeof (dd_real) * self->R * self->C) : NULL;
+  u.b = e->b ? g_memdup2 (e->b, sizeof (dd_real) * self->C) : NULL;
+  u.edit.W = u.W;
+  u.edit.b = u.b;
+  g_array_append_val (stack, u);
+}
+
+static void
+clear_undo (GArray *stack)
+{
+  for (guint i = 0; i < stack->len; i++)
+    {
+      UndoEntry *u = &g_array_index (stack, UndoEntry, i);
+      g_free (u->W);
+      g_free (u->b);
+    }
+  g_array_set_size (stack, 0);
+}
+
+/* applies e and returns the edit that undoes it (in *inverse) */
+static gboolean
+apply_edit (DidactWindow *self, const DdEdit *e, DdEdit *inverse, dd_real **inv_W,
+            dd_real **inv_b, GError **error)
+{
+  const int C = self->C, RC = self->R * self->C;
+  DdSessionSnapshot snap;
+
+  if (!dd_session_edit (self->session, e, error))
+    return FALSE;
+  dd_session_snapshot (self->session, &snap);
+  const DdEdit *done = dd_session_journal_entry (self->session, snap.n_journal - 1);
+  *inverse = *e;
+  *inv_W = *inv_b = NULL;
+  switch (e->kind)
+    {
+    case DD_EDIT_OVERRIDE_PHI:
+      /* undo: back to the teacher's output (or the override that was running) */
+      inverse->n_steps = 0;
+      break;
+    case DD_EDIT_SHIFT_TEACHER:
+      *inv_W = g_new (dd_real, (size_t) RC);
+      *inv_b = g_new (dd_real, C);
+      for (int i = 0; i < RC; i++)
+        (*inv_W)[i] = -e->W[i];
+      for (int i = 0; i < C; i++)
+        (*inv_b)[i] = -e->b[i];
+      inverse->W = *inv_W;
+      inverse->b = *inv_b;
+      break;
+    default:
+      inverse->value = done->previous;
+      break;
+    }
+  return TRUE;
+}
+
+void
+_didact_window_record_edit (DidactWindow *self, const DdEdit *e)
+{
+  g_autoptr(GError) error = NULL;
+  DdEdit inverse;
+  g_autofree dd_real *iW = NULL, *ib = NULL;
+
+  if (!apply_edit (self, e, &inverse, &iW, &ib, &error))
+    {
+      _didact_window_toast (self, error->message);
+      _didact_window_sync_controls (self);
+      return;
+    }
+  /* the undo stack holds pairs: the edit, then its inverse */
+  push_undo (self, self->undo, e);
+  push_undo (self, self->undo, &inverse);
+  clear_undo (self->redo);
+  _didact_window_update (self);
+}
+
+static void
+replay_pair (DidactWindow *self, GArray *from, GArray *to, gboolean forward)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (from->len < 2 || self->session == NULL)
+    return;
+  UndoEntry edit = g_array_index (from, UndoEntry, from->len - 2);
+  UndoEntry inverse = g_array_index (from, UndoEntry, from->len - 1);
+  const DdEdit *e = forward ? &edit.edit : &inverse.edit;
+  if (!dd_session_edit (self->session, e, &error))
+    _didact_window_toast (self, error->message);
+  g_array_set_size (from, from->len - 2);
+  g_array_append_val (to, edit);
+  g_array_append_val (to, inverse);
+  self->pending_dirty = FALSE;
+  _didact_window_sync_controls (self);
+  _didact_window_update (self);
+  _didact_window_show_phi_at (self, (gint64) gtk_adjustment_get_upper (self->scrub_adjustment));
+}
+
+void
+_didact_window_undo (DidactWindow *self)
+{
+  replay_pair (self, self->undo, self->redo, FALSE);
+}
+
+void
+_didact_window_redo (DidactWindow *self)
+{
+  replay_pair (self, self->redo, self->undo, TRUE);
+}
+
+void
+_didact_window_apply_pending (DidactWindow *self)
+{
+  const int C = self->C, RC = self->R * self->C;
+
+  if (self->session == NULL || !self->pending_dirty)
+    return;
+  EditMode mode = adw_combo_row_get_selected (self->edit_mode_row);
+  DdEdit e = { .branch = self->view_branch };
+  g_autofree dd_real *dW = NULL, *db = NULL;
+  if (mode == EDIT_MODE_OVERRIDE)
+    {
+      e.kind = DD_EDIT_OVERRIDE_PHI;
+      e.n_steps = gtk_spin_button_get_value_as_int (self->edit_steps_spin);
+      e.W = self->pending_W;
+      e.b = self->pending_b;
+    }
+  else
+    {
+      /* shift the teacher by the difference from what it outputs now */
+      dW = g_memdup2 (self->pending_W, sizeof (dd_real) * RC);
+      db = g_memdup2 (self->pending_b, sizeof (dd_real) * C);
+      load_pending_from_shown (self);
+      for (int i = 0; i < RC; i++)
+        dW[i] -= self->pending_W[i];
+      for (int i = 0; i < C; i++)
+        db[i] -= self->pending_b[i];
+      e.kind = DD_EDIT_SHIFT_TEACHER;
+      e.W = dW;
+      e.b = db;
+    }
+  _didact_window_record_edit (self, &e);
+  self->pending_dirty = FALSE;
+  _didact_window_refresh_actions (self);
+  /* what the next step will use */
+  if (mode == EDIT_MODE_OVERRIDE)
+    _didact_window_toast (self, _("Edit applied: the next steps use this Φ"));
+  else
+    _didact_window_toast (self, _("Edit applied: the teacher goes on from the shifted point"));
+}
+
+/* --- lifetime ------------------------------------------------------------------------- */
+
+void
+_didact_window_phi_stop (DidactWindow *self)
+{
+  clear_undo (self->undo);
+  clear_undo (self->redo);
+  self->pending_dirty = FALSE;
+}
+
+void
+_didact_window_init_phi (DidactWindow *self)
+{
+  self->undo = g_array_new (FALSE, FALSE, sizeof (UndoEntry));
+  self->redo = g_array_new (FALSE, FALSE, sizeof (UndoEntry));
+  g_signal_connect (self->heatmap, "cell-activated", G_CALLBACK (on_cell_activated), self);
+  g_signal_connect (self->heatmap, "cell-edited", G_CALLBACK (on_cell_edited), self);
+  g_signal_connect (self->cell_spin, "value-changed", G_CALLBACK (on_cell_spin_changed), self);
+}
+
+void
+_didact_window_finalize_phi (DidactWindow *self)
+{
+  g_clear_pointer (&self->undo, g_array_unref);
+  g_clear_pointer (&self->redo, g_array_unref);
+  g_clear_pointer (&self->pending_W, g_free);
+  g_clear_pointer (&self->pending_b, g_free);
+}
