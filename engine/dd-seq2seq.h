@@ -76,7 +76,7 @@ struct _DdSeq2seq {
   dd_real       *grads;
   dd_real       *logits;       /* (B·Lt, V_tgt) of the last forward; row i·Lt + t */
   dd_real       *rlogits;      /* R{logits} of the last forward with a tangent */
-  /* private: activations, their tangents and scratch (see dd-seq2seq.c) */
+  /* private: activations, their tangents and scratch (dd-seq2seq-private.h) */
   void          *priv;
 };
 
