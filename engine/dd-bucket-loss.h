@@ -5,16 +5,25 @@
  *
  * docs/method.md §8. A V×V matrix over the target vocabulary is too large, so the
  * vocabulary ids are grouped into K ≤ 16 buckets (bucket[v] ∈ [0, K), chosen
- * by the caller, typically by frequency). For one target token y with logits
- * over the vocabulary and log p = log_softmax(logits):
+ * by the caller: the translation data, dd-parallel.c, uses dd_vocab_buckets'
+ * frequency buckets). For one target token y with logits over the vocabulary
+ * and log p = log_softmax(logits):
  *
  *   S_k = mean of log p_v over the ids v with bucket[v] = k   (0 if bucket k is empty)
  *   u   = a[c]·log p_y + Σ_k W[k, c]·S_k + b[c],   c = bucket[y]
  *   ℓ   = −σ(ε·u)  (paper form)   or   (4/ε)·(½ − σ(ε·u))  (normalised form),
- *   ε   = exp(s[c]), 1 when s is NULL    (the head of dd-dlf-head.h)
+ *   ε   = exp(s[c]) with s clamped to [−30, 30], 1 when s is NULL
+ *         (the head of dd-dlf-head.h)
  *
- * Φ = (a (K), W (K, K) row-major with row k column c, b (K)); the initial
- * point a = 1, W = 0, b = 0 gives ℓ = −σ(log p_y).
+ * The form (`normalised`) chooses the head only: the score u is the same in
+ * both, not rewritten relative to the true token as dd-loss.h's class score
+ * is, so the logit gradient scales with a[c] + Σ_k W[k, c].
+ *
+ * Φ = (a (K), W (K, K) row-major with row k column c, b (K), and s (K) when
+ * given). dd_bucket_loss_init_phi writes a = 1, W = 0, b = 0; with s = 0
+ * (paper start) that is ℓ = −σ(log p_y), with s = log ε₀ (the normalised
+ * start, dd-phi.h) ℓ = −(2/ε₀)·tanh(ε₀·log p_y/2), cross-entropy until
+ * log p_y < −1/ε₀.
  *
  * The loss of a batch is the MEAN of ℓ over its counted tokens: the target
  * tokens of all its sentences flattened to N rows, padding rows (label −1)

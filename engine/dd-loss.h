@@ -12,11 +12,19 @@
  *   MARGIN   additive-margin softmax on the logits: CE of z − m·onehot(y)
  *            (m default 1.0; the students' logits are not normalised, so
  *            this is the margin form without the cosine normalisation)
- *   DLF      the L2T-DLF family (docs/method.md §2): for each example
- *            u = Σ_j W[j, y]·log p_j + b[y], ε = exp(s[y]) and
- *              paper form:       ℓ = −σ(ε·u)           (s NULL: ε = 1, the paper's loss)
- *              normalised form:  ℓ = (4/ε)·(½ − σ(ε·u)) (cross-entropy as ε → 0 at W = I,
- *                                b = 0; bounded for ε > 0; see dd-dlf-head.h)
+ *   DLF      the L2T-DLF family (docs/method.md §2): for each example a
+ *            score u, a saturation scale ε = exp(s[y]) (s clamped to
+ *            [−30, 30]) and the head of dd-dlf-head.h; `normalised` picks the
+ *            form of both:
+ *              paper form:       u = Σ_j W[j, y]·log p_j + b[y]
+ *                                ℓ = −σ(ε·u)             (s NULL: ε = 1, the paper's loss)
+ *              normalised form:  u = W[y, y]·log p_y + Σ_{j≠y} W[j, y]·(log p_j − log p_y)
+ *                                    + b[y]
+ *                                ℓ = (4/ε)·(½ − σ(ε·u))  (cross-entropy as ε → 0 at W = I,
+ *                                b = 0; bounded for ε > 0)
+ *            The normalised score is the same family written relative to the
+ *            true class: the student's step on class y is scaled by W[y, y]
+ *            alone, and an off-diagonal W[j, y] moves credit from y to j.
  *            W is (C, C) row-major, row j column y; b is (C); s (C) the
  *            per-class log saturation scale, stored as row C of the W block.
  *            Gradients with respect to W and b are ADDED (+=) into dW, db;
@@ -75,7 +83,7 @@ double dd_loss_forward_backward (const DdLoss *loss,
  *   rdW (C, C), rdb (C) += (∂²L/∂Φ∂logits)·rlogits    (DLF only; may be NULL)
  * i.e. the directional derivative, along rlogits, of the gradients that
  * dd_loss_forward_backward computes. Not defined for SMOOTH_ERROR.
- * scratch holds at least 2·B·C values. */
+ * scratch holds at least B·C values. */
 void dd_loss_rop (const DdLoss  *loss,
                   dd_real       *rdlogits,
                   dd_real       *rdW,

@@ -10,10 +10,14 @@
  * checkpoint one copy of `params`.
  *
  * A network computes logits (B, C) from inputs (B, d): images flattened
- * row-major (NHWC with one channel). Later students (a sequence-to-sequence
- * translator) implement the same four verbs: forward, backward, copy and
- * parameter views; second-order products will be added per layer as
- * R-operators beside forward/backward.
+ * row-major (NHWC with one channel). Hessian-vector products (dd_net_hvp)
+ * run an R-operator beside each layer's forward and backward.
+ *
+ * The translation student is not a DdNet: DdSeq2seq (dd-seq2seq.h) has the
+ * same memory layout and verbs of its own, its forward and backward taking
+ * an optional tangent for H·v. DdStudentKind and DdNetSpec below name every
+ * student, the translator included; the teaching loop reaches either kind
+ * through DdStudent (dd-student.h).
  */
 #pragma once
 
