@@ -185,6 +185,48 @@ dd_phi_set (DdPhi *phi, guint cell, double value)
 }
 
 void
+dd_phi_unpack (DdPhi *phi, const float *values)
+{
+  const gsize RC = (gsize) phi->R * phi->C;
+
+  for (gsize i = 0; i < RC; i++)
+    phi->W[i] = values[i];
+  for (int i = 0; i < phi->C; i++)
+    phi->b[i] = values[RC + i];
+}
+
+void
+dd_phi_add_scaled (DdPhi *y, double a, const DdPhi *x)
+{
+  g_return_if_fail (y != NULL && x != NULL && dd_phi_same_shape (y, x));
+
+  for (gsize i = 0; i < (gsize) x->R * x->C; i++)
+    y->W[i] += (dd_real) (a * x->W[i]);
+  for (int i = 0; i < x->C; i++)
+    y->b[i] += (dd_real) (a * x->b[i]);
+}
+
+void
+dd_phi_scale (DdPhi *phi, double a)
+{
+  for (gsize i = 0; i < (gsize) phi->R * phi->C; i++)
+    phi->W[i] = (dd_real) (a * phi->W[i]);
+  for (int i = 0; i < phi->C; i++)
+    phi->b[i] = (dd_real) (a * phi->b[i]);
+}
+
+void
+dd_phi_penalise_confusions (DdPhi *phi, double weight)
+{
+  const int C = phi->C;
+
+  for (int j = 0; j < C; j++)
+    for (int y = 0; y < C; y++)
+      if (j != y)
+        phi->W[(gsize) j * C + y] = (dd_real) -weight;
+}
+
+void
 dd_phi_pack (const DdPhi *phi, float *out)
 {
   const gsize RC = (gsize) phi->R * phi->C;

@@ -92,8 +92,19 @@ gsize     dd_phi_n_values_for (DdPhiShape shape, int n_classes);
 int       dd_phi_cell         (const DdPhi *phi, int row, int col);
 double    dd_phi_get          (const DdPhi *phi, guint cell);
 void      dd_phi_set          (DdPhi *phi, guint cell, double value);
-/* the flat layout, in single precision (records) */
+/* the flat layout, in single precision (records), out and back */
 void      dd_phi_pack         (const DdPhi *phi, float *out);
+void      dd_phi_unpack       (DdPhi *phi, const float *values);
+/* arithmetic for edits: y ← y + a·x (same shape), phi ← a·phi */
+void      dd_phi_add_scaled   (DdPhi *y, double a, const DdPhi *x);
+void      dd_phi_scale        (DdPhi *phi, double a);
+
+/* The workbench's "penalty" preset: every off-diagonal entry of the square
+ * block (W[j, y], j ≠ y, classes or buckets) set to −weight, so that the
+ * loss also weighs in the log-probabilities of the other classes and pushes
+ * them down; DD_PHI_CONFUSION_PENALTY is the preset's weight. */
+#define DD_PHI_CONFUSION_PENALTY 0.1
+void      dd_phi_penalise_confusions (DdPhi *phi, double weight);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdPhi, dd_phi_free)
 

@@ -351,13 +351,11 @@ static void
 journal_append (DdSession *s, const DdEdit *e)
 {
   DdEdit *j = stream_append (&s->journal, NULL);
-  const int C = s->C, RC = s->R * s->C;
 
   if (j == NULL)
     return;
   *j = *e;
-  j->W = e->W ? g_memdup2 (e->W, sizeof (dd_real) * RC) : NULL;
-  j->b = e->b ? g_memdup2 (e->b, sizeof (dd_real) * C) : NULL;
+  j->phi = e->phi ? dd_phi_copy (e->phi) : NULL;
   j->message = g_strdup (e->message);
   pthread_mutex_lock (&s->publish_lock);
   s->pub_journal = s->journal.count;
@@ -368,35 +366,51 @@ journal_append (DdSession *s, const DdEdit *e)
 
 /* --- edits (worker, or replay) ------------------------------------------------- */
 
+/* an edit of Φ carries a Φ of the session's shape */
 static gboolean
-check_edit (const DdEdit *e, int n_branches, GError **error)
+phi_fits (const DdEdit *e, DdPhiShape shape, int R, int C, GError **error)
 {
+  if (e->kind != DD_EDIT_OVERRIDE_PHI && e->kind != DD_EDIT_SHIFT_TEACHER)
+    return TRUE;
+  if (e->phi == NULL)
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT, "an edit of Φ needs a Φ");
+      return FALSE;
+    }
+  if (e->phi->shape != shape || e->phi->C != C || e->phi->R != R)
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                   "the edited Φ has %d rows by %d columns; this session's has %d by %d",
+                   e->phi->R, e->phi->C, R, C);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_edit (const DdSession *s, const DdEdit *e, GError **error)
+{
+  const int n_branches = s->n_branches;
+
   if (e->branch < 0 || e->branch >= n_branches)
     {
       g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
                    "branch %d: there are %d branches", e->branch, n_branches);
       return FALSE;
     }
-  if ((e->kind == DD_EDIT_OVERRIDE_PHI || e->kind == DD_EDIT_SHIFT_TEACHER) &&
-      (e->W == NULL || e->b == NULL))
-    {
-      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
-                   "an edit of Φ needs both W and b");
-      return FALSE;
-    }
-  return TRUE;
+  return phi_fits (e, s->shape, s->R, s->C, error);
 }
 
 /* Applies e to teach; fills e->previous. */
 static gboolean
-apply_edit (DdTeach *teach, int R, int C, DdEdit *e, GError **error)
+apply_edit (DdTeach *teach, DdEdit *e, GError **error)
 {
   const DdTeachConfig *cfg = dd_teach_get_config (teach);
 
   switch (e->kind)
     {
     case DD_EDIT_OVERRIDE_PHI:
-      if (!dd_all_finite (e->W, (size_t) R * C) || !dd_all_finite (e->b, C))
+      if (!dd_phi_is_finite (e->phi))
         {
           g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT, "the edited Φ holds a NaN or Inf");
           return FALSE;
@@ -408,15 +422,15 @@ apply_edit (DdTeach *teach, int R, int C, DdEdit *e, GError **error)
           return FALSE;
         }
       e->previous = dd_teach_get_override_left (teach);
-      dd_teach_override_phi (teach, e->W, e->b, e->n_steps);
+      dd_teach_override_phi (teach, e->phi, e->n_steps);
       return TRUE;
     case DD_EDIT_SHIFT_TEACHER:
-      if (!dd_all_finite (e->W, (size_t) R * C) || !dd_all_finite (e->b, C))
+      if (!dd_phi_is_finite (e->phi))
         {
           g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT, "the shift holds a NaN or Inf");
           return FALSE;
         }
-      dd_teach_shift_teacher (teach, e->W, e->b);
+      dd_teach_shift_teacher (teach, e->phi);
       return TRUE;
     case DD_EDIT_STUDENT_LR:
       e->previous = cfg->student.lr;
@@ -456,11 +470,11 @@ execute (DdSession *s, Command *cmd)
     case CMD_EDIT:
       {
         DdEdit e = cmd->edit;
-        if (!check_edit (&e, s->n_branches, &cmd->error))
+        if (!check_edit (s, &e, &cmd->error))
           return;
         Branch *br = s->branches[e.branch];
         e.step = dd_teach_get_step (br->teach);
-        if (apply_edit (br->teach, s->R, s->C, &e, &cmd->error))
+        if (apply_edit (br->teach, &e, &cmd->error))
           journal_append (s, &e);
       }
       break;
@@ -728,8 +742,7 @@ dd_session_free (DdSession *s)
   for (gint64 i = 0; i < s->journal.count; i++)
     {
       DdEdit *e = stream_get (&s->journal, i);
-      g_free ((gpointer) e->W);
-      g_free ((gpointer) e->b);
+      dd_phi_free ((DdPhi *) e->phi);
       g_free ((gpointer) e->message);
     }
   stream_clear (&s->journal);
@@ -930,12 +943,12 @@ dd_session_scale_row (DdSession *s)
   return dd_phi_scale_row (s->shape, s->C);
 }
 
-void
-dd_session_initial_phi (DdSession *s, dd_real *W, dd_real *b)
+DdPhi *
+dd_session_initial_phi (DdSession *s)
 {
   /* what dd_teach_initial_phi gives every arm of this configuration; the
    * configuration is immutable, so no branch (worker-owned) is touched */
-  dd_phi_initial (s->shape, &s->cfg.teach.start, s->C, W, b);
+  return dd_phi_new_initial (s->shape, &s->cfg.teach.start, s->C);
 }
 
 int
@@ -1014,7 +1027,7 @@ dd_session_replay (const DdSessionConfig *cfg, const DdData *data,
   DdTeach *t;
   int R, C;
 
-  phi_shape (data, &R, &C);
+  const DdPhiShape shape = phi_shape (data, &R, &C);
   if ((data = scenario_data (cfg, data, &owned, NULL, error)) == NULL)
     return NULL;
   teaches = g_ptr_array_new_with_free_func ((GDestroyNotify) dd_teach_free);
@@ -1047,7 +1060,7 @@ dd_session_replay (const DdSessionConfig *cfg, const DdData *data,
           g_ptr_array_add (teaches, dd_teach_copy (teach));
           continue;
         }
-      if (!apply_edit (teach, R, C, &e, error))
+      if (!phi_fits (&e, shape, R, C, error) || !apply_edit (teach, &e, error))
         return NULL;
     }
 

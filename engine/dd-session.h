@@ -59,8 +59,8 @@ typedef enum {
 } DdSessionState;
 
 typedef enum {
-  DD_EDIT_OVERRIDE_PHI,   /* n_steps, W, b */
-  DD_EDIT_SHIFT_TEACHER,  /* W, b: added to the teacher's output offset */
+  DD_EDIT_OVERRIDE_PHI,   /* n_steps, phi */
+  DD_EDIT_SHIFT_TEACHER,  /* phi: ΔΦ, added to the teacher's output offset */
   DD_EDIT_STUDENT_LR,     /* value */
   DD_EDIT_TEACHER_LR,     /* value */
   DD_EDIT_WINDOW,         /* value: T */
@@ -77,8 +77,7 @@ typedef struct {
   int            n_steps;     /* OVERRIDE_PHI */
   double         value;
   double         previous;    /* set by the session: the value it replaced (undo) */
-  const dd_real *W;           /* (R, C), copied */
-  const dd_real *b;           /* (C), copied */
+  const DdPhi   *phi;         /* OVERRIDE_PHI, SHIFT_TEACHER: of the session's shape, copied */
   int            new_branch;  /* FORK */
   const char    *message;     /* FAILURE */
 } DdEdit;
@@ -92,8 +91,9 @@ typedef struct {
 
 typedef struct {
   gint64       step;
-  const float *W;       /* (R, C) Φ used at that step (dd_session_phi_rows) */
-  const float *b;       /* (C) */
+  const float *W;       /* Φ used at that step in the flat layout of dd-phi.h
+                         * (dd_phi_unpack reads it): W (R, C), then b */
+  const float *b;       /* (C), = W + R·C */
 } DdPhiRecord;
 
 typedef struct {
@@ -184,9 +184,8 @@ DdPhiShape  dd_session_phi_shape  (DdSession *session);
 int         dd_session_phi_rows   (DdSession *session);
 /* the row of the W block that holds log ε */
 int         dd_session_scale_row  (DdSession *session);
-/* the teachers' initial point Φ₀ (the configuration's start): W (R, C) and
- * b (C), written (b may be NULL) */
-void        dd_session_initial_phi (DdSession *session, dd_real *W, dd_real *b);
+/* the teachers' initial point Φ₀ (the configuration's start), new */
+DdPhi      *dd_session_initial_phi (DdSession *session);
 /* translation: the sample sentences the window records' hypotheses decode */
 int         dd_session_n_samples  (DdSession *session);
 void        dd_session_sample     (DdSession *session, int i, const char **source,

@@ -127,7 +127,7 @@ struct _DdTeach {
   dd_real      *w0;             /* episodic start */
 
   /* edits */
-  dd_real      *override_W, *override_b; /* Φ to use instead of the teacher's */
+  DdPhi        *override;                /* Φ to use instead of the teacher's */
   int           override_left;           /* steps it still applies to */
   int           pending_window;          /* takes effect when the next window begins */
   DdTeacherKind pending_kind;

@@ -209,8 +209,8 @@ teach_window_step_with (DdTeach *tc, int t, gboolean replay, const DdTeacher *tr
     tc->sopt->lr = tc->eta[t];
   if (!replay && tc->cfg.arm != DD_ARM_BASELINE_CE && tc->override_left > 0)
     {
-      memcpy (W, tc->override_W, sizeof (dd_real) * RC);
-      memcpy (b, tc->override_b, sizeof (dd_real) * C);
+      memcpy (W, tc->override->W, sizeof (dd_real) * RC);
+      memcpy (b, tc->override->b, sizeof (dd_real) * C);
       tc->overridden[t] = TRUE;
     }
   else if (!replay && tc->cfg.arm != DD_ARM_BASELINE_CE)

@@ -378,8 +378,7 @@ dd_teach_free (DdTeach *tc)
   g_free (tc->batch_err);
   g_free (tc->eta);
   g_free (tc->overridden);
-  g_free (tc->override_W);
-  g_free (tc->override_b);
+  dd_phi_free (tc->override);
   g_free (tc->phi_W);
   g_free (tc->phi_b);
   g_free (tc->w0);
@@ -549,31 +548,26 @@ dd_teach_get_update_counts (const DdTeach *tc, gint64 *accepted, gint64 *rejecte
     *radius = tc->radius;
 }
 
-void
-dd_teach_initial_phi (const DdTeach *tc, dd_real *W, dd_real *b)
+DdPhi *
+dd_teach_initial_phi (const DdTeach *tc)
 {
-  dd_phi_initial (tc->st->shape, &tc->cfg.start, tc->C, W, b);
+  return dd_phi_new_initial (tc->st->shape, &tc->cfg.start, tc->C);
 }
 
 /* --- edits and forks --------------------------------------------------------- */
 
 void
-dd_teach_override_phi (DdTeach *tc, const dd_real *W, const dd_real *b, int n_steps)
+dd_teach_override_phi (DdTeach *tc, const DdPhi *phi, int n_steps)
 {
-  const int C = tc->C, RC = tc->R * tc->C;
-
-  if (n_steps <= 0 || W == NULL || b == NULL)
+  if (n_steps <= 0 || phi == NULL)
     {
       tc->override_left = 0;
       return;
     }
-  if (tc->override_W == NULL)
-    {
-      tc->override_W = g_new (dd_real, (size_t) RC);
-      tc->override_b = g_new (dd_real, C);
-    }
-  memcpy (tc->override_W, W, sizeof (dd_real) * RC);
-  memcpy (tc->override_b, b, sizeof (dd_real) * C);
+  g_return_if_fail (phi->shape == tc->st->shape && phi->C == tc->C);
+  if (tc->override == NULL)
+    tc->override = dd_phi_new (tc->st->shape, tc->C);
+  dd_phi_assign (tc->override, phi);
   tc->override_left = n_steps;
 }
 
@@ -584,7 +578,7 @@ dd_teach_get_override_left (const DdTeach *tc)
 }
 
 void
-dd_teach_shift_teacher (DdTeach *tc, const dd_real *dW, const dd_real *db)
+dd_teach_shift_teacher (DdTeach *tc, const DdPhi *delta)
 {
   DdTeacher *teacher = tc->teacher;
   const int C = tc->C;
@@ -592,10 +586,11 @@ dd_teach_shift_teacher (DdTeach *tc, const dd_real *dW, const dd_real *db)
   size_t w_off = teacher->kind == DD_TEACHER_NEURAL ? teacher->off_u0 : teacher->off_W;
   size_t b_off = teacher->kind == DD_TEACHER_NEURAL ? teacher->off_v0 : teacher->off_b;
 
-  for (int i = 0; i < tc->R * C && dW; i++)
-    teacher->params[w_off + i] += dW[i];
-  for (int i = 0; i < C && db; i++)
-    teacher->params[b_off + i] += db[i];
+  g_return_if_fail (delta != NULL && delta->shape == tc->st->shape && delta->C == C);
+  for (int i = 0; i < tc->R * C; i++)
+    teacher->params[w_off + i] += delta->W[i];
+  for (int i = 0; i < C; i++)
+    teacher->params[b_off + i] += delta->b[i];
 }
 
 gboolean
@@ -699,8 +694,7 @@ dd_teach_copy (const DdTeach *tc)
   c->overridden = DUP (overridden, T);
   c->phi_W = DUP (phi_W, (size_t) T * RC);
   c->phi_b = DUP (phi_b, (size_t) T * C);
-  c->override_W = DUP (override_W, (size_t) RC);
-  c->override_b = DUP (override_b, C);
+  c->override = tc->override ? dd_phi_copy (tc->override) : NULL;
   c->w0 = DUP (w0, P);
   /* the trajectory: its checkpoints are state, the rest scratch */
   c->ckpt = NULL;

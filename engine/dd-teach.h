@@ -217,8 +217,8 @@ void        dd_teach_get_update_counts (const DdTeach *teach, gint64 *accepted, 
  * when the arm carries none): the initial teacher's student on this arm's
  * minibatches, as far as the last closed window */
 const dd_real *dd_teach_get_shadow (const DdTeach *teach);
-/* the teacher's initial point Φ₀: W (R, C), b (C), written */
-void        dd_teach_initial_phi   (const DdTeach *teach, dd_real *W, dd_real *b);
+/* the teacher's initial point Φ₀, new */
+DdPhi      *dd_teach_initial_phi   (const DdTeach *teach);
 /* best teacher by dev error (episodic), else the current one */
 DdTeacher  *dd_teach_get_best_teacher (DdTeach *teach);
 /* the student of the best window by dev error (episodic), else the current one;
@@ -229,16 +229,16 @@ gboolean    dd_teach_set_teacher   (DdTeach *teach, const DdTeacher *teacher, GE
 const DdTeachConfig *dd_teach_get_config (const DdTeach *teach);
 
 /* Edits, applied between steps (the caller serialises them with stepping).
- * Override: use (W, b) as Φ for the next n_steps taught steps instead of the
- * teacher's output (n_steps ≤ 0 clears); no gradient flows to θ from those
- * steps. Shift: add (dW, db) to the teacher's parameters that add straight to
+ * Override: use phi as Φ for the next n_steps taught steps instead of the
+ * teacher's output (n_steps ≤ 0 or NULL clears); no gradient flows to θ from
+ * those steps. Shift: add delta (ΔW, Δb) to the teacher's parameters that add straight to
  * its output (W and b of fixed and gated teachers, u₀ and v₀ of the neural
  * one), so the teacher goes on from the shifted point. The window length
  * and teacher kind take effect when the next window begins (a new kind starts
  * at its initial point Φ₀); learning rates and the objective at once. */
-void        dd_teach_override_phi     (DdTeach *teach, const dd_real *W, const dd_real *b, int n_steps);
+void        dd_teach_override_phi     (DdTeach *teach, const DdPhi *phi, int n_steps);
 int         dd_teach_get_override_left (const DdTeach *teach);
-void        dd_teach_shift_teacher    (DdTeach *teach, const dd_real *dW, const dd_real *db);
+void        dd_teach_shift_teacher    (DdTeach *teach, const DdPhi *delta);
 gboolean    dd_teach_set_student_lr   (DdTeach *teach, double lr, GError **error);
 gboolean    dd_teach_set_teacher_lr   (DdTeach *teach, double lr, GError **error);
 gboolean    dd_teach_set_window       (DdTeach *teach, int T, GError **error);

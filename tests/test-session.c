@@ -96,10 +96,10 @@ controller_main (gpointer data)
 {
   Hammer *h = data;
   DdSession *s = h->session;
-  int C = dd_session_n_classes (s), R = dd_session_phi_rows (s), S = dd_session_scale_row (s);
+  int C = dd_session_n_classes (s), S = dd_session_scale_row (s);
   GRand *rand = g_rand_new_with_seed (17);
-  g_autofree dd_real *W = g_new (dd_real, (size_t) R * C);
-  g_autofree dd_real *b = g_new0 (dd_real, C);
+  g_autoptr(DdPhi) phi = dd_phi_new (dd_session_phi_shape (s), C);
+  dd_real *W = phi->W;
   double until = g_get_monotonic_time () / 1e6 + 2.5;
 
   while (g_get_monotonic_time () / 1e6 < until)
@@ -119,7 +119,7 @@ controller_main (gpointer data)
               W[i] = (i % (C + 1) == 0) + 0.1 * g_rand_double_range (rand, -1, 1);
             for (int i = 0; i < C; i++)   /* log ε about its start, log 0.1 */
               W[S * C + i] = -2.3 + 0.5 * g_rand_double_range (rand, -1, 1);
-            DdEdit e = { .kind = DD_EDIT_OVERRIDE_PHI, .branch = 0, .n_steps = 5, .W = W, .b = b };
+            DdEdit e = { .kind = DD_EDIT_OVERRIDE_PHI, .branch = 0, .n_steps = 5, .phi = phi };
             g_assert_true (dd_session_edit (s, &e, &error));
             h->edits++;
             break;
@@ -265,14 +265,14 @@ test_step_and_edit_take_effect (void)
   g_assert_cmpint (snap.step[1], ==, 3);
 
   /* an override is the Φ of the very next step, its log ε row included */
-  g_autofree dd_real *W = g_new0 (dd_real, (size_t) R * C);
-  g_autofree dd_real *b = g_new0 (dd_real, C);
+  g_autoptr(DdPhi) phi = dd_phi_new (DD_PHI_CLASSES, C);
+  dd_real *W = phi->W;
   for (int i = 0; i < C; i++)
     W[i * C + i] = 2.5;
   for (int i = 0; i < C; i++)
     W[S * C + i] = -1.0 - 0.125 * i;
-  b[3] = -0.75;
-  DdEdit e = { .kind = DD_EDIT_OVERRIDE_PHI, .branch = 0, .n_steps = 2, .W = W, .b = b };
+  phi->b[3] = -0.75;
+  DdEdit e = { .kind = DD_EDIT_OVERRIDE_PHI, .branch = 0, .n_steps = 2, .phi = phi };
   g_assert_true (dd_session_edit (s, &e, &error));
   dd_session_step (s);
   dd_session_wait_idle (s);
@@ -287,8 +287,24 @@ test_step_and_edit_take_effect (void)
   const DdEdit *j = dd_session_journal_entry (s, snap.n_journal - 1);
   g_assert_cmpint (j->kind, ==, DD_EDIT_OVERRIDE_PHI);
   g_assert_cmpint (j->step, ==, 3);
-  /* the journal holds the whole W block */
-  g_assert_cmpmem (j->W, sizeof (dd_real) * R * C, W, sizeof (dd_real) * R * C);
+  /* the journal holds a copy of the whole Φ */
+  g_assert_true (j->phi != phi);
+  g_assert_cmpmem (j->phi->W, sizeof (dd_real) * R * C, W, sizeof (dd_real) * R * C);
+  g_assert_cmpmem (j->phi->b, sizeof (dd_real) * C, phi->b, sizeof (dd_real) * C);
+
+  /* a Φ of another shape is refused with the shapes named, and nothing changes */
+  g_autoptr(DdPhi) wrong = dd_phi_new (DD_PHI_BUCKETS, C);
+  DdEdit bad = { .kind = DD_EDIT_OVERRIDE_PHI, .branch = 0, .n_steps = 2, .phi = wrong };
+  g_assert_false (dd_session_edit (s, &bad, &error));
+  g_assert_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "12 rows by 10 columns"));
+  g_clear_error (&error);
+  bad.phi = NULL;
+  g_assert_false (dd_session_edit (s, &bad, &error));
+  g_assert_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  dd_session_snapshot (s, &snap);
+  g_assert_cmpint (dd_session_journal_entry (s, snap.n_journal - 1)->kind, ==, DD_EDIT_OVERRIDE_PHI);
 
   /* the baseline has no Φ to edit */
   e.branch = 1;
@@ -456,9 +472,11 @@ test_initial_phi_and_layout (void)
   g_assert_cmpint (R, ==, 11);
   g_assert_cmpint (S, ==, 10);
 
-  g_autofree dd_real *W = g_new (dd_real, (size_t) R * C), *b = g_new (dd_real, C);
+  g_autoptr(DdPhi) phi = dd_session_initial_phi (s);
+  g_assert_cmpint (phi->R, ==, R);
+  g_assert_cmpint (phi->C, ==, C);
+  const dd_real *W = phi->W, *b = phi->b;
   g_autofree dd_real *W0 = g_new (dd_real, (size_t) R * C), *b0 = g_new (dd_real, C);
-  dd_session_initial_phi (s, W, b);
   dd_phi_initial (DD_PHI_CLASSES, &cfg.teach.start, C, W0, b0);
   g_assert_cmpmem (W, sizeof (dd_real) * R * C, W0, sizeof (dd_real) * R * C);
   for (int j = 0; j < C; j++)

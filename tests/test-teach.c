@@ -714,10 +714,11 @@ test_shadow (gconstpointer data)
     }
   g_assert_null (dd_teach_get_shadow (taught));
   g_assert_null (dd_teach_get_shadow (frozen));
-  g_autofree dd_real *dW = g_new0 (dd_real, (size_t) R * C);
+  g_autoptr(DdPhi) delta = dd_phi_new (DD_PHI_CLASSES, C);
+  g_assert_cmpint (delta->R, ==, R);
   for (int y = 0; y < C; y++)
-    dW[y * C + y] = (dd_real) (0.02 - 1.0);
-  dd_teach_shift_teacher (taught, dW, NULL);
+    delta->W[y * C + y] = (dd_real) (0.02 - 1.0);
+  dd_teach_shift_teacher (taught, delta);
 
   int windows = 0, fallbacks = 0, first_fallback = -1;
   while (!dd_teach_is_done (taught))

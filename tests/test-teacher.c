@@ -380,6 +380,35 @@ test_phi_value (void)
       copy->b[0] = NAN;
       g_assert_false (dd_phi_is_finite (copy));
 
+      /* unpack reads what pack wrote */
+      g_autoptr (DdPhi) back = dd_phi_new (shape, C);
+      dd_phi_unpack (back, packed);
+      for (gsize i = 0; i < dd_phi_n_values (phi); i++)
+        g_assert_cmpfloat (dd_phi_get (back, i), ==, (float) dd_phi_get (phi, i));
+
+      /* an edit's arithmetic: (copy − phi)·(−1) + … cell by cell */
+      g_autoptr (DdPhi) diff = dd_phi_copy (copy);
+      diff->b[0] = 1.0;
+      dd_phi_add_scaled (diff, -1.0, phi);
+      dd_phi_scale (diff, -2.0);
+      for (gsize i = 0; i < dd_phi_n_values (phi); i++)
+        {
+          const double want = -2.0 * ((i == 0 ? 9.0 : i == (gsize) R * C ? 1.0 : dd_phi_get (phi, i)) -
+                                      dd_phi_get (phi, i));
+          g_assert_cmpfloat (fabs (dd_phi_get (diff, i) - want), <, 1e-6);
+        }
+
+      /* the penalty preset: the square block's off-diagonal only */
+      g_autoptr (DdPhi) pen = dd_phi_copy (phi);
+      dd_phi_penalise_confusions (pen, DD_PHI_CONFUSION_PENALTY);
+      for (int r = 0; r <= R; r++)
+        for (int c = 0; c < C; c++)
+          {
+            const int cell = dd_phi_cell (pen, r, c);
+            const double want = r < C && r != c ? -DD_PHI_CONFUSION_PENALTY : dd_phi_get (phi, cell);
+            g_assert_cmpfloat (dd_phi_get (pen, cell), ==, (dd_real) want);
+          }
+
       dd_real W[8 * 5], b[5];
       DdPhi view = dd_phi_view (shape, C, W, b);
       dd_phi_assign (&view, phi);
@@ -1170,7 +1199,9 @@ test_demo_start_is_a_saddle (void)
                   fabs (t->grads[t->off_gate + 2]), smallest_abs (t->grads + t->off_W2, RC));
 
   /* the demo's: W = W₀, b = 0, W₂ = 0, θ = β = 0 */
-  dd_teach_initial_phi (teach, t->params + t->off_W, t->params + t->off_b);
+  g_autoptr(DdPhi) phi0 = dd_teach_initial_phi (teach);
+  memcpy (t->params + t->off_W, phi0->W, RC * sizeof (dd_real));
+  memcpy (t->params + t->off_b, phi0->b, C * sizeof (dd_real));
   memset (t->params + t->off_W2, 0, RC * sizeof (dd_real));
   memset (t->params + t->off_gate, 0, 3 * sizeof (dd_real));
   double M_demo;

@@ -3,10 +3,9 @@
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The one part of the window that knows Φ's layout: a W block of R rows by
- * C columns, then b (C), contiguous in a record (dd-session.h). The other
- * parts name a coefficient by its index in that order (a "cell") and read
- * its value through _didact_window_phi_value. The heatmap shows, for
+ * The one part of the window that places Φ (a DdPhi, dd-phi.h) on screen.
+ * The other parts name a coefficient by its flat cell (dd_phi_cell: W row
+ * by row, then b) and read its value through _didact_window_phi_value. The heatmap shows, for
  * classes, the W block (W, then the log ε row) with b as an extra column
  * beside W's rows; for buckets, the rows of W, then a, then log ε, then b,
  * all over the C bucket columns.
@@ -26,8 +25,8 @@
 /* an applied edit, as the undo and redo stacks hold it */
 typedef struct
 {
-  DdEdit   edit;
-  dd_real *W, *b;     /* owned copies */
+  DdEdit  edit;
+  DdPhi  *phi;        /* owned copy of edit.phi */
 } UndoEntry;
 
 /* --- the layout ------------------------------------------------------------------ */
@@ -36,24 +35,22 @@ typedef struct
 static int
 cell_index (DidactWindow *self, int row, int col)
 {
-  const int C = self->C, RC = self->R * self->C;
+  const int C = self->C;
 
   if (self->text)
-    return row >= 0 && row <= self->R && col >= 0 && col < C ? row * C + col : -1;
+    return dd_phi_cell (self->pending, row, col);
   if (row < 0 || row >= self->R || col < 0 || col > C)
     return -1;
-  if (col == C)
-    return row < C ? RC + row : -1; /* b beside W; none beside the log ε row */
-  return row * C + col;
+  if (col == C)  /* b beside W; none beside the log ε row */
+    return row < C ? dd_phi_cell (self->pending, self->R, row) : -1;
+  return dd_phi_cell (self->pending, row, col);
 }
 
 double
 _didact_window_phi_value (const DdPhiRecord *record, guint coefficient, gpointer user_data)
 {
-  DidactWindow *self = user_data;
-  const guint RC = (guint) (self->R * self->C);
-
-  return coefficient < RC ? record->W[coefficient] : record->b[coefficient - RC];
+  /* a record holds Φ in the flat layout (dd-session.h) */
+  return record->W[coefficient];
 }
 
 /* A trace's name: W[row class, column class], b[class], or a row's name
@@ -72,34 +69,29 @@ cell_label (DidactWindow *self, int row, int col)
                           names[col]);
 }
 
-/* Φ of a record into W and b, or the initial point, as the engine defines
- * it, before the branch's first record. */
+/* Φ of a record, or the initial point, as the engine defines it, before
+ * the branch's first record */
 static void
-copy_phi (DidactWindow *self, const DdPhiRecord *p, dd_real *W, dd_real *b)
+copy_phi (DidactWindow *self, const DdPhiRecord *p, DdPhi *out)
 {
-  const int C = self->C, RC = self->R * self->C;
-
   if (p == NULL)
     {
-      dd_session_initial_phi (self->session, W, b);
-      return;
+      g_autoptr (DdPhi) phi0 = dd_session_initial_phi (self->session);
+      dd_phi_assign (out, phi0);
     }
-  for (int i = 0; i < RC; i++)
-    W[i] = p->W[i];
-  for (int i = 0; i < C; i++)
-    b[i] = p->b[i];
+  else
+    dd_phi_unpack (out, p->W);
 }
 
 static void
-set_heatmap (DidactWindow *self, const dd_real *W, const dd_real *b)
+set_heatmap (DidactWindow *self, const DdPhi *phi)
 {
   const int C = self->C, RC = self->R * self->C;
-  g_autofree double *all = g_new (double, (size_t) RC + C);
+  const gsize n = dd_phi_n_values (phi);
+  g_autofree double *all = g_new (double, n);
 
-  for (int i = 0; i < RC; i++)
-    all[i] = W[i];
-  for (int i = 0; i < C; i++)
-    all[RC + i] = b[i];
+  for (gsize i = 0; i < n; i++)
+    all[i] = dd_phi_get (phi, (guint) i);
   if (self->text)
     didact_heatmap_set_matrix (self->heatmap, all, self->R + 1, C);
   else
@@ -119,14 +111,13 @@ _didact_window_show_phi_at (DidactWindow *self, gint64 step)
     return;
   if (self->pending_dirty)
     {
-      set_heatmap (self, self->pending_W, self->pending_b);
+      set_heatmap (self, self->pending);
       return;
     }
   dd_session_snapshot (self->session, &snap);
-  g_autofree dd_real *W = g_new (dd_real, (size_t) self->R * self->C);
-  g_autofree dd_real *b = g_new (dd_real, self->C);
-  copy_phi (self, didact_session_feed_phi_at (self->feed, &snap, self->view_branch, step), W, b);
-  set_heatmap (self, W, b);
+  g_autoptr (DdPhi) phi = dd_phi_copy (self->pending);
+  copy_phi (self, didact_session_feed_phi_at (self->feed, &snap, self->view_branch, step), phi);
+  set_heatmap (self, phi);
 }
 
 /* the heatmap's rows: W's, then (buckets) a, then log ε, then (buckets) b */
@@ -156,21 +147,16 @@ _didact_window_phi_start (DidactWindow *self)
   self->R = dd_session_phi_rows (self->session);
   self->scale_row = dd_session_scale_row (self->session);
 
-  const size_t RC = (size_t) self->R * self->C;
-  g_free (self->pending_W);
-  g_free (self->pending_b);
-  self->pending_W = g_new0 (dd_real, RC);
-  self->pending_b = g_new0 (dd_real, self->C);
+  g_clear_pointer (&self->pending, dd_phi_free);
+  self->pending = dd_session_initial_phi (self->session);
 
   set_row_labels (self);
   /* the per-class (per-bucket) vectors apart from the matrix W */
   didact_heatmap_set_split_row (self->heatmap, self->C);
   /* log ε (near −2.3) on a colour scale of its own, centred on its start:
    * on W's it stretched the scale until W's changes could not be seen */
-  g_autofree dd_real *W0 = g_new (dd_real, RC);
-  g_autofree dd_real *b0 = g_new (dd_real, self->C);
-  dd_session_initial_phi (self->session, W0, b0);
-  didact_heatmap_set_row_scale (self->heatmap, self->scale_row, W0[(size_t) self->scale_row * self->C],
+  didact_heatmap_set_row_scale (self->heatmap, self->scale_row,
+                                dd_phi_get (self->pending, dd_phi_cell (self->pending, self->scale_row, 0)),
                                 0.5, "log ε");
   didact_heatmap_set_col_labels (self->heatmap, (const char *const *) self->class_names);
   if (self->text)
@@ -219,7 +205,7 @@ load_pending_from_shown (DidactWindow *self)
 
   dd_session_snapshot (self->session, &snap);
   copy_phi (self, snap.n_phi[b] > 0 ? dd_session_phi_record (self->session, b, snap.n_phi[b] - 1) : NULL,
-            self->pending_W, self->pending_b);
+            self->pending);
 }
 
 void
@@ -227,15 +213,14 @@ didact_window_set_pending_cell (DidactWindow *self, int row, int col, double val
 {
   g_return_if_fail (DIDACT_IS_WINDOW (self));
 
-  const int cell = cell_index (self, row, col), RC = self->R * self->C;
-  if (self->session == NULL || cell < 0)
+  if (self->session == NULL)
+    return;
+  const int cell = cell_index (self, row, col);
+  if (cell < 0)
     return;
   if (!self->pending_dirty)
     load_pending_from_shown (self);
-  if (cell >= RC)
-    self->pending_b[cell - RC] = (dd_real) value;
-  else
-    self->pending_W[cell] = (dd_real) value;
+  dd_phi_set (self->pending, (guint) cell, value);
   self->pending_dirty = TRUE;
   self->focus_row = row;
   self->focus_col = col;
@@ -263,21 +248,17 @@ on_cell_spin_changed (GtkSpinButton *spin, DidactWindow *self)
 void
 _didact_window_load_edit_preset (DidactWindow *self, const char *which)
 {
-  const int C = self->C;
-
   if (self->session == NULL)
     return;
   load_pending_from_shown (self); /* "teacher": the teacher's current output */
   if (g_strcmp0 (which, "identity") == 0 || g_strcmp0 (which, "penalty") == 0)
     {
-      /* the engine's initial point (log ε included); "penalty" then
-       * weighs the other classes' (or buckets') log-probabilities in by −0.1 */
-      dd_session_initial_phi (self->session, self->pending_W, self->pending_b);
+      /* the engine's initial point (log ε included), then for "penalty"
+       * the engine's confusion penalty */
+      g_autoptr (DdPhi) phi0 = dd_session_initial_phi (self->session);
+      dd_phi_assign (self->pending, phi0);
       if (g_strcmp0 (which, "penalty") == 0)
-        for (int j = 0; j < C; j++)
-          for (int y = 0; y < C; y++)
-            if (j != y)
-              self->pending_W[j * C + y] = -0.1;
+        dd_phi_penalise_confusions (self->pending, DD_PHI_CONFUSION_PENALTY);
     }
   self->pending_dirty = TRUE;
   _didact_window_show_phi_at (self, 0);
@@ -291,10 +272,8 @@ push_undo (DidactWindow *self, GArray *stack, const DdEdit *e)
 {
   UndoEntry u = { .edit = *e };
 
-  u.W = e->W ? g_memdup2 (e->W, sizeof (dd_real) * self->R * self->C) : NULL;
-  u.b = e->b ? g_memdup2 (e->b, sizeof (dd_real) * self->C) : NULL;
-  u.edit.W = u.W;
-  u.edit.b = u.b;
+  u.phi = e->phi ? dd_phi_copy (e->phi) : NULL;
+  u.edit.phi = u.phi;
   g_array_append_val (stack, u);
 }
 
@@ -304,18 +283,15 @@ clear_undo (GArray *stack)
   for (guint i = 0; i < stack->len; i++)
     {
       UndoEntry *u = &g_array_index (stack, UndoEntry, i);
-      g_free (u->W);
-      g_free (u->b);
+      dd_phi_free (u->phi);
     }
   g_array_set_size (stack, 0);
 }
 
 /* applies e and returns the edit that undoes it (in *inverse) */
 static gboolean
-apply_edit (DidactWindow *self, const DdEdit *e, DdEdit *inverse, dd_real **inv_W,
-            dd_real **inv_b, GError **error)
+apply_edit (DidactWindow *self, const DdEdit *e, DdEdit *inverse, DdPhi **inv_phi, GError **error)
 {
-  const int C = self->C, RC = self->R * self->C;
   DdSessionSnapshot snap;
 
   if (!dd_session_edit (self->session, e, error))
@@ -323,7 +299,7 @@ apply_edit (DidactWindow *self, const DdEdit *e, DdEdit *inverse, dd_real **inv_
   dd_session_snapshot (self->session, &snap);
   const DdEdit *done = dd_session_journal_entry (self->session, snap.n_journal - 1);
   *inverse = *e;
-  *inv_W = *inv_b = NULL;
+  *inv_phi = NULL;
   switch (e->kind)
     {
     case DD_EDIT_OVERRIDE_PHI:
@@ -331,14 +307,9 @@ apply_edit (DidactWindow *self, const DdEdit *e, DdEdit *inverse, dd_real **inv_
       inverse->n_steps = 0;
       break;
     case DD_EDIT_SHIFT_TEACHER:
-      *inv_W = g_new (dd_real, (size_t) RC);
-      *inv_b = g_new (dd_real, C);
-      for (int i = 0; i < RC; i++)
-        (*inv_W)[i] = -e->W[i];
-      for (int i = 0; i < C; i++)
-        (*inv_b)[i] = -e->b[i];
-      inverse->W = *inv_W;
-      inverse->b = *inv_b;
+      *inv_phi = dd_phi_copy (e->phi);
+      dd_phi_scale (*inv_phi, -1.0);
+      inverse->phi = *inv_phi;
       break;
     default:
       inverse->value = done->previous;
@@ -352,9 +323,9 @@ _didact_window_record_edit (DidactWindow *self, const DdEdit *e)
 {
   g_autoptr(GError) error = NULL;
   DdEdit inverse;
-  g_autofree dd_real *iW = NULL, *ib = NULL;
+  g_autoptr (DdPhi) inverse_phi = NULL;
 
-  if (!apply_edit (self, e, &inverse, &iW, &ib, &error))
+  if (!apply_edit (self, e, &inverse, &inverse_phi, &error))
     {
       _didact_window_toast (self, error->message);
       _didact_window_sync_controls (self);
@@ -403,33 +374,25 @@ _didact_window_redo (DidactWindow *self)
 void
 _didact_window_apply_pending (DidactWindow *self)
 {
-  const int C = self->C, RC = self->R * self->C;
-
   if (self->session == NULL || !self->pending_dirty)
     return;
   EditMode mode = adw_combo_row_get_selected (self->edit_mode_row);
   DdEdit e = { .branch = self->view_branch };
-  g_autofree dd_real *dW = NULL, *db = NULL;
+  g_autoptr (DdPhi) delta = NULL;
   if (mode == EDIT_MODE_OVERRIDE)
     {
       e.kind = DD_EDIT_OVERRIDE_PHI;
       e.n_steps = gtk_spin_button_get_value_as_int (self->edit_steps_spin);
-      e.W = self->pending_W;
-      e.b = self->pending_b;
+      e.phi = self->pending;
     }
   else
     {
       /* shift the teacher by the difference from what it outputs now */
-      dW = g_memdup2 (self->pending_W, sizeof (dd_real) * RC);
-      db = g_memdup2 (self->pending_b, sizeof (dd_real) * C);
+      delta = dd_phi_copy (self->pending);
       load_pending_from_shown (self);
-      for (int i = 0; i < RC; i++)
-        dW[i] -= self->pending_W[i];
-      for (int i = 0; i < C; i++)
-        db[i] -= self->pending_b[i];
+      dd_phi_add_scaled (delta, -1.0, self->pending);
       e.kind = DD_EDIT_SHIFT_TEACHER;
-      e.W = dW;
-      e.b = db;
+      e.phi = delta;
     }
   _didact_window_record_edit (self, &e);
   self->pending_dirty = FALSE;
@@ -466,6 +429,5 @@ _didact_window_finalize_phi (DidactWindow *self)
 {
   g_clear_pointer (&self->undo, g_array_unref);
   g_clear_pointer (&self->redo, g_array_unref);
-  g_clear_pointer (&self->pending_W, g_free);
-  g_clear_pointer (&self->pending_b, g_free);
+  g_clear_pointer (&self->pending, dd_phi_free);
 }

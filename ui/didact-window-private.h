@@ -124,7 +124,7 @@ struct _DidactWindow
   gboolean            syncing;       /* controls being set from the engine's state */
 
   /* editing Φ while paused (didact-window-phi.c) */
-  dd_real            *pending_W, *pending_b;
+  DdPhi              *pending;       /* Φ being edited (the session's shape) */
   gboolean            pending_dirty;
   int                 focus_row, focus_col;
   GArray             *undo;          /* UndoEntry pairs: an edit, then its inverse */
