@@ -2,10 +2,14 @@
  *
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The options and the image student's report; the loop is the engine's
+ * (DdRun), stepped here between progress and epoch records.
  */
 #include "cli.h"
 #include "cli-output.h"
 #include "cli-teach-options.h"
+#include "cli-train.h"
 #include "didact-engine.h"
 
 #include <stdio.h>
@@ -24,6 +28,7 @@ typedef struct {
   double   momentum;
   double   smoothing;
   double   margin;
+  double   clip;
   gint64   seed;
   int      threads;
   char    *schedule;
@@ -33,6 +38,9 @@ typedef struct {
   int      beam;
   char    *scenario;
 } TrainOptions;
+
+/* the values a user did not give: the engine's defaults apply */
+#define UNSET (-1)
 
 static void
 train_options_clear (TrainOptions *o)
@@ -50,305 +58,379 @@ train_options_clear (TrainOptions *o)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrainOptions, train_options_clear)
 
+#define USAGE(...) return cli_fail ("train", CLI_EXIT_USAGE, __VA_ARGS__)
+
+/* --- the training loop's driver (cli-train.h) --------------------------------- */
+
+int
+cli_training_run (CliTraining *t)
+{
+  g_autoptr(GError) error = NULL;
+  const gint64 total = dd_run_total_steps (t->run);
+  CliProgress progress;
+
+  t->started = dd_now ();
+  cli_progress_init (&progress, !t->json);
+  while (dd_run_get_step (t->run) < total)
+    {
+      double loss;
+      if (t->minutes > 0 && dd_now () - t->started >= 60.0 * t->minutes)
+        break;
+      if (!dd_run_step (t->run, &loss, &error))
+        {
+          cli_progress_clear (&progress);
+          return cli_fail ("train", CLI_EXIT_FAILURE, "%s", error->message);
+        }
+      const gint64 step = dd_run_get_step (t->run);
+      const gboolean epoch_end = dd_run_at_epoch_end (t->run);
+      if (epoch_end)
+        {
+          dd_run_evaluate (t->run, DD_SPLIT_DEV, 0, t->dev);
+          cli_progress_clear (&progress);
+          t->epoch (t, step, (double) step / dd_run_steps_per_epoch (t->run),
+                    dd_run_take_loss (t->run));
+        }
+      if (progress.enabled)
+        {
+          const gint64 tokens = dd_run_get_tokens (t->run);
+          g_autofree char *rate = tokens ? g_strdup_printf ("  %.0f tokens/s", tokens / (dd_now () - t->started))
+                                         : g_strdup ("");
+          g_autofree char *label = g_strdup_printf ("step %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
+                                                    "  loss %.4f%s", step, total, loss, rate);
+          cli_progress_update (&progress, step, total, label, epoch_end);
+        }
+    }
+  cli_progress_clear (&progress);
+  t->seconds = dd_now () - t->started;
+  return 0;
+}
+
+/* --- options ------------------------------------------------------------------- */
+
+static gboolean
+parse_options (TrainOptions *o, int *argc, char ***argv)
+{
+  const GOptionEntry entries[] = {
+    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o->dataset, "fashion-mnist (default), mnist, digits or de-en (German→English sentences)", "NAME" },
+    { "student", 's', 0, G_OPTION_ARG_STRING, &o->student, "mlp (default) or lenet; seq2seq for de-en", "KIND" },
+    { "minutes", 0, 0, G_OPTION_ARG_DOUBLE, &o->minutes, "de-en: stop after this much wall time, then evaluate", "X" },
+    { "beam", 0, 0, G_OPTION_ARG_INT, &o->beam, "de-en: the final dev and test BLEU by beam search of this width (default 1: greedy)", "N" },
+    { "hypotheses", 0, 0, G_OPTION_ARG_FILENAME, &o->hypotheses, "de-en: write the final dev translations to FILE and the references to FILE.ref", "FILE" },
+    { "hidden", 0, 0, G_OPTION_ARG_STRING, &o->hidden, "MLP hidden sizes, comma-separated (default 500)", "SIZES" },
+    { "activation", 0, 0, G_OPTION_ARG_STRING, &o->activation, "MLP activation: tanh (default) or relu", "NAME" },
+    { "loss", 'l', 0, G_OPTION_ARG_STRING, &o->loss, "ce (default), smooth, margin or dlf (the paper's L2T-DLF loss at Φ = (I, 0))", "KIND" },
+    { "epochs", 'e', 0, G_OPTION_ARG_INT, &o->epochs, "Passes over the training split (default 10)", "N" },
+    { "steps", 0, 0, G_OPTION_ARG_INT64, &o->steps, "Train for N minibatch steps instead of whole epochs", "N" },
+    { "batch", 'b', 0, G_OPTION_ARG_INT, &o->batch, "Minibatch size (default 20)", "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Learning rate (default 0.01 for SGD, 0.001 for Adam)", "X" },
+    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &o->momentum, "SGD momentum ρ (default 0.9)", "X" },
+    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &o->optimizer, "sgd (default) or adam", "KIND" },
+    { "schedule", 0, 0, G_OPTION_ARG_STRING, &o->schedule, "Learning rate schedule: constant (default) or cosine (to zero at the end)", "NAME" },
+    { "clip", 0, 0, G_OPTION_ARG_DOUBLE, &o->clip, "Cut the gradient's global norm to X before each update; 0: off (default 5 for seq2seq, off for images)", "X" },
+    { "smoothing", 0, 0, G_OPTION_ARG_DOUBLE, &o->smoothing, "Label smoothing ε for --loss smooth (default 0.1)", "X" },
+    { "margin", 0, 0, G_OPTION_ARG_DOUBLE, &o->margin, "Additive margin m for --loss margin (default 1)", "X" },
+    { "scenario", 0, 0, G_OPTION_ARG_STRING, &o->scenario, CLI_SCENARIO_HELP, "SPEC" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Random seed (default 1)", "N" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "BLAS threads (default 1)", "N" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print one JSON object per line; the last has \"event\": \"summary\"", NULL },
+    { NULL }
+  };
+
+  return cli_parse_options ("train", NULL,
+                            "Train a student on a fixed loss and report dev and test accuracy.\n"
+                            "The dev split is carved from the training data; the test split is only reported.",
+                            entries, argc, argv);
+}
+
+/* the student: its kind from --dataset and --student, its network */
+static int
+student_config (const TrainOptions *o, DdTrainConfig *cfg)
+{
+  g_autoptr(GError) error = NULL;
+  const char *dataset = o->dataset ? o->dataset : "fashion-mnist";
+  const gboolean text = g_strcmp0 (dataset, DD_CORPUS_ENV_NAME) == 0;
+  DdStudentKind kind = text ? DD_STUDENT_SEQ2SEQ : DD_STUDENT_MLP;
+
+  if (dd_dataset_info (dataset) == NULL && !text)
+    USAGE ("--dataset “%s”: unknown; choose fashion-mnist, mnist, digits or de-en", dataset);
+  if (o->student && !dd_student_kind_parse (o->student, &kind))
+    USAGE ("--student “%s”: unknown; choose mlp, lenet or seq2seq", o->student);
+  if (text != (kind == DD_STUDENT_SEQ2SEQ))
+    USAGE (text ? "--dataset de-en is translated by --student seq2seq"
+                : "--student seq2seq translates: use it with --dataset de-en");
+  if (o->minutes < 0 || (o->minutes > 0 && !text))
+    USAGE ("--minutes %g: a positive time, for --dataset de-en", o->minutes);
+  dd_train_config_init_student (cfg, kind);
+  if (o->hidden)
+    {
+      if (kind != DD_STUDENT_MLP)
+        USAGE ("--hidden applies to --student mlp only");
+      if (!dd_net_spec_parse_hidden (&cfg->net, o->hidden, &error))
+        USAGE ("--hidden: %s", error->message);
+    }
+  if (o->activation)
+    {
+      if (g_strcmp0 (o->activation, "tanh") == 0)
+        cfg->net.activation = DD_ACT_TANH;
+      else if (g_strcmp0 (o->activation, "relu") == 0)
+        cfg->net.activation = DD_ACT_RELU;
+      else
+        USAGE ("--activation “%s”: unknown; choose tanh or relu", o->activation);
+    }
+  return 0;
+}
+
+/* the loss, the optimiser and the length of the run */
+static int
+training_config (const TrainOptions *o, DdTrainConfig *cfg)
+{
+  if (o->loss && !dd_loss_kind_parse (o->loss, &cfg->loss))
+    USAGE ("--loss “%s”: unknown; choose ce, smooth, margin or dlf", o->loss);
+  if (o->optimizer && !dd_optim_kind_parse (o->optimizer, &cfg->optimizer))
+    USAGE ("--optimizer “%s”: unknown; choose sgd or adam", o->optimizer);
+  if (o->schedule && g_strcmp0 (o->schedule, "cosine") != 0 && g_strcmp0 (o->schedule, "constant") != 0)
+    USAGE ("--schedule “%s”: unknown; choose constant or cosine", o->schedule);
+  cfg->cosine = g_strcmp0 (o->schedule, "cosine") == 0;
+  if (o->epochs != 0 && o->steps != 0)
+    USAGE ("give --epochs or --steps, not both");
+  if (o->epochs != 0)
+    cfg->epochs = o->epochs;
+  if (o->steps < 0)
+    USAGE ("--steps %" G_GINT64_FORMAT ": must be positive", o->steps);
+  if (o->steps != 0)
+    cfg->steps = o->steps;
+  if (o->batch != 0)
+    cfg->batch = o->batch;
+  if (cfg->optimizer == DD_OPTIM_ADAM)
+    cfg->lr = 0.001;
+  if (o->lr != 0)
+    cfg->lr = o->lr;
+  if (o->momentum != UNSET)
+    cfg->momentum = o->momentum;
+  if (o->smoothing != UNSET)
+    cfg->smoothing = o->smoothing;
+  if (o->margin != UNSET)
+    cfg->margin = o->margin;
+  if (o->clip != UNSET)
+    cfg->clip_norm = o->clip;
+  if (o->seed < 0)
+    USAGE ("--seed %" G_GINT64_FORMAT ": must not be negative", o->seed);
+  cfg->seed = (guint64) o->seed;
+  return 0;
+}
+
+/* the scenario, the threads, and the whole configuration checked */
+static int
+finish_config (const TrainOptions *o, DdTrainConfig *cfg, DdScenario *scenario)
+{
+  g_autoptr(GError) error = NULL;
+  const gboolean text = cfg->net.kind == DD_STUDENT_SEQ2SEQ;
+
+  if (!dd_scenario_parse (o->scenario ? o->scenario : "none", scenario, &error))
+    USAGE ("--scenario: %s", error->message);
+  if (text && scenario->kind != DD_SCENARIO_NONE)
+    USAGE ("--scenario %s: scenarios change an image set's training labels; de-en has "
+           "sentence pairs", o->scenario);
+  cfg->threads = o->threads;
+  if (!dd_train_config_validate (cfg, &error))
+    USAGE ("%s", error->message);
+  if (text && o->loss && cfg->loss != DD_LOSS_CE)
+    USAGE ("--loss %s: the translation student trains on ce here; use didact-cli teach "
+           "for the bucketed L2T-DLF loss", o->loss);
+  if (text && (o->beam < 0 || o->beam > 64))
+    USAGE ("--beam %d: a width from 1 to 64", o->beam);
+  return 0;
+}
+
+/* --- the image student's run and report ---------------------------------------- */
+
+typedef struct {
+  const char      *dataset;
+  const DdData    *data;
+  DdScenario       scenario;
+  DdScenarioStats  scenario_stats;
+  char            *scenario_name;
+  DdEval          *dev;
+  DdEval          *test;
+} ImageReport;
+
 static void
-print_eval_json (JsonBuilder *b, const char *prefix, const DdEval *ev)
+json_string (JsonBuilder *b, const char *member, const char *value)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_add_string_value (b, value);
+}
+
+static void
+json_eval (JsonBuilder *b, const char *prefix, const DdEval *ev)
 {
   g_autofree char *acc = g_strconcat (prefix, "_accuracy", NULL);
   g_autofree char *loss = g_strconcat (prefix, "_loss", NULL);
-  json_builder_set_member_name (b, acc);
-  json_builder_add_double_value (b, ev->accuracy);
-  json_builder_set_member_name (b, loss);
-  json_builder_add_double_value (b, ev->loss);
+  cli_json_double (b, acc, ev->accuracy);
+  cli_json_double (b, loss, ev->loss);
 }
 
-/* balanced: also the mean per-class test error (for a long tail) */
 static void
-print_summary_text (const DdData *data, const DdEval *dev, const DdEval *test,
-                    gint64 steps, double seconds, gboolean balanced)
+print_start (DdRun *run, const ImageReport *r, gboolean json)
 {
-  const DdDataset *ds = data->test;
-  printf ("\nAfter %" G_GINT64_FORMAT " steps (%.1f s):\n", steps, seconds);
-  printf ("  dev accuracy   %6.2f %%   (%d examples)\n", 100.0 * dev->accuracy, dev->n);
-  printf ("  test accuracy  %6.2f %%   (%d examples)\n", 100.0 * test->accuracy, test->n);
-  if (balanced)
-    printf ("  mean per-class test error  %6.2f %%\n", 100.0 * dd_eval_balanced_error (test));
-  printf ("\n  %-14s %9s %12s\n", "class", "test acc.", "dev margin");
-  for (int c = 0; c < ds->n_classes; c++)
-    printf ("  %-14s %8.2f %% %12.3f\n", ds->class_names[c],
-            100.0 * test->class_accuracy[c], dev->class_margin[c]);
+  const DdTrainConfig *cfg = dd_run_get_config (run);
+  const DdNet *net = dd_run_get_net (run);
+  const DdData *data = r->data;
+
+  if (!json)
+    {
+      printf ("Training %s on %s (%d train, %d dev, %d test) with %s loss, %s lr %g, "
+              "batch %d, seed %" G_GUINT64_FORMAT ", %d thread%s\n",
+              net->description, r->dataset, data->train->n, data->dev->n, data->test->n,
+              dd_loss_kind_name (cfg->loss), dd_optim_kind_name (cfg->optimizer), cfg->lr,
+              cfg->batch, cfg->seed, cfg->threads, cfg->threads == 1 ? "" : "s");
+      if (cfg->clip_norm > 0)
+        printf ("Gradient norm clipped at %g\n", cfg->clip_norm);
+      if (r->scenario.kind != DD_SCENARIO_NONE)
+        {
+          g_autofree char *what = dd_scenario_describe (&r->scenario, &r->scenario_stats);
+          printf ("Scenario: %s\n", what);
+        }
+      return;
+    }
+  JsonBuilder *b = cli_json_begin ("start");
+  json_string (b, "dataset", r->dataset);
+  json_string (b, "student", net->description);
+  cli_json_int (b, "parameters", (gint64) net->n_params);
+  json_string (b, "loss", dd_loss_kind_name (cfg->loss));
+  json_string (b, "optimizer", dd_optim_kind_name (cfg->optimizer));
+  cli_json_double (b, "lr", cfg->lr);
+  cli_json_int (b, "batch", cfg->batch);
+  json_string (b, "schedule", cfg->cosine ? "cosine" : "constant");
+  cli_json_double (b, "clip_norm", cfg->clip_norm);
+  cli_json_int (b, "seed", (gint64) cfg->seed);
+  cli_json_int (b, "threads", cfg->threads);
+  json_string (b, "precision", DD_REAL_NAME);
+  cli_json_int (b, "train_examples", data->train->n);
+  json_string (b, "scenario", r->scenario_name);
+  cli_json_int (b, "train_labels_changed", r->scenario_stats.n_changed);
+  cli_json_int (b, "total_steps", dd_run_total_steps (run));
+  cli_json_emit (b);
+}
+
+static void
+image_epoch (CliTraining *t, gint64 step, double epoch, double train_loss)
+{
+  if (!t->json)
+    {
+      printf ("epoch %5.2f  step %7" G_GINT64_FORMAT "  train loss %.4f  dev accuracy %6.2f %%  %.1f s\n",
+              epoch, step, train_loss, 100.0 * t->dev->accuracy, dd_now () - t->started);
+      return;
+    }
+  JsonBuilder *b = cli_json_begin ("epoch");
+  cli_json_double (b, "epoch", epoch);
+  cli_json_int (b, "step", step);
+  cli_json_double (b, "train_loss", train_loss);
+  json_eval (b, "dev", t->dev);
+  cli_json_double (b, "seconds", dd_now () - t->started);
+  cli_json_emit (b);
+}
+
+static void
+print_summary (const CliTraining *t, const ImageReport *r)
+{
+  const DdEval *dev = r->dev, *test = r->test;
+  const int C = test->n_classes;
+  const gint64 steps = dd_run_get_step (t->run);
+
+  if (!t->json)
+    {
+      const DdDataset *ds = r->data->test;
+      printf ("\nAfter %" G_GINT64_FORMAT " steps (%.1f s):\n", steps, t->seconds);
+      printf ("  dev accuracy   %6.2f %%   (%d examples)\n", 100.0 * dev->accuracy, dev->n);
+      printf ("  test accuracy  %6.2f %%   (%d examples)\n", 100.0 * test->accuracy, test->n);
+      /* a long tail: also the mean per-class test error */
+      if (r->scenario.kind == DD_SCENARIO_LONG_TAIL)
+        printf ("  mean per-class test error  %6.2f %%\n", 100.0 * dd_eval_balanced_error (test));
+      printf ("\n  %-14s %9s %12s\n", "class", "test acc.", "dev margin");
+      for (int c = 0; c < C; c++)
+        printf ("  %-14s %8.2f %% %12.3f\n", ds->class_names[c],
+                100.0 * test->class_accuracy[c], dev->class_margin[c]);
+      return;
+    }
+  JsonBuilder *b = cli_json_begin ("summary");
+  json_eval (b, "test", test);
+  json_eval (b, "dev", dev);
+  json_string (b, "scenario", r->scenario_name);
+  cli_json_double (b, "balanced_test_error", dd_eval_balanced_error (test));
+  cli_json_int (b, "steps", steps);
+  cli_json_double (b, "seconds", t->seconds);
+  cli_json_double_array (b, "test_class_accuracy", test->class_accuracy, C);
+  cli_json_double_array (b, "dev_class_margin", dev->class_margin, C);
+  cli_json_int_array (b, "test_confusion", test->confusion, C * C);
+  cli_json_emit (b);
+}
+
+/* the data under --scenario, or NULL after the message (status set) */
+static DdData *
+load_images (const char *dataset, ImageReport *r, guint64 seed, int *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdData) data = dd_data_load (dataset, &error);
+
+  *status = CLI_EXIT_FAILURE;
+  if (data == NULL)
+    {
+      cli_fail ("train", CLI_EXIT_FAILURE, "%s", error->message);
+      return NULL;
+    }
+  if (r->scenario.kind == DD_SCENARIO_NONE)
+    return g_steal_pointer (&data);
+  return cli_scenario_data ("train", data, &r->scenario, seed, &r->scenario_stats, status);
+}
+
+static int
+train_images (const DdTrainConfig *cfg, const char *dataset, const DdScenario *scenario,
+              gboolean json)
+{
+  g_autoptr(GError) error = NULL;
+  ImageReport r = { .dataset = dataset, .scenario = *scenario };
+  int status;
+
+  g_autoptr(DdData) data = load_images (dataset, &r, cfg->seed, &status);
+  if (data == NULL)
+    return status;
+  g_autoptr(DdRun) run = dd_run_new (cfg, data, &error);
+  if (run == NULL)
+    USAGE ("%s", error->message);
+  g_autofree char *scenario_name = dd_scenario_name (scenario);
+  g_autoptr(DdEval) dev = dd_eval_new (data->train->n_classes);
+  g_autoptr(DdEval) test = dd_eval_new (data->train->n_classes);
+  r.data = data;
+  r.scenario_name = scenario_name;
+  r.dev = dev;
+  r.test = test;
+  CliTraining t = { .run = run, .json = json, .dev = dev, .epoch = image_epoch, .data = &r };
+
+  print_start (run, &r, json);
+  status = cli_training_run (&t);
+  if (status != 0)
+    return status;
+  dd_run_evaluate (run, DD_SPLIT_TEST, 0, test);
+  print_summary (&t, &r);
+  return 0;
 }
 
 int
 cli_train (int argc, char **argv)
 {
-  g_auto(TrainOptions) o = { .epochs = 0, .steps = 0, .batch = 0, .lr = 0, .seed = 1, .threads = 1,
-                     .momentum = -1, .smoothing = -1, .margin = -1 };
-  const GOptionEntry entries[] = {
-    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o.dataset, "fashion-mnist (default), mnist, digits or de-en (German→English sentences)", "NAME" },
-    { "student", 's', 0, G_OPTION_ARG_STRING, &o.student, "mlp (default) or lenet; seq2seq for de-en", "KIND" },
-    { "minutes", 0, 0, G_OPTION_ARG_DOUBLE, &o.minutes, "de-en: stop after this much wall time, then evaluate", "X" },
-    { "beam", 0, 0, G_OPTION_ARG_INT, &o.beam, "de-en: the final dev and test BLEU by beam search of this width (default 1: greedy)", "N" },
-    { "hypotheses", 0, 0, G_OPTION_ARG_FILENAME, &o.hypotheses, "de-en: write the final dev translations to FILE and the references to FILE.ref", "FILE" },
-    { "hidden", 0, 0, G_OPTION_ARG_STRING, &o.hidden, "MLP hidden sizes, comma-separated (default 500)", "SIZES" },
-    { "activation", 0, 0, G_OPTION_ARG_STRING, &o.activation, "MLP activation: tanh (default) or relu", "NAME" },
-    { "loss", 'l', 0, G_OPTION_ARG_STRING, &o.loss, "ce (default), smooth, margin or dlf (the paper's L2T-DLF loss at Φ = (I, 0))", "KIND" },
-    { "epochs", 'e', 0, G_OPTION_ARG_INT, &o.epochs, "Passes over the training split (default 10)", "N" },
-    { "steps", 0, 0, G_OPTION_ARG_INT64, &o.steps, "Train for N minibatch steps instead of whole epochs", "N" },
-    { "batch", 'b', 0, G_OPTION_ARG_INT, &o.batch, "Minibatch size (default 20)", "N" },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o.lr, "Learning rate (default 0.01 for SGD, 0.001 for Adam)", "X" },
-    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &o.momentum, "SGD momentum ρ (default 0.9)", "X" },
-    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &o.optimizer, "sgd (default) or adam", "KIND" },
-    { "schedule", 0, 0, G_OPTION_ARG_STRING, &o.schedule, "Learning rate schedule: constant (default) or cosine (to zero at the end)", "NAME" },
-    { "smoothing", 0, 0, G_OPTION_ARG_DOUBLE, &o.smoothing, "Label smoothing ε for --loss smooth (default 0.1)", "X" },
-    { "margin", 0, 0, G_OPTION_ARG_DOUBLE, &o.margin, "Additive margin m for --loss margin (default 1)", "X" },
-    { "scenario", 0, 0, G_OPTION_ARG_STRING, &o.scenario, CLI_SCENARIO_HELP, "SPEC" },
-    { "seed", 0, 0, G_OPTION_ARG_INT64, &o.seed, "Random seed (default 1)", "N" },
-    { "threads", 't', 0, G_OPTION_ARG_INT, &o.threads, "BLAS threads (default 1)", "N" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &o.json, "Print one JSON object per line; the last has \"event\": \"summary\"", NULL },
-    { NULL }
-  };
+  g_auto(TrainOptions) o = { .seed = 1, .threads = 1, .momentum = UNSET, .smoothing = UNSET,
+                             .margin = UNSET, .clip = UNSET };
   DdTrainConfig cfg;
-  g_autoptr(GError) error = NULL;
-  int status = 0;
-
-  if (!cli_parse_options ("train", NULL,
-                          "Train a student on a fixed loss and report dev and test accuracy.\n"
-                          "The dev split is carved from the training data; the test split is only reported.",
-                          entries, &argc, &argv))
-    return CLI_EXIT_USAGE;
-
-  dd_train_config_init (&cfg);
-  const char *dataset = o.dataset ? o.dataset : "fashion-mnist";
-  const gboolean text = g_strcmp0 (dataset, DD_CORPUS_ENV_NAME) == 0;
-  if (dd_dataset_info (dataset) == NULL && !text)
-    return cli_fail ("train", CLI_EXIT_USAGE, "--dataset “%s”: unknown; choose fashion-mnist, mnist, digits or de-en", dataset);
-  if (text)
-    cfg.net.kind = DD_STUDENT_SEQ2SEQ;
-  if (o.student && !dd_student_kind_parse (o.student, &cfg.net.kind))
-    return cli_fail ("train", CLI_EXIT_USAGE, "--student “%s”: unknown; choose mlp, lenet or seq2seq", o.student);
-  if (text != (cfg.net.kind == DD_STUDENT_SEQ2SEQ))
-    return cli_fail ("train", CLI_EXIT_USAGE, text ? "--dataset de-en is translated by --student seq2seq"
-                                                   : "--student seq2seq translates: use it with --dataset de-en");
-  if (o.minutes < 0 || (o.minutes > 0 && !text))
-    return cli_fail ("train", CLI_EXIT_USAGE, "--minutes %g: a positive time, for --dataset de-en", o.minutes);
-  cfg.net = dd_net_spec_default (cfg.net.kind);
-  if (o.hidden)
-    {
-      if (cfg.net.kind != DD_STUDENT_MLP)
-        return cli_fail ("train", CLI_EXIT_USAGE, "--hidden applies to --student mlp only");
-      if (!dd_net_spec_parse_hidden (&cfg.net, o.hidden, &error))
-        return cli_fail ("train", CLI_EXIT_USAGE, "--hidden: %s", error->message);
-    }
-  if (o.activation)
-    {
-      if (g_strcmp0 (o.activation, "tanh") == 0)
-        cfg.net.activation = DD_ACT_TANH;
-      else if (g_strcmp0 (o.activation, "relu") == 0)
-        cfg.net.activation = DD_ACT_RELU;
-      else
-        return cli_fail ("train", CLI_EXIT_USAGE, "--activation “%s”: unknown; choose tanh or relu", o.activation);
-    }
-  if (o.loss && !dd_loss_kind_parse (o.loss, &cfg.loss))
-    return cli_fail ("train", CLI_EXIT_USAGE, "--loss “%s”: unknown; choose ce, smooth, margin or dlf", o.loss);
-  if (o.optimizer && !dd_optim_kind_parse (o.optimizer, &cfg.optimizer))
-    return cli_fail ("train", CLI_EXIT_USAGE, "--optimizer “%s”: unknown; choose sgd or adam", o.optimizer);
-  if (o.schedule && g_strcmp0 (o.schedule, "cosine") != 0 && g_strcmp0 (o.schedule, "constant") != 0)
-    return cli_fail ("train", CLI_EXIT_USAGE, "--schedule “%s”: unknown; choose constant or cosine", o.schedule);
-  cfg.cosine = g_strcmp0 (o.schedule, "cosine") == 0;
-  if (o.epochs != 0 && o.steps != 0)
-    return cli_fail ("train", CLI_EXIT_USAGE, "give --epochs or --steps, not both");
-  if (o.epochs != 0)
-    cfg.epochs = o.epochs;
-  if (o.steps != 0)
-    {
-      if (o.steps < 0)
-        return cli_fail ("train", CLI_EXIT_USAGE, "--steps %" G_GINT64_FORMAT ": must be positive", o.steps);
-      cfg.steps = o.steps;
-    }
-  if (o.batch != 0)
-    cfg.batch = o.batch;
-  if (cfg.optimizer == DD_OPTIM_ADAM)
-    cfg.lr = 0.001;
-  if (o.lr != 0)
-    cfg.lr = o.lr;
-  if (o.momentum != -1)
-    cfg.momentum = o.momentum;
-  if (o.smoothing != -1)
-    cfg.smoothing = o.smoothing;
-  if (o.margin != -1)
-    cfg.margin = o.margin;
-  if (o.seed < 0)
-    return cli_fail ("train", CLI_EXIT_USAGE, "--seed %" G_GINT64_FORMAT ": must not be negative", o.seed);
-  cfg.seed = (guint64) o.seed;
   DdScenario scenario;
-  DdScenarioStats scenario_stats = { 0 };
-  if (!dd_scenario_parse (o.scenario ? o.scenario : "none", &scenario, &error))
-    return cli_fail ("train", CLI_EXIT_USAGE, "--scenario: %s", error->message);
-  if (text && scenario.kind != DD_SCENARIO_NONE)
-    return cli_fail ("train", CLI_EXIT_USAGE, "--scenario %s: scenarios change an image set's "
-                     "training labels; de-en has sentence pairs", o.scenario);
-  cfg.threads = o.threads;
-  if (!dd_train_config_validate (&cfg, &error))
-    return cli_fail ("train", CLI_EXIT_USAGE, "%s", error->message);
-  if (text)
-    {
-      if (o.loss && cfg.loss != DD_LOSS_CE)
-        return cli_fail ("train", CLI_EXIT_USAGE, "--loss %s: the translation student trains on ce here; "
-                         "use didact-cli teach for the bucketed L2T-DLF loss", o.loss);
-      if (o.beam < 0 || o.beam > 64)
-        return cli_fail ("train", CLI_EXIT_USAGE, "--beam %d: a width from 1 to 64", o.beam);
-      return cli_train_translation (&cfg, dataset, o.minutes, o.hypotheses, MAX (o.beam, 1), o.json);
-    }
+  int status;
 
-  g_autoptr(DdData) data = dd_data_load (dataset, &error);
-  if (data == NULL)
-    return cli_fail ("train", CLI_EXIT_FAILURE, "%s", error->message);
-  if (scenario.kind != DD_SCENARIO_NONE)
-    {
-      DdData *changed = cli_scenario_data ("train", data, &scenario, cfg.seed,
-                                           &scenario_stats, &status);
-      if (changed == NULL)
-        return status;
-      g_clear_pointer (&data, dd_data_free);
-      data = changed;
-    }
-  g_autofree char *scenario_name = dd_scenario_name (&scenario);
-
-  g_autoptr(DdRun) run = dd_run_new (&cfg, data, &error);
-  if (run == NULL)
-    return cli_fail ("train", CLI_EXIT_USAGE, "%s", error->message);
-
-  DdNet *net = dd_run_get_net (run);
-  const int C = data->train->n_classes;
-  const gint64 total = dd_run_total_steps (run);
-  const int per_epoch = dd_run_steps_per_epoch (run);
-  g_autoptr(DdEval) dev = dd_eval_new (C);
-  g_autoptr(DdEval) test = dd_eval_new (C);
-  CliProgress progress;
-  double started = dd_now (), window_loss = 0.0;
-  int window_n = 0;
-
-  if (o.json)
-    {
-      JsonBuilder *b = cli_json_begin ("start");
-      json_builder_set_member_name (b, "dataset");
-      json_builder_add_string_value (b, dataset);
-      json_builder_set_member_name (b, "student");
-      json_builder_add_string_value (b, net->description);
-      json_builder_set_member_name (b, "parameters");
-      json_builder_add_int_value (b, (gint64) net->n_params);
-      json_builder_set_member_name (b, "loss");
-      json_builder_add_string_value (b, dd_loss_kind_name (cfg.loss));
-      json_builder_set_member_name (b, "optimizer");
-      json_builder_add_string_value (b, dd_optim_kind_name (cfg.optimizer));
-      json_builder_set_member_name (b, "lr");
-      json_builder_add_double_value (b, cfg.lr);
-      json_builder_set_member_name (b, "batch");
-      json_builder_add_int_value (b, cfg.batch);
-      json_builder_set_member_name (b, "schedule");
-      json_builder_add_string_value (b, cfg.cosine ? "cosine" : "constant");
-      json_builder_set_member_name (b, "seed");
-      json_builder_add_int_value (b, (gint64) cfg.seed);
-      json_builder_set_member_name (b, "threads");
-      json_builder_add_int_value (b, cfg.threads);
-      json_builder_set_member_name (b, "precision");
-      json_builder_add_string_value (b, DD_REAL_NAME);
-      json_builder_set_member_name (b, "train_examples");
-      json_builder_add_int_value (b, data->train->n);
-      json_builder_set_member_name (b, "scenario");
-      json_builder_add_string_value (b, scenario_name);
-      json_builder_set_member_name (b, "train_labels_changed");
-      json_builder_add_int_value (b, scenario_stats.n_changed);
-      json_builder_set_member_name (b, "total_steps");
-      json_builder_add_int_value (b, total);
-      cli_json_emit (b);
-    }
-  else
-    printf ("Training %s on %s (%d train, %d dev, %d test) with %s loss, %s lr %g, "
-            "batch %d, seed %" G_GUINT64_FORMAT ", %d thread%s\n",
-            net->description, dataset, data->train->n, data->dev->n, data->test->n,
-            dd_loss_kind_name (cfg.loss), dd_optim_kind_name (cfg.optimizer), cfg.lr,
-            cfg.batch, cfg.seed, cfg.threads, cfg.threads == 1 ? "" : "s");
-  if (!o.json && scenario.kind != DD_SCENARIO_NONE)
-    {
-      g_autofree char *what = dd_scenario_describe (&scenario, &scenario_stats);
-      printf ("Scenario: %s\n", what);
-    }
-
-  cli_progress_init (&progress, !o.json);
-  while (dd_run_get_step (run) < total)
-    {
-      double loss;
-      if (!dd_run_step (run, &loss, &error))
-        {
-          cli_progress_clear (&progress);
-          status = cli_fail ("train", CLI_EXIT_FAILURE, "%s", error->message);
-          break;
-        }
-      window_loss += loss;
-      window_n++;
-      gint64 step = dd_run_get_step (run);
-      gboolean epoch_end = step % per_epoch == 0 || step == total;
-      if (epoch_end)
-        {
-          dd_run_evaluate (run, data->dev, 0, dev);
-          double epoch = (double) step / per_epoch;
-          if (o.json)
-            {
-              JsonBuilder *b = cli_json_begin ("epoch");
-              json_builder_set_member_name (b, "epoch");
-              json_builder_add_double_value (b, epoch);
-              json_builder_set_member_name (b, "step");
-              json_builder_add_int_value (b, step);
-              json_builder_set_member_name (b, "train_loss");
-              json_builder_add_double_value (b, window_loss / window_n);
-              print_eval_json (b, "dev", dev);
-              json_builder_set_member_name (b, "seconds");
-              json_builder_add_double_value (b, dd_now () - started);
-              cli_json_emit (b);
-            }
-          else
-            {
-              cli_progress_clear (&progress);
-              printf ("epoch %5.2f  step %7" G_GINT64_FORMAT "  train loss %.4f  dev accuracy %6.2f %%  %.1f s\n",
-                      epoch, step, window_loss / window_n, 100.0 * dev->accuracy, dd_now () - started);
-            }
-          window_loss = 0.0;
-          window_n = 0;
-        }
-      if (progress.enabled)
-        {
-          g_autofree char *label = g_strdup_printf ("step %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT
-                                                    "  loss %.4f", step, total, loss);
-          cli_progress_update (&progress, step, total, label, epoch_end);
-        }
-    }
-  cli_progress_clear (&progress);
-  if (status != 0)
+  if (!parse_options (&o, &argc, &argv))
+    return CLI_EXIT_USAGE;
+  if ((status = student_config (&o, &cfg)) != 0 || (status = training_config (&o, &cfg)) != 0 ||
+      (status = finish_config (&o, &cfg, &scenario)) != 0)
     return status;
-
-  double seconds = dd_now () - started;
-  dd_run_evaluate (run, data->test, 0, test);
-  if (o.json)
-    {
-      JsonBuilder *b = cli_json_begin ("summary");
-      print_eval_json (b, "test", test);
-      print_eval_json (b, "dev", dev);
-      json_builder_set_member_name (b, "scenario");
-      json_builder_add_string_value (b, scenario_name);
-      json_builder_set_member_name (b, "balanced_test_error");
-      json_builder_add_double_value (b, dd_eval_balanced_error (test));
-      json_builder_set_member_name (b, "steps");
-      json_builder_add_int_value (b, dd_run_get_step (run));
-      json_builder_set_member_name (b, "seconds");
-      json_builder_add_double_value (b, seconds);
-      cli_json_double_array (b, "test_class_accuracy", test->class_accuracy, C);
-      cli_json_double_array (b, "dev_class_margin", dev->class_margin, C);
-      cli_json_int_array (b, "test_confusion", test->confusion, C * C);
-      cli_json_emit (b);
-    }
-  else
-    print_summary_text (data, dev, test, dd_run_get_step (run), seconds,
-                        scenario.kind == DD_SCENARIO_LONG_TAIL);
-  return 0;
+  if (cfg.net.kind == DD_STUDENT_SEQ2SEQ)
+    return cli_train_translation (&cfg, o.dataset, o.minutes, o.hypotheses, MAX (o.beam, 1), o.json);
+  return train_images (&cfg, o.dataset ? o.dataset : "fashion-mnist", &scenario, o.json);
 }

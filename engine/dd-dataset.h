@@ -87,6 +87,12 @@ char                *dd_dataset_locate    (const char *name,
 DdData              *dd_data_load         (const char *name,
                                            GError    **error);
 void                 dd_data_free         (DdData    *data);
+/* de-en's sentence pairs (dd-parallel.h), or NULL for an image set */
+static inline const struct _DdParallel *
+dd_data_parallel (const DdData *data)
+{
+  return data->parallel;
+}
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdDataset, dd_dataset_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdData, dd_data_free)

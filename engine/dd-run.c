@@ -1,14 +1,17 @@
-/* dd-run.c
+/* dd-run.c: the training loop on a fixed loss
  *
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "dd-private.h"
 #include "dd-run.h"
+#include "dd-bleu.h"
 #include "dd-dataset.h"
 #include "dd-eval.h"
 #include "dd-kernels.h"
+#include "dd-parallel.h"
 #include "dd-rng.h"
+#include "dd-student.h"
 
 #include <cblas.h>
 #include <math.h>
@@ -20,13 +23,15 @@
 # define dot cblas_sdot
 #endif
 
-/* evaluation runs in chunks of this many examples */
-#define EVAL_CHUNK 256
+/* evaluation runs in chunks of this many images, or sentence pairs (whose
+ * logits are (pairs · target length, vocabulary)) */
+#define EVAL_CHUNK      256
+#define TEXT_EVAL_CHUNK 32
 
 struct _DdRun {
   DdTrainConfig cfg;
   const DdData *data;
-  DdNet        *net;
+  DdStudent    *st;
   DdOptim      *opt;
   DdRng         rng;
   DdLoss        loss;
@@ -34,23 +39,21 @@ struct _DdRun {
   dd_real      *dlf_b;
 
   int          *order;     /* permutation of the training set */
+  int           n_train;
   int           pos;       /* next unread position in order */
   int           steps_per_epoch;
   gint64        step;
   gint64        total_steps;
-
-  /* minibatch buffers */
-  dd_real      *x;
-  int          *y;
-  dd_real      *dlogits;
-  dd_real      *scratch;
+  gint64        tokens;    /* target tokens trained on (translation) */
+  double        loss_sum;  /* Σ loss · weight since dd_run_take_loss */
+  double        loss_weight;
 };
 
 void
-dd_train_config_init (DdTrainConfig *cfg)
+dd_train_config_init_student (DdTrainConfig *cfg, DdStudentKind kind)
 {
   memset (cfg, 0, sizeof *cfg);
-  cfg->net = dd_net_spec_default (DD_STUDENT_MLP);
+  cfg->net = dd_net_spec_default (kind);
   cfg->loss = DD_LOSS_CE;
   cfg->smoothing = 0.1;
   cfg->margin = 1.0;
@@ -62,6 +65,14 @@ dd_train_config_init (DdTrainConfig *cfg)
   cfg->optimizer = DD_OPTIM_SGD;
   cfg->seed = 1;
   cfg->threads = 1;
+  cfg->cosine = FALSE;
+  cfg->clip_norm = kind == DD_STUDENT_SEQ2SEQ ? 5.0 : 0.0;
+}
+
+void
+dd_train_config_init (DdTrainConfig *cfg)
+{
+  dd_train_config_init_student (cfg, DD_STUDENT_MLP);
 }
 
 gboolean
@@ -83,41 +94,22 @@ dd_train_config_validate (const DdTrainConfig *cfg, GError **error)
     DD_REFUSE ("label smoothing %g: must be in [0, 1)", cfg->smoothing);
   if (!(cfg->margin >= 0.0) || !isfinite (cfg->margin))
     DD_REFUSE ("margin %g: must be a finite number ≥ 0", cfg->margin);
+  if (!(cfg->clip_norm >= 0.0) || !isfinite (cfg->clip_norm))
+    DD_REFUSE ("gradient clipping norm %g: must be a finite number ≥ 0 (0: off)", cfg->clip_norm);
   return TRUE;
 }
 
-DdRun *
-dd_run_new (const DdTrainConfig *cfg, const DdData *data, GError **error)
+/* The fixed loss of the configuration; DLF at Φ = (I, 0) in the paper's
+ * form, which needs no teacher. */
+static gboolean
+init_loss (DdRun *run, GError **error)
 {
-  g_return_val_if_fail (cfg != NULL && data != NULL, NULL);
+  const DdTrainConfig *cfg = &run->cfg;
+  const int C = run->st->C;
 
-  if (!dd_train_config_validate (cfg, error))
-    return NULL;
-
-  const DdDataset *train = data->train;
-  if (train->n < cfg->batch)
-    {
-      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
-                   "batch size %d: larger than the %d training examples of %s",
-                   cfg->batch, train->n, train->name);
-      return NULL;
-    }
-
-  int max_batch = MAX (cfg->batch, EVAL_CHUNK);
-  DdNet *net = dd_net_new (&cfg->net, train->rows, train->cols, train->n_classes,
-                           max_batch, error);
-  if (net == NULL)
-    return NULL;
-
-  DdRun *run = g_new0 (DdRun, 1);
-  const int C = train->n_classes;
-  run->cfg = *cfg;
-  run->data = data;
-  run->net = net;
-  dd_rng_seed (&run->rng, cfg->seed);
-  dd_net_init (net, &run->rng);
-  run->opt = dd_optim_new (cfg->optimizer, net->n_params, cfg->lr, cfg->momentum);
-
+  if (cfg->loss == DD_LOSS_DLF && run->st->s2s)
+    DD_REFUSE ("loss %s: the translation student trains on ce, smooth or margin here; its "
+               "L2T-DLF loss is over frequency buckets, with a teacher", dd_loss_kind_name (cfg->loss));
   run->loss = dd_loss_default (cfg->loss);
   run->loss.smoothing = cfg->smoothing;
   run->loss.margin = cfg->margin;
@@ -130,19 +122,50 @@ dd_run_new (const DdTrainConfig *cfg, const DdData *data, GError **error)
       run->loss.W = run->dlf_W;
       run->loss.b = run->dlf_b;
     }
+  return TRUE;
+}
 
-  run->order = g_new (int, train->n);
-  for (int i = 0; i < train->n; i++)
+DdRun *
+dd_run_new (const DdTrainConfig *cfg, const DdData *data, GError **error)
+{
+  g_return_val_if_fail (cfg != NULL && data != NULL, NULL);
+
+  if (!dd_train_config_validate (cfg, error))
+    return NULL;
+
+  /* before the student, whose buffers are sized by the batch (a student
+   * without the data it needs is refused by dd_student_new) */
+  const gboolean text = cfg->net.kind == DD_STUDENT_SEQ2SEQ;
+  const int n = text ? (data->parallel ? data->parallel->train.n : cfg->batch)
+                     : (data->train ? data->train->n : cfg->batch);
+  if (n < cfg->batch)
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                   "batch size %d: larger than the %d training examples of %s",
+                   cfg->batch, n, data->name);
+      return NULL;
+    }
+
+  g_autoptr(DdRun) run = g_new0 (DdRun, 1);
+  run->cfg = *cfg;
+  run->data = data;
+  dd_rng_seed (&run->rng, cfg->seed);
+  run->st = dd_student_new (cfg, data, MAX (cfg->batch, text ? TEXT_EVAL_CHUNK : EVAL_CHUNK),
+                            &run->rng, error);
+  if (run->st == NULL || !init_loss (run, error))
+    return NULL;
+  run->opt = dd_optim_new (cfg->optimizer, run->st->P, cfg->lr, cfg->momentum);
+  /* every update consumes the gradients, so each step starts from zero */
+  memset (run->st->grads, 0, run->st->P * sizeof (dd_real));
+
+  run->n_train = n;
+  run->order = g_new (int, n);
+  for (int i = 0; i < n; i++)
     run->order[i] = i;
-  run->pos = train->n; /* shuffle before the first step */
-  run->steps_per_epoch = train->n / cfg->batch;
+  run->pos = n; /* shuffle before the first step */
+  run->steps_per_epoch = n / cfg->batch;
   run->total_steps = cfg->steps > 0 ? cfg->steps : (gint64) cfg->epochs * run->steps_per_epoch;
-
-  run->x = g_new (dd_real, (size_t) cfg->batch * train->d);
-  run->y = g_new (int, cfg->batch);
-  run->dlogits = g_new (dd_real, (size_t) cfg->batch * C);
-  run->scratch = g_new (dd_real, (size_t) cfg->batch * C);
-  return run;
+  return g_steal_pointer (&run);
 }
 
 void
@@ -150,80 +173,119 @@ dd_run_free (DdRun *run)
 {
   if (run == NULL)
     return;
-  dd_net_free (run->net);
+  dd_student_free (run->st);
   dd_optim_free (run->opt);
   g_free (run->dlf_W);
   g_free (run->dlf_b);
   g_free (run->order);
-  g_free (run->x);
-  g_free (run->y);
-  g_free (run->dlogits);
-  g_free (run->scratch);
   g_free (run);
 }
 
-static void
-next_batch (DdRun *run)
+const int *
+dd_run_next_batch (DdRun *run)
 {
-  const DdDataset *train = run->data->train;
-  int B = run->cfg.batch;
+  const int B = run->cfg.batch;
 
   /* drop the incomplete tail of an epoch, then reshuffle */
-  if (run->pos + B > train->n)
+  if (run->pos + B > run->n_train)
     {
-      dd_rng_shuffle (&run->rng, run->order, train->n);
+      dd_rng_shuffle (&run->rng, run->order, run->n_train);
       run->pos = 0;
     }
-  dd_dataset_gather (train, run->order + run->pos, B, run->x, run->y);
   run->pos += B;
+  return run->order + run->pos - B;
+}
+
+/* ‖g‖². With clipping it is summed in double, term by term, since the
+ * scale of the update depends on it; otherwise only its finiteness matters
+ * and BLAS's dot is faster. */
+static double
+grad_norm2 (const DdRun *run)
+{
+  const dd_real *g = run->st->grads;
+  const size_t n = run->st->P;
+
+  if (run->cfg.clip_norm > 0)
+    {
+      double s = 0.0;
+      for (size_t i = 0; i < n; i++)
+        s += (double) g[i] * g[i];
+      return s;
+    }
+  return dot ((int) n, g, 1, g, 1);
+}
+
+/* the mean of the batch's loss enters the epoch's mean with the batch's
+ * weight: one per image batch, its target tokens for translation */
+static void
+account (DdRun *run, const int *idx, double loss)
+{
+  double weight = 1.0;
+
+  if (run->st->s2s)
+    {
+      const int *len = run->data->parallel->train.tgt_len;
+      int tokens = 0;
+      for (int i = 0; i < run->cfg.batch; i++)
+        tokens += len[idx[i]];
+      run->tokens += tokens;
+      weight = tokens;
+    }
+  run->loss_sum += loss * weight;
+  run->loss_weight += weight;
+}
+
+#define DIVERGED(...) \
+  G_STMT_START { \
+    g_set_error (error, DD_ERROR, DD_ERROR_DIVERGED, __VA_ARGS__); \
+    return FALSE; \
+  } G_STMT_END
+
+gboolean
+dd_run_step_on (DdRun *run, const int *idx, double *loss_out, GError **error)
+{
+  DdStudent *st = run->st;
+  const DdTrainConfig *cfg = &run->cfg;
+
+  dd_set_threads (cfg->threads);
+  if (cfg->cosine)
+    run->opt->lr = cfg->lr * 0.5 * (1.0 + cos (G_PI * (double) run->step / (double) run->total_steps));
+  dd_student_forward (st, DD_SPLIT_TRAIN, idx, cfg->batch);
+  /* the gradients are zero here: the last update consumed them (or, after a
+   * refused step, they were cleared then) */
+  double loss = dd_student_backward_loss (st, &run->loss);
+  if (!isfinite (loss))
+    DIVERGED ("step %" G_GINT64_FORMAT ": the training loss is %g; the run stopped "
+              "before this step's update", run->step + 1, loss);
+  double norm = sqrt (grad_norm2 (run));
+  if (!isfinite (norm))
+    {
+      memset (st->grads, 0, st->P * sizeof (dd_real));
+      DIVERGED ("step %" G_GINT64_FORMAT ": the gradient of the student's weights "
+                "holds a NaN or Inf; the run stopped before this step's update", run->step + 1);
+    }
+  if (cfg->clip_norm > 0 && norm > cfg->clip_norm)
+    {
+      const dd_real scale = (dd_real) (cfg->clip_norm / norm);
+      for (size_t i = 0; i < st->P; i++)
+        st->grads[i] *= scale;
+    }
+  dd_optim_step_consume (run->opt, st->params, st->grads);
+  run->step++;
+  account (run, idx, loss);
+  double w2 = dot ((int) st->P, st->params, 1, st->params, 1);
+  if (!isfinite (w2))
+    DIVERGED ("step %" G_GINT64_FORMAT ": the student's weights overflowed to "
+              "NaN or Inf in the update (learning rate %g)", run->step, cfg->lr);
+  if (loss_out)
+    *loss_out = loss;
+  return TRUE;
 }
 
 gboolean
 dd_run_step (DdRun *run, double *loss_out, GError **error)
 {
-  DdNet *net = run->net;
-  const int B = run->cfg.batch, C = net->n_classes;
-
-  dd_set_threads (run->cfg.threads);
-  if (run->cfg.cosine)
-    run->opt->lr = run->cfg.lr * 0.5 * (1.0 + cos (G_PI * (double) run->step / (double) run->total_steps));
-  next_batch (run);
-  dd_net_forward (net, run->x, B);
-  double loss = dd_loss_forward_backward (&run->loss, run->dlogits, NULL, NULL, run->scratch,
-                                          net->logits, run->y, B, C);
-  if (!isfinite (loss))
-    {
-      g_set_error (error, DD_ERROR, DD_ERROR_DIVERGED,
-                   "step %" G_GINT64_FORMAT ": the training loss is %g; the run stopped "
-                   "before this step's update", run->step + 1, loss);
-      return FALSE;
-    }
-  /* the gradients are zero here: the last update consumed them (or, after a
-   * refused step, they were cleared then) */
-  dd_net_backward (net, run->x, run->dlogits, B);
-  double g2 = dot ((int) net->n_params, net->grads, 1, net->grads, 1);
-  if (!isfinite (g2))
-    {
-      dd_net_zero_grad (net);
-      g_set_error (error, DD_ERROR, DD_ERROR_DIVERGED,
-                   "step %" G_GINT64_FORMAT ": the gradient of the student's weights "
-                   "holds a NaN or Inf; the run stopped before this step's update",
-                   run->step + 1);
-      return FALSE;
-    }
-  dd_optim_step_consume (run->opt, net->params, net->grads);
-  run->step++;
-  double w2 = dot ((int) net->n_params, net->params, 1, net->params, 1);
-  if (!isfinite (w2))
-    {
-      g_set_error (error, DD_ERROR, DD_ERROR_DIVERGED,
-                   "step %" G_GINT64_FORMAT ": the student's weights overflowed to "
-                   "NaN or Inf in the update (learning rate %g)", run->step, run->cfg.lr);
-      return FALSE;
-    }
-  if (loss_out)
-    *loss_out = loss;
-  return TRUE;
+  return dd_run_step_on (run, dd_run_next_batch (run), loss_out, error);
 }
 
 gint64
@@ -244,10 +306,44 @@ dd_run_steps_per_epoch (const DdRun *run)
   return run->steps_per_epoch;
 }
 
+gboolean
+dd_run_at_epoch_end (const DdRun *run)
+{
+  return run->step > 0 && (run->step % run->steps_per_epoch == 0 || run->step == run->total_steps);
+}
+
+double
+dd_run_take_loss (DdRun *run)
+{
+  double mean = run->loss_sum / MAX (run->loss_weight, 1.0);
+
+  run->loss_sum = 0.0;
+  run->loss_weight = 0.0;
+  return mean;
+}
+
+gint64
+dd_run_get_tokens (const DdRun *run)
+{
+  return run->tokens;
+}
+
+const DdTrainConfig *
+dd_run_get_config (const DdRun *run)
+{
+  return &run->cfg;
+}
+
+DdStudent *
+dd_run_get_student (DdRun *run)
+{
+  return run->st;
+}
+
 DdNet *
 dd_run_get_net (DdRun *run)
 {
-  return run->net;
+  return run->st->net;
 }
 
 const DdData *
@@ -257,8 +353,22 @@ dd_run_get_data (const DdRun *run)
 }
 
 void
-dd_run_evaluate (DdRun *run, const DdDataset *ds, int limit, DdEval *out)
+dd_run_evaluate (DdRun *run, DdSplit split, int limit, DdEval *out)
 {
   dd_set_threads (run->cfg.threads);
-  dd_net_evaluate (run->net, ds, limit, out);
+  dd_student_evaluate (run->st, split, limit, out);
+}
+
+double
+dd_run_bleu (DdRun *run, DdSplit split, int beam, char ***hyps)
+{
+  const DdParallel *p = run->data->parallel;
+  DdBleuStats stats;
+
+  g_return_val_if_fail (run->st->s2s != NULL, 0.0);
+  dd_set_threads (run->cfg.threads);
+  dd_parallel_translate (run->st->s2s, p, split == DD_SPLIT_TRAIN ? &p->train
+                                          : split == DD_SPLIT_DEV ? &p->dev : &p->test,
+                         0, beam, &stats, hyps);
+  return dd_bleu_score (&stats);
 }

@@ -344,43 +344,52 @@ model_backward (DdStudent *st, const dd_real *dlogits)
     dd_net_backward (st->net, buf->x, dlogits, buf->B);
 }
 
+/* A loss without Φ over classes (images) or per target token (translation):
+ * its value, with dlogits (may be NULL) its gradient. */
+static double
+plain_loss (DdStudent *st, const DdLoss *loss, dd_real *dlogits)
+{
+  Buffers *buf = BUF (st);
+
+  if (st->s2s)
+    return token_loss (st, loss, dlogits);
+  return dd_loss_forward_backward (loss, dlogits, NULL, NULL, buf->scratch, st->net->logits,
+                                   buf->y, buf->B, st->C);
+}
+
+double
+dd_student_backward_loss (DdStudent *st, const DdLoss *loss)
+{
+  Buffers *buf = BUF (st);
+  double value = plain_loss (st, loss, buf->dlogits);
+
+  if (isfinite (value))
+    model_backward (st, buf->dlogits);
+  return value;
+}
+
 double
 dd_student_backward (DdStudent *st, const dd_real *W, const dd_real *b, double *ce)
 {
   Buffers *buf = BUF (st);
   const DdLoss ce_loss = dd_loss_default (DD_LOSS_CE);
+  const gboolean is_ce = W == NULL && st->fixed_loss == DD_LOSS_CE;
   double value;
 
-  if (st->s2s)
+  if (W && st->s2s)
     {
-      if (W)
-        {
-          DdBucketLoss L = bucket_loss (st, W, b);
-          value = dd_bucket_loss_forward_backward (&L, buf->dlogits, NULL, NULL, NULL,
-                                                   buf->scratch, st->s2s->logits,
-                                                   buf->batch.tgt_out, buf->B * buf->batch.Lt);
-          if (ce)
-            *ce = token_loss (st, &ce_loss, NULL);
-        }
-      else
-        {
-          const DdLoss fixed = dd_loss_default (st->fixed_loss);
-          value = token_loss (st, &fixed, buf->dlogits);
-          if (ce)
-            *ce = st->fixed_loss == DD_LOSS_CE ? value : token_loss (st, &ce_loss, NULL);
-        }
+      DdBucketLoss L = bucket_loss (st, W, b);
+      value = dd_bucket_loss_forward_backward (&L, buf->dlogits, NULL, NULL, NULL,
+                                               buf->scratch, st->s2s->logits,
+                                               buf->batch.tgt_out, buf->B * buf->batch.Lt);
     }
   else
     {
-      const gboolean is_ce = W == NULL && st->fixed_loss == DD_LOSS_CE;
       DdLoss loss = W ? class_loss (st, W, b) : dd_loss_default (st->fixed_loss);
-      value = dd_loss_forward_backward (&loss, buf->dlogits, NULL, NULL, buf->scratch,
-                                        st->net->logits, buf->y, buf->B, st->C);
-      if (ce)
-        *ce = is_ce ? value
-                    : dd_loss_forward_backward (&ce_loss, NULL, NULL, NULL, buf->scratch,
-                                                st->net->logits, buf->y, buf->B, st->C);
+      value = plain_loss (st, &loss, buf->dlogits);
     }
+  if (ce)
+    *ce = is_ce ? value : plain_loss (st, &ce_loss, NULL);
   memset (st->grads, 0, st->P * sizeof (dd_real));
   if (isfinite (value))
     model_backward (st, buf->dlogits);
@@ -438,10 +447,7 @@ dev_chunk (DdStudent *st, const DdLoss *loss, int first, int Bc, dd_real *dlogit
     idx[i] = first + i;
   *err = dd_student_forward (st, DD_SPLIT_DEV, idx, Bc);
   *weight = st->s2s ? buf->n_tokens : Bc;
-  if (st->s2s)
-    return token_loss (st, loss, dlogits);
-  return dd_loss_forward_backward (loss, dlogits, NULL, NULL, buf->scratch, st->net->logits,
-                                   buf->y, Bc, st->C);
+  return plain_loss (st, loss, dlogits);
 }
 
 int

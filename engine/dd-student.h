@@ -1,5 +1,5 @@
-/* dd-student.h: what the teaching loop needs of a student, for images and
- * for translation alike
+/* dd-student.h: what the training and teaching loops need of a student,
+ * for images and for translation alike
  *
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,7 +9,8 @@
  * DdNet, Φ = (W (C, C), s (C), b (C)) over classes, dd-loss.h) and the
  * translator (a DdSeq2seq, Φ = (W (K, K), a (K), s (K), b (K)) over K
  * target-frequency buckets, dd-bucket-loss.h); the layout of the W block is
- * dd-teacher.h's.
+ * dd-teacher.h's. The training loop on a fixed loss (DdRun, dd-run.h) steps
+ * either student through the same verbs.
  *
  * Examples are images or sentence pairs. For translation every rate is per
  * target token: a batch's loss is the mean over its non-padding target
@@ -28,14 +29,6 @@
 #include "dd-seq2seq.h"
 
 G_BEGIN_DECLS
-
-typedef enum {
-  DD_SPLIT_TRAIN,
-  DD_SPLIT_DEV,
-  DD_SPLIT_TEST,
-} DdSplit;
-
-typedef struct _DdStudent DdStudent;
 
 struct _DdStudent {
   DdStudentKind kind;
@@ -71,6 +64,12 @@ double      dd_student_forward  (DdStudent *st, DdSplit split, const int *idx, i
  * returns L. ce (may be NULL) receives the
  * batch's cross-entropy at the same weights. */
 double      dd_student_backward (DdStudent *st, const dd_real *W, const dd_real *b, double *ce);
+/* After a forward: grads += ∇L (ADDED: the caller zeroes them, as an
+ * optimiser step that consumes them does) for a loss over classes (images)
+ * or over the target words, as the mean per target token (translation);
+ * returns L, and leaves grads alone when L is not finite. The training loop
+ * on a fixed loss (dd-run.c) steps through this. */
+double      dd_student_backward_loss (DdStudent *st, const DdLoss *loss);
 /* On training examples idx[0..B) with Φ = (W, b), at the current params:
  * grads = ∇L, hv = H·v (written), dW (R, C), db (C) += (∂g/∂Φ)ᵀ·v.
  * Returns L. */

@@ -10,6 +10,7 @@
 #include "didact-engine.h"
 #include "dd-kernels.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
 
@@ -40,7 +41,7 @@ train_and_evaluate (const DdTrainConfig *cfg, const DdData *data, int dev_limit,
   g_autoptr(DdEval) ev = dd_eval_new (data->train->n_classes);
 
   g_assert_no_error (error);
-  dd_run_evaluate (run, data->dev, dev_limit, ev);
+  dd_run_evaluate (run, DD_SPLIT_DEV, dev_limit, ev);
   if (dev_before)
     *dev_before = ev->accuracy;
   while (dd_run_get_step (run) < dd_run_total_steps (run))
@@ -48,7 +49,7 @@ train_and_evaluate (const DdTrainConfig *cfg, const DdData *data, int dev_limit,
       g_assert_true (dd_run_step (run, NULL, &error));
       g_assert_no_error (error);
     }
-  dd_run_evaluate (run, data->dev, dev_limit, ev);
+  dd_run_evaluate (run, DD_SPLIT_DEV, dev_limit, ev);
   g_test_message ("%s: dev accuracy %.4f after %" G_GINT64_FORMAT " steps",
                   dd_run_get_net (run)->description, ev->accuracy, dd_run_get_step (run));
   return ev->accuracy;
@@ -242,6 +243,253 @@ test_optim_consume (void)
     }
 }
 
+static double
+sub_norm (const dd_real *a, const dd_real *b, size_t n)
+{
+  double s = 0.0;
+  for (size_t i = 0; i < n; i++)
+    s += ((double) a[i] - b[i]) * ((double) a[i] - b[i]);
+  return sqrt (s);
+}
+
+/* With a clip norm below every gradient's norm, each SGD step (ρ = 0)
+ * moves the weights by exactly lr × the clip norm. */
+static void
+test_clip_bounds_the_update (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdData) data = dd_data_load ("digits", &error);
+  DdTrainConfig cfg;
+
+  g_assert_no_error (error);
+  dd_train_config_init (&cfg);
+  cfg.net.hidden[0] = 16;
+  cfg.lr = 0.5;
+  cfg.momentum = 0.0;
+  cfg.clip_norm = 1e-2;
+  g_autoptr(DdRun) run = dd_run_new (&cfg, data, &error);
+  g_assert_no_error (error);
+  DdNet *net = dd_run_get_net (run);
+  g_autofree dd_real *before = g_new (dd_real, net->n_params);
+  for (int t = 0; t < 5; t++)
+    {
+      memcpy (before, net->params, net->n_params * sizeof (dd_real));
+      g_assert_true (dd_run_step (run, NULL, &error));
+      const double moved = sub_norm (net->params, before, net->n_params);
+      g_test_message ("step %d: ‖Δω‖ = %.9g, lr × clip = %.9g", t + 1, moved, cfg.lr * cfg.clip_norm);
+      g_assert_cmpfloat (fabs (moved - cfg.lr * cfg.clip_norm), <=, 1e-4 * cfg.lr * cfg.clip_norm);
+    }
+}
+
+/* The training loop as it was written before it stepped a DdStudent, by
+ * hand: the network, the loss and the optimiser over the same shuffled
+ * minibatches. With clipping off (or a clip norm no gradient reaches), a
+ * DdRun takes these steps bit for bit. */
+static void
+test_unclipped_step_unchanged (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdData) data = dd_data_load ("digits", &error);
+  const DdDataset *train = data->train;
+  const int steps = 60, C = train->n_classes;  /* past the first epoch's 53 steps */
+  DdTrainConfig cfg;
+  DdRng rng;
+
+  g_assert_no_error (error);
+  dd_train_config_init (&cfg);
+  cfg.net.hidden[0] = 24;
+  cfg.loss = DD_LOSS_SMOOTH;
+  cfg.cosine = TRUE;
+  cfg.steps = steps;
+  const int B = cfg.batch;
+  g_autoptr(DdRun) run = dd_run_new (&cfg, data, &error);
+  cfg.clip_norm = 1e9;
+  g_autoptr(DdRun) loose = dd_run_new (&cfg, data, &error);
+  g_assert_no_error (error);
+
+  dd_rng_seed (&rng, cfg.seed);
+  g_autoptr(DdNet) net = dd_net_new (&cfg.net, train->rows, train->cols, C, B, &error);
+  g_assert_no_error (error);
+  dd_net_init (net, &rng);
+  g_autoptr(DdOptim) opt = dd_optim_new (cfg.optimizer, net->n_params, cfg.lr, cfg.momentum);
+  DdLoss loss = dd_loss_default (DD_LOSS_SMOOTH);
+  loss.smoothing = cfg.smoothing;
+  g_autofree int *order = g_new (int, train->n), *y = g_new (int, B);
+  g_autofree dd_real *x = g_new (dd_real, (size_t) B * train->d);
+  g_autofree dd_real *dlogits = g_new (dd_real, (size_t) B * C);
+  g_autofree dd_real *scratch = g_new (dd_real, (size_t) 2 * B * C);
+  for (int i = 0; i < train->n; i++)
+    order[i] = i;
+  for (int t = 0, pos = train->n; t < steps; t++, pos += B)
+    {
+      if (pos + B > train->n)
+        {
+          dd_rng_shuffle (&rng, order, train->n);
+          pos = 0;
+        }
+      opt->lr = cfg.lr * 0.5 * (1.0 + cos (G_PI * (double) t / (double) steps));
+      dd_dataset_gather (train, order + pos, B, x, y);
+      dd_net_forward (net, x, B);
+      double value = dd_loss_forward_backward (&loss, dlogits, NULL, NULL, scratch, net->logits, y, B, C);
+      dd_net_backward (net, x, dlogits, B);
+      dd_optim_step_consume (opt, net->params, net->grads);
+
+      double got, got_loose;
+      g_assert_true (dd_run_step (run, &got, &error));
+      g_assert_true (dd_run_step (loose, &got_loose, &error));
+      g_assert_cmpfloat (got, ==, value);
+      g_assert_cmpfloat (got_loose, ==, value);
+    }
+  const size_t bytes = net->n_params * sizeof (dd_real);
+  g_assert_cmpmem (dd_run_get_net (run)->params, bytes, net->params, bytes);
+  g_assert_cmpmem (dd_run_get_net (loose)->params, bytes, net->params, bytes);
+}
+
+/* --- translation --------------------------------------------------------- */
+
+static const char *const see_de[] = { "ich sehe", "du siehst", "wir sehen" };
+static const char *const see_en[] = { "i see", "you see", "we see" };
+static const char *const thing_de[] = { "den baum", "das haus", "den hund", "die stadt" };
+static const char *const thing_en[] = { "the tree", "the house", "the dog", "the town" };
+static const char *const when_de[] = { "heute", "morgen", "oft" };
+static const char *const when_en[] = { "today", "tomorrow", "often" };
+
+/* 36 sentence pairs in the Ding format, read by the corpus's own reader:
+ * 30 for training, 3 each for dev and test */
+static DdData *
+tiny_corpus (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("didact-train-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "de-en", NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
+  DdData *data = g_new0 (DdData, 1);
+
+  g_assert_no_error (error);
+  for (int s = 0; s < 3; s++)
+    for (int o = 0; o < 4; o++)
+      for (int w = 0; w < 3; w++)
+        g_string_append_printf (text, "%s %s %s. :: %s %s %s.\n", see_de[s], thing_de[o],
+                                when_de[w], see_en[s], thing_en[o], when_en[w]);
+  g_assert_true (g_file_set_contents (path, text->str, (gssize) text->len, &error));
+  data->name = g_strdup ("de-en");
+  data->parallel = dd_parallel_load (path, 4, &error);
+  g_assert_no_error (error);
+  g_unlink (path);
+  g_rmdir (dir);
+  return data;
+}
+
+/* One step of the translation loop written out: the batch, the rate of the
+ * cosine schedule, the per-token cross-entropy and its gradient, the
+ * gradient's norm cut to clip in double precision, SGD with momentum.
+ * Returns the loss; *tokens gets the batch's target tokens and *clipped
+ * counts the steps clipped. */
+static double
+hand_step (DdSeq2seq *m, DdOptim *opt, const DdParallelSet *set, const int *idx,
+           const DdTrainConfig *cfg, int t, int *tokens, int *clipped)
+{
+  const int B = cfg->batch, V = m->spec.V_tgt;
+  const size_t S = (size_t) B * (DD_PARALLEL_MAX_LEN + 1);
+  g_autofree int *src = g_new (int, S), *src_len = g_new (int, B);
+  g_autofree int *tgt_in = g_new (int, S), *tgt_out = g_new (int, S);
+  g_autofree dd_real *dlogits = g_new (dd_real, S * V);
+  DdSeq2seqBatch batch;
+  int n = 0;
+
+  opt->lr = cfg->lr * 0.5 * (1.0 + cos (G_PI * (double) t / (double) cfg->steps));
+  dd_parallel_gather (set, idx, B, &batch, src, src_len, tgt_in, tgt_out);
+  dd_seq2seq_forward (m, &batch, NULL);
+  for (int r = 0; r < B * batch.Lt; r++)
+    n += batch.tgt_out[r] >= 0;
+  const double scale = 1.0 / n;
+  double loss = scale * dd_ce_rows (dlogits, NULL, m->logits, batch.tgt_out, B * batch.Lt, V, scale);
+  dd_seq2seq_zero_grad (m);
+  dd_seq2seq_backward (m, &batch, dlogits, NULL, NULL, NULL);
+  double norm2 = 0.0;
+  for (size_t i = 0; i < m->n_params; i++)
+    norm2 += (double) m->grads[i] * m->grads[i];
+  if (sqrt (norm2) > cfg->clip_norm)
+    {
+      const dd_real cut = (dd_real) (cfg->clip_norm / sqrt (norm2));
+      for (size_t i = 0; i < m->n_params; i++)
+        m->grads[i] *= cut;
+      (*clipped)++;
+    }
+  dd_optim_step (opt, m->params, m->grads);
+  *tokens = n;
+  return loss;
+}
+
+/* The engine's loop on the translator against the loop written out here,
+ * from the same seed: the same weights bit for bit, the same losses and
+ * target tokens, over more than two epochs, with some steps clipped and
+ * some not. */
+static void
+test_translation_loop_by_hand (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdData) data = tiny_corpus ();
+  const DdParallelSet *set = &data->parallel->train;
+  DdTrainConfig cfg;
+  DdRng rng;
+
+  dd_train_config_init_student (&cfg, DD_STUDENT_SEQ2SEQ);
+  g_assert_cmpfloat (cfg.clip_norm, ==, 5.0);
+  cfg.net.emb = 4;
+  cfg.net.rnn_hidden = 5;
+  cfg.batch = 4;
+  cfg.lr = 0.5;
+  cfg.cosine = TRUE;
+  cfg.clip_norm = 0.25;
+  cfg.steps = 16;
+  g_autoptr(DdRun) run = dd_run_new (&cfg, data, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (dd_run_steps_per_epoch (run), ==, 7);
+
+  DdSeq2seqSpec spec = dd_seq2seq_spec_default (data->parallel->src_vocab->n,
+                                                data->parallel->tgt_vocab->n);
+  spec.emb = cfg.net.emb;
+  spec.hidden = cfg.net.rnn_hidden;
+  spec.max_batch = cfg.batch;
+  spec.max_src_len = spec.max_tgt_len = DD_PARALLEL_MAX_LEN;
+  g_autoptr(DdSeq2seq) m = dd_seq2seq_new (&spec, &error);
+  g_assert_no_error (error);
+  dd_rng_seed (&rng, cfg.seed);
+  dd_seq2seq_init (m, &rng);
+  g_autoptr(DdOptim) opt = dd_optim_new (DD_OPTIM_SGD, m->n_params, cfg.lr, cfg.momentum);
+  g_autofree int *order = g_new (int, set->n);
+  double loss_sum = 0.0, weight = 0.0;
+  int clipped = 0, tokens = 0;
+
+  for (int i = 0; i < set->n; i++)
+    order[i] = i;
+  for (int t = 0, pos = set->n; t < cfg.steps; t++, pos += cfg.batch)
+    {
+      int n;
+      if (pos + cfg.batch > set->n)
+        {
+          dd_rng_shuffle (&rng, order, set->n);
+          pos = 0;
+        }
+      double want = hand_step (m, opt, set, order + pos, &cfg, t, &n, &clipped);
+      double got;
+      g_assert_true (dd_run_step (run, &got, &error));
+      g_assert_cmpfloat (got, ==, want);
+      loss_sum += want * n;
+      weight += n;
+      tokens += n;
+    }
+  g_test_message ("%d of %d steps clipped", clipped, (int) cfg.steps);
+  g_assert_cmpint (clipped, >, 0);
+  g_assert_cmpint (clipped, <, cfg.steps);
+  g_assert_cmpint (dd_run_get_tokens (run), ==, tokens);
+  g_assert_cmpfloat (fabs (dd_run_take_loss (run) - loss_sum / weight), <=, 1e-12 * loss_sum / weight);
+  const DdStudent *st = dd_run_get_student (run);
+  g_assert_cmpuint (st->P, ==, m->n_params);
+  g_assert_cmpmem (st->params, st->P * sizeof (dd_real), m->params, m->n_params * sizeof (dd_real));
+}
+
 /* The wide-row cross-entropy (a vocabulary of 6,448) in the precision the
  * tools use, against a double-precision log-sum-exp computed here. */
 static void
@@ -312,6 +560,9 @@ main (int argc, char **argv)
   g_test_add_func ("/train/bad-config-refused", test_bad_config_refused);
   g_test_add_func ("/train/divergence-stops", test_divergence_stops);
   g_test_add_func ("/train/optim-consume", test_optim_consume);
+  g_test_add_func ("/train/clip-bounds-the-update", test_clip_bounds_the_update);
+  g_test_add_func ("/train/unclipped-step-unchanged", test_unclipped_step_unchanged);
+  g_test_add_func ("/train/translation-loop-by-hand", test_translation_loop_by_hand);
   g_test_add_func ("/train/ce-rows-wide", test_ce_rows_wide);
   status = g_test_run ();
   g_clear_pointer (&fashion, dd_data_free);
