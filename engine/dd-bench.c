@@ -52,6 +52,13 @@ compare_doubles (const void *a, const void *b)
 }
 
 double
+dd_bench_median (double *v, int n)
+{
+  qsort (v, n, sizeof (double), compare_doubles);
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+double
 dd_bench_gemm_peak (int n, int threads, int reps)
 {
   size_t nn = (size_t) n * n;
@@ -106,13 +113,46 @@ dd_bench_train_step (const DdNetSpec *spec, DdDataset *train, int batch,
       if (r >= 0) /* r = −1 warms up */
         times[r] = (dd_now () - t0) / steps;
     }
-  qsort (times, reps, sizeof (double), compare_doubles);
+  out->seconds_median = dd_bench_median (times, reps);
   out->reps = reps;
   out->steps_per_rep = steps;
   out->seconds_min = times[0];
   out->seconds_max = times[reps - 1];
-  out->seconds_median = reps % 2 ? times[reps / 2] : 0.5 * (times[reps / 2 - 1] + times[reps / 2]);
   out->flops = dd_net_step_flops (dd_run_get_net (run), batch);
   out->gflops = out->flops / out->seconds_median / 1e9;
+  return TRUE;
+}
+
+/* one step on batch k; the loss into *last, and into *first on the first call */
+static gboolean
+batch_step (DdRun *run, const int *batches, int k, gint64 first_step, double *first,
+            double *last, GError **error)
+{
+  const int B = dd_run_get_config (run)->batch;
+
+  if (!dd_run_step_on (run, batches + (size_t) k * B, last, error))
+    return FALSE;
+  if (dd_run_get_step (run) == first_step + 1)
+    *first = *last;
+  return TRUE;
+}
+
+gboolean
+dd_bench_run_batches (DdRun *run, const int *batches, int n_batches, int warmup, int reps,
+                      double *seconds, double *first_loss, double *last_loss, GError **error)
+{
+  const gint64 first_step = dd_run_get_step (run);
+
+  for (int k = 0; k < warmup; k++)
+    if (!batch_step (run, batches, k % n_batches, first_step, first_loss, last_loss, error))
+      return FALSE;
+  for (int r = 0; r < reps; r++)
+    {
+      double t0 = dd_now ();
+      for (int k = 0; k < n_batches; k++)
+        if (!batch_step (run, batches, k, first_step, first_loss, last_loss, error))
+          return FALSE;
+      seconds[r] = dd_now () - t0;
+    }
   return TRUE;
 }
