@@ -10,21 +10,27 @@
  */
 #include "cli.h"
 #include "cli-output.h"
+#include "cli-choices.h"
 #include "cli-teach-options.h"
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
-static const char summary[] =
+/* the --help summary: what the arms share, then each arm, then what is printed */
+static const char summary_lead[] =
   "Compare L2T-DLF with its controls over seeds. For every seed each arm starts from the\n"
   "same weights, sees the same minibatches, takes the same --pretrain cross-entropy steps\n"
-  "and then --budget steps on its own loss:\n"
-  "  ce      cross-entropy\n"
-  "  smooth  label smoothing, ε = 0.1\n"
-  "  margin  additive margin, m = 1\n"
-  "  frozen  the teacher's initial loss Φ₀, never updated (--start, --epsilon)\n"
-  "  taught  L2T-DLF: the teacher learns at every window's end of the budget (continual),\n"
-  "          or with --transfer a teacher trained first and then frozen\n"
+  "and then --budget steps on its own loss:\n";
+static const char *const arm_explanations[DD_COMPARE_N_ARMS] = {
+  [DD_COMPARE_CE] = "cross-entropy",
+  [DD_COMPARE_SMOOTH] = "label smoothing, ε = 0.1",
+  [DD_COMPARE_MARGIN] = "additive margin, m = 1",
+  [DD_COMPARE_FROZEN] = "the teacher's initial loss Φ₀, never updated (--start, --epsilon)",
+  [DD_COMPARE_TAUGHT] = "L2T-DLF: the teacher learns at every window's end of the budget (continual),\n"
+                        "          or with --transfer a teacher trained first and then frozen",
+};
+static const char summary_tail[] =
   "Prints a Markdown table of test errors (the mean per-class error under a long-tail\n"
   "--scenario, test BLEU for de-en) with mean, standard deviation and standard error,\n"
   "then taught against every other arm: the mean paired difference and its standard error.";
@@ -89,336 +95,481 @@ on_progress (const char *phase, gint64 done, gint64 total, gpointer user_data)
   cli_progress_update (&p->bar, done, total, label, FALSE);
 }
 
+/* the command line */
+typedef struct {
+  TeachOptions teach;
+  char        *arms;      /* --arms */
+  gboolean     transfer;  /* --transfer */
+} CompareOptions;
+
+static void
+compare_options_clear (CompareOptions *o)
+{
+  teach_options_clear (&o->teach);
+  g_free (o->arms);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CompareOptions, compare_options_clear)
+
+/* what to run, checked */
+typedef struct {
+  DdTeachConfig   cfg;
+  DdCompareConfig cc;
+  DdScenario      scenario;
+  const char     *dataset;
+  gint64          first_seed;
+  int             n_seeds;
+  gboolean        json;
+  Measure         measure;
+  int             arm[DD_COMPARE_N_ARMS];  /* the arms run, in their order */
+  int             n_arms;
+} Plan;
+
+static gboolean
+has_arm (const Plan *plan, DdCompareArm a)
+{
+  return (plan->cc.arms & (1u << a)) != 0;
+}
+
+static gboolean
+lower_is_better (const Plan *plan)
+{
+  return plan->measure != MEASURE_TEST_BLEU;
+}
+
+/* what the seeds gave */
+typedef struct {
+  DdCompareSeed  *seed;                          /* (n_seeds) */
+  double         *value_block;
+  double         *value[DD_COMPARE_N_ARMS];      /* value[a][i]: arm a's measure at seed i */
+  DdCompareStats  stats[DD_COMPARE_N_ARMS];
+  DdPaired        paired[DD_COMPARE_N_ARMS];     /* taught against each other arm */
+  int             best_fixed;                    /* smooth or margin by mean; -1: neither ran */
+  double          started;
+} Results;
+
+static void
+results_init (Results *r, int n_seeds)
+{
+  memset (r, 0, sizeof *r);
+  r->seed = g_new0 (DdCompareSeed, n_seeds);
+  r->value_block = g_new (double, (size_t) DD_COMPARE_N_ARMS * n_seeds);
+  for (int a = 0; a < DD_COMPARE_N_ARMS; a++)
+    r->value[a] = r->value_block + (size_t) a * n_seeds;
+  r->best_fixed = -1;
+  r->started = dd_now ();
+}
+
+static void
+results_clear (Results *r)
+{
+  g_clear_pointer (&r->seed, g_free);
+  g_clear_pointer (&r->value_block, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Results, results_clear)
+
+/* parse: argv into CompareOptions */
+
+static char *
+compare_summary (void)
+{
+  GString *s = g_string_new (summary_lead);
+
+  for (DdCompareArm a = 0; a < DD_COMPARE_N_ARMS; a++)
+    g_string_append_printf (s, "  %-7s %s\n", dd_compare_arm_name (a), arm_explanations[a]);
+  g_string_append (s, summary_tail);
+  return g_string_free (s, FALSE);
+}
+
+static gboolean
+parse_compare (CompareOptions *o, int *argc, char ***argv)
+{
+  g_autofree GOptionEntry *teach_entries = teach_options_entries (&o->teach, TRUE);
+  g_autofree char *summary = compare_summary ();
+  const GOptionEntry own[] = {
+    { "arms", 0, 0, G_OPTION_ARG_STRING, &o->arms, cli_choices_help (CLI_OPTION_ARMS), "LIST" },
+    { "transfer", 0, 0, G_OPTION_ARG_NONE, &o->transfer,
+      "The taught arm trains a teacher first (--protocol, --meta), then freezes it on a fresh "
+      "student for the budget", NULL },
+  };
+  g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+
+  for (const GOptionEntry *e = teach_entries; e->long_name; e++)
+    g_array_append_val (entries, *e);
+  g_array_append_vals (entries, own, G_N_ELEMENTS (own));
+  return cli_parse_options ("compare", NULL, summary, (const GOptionEntry *) entries->data,
+                            argc, argv);
+}
+
+/* validate: CompareOptions into a Plan, every value checked */
+
+#define USAGE(...) \
+  G_STMT_START { cli_fail ("compare", CLI_EXIT_USAGE, __VA_ARGS__); return FALSE; } G_STMT_END
+
+/* --seeds, --budget, --arms and --transfer into plan->cc */
+static gboolean
+check_compare_options (const CompareOptions *o, Plan *plan)
+{
+  g_autoptr(GError) error = NULL;
+  const TeachOptions *t = &o->teach;
+
+  if (t->seeds < 1 || t->seeds > 1000)
+    USAGE ("--seeds %d: must be from 1 to 1000", t->seeds);
+  if (t->budget != G_MININT64 && t->budget < 0)
+    USAGE ("--budget %" G_GINT64_FORMAT ": must not be negative", t->budget);
+  plan->cc.budget = t->budget == G_MININT64 ? 5000 : t->budget;
+  plan->cc.transfer = o->transfer;
+  plan->cc.arms = DD_COMPARE_ALL_ARMS;
+  if (o->arms && !dd_compare_arms_parse (o->arms, &plan->cc.arms, &error))
+    USAGE ("--arms: %s", error->message);
+  if (o->transfer && !has_arm (plan, DD_COMPARE_TAUGHT))
+    USAGE ("--transfer trains the taught arm's teacher: list taught in --arms");
+  if (!o->transfer && plan->cfg.protocol == DD_PROTOCOL_EPISODIC && t->protocol != NULL)
+    USAGE ("--protocol episodic: the taught arm learns alongside its student (continual); add "
+           "--transfer to train an episodic teacher first");
+  return TRUE;
+}
+
+static gboolean
+validate_compare (const CompareOptions *o, Plan *plan)
+{
+  memset (plan, 0, sizeof *plan);
+  if (!teach_options_to_config ("compare", &o->teach, &plan->cfg, &plan->scenario) ||
+      !check_compare_options (o, plan))
+    return FALSE;
+  if (o->transfer)
+    plan->cfg.arm = DD_ARM_TAUGHT;
+  plan->dataset = teach_options_dataset (&o->teach);
+  plan->first_seed = o->teach.seed;
+  plan->n_seeds = o->teach.seeds;
+  plan->json = o->teach.json;
+  plan->measure = plan->cfg.student.net.kind == DD_STUDENT_SEQ2SEQ ? MEASURE_TEST_BLEU
+                  : plan->scenario.kind == DD_SCENARIO_LONG_TAIL ? MEASURE_BALANCED_ERROR
+                                                                 : MEASURE_TEST_ERROR;
+  for (int a = 0; a < DD_COMPARE_N_ARMS; a++)
+    if (has_arm (plan, a))
+      plan->arm[plan->n_arms++] = a;
+  return TRUE;
+}
+
+#undef USAGE
+
+/* print: Markdown tables, or one JSON record a seed and the summary */
+
+static void
+print_header (const Plan *plan)
+{
+  const DdTeachConfig *cfg = &plan->cfg;
+  g_autofree char *taught = NULL;
+
+  if (plan->cc.transfer)
+    taught = g_strdup_printf ("a %s teacher trained first (%s, T = %d, %d updates, %s), "
+                              "then frozen on a fresh student",
+                              dd_teacher_kind_name (cfg->teacher), dd_protocol_name (cfg->protocol),
+                              cfg->window, cfg->meta_iterations, dd_objective_name (cfg->objective));
+  else
+    taught = g_strdup_printf ("a %s teacher updated at every window's end (continual, "
+                              "T = %d, %" G_GINT64_FORMAT " updates, %s)",
+                              dd_teacher_kind_name (cfg->teacher), cfg->window,
+                              plan->cc.budget / cfg->window, dd_objective_name (cfg->objective));
+  printf ("Comparing on %s, %s student: every arm takes %" G_GINT64_FORMAT " cross-entropy "
+          "warm-up steps, then %" G_GINT64_FORMAT " steps on its loss; batch %d, η = %g, "
+          "seeds %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT ".\nTaught: %s. Frozen: the initial loss (%s",
+          plan->dataset, dd_student_kind_name (cfg->student.net.kind), cfg->pretrain_steps,
+          plan->cc.budget, cfg->student.batch, cfg->student.lr, plan->first_seed,
+          plan->first_seed + plan->n_seeds - 1, taught, dd_phi_form_name (cfg->start.form));
+  if (cfg->start.form == DD_PHI_NORMALISED)
+    printf (", ε₀ = %g", cfg->start.epsilon);
+  printf ("). Smooth: label smoothing ε = 0.1. Margin: additive margin m = 1.\n");
+  if (plan->scenario.kind != DD_SCENARIO_NONE)
+    {
+      g_autofree char *what = dd_scenario_describe (&plan->scenario, NULL);
+      printf ("Scenario: %s, drawn anew for each seed.\n", what);
+    }
+}
+
+static void
+print_table_head (const Plan *plan)
+{
+  printf ("\n%s, per seed and arm:\n\n",
+          plan->measure == MEASURE_TEST_BLEU ? "Test BLEU (greedy decoding)"
+          : plan->measure == MEASURE_BALANCED_ERROR
+            ? "Mean per-class test error (%; the balanced error, since the training split is "
+              "long-tailed — plain test error is in --json)"
+            : "Test error (%)");
+  printf ("| seed |");
+  for (int k = 0; k < plan->n_arms; k++)
+    printf (" %s |", dd_compare_arm_name (plan->arm[k]));
+  printf ("\n|---:|");
+  for (int k = 0; k < plan->n_arms; k++)
+    printf ("---:|");
+  printf ("\n");
+  fflush (stdout);
+}
+
+static void
+print_seed (const Plan *plan, const Results *res, int i)
+{
+  printf ("| %" G_GUINT64_FORMAT " |", res->seed[i].seed);
+  for (int k = 0; k < plan->n_arms; k++)
+    printf (" %.2f |", shown (plan->measure, res->value[plan->arm[k]][i]));
+  printf ("\n");
+  fflush (stdout);
+}
+
 static void
 json_arm (JsonBuilder *b, const DdArmResult *r, gboolean text)
 {
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, "test_error");
-  json_builder_add_double_value (b, r->test_error);
-  json_builder_set_member_name (b, "dev_error");
-  json_builder_add_double_value (b, r->dev_error);
+  cli_json_double (b, "test_error", r->test_error);
+  cli_json_double (b, "dev_error", r->dev_error);
   if (text)
     {
-      json_builder_set_member_name (b, "test_bleu");
-      json_builder_add_double_value (b, r->test_bleu);
-      json_builder_set_member_name (b, "dev_bleu");
-      json_builder_add_double_value (b, r->dev_bleu);
+      cli_json_double (b, "test_bleu", r->test_bleu);
+      cli_json_double (b, "dev_bleu", r->dev_bleu);
     }
   else
-    {
-      json_builder_set_member_name (b, "balanced_test_error");
-      json_builder_add_double_value (b, r->balanced_test_error);
-    }
-  json_builder_set_member_name (b, "seconds");
-  json_builder_add_double_value (b, r->seconds);
+    cli_json_double (b, "balanced_test_error", r->balanced_test_error);
+  cli_json_double (b, "seconds", r->seconds);
   json_builder_end_object (b);
+}
+
+static void
+emit_seed (const Plan *plan, const DdCompareSeed *seed, const DdScenarioStats *scenario_stats,
+           double seconds)
+{
+  JsonBuilder *b = cli_json_begin ("seed");
+
+  cli_json_int (b, "seed", (gint64) seed->seed);
+  if (scenario_stats != NULL)
+    {
+      cli_json_int (b, "train_examples", scenario_stats->n_kept);
+      cli_json_int (b, "train_labels_changed", scenario_stats->n_changed);
+    }
+  json_builder_set_member_name (b, "arms");
+  json_builder_begin_object (b);
+  for (int k = 0; k < plan->n_arms; k++)
+    {
+      json_builder_set_member_name (b, dd_compare_arm_name (plan->arm[k]));
+      json_arm (b, &seed->arm[plan->arm[k]], plan->measure == MEASURE_TEST_BLEU);
+    }
+  json_builder_end_object (b);
+  if (plan->cc.transfer)
+    {
+      cli_json_double (b, "teacher_dev_error", seed->teacher_dev_error);
+      cli_json_double (b, "teacher_seconds", seed->teacher_seconds);
+    }
+  cli_json_double (b, "seconds", seconds);
+  cli_json_emit (b);
+}
+
+static void
+emit_arm_stats (JsonBuilder *b, const Plan *plan, const Results *res)
+{
+  json_builder_set_member_name (b, "arms");
+  json_builder_begin_object (b);
+  for (int k = 0; k < plan->n_arms; k++)
+    {
+      const DdCompareStats *s = &res->stats[plan->arm[k]];
+      json_builder_set_member_name (b, dd_compare_arm_name (plan->arm[k]));
+      json_builder_begin_object (b);
+      cli_json_double (b, "mean", s->mean);
+      cli_json_double (b, "sd", s->sd);
+      cli_json_double (b, "se", s->se);
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+}
+
+static void
+emit_paired (JsonBuilder *b, const Plan *plan, const Results *res)
+{
+  json_builder_set_member_name (b, "paired");
+  json_builder_begin_object (b);
+  for (int k = 0; k < plan->n_arms; k++)
+    {
+      const int a = plan->arm[k];
+      if (a == DD_COMPARE_TAUGHT)
+        continue;
+      json_builder_set_member_name (b, dd_compare_arm_name (a));
+      json_builder_begin_object (b);
+      cli_json_double (b, "difference", res->paired[a].difference);
+      cli_json_double (b, "se", res->paired[a].se);
+      json_builder_set_member_name (b, "verdict");
+      json_builder_add_string_value (b, dd_paired_verdict_name (res->paired[a].verdict));
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+}
+
+static void
+emit_summary (const Plan *plan, const Results *res)
+{
+  JsonBuilder *b = cli_json_begin ("summary");
+  g_autofree char *scenario_name = dd_scenario_name (&plan->scenario);
+
+  cli_json_int (b, "seeds", plan->n_seeds);
+  json_builder_set_member_name (b, "scenario");
+  json_builder_add_string_value (b, scenario_name);
+  json_builder_set_member_name (b, "measure");
+  json_builder_add_string_value (b, measure_keys[plan->measure]);
+  cli_json_int (b, "pretrain", plan->cfg.pretrain_steps);
+  cli_json_int (b, "budget", plan->cc.budget);
+  json_builder_set_member_name (b, "transfer");
+  json_builder_add_boolean_value (b, plan->cc.transfer);
+  emit_arm_stats (b, plan, res);
+  if (has_arm (plan, DD_COMPARE_TAUGHT))
+    emit_paired (b, plan, res);
+  if (res->best_fixed >= 0)
+    {
+      json_builder_set_member_name (b, "best_fixed");
+      json_builder_add_string_value (b, dd_compare_arm_name (res->best_fixed));
+    }
+  cli_json_double (b, "seconds", dd_now () - res->started);
+  cli_json_emit (b);
+}
+
+static void
+print_paired (const Plan *plan, const Results *res)
+{
+  const Measure m = plan->measure;
+  const int best = res->best_fixed;
+
+  printf ("Taught against each other arm, paired by seed: the mean of taught − other in %s "
+          "(%s is better for taught) and its standard error over the %d seeds.\n\n",
+          m == MEASURE_TEST_BLEU ? "BLEU points" : "points",
+          lower_is_better (plan) ? "negative" : "positive", plan->n_seeds);
+  printf ("| taught against | mean difference | paired standard error | verdict |\n"
+          "|---|---:|---:|---|\n");
+  for (int k = 0; k < plan->n_arms; k++)
+    {
+      const int a = plan->arm[k];
+      if (a != DD_COMPARE_TAUGHT)
+        printf ("| %s | %+.2f | %.2f | %s |\n", dd_compare_arm_name (a),
+                shown (m, res->paired[a].difference), shown (m, res->paired[a].se),
+                verdict_text (res->paired[a].verdict));
+    }
+  printf ("\n");
+  if (best >= 0)
+    printf ("Best fixed alternative: %s (mean %.2f%s). Taught − %s: %+.2f ± %.2f, %s.\n",
+            dd_compare_arm_name (best), shown (m, res->stats[best].mean),
+            m == MEASURE_TEST_BLEU ? "" : " %", dd_compare_arm_name (best),
+            shown (m, res->paired[best].difference), shown (m, res->paired[best].se),
+            verdict_text (res->paired[best].verdict));
+}
+
+static void
+print_summary (const Plan *plan, const Results *res)
+{
+  const Measure m = plan->measure;
+
+  printf ("| mean ± sd |");
+  for (int k = 0; k < plan->n_arms; k++)
+    printf (" %.2f ± %.2f |", shown (m, res->stats[plan->arm[k]].mean),
+            shown (m, res->stats[plan->arm[k]].sd));
+  printf ("\n| standard error |");
+  for (int k = 0; k < plan->n_arms; k++)
+    printf (" %.2f |", shown (m, res->stats[plan->arm[k]].se));
+  printf ("\n\n");
+  if (has_arm (plan, DD_COMPARE_TAUGHT) && plan->n_arms > 1)
+    print_paired (plan, res);
+  printf ("%.1f s in all.\n", dd_now () - res->started);
+}
+
+/* run: every arm of every seed, through the engine */
+
+/* Seed i: its own draw of the scenario from the clean data, every arm, the
+ * row printed; FALSE after printing the error, with *status the exit status. */
+static gboolean
+run_seed (const Plan *plan, const DdData *data, int i, Results *res, int *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdData) seed_data = NULL;
+  DdScenarioStats scenario_stats = { 0 };
+  Progress progress = { .seed_index = i, .n_seeds = plan->n_seeds };
+  DdTeachConfig c = plan->cfg;
+
+  c.student.seed = (guint64) (plan->first_seed + i);
+  if (plan->scenario.kind != DD_SCENARIO_NONE &&
+      (seed_data = cli_scenario_data ("compare", data, &plan->scenario, c.student.seed,
+                                      &scenario_stats, status)) == NULL)
+    return FALSE;
+  double seed_started = dd_now ();
+  cli_progress_init (&progress.bar, !plan->json);
+  gboolean ok = dd_compare_seed (&c, &plan->cc, seed_data ? seed_data : data,
+                                 progress.bar.enabled ? on_progress : NULL, &progress,
+                                 &res->seed[i], &error);
+  cli_progress_clear (&progress.bar);
+  if (!ok)
+    {
+      *status = cli_fail ("compare", CLI_EXIT_FAILURE, "seed %" G_GUINT64_FORMAT ": %s",
+                          c.student.seed, error->message);
+      return FALSE;
+    }
+  for (int k = 0; k < plan->n_arms; k++)
+    res->value[plan->arm[k]][i] = measure_of (&res->seed[i].arm[plan->arm[k]], plan->measure);
+  if (plan->json)
+    emit_seed (plan, &res->seed[i], seed_data ? &scenario_stats : NULL, dd_now () - seed_started);
+  else
+    print_seed (plan, res, i);
+  return TRUE;
+}
+
+/* statistics over the seeds and taught's paired differences */
+static void
+summarise (const Plan *plan, Results *res)
+{
+  const int n = plan->n_seeds;
+  const gboolean lower = lower_is_better (plan);
+
+  for (int k = 0; k < plan->n_arms; k++)
+    res->stats[plan->arm[k]] = dd_compare_stats (res->value[plan->arm[k]], n);
+  /* the best fixed alternative to a learned loss: smoothing or margin, by mean */
+  for (int a = DD_COMPARE_SMOOTH; a <= DD_COMPARE_MARGIN; a++)
+    if (has_arm (plan, a) &&
+        (res->best_fixed < 0 || (lower ? res->stats[a].mean < res->stats[res->best_fixed].mean
+                                       : res->stats[a].mean > res->stats[res->best_fixed].mean)))
+      res->best_fixed = a;
+  if (has_arm (plan, DD_COMPARE_TAUGHT))
+    for (int k = 0; k < plan->n_arms; k++)
+      if (plan->arm[k] != DD_COMPARE_TAUGHT)
+        res->paired[plan->arm[k]] = dd_compare_paired (res->value[DD_COMPARE_TAUGHT],
+                                                       res->value[plan->arm[k]], n, lower);
 }
 
 int
 cli_compare (int argc, char **argv)
 {
-  g_auto(TeachOptions) o;
-  DdTeachConfig cfg;
-  DdScenario scenario;
+  g_auto(CompareOptions) o = { 0 };
+  g_auto(Results) res = { 0 };
   g_autoptr(GError) error = NULL;
-  g_autofree char *arms_list = NULL;
-  gboolean transfer = FALSE;
+  Plan plan;
+  int status;
 
-  teach_options_init (&o);
-  o.budget = G_MININT64;  /* unset: 0 is a valid budget (the warm-up only) */
-  g_autofree GOptionEntry *teach_entries = teach_options_entries (&o, TRUE);
-  const GOptionEntry own[] = {
-    { "arms", 0, 0, G_OPTION_ARG_STRING, &arms_list,
-      "Arms to run, comma-separated: ce, smooth, margin, frozen, taught (default all)", "LIST" },
-    { "transfer", 0, 0, G_OPTION_ARG_NONE, &transfer,
-      "The taught arm trains a teacher first (--protocol, --meta), then freezes it on a fresh "
-      "student for the budget", NULL },
-  };
-  g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
-  for (const GOptionEntry *e = teach_entries; e->long_name; e++)
-    g_array_append_val (entries, *e);
-  g_array_append_vals (entries, own, G_N_ELEMENTS (own));
-
-  if (!cli_parse_options ("compare", NULL, summary, (const GOptionEntry *) entries->data,
-                          &argc, &argv) ||
-      !teach_options_to_config ("compare", &o, &cfg, &scenario))
+  teach_options_init (&o.teach);
+  o.teach.budget = G_MININT64;  /* unset: 0 is a valid budget (the warm-up only) */
+  if (!parse_compare (&o, &argc, &argv) || !validate_compare (&o, &plan))
     return CLI_EXIT_USAGE;
-  if (o.seeds < 1 || o.seeds > 1000)
-    return cli_fail ("compare", CLI_EXIT_USAGE, "--seeds %d: must be from 1 to 1000", o.seeds);
-  if (o.budget != G_MININT64 && o.budget < 0)
-    return cli_fail ("compare", CLI_EXIT_USAGE,
-                     "--budget %" G_GINT64_FORMAT ": must not be negative", o.budget);
-  DdCompareConfig cc = { 0 };
-  cc.budget = o.budget == G_MININT64 ? 5000 : o.budget;
-  cc.transfer = transfer;
-  cc.arms = DD_COMPARE_ALL_ARMS;
-  if (arms_list && !dd_compare_arms_parse (arms_list, &cc.arms, &error))
-    return cli_fail ("compare", CLI_EXIT_USAGE, "--arms: %s", error->message);
-  const gboolean has_taught = (cc.arms & (1u << DD_COMPARE_TAUGHT)) != 0;
-  if (transfer && !has_taught)
-    return cli_fail ("compare", CLI_EXIT_USAGE, "--transfer trains the taught arm's teacher: "
-                     "list taught in --arms");
-  if (!transfer && cfg.protocol == DD_PROTOCOL_EPISODIC && o.protocol != NULL)
-    return cli_fail ("compare", CLI_EXIT_USAGE, "--protocol episodic: the taught arm learns "
-                     "alongside its student (continual); add --transfer to train an episodic "
-                     "teacher first");
-  if (transfer)
-    cfg.arm = DD_ARM_TAUGHT;
-
-  const char *dataset = o.dataset ? o.dataset : "fashion-mnist";
-  g_autoptr(DdData) data = dd_data_load (dataset, &error);
+  g_autoptr(DdData) data = teach_options_load_data ("compare", &o.teach);
   if (data == NULL)
-    return cli_fail ("compare", CLI_EXIT_FAILURE, "%s", error->message);
-  if (scenario.kind != DD_SCENARIO_NONE && !dd_scenario_check (&scenario, data, &error))
+    return CLI_EXIT_FAILURE;
+  if (plan.scenario.kind != DD_SCENARIO_NONE && !dd_scenario_check (&plan.scenario, data, &error))
     return cli_fail ("compare", CLI_EXIT_USAGE, "--scenario: %s", error->message);
 
-  const int n = o.seeds;
-  const gboolean text = data->parallel != NULL;
-  const Measure measure = text ? MEASURE_TEST_BLEU
-                          : scenario.kind == DD_SCENARIO_LONG_TAIL ? MEASURE_BALANCED_ERROR
-                                                                   : MEASURE_TEST_ERROR;
-  const gboolean lower_is_better = measure != MEASURE_TEST_BLEU;
-  int arm_list[DD_COMPARE_N_ARMS], n_arms = 0;
-  for (int a = 0; a < DD_COMPARE_N_ARMS; a++)
-    if (cc.arms & (1u << a))
-      arm_list[n_arms++] = a;
-  g_autofree DdCompareSeed *res = g_new0 (DdCompareSeed, n);
-  /* values[a][i]: arm a's measure at seed i */
-  g_autofree double *value_block = g_new (double, (size_t) DD_COMPARE_N_ARMS * n);
-  double *values[DD_COMPARE_N_ARMS];
-  for (int a = 0; a < DD_COMPARE_N_ARMS; a++)
-    values[a] = value_block + (size_t) a * n;
-  double started = dd_now ();
-
-  if (!o.json)
+  results_init (&res, plan.n_seeds);
+  if (!plan.json)
     {
-      g_autofree char *taught = NULL;
-      if (transfer)
-        taught = g_strdup_printf ("a %s teacher trained first (%s, T = %d, %d updates, %s), "
-                                  "then frozen on a fresh student",
-                                  dd_teacher_kind_name (cfg.teacher),
-                                  dd_protocol_name (cfg.protocol), cfg.window,
-                                  cfg.meta_iterations, dd_objective_name (cfg.objective));
-      else
-        taught = g_strdup_printf ("a %s teacher updated at every window's end (continual, "
-                                  "T = %d, %" G_GINT64_FORMAT " updates, %s)",
-                                  dd_teacher_kind_name (cfg.teacher), cfg.window,
-                                  cc.budget / cfg.window, dd_objective_name (cfg.objective));
-      printf ("Comparing on %s, %s student: every arm takes %" G_GINT64_FORMAT " cross-entropy "
-              "warm-up steps, then %" G_GINT64_FORMAT " steps on its loss; batch %d, η = %g, "
-              "seeds %"
-              G_GINT64_FORMAT "–%" G_GINT64_FORMAT ".\nTaught: %s. Frozen: the initial loss (%s",
-              dataset, dd_student_kind_name (cfg.student.net.kind), cfg.pretrain_steps, cc.budget,
-              cfg.student.batch, cfg.student.lr, o.seed, o.seed + n - 1, taught,
-              dd_phi_form_name (cfg.start.form));
-      if (cfg.start.form == DD_PHI_NORMALISED)
-        printf (", ε₀ = %g", cfg.start.epsilon);
-      printf ("). Smooth: label smoothing ε = 0.1. Margin: additive margin m = 1.\n");
-      if (scenario.kind != DD_SCENARIO_NONE)
-        {
-          g_autofree char *what = dd_scenario_describe (&scenario, NULL);
-          printf ("Scenario: %s, drawn anew for each seed.\n", what);
-        }
-      printf ("\n%s, per seed and arm:\n\n",
-              measure == MEASURE_TEST_BLEU ? "Test BLEU (greedy decoding)"
-              : measure == MEASURE_BALANCED_ERROR
-                ? "Mean per-class test error (%; the balanced error, since the training split is "
-                  "long-tailed — plain test error is in --json)"
-                : "Test error (%)");
-      printf ("| seed |");
-      for (int k = 0; k < n_arms; k++)
-        printf (" %s |", dd_compare_arm_name (arm_list[k]));
-      printf ("\n|---:|");
-      for (int k = 0; k < n_arms; k++)
-        printf ("---:|");
-      printf ("\n");
-      fflush (stdout);
+      print_header (&plan);
+      print_table_head (&plan);
     }
-
-  for (int i = 0; i < n; i++)
-    {
-      Progress progress = { .seed_index = i, .n_seeds = n };
-      DdTeachConfig c = cfg;
-      c.student.seed = (guint64) (o.seed + i);
-      /* each seed trains on its own draw of the scenario, from the clean data */
-      DdScenarioStats scenario_stats = { 0 };
-      g_autoptr(DdData) seed_data = NULL;
-      if (scenario.kind != DD_SCENARIO_NONE)
-        {
-          int status;
-          seed_data = cli_scenario_data ("compare", data, &scenario, c.student.seed,
-                                         &scenario_stats, &status);
-          if (seed_data == NULL)
-            return status;
-        }
-      double seed_started = dd_now ();
-      cli_progress_init (&progress.bar, !o.json);
-      if (!dd_compare_seed (&c, &cc, seed_data ? seed_data : data,
-                            progress.bar.enabled ? on_progress : NULL, &progress, &res[i], &error))
-        {
-          cli_progress_clear (&progress.bar);
-          return cli_fail ("compare", CLI_EXIT_FAILURE, "seed %" G_GUINT64_FORMAT ": %s",
-                           c.student.seed, error->message);
-        }
-      cli_progress_clear (&progress.bar);
-      for (int k = 0; k < n_arms; k++)
-        values[arm_list[k]][i] = measure_of (&res[i].arm[arm_list[k]], measure);
-
-      if (o.json)
-        {
-          JsonBuilder *b = cli_json_begin ("seed");
-          json_builder_set_member_name (b, "seed");
-          json_builder_add_int_value (b, (gint64) res[i].seed);
-          if (seed_data != NULL)
-            {
-              json_builder_set_member_name (b, "train_examples");
-              json_builder_add_int_value (b, scenario_stats.n_kept);
-              json_builder_set_member_name (b, "train_labels_changed");
-              json_builder_add_int_value (b, scenario_stats.n_changed);
-            }
-          json_builder_set_member_name (b, "arms");
-          json_builder_begin_object (b);
-          for (int k = 0; k < n_arms; k++)
-            {
-              json_builder_set_member_name (b, dd_compare_arm_name (arm_list[k]));
-              json_arm (b, &res[i].arm[arm_list[k]], text);
-            }
-          json_builder_end_object (b);
-          if (transfer)
-            {
-              json_builder_set_member_name (b, "teacher_dev_error");
-              json_builder_add_double_value (b, res[i].teacher_dev_error);
-              json_builder_set_member_name (b, "teacher_seconds");
-              json_builder_add_double_value (b, res[i].teacher_seconds);
-            }
-          json_builder_set_member_name (b, "seconds");
-          json_builder_add_double_value (b, dd_now () - seed_started);
-          cli_json_emit (b);
-        }
-      else
-        {
-          printf ("| %" G_GUINT64_FORMAT " |", res[i].seed);
-          for (int k = 0; k < n_arms; k++)
-            printf (" %.2f |", shown (measure, values[arm_list[k]][i]));
-          printf ("\n");
-          fflush (stdout);
-        }
-    }
-
-  DdCompareStats stats[DD_COMPARE_N_ARMS];
-  for (int k = 0; k < n_arms; k++)
-    stats[arm_list[k]] = dd_compare_stats (values[arm_list[k]], n);
-  /* the best fixed alternative to a learned loss: smoothing or margin, by mean */
-  int best_fixed = -1;
-  for (int a = DD_COMPARE_SMOOTH; a <= DD_COMPARE_MARGIN; a++)
-    if ((cc.arms & (1u << a)) &&
-        (best_fixed < 0 || (lower_is_better ? stats[a].mean < stats[best_fixed].mean
-                                            : stats[a].mean > stats[best_fixed].mean)))
-      best_fixed = a;
-  DdPaired paired[DD_COMPARE_N_ARMS];
-  if (has_taught)
-    for (int k = 0; k < n_arms; k++)
-      if (arm_list[k] != DD_COMPARE_TAUGHT)
-        paired[arm_list[k]] = dd_compare_paired (values[DD_COMPARE_TAUGHT], values[arm_list[k]], n,
-                                                 lower_is_better);
-
-  if (o.json)
-    {
-      JsonBuilder *b = cli_json_begin ("summary");
-      json_builder_set_member_name (b, "seeds");
-      json_builder_add_int_value (b, n);
-      g_autofree char *scenario_name = dd_scenario_name (&scenario);
-      json_builder_set_member_name (b, "scenario");
-      json_builder_add_string_value (b, scenario_name);
-      json_builder_set_member_name (b, "measure");
-      json_builder_add_string_value (b, measure_keys[measure]);
-      json_builder_set_member_name (b, "pretrain");
-      json_builder_add_int_value (b, cfg.pretrain_steps);
-      json_builder_set_member_name (b, "budget");
-      json_builder_add_int_value (b, cc.budget);
-      json_builder_set_member_name (b, "transfer");
-      json_builder_add_boolean_value (b, transfer);
-      json_builder_set_member_name (b, "arms");
-      json_builder_begin_object (b);
-      for (int k = 0; k < n_arms; k++)
-        {
-          const DdCompareStats *s = &stats[arm_list[k]];
-          json_builder_set_member_name (b, dd_compare_arm_name (arm_list[k]));
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "mean");
-          json_builder_add_double_value (b, s->mean);
-          json_builder_set_member_name (b, "sd");
-          json_builder_add_double_value (b, s->sd);
-          json_builder_set_member_name (b, "se");
-          json_builder_add_double_value (b, s->se);
-          json_builder_end_object (b);
-        }
-      json_builder_end_object (b);
-      if (has_taught)
-        {
-          json_builder_set_member_name (b, "paired");
-          json_builder_begin_object (b);
-          for (int k = 0; k < n_arms; k++)
-            {
-              const int a = arm_list[k];
-              if (a == DD_COMPARE_TAUGHT)
-                continue;
-              json_builder_set_member_name (b, dd_compare_arm_name (a));
-              json_builder_begin_object (b);
-              json_builder_set_member_name (b, "difference");
-              json_builder_add_double_value (b, paired[a].difference);
-              json_builder_set_member_name (b, "se");
-              json_builder_add_double_value (b, paired[a].se);
-              json_builder_set_member_name (b, "verdict");
-              json_builder_add_string_value (b, dd_paired_verdict_name (paired[a].verdict));
-              json_builder_end_object (b);
-            }
-          json_builder_end_object (b);
-        }
-      if (best_fixed >= 0)
-        {
-          json_builder_set_member_name (b, "best_fixed");
-          json_builder_add_string_value (b, dd_compare_arm_name (best_fixed));
-        }
-      json_builder_set_member_name (b, "seconds");
-      json_builder_add_double_value (b, dd_now () - started);
-      cli_json_emit (b);
-      return 0;
-    }
-
-  const char *unit = measure == MEASURE_TEST_BLEU ? "" : " %";
-  printf ("| mean ± sd |");
-  for (int k = 0; k < n_arms; k++)
-    printf (" %.2f ± %.2f |", shown (measure, stats[arm_list[k]].mean),
-            shown (measure, stats[arm_list[k]].sd));
-  printf ("\n| standard error |");
-  for (int k = 0; k < n_arms; k++)
-    printf (" %.2f |", shown (measure, stats[arm_list[k]].se));
-  printf ("\n\n");
-
-  if (has_taught && n_arms > 1)
-    {
-      printf ("Taught against each other arm, paired by seed: the mean of taught − other in %s "
-              "(%s is better for taught) and its standard error over the %d seeds.\n\n",
-              measure == MEASURE_TEST_BLEU ? "BLEU points" : "points",
-              lower_is_better ? "negative" : "positive", n);
-      printf ("| taught against | mean difference | paired standard error | verdict |\n"
-              "|---|---:|---:|---|\n");
-      for (int k = 0; k < n_arms; k++)
-        {
-          const int a = arm_list[k];
-          if (a != DD_COMPARE_TAUGHT)
-            printf ("| %s | %+.2f | %.2f | %s |\n", dd_compare_arm_name (a),
-                    shown (measure, paired[a].difference), shown (measure, paired[a].se),
-                    verdict_text (paired[a].verdict));
-        }
-      printf ("\n");
-      if (best_fixed >= 0)
-        printf ("Best fixed alternative: %s (mean %.2f%s). Taught − %s: %+.2f ± %.2f, %s.\n",
-                dd_compare_arm_name (best_fixed), shown (measure, stats[best_fixed].mean), unit,
-                dd_compare_arm_name (best_fixed), shown (measure, paired[best_fixed].difference),
-                shown (measure, paired[best_fixed].se), verdict_text (paired[best_fixed].verdict));
-    }
-  printf ("%.1f s in all.\n", dd_now () - started);
+  for (int i = 0; i < plan.n_seeds; i++)
+    if (!run_seed (&plan, data, i, &res, &status))
+      return status;
+  summarise (&plan, &res);
+  if (plan.json)
+    emit_summary (&plan, &res);
+  else
+    print_summary (&plan, &res);
   return 0;
 }

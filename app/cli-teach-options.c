@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "cli.h"
+#include "cli-choices.h"
 #include "cli-output.h"
 #include "cli-teach-options.h"
 
@@ -55,24 +56,24 @@ GOptionEntry *
 teach_options_entries (TeachOptions *o, gboolean compare)
 {
   const GOptionEntry common[] = {
-    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o->dataset, "fashion-mnist (default), mnist, digits or de-en (German→English sentences)", "NAME" },
-    { "student", 's', 0, G_OPTION_ARG_STRING, &o->student, "mlp (default) or lenet; seq2seq for de-en", "KIND" },
+    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o->dataset, cli_choices_help (CLI_OPTION_DATASET), "NAME" },
+    { "student", 's', 0, G_OPTION_ARG_STRING, &o->student, cli_choices_help (CLI_OPTION_STUDENT), "KIND" },
     { "hidden", 0, 0, G_OPTION_ARG_STRING, &o->hidden, "MLP hidden sizes, comma-separated (default 500)", "SIZES" },
-    { "teacher", 0, 0, G_OPTION_ARG_STRING, &o->teacher, "fixed, gated (default) or neural", "KIND" },
+    { "teacher", 0, 0, G_OPTION_ARG_STRING, &o->teacher, cli_choices_help (CLI_OPTION_TEACHER), "KIND" },
     { "teacher-hidden", 0, 0, G_OPTION_ARG_INT, &o->teacher_hidden, "Hidden units of the neural teacher (default 32)", "N" },
-    { "protocol", 0, 0, G_OPTION_ARG_STRING, &o->protocol, "episodic (default) or continual", "NAME" },
+    { "protocol", 0, 0, G_OPTION_ARG_STRING, &o->protocol, cli_choices_help (CLI_OPTION_PROTOCOL), "NAME" },
     { "window", 'T', 0, G_OPTION_ARG_INT, &o->window, "Student steps T per teacher update (default 200)", "T" },
     { "meta", 0, 0, G_OPTION_ARG_INT, &o->meta, "Teacher updates (default 100)", "N" },
     { "pretrain", 0, 0, G_OPTION_ARG_INT64, &o->pretrain, "Cross-entropy warm-up steps P (default 1000)", "P" },
     { "batch", 'b', 0, G_OPTION_ARG_INT, &o->batch, "Student minibatch (default 20)", "N" },
     { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Student learning rate η (default 0.01)", "X" },
-    { "schedule", 0, 0, G_OPTION_ARG_STRING, &o->schedule, "Student learning rate over the taught steps: constant (default) or cosine (to zero at the end of the horizon or budget)", "NAME" },
+    { "schedule", 0, 0, G_OPTION_ARG_STRING, &o->schedule, cli_choices_help (CLI_OPTION_SCHEDULE), "NAME" },
     { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &o->momentum, "Student momentum ρ (default 0)", "X" },
     { "teacher-lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->teacher_lr, "Teacher learning rate (default 0.01)", "X" },
-    { "teacher-optimizer", 0, 0, G_OPTION_ARG_STRING, &o->teacher_optimizer, "sgd (default), momentum (ρ = 0.9) or adam", "KIND" },
-    { "start", 0, 0, G_OPTION_ARG_STRING, &o->start, "The loss's initial point: normalised (default; cross-entropy until log p_y < −1/ε₀, bounded beyond) or paper (−σ(log p_y), the paper's)", "FORM" },
+    { "teacher-optimizer", 0, 0, G_OPTION_ARG_STRING, &o->teacher_optimizer, cli_choices_help (CLI_OPTION_TEACHER_OPTIMIZER), "KIND" },
+    { "start", 0, 0, G_OPTION_ARG_STRING, &o->start, cli_choices_help (CLI_OPTION_START), "FORM" },
     { "epsilon", 0, 0, G_OPTION_ARG_DOUBLE, &o->epsilon, "Starting saturation scale ε₀ of the normalised loss (default 0.1)", "X" },
-    { "teacher-step", 0, 0, G_OPTION_ARG_STRING, &o->teacher_step, "trust (default: normalised steps tried on the window and accepted on held-out dev) or plain (the teacher optimiser's step, untested)", "RULE" },
+    { "teacher-step", 0, 0, G_OPTION_ARG_STRING, &o->teacher_step, cli_choices_help (CLI_OPTION_TEACHER_STEP), "RULE" },
     { "trust-radius", 0, 0, G_OPTION_ARG_DOUBLE, &o->trust_radius, "First step length ‖Δθ‖ of the trust step (default 0.3)", "X" },
     { "holdout", 0, 0, G_OPTION_ARG_INT, &o->holdout, "Held-out dev examples for the acceptance test, after the --dev ones (default: as many; with a shadow at most half the rest, the other half being its guard)", "N" },
     { "accept-tolerance", 0, 0, G_OPTION_ARG_DOUBLE, &o->accept_tolerance, "Trust steps: accept when the held-out objective changes by at most X paired standard errors (default −1: it must fall by more than one)", "X" },
@@ -80,7 +81,7 @@ teach_options_entries (TeachOptions *o, gboolean compare)
     { "shadow-patience", 0, 0, G_OPTION_ARG_INT, &o->shadow_patience, "Take the shadow mid-run once it has led by more than two standard errors at N windows in a row (default 3; 0: only at the end of the run)", "N" },
     { "anchor-every", 0, 0, G_OPTION_ARG_INT, &o->anchor_every, "Continual trust steps: test the initial teacher every N windows, fall back if it is better (default 1; 0 never)", "N" },
     { "episode", 0, 0, G_OPTION_ARG_INT64, &o->episode_steps, "Episodic: taught steps of one episode, a whole training run with θ fixed (a multiple of T; default 0: one window, the demo's)", "STEPS" },
-    { "objective", 0, 0, G_OPTION_ARG_STRING, &o->objective, "smooth-error (default) or dev-ce", "NAME" },
+    { "objective", 0, 0, G_OPTION_ARG_STRING, &o->objective, cli_choices_help (CLI_OPTION_OBJECTIVE), "NAME" },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &o->scenario, CLI_SCENARIO_HELP, "SPEC" },
     { "dev", 0, 0, G_OPTION_ARG_INT, &o->dev, "Dev examples in the teacher's objective (default 5000; 0 = all)", "N" },
     { "checkpoint-every", 'k', 0, G_OPTION_ARG_INT, &o->checkpoint_every, "Keep the trajectory every k steps (default ⌈√T⌉; 1 keeps every step)", "k" },
@@ -103,16 +104,23 @@ teach_options_entries (TeachOptions *o, gboolean compare)
 #define USAGE(...) \
   G_STMT_START { cli_fail (command, CLI_EXIT_USAGE, __VA_ARGS__); return FALSE; } G_STMT_END
 
-gboolean
-teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConfig *cfg,
-                         DdScenario *scenario)
+const char *
+teach_options_dataset (const TeachOptions *o)
+{
+  return o->dataset ? o->dataset : CLI_DEFAULT_DATASET;
+}
+
+/* --dataset, --scenario, --student and --hidden, which must fit together */
+static gboolean
+check_data_and_student (const char *command, const TeachOptions *o, DdTeachConfig *cfg,
+                        DdScenario *scenario)
 {
   g_autoptr(GError) error = NULL;
+  int dataset;
 
-  dd_teach_config_init (cfg);
+  if (o->dataset && !cli_choices_parse (command, CLI_OPTION_DATASET, o->dataset, &dataset))
+    return FALSE;
   const gboolean text = g_strcmp0 (o->dataset, DD_CORPUS_ENV_NAME) == 0;
-  if (o->dataset && dd_dataset_info (o->dataset) == NULL && !text)
-    USAGE ("--dataset “%s”: unknown; choose fashion-mnist, mnist, digits or de-en", o->dataset);
   if (text)
     cfg->student.net.kind = DD_STUDENT_SEQ2SEQ;
   if (!dd_scenario_parse (o->scenario ? o->scenario : "none", scenario, &error))
@@ -121,7 +129,7 @@ teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConf
     USAGE ("--scenario %s: scenarios change an image set's training labels; de-en has "
            "sentence pairs", o->scenario);
   if (o->student && !dd_student_kind_parse (o->student, &cfg->student.net.kind))
-    USAGE ("--student “%s”: unknown; choose mlp, lenet or seq2seq", o->student);
+    return cli_choices_unknown (command, CLI_OPTION_STUDENT, o->student);
   if (text != (cfg->student.net.kind == DD_STUDENT_SEQ2SEQ))
     USAGE (text ? "--dataset de-en is translated by --student seq2seq"
                 : "--student seq2seq translates: use it with --dataset de-en");
@@ -133,52 +141,58 @@ teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConf
       if (!dd_net_spec_parse_hidden (&cfg->student.net, o->hidden, &error))
         USAGE ("--hidden: %s", error->message);
     }
+  return TRUE;
+}
+
+/* the options that name one of a few choices, each checked against its table */
+static gboolean
+check_choices (const char *command, const TeachOptions *o, DdTeachConfig *cfg)
+{
+  int v;
+
   if (o->teacher && !dd_teacher_kind_parse (o->teacher, &cfg->teacher))
-    USAGE ("--teacher “%s”: unknown; choose fixed, gated or neural", o->teacher);
+    return cli_choices_unknown (command, CLI_OPTION_TEACHER, o->teacher);
   if (o->protocol && !dd_protocol_parse (o->protocol, &cfg->protocol))
-    USAGE ("--protocol “%s”: unknown; choose episodic or continual", o->protocol);
+    return cli_choices_unknown (command, CLI_OPTION_PROTOCOL, o->protocol);
   if (o->objective && !dd_objective_parse (o->objective, &cfg->objective))
-    USAGE ("--objective “%s”: unknown; choose smooth-error or dev-ce", o->objective);
+    return cli_choices_unknown (command, CLI_OPTION_OBJECTIVE, o->objective);
   if (o->teacher_optimizer)
     {
-      if (g_strcmp0 (o->teacher_optimizer, "sgd") == 0)
-        cfg->teacher_optimizer = DD_OPTIM_SGD;
-      else if (g_strcmp0 (o->teacher_optimizer, "momentum") == 0)
-        {
-          cfg->teacher_optimizer = DD_OPTIM_SGD;
-          cfg->teacher_momentum = 0.9;
-        }
-      else if (g_strcmp0 (o->teacher_optimizer, "adam") == 0)
-        cfg->teacher_optimizer = DD_OPTIM_ADAM;
-      else
-        USAGE ("--teacher-optimizer “%s”: unknown; choose sgd, momentum or adam", o->teacher_optimizer);
+      if (!cli_choices_parse (command, CLI_OPTION_TEACHER_OPTIMIZER, o->teacher_optimizer, &v))
+        return FALSE;
+      cfg->teacher_optimizer = v == CLI_OPTIMIZER_SGD_MOMENTUM ? DD_OPTIM_SGD : (DdOptimKind) v;
+      if (v == CLI_OPTIMIZER_SGD_MOMENTUM)
+        cfg->teacher_momentum = CLI_TEACHER_MOMENTUM;
     }
   if (o->start && !dd_phi_form_parse (o->start, &cfg->start.form))
-    USAGE ("--start “%s”: unknown; choose normalised or paper", o->start);
-  cfg->start.epsilon = o->epsilon;
+    return cli_choices_unknown (command, CLI_OPTION_START, o->start);
   if (o->teacher_step)
     {
-      if (g_strcmp0 (o->teacher_step, "trust") == 0)
-        cfg->teacher_step = DD_TEACHER_STEP_TRUST;
-      else if (g_strcmp0 (o->teacher_step, "plain") == 0)
-        cfg->teacher_step = DD_TEACHER_STEP_PLAIN;
-      else
-        USAGE ("--teacher-step “%s”: unknown; choose trust or plain", o->teacher_step);
+      if (!cli_choices_parse (command, CLI_OPTION_TEACHER_STEP, o->teacher_step, &v))
+        return FALSE;
+      cfg->teacher_step = (DdTeacherStep) v;
     }
+  if (o->schedule)
+    {
+      if (!cli_choices_parse (command, CLI_OPTION_SCHEDULE, o->schedule, &v))
+        return FALSE;
+      cfg->student.cosine = v == CLI_SCHEDULE_COSINE;
+    }
+  return TRUE;
+}
+
+/* the numbers, as given: dd_teach_config_validate judges them */
+static void
+copy_numbers (const TeachOptions *o, DdTeachConfig *cfg)
+{
+  cfg->start.epsilon = o->epsilon;
   cfg->trust_radius = o->trust_radius;
-  if (o->schedule && g_strcmp0 (o->schedule, "cosine") != 0 && g_strcmp0 (o->schedule, "constant") != 0)
-    USAGE ("--schedule “%s”: unknown; choose constant or cosine", o->schedule);
-  cfg->student.cosine = g_strcmp0 (o->schedule, "cosine") == 0;
   cfg->holdout = o->holdout;
   cfg->anchor_every = o->anchor_every;
   cfg->shadow = !o->no_shadow;
   cfg->shadow_patience = o->shadow_patience;
   cfg->accept_tolerance = o->accept_tolerance;
   cfg->episode_steps = o->episode_steps;
-  if (o->seed < 0)
-    USAGE ("--seed %" G_GINT64_FORMAT ": must not be negative", o->seed);
-  if (o->teacher_hidden < 0)
-    USAGE ("--teacher-hidden %d: must be positive", o->teacher_hidden);
   cfg->teacher_hidden = o->teacher_hidden;
   cfg->window = o->window;
   cfg->meta_iterations = o->meta;
@@ -191,9 +205,36 @@ teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConf
   cfg->teacher_lr = o->teacher_lr;
   cfg->dev_subsample = o->dev;
   cfg->checkpoint_every = o->checkpoint_every;
+}
+
+gboolean
+teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConfig *cfg,
+                         DdScenario *scenario)
+{
+  g_autoptr(GError) error = NULL;
+
+  dd_teach_config_init (cfg);
+  if (!check_data_and_student (command, o, cfg, scenario) || !check_choices (command, o, cfg))
+    return FALSE;
+  if (o->seed < 0)
+    USAGE ("--seed %" G_GINT64_FORMAT ": must not be negative", o->seed);
+  if (o->teacher_hidden < 0)
+    USAGE ("--teacher-hidden %d: must be positive", o->teacher_hidden);
+  copy_numbers (o, cfg);
   if (!dd_teach_config_validate (cfg, &error))
     USAGE ("%s", error->message);
   return TRUE;
+}
+
+DdData *
+teach_options_load_data (const char *command, const TeachOptions *o)
+{
+  g_autoptr(GError) error = NULL;
+  DdData *data = dd_data_load (teach_options_dataset (o), &error);
+
+  if (data == NULL)
+    cli_fail (command, CLI_EXIT_FAILURE, "%s", error->message);
+  return data;
 }
 
 DdData *

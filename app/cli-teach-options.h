@@ -56,6 +56,11 @@ GOptionEntry *teach_options_entries (TeachOptions *o, gboolean compare);
  * and returns FALSE. */
 gboolean      teach_options_to_config (const char *command, const TeachOptions *o,
                                        DdTeachConfig *cfg, DdScenario *scenario);
+/* --dataset, or the default one */
+const char   *teach_options_dataset (const TeachOptions *o);
+/* loads teach_options_dataset (o); on an error prints one line and returns
+ * NULL (exit status CLI_EXIT_FAILURE) */
+DdData       *teach_options_load_data (const char *command, const TeachOptions *o);
 
 /* the --scenario option's help, for train, teach and compare */
 #define CLI_SCENARIO_HELP \

@@ -7,11 +7,13 @@
 # Usage: test-cli.py PATH-TO-didact-cli   (prints TAP)
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
 
 cli = sys.argv[1]
+ARMS = ["ce", "smooth", "margin", "frozen", "taught"]
 results = []
 
 
@@ -53,6 +55,46 @@ usage_error("unknown teacher", ["teach", "--teacher", "oracle"], "oracle")
 usage_error("negative teacher lr", ["teach", "--teacher-lr", "-0.1"], "teacher learning rate")
 usage_error("compare seeds", ["compare", "--seeds", "0"], "seeds")
 
+
+# Every option that names one of a few choices: its "unknown; choose …" message
+# and its --help line list the same names, and every name listed is accepted
+# (--window 0 then stops the command after the choices were read).
+def help_line(help_text, option):
+    return next((l for l in help_text.splitlines() if f"--{option}=" in l), "")
+
+
+def listed(names_text):
+    return [n for n in re.split(r", | or ", names_text.strip()) if n]
+
+
+CHOICE_OPTIONS = ["dataset", "student", "teacher", "protocol", "objective", "teacher-optimizer",
+                  "start", "teacher-step", "schedule"]
+for command in ("teach", "compare"):
+    _, help_text, _ = run([command, "--help"])
+    for option in CHOICE_OPTIONS:
+        code, _, err = run([command, f"--{option}", "bogus"])
+        m = re.search(rf"^didact-cli {command}: --{option} “bogus”: unknown; choose (.+)$", err.strip())
+        names = listed(m.group(1)) if m else []
+        line = help_line(help_text, option)
+        check(f"{command} --{option}: the message's choices are --help's", code == 2 and len(names) >= 2
+              and all(re.search(rf"(=\S+|[\s(:,]){re.escape(n)}([\s),;]|$)", line) for n in names),
+              f"exit {code}, stderr {err!r}, help {line!r}")
+        refused = []
+        for name in names:
+            args = [command, f"--{option}", name, "--window", "0"]
+            if option != "dataset":
+                args += ["--dataset", "digits"]
+            code, _, err = run(args)
+            if code != 2 or "unknown" in err:
+                refused.append((name, code, err))
+        check(f"{command} --{option} accepts every name it lists", names and not refused, f"{refused}")
+_, help_text, _ = run(["compare", "--help"])
+check("compare --arms' help lists every arm",
+      all(re.search(rf"[:,] {a}[, ]", help_line(help_text, "arms")) for a in ARMS),
+      help_line(help_text, "arms"))
+check("compare --help explains every arm", all(re.search(rf"^  {a} +\S", help_text, re.M) for a in ARMS),
+      help_text[:1200])
+
 code, out, _ = run(["train", "--help"])
 check("train --help", code == 0 and "--dataset" in out and "--json" in out, out[:200])
 
@@ -82,7 +124,6 @@ check("teach --json windows and summary", ok, f"exit {code}, stderr {err[-300:]}
 # compare: five arms per seed from the same weights and minibatches; the
 # paired comparisons are checked against differences computed here from the
 # per-seed records
-ARMS = ["ce", "smooth", "margin", "frozen", "taught"]
 COMPARE = ["compare", "--dataset", "digits", "--hidden", "16", "--window", "20", "--pretrain", "50",
            "--dev", "100", "--lr", "0.1", "--budget", "200", "--seeds", "2"]
 
