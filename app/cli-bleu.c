@@ -16,6 +16,56 @@ fmt (char *buf, const char *format, double v)
   return g_ascii_formatd (buf, G_ASCII_DTOSTR_BUF_SIZE, format, v);
 }
 
+static const char summary[] =
+  "Corpus BLEU (as multi-bleu.perl and sacreBLEU with --tokenize none compute it)\n"
+  "of HYP against REF: UTF-8 files of one whitespace-tokenised sentence per line,\n"
+  "one reference per sentence, n-grams up to 4, no smoothing.";
+
+/* the score and its parts, as multi-bleu.perl prints them */
+typedef struct {
+  DdBleuStats stats;
+  double      bleu, bp, ratio;
+  double      precisions[DD_BLEU_MAX_ORDER];
+} Bleu;
+
+static void
+score (Bleu *r)
+{
+  r->bleu = dd_bleu_score (&r->stats);
+  r->bp = dd_bleu_brevity_penalty (&r->stats);
+  r->ratio = r->stats.ref_len > 0 ? (double) r->stats.hyp_len / (double) r->stats.ref_len : 0.0;
+  for (int n = 1; n <= DD_BLEU_MAX_ORDER; n++)
+    r->precisions[n - 1] = dd_bleu_precision (&r->stats, n);
+}
+
+static void
+emit_summary (const Bleu *r)
+{
+  JsonBuilder *b = cli_json_begin ("summary");
+
+  cli_json_double (b, "bleu", r->bleu);
+  cli_json_double_array (b, "precisions", r->precisions, DD_BLEU_MAX_ORDER);
+  cli_json_double (b, "bp", r->bp);
+  cli_json_double (b, "ratio", r->ratio);
+  cli_json_int (b, "hyp_len", (gint64) r->stats.hyp_len);
+  cli_json_int (b, "ref_len", (gint64) r->stats.ref_len);
+  cli_json_emit (b);
+}
+
+static void
+print_summary (const Bleu *r)
+{
+  char s[7][G_ASCII_DTOSTR_BUF_SIZE];
+
+  printf ("BLEU = %s, %s/%s/%s/%s (BP = %s, ratio = %s, hyp_len = %" G_GUINT64_FORMAT
+          ", ref_len = %" G_GUINT64_FORMAT ")\n",
+          fmt (s[0], "%.2f", r->bleu),
+          fmt (s[1], "%.1f", r->precisions[0]), fmt (s[2], "%.1f", r->precisions[1]),
+          fmt (s[3], "%.1f", r->precisions[2]), fmt (s[4], "%.1f", r->precisions[3]),
+          fmt (s[5], "%.3f", r->bp), fmt (s[6], "%.3f", r->ratio),
+          r->stats.hyp_len, r->stats.ref_len);
+}
+
 int
 cli_bleu (int argc, char **argv)
 {
@@ -27,53 +77,20 @@ cli_bleu (int argc, char **argv)
     { NULL }
   };
   g_autoptr(GError) error = NULL;
-  DdBleuStats stats = { 0 };
-  double precisions[DD_BLEU_MAX_ORDER];
+  Bleu r = { 0 };
 
-  if (!cli_parse_options ("bleu", "REF HYP",
-                          "Corpus BLEU (as multi-bleu.perl and sacreBLEU with --tokenize none compute it)\n"
-                          "of HYP against REF: UTF-8 files of one whitespace-tokenised sentence per line,\n"
-                          "one reference per sentence, n-grams up to 4, no smoothing.",
-                          entries, &argc, &argv))
+  if (!cli_parse_options ("bleu", "REF HYP", summary, entries, &argc, &argv))
     return CLI_EXIT_USAGE;
   if (files == NULL || g_strv_length (files) != 2)
     return cli_fail ("bleu", CLI_EXIT_USAGE, "expected two files, REF and HYP, got %u (see --help)",
                      files ? g_strv_length (files) : 0);
 
-  if (!dd_bleu_files (files[1], files[0], &stats, &error))
+  if (!dd_bleu_files (files[1], files[0], &r.stats, &error))
     return cli_fail ("bleu", CLI_EXIT_FAILURE, "%s", error->message);
-
-  double bleu = dd_bleu_score (&stats), bp = dd_bleu_brevity_penalty (&stats);
-  double ratio = stats.ref_len > 0 ? (double) stats.hyp_len / (double) stats.ref_len : 0.0;
-  for (int n = 1; n <= DD_BLEU_MAX_ORDER; n++)
-    precisions[n - 1] = dd_bleu_precision (&stats, n);
-
+  score (&r);
   if (json)
-    {
-      JsonBuilder *b = cli_json_begin ("summary");
-      json_builder_set_member_name (b, "bleu");
-      json_builder_add_double_value (b, bleu);
-      cli_json_double_array (b, "precisions", precisions, DD_BLEU_MAX_ORDER);
-      json_builder_set_member_name (b, "bp");
-      json_builder_add_double_value (b, bp);
-      json_builder_set_member_name (b, "ratio");
-      json_builder_add_double_value (b, ratio);
-      json_builder_set_member_name (b, "hyp_len");
-      json_builder_add_int_value (b, (gint64) stats.hyp_len);
-      json_builder_set_member_name (b, "ref_len");
-      json_builder_add_int_value (b, (gint64) stats.ref_len);
-      cli_json_emit (b);
-    }
+    emit_summary (&r);
   else
-    {
-      char s[7][G_ASCII_DTOSTR_BUF_SIZE];
-      printf ("BLEU = %s, %s/%s/%s/%s (BP = %s, ratio = %s, hyp_len = %" G_GUINT64_FORMAT
-              ", ref_len = %" G_GUINT64_FORMAT ")\n",
-              fmt (s[0], "%.2f", bleu),
-              fmt (s[1], "%.1f", precisions[0]), fmt (s[2], "%.1f", precisions[1]),
-              fmt (s[3], "%.1f", precisions[2]), fmt (s[4], "%.1f", precisions[3]),
-              fmt (s[5], "%.3f", bp), fmt (s[6], "%.3f", ratio),
-              stats.hyp_len, stats.ref_len);
-    }
+    print_summary (&r);
   return 0;
 }

@@ -37,6 +37,17 @@ usage (FILE *out)
   fprintf (out, "\nRun “didact-cli COMMAND --help” for the options of a command.\n");
 }
 
+/* "train, teach, …": the commands, as the unknown command's message lists them */
+static char *
+command_names (void)
+{
+  GString *s = g_string_new (NULL);
+
+  for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
+    g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", commands[i].name);
+  return g_string_free (s, FALSE);
+}
+
 gboolean
 cli_parse_options (const char *command, const char *parameter_string,
                    const char *summary, const GOptionEntry *entries,
@@ -104,6 +115,7 @@ main (int argc, char **argv)
     if (strcmp (argv[1], commands[i].name) == 0)
       return commands[i].run (argc - 1, argv + 1);
 
-  return cli_fail (NULL, CLI_EXIT_USAGE, "unknown command “%s”; commands are train, teach, compare, datasets, bench, bleu "
-                   "(see didact-cli --help)", argv[1]);
+  g_autofree char *names = command_names ();
+  return cli_fail (NULL, CLI_EXIT_USAGE, "unknown command “%s”; commands are %s (see didact-cli --help)",
+                   argv[1], names);
 }
