@@ -202,19 +202,12 @@ ensure_layout (DidactBarPlot         *self,
 {
   DidactPlot *plot = DIDACT_PLOT (self);
   Layout *l = &self->layout;
+  DidactPlotStyle own = { 0 };
 
   if (l->width == width && l->height == height && l->serial == _didact_plot_get_layout_serial (plot))
     return l;
-  if (style != NULL)
-    compute_layout (self, style, width, height, l);
-  else
-    {
-      DidactPlotStyle own;
-
-      didact_plot_style_init (&own, GTK_WIDGET (self), didact_plot_get_presentation (plot));
-      compute_layout (self, &own, width, height, l);
-      didact_plot_style_clear (&own);
-    }
+  compute_layout (self, _didact_plot_layout_style (plot, style, &own), width, height, l);
+  didact_plot_style_clear (&own);
   return l;
 }
 

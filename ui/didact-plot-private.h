@@ -44,6 +44,12 @@ void              _didact_plot_data_changed      (DidactPlot        *self);
  * does (size aside): fonts, labels, presentation, series. */
 guint64           _didact_plot_get_layout_serial (DidactPlot        *self);
 void              _didact_plot_invalidate_layout (DidactPlot        *self);
+/* The style a layout is computed with: @style when given (a rendering of
+ * its own, e.g. an export), else the widget's, set up in @own; clear @own
+ * with didact_plot_style_clear afterwards (it must start zeroed). */
+const DidactPlotStyle *_didact_plot_layout_style (DidactPlot            *self,
+                                                  const DidactPlotStyle *style,
+                                                  DidactPlotStyle       *own);
 
 /* The height of the header (title and legend) at @width; 0 when empty. */
 double            _didact_plot_header_height     (DidactPlot            *self,

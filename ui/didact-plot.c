@@ -449,6 +449,17 @@ _didact_plot_get_layout_serial (DidactPlot *self)
   return priv->layout_serial;
 }
 
+const DidactPlotStyle *
+_didact_plot_layout_style (DidactPlot            *self,
+                           const DidactPlotStyle *style,
+                           DidactPlotStyle       *own)
+{
+  if (style != NULL)
+    return style;
+  didact_plot_style_init (own, GTK_WIDGET (self), didact_plot_get_presentation (self));
+  return own;
+}
+
 void
 _didact_plot_invalidate_layout (DidactPlot *self)
 {
