@@ -107,6 +107,12 @@ dd_optim_step_consume (DdOptim *opt, dd_real *params, dd_real *grads)
   optim_step (opt, params, grads, TRUE);
 }
 
+double
+dd_optim_cosine_lr (double lr, double tau)
+{
+  return lr * 0.5 * (1.0 + cos (G_PI * MIN (tau, 1.0)));
+}
+
 gboolean
 dd_optim_kind_parse (const char *name, DdOptimKind *out)
 {

@@ -37,6 +37,9 @@ void        dd_optim_step       (DdOptim *opt, dd_real *params, const dd_real *g
 /* the same, zeroing each gradient once it is used: saves the next step's
  * separate pass to clear them */
 void        dd_optim_step_consume (DdOptim *opt, dd_real *params, dd_real *grads);
+/* the cosine schedule, one definition for training and teaching:
+ * lr·½(1 + cos(π·min(τ, 1))) at progress τ = step / steps */
+double      dd_optim_cosine_lr  (double lr, double tau);
 gboolean    dd_optim_kind_parse (const char *name, DdOptimKind *out);
 const char *dd_optim_kind_name  (DdOptimKind kind);
 

@@ -249,7 +249,7 @@ dd_run_step_on (DdRun *run, const int *idx, double *loss_out, GError **error)
 
   dd_set_threads (cfg->threads);
   if (cfg->cosine)
-    run->opt->lr = cfg->lr * 0.5 * (1.0 + cos (G_PI * (double) run->step / (double) run->total_steps));
+    run->opt->lr = dd_optim_cosine_lr (cfg->lr, (double) run->step / (double) run->total_steps);
   dd_student_forward (st, DD_SPLIT_TRAIN, idx, cfg->batch);
   /* the gradients are zero here: the last update consumed them (or, after a
    * refused step, they were cleared then) */

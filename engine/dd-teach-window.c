@@ -200,7 +200,7 @@ teach_window_step_with (DdTeach *tc, int t, gboolean replay, const DdTeacher *tr
           const double tau = tc->cfg.protocol == DD_PROTOCOL_CONTINUAL
             ? (double) (tc->taught_at_window_start + t) / (double) tc->cfg.horizon
             : progress_at (tc, t);  /* episodic: over the episode */
-          tc->sopt->lr = tc->cfg.student.lr * 0.5 * (1.0 + cos (G_PI * MIN (tau, 1.0)));
+          tc->sopt->lr = dd_optim_cosine_lr (tc->cfg.student.lr, tau);
         }
       tc->eta[t] = tc->sopt->lr;
       tc->overridden[t] = FALSE;
