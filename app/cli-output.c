@@ -123,6 +123,21 @@ cli_json_int_array (JsonBuilder *b, const char *member, const int *v, int n)
   json_builder_end_array (b);
 }
 
+void
+cli_json_matrix (JsonBuilder *b, const char *member, const dd_real *m, int rows, int cols)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  for (int i = 0; i < rows; i++)
+    {
+      json_builder_begin_array (b);
+      for (int j = 0; j < cols; j++)
+        json_builder_add_double_value (b, m[(size_t) i * cols + j]);
+      json_builder_end_array (b);
+    }
+  json_builder_end_array (b);
+}
+
 int
 cli_fail (const char *command, int status, const char *format, ...)
 {

@@ -5,6 +5,8 @@
  */
 #pragma once
 
+#include "didact-engine.h"
+
 #include <glib.h>
 #include <json-glib/json-glib.h>
 
@@ -34,6 +36,9 @@ void         cli_json_double_array (JsonBuilder *b, const char *member,
                                     const double *v, int n);
 void         cli_json_int_array    (JsonBuilder *b, const char *member,
                                     const int *v, int n);
+/* a (rows, cols) matrix as a JSON array of rows */
+void         cli_json_matrix       (JsonBuilder *b, const char *member,
+                                    const dd_real *m, int rows, int cols);
 
 /* "didact-cli <cmd>: <message>" on stderr; returns the exit status */
 int cli_fail (const char *command, int status, const char *format, ...) G_GNUC_PRINTF (3, 4);

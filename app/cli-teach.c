@@ -10,21 +10,6 @@
 #include <math.h>
 #include <stdio.h>
 
-void
-cli_json_matrix (JsonBuilder *b, const char *member, const dd_real *m, int rows, int cols)
-{
-  json_builder_set_member_name (b, member);
-  json_builder_begin_array (b);
-  for (int i = 0; i < rows; i++)
-    {
-      json_builder_begin_array (b);
-      for (int j = 0; j < cols; j++)
-        json_builder_add_double_value (b, m[(size_t) i * cols + j]);
-      json_builder_end_array (b);
-    }
-  json_builder_end_array (b);
-}
-
 static void
 emit_window (const DdStepReport *r, int R, int C)
 {

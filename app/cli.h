@@ -32,9 +32,4 @@ gboolean cli_parse_options (const char *command, const char *parameter_string,
                             const char *summary, const GOptionEntry *entries,
                             int *argc, char ***argv);
 
-/* a (rows, cols) matrix as a JSON array of rows */
-#include <json-glib/json-glib.h>
-#include "didact-engine.h"
-void cli_json_matrix (JsonBuilder *b, const char *member, const dd_real *m, int rows, int cols);
-
 G_END_DECLS
