@@ -925,6 +925,15 @@ dd_session_n_classes (DdSession *s)
   return s->C;
 }
 
+const char *
+dd_session_class_name (DdSession *s, int c)
+{
+  g_return_val_if_fail (c >= 0 && c < s->C, NULL);
+  if (s->data->parallel != NULL)
+    return s->data->parallel->bucket_names[c];
+  return s->data->train->class_names[c];
+}
+
 DdPhiShape
 dd_session_phi_shape (DdSession *s)
 {

@@ -179,6 +179,9 @@ const DdPhiRecord    *dd_session_phi_record    (DdSession *session, int branch, 
 const DdWindowRecord *dd_session_window_record (DdSession *session, int branch, gint64 i);
 const DdEdit         *dd_session_journal_entry (DdSession *session, gint64 i);
 int         dd_session_n_classes  (DdSession *session);
+/* class c's name, or for translation (buckets) the frequency ranks its
+ * words span ("1–25"); owned by the data */
+const char *dd_session_class_name (DdSession *session, int c);
 DdPhiShape  dd_session_phi_shape  (DdSession *session);
 /* rows of Φ's W block: n_classes + 1 (W, log ε), or K + 2 for buckets (W, a, log ε) */
 int         dd_session_phi_rows   (DdSession *session);

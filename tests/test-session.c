@@ -469,6 +469,8 @@ test_initial_phi_and_layout (void)
   const int C = dd_session_n_classes (s), R = dd_session_phi_rows (s), S = dd_session_scale_row (s);
   g_assert_cmpint (dd_session_phi_shape (s), ==, DD_PHI_CLASSES);
   g_assert_cmpint (C, ==, 10);
+  for (int c = 0; c < C; c++)
+    g_assert_cmpstr (dd_session_class_name (s, c), ==, need_digits ()->train->class_names[c]);
   g_assert_cmpint (R, ==, 11);
   g_assert_cmpint (S, ==, 10);
 

@@ -227,14 +227,14 @@ create_session (DidactWindow *self)
 static void
 read_session_shape (DidactWindow *self)
 {
-  self->text = self->data->parallel != NULL;
+  self->text = dd_session_phi_shape (self->session) == DD_PHI_BUCKETS;
   self->C = dd_session_n_classes (self->session);
   g_strfreev (self->class_names);
   self->class_names = g_new0 (char *, self->C + 1);
   for (int c = 0; c < self->C; c++)
     /* Translators: a bucket of target words by frequency rank, e.g. "words 1–3" */
-    self->class_names[c] = self->text ? g_strdup_printf (_("words %s"), self->data->parallel->bucket_names[c])
-                                      : g_strdup (self->data->train->class_names[c]);
+    self->class_names[c] = self->text ? g_strdup_printf (_("words %s"), dd_session_class_name (self->session, c))
+                                      : g_strdup (dd_session_class_name (self->session, c));
 }
 
 /* the plots in place of the status page, following the run live */
