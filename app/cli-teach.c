@@ -11,13 +11,16 @@
 #include <stdio.h>
 
 static void
-emit_window (const DdStepReport *r, int R, int C)
+emit_window (const DdStepReport *r)
 {
   JsonBuilder *b = cli_json_begin ("window");
   cli_json_int (b, "step", r->step);
   cli_json_int (b, "meta_iteration", r->meta_iteration);
-  cli_json_matrix (b, "W", r->W, R, C);
-  cli_json_matrix (b, "b", r->b, 1, C);
+  if (r->phi != NULL)  /* W is (R, C): Φ's rows and its columns, classes or buckets */
+    {
+      cli_json_matrix (b, "W", r->phi->W, r->phi->R, r->phi->C);
+      cli_json_matrix (b, "b", r->phi->b, 1, r->phi->C);
+    }
   cli_json_double (b, "train_loss", r->window_loss);
   cli_json_double (b, "dev_error", r->dev_error);
   cli_json_double (b, "dev_measure", r->dev_measure);
@@ -147,9 +150,6 @@ show_progress (CliProgress *progress, DdTeach *teach, const DdTeachConfig *cfg,
 static gboolean
 run_teach (DdTeach *teach, const DdTeachConfig *cfg, gboolean json, GError **error)
 {
-  /* W is (R, C): Φ's rows and its columns, classes or buckets */
-  const DdStudent *st = dd_teach_get_student (teach);
-  const int R = st->R, C = st->C;
   CliProgress progress;
 
   cli_progress_init (&progress, !json);
@@ -162,7 +162,7 @@ run_teach (DdTeach *teach, const DdTeachConfig *cfg, gboolean json, GError **err
           return FALSE;
         }
       if (r.kind == DD_STEP_WINDOW && json)
-        emit_window (&r, R, C);
+        emit_window (&r);
       else if (r.kind == DD_STEP_WINDOW)
         {
           cli_progress_clear (&progress);

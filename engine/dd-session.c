@@ -186,7 +186,7 @@ static Branch *
 branch_new (DdSession *s, DdTeach *teach, int parent, gint64 fork_step)
 {
   Branch *br = g_new0 (Branch, 1);
-  const int C = s->C, R = s->R;
+  const int C = s->C;
 
   br->teach = teach;
   br->running = TRUE;
@@ -199,7 +199,7 @@ branch_new (DdSession *s, DdTeach *teach, int parent, gint64 fork_step)
   br->phi_budget = PHI_BUDGET;
   dd_teach_set_cancel_flag (teach, &s->stop);
   stream_init (&br->steps, sizeof (DdStepRecord), 0);
-  stream_init (&br->phi, sizeof (DdPhiRecord), (gsize) R * C + C);
+  stream_init (&br->phi, sizeof (DdPhiRecord), dd_phi_n_values_for (s->shape, C));
   stream_init (&br->windows, sizeof (DdWindowRecord), 2 * (gsize) C);
   return br;
 }
@@ -248,7 +248,7 @@ decode_dev (DdSession *s, DdTeach *teach, char ***samples)
 static void
 record_step (DdSession *s, Branch *br, const DdStepReport *r)
 {
-  const int C = s->C, RC = s->R * s->C;
+  const int C = s->C;
 
   br->acc_loss += r->train_loss;
   br->acc_ce += r->train_ce;
@@ -273,7 +273,7 @@ record_step (DdSession *s, Branch *br, const DdStepReport *r)
         }
     }
 
-  if (r->W != NULL && (r->step % br->phi_every == 0 || r->kind == DD_STEP_WINDOW))
+  if (r->phi != NULL && (r->step % br->phi_every == 0 || r->kind == DD_STEP_WINDOW))
     {
       if (br->phi.count + 1 >= br->phi_budget)
         {
@@ -284,13 +284,10 @@ record_step (DdSession *s, Branch *br, const DdStepReport *r)
       DdPhiRecord *p = stream_append (&br->phi, &f);
       if (p)
         {
-          for (int i = 0; i < RC; i++)
-            f[i] = (float) r->W[i];
-          for (int i = 0; i < C; i++)
-            f[RC + i] = (float) r->b[i];
+          dd_phi_pack (r->phi, f);
           p->step = r->step;
           p->W = f;
-          p->b = f + RC;
+          p->b = f + (gsize) s->R * s->C;
         }
     }
 

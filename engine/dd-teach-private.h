@@ -118,6 +118,7 @@ struct _DdTeach {
   double       *eta;            /* (T) the learning rate each step used */
   gboolean     *overridden;     /* (T) Φ_t came from an edit, not the teacher */
   dd_real      *phi_W;          /* (T, R, C) */
+  DdPhi         step_phi;       /* the last step's Φ: a view into phi_W, phi_b */
   dd_real      *phi_b;          /* (T, C) */
   /* trajectory */
   int           n_ckpt;

@@ -449,8 +449,9 @@ dd_teach_step (DdTeach *tc, DdStepReport *report, GError **error)
   r->batch_error = tc->batch_err[t];
   if (tc->cfg.arm != DD_ARM_BASELINE_CE)
     {
-      r->W = tc->phi_W + (size_t) t * tc->R * tc->C;
-      r->b = tc->phi_b + (size_t) t * tc->C;
+      tc->step_phi = dd_phi_view (tc->st->shape, tc->C, tc->phi_W + (size_t) t * tc->R * tc->C,
+                                  tc->phi_b + (size_t) t * tc->C);
+      r->phi = &tc->step_phi;
     }
   if (tc->t == tc->T && !teach_end_window (tc, r, tc->window_started_at, error))
     {

@@ -168,7 +168,7 @@ typedef enum {
   DD_STEP_WINDOW,     /* a taught step that closed a window: the teacher was updated */
 } DdStepKind;
 
-/* What one step did. W and b point into the DdTeach and stay valid until the
+/* What one step did. phi points into the DdTeach and stays valid until the
  * next step. */
 typedef struct {
   DdStepKind     kind;
@@ -176,7 +176,7 @@ typedef struct {
   double         train_loss;    /* this step's loss (CE in warm-up, L_Φ when taught) */
   double         train_ce;      /* the minibatch's cross-entropy at ω_t (every arm) */
   double         batch_error;
-  const dd_real *W, *b;         /* Φ used by this step (NULL in warm-up): W (R, C), b (C) */
+  const DdPhi   *phi;           /* Φ used by this step (NULL in warm-up and for the baseline) */
   /* DD_STEP_WINDOW only: */
   gint64         meta_iteration;    /* teacher updates so far */
   double         window_loss;       /* mean L_Φ over the window */

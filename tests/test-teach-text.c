@@ -169,13 +169,17 @@ test_arms_and_records (void)
   /* at the initial point W = 0, a = 1, s = log ε₀ (the normalised start), b = 0 */
   const int K = b->C;
   g_assert_cmpint (b->R, ==, K + 2);
+  g_assert_nonnull (r.phi);
+  g_assert_cmpint (r.phi->shape, ==, DD_PHI_BUCKETS);
+  g_assert_cmpint (r.phi->R, ==, K + 2);
+  g_assert_cmpint (r.phi->C, ==, K);
   for (int c = 0; c < K; c++)
     {
       for (int k = 0; k < K; k++)
-        g_assert_cmpfloat (r.W[k * K + c], ==, 0.0);
-      g_assert_cmpfloat (r.W[K * K + c], ==, 1.0);
-      g_assert_cmpfloat (r.W[(K + 1) * K + c], ==, log (0.1));
-      g_assert_cmpfloat (r.b[c], ==, 0.0);
+        g_assert_cmpfloat (r.phi->W[k * K + c], ==, 0.0);
+      g_assert_cmpfloat (r.phi->W[K * K + c], ==, 1.0);
+      g_assert_cmpfloat (r.phi->W[(K + 1) * K + c], ==, log (0.1));
+      g_assert_cmpfloat (r.phi->b[c], ==, 0.0);
     }
   const DdEval *ev = dd_teach_get_last_eval (dlf);
   int counted = 0;
