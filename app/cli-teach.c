@@ -175,17 +175,6 @@ run_teach (DdTeach *teach, const DdTeachConfig *cfg, gboolean json, GError **err
   return TRUE;
 }
 
-/* greedy-decoding BLEU of a translating student on one split of data */
-static double
-greedy_bleu (DdStudent *st, const DdData *data, DdSplit split)
-{
-  const DdParallel *p = data->parallel;
-  DdBleuStats stats;
-
-  dd_parallel_translate (st->s2s, p, split == DD_SPLIT_DEV ? &p->dev : &p->test, 0, 1, &stats, NULL);
-  return dd_bleu_score (&stats);
-}
-
 static void
 evaluate_best (DdTeach *teach, const DdTeachConfig *cfg, const DdData *data, TeachOutcome *out)
 {
@@ -199,8 +188,8 @@ evaluate_best (DdTeach *teach, const DdTeachConfig *cfg, const DdData *data, Tea
   out->dev_bleu = out->test_bleu = NAN;
   if (is_translation (cfg))
     {
-      out->dev_bleu = greedy_bleu (best, data, DD_SPLIT_DEV);
-      out->test_bleu = greedy_bleu (best, data, DD_SPLIT_TEST);
+      out->dev_bleu = dd_student_bleu (best, DD_SPLIT_DEV, 1, NULL);
+      out->test_bleu = dd_student_bleu (best, DD_SPLIT_TEST, 1, NULL);
     }
 }
 

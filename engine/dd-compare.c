@@ -98,12 +98,8 @@ evaluate_arm (DdStudent *st, DdArmResult *r)
   r->test_bleu = r->dev_bleu = NAN;
   if (st->s2s)
     {
-      const DdParallel *p = st->data->parallel;
-      DdBleuStats stats;
-      dd_parallel_translate (st->s2s, p, &p->test, 0, 1, &stats, NULL);
-      r->test_bleu = dd_bleu_score (&stats);
-      dd_parallel_translate (st->s2s, p, &p->dev, 0, 1, &stats, NULL);
-      r->dev_bleu = dd_bleu_score (&stats);
+      r->test_bleu = dd_student_bleu (st, DD_SPLIT_TEST, 1, NULL);
+      r->dev_bleu = dd_student_bleu (st, DD_SPLIT_DEV, 1, NULL);
     }
 }
 

@@ -362,13 +362,7 @@ dd_run_evaluate (DdRun *run, DdSplit split, int limit, DdEval *out)
 double
 dd_run_bleu (DdRun *run, DdSplit split, int beam, char ***hyps)
 {
-  const DdParallel *p = run->data->parallel;
-  DdBleuStats stats;
-
   g_return_val_if_fail (run->st->s2s != NULL, 0.0);
   dd_set_threads (run->cfg.threads);
-  dd_parallel_translate (run->st->s2s, p, split == DD_SPLIT_TRAIN ? &p->train
-                                          : split == DD_SPLIT_DEV ? &p->dev : &p->test,
-                         0, beam, &stats, hyps);
-  return dd_bleu_score (&stats);
+  return dd_student_bleu (run->st, split, beam, hyps);
 }

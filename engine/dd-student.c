@@ -602,3 +602,15 @@ dd_student_evaluate (DdStudent *st, DdSplit split, int n, DdEval *ev)
   else
     dd_net_evaluate (st->net, image_split (st, split), n, ev);
 }
+
+double
+dd_student_bleu (DdStudent *st, DdSplit split, int beam, char ***hyps)
+{
+  g_return_val_if_fail (st->s2s != NULL, NAN);
+
+  const DdParallel *p = st->data->parallel;
+  const DdParallelSet *part = split == DD_SPLIT_TRAIN ? &p->train : split == DD_SPLIT_DEV ? &p->dev : &p->test;
+  DdBleuStats stats;
+  dd_parallel_translate (st->s2s, p, part, 0, beam, &stats, hyps);
+  return dd_bleu_score (&stats);
+}

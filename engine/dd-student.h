@@ -91,6 +91,9 @@ int         dd_student_max_block  (const DdStudent *st);
 /* Evaluation of the first n examples of split (n ≤ 0: all) into ev, whose
  * n_classes must be st->C. */
 void        dd_student_evaluate (DdStudent *st, DdSplit split, int n, DdEval *ev);
+/* translation: corpus BLEU of the whole split decoded with a beam of that
+ * width (1: greedy); the hypotheses in *hyps when hyps is not NULL */
+double      dd_student_bleu     (DdStudent *st, DdSplit split, int beam, char ***hyps);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdStudent, dd_student_free)
 
