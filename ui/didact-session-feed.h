@@ -113,7 +113,8 @@ gboolean didact_session_feed_take_failures (DidactSessionFeed       *feed,
 
 /* The per-step curves of branch, if it has new step records: each point is
  * the mean of a block of `stride` records, x the block's last step. Past
- * DIDACT_FEED_MAX_STEP_POINTS points the blocks double and *replace is set:
+ * DIDACT_FEED_MAX_STEP_POINTS points the blocks double (as often as needed to
+ * leave at most half that many) and *replace is set:
  * the points are then the whole curve, otherwise the ones to append (maybe
  * none: an incomplete block waits). FALSE without new step records. */
 #define DIDACT_FEED_MAX_STEP_POINTS 8192
