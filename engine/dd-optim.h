@@ -17,6 +17,11 @@ typedef enum {
   DD_OPTIM_ADAM,
 } DdOptimKind;
 
+/* Adam's usual learning rate (Kingma and Ba), the default of a run with Adam
+ * that gives none (SGD's is dd_train_config_init's). A plain literal, so that
+ * a help text can print it with G_STRINGIFY. */
+#define DD_OPTIM_ADAM_DEFAULT_LR 0.001
+
 struct _DdOptim {
   DdOptimKind kind;
   size_t      n;

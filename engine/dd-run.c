@@ -99,6 +99,24 @@ dd_train_config_validate (const DdTrainConfig *cfg, GError **error)
   return TRUE;
 }
 
+gboolean
+dd_schedule_parse (const char *name, gboolean *cosine)
+{
+  if (g_strcmp0 (name, "constant") == 0)
+    *cosine = FALSE;
+  else if (g_strcmp0 (name, "cosine") == 0)
+    *cosine = TRUE;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+const char *
+dd_schedule_name (gboolean cosine)
+{
+  return cosine ? "cosine" : "constant";
+}
+
 /* The fixed loss of the configuration; DLF at Φ = (I, 0) in the paper's
  * form, which needs no teacher. */
 static gboolean

@@ -56,6 +56,9 @@ void     dd_train_config_init_student (DdTrainConfig *cfg, DdStudentKind kind);
 void     dd_train_config_init     (DdTrainConfig *cfg);
 /* every value checked before anything runs; the message names the option */
 gboolean dd_train_config_validate (const DdTrainConfig *cfg, GError **error);
+/* the learning-rate schedule's names: "constant", or "cosine" for cfg->cosine */
+gboolean dd_schedule_parse        (const char *name, gboolean *cosine);
+const char *dd_schedule_name (gboolean cosine);
 
 DdRun   *dd_run_new          (const DdTrainConfig *cfg, const DdData *data, GError **error);
 void     dd_run_free         (DdRun *run);

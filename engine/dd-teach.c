@@ -170,6 +170,24 @@ dd_protocol_name (DdProtocol protocol)
   return protocol == DD_PROTOCOL_CONTINUAL ? "continual" : "episodic";
 }
 
+gboolean
+dd_teacher_step_parse (const char *name, DdTeacherStep *out)
+{
+  if (g_strcmp0 (name, "trust") == 0)
+    *out = DD_TEACHER_STEP_TRUST;
+  else if (g_strcmp0 (name, "plain") == 0)
+    *out = DD_TEACHER_STEP_PLAIN;
+  else
+    return FALSE;
+  return TRUE;
+}
+
+const char *
+dd_teacher_step_name (DdTeacherStep step)
+{
+  return step == DD_TEACHER_STEP_PLAIN ? "plain" : "trust";
+}
+
 /* episodic with episodes of whole training runs */
 gboolean
 teach_shadowed (const DdTeach *tc)

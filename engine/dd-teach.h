@@ -161,6 +161,8 @@ gboolean    dd_objective_parse        (const char *name, DdObjective *out);
 const char *dd_objective_name         (DdObjective objective);  /* "smooth-error", "dev-ce" */
 gboolean    dd_protocol_parse         (const char *name, DdProtocol *out);
 const char *dd_protocol_name          (DdProtocol protocol);
+gboolean    dd_teacher_step_parse     (const char *name, DdTeacherStep *out);
+const char *dd_teacher_step_name      (DdTeacherStep step);     /* "trust", "plain" */
 
 typedef enum {
   DD_STEP_PRETRAIN,   /* a cross-entropy warm-up step */
