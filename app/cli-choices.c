@@ -23,6 +23,15 @@ typedef struct {
   char       *help;
 } Table;
 
+/* what a table marks "(default)": the student's defaults are train's
+ * (dd_train_config_init) in train's tables and DdTeachConfig.student in
+ * teach's and compare's */
+typedef struct {
+  const DdTrainConfig *student;
+  const DdTeachConfig *teach;
+  gboolean             train;
+} Defaults;
+
 static void
 add (Table *t, int value, const char *name, gboolean is_default, const char *remark)
 {
@@ -37,7 +46,7 @@ add (Table *t, int value, const char *name, gboolean is_default, const char *rem
 }
 
 static void
-fill_dataset (Table *t, const DdTeachConfig *d)
+fill_dataset (Table *t, const Defaults *d)
 {
   int i = 0;
 
@@ -48,47 +57,47 @@ fill_dataset (Table *t, const DdTeachConfig *d)
 }
 
 static void
-fill_student (Table *t, const DdTeachConfig *d)
+fill_student (Table *t, const Defaults *d)
 {
   for (DdStudentKind k = DD_STUDENT_MLP; k <= DD_STUDENT_SEQ2SEQ; k++)
-    add (t, k, dd_student_kind_name (k), k == d->student.net.kind,
+    add (t, k, dd_student_kind_name (k), k == d->student->net.kind,
          k == DD_STUDENT_SEQ2SEQ ? "for " DD_CORPUS_ENV_NAME : NULL);
 }
 
 static void
-fill_teacher (Table *t, const DdTeachConfig *d)
+fill_teacher (Table *t, const Defaults *d)
 {
   for (DdTeacherKind k = DD_TEACHER_FIXED; k <= DD_TEACHER_NEURAL; k++)
-    add (t, k, dd_teacher_kind_name (k), k == d->teacher, NULL);
+    add (t, k, dd_teacher_kind_name (k), k == d->teach->teacher, NULL);
 }
 
 static void
-fill_protocol (Table *t, const DdTeachConfig *d)
+fill_protocol (Table *t, const Defaults *d)
 {
   for (DdProtocol p = DD_PROTOCOL_EPISODIC; p <= DD_PROTOCOL_CONTINUAL; p++)
-    add (t, p, dd_protocol_name (p), p == d->protocol, NULL);
+    add (t, p, dd_protocol_name (p), p == d->teach->protocol, NULL);
 }
 
 static void
-fill_objective (Table *t, const DdTeachConfig *d)
+fill_objective (Table *t, const Defaults *d)
 {
   for (DdObjective o = DD_OBJECTIVE_SMOOTH_ERROR; o <= DD_OBJECTIVE_DEV_CE; o++)
-    add (t, o, dd_objective_name (o), o == d->objective, NULL);
+    add (t, o, dd_objective_name (o), o == d->teach->objective, NULL);
 }
 
 static void
-fill_teacher_optimizer (Table *t, const DdTeachConfig *d)
+fill_teacher_optimizer (Table *t, const Defaults *d)
 {
   add (t, DD_OPTIM_SGD, dd_optim_kind_name (DD_OPTIM_SGD),
-       d->teacher_optimizer == DD_OPTIM_SGD && d->teacher_momentum == 0.0, NULL);
+       d->teach->teacher_optimizer == DD_OPTIM_SGD && d->teach->teacher_momentum == 0.0, NULL);
   add (t, CLI_OPTIMIZER_SGD_MOMENTUM, "momentum", FALSE,
        "ρ = " G_STRINGIFY (CLI_TEACHER_MOMENTUM));
   add (t, DD_OPTIM_ADAM, dd_optim_kind_name (DD_OPTIM_ADAM),
-       d->teacher_optimizer == DD_OPTIM_ADAM, NULL);
+       d->teach->teacher_optimizer == DD_OPTIM_ADAM, NULL);
 }
 
 static void
-fill_start (Table *t, const DdTeachConfig *d)
+fill_start (Table *t, const Defaults *d)
 {
   static const char *const remarks[] = {
     [DD_PHI_NORMALISED] = "cross-entropy until log p_y < −1/ε₀, bounded beyond",
@@ -96,30 +105,51 @@ fill_start (Table *t, const DdTeachConfig *d)
   };
 
   for (DdPhiForm f = DD_PHI_NORMALISED; f <= DD_PHI_PAPER; f++)
-    add (t, f, dd_phi_form_name (f), f == d->start.form, remarks[f]);
+    add (t, f, dd_phi_form_name (f), f == d->teach->start.form, remarks[f]);
 }
 
-/* the engine has no names for DdTeacherStep: these are the only ones */
 static void
-fill_teacher_step (Table *t, const DdTeachConfig *d)
+fill_teacher_step (Table *t, const Defaults *d)
 {
-  add (t, DD_TEACHER_STEP_TRUST, "trust", d->teacher_step == DD_TEACHER_STEP_TRUST,
-       "normalised steps tried on the window and accepted on held-out dev");
-  add (t, DD_TEACHER_STEP_PLAIN, "plain", d->teacher_step == DD_TEACHER_STEP_PLAIN,
-       "the teacher optimiser's step, untested");
+  static const char *const remarks[] = {
+    [DD_TEACHER_STEP_TRUST] = "normalised steps tried on the window and accepted on held-out dev",
+    [DD_TEACHER_STEP_PLAIN] = "the teacher optimiser's step, untested",
+  };
+
+  for (DdTeacherStep s = DD_TEACHER_STEP_TRUST; s <= DD_TEACHER_STEP_PLAIN; s++)
+    add (t, s, dd_teacher_step_name (s), s == d->teach->teacher_step, remarks[s]);
 }
 
-/* the engine's schedule is a flag (DdTrainConfig.cosine): these are its names */
+/* the schedule is a flag (DdTrainConfig.cosine): its values are FALSE and TRUE */
 static void
-fill_schedule (Table *t, const DdTeachConfig *d)
+fill_schedule (Table *t, const Defaults *d)
 {
-  add (t, CLI_SCHEDULE_CONSTANT, "constant", !d->student.cosine, NULL);
-  add (t, CLI_SCHEDULE_COSINE, "cosine", d->student.cosine,
-       "to zero at the end of the horizon or budget");
+  const char *end = d->train ? "to zero at the end" : "to zero at the end of the horizon or budget";
+
+  for (int cosine = FALSE; cosine <= TRUE; cosine++)
+    add (t, cosine, dd_schedule_name (cosine), cosine == !!d->student->cosine,
+         cosine ? end : NULL);
+}
+
+/* the training losses; DD_LOSS_SMOOTH_ERROR, after them, is the teacher's dev
+ * measure */
+static void
+fill_loss (Table *t, const Defaults *d)
+{
+  for (DdLossKind k = DD_LOSS_CE; k <= DD_LOSS_DLF; k++)
+    add (t, k, dd_loss_kind_name (k), k == d->student->loss,
+         k == DD_LOSS_DLF ? "the paper's L2T-DLF loss at Φ = (I, 0)" : NULL);
 }
 
 static void
-fill_arms (Table *t, const DdTeachConfig *d)
+fill_optimizer (Table *t, const Defaults *d)
+{
+  for (DdOptimKind k = DD_OPTIM_SGD; k <= DD_OPTIM_ADAM; k++)
+    add (t, k, dd_optim_kind_name (k), k == d->student->optimizer, NULL);
+}
+
+static void
+fill_arms (Table *t, const Defaults *d)
 {
   for (DdCompareArm a = 0; a < DD_COMPARE_N_ARMS; a++)
     add (t, a, dd_compare_arm_name (a), FALSE, NULL);
@@ -130,7 +160,8 @@ static const struct {
   const char *lead;          /* --help words before the list, or NULL */
   const char *tail;          /* --help words after it, or NULL */
   gboolean    set;           /* a comma-separated set of the names, not one of them */
-  void      (*fill) (Table *t, const DdTeachConfig *defaults);
+  void      (*fill) (Table *t, const Defaults *defaults);
+  gboolean    train;         /* train's table: its defaults are dd_train_config_init's */
 } specs[CLI_N_OPTIONS] = {
   [CLI_OPTION_DATASET] = { "--dataset", NULL, NULL, FALSE, fill_dataset },
   [CLI_OPTION_STUDENT] = { "--student", NULL, NULL, FALSE, fill_student },
@@ -145,6 +176,11 @@ static const struct {
                             FALSE, fill_schedule },
   [CLI_OPTION_ARMS] = { "--arms", "Arms to run, comma-separated: ", " (default all)", TRUE,
                         fill_arms },
+  [CLI_OPTION_TRAIN_STUDENT] = { "--student", NULL, NULL, FALSE, fill_student, TRUE },
+  [CLI_OPTION_TRAIN_SCHEDULE] = { "--schedule", "Learning rate schedule: ", NULL, FALSE,
+                                  fill_schedule, TRUE },
+  [CLI_OPTION_LOSS] = { "--loss", NULL, NULL, FALSE, fill_loss, TRUE },
+  [CLI_OPTION_OPTIMIZER] = { "--optimizer", NULL, NULL, FALSE, fill_optimizer, TRUE },
 };
 
 /* the option's table, built on first use and kept for the program's life */
@@ -158,9 +194,13 @@ table (CliOption option)
   t = &tables[option];
   if (t->n == 0)
     {
-      DdTeachConfig defaults;
-      dd_teach_config_init (&defaults);
-      specs[option].fill (t, &defaults);
+      DdTeachConfig teach;
+      DdTrainConfig train;
+      dd_teach_config_init (&teach);
+      dd_train_config_init (&train);
+      const Defaults d = { specs[option].train ? &train : &teach.student, &teach,
+                           specs[option].train };
+      specs[option].fill (t, &d);
     }
   return t;
 }

@@ -4,9 +4,9 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * One table per option, built from the engine's own names (dd_*_name over
- * the enum's values) and defaults (dd_teach_config_init), so that an
- * option's --help text and its "unknown; choose …" message always list the
- * same names.
+ * the enum's values) and defaults (dd_teach_config_init for teach and
+ * compare, dd_train_config_init for train), so that an option's --help text
+ * and its "unknown; choose …" message always list the same names.
  */
 #pragma once
 
@@ -25,19 +25,24 @@ typedef enum {
   CLI_OPTION_TEACHER_STEP,
   CLI_OPTION_SCHEDULE,
   CLI_OPTION_ARMS,
+  /* train's own: the student's defaults are dd_train_config_init's */
+  CLI_OPTION_TRAIN_STUDENT,
+  CLI_OPTION_TRAIN_SCHEDULE,
+  CLI_OPTION_LOSS,
+  CLI_OPTION_OPTIMIZER,
   CLI_N_OPTIONS
 } CliOption;
 
-/* the dataset that teach and compare load without --dataset */
+/* the dataset that train, teach and compare load without --dataset */
 #define CLI_DEFAULT_DATASET "fashion-mnist"
 
 /* --teacher-optimizer momentum: SGD with this momentum ρ */
 #define CLI_TEACHER_MOMENTUM 0.9
 
-/* the values of --schedule */
+/* the values of --schedule: DdTrainConfig.cosine */
 enum {
-  CLI_SCHEDULE_CONSTANT,
-  CLI_SCHEDULE_COSINE,
+  CLI_SCHEDULE_CONSTANT = FALSE,
+  CLI_SCHEDULE_COSINE = TRUE,
 };
 
 /* --teacher-optimizer takes the engine's DdOptimKind names and this preset:

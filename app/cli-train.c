@@ -7,6 +7,7 @@
  * (DdRun), stepped here between progress and epoch records.
  */
 #include "cli.h"
+#include "cli-choices.h"
 #include "cli-output.h"
 #include "cli-teach-options.h"
 #include "cli-train.h"
@@ -59,6 +60,9 @@ train_options_clear (TrainOptions *o)
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrainOptions, train_options_clear)
 
 #define USAGE(...) return cli_fail ("train", CLI_EXIT_USAGE, __VA_ARGS__)
+/* a name not in the option's table, whose message lists the table */
+#define UNKNOWN(option, text) \
+  return (cli_choices_unknown ("train", option, text), CLI_EXIT_USAGE)
 
 /* --- the training loop's driver (cli-train.h) --------------------------------- */
 
@@ -111,21 +115,21 @@ static gboolean
 parse_options (TrainOptions *o, int *argc, char ***argv)
 {
   const GOptionEntry entries[] = {
-    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o->dataset, "fashion-mnist (default), mnist, digits or de-en (German→English sentences)", "NAME" },
-    { "student", 's', 0, G_OPTION_ARG_STRING, &o->student, "mlp (default) or lenet; seq2seq for de-en", "KIND" },
+    { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o->dataset, cli_choices_help (CLI_OPTION_DATASET), "NAME" },
+    { "student", 's', 0, G_OPTION_ARG_STRING, &o->student, cli_choices_help (CLI_OPTION_TRAIN_STUDENT), "KIND" },
     { "minutes", 0, 0, G_OPTION_ARG_DOUBLE, &o->minutes, "de-en: stop after this much wall time, then evaluate", "X" },
     { "beam", 0, 0, G_OPTION_ARG_INT, &o->beam, "de-en: the final dev and test BLEU by beam search of this width (default 1: greedy)", "N" },
     { "hypotheses", 0, 0, G_OPTION_ARG_FILENAME, &o->hypotheses, "de-en: write the final dev translations to FILE and the references to FILE.ref", "FILE" },
     { "hidden", 0, 0, G_OPTION_ARG_STRING, &o->hidden, "MLP hidden sizes, comma-separated (default 500)", "SIZES" },
     { "activation", 0, 0, G_OPTION_ARG_STRING, &o->activation, "MLP activation: tanh (default) or relu", "NAME" },
-    { "loss", 'l', 0, G_OPTION_ARG_STRING, &o->loss, "ce (default), smooth, margin or dlf (the paper's L2T-DLF loss at Φ = (I, 0))", "KIND" },
+    { "loss", 'l', 0, G_OPTION_ARG_STRING, &o->loss, cli_choices_help (CLI_OPTION_LOSS), "KIND" },
     { "epochs", 'e', 0, G_OPTION_ARG_INT, &o->epochs, "Passes over the training split (default 10)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT64, &o->steps, "Train for N minibatch steps instead of whole epochs", "N" },
     { "batch", 'b', 0, G_OPTION_ARG_INT, &o->batch, "Minibatch size (default 20)", "N" },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Learning rate (default 0.01 for SGD, 0.001 for Adam)", "X" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Learning rate (default 0.01 for SGD, " G_STRINGIFY (DD_OPTIM_ADAM_DEFAULT_LR) " for Adam)", "X" },
     { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &o->momentum, "SGD momentum ρ (default 0.9)", "X" },
-    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &o->optimizer, "sgd (default) or adam", "KIND" },
-    { "schedule", 0, 0, G_OPTION_ARG_STRING, &o->schedule, "Learning rate schedule: constant (default) or cosine (to zero at the end)", "NAME" },
+    { "optimizer", 0, 0, G_OPTION_ARG_STRING, &o->optimizer, cli_choices_help (CLI_OPTION_OPTIMIZER), "KIND" },
+    { "schedule", 0, 0, G_OPTION_ARG_STRING, &o->schedule, cli_choices_help (CLI_OPTION_TRAIN_SCHEDULE), "NAME" },
     { "clip", 0, 0, G_OPTION_ARG_DOUBLE, &o->clip, "Cut the gradient's global norm to X before each update; 0: off (default 5 for seq2seq, off for images)", "X" },
     { "smoothing", 0, 0, G_OPTION_ARG_DOUBLE, &o->smoothing, "Label smoothing ε for --loss smooth (default 0.1)", "X" },
     { "margin", 0, 0, G_OPTION_ARG_DOUBLE, &o->margin, "Additive margin m for --loss margin (default 1)", "X" },
@@ -147,14 +151,17 @@ static int
 student_config (const TrainOptions *o, DdTrainConfig *cfg)
 {
   g_autoptr(GError) error = NULL;
-  const char *dataset = o->dataset ? o->dataset : "fashion-mnist";
-  const gboolean text = g_strcmp0 (dataset, DD_CORPUS_ENV_NAME) == 0;
-  DdStudentKind kind = text ? DD_STUDENT_SEQ2SEQ : DD_STUDENT_MLP;
+  const gboolean text = g_strcmp0 (o->dataset, DD_CORPUS_ENV_NAME) == 0;
+  DdStudentKind kind;
+  int dataset;
 
-  if (dd_dataset_info (dataset) == NULL && !text)
-    USAGE ("--dataset “%s”: unknown; choose fashion-mnist, mnist, digits or de-en", dataset);
+  if (o->dataset && !cli_choices_parse ("train", CLI_OPTION_DATASET, o->dataset, &dataset))
+    return CLI_EXIT_USAGE;
+  /* the default student is the one --help marks, dd_train_config_init's */
+  dd_train_config_init (cfg);
+  kind = text ? DD_STUDENT_SEQ2SEQ : cfg->net.kind;
   if (o->student && !dd_student_kind_parse (o->student, &kind))
-    USAGE ("--student “%s”: unknown; choose mlp, lenet or seq2seq", o->student);
+    UNKNOWN (CLI_OPTION_TRAIN_STUDENT, o->student);
   if (text != (kind == DD_STUDENT_SEQ2SEQ))
     USAGE (text ? "--dataset de-en is translated by --student seq2seq"
                 : "--student seq2seq translates: use it with --dataset de-en");
@@ -185,12 +192,11 @@ static int
 training_config (const TrainOptions *o, DdTrainConfig *cfg)
 {
   if (o->loss && !dd_loss_kind_parse (o->loss, &cfg->loss))
-    USAGE ("--loss “%s”: unknown; choose ce, smooth, margin or dlf", o->loss);
+    UNKNOWN (CLI_OPTION_LOSS, o->loss);
   if (o->optimizer && !dd_optim_kind_parse (o->optimizer, &cfg->optimizer))
-    USAGE ("--optimizer “%s”: unknown; choose sgd or adam", o->optimizer);
-  if (o->schedule && g_strcmp0 (o->schedule, "cosine") != 0 && g_strcmp0 (o->schedule, "constant") != 0)
-    USAGE ("--schedule “%s”: unknown; choose constant or cosine", o->schedule);
-  cfg->cosine = g_strcmp0 (o->schedule, "cosine") == 0;
+    UNKNOWN (CLI_OPTION_OPTIMIZER, o->optimizer);
+  if (o->schedule && !dd_schedule_parse (o->schedule, &cfg->cosine))
+    UNKNOWN (CLI_OPTION_TRAIN_SCHEDULE, o->schedule);
   if (o->epochs != 0 && o->steps != 0)
     USAGE ("give --epochs or --steps, not both");
   if (o->epochs != 0)
@@ -202,7 +208,7 @@ training_config (const TrainOptions *o, DdTrainConfig *cfg)
   if (o->batch != 0)
     cfg->batch = o->batch;
   if (cfg->optimizer == DD_OPTIM_ADAM)
-    cfg->lr = 0.001;
+    cfg->lr = DD_OPTIM_ADAM_DEFAULT_LR;
   if (o->lr != 0)
     cfg->lr = o->lr;
   if (o->momentum != UNSET)
@@ -301,7 +307,7 @@ print_start (DdRun *run, const ImageReport *r, gboolean json)
   json_string (b, "optimizer", dd_optim_kind_name (cfg->optimizer));
   cli_json_double (b, "lr", cfg->lr);
   cli_json_int (b, "batch", cfg->batch);
-  json_string (b, "schedule", cfg->cosine ? "cosine" : "constant");
+  json_string (b, "schedule", dd_schedule_name (cfg->cosine));
   cli_json_double (b, "clip_norm", cfg->clip_norm);
   cli_json_int (b, "seed", (gint64) cfg->seed);
   cli_json_int (b, "threads", cfg->threads);
@@ -432,5 +438,5 @@ cli_train (int argc, char **argv)
     return status;
   if (cfg.net.kind == DD_STUDENT_SEQ2SEQ)
     return cli_train_translation (&cfg, o.dataset, o.minutes, o.hypotheses, MAX (o.beam, 1), o.json);
-  return train_images (&cfg, o.dataset ? o.dataset : "fashion-mnist", &scenario, o.json);
+  return train_images (&cfg, o.dataset ? o.dataset : CLI_DEFAULT_DATASET, &scenario, o.json);
 }

@@ -58,7 +58,7 @@ usage_error("compare seeds", ["compare", "--seeds", "0"], "seeds")
 
 # Every option that names one of a few choices: its "unknown; choose …" message
 # and its --help line list the same names, and every name listed is accepted
-# (--window 0 then stops the command after the choices were read).
+# (STOP then stops the command after the choices were read).
 def help_line(help_text, option):
     return next((l for l in help_text.splitlines() if f"--{option}=" in l), "")
 
@@ -67,11 +67,15 @@ def listed(names_text):
     return [n for n in re.split(r", | or ", names_text.strip()) if n]
 
 
-CHOICE_OPTIONS = ["dataset", "student", "teacher", "protocol", "objective", "teacher-optimizer",
-                  "start", "teacher-step", "schedule"]
-for command in ("teach", "compare"):
+TEACH_CHOICES = ["dataset", "student", "teacher", "protocol", "objective", "teacher-optimizer",
+                 "start", "teacher-step", "schedule"]
+CHOICE_OPTIONS = {"teach": TEACH_CHOICES, "compare": TEACH_CHOICES,
+                  "train": ["dataset", "student", "loss", "optimizer", "schedule"]}
+STOP = {"teach": ["--window", "0"], "compare": ["--window", "0"],
+        "train": ["--epochs", "1", "--steps", "5"]}
+for command, options in CHOICE_OPTIONS.items():
     _, help_text, _ = run([command, "--help"])
-    for option in CHOICE_OPTIONS:
+    for option in options:
         code, _, err = run([command, f"--{option}", "bogus"])
         m = re.search(rf"^didact-cli {command}: --{option} “bogus”: unknown; choose (.+)$", err.strip())
         names = listed(m.group(1)) if m else []
@@ -81,7 +85,7 @@ for command in ("teach", "compare"):
               f"exit {code}, stderr {err!r}, help {line!r}")
         refused = []
         for name in names:
-            args = [command, f"--{option}", name, "--window", "0"]
+            args = [command, f"--{option}", name] + STOP[command]
             if option != "dataset":
                 args += ["--dataset", "digits"]
             code, _, err = run(args)
