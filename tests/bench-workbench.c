@@ -16,6 +16,8 @@
 #include "didact-presets.h"
 #include "didact-window.h"
 
+#include <glib/gi18n.h>
+#include <locale.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -145,6 +147,13 @@ main (int argc, char **argv)
       g_setenv ("OPENBLAS_CORETYPE", core, TRUE);
       execv ("/proc/self/exe", argv);
     }
+  /* as didact does: translated when LANGUAGE asks (the build's catalogues
+   * under `meson devenv`, or DIDACT_LOCALEDIR) */
+  const char *localedir = g_getenv ("DIDACT_LOCALEDIR");
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir && *localedir ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   gtk_init ();
   adw_init ();
