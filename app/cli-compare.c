@@ -218,7 +218,7 @@ check_compare_options (const CompareOptions *o, Plan *plan)
     USAGE ("--seeds %d: must be from 1 to 1000", t->seeds);
   if (t->budget != G_MININT64 && t->budget < 0)
     USAGE ("--budget %" G_GINT64_FORMAT ": must not be negative", t->budget);
-  plan->cc.budget = t->budget == G_MININT64 ? 5000 : t->budget;
+  plan->cc.budget = t->budget == G_MININT64 ? CLI_COMPARE_BUDGET : t->budget;
   plan->cc.transfer = o->transfer;
   plan->cc.arms = DD_COMPARE_ALL_ARMS;
   if (o->arms && !dd_compare_arms_parse (o->arms, &plan->cc.arms, &error))

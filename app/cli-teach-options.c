@@ -10,6 +10,18 @@
 
 #include <string.h>
 
+/* an option's help with its default filled in from the engine's (interned:
+ * GOption keeps the pointer) */
+G_GNUC_PRINTF (1, 2) static const char *
+help (const char *format, ...)
+{
+  va_list ap;
+  va_start (ap, format);
+  g_autofree char *text = g_strdup_vprintf (format, ap);
+  va_end (ap);
+  return g_intern_string (text);
+}
+
 void
 teach_options_init (TeachOptions *o)
 {
@@ -32,7 +44,7 @@ teach_options_init (TeachOptions *o)
   o->accept_tolerance = d.accept_tolerance;
   o->seed = 1;
   o->threads = 1;
-  o->seeds = 5;
+  o->seeds = CLI_COMPARE_SEEDS;
   o->budget = 0;
 }
 
@@ -55,43 +67,46 @@ teach_options_clear (TeachOptions *o)
 GOptionEntry *
 teach_options_entries (TeachOptions *o, gboolean compare)
 {
+  DdTeachConfig d;
+  dd_teach_config_init (&d);
+  const DdNetSpec mlp = dd_net_spec_default (DD_STUDENT_MLP);
   const GOptionEntry common[] = {
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o->dataset, cli_choices_help (CLI_OPTION_DATASET), "NAME" },
     { "student", 's', 0, G_OPTION_ARG_STRING, &o->student, cli_choices_help (CLI_OPTION_STUDENT), "KIND" },
-    { "hidden", 0, 0, G_OPTION_ARG_STRING, &o->hidden, "MLP hidden sizes, comma-separated (default 500)", "SIZES" },
+    { "hidden", 0, 0, G_OPTION_ARG_STRING, &o->hidden, help ("MLP hidden sizes, comma-separated (default %d)", mlp.hidden[0]), "SIZES" },
     { "teacher", 0, 0, G_OPTION_ARG_STRING, &o->teacher, cli_choices_help (CLI_OPTION_TEACHER), "KIND" },
-    { "teacher-hidden", 0, 0, G_OPTION_ARG_INT, &o->teacher_hidden, "Hidden units of the neural teacher (default 32)", "N" },
+    { "teacher-hidden", 0, 0, G_OPTION_ARG_INT, &o->teacher_hidden, help ("Hidden units of the neural teacher (default %d)", DD_TEACHER_DEFAULT_HIDDEN), "N" },
     { "protocol", 0, 0, G_OPTION_ARG_STRING, &o->protocol, cli_choices_help (CLI_OPTION_PROTOCOL), "NAME" },
-    { "window", 'T', 0, G_OPTION_ARG_INT, &o->window, "Student steps T per teacher update (default 200)", "T" },
-    { "meta", 0, 0, G_OPTION_ARG_INT, &o->meta, "Teacher updates (default 100)", "N" },
-    { "pretrain", 0, 0, G_OPTION_ARG_INT64, &o->pretrain, "Cross-entropy warm-up steps P (default 1000)", "P" },
-    { "batch", 'b', 0, G_OPTION_ARG_INT, &o->batch, "Student minibatch (default 20)", "N" },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Student learning rate η (default 0.01)", "X" },
+    { "window", 'T', 0, G_OPTION_ARG_INT, &o->window, help ("Student steps T per teacher update (default %d)", d.window), "T" },
+    { "meta", 0, 0, G_OPTION_ARG_INT, &o->meta, help ("Teacher updates (default %d)", d.meta_iterations), "N" },
+    { "pretrain", 0, 0, G_OPTION_ARG_INT64, &o->pretrain, help ("Cross-entropy warm-up steps P (default %" G_GINT64_FORMAT ")", (gint64) d.pretrain_steps), "P" },
+    { "batch", 'b', 0, G_OPTION_ARG_INT, &o->batch, help ("Student minibatch (default %d)", d.student.batch), "N" },
+    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, help ("Student learning rate η (default %g)", d.student.lr), "X" },
     { "schedule", 0, 0, G_OPTION_ARG_STRING, &o->schedule, cli_choices_help (CLI_OPTION_SCHEDULE), "NAME" },
-    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &o->momentum, "Student momentum ρ (default 0)", "X" },
-    { "teacher-lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->teacher_lr, "Teacher learning rate (default 0.01)", "X" },
+    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &o->momentum, help ("Student momentum ρ (default %g)", d.student.momentum), "X" },
+    { "teacher-lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->teacher_lr, help ("Teacher learning rate (default %g)", d.teacher_lr), "X" },
     { "teacher-optimizer", 0, 0, G_OPTION_ARG_STRING, &o->teacher_optimizer, cli_choices_help (CLI_OPTION_TEACHER_OPTIMIZER), "KIND" },
     { "start", 0, 0, G_OPTION_ARG_STRING, &o->start, cli_choices_help (CLI_OPTION_START), "FORM" },
-    { "epsilon", 0, 0, G_OPTION_ARG_DOUBLE, &o->epsilon, "Starting saturation scale ε₀ of the normalised loss (default 0.1)", "X" },
+    { "epsilon", 0, 0, G_OPTION_ARG_DOUBLE, &o->epsilon, help ("Starting saturation scale ε₀ of the normalised loss (default %g)", d.start.epsilon), "X" },
     { "teacher-step", 0, 0, G_OPTION_ARG_STRING, &o->teacher_step, cli_choices_help (CLI_OPTION_TEACHER_STEP), "RULE" },
-    { "trust-radius", 0, 0, G_OPTION_ARG_DOUBLE, &o->trust_radius, "First step length ‖Δθ‖ of the trust step (default 0.3)", "X" },
+    { "trust-radius", 0, 0, G_OPTION_ARG_DOUBLE, &o->trust_radius, help ("First step length ‖Δθ‖ of the trust step (default %g)", d.trust_radius), "X" },
     { "holdout", 0, 0, G_OPTION_ARG_INT, &o->holdout, "Held-out dev examples for the acceptance test, after the --dev ones (default: as many; with a shadow at most half the rest, the other half being its guard)", "N" },
     { "accept-tolerance", 0, 0, G_OPTION_ARG_DOUBLE, &o->accept_tolerance, "Trust steps: accept when the held-out objective changes by at most X paired standard errors (default −1: it must fall by more than one)", "X" },
     { "no-shadow", 0, 0, G_OPTION_ARG_NONE, &o->no_shadow, "Continual trust steps: do not carry the initial teacher's student beside the taught one (by default the arm takes it over when it is better on held-out dev)", NULL },
-    { "shadow-patience", 0, 0, G_OPTION_ARG_INT, &o->shadow_patience, "Take the shadow mid-run once it has led by more than two standard errors at N windows in a row (default 3; 0: only at the end of the run)", "N" },
-    { "anchor-every", 0, 0, G_OPTION_ARG_INT, &o->anchor_every, "Continual trust steps: test the initial teacher every N windows, fall back if it is better (default 1; 0 never)", "N" },
+    { "shadow-patience", 0, 0, G_OPTION_ARG_INT, &o->shadow_patience, help ("Take the shadow mid-run once it has led by more than two standard errors at N windows in a row (default %d; 0: only at the end of the run)", d.shadow_patience), "N" },
+    { "anchor-every", 0, 0, G_OPTION_ARG_INT, &o->anchor_every, help ("Continual trust steps: test the initial teacher every N windows, fall back if it is better (default %d; 0 never)", d.anchor_every), "N" },
     { "episode", 0, 0, G_OPTION_ARG_INT64, &o->episode_steps, "Episodic: taught steps of one episode, a whole training run with θ fixed (a multiple of T; default 0: one window, the demo's)", "STEPS" },
     { "objective", 0, 0, G_OPTION_ARG_STRING, &o->objective, cli_choices_help (CLI_OPTION_OBJECTIVE), "NAME" },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &o->scenario, CLI_SCENARIO_HELP, "SPEC" },
-    { "dev", 0, 0, G_OPTION_ARG_INT, &o->dev, "Dev examples in the teacher's objective (default 5000; 0 = all)", "N" },
+    { "dev", 0, 0, G_OPTION_ARG_INT, &o->dev, help ("Dev examples in the teacher's objective (default %d; 0 = all)", d.dev_subsample), "N" },
     { "checkpoint-every", 'k', 0, G_OPTION_ARG_INT, &o->checkpoint_every, "Keep the trajectory every k steps (default ⌈√T⌉; 1 keeps every step)", "k" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, compare ? "First seed (default 1)" : "Random seed (default 1)", "N" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "BLAS threads (default 1)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print one JSON object per line; the last has \"event\": \"summary\"", NULL },
   };
   const GOptionEntry extra[] = {
-    { "seeds", 0, 0, G_OPTION_ARG_INT, &o->seeds, "Seeds to compare over (default 5)", "N" },
-    { "budget", 0, 0, G_OPTION_ARG_INT64, &o->budget, "Student steps after the warm-up, for every arm (default 5000)", "N" },
+    { "seeds", 0, 0, G_OPTION_ARG_INT, &o->seeds, help ("Seeds to compare over (default %d)", CLI_COMPARE_SEEDS), "N" },
+    { "budget", 0, 0, G_OPTION_ARG_INT64, &o->budget, help ("Student steps after the warm-up, for every arm (default %d)", CLI_COMPARE_BUDGET), "N" },
   };
   GArray *a = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
 

@@ -62,6 +62,10 @@ const char   *teach_options_dataset (const TeachOptions *o);
  * NULL (exit status CLI_EXIT_FAILURE) */
 DdData       *teach_options_load_data (const char *command, const TeachOptions *o);
 
+/* compare's defaults: seeds, and student steps after the warm-up */
+#define CLI_COMPARE_SEEDS  5
+#define CLI_COMPARE_BUDGET 5000
+
 /* the --scenario option's help, for train, teach and compare */
 #define CLI_SCENARIO_HELP \
   "Change the training split only (dev and test stay clean): " DD_SCENARIO_SYNTAX

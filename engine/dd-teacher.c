@@ -37,7 +37,6 @@
 #include <math.h>
 #include <string.h>
 
-#define DEFAULT_HIDDEN   32
 #define MAX_CLASSES      1000
 #define MAX_HIDDEN       4096
 /* U alone is C²·H values: cap the total so that a large C with many hidden
@@ -286,7 +285,7 @@ dd_teacher_new_full (DdTeacherKind kind, DdPhiShape shape, const DdPhiStart *sta
   if (kind == DD_TEACHER_NEURAL)
     {
       t->n_features = dd_teacher_n_features (n_classes);
-      t->hidden = hidden > 0 ? hidden : DEFAULT_HIDDEN;
+      t->hidden = hidden > 0 ? hidden : DD_TEACHER_DEFAULT_HIDDEN;
     }
   if (!lay_out (t, &n_params))
     {

@@ -59,6 +59,8 @@ typedef struct {
 } DdTeacherState;
 
 #define DD_TEACHER_INIT_SCALE 0.01
+/* hidden units of the neural teacher unless told */
+#define DD_TEACHER_DEFAULT_HIDDEN 32
 
 struct _DdTeacher {
   DdTeacherKind kind;
