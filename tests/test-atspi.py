@@ -75,6 +75,30 @@ def wait_button(app, name, timeout=60):
     return None
 
 
+def wait_for(read, ok, timeout=60):
+    """read() until ok(value) or the deadline; the last value read"""
+    end = time.time() + timeout
+    value = read()
+    while not ok(value) and time.time() < end:
+        time.sleep(0.2)
+        value = read()
+    return value
+
+
+def wait_steady(read, quiet=1.0, timeout=60):
+    """read() until it has not changed for `quiet` seconds; that value"""
+    end = time.time() + timeout
+    value, since = read(), time.time()
+    while time.time() < end:
+        time.sleep(0.2)
+        now = read()
+        if now != value:
+            value, since = now, time.time()
+        elif time.time() - since >= quiet:
+            break
+    return value
+
+
 def click(node):
     action = node.queryAction()
     for i in range(action.nActions):
@@ -110,23 +134,23 @@ try:
         if play is not None:
             s0 = step_count(app) or 0
             click(play)
-            time.sleep(2.0)
-            s1 = step_count(app)
+            # every wait below waits for a condition, with a deadline for a
+            # loaded machine; only "holds" needs a quiet interval to observe
+            s1 = wait_for(lambda: step_count(app), lambda v: v is not None and v > s0 + 10)
             check("Play makes the step count rise", s1 is not None and s1 > s0 + 10, f"{s0} -> {s1}")
-            pause = wait_button(app, "Pause", 10)
+            pause = wait_button(app, "Pause", 30)
             check("the button is now named Pause", pause is not None)
             if pause is not None:
                 click(pause)
-                time.sleep(1.0)
-                s2 = step_count(app)
+                s2 = wait_steady(lambda: step_count(app))
                 time.sleep(1.0)
                 s3 = step_count(app)
                 check("Pause holds the step count", s2 is not None and s2 == s3, f"{s2} -> {s3}")
-                step = wait_button(app, "Step", 10)
+                step = wait_button(app, "Step", 30)
                 if step is not None:
                     click(step)
-                    time.sleep(1.0)
-                    s4 = step_count(app)
+                    s4 = wait_for(lambda: step_count(app), lambda v: v is not None and v > (s3 or 0))
+                    s4 = wait_steady(lambda: step_count(app)) if s4 is not None else s4
                     check("Step advances by one", s4 == (s3 or 0) + 1, f"{s3} -> {s4}")
                 else:
                     check("Step is available when paused", False)
