@@ -357,6 +357,48 @@ test_format (void)
 }
 
 static void
+assert_value (double      value,
+              const char *want)
+{
+  char buf[64];
+
+  didact_plot_format_value (value, 2, buf, sizeof buf);
+  g_assert_cmpstr (buf, ==, want);
+}
+
+/* Cell values: two significant digits and a true minus sign, never a
+ * coloured cell that reads 0 */
+static void
+test_format_value (void)
+{
+  assert_value (0.6, "0.6");
+  assert_value (-0.123, "−0.12");
+  assert_value (1.0, "1");
+  assert_value (-2.302, "−2.3");
+  assert_value (0.0004, "4e−4");
+  assert_value (-0.00042, "−4.2e−4");
+  assert_value (0.0012, "0.0012");
+  assert_value (0.0996, "0.1");
+  assert_value (9.96, "10");
+  assert_value (12.34, "12");
+  assert_value (-123.4, "−123");
+  assert_value (0, "0");
+  assert_value (NAN, "NaN");
+  assert_value (-INFINITY, "−∞");
+  /* one digit, where two do not fit */
+  {
+    char buf[64];
+
+    didact_plot_format_value (-0.087, 1, buf, sizeof buf);
+    g_assert_cmpstr (buf, ==, "−0.09");
+    didact_plot_format_value (0.00042, 1, buf, sizeof buf);
+    g_assert_cmpstr (buf, ==, "4e−4");
+    didact_plot_format_value (2.302, 1, buf, sizeof buf);
+    g_assert_cmpstr (buf, ==, "2");
+  }
+}
+
+static void
 test_smoothing (void)
 {
   const double y[] = { 1, 2, 3 };
@@ -1120,6 +1162,65 @@ test_heatmap_draw (void)
     g_assert_cmpint (p.g, >, pos.g + 40);
   }
   cairo_surface_destroy (surface);
+}
+
+/* The values printed in the cells: what a reader can trust at a glance,
+ * and nothing in a cell too small to hold it. */
+static void
+test_heatmap_cell_labels (void)
+{
+  g_autoptr(GtkWidget) heatmap = make_heatmap ();
+  DidactHeatmap *hm = DIDACT_HEATMAP (heatmap);
+  static const struct { int row, col; double value; const char *text; } cells[] = {
+    { 0, 1, 0.6, "0.6" },
+    { 1, 0, -0.123, "−0.12" },
+    { 2, 2, 1.0, "1" },
+    { 3, 4, -2.302, "−2.3" },
+    { 4, 3, 0.0004, "4e−4" },
+  };
+  double w[100];
+
+  for (int i = 0; i < 100; i++)
+    w[i] = didact_heatmap_get_value (hm, i / 10, i % 10);
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    w[cells[i].row * 10 + cells[i].col] = cells[i].value;
+  didact_heatmap_set_matrix (hm, w, 10, 10);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cells); i++)
+    {
+      g_autofree char *text = didact_heatmap_get_cell_label_text (hm, WIDTH, HEIGHT, cells[i].row, cells[i].col);
+
+      g_assert_cmpstr (text, ==, cells[i].text);
+    }
+  /* the extra column's b = −0.25 at row 0 */
+  {
+    g_autofree char *text = didact_heatmap_get_cell_label_text (hm, WIDTH, HEIGHT, 0, 10);
+
+    g_assert_cmpstr (text, ==, "−0.25");
+  }
+  maybe_save (heatmap, "heatmap-values", WIDTH, HEIGHT);
+
+  /* cells too small for any value: none printed */
+  {
+    g_autofree char *text = didact_heatmap_get_cell_label_text (hm, 160, 120, 0, 1);
+    cairo_surface_t *plain, *values;
+
+    g_assert_null (text);
+    didact_heatmap_set_show_values (hm, FALSE);
+    plain = render (heatmap, 160, 120);
+    didact_heatmap_set_show_values (hm, TRUE);
+    values = render (heatmap, 160, 120);
+    g_assert_cmpuint (count_different (plain, values), ==, 0);
+    cairo_surface_destroy (plain);
+    cairo_surface_destroy (values);
+  }
+
+  didact_heatmap_set_show_values (hm, FALSE);
+  {
+    g_autofree char *text = didact_heatmap_get_cell_label_text (hm, WIDTH, HEIGHT, 0, 1);
+
+    g_assert_null (text);
+  }
 }
 
 /* Rows after the split (log ε below W) come after a gap, which hit-testing
@@ -1909,6 +2010,7 @@ main (int   argc,
   g_test_add_func ("/plots/nice-ticks", test_nice_ticks);
   g_test_add_func ("/plots/log-ticks", test_log_ticks);
   g_test_add_func ("/plots/format", test_format);
+  g_test_add_func ("/plots/format-value", test_format_value);
   g_test_add_func ("/plots/smoothing", test_smoothing);
   g_test_add_func ("/plots/envelope/by-hand", test_envelope_by_hand);
   g_test_add_func ("/plots/envelope/brute-force", test_envelope_brute_force);
@@ -1921,6 +2023,7 @@ main (int   argc,
   g_test_add_func ("/plots/line/hover", test_line_hover);
   g_test_add_func ("/plots/line/ticks", test_line_ticks);
   g_test_add_func ("/plots/heatmap/draw", test_heatmap_draw);
+  g_test_add_func ("/plots/heatmap/cell-labels", test_heatmap_cell_labels);
   g_test_add_func ("/plots/heatmap/split-row", test_heatmap_split_row);
   g_test_add_func ("/plots/heatmap/row-scale", test_heatmap_row_scale);
   g_test_add_func ("/plots/heatmap/click", test_heatmap_click);

@@ -87,34 +87,43 @@ measure_bars (DidactHeatmap         *self,
   return width;
 }
 
-/* The widest value decides whether values are printed, and how. */
+/* A cell's value as printed (didact_plot_format_value: two significant
+ * digits, or one where two do not fit), set in @small and measured (@w,
+ * @h); FALSE if it does not fit the cell. */
+static gboolean
+cell_label (const Layout *l,
+            PangoLayout  *small,
+            double        value,
+            char         *buf,
+            gsize         size,
+            int          *w,
+            int          *h)
+{
+  for (int digits = 2; digits >= 1; digits--)
+    {
+      if (isfinite (value))
+        didact_plot_format_value (value, digits, buf, size);
+      else
+        g_strlcpy (buf, "–", size);
+      didact_plot_layout_size (small, buf, w, h);
+      if (*w + 4 <= l->cell && *h + 2 <= l->cell)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Values are printed when a typical one (two digits and a sign) fits a
+ * cell; one that does not fit its cell is left out. */
 static void
-fit_values (DidactHeatmap         *self,
-            const DidactPlotStyle *style,
+fit_values (const DidactPlotStyle *style,
             cairo_t               *cr,
             Layout                *l)
 {
   g_autoptr(PangoLayout) small = didact_plot_style_layout (style, cr, 0.8, PANGO_WEIGHT_NORMAL);
-  double range = _didact_heatmap_effective_range (&self->scale);
-  double widest = fabs (self->scale.center) + range;
   char buf[48];
   int w, h;
 
-  if (_didact_heatmap_has_row_scale (self))
-    {
-      double row_range = _didact_heatmap_effective_range (&self->row_scale);
-
-      range = MAX (range, row_range);
-      widest = MAX (widest, fabs (self->row_scale.center) + row_range);
-    }
-  for (l->decimals = range >= 100 ? 0 : range >= 10 ? 1 : 2; l->decimals >= 0; l->decimals--)
-    {
-      g_snprintf (buf, sizeof buf, "-%.*f", l->decimals, widest);
-      didact_plot_layout_size (small, buf, &w, &h);
-      if (w + 4 <= l->cell && h + 2 <= l->cell)
-        break;
-    }
-  l->values_fit = l->decimals >= 0;
+  l->values_fit = cell_label (l, small, -0.12, buf, sizeof buf, &w, &h);
 }
 
 /* The cell size: the grid fills what the labels, the bars and the header
@@ -190,7 +199,7 @@ compute_layout (DidactHeatmap         *self,
       bars_x += l->bars[i].width + gap;
     }
 
-  fit_values (self, style, cr, l);
+  fit_values (style, cr, l);
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
 }
@@ -298,6 +307,42 @@ didact_heatmap_cell_at (DidactHeatmap *self,
   if (width <= 0 || height <= 0 || self->rows == 0)
     return FALSE;
   return layout_cell_at (self, ensure_layout (self, NULL, width, height), x, y, row, col);
+}
+
+char *
+didact_heatmap_get_cell_label_text (DidactHeatmap *self,
+                                    int            width,
+                                    int            height,
+                                    int            row,
+                                    int            col)
+{
+  DidactPlotStyle own = { 0 };
+  const DidactPlotStyle *style;
+  const Layout *l;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+  PangoLayout *small;
+  gboolean fits;
+  char buf[64];
+  int w, h;
+
+  g_return_val_if_fail (DIDACT_IS_HEATMAP (self), NULL);
+
+  if (!self->show_values || !_didact_heatmap_valid_cell (self, row, col) || width <= 0 || height <= 0)
+    return NULL;
+  l = ensure_layout (self, NULL, width, height);
+  if (!l->values_fit)
+    return NULL;
+  style = _didact_plot_layout_style (DIDACT_PLOT (self), NULL, &own);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1, 1);
+  cr = cairo_create (surface);
+  small = didact_plot_style_layout (style, cr, 0.8, PANGO_WEIGHT_NORMAL);
+  fits = cell_label (l, small, *_didact_heatmap_cell_slot (self, row, col), buf, sizeof buf, &w, &h);
+  g_object_unref (small);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  didact_plot_style_clear (&own);
+  return fits ? g_strdup (buf) : NULL;
 }
 
 gboolean
@@ -490,15 +535,8 @@ draw_cell (DidactHeatmap         *self,
     didact_plot_set_source (cr, &style->fg, 0.08);
   cairo_fill (cr);
 
-  if (!self->show_values || !l->values_fit)
+  if (!self->show_values || !l->values_fit || !cell_label (l, small, v, buf, sizeof buf, &w, &h))
     return;
-  if (isfinite (v))
-    g_snprintf (buf, sizeof buf, "%.*f", l->decimals, v);
-  else
-    g_strlcpy (buf, "–", sizeof buf);
-  if (g_str_has_prefix (buf, "-") && strspn (buf + 1, "0.") == strlen (buf + 1))
-    memmove (buf, buf + 1, strlen (buf));       /* no "-0.00" */
-  didact_plot_layout_size (small, buf, &w, &h);
   luminance = 0.2126 * color.red + 0.7152 * color.green + 0.0722 * color.blue;
   if (isfinite (v) && luminance > 0.45)
     cairo_set_source_rgba (cr, 0, 0, 0, 0.85);

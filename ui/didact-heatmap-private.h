@@ -44,8 +44,8 @@ typedef struct
   double extra_x;              /* left edge of the extra column */
   double row_gap;              /* before split_row, or 0 */
   gboolean vertical_col_labels;
-  gboolean values_fit;         /* cell values are printed */
-  int decimals;                /* of the printed values */
+  gboolean values_fit;         /* a typical value fits a cell: values are printed
+                                * where they fit */
   ScaleBar bars[2];            /* the scale's, then the scale row's */
   int n_bars;
 } Layout;

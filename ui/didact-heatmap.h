@@ -118,6 +118,14 @@ gboolean    didact_heatmap_cell_at             (DidactHeatmap      *self,
                                                 double              y,
                                                 int                *row,
                                                 int                *col);
+/* The value printed in a cell at a given widget size: two significant
+ * digits (didact_plot_format_value); NULL when none is printed (values
+ * hidden, or the cell too small for it). Free with g_free. */
+char       *didact_heatmap_get_cell_label_text (DidactHeatmap   *self,
+                                                int              width,
+                                                int              height,
+                                                int              row,
+                                                int              col);
 /* The colour of a value on the current scale and style. */
 void        didact_heatmap_value_color         (DidactHeatmap      *self,
                                                 double              value,

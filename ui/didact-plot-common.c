@@ -282,6 +282,64 @@ didact_plot_format_number (double  value,
   }
 }
 
+/* "-" as a minus sign (U+2212) wherever it stands */
+static void
+copy_with_minus_signs (const char *from,
+                       char       *buf,
+                       gsize       size)
+{
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  for (const char *p = from; *p != '\0'; p++)
+    if (*p == '-')
+      g_string_append (out, "−");
+    else
+      g_string_append_c (out, *p);
+  g_strlcpy (buf, out->str, size);
+}
+
+void
+didact_plot_format_value (double  value,
+                          int     digits,
+                          char   *buf,
+                          gsize   size)
+{
+  double a = fabs (value);
+  char tmp[64];
+
+  g_return_if_fail (buf != NULL && size > 0);
+  g_return_if_fail (digits >= 1);
+
+  if (!isfinite (value))
+    didact_plot_format_number (value, 0, tmp, sizeof tmp);
+  else if (a == 0)
+    g_strlcpy (tmp, "0", sizeof tmp);
+  else if (a >= 10)
+    g_snprintf (tmp, sizeof tmp, "%.0f", value);
+  else if (a >= 1e-3)
+    {
+      /* digits − 1 − ⌊log10 a⌋ decimals hold that many significant digits */
+      g_snprintf (tmp, sizeof tmp, "%.*f", MAX (0, digits - 1 - (int) floor (log10 (a))), value);
+      strip_zeros (tmp);
+    }
+  else
+    {
+      char *e;
+
+      g_snprintf (tmp, sizeof tmp, "%.*e", MIN (digits - 1, 6), value);
+      e = strchr (tmp, 'e');
+      if (e != NULL)
+        {
+          int exponent = atoi (e + 1);
+
+          *e = '\0';
+          strip_zeros (tmp);
+          g_snprintf (tmp + strlen (tmp), sizeof tmp - strlen (tmp), "e%d", exponent);
+        }
+    }
+  copy_with_minus_signs (tmp, buf, size);
+}
+
 /* ------------------------------------------------------------------------
  * Smoothing
  */

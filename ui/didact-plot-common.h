@@ -41,6 +41,14 @@ void     didact_plot_format_number (double        value,
                                     double        step,
                                     char         *buf,
                                     gsize         size);
+/* A value printed in a small space that a reader can trust: @digits
+ * significant digits (1 or more; with 2: "0.6", "−0.12", "2.3"), whole
+ * numbers from 10 on, a short exponent below 10^-3 ("4e−4"), and a true
+ * minus sign. Non-finite values are written "NaN", "∞" and "−∞". */
+void     didact_plot_format_value  (double        value,
+                                    int           digits,
+                                    char         *buf,
+                                    gsize         size);
 
 /* TensorBoard's smoothing: an exponential moving average debiased by
  * 1 − weight^count, with non-finite values passed through and left out of
