@@ -158,6 +158,88 @@ test_play_pause_step (void)
     g_assert_cmpint (after.step[b], ==, before.step[b] + 1);
 }
 
+/* the window's tick count as last seen, and for how many main-loop
+ * iterations it has stood still */
+typedef struct
+{
+  guint64 last;
+  int still;
+} TickWatch;
+
+/* TRUE once the tick count has stood still for 100 iterations in a row */
+static gboolean
+ticks_settled (gpointer data)
+{
+  TickWatch *watch = data;
+  guint64 now = didact_window_get_tick_count (win);
+
+  watch->still = now == watch->last ? watch->still + 1 : 0;
+  watch->last = now;
+  return watch->still >= 100;
+}
+
+static gboolean
+settle_ticks (void)
+{
+  TickWatch watch = { G_MAXUINT64, 0 };
+
+  return wait_until (ticks_settled, &watch, 10);
+}
+
+static gboolean
+ticked_since (gpointer data)
+{
+  return didact_window_get_tick_count (win) > *(guint64 *) data;
+}
+
+/* the last step record of any branch, as the metrics plot's x axis ends */
+static double
+last_step_x (void)
+{
+  DdSessionSnapshot snap;
+  double x = -1;
+
+  dd_session_snapshot (session (), &snap);
+  for (int b = 0; b < snap.n_branches; b++)
+    if (snap.n_steps[b] > 0)
+      x = MAX (x, (double) dd_session_step_record (session (), b, snap.n_steps[b] - 1)->step);
+  return x;
+}
+
+/* A paused window asks for no frames: its frame tick stops once the
+ * worker is idle, after the last records are on the plots, and runs again
+ * on play and on a step. */
+static void
+test_rests_while_paused (void)
+{
+  DidactLinePlot *metrics = DIDACT_LINE_PLOT (didact_window_get_plot (win, 2));
+  double lo, hi;
+  guint64 t0;
+
+  pause_and_settle ();
+  g_assert_true (settle_ticks ());
+  t0 = didact_window_get_tick_count (win);
+  spin (0.5);
+  g_test_message ("ticks in 0.5 s paused: %" G_GUINT64_FORMAT, didact_window_get_tick_count (win) - t0);
+  g_assert_cmpuint (didact_window_get_tick_count (win), ==, t0);
+
+  /* play ticks again */
+  activate ("win.play-pause");
+  g_assert_true (wait_until (ticked_since, &t0, 10));
+  pause_and_settle ();
+  g_assert_true (settle_ticks ());
+
+  /* a step ticks until the worker has taken it, and its record is drawn */
+  t0 = didact_window_get_tick_count (win);
+  activate ("win.step");
+  g_assert_true (wait_until (ticked_since, &t0, 10));
+  g_assert_true (settle_ticks ());
+  g_autoptr(GdkTexture) tex = test_render_next_frame (GTK_WIDGET (metrics));
+  didact_line_plot_get_x_range (metrics, &lo, &hi);
+  g_test_message ("after a step: the metrics plot ends at %g, the last record at %g", hi, last_step_x ());
+  g_assert_cmpfloat (hi, ==, last_step_x ());
+}
+
 static void
 test_edit_reaches_engine_and_undo (void)
 {
@@ -582,6 +664,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/language", test_language);
   g_test_add_func ("/window/heatmap-layout", test_heatmap_layout);
   g_test_add_func ("/window/play-pause-step", test_play_pause_step);
+  g_test_add_func ("/window/rests-while-paused", test_rests_while_paused);
   g_test_add_func ("/window/edit-reaches-engine-and-undo", test_edit_reaches_engine_and_undo);
   g_test_add_func ("/window/edit-log-eps-reaches-engine", test_edit_log_eps_reaches_engine);
   g_test_add_func ("/window/resume-continues-exactly", test_resume_continues_exactly);

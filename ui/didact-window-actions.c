@@ -97,6 +97,7 @@ action_play_pause (GtkWidget *widget, const char *name, GVariant *param)
     }
   _didact_window_sync_play_button (self, _didact_window_is_running (self));
   _didact_window_refresh_actions (self);
+  _didact_window_wake (self);
 }
 
 static void
@@ -105,7 +106,10 @@ action_step (GtkWidget *widget, const char *name, GVariant *param)
   DidactWindow *self = DIDACT_WINDOW (widget);
 
   if (self->session && !_didact_window_is_running (self))
-    dd_session_step (self->session);
+    {
+      dd_session_step (self->session);
+      _didact_window_wake (self);
+    }
 }
 
 static void

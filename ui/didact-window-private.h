@@ -111,7 +111,12 @@ struct _DidactWindow
   DdSession          *session;
   DidactSessionFeed  *feed;          /* reads session's records; lives as long */
   GCancellable       *loading;
-  guint               tick_id;
+  guint               tick_id;       /* 0 while resting (paused and idle) */
+  guint64             n_ticks;       /* frame ticks run, for tests */
+  GThread            *idle_waiter;   /* waits for the worker to go idle */
+  guint               waiter_serial; /* tells a stopped session's waiter from the current one */
+  gboolean            watch_again;   /* a command came after the waiter started */
+  gboolean            worker_idle;   /* the waiter saw it idle since the last wake */
   int                 C;             /* classes, or K frequency buckets */
   int                 R;             /* Φ: W (R, C), b (C); R = C + 1, or K + 2 for buckets */
   int                 scale_row;     /* the row of W that holds log ε */
@@ -146,8 +151,11 @@ void      _didact_window_branch_color    (int           branch,
 void      _didact_window_toast           (DidactWindow *self,
                                           const char   *message);
 void      _didact_window_start_session   (DidactWindow *self);
-/* reads the session now, as a frame would */
+/* reads the session now, as a frame would, and wakes the tick */
 void      _didact_window_update          (DidactWindow *self);
+/* The frame tick runs again until the worker is idle (and the session
+ * paused): after play, pause, step, an edit or a new session. */
+void      _didact_window_wake            (DidactWindow *self);
 
 /* didact-window-plots.c */
 void      _didact_window_build_plots     (DidactWindow *self);

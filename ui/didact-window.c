@@ -179,17 +179,138 @@ update (DidactWindow *self, GdkFrameClock *clock)
   show_step (self, &snap, at, latest, changed);
 }
 
+/* --- waking and resting ----------------------------------------------------------- */
+
+/* The tick runs while something can change: while the session runs, while
+ * its worker finishes what it was given (a step; the step under way when
+ * paused; an edit's consequences), and for one frame after. A paused, idle
+ * session changes nothing, and then the window asks for no frames at all.
+ * That the worker went idle is learnt from a thread that waits for it
+ * (dd_session_wait_idle) and wakes the tick for a last read. */
+
+typedef struct
+{
+  GWeakRef window;
+  DdSession *session;
+  guint serial;
+} IdleWaiter;
+
+static void
+idle_waiter_free (gpointer data)
+{
+  IdleWaiter *waiter = data;
+
+  g_weak_ref_clear (&waiter->window);
+  g_free (waiter);
+}
+
+static gboolean on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data);
+static void watch_worker (DidactWindow *self);
+
+static void
+ensure_tick (DidactWindow *self)
+{
+  if (self->tick_id == 0)
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
+}
+
+/* on the main thread, after the waiter saw the worker idle */
+static gboolean
+on_worker_idle (gpointer data)
+{
+  IdleWaiter *waiter = data;
+  g_autoptr(DidactWindow) self = g_weak_ref_get (&waiter->window);
+
+  /* a waiter of a session since stopped was joined there */
+  if (self == NULL || waiter->serial != self->waiter_serial || self->idle_waiter == NULL)
+    return G_SOURCE_REMOVE;
+  g_clear_pointer (&self->idle_waiter, g_thread_join);
+  self->waiter_serial++;
+  if (self->watch_again)
+    watch_worker (self);
+  else
+    self->worker_idle = TRUE;
+  ensure_tick (self);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+wait_for_worker (gpointer data)
+{
+  IdleWaiter *waiter = data;
+  GSource *source = g_idle_source_new ();
+
+  dd_session_wait_idle (waiter->session);
+  /* an idle source on the main context, never g_main_context_invoke: from
+   * this thread that could run the callback here */
+  g_source_set_callback (source, on_worker_idle, waiter, idle_waiter_free);
+  g_source_attach (source, NULL);
+  g_source_unref (source);
+  return NULL;
+}
+
+/* Starts a waiter for the worker's next idle moment; a waiter already
+ * under way may have seen an idle moment before the latest command, so it
+ * is followed by another. */
+static void
+watch_worker (DidactWindow *self)
+{
+  self->watch_again = FALSE;
+  if (self->session == NULL)
+    {
+      self->worker_idle = TRUE;
+      return;
+    }
+  if (self->idle_waiter != NULL)
+    {
+      self->watch_again = TRUE;
+      return;
+    }
+  IdleWaiter *waiter = g_new0 (IdleWaiter, 1);
+  g_weak_ref_init (&waiter->window, self);
+  waiter->session = self->session;
+  waiter->serial = self->waiter_serial;
+  self->idle_waiter = g_thread_new ("didact-idle-wait", wait_for_worker, waiter);
+}
+
+/* stops the waiter of a session about to be freed (which stops its worker) */
+static void
+stop_watching (DidactWindow *self)
+{
+  if (self->idle_waiter == NULL)
+    return;
+  dd_session_stop (self->session);
+  g_clear_pointer (&self->idle_waiter, g_thread_join);
+  self->waiter_serial++;
+  self->watch_again = FALSE;
+}
+
+void
+_didact_window_wake (DidactWindow *self)
+{
+  self->worker_idle = FALSE;
+  ensure_tick (self);
+  watch_worker (self);
+}
+
 static gboolean
 on_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer user_data)
 {
-  update (DIDACT_WINDOW (widget), clock);
-  return G_SOURCE_CONTINUE;
+  DidactWindow *self = DIDACT_WINDOW (widget);
+
+  self->n_ticks++;
+  update (self, clock);
+  if (self->session != NULL && !(self->worker_idle && !_didact_window_is_running (self)))
+    return G_SOURCE_CONTINUE;
+  self->tick_id = 0;
+  return G_SOURCE_REMOVE;
 }
 
 void
 _didact_window_update (DidactWindow *self)
 {
   update (self, NULL);
+  _didact_window_wake (self);
 }
 
 /* --- session lifecycle ---------------------------------------------------------- */
@@ -197,6 +318,7 @@ _didact_window_update (DidactWindow *self)
 static void
 stop_session (DidactWindow *self)
 {
+  stop_watching (self);
   g_clear_pointer (&self->feed, didact_session_feed_free);
   g_clear_pointer (&self->session, dd_session_free);
   _didact_window_phi_stop (self);
@@ -249,7 +371,7 @@ show_session (DidactWindow *self)
   gtk_toggle_button_set_active (self->live_button, TRUE);
   gtk_stack_set_visible_child_name (self->content_stack, "plots");
   adw_window_title_set_title (self->window_title, _(self->preset->title));
-  update (self, NULL);
+  _didact_window_update (self);
   _didact_window_show_first_phi (self);
 }
 
@@ -485,7 +607,6 @@ didact_window_init (DidactWindow *self)
   _didact_window_build_plots (self);
   _didact_window_init_phi (self);
   _didact_window_init_controls (self);
-  self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), on_tick, NULL, NULL);
   _didact_window_refresh_actions (self);
 }
 
@@ -532,6 +653,12 @@ GtkWidget *
 didact_window_get_bleu_plot (DidactWindow *self)
 {
   return GTK_WIDGET (self->bleu_plot);
+}
+
+guint64
+didact_window_get_tick_count (DidactWindow *self)
+{
+  return self->n_ticks;
 }
 
 GtkWidget *

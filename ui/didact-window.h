@@ -29,6 +29,9 @@ guint         didact_window_n_plots      (void);
 /* translation runs: the BLEU curve and the samples view (hidden otherwise) */
 GtkWidget    *didact_window_get_bleu_plot (DidactWindow *self);
 GtkWidget    *didact_window_get_samples  (DidactWindow *self);
+/* for tests and measurements: how many frame ticks the window has run
+ * (none while a paused session changes nothing) */
+guint64       didact_window_get_tick_count (DidactWindow *self);
 /* the Φ cell editor used by drags, typing and the edit presets */
 void          didact_window_set_pending_cell (DidactWindow *self, int row, int col, double value);
 
