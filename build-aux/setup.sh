@@ -29,7 +29,7 @@ build_packages=(build-essential meson ninja-build pkg-config libglib2.0-dev
 # the GUI tests run under a virtual X server, and through AT-SPI as a screen
 # reader would drive the window
 test_packages=(xvfb xauth dbus dbus-x11 at-spi2-core python3-gi gir1.2-atspi-2.0
-               python3-pyatspi)
+               python3-pyatspi python3-numpy)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi

@@ -24,6 +24,7 @@
 #include "dd-teach.h"
 #include "dd-compare.h"
 #include "dd-session.h"
+#include "dd-export.h"
 #include "dd-bench.h"
 #include "dd-bleu.h"
 #include "dd-corpus.h"

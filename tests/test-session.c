@@ -11,7 +11,10 @@
  */
 #include "didact-engine.h"
 
+#include <glib/gstdio.h>
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static DdData *digits;
@@ -647,6 +650,158 @@ test_scenario (void)
   g_assert_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT);
 }
 
+/* The export read back by independent code (Python's csv and json modules
+ * and NumPy, as a user would): every record of every branch, a fork's
+ * included, is in the files with its value. */
+static const char export_reader[] =
+  "import csv, json, sys\n"
+  "import numpy as np\n"
+  "d = sys.argv[1]\n"
+  "rows = list(csv.reader(open(d + '/curves.csv')))\n"
+  "print('columns', len(rows[0]))\n"
+  "print('header', rows[0][1])\n"
+  "for r in rows[1:]:\n"
+  "    print('row', r[0], r[1] or 'nan', r[4] or 'nan')\n"
+  "for b in range(int(sys.argv[2])):\n"
+  "    phi = np.load(d + '/phi-%d.npy' % b)\n"
+  "    steps = np.load(d + '/phi-steps-%d.npy' % b)\n"
+  "    assert phi.dtype == np.float32 and steps.dtype == np.int64\n"
+  "    print('phi', b, *phi.shape, len(steps))\n"
+  "    for i in range(len(steps)):\n"
+  "        print('phistep', b, i, int(steps[i]), repr(float(phi[i, 0, 0])), repr(float(phi[i, -1, -1])), repr(float(phi[i].sum(dtype=np.float64))) if i == 0 else 0)\n"
+  "    for i, line in enumerate(open(d + '/windows-%d.jsonl' % b)):\n"
+  "        w = json.loads(line)\n"
+  "        print('window', b, i, w['step'], repr(w['dev_error']), len(w['class_margin']), w['update'])\n";
+
+static void
+test_export (void)
+{
+  g_autoptr(GError) error = NULL;
+  DdSessionConfig cfg;
+  DdSessionSnapshot snap;
+
+  small_config (&cfg);
+  cfg.phi_every = 3;
+  DdSession *s = dd_session_new (&cfg, need_digits (), &error);
+  g_assert_no_error (error);
+  for (int i = 0; i < 45; i++)
+    dd_session_step (s);
+  dd_session_wait_idle (s);
+  g_assert_cmpint (dd_session_fork (s, 0, &error), ==, 2);
+  g_assert_no_error (error);
+  for (int i = 0; i < 25; i++)
+    dd_session_step (s);
+  dd_session_wait_idle (s);
+  dd_session_snapshot (s, &snap);
+  g_assert_cmpint (snap.n_branches, ==, 3);
+
+  g_autofree char *dir = g_dir_make_tmp ("didact-export-XXXXXX", &error);
+  g_assert_no_error (error);
+  g_assert_true (dd_session_export (s, dir, &error));
+  g_assert_no_error (error);
+
+  /* not a folder: refused, naming it */
+  g_autofree char *csv_path = g_build_filename (dir, "curves.csv", NULL);
+  g_assert_false (dd_session_export (s, csv_path, &error));
+  g_assert_error (error, DD_ERROR, DD_ERROR_IO);
+  g_assert_nonnull (strstr (error->message, "curves.csv"));
+  g_clear_error (&error);
+
+  g_autofree char *script = g_build_filename (dir, "read.py", NULL);
+  g_assert_true (g_file_set_contents (script, export_reader, -1, &error));
+  g_autofree char *branches = g_strdup_printf ("%d", snap.n_branches);
+  const char *argv[] = { "/usr/bin/python3", script, dir, branches, NULL };
+  g_autofree char *out = NULL, *err = NULL;
+  int status;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("the reader failed: %s", err);
+
+  const int C = dd_session_n_classes (s), R = dd_session_phi_rows (s);
+  g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
+  guint li = 0;
+  /* columns: step, then 3 + 4 per branch */
+  g_assert_cmpint (atoi (lines[li++] + strlen ("columns ")), ==, 1 + 7 * snap.n_branches);
+  g_assert_cmpstr (lines[li++], ==, "header taught: training loss (nats)");
+  /* one row per step that any branch recorded; the taught branch's loss
+   * and the first window series where it has records */
+  gint64 next = 0, next_w = 0;
+  while (g_str_has_prefix (lines[li], "row "))
+    {
+      gint64 step;
+      char loss[64], dev[64];
+      g_assert_cmpint (sscanf (lines[li++], "row %" G_GINT64_FORMAT " %63s %63s", &step, loss, dev), ==, 3);
+      if (next < snap.n_steps[0] && dd_session_step_record (s, 0, next)->step == step)
+        g_assert_cmpfloat ((float) g_ascii_strtod (loss, NULL), ==, dd_session_step_record (s, 0, next++)->loss);
+      else
+        g_assert_cmpstr (loss, ==, "nan");
+      if (next_w < snap.n_windows[0] && dd_session_window_record (s, 0, next_w)->step == step)
+        g_assert_cmpfloat (fabs (g_ascii_strtod (dev, NULL) - dd_session_window_record (s, 0, next_w++)->dev_error), <, 1e-9);
+      else
+        g_assert_cmpstr (dev, ==, "nan");
+    }
+  g_assert_cmpint (next, ==, snap.n_steps[0]);
+  g_assert_cmpint (next_w, ==, snap.n_windows[0]);
+
+  for (int b = 0; b < snap.n_branches; b++)
+    {
+      int pb, n0, r1, c1, ns;
+      g_assert_cmpint (sscanf (lines[li++], "phi %d %d %d %d %d", &pb, &n0, &r1, &c1, &ns), ==, 5);
+      g_assert_cmpint (pb, ==, b);
+      g_assert_cmpint (n0, ==, snap.n_phi[b]);
+      g_assert_cmpint (ns, ==, snap.n_phi[b]);
+      g_assert_cmpint (r1, ==, R + 1);
+      g_assert_cmpint (c1, ==, C);
+      for (gint64 i = 0; i < snap.n_phi[b]; i++)
+        {
+          const DdPhiRecord *p = dd_session_phi_record (s, b, i);
+          int bb, ii;
+          gint64 step;
+          double first, last, sum;
+          g_assert_cmpint (sscanf (lines[li++], "phistep %d %d %" G_GINT64_FORMAT " %lf %lf %lf",
+                                   &bb, &ii, &step, &first, &last, &sum), ==, 6);
+          g_assert_cmpint (step, ==, p->step);
+          g_assert_cmpfloat (first, ==, p->W[0]);          /* W[0, 0] */
+          g_assert_cmpfloat (last, ==, p->b[C - 1]);       /* b's last value */
+          if (i == 0)
+            {
+              double want = 0;
+              for (int k = 0; k < (R + 1) * C; k++)
+                want += p->W[k];
+              g_assert_cmpfloat (fabs (sum - want), <, 1e-9 * MAX (1.0, fabs (want)));
+            }
+        }
+      for (gint64 i = 0; i < snap.n_windows[b]; i++)
+        {
+          const DdWindowRecord *w = dd_session_window_record (s, b, i);
+          int bb, ii, nc;
+          gint64 step;
+          double dev;
+          char verdict[32];
+          g_assert_cmpint (sscanf (lines[li++], "window %d %d %" G_GINT64_FORMAT " %lf %d %31s",
+                                   &bb, &ii, &step, &dev, &nc, verdict), ==, 6);
+          g_assert_cmpint (step, ==, w->step);
+          g_assert_cmpfloat (fabs (dev - w->dev_error), <, 1e-9);
+          g_assert_cmpint (nc, ==, C);
+          g_assert_cmpstr (verdict, ==, dd_update_verdict_name (w->verdict));
+        }
+    }
+  g_assert_cmpint (snap.n_windows[2], >, 0);   /* the fork's records are there too */
+  dd_session_free (s);
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  for (const char *name; (name = g_dir_read_name (d)) != NULL;)
+    {
+      g_autofree char *f = g_build_filename (dir, name, NULL);
+      if (g_getenv ("DIDACT_KEEP_EXPORT") == NULL)
+        g_unlink (f);
+    }
+  if (g_getenv ("DIDACT_KEEP_EXPORT") == NULL)
+    g_rmdir (dir);
+  else
+    g_test_message ("export kept in %s", dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -661,6 +816,7 @@ main (int argc, char **argv)
   g_test_add_func ("/session/initial-phi-and-layout", test_initial_phi_and_layout);
   g_test_add_func ("/session/window-records-carry-verdicts", test_window_records_carry_verdicts);
   g_test_add_func ("/session/scenario", test_scenario);
+  g_test_add_func ("/session/export", test_export);
   status = g_test_run ();
   g_clear_pointer (&digits, dd_data_free);
   return status;
