@@ -940,6 +940,163 @@ test_line_hover (void)
   cairo_surface_destroy (left);
 }
 
+/* Three classes' margins, each a taught curve and its faint baseline
+ * sharing a legend entry: level lines at 0.2, 0.5 and 0.8 (the baselines
+ * 0.1 below), in class colours far apart (classes 0, 3 and 6's). */
+static GtkWidget *
+make_class_plot (guint ids[3][2])
+{
+  GtkWidget *plot = didact_line_plot_new ();
+  double x[50], y[50];
+
+  didact_plot_set_title (DIDACT_PLOT (plot), "Per-class dev margins");
+  g_object_set (plot, "interactive-legend", TRUE, NULL);
+  for (int c = 0; c < 3; c++)
+    for (int arm = 1; arm >= 0; arm--)
+      {
+        g_autofree char *label = g_strdup_printf (arm == 0 ? "%s" : "%s (baseline)", class_names[c]);
+        GdkRGBA color;
+
+        didact_plot_class_color ((guint) c * 3, &color);
+        ids[c][arm] = didact_line_plot_add_series (DIDACT_LINE_PLOT (plot), label, &color,
+                                                   arm == 0 ? DIDACT_SERIES_SOLID : DIDACT_SERIES_FAINT);
+        didact_plot_set_series_group (DIDACT_PLOT (plot), ids[c][arm], (guint) c + 1);
+        for (int i = 0; i < 50; i++)
+          {
+            x[i] = 100 * i;
+            y[i] = 0.2 + 0.3 * c - 0.1 * arm;
+          }
+        didact_line_plot_set_series_data (DIDACT_LINE_PLOT (plot), ids[c][arm], x, y, 50);
+      }
+  return g_object_ref_sink (plot);
+}
+
+static void
+entry_center (GtkWidget *plot,
+              guint      entry,
+              double    *x,
+              double    *y)
+{
+  graphene_rect_t rect;
+
+  g_assert_true (didact_plot_get_legend_entry_rect (DIDACT_PLOT (plot), entry, &rect));
+  *x = rect.origin.x + rect.size.width / 2;
+  *y = rect.origin.y + rect.size.height / 2;
+}
+
+static void
+assert_class_visible (GtkWidget *plot,
+                      guint      ids[3][2],
+                      int        c,
+                      gboolean   visible)
+{
+  for (int arm = 0; arm < 2; arm++)
+    g_assert_cmpint (didact_plot_get_series_visible (DIDACT_PLOT (plot), ids[c][arm]), ==, visible);
+}
+
+/* An interactive legend with one entry per class: a click on an entry
+ * hides both series of that class and a second shows them again; the
+ * pointer on an entry or on a curve highlights that class. */
+static void
+test_line_legend_toggles (void)
+{
+  guint ids[3][2];
+  g_autoptr(GtkWidget) plot = make_class_plot (ids);
+  GtkEventController *click = find_controller (plot, GTK_TYPE_GESTURE_CLICK);
+  GtkEventController *motion = find_controller (plot, GTK_TYPE_EVENT_CONTROLLER_MOTION);
+  cairo_surface_t *shown, *hidden, *highlighted;
+  GdkRGBA color;
+  double x, y;
+
+  shown = render (plot, WIDTH, HEIGHT);
+  /* three entries for six series */
+  g_assert_cmpuint (didact_plot_get_n_legend_entries (DIDACT_PLOT (plot)), ==, 3);
+
+  /* a click on the second entry hides the second class, taught and baseline */
+  entry_center (plot, 1, &x, &y);
+  g_signal_emit_by_name (click, "pressed", 1, x, y);
+  assert_class_visible (plot, ids, 1, FALSE);
+  assert_class_visible (plot, ids, 0, TRUE);
+  assert_class_visible (plot, ids, 2, TRUE);
+  hidden = render (plot, WIDTH, HEIGHT);
+  didact_plot_class_color (3, &color);
+  g_test_message ("class 1's colour: %u pixels shown, %u hidden", count_near (shown, &color, 40),
+                  count_near (hidden, &color, 40));
+  g_assert_cmpuint (count_near (hidden, &color, 40), <, count_near (shown, &color, 40) / 4);
+  /* its entry stays, struck through, to show it again */
+  g_assert_cmpuint (didact_plot_get_n_legend_entries (DIDACT_PLOT (plot)), ==, 3);
+  maybe_save (plot, "legend-hidden", WIDTH, HEIGHT);
+  entry_center (plot, 1, &x, &y);
+  g_signal_emit_by_name (click, "pressed", 1, x, y);
+  assert_class_visible (plot, ids, 1, TRUE);
+
+  /* a series joining a hidden class's group is hidden with it */
+  didact_plot_toggle_legend_entry (DIDACT_PLOT (plot), 2);
+  assert_class_visible (plot, ids, 2, FALSE);
+  {
+    guint late = didact_line_plot_add_series (DIDACT_LINE_PLOT (plot), "late", NULL, DIDACT_SERIES_SOLID);
+
+    didact_plot_set_series_group (DIDACT_PLOT (plot), late, 3);
+    g_assert_false (didact_plot_get_series_visible (DIDACT_PLOT (plot), late));
+    didact_plot_remove_series (DIDACT_PLOT (plot), late);
+  }
+  didact_plot_toggle_legend_entry (DIDACT_PLOT (plot), 2);
+  assert_class_visible (plot, ids, 2, TRUE);
+  cairo_surface_destroy (render (plot, WIDTH, HEIGHT));
+
+  /* the pointer on the first entry highlights the first class, the others fade */
+  entry_center (plot, 0, &x, &y);
+  g_signal_emit_by_name (motion, "motion", x, y);
+  g_assert_true (didact_plot_get_series_highlighted (DIDACT_PLOT (plot), ids[0][0]));
+  g_assert_true (didact_plot_get_series_highlighted (DIDACT_PLOT (plot), ids[0][1]));
+  g_assert_false (didact_plot_get_series_highlighted (DIDACT_PLOT (plot), ids[2][0]));
+  highlighted = render (plot, WIDTH, HEIGHT);
+  didact_plot_class_color (6, &color);
+  g_test_message ("class 2's colour: %u pixels shown, %u with class 0 highlighted", count_near (shown, &color, 40),
+                  count_near (highlighted, &color, 40));
+  g_assert_cmpuint (count_near (highlighted, &color, 40), <, count_near (shown, &color, 40) / 4);
+  maybe_save (plot, "legend-highlight", WIDTH, HEIGHT);
+  g_signal_emit_by_name (motion, "leave");
+  g_assert_false (didact_plot_get_series_highlighted (DIDACT_PLOT (plot), ids[0][0]));
+
+  /* the pointer on the third class's taught curve (the pixel of its
+   * colour in the middle column) highlights that class */
+  didact_plot_class_color (6, &color);
+  {
+    int column = WIDTH / 2, row = -1, best = G_MAXINT;
+
+    for (int yy = 0; yy < HEIGHT; yy++)
+      {
+        Pixel p = pixel_at (shown, column, yy);
+        int d = abs (p.r - (int) round (color.red * 255)) + abs (p.g - (int) round (color.green * 255)) +
+                abs (p.b - (int) round (color.blue * 255));
+
+        if (d < best)
+          {
+            best = d;
+            row = yy;
+          }
+      }
+    g_assert_cmpint (best, <, 90);
+    cairo_surface_destroy (render (plot, WIDTH, HEIGHT));
+    g_signal_emit_by_name (motion, "motion", (double) column, (double) row);
+    g_assert_true (didact_plot_get_series_highlighted (DIDACT_PLOT (plot), ids[2][0]));
+    g_assert_true (didact_plot_get_series_highlighted (DIDACT_PLOT (plot), ids[2][1]));
+    g_assert_false (didact_plot_get_series_highlighted (DIDACT_PLOT (plot), ids[1][0]));
+    g_signal_emit_by_name (motion, "leave");
+  }
+
+  /* without an interactive legend a click toggles nothing */
+  g_object_set (plot, "interactive-legend", FALSE, NULL);
+  cairo_surface_destroy (render (plot, WIDTH, HEIGHT));
+  g_signal_emit_by_name (click, "pressed", 1, x, y);
+  assert_class_visible (plot, ids, 0, TRUE);
+
+  cairo_surface_destroy (shown);
+  cairo_surface_destroy (hidden);
+  cairo_surface_destroy (highlighted);
+}
+
 /* Event ticks: small marks on the bottom edge in their colours, the
  * eventful ones over the faint; the read-out lists the ones at the pointer,
  * nearest first; a hidden group takes its ticks away. */
@@ -2022,6 +2179,7 @@ main (int   argc,
   g_test_add_func ("/plots/line/append", test_line_append);
   g_test_add_func ("/plots/line/hover", test_line_hover);
   g_test_add_func ("/plots/line/ticks", test_line_ticks);
+  g_test_add_func ("/plots/line/legend-toggles", test_line_legend_toggles);
   g_test_add_func ("/plots/heatmap/draw", test_heatmap_draw);
   g_test_add_func ("/plots/heatmap/cell-labels", test_heatmap_cell_labels);
   g_test_add_func ("/plots/heatmap/split-row", test_heatmap_split_row);

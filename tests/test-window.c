@@ -485,6 +485,10 @@ test_plots_render (void)
                       gdk_texture_get_height (tex), 100 * share);
       g_assert_cmpfloat (share, >, 0.005);
     }
+  /* the margins plot's legend: one entry per class, its curve and its
+   * baseline's together */
+  g_assert_cmpuint (didact_plot_get_n_legend_entries (DIDACT_PLOT (didact_window_get_plot (win, 3))), ==,
+                    (guint) dd_session_n_classes (session ()));
   g_autoptr(GdkTexture) whole = screenshot (GTK_WIDGET (win));
   g_autofree char *name = g_strdup_printf ("window-%s.png", lang && *lang ? lang : "en");
   g_autofree char *path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",

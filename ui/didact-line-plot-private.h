@@ -143,6 +143,12 @@ void          _didact_line_plot_draw_trace     (cairo_t                *cr,
                                                 gboolean                dashed,
                                                 double                  line_scale);
 
+/* The least distance from (x, y) to the trace's line, in pixels relative
+ * to the plot area; infinite for an empty trace. */
+double        _didact_line_plot_trace_distance (const Trace            *trace,
+                                                double                  x,
+                                                double                  y);
+
 /* didact-line-plot-events.c */
 void          _didact_line_plot_draw_markers   (DidactLinePlot         *self,
                                                 const DidactPlotFrame  *frame);

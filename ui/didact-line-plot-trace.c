@@ -454,3 +454,40 @@ stroke_path (cairo_t *cr,
     cairo_line_to (cr, p[path->len - 1].x, p[path->len - 1].y);
   cairo_stroke (cr);
 }
+
+/* the distance from (x, y) to the segment a–b */
+static double
+segment_distance (PathPoint a,
+                  PathPoint b,
+                  double    x,
+                  double    y)
+{
+  double dx = b.x - a.x, dy = b.y - a.y, len2 = dx * dx + dy * dy;
+  double t = len2 > 0 ? CLAMP (((x - a.x) * dx + (y - a.y) * dy) / len2, 0, 1) : 0;
+
+  return hypot (x - (a.x + t * dx), y - (a.y + t * dy));
+}
+
+double
+_didact_line_plot_trace_distance (const Trace *trace,
+                                  double       x,
+                                  double       y)
+{
+  const PathPoint *p;
+  double best = INFINITY;
+
+  if (trace->points == NULL)
+    return best;
+  p = (const PathPoint *) trace->points->data;
+  for (guint i = 0; i < trace->points->len; i++)
+    {
+      if (isnan (p[i].x))
+        continue;
+      /* each segment, and a lone point as a segment of its own */
+      if (i + 1 < trace->points->len && !isnan (p[i + 1].x))
+        best = MIN (best, segment_distance (p[i], p[i + 1], x, y));
+      else
+        best = MIN (best, segment_distance (p[i], p[i], x, y));
+    }
+  return best;
+}

@@ -319,7 +319,8 @@ draw_series (DidactLinePlot        *self,
              Series                *s)
 {
   cairo_t *cr = frame->cr;
-  double alpha = s->base.style == DIDACT_SERIES_FAINT ? 0.4 : 1;
+  double alpha = (s->base.style == DIDACT_SERIES_FAINT ? 0.4 : 1) *
+                 (_didact_plot_series_dimmed (DIDACT_PLOT (self), &s->base) ? 0.2 : 1);
   double line_scale = frame->style.line_scale, line_width = 1.5 * line_scale;
   gboolean dashed = s->base.style == DIDACT_SERIES_DASHED;
 
@@ -338,8 +339,8 @@ draw_series (DidactLinePlot        *self,
     }
 }
 
-/* The markers behind the lines, and faint series (baselines) behind the
- * others. */
+/* The markers behind the lines, faint series (baselines) behind the
+ * others, and a highlighted entry's series in front of all. */
 static void
 didact_line_plot_draw_data (DidactPlot            *plot,
                             const DidactPlotFrame *frame)
@@ -356,13 +357,14 @@ didact_line_plot_draw_data (DidactPlot            *plot,
   cairo_translate (cr, area->origin.x, area->origin.y);
   cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
   cairo_set_line_join (cr, CAIRO_LINE_JOIN_ROUND);
-  for (int pass = 0; pass < 2; pass++)
+  for (int pass = 0; pass < 4; pass++)
     for (guint i = 0; i < series->len; i++)
       {
         Series *s = g_ptr_array_index (series, i);
         gboolean faint = s->base.style == DIDACT_SERIES_FAINT;
+        gboolean front = didact_plot_get_series_highlighted (plot, s->base.id);
 
-        if (s->base.visible && s->x->len > 0 && faint == (pass == 0))
+        if (s->base.visible && s->x->len > 0 && pass == 2 * front + !faint)
           draw_series (self, frame, s);
       }
 }
@@ -425,7 +427,9 @@ hover_series (DidactLinePlot        *self,
       char value[48], raw_text[48];
       gsize index;
 
-      if (!s->base.visible || (index = _didact_line_plot_series_nearest (s, data_x)) == G_MAXSIZE)
+      /* with an entry highlighted, only its series */
+      if (!s->base.visible || _didact_plot_series_dimmed (DIDACT_PLOT (self), &s->base) ||
+          (index = _didact_line_plot_series_nearest (s, data_x)) == G_MAXSIZE)
         continue;
       px = g_array_index (s->x, double, index);
       raw = shown = g_array_index (s->y, double, index);
@@ -523,6 +527,42 @@ didact_line_plot_draw_hover (DidactPlot            *plot,
     return;
   format_value (isnan (nearest_x) ? event_x : nearest_x, x_text, sizeof x_text);
   didact_plot_readout_set_title (readout, "%s %s", x_label != NULL ? x_label : "x", x_text);
+}
+
+/* The visible series whose line passes nearest the point, within a few
+ * pixels, as last drawn. */
+static guint
+didact_line_plot_series_at (DidactPlot *plot,
+                            double      x,
+                            double      y)
+{
+  DidactLinePlot *self = DIDACT_LINE_PLOT (plot);
+  GPtrArray *series = _didact_plot_get_series (plot);
+  double best = 3 + 2 * self->geometry.line_width;
+  guint id = 0;
+
+  if (!graphene_rect_contains_point (&self->area, &GRAPHENE_POINT_INIT (x, y)))
+    return 0;
+  x -= self->area.origin.x;
+  y -= self->area.origin.y;
+  for (guint i = 0; i < series->len; i++)
+    {
+      Series *s = g_ptr_array_index (series, i);
+      gboolean smooth = self->smoothing > 0;
+      const Trace *trace = smooth ? &s->smooth_trace : &s->raw_trace;
+      guint64 serial = smooth ? s->smooth_serial : s->raw_serial;
+      double d;
+
+      if (!s->base.visible || serial != self->geometry_serial)
+        continue;
+      d = _didact_line_plot_trace_distance (trace, x, y);
+      if (d < best)
+        {
+          best = d;
+          id = s->base.id;
+        }
+    }
+  return id;
 }
 
 /* ------------------------------------------------------------------------
@@ -624,6 +664,7 @@ didact_line_plot_class_init (DidactLinePlotClass *klass)
   plot_class->draw_hover = didact_line_plot_draw_hover;
   plot_class->data_changed = didact_line_plot_data_changed;
   plot_class->series_clear = _didact_line_plot_series_clear;
+  plot_class->series_at = didact_line_plot_series_at;
   plot_class->legend_swatch = DIDACT_PLOT_SWATCH_LINE;
 
   properties[PROP_LOG_Y] =

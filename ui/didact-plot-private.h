@@ -22,6 +22,7 @@ typedef struct
   int palette_index;          /* -1 for a colour the caller chose */
   DidactSeriesStyle style;
   gboolean visible;
+  guint group;                /* series of a group share a legend entry; 0: none */
 } DidactPlotSeries;
 
 /* A new series of @size bytes (zeroed past the DidactPlotSeries), appended
@@ -37,6 +38,10 @@ gpointer          _didact_plot_find_series       (DidactPlot        *self,
                                                   guint              id);
 /* The series in the order they were added (DidactPlotSeries *). */
 GPtrArray        *_didact_plot_get_series        (DidactPlot        *self);
+/* TRUE while the pointer highlights another legend entry (or another
+ * series) than the one @series belongs to: draw it faintly. */
+gboolean          _didact_plot_series_dimmed     (DidactPlot             *self,
+                                                  const DidactPlotSeries *series);
 /* Calls the class's data_changed, then redraws with a new layout. */
 void              _didact_plot_data_changed      (DidactPlot        *self);
 

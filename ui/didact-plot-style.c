@@ -363,6 +363,102 @@ didact_plot_header_height (cairo_t                     *cr,
   return h.height;
 }
 
+/* Where each entry goes: its left edge, its row's top and its width
+ * (swatch, gap and label); a NaN x for an entry not shown. */
+static void
+place_entries (PangoLayout                 *layout,
+               const DidactPlotStyle       *style,
+               const Header                *h,
+               const DidactPlotLegendEntry *entries,
+               guint                        n,
+               const guint                 *first,
+               const guint                 *last,
+               const double                *row_width,
+               int                          rows,
+               int                          width,
+               double                      *entry_x,
+               double                      *entry_y,
+               double                      *entry_w)
+{
+  double pad = HEADER_PAD (style), y = pad;
+
+  for (guint i = 0; i < n; i++)
+    entry_x[i] = NAN;
+  if (h->title_h > 0 && !h->legend_beside_title)
+    y += h->title_h + pad / 2;
+  if (h->legend_beside_title)
+    y += (h->height - h->line_h) / 2;
+  for (int r = 0; r < rows; r++, y += h->line_h)
+    {
+      double x = width - pad - row_width[r];
+
+      for (guint i = first[r]; i < last[r]; i++)
+        {
+          if (!has_label (&entries[i]))
+            continue;
+          entry_x[i] = x;
+          entry_y[i] = y;
+          entry_w[i] = entry_width (layout, style, &entries[i]);
+          x += entry_w[i] + LEGEND_GAP (style);
+        }
+    }
+}
+
+static void
+draw_entry (cairo_t                     *cr,
+            const DidactPlotStyle       *style,
+            PangoLayout                 *layout,
+            const DidactPlotLegendEntry *e,
+            DidactPlotSwatch             swatch,
+            double                       x,
+            double                       y,
+            double                       w,
+            double                       line_h)
+{
+  double alpha = e->style == DIDACT_SERIES_FAINT ? 0.4 : 1;
+  double sw = LEGEND_SWATCH (style);
+  /* hidden entries and those beside a highlighted one fade */
+  double fade = e->off ? 0.3 : e->dimmed ? 0.4 : 1;
+
+  if (swatch == DIDACT_PLOT_SWATCH_BOX)
+    {
+      double box = 0.7 * line_h;
+
+      cairo_rectangle (cr, x + (sw - box) / 2, y + (line_h - box) / 2, box, box);
+      didact_plot_set_source (cr, &e->color, fade * (e->style == DIDACT_SERIES_SOLID ? 0.9 : alpha * 0.75));
+      cairo_fill (cr);
+    }
+  else
+    {
+      cairo_save (cr);
+      cairo_set_line_width (cr, 2 * style->line_scale);
+      cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+      if (e->style == DIDACT_SERIES_DASHED)
+        {
+          double dash[] = { 4 * style->line_scale, 3 * style->line_scale };
+
+          cairo_set_dash (cr, dash, 2, 0);
+        }
+      didact_plot_set_source (cr, &e->color, fade * alpha);
+      cairo_move_to (cr, x, y + line_h / 2);
+      cairo_rel_line_to (cr, sw, 0);
+      cairo_stroke (cr);
+      cairo_restore (cr);
+    }
+  pango_layout_set_text (layout, e->label, -1);
+  didact_plot_set_source (cr, &style->fg, 0.85 * fade);
+  cairo_move_to (cr, x + sw + SWATCH_GAP (style), y);
+  pango_cairo_show_layout (cr, layout);
+  if (e->off)
+    {
+      /* struck through: clicking it shows the series again */
+      cairo_set_line_width (cr, 1);
+      cairo_move_to (cr, x, round (y + line_h / 2) + 0.5);
+      cairo_line_to (cr, x + w, round (y + line_h / 2) + 0.5);
+      cairo_stroke (cr);
+    }
+}
+
 void
 didact_plot_draw_header (cairo_t                     *cr,
                          const DidactPlotStyle       *style,
@@ -376,73 +472,60 @@ didact_plot_draw_header (cairo_t                     *cr,
   g_autoptr(PangoLayout) title_layout = didact_plot_style_layout (style, cr, 1.05, PANGO_WEIGHT_BOLD);
   g_autoptr(PangoLayout) layout = didact_plot_style_layout (style, cr, 0.9, PANGO_WEIGHT_NORMAL);
   guint first[MAX_LEGEND_ROWS], last[MAX_LEGEND_ROWS];
-  double row_width[MAX_LEGEND_ROWS], y, pad = HEADER_PAD (style);
+  double row_width[MAX_LEGEND_ROWS], pad = HEADER_PAD (style);
+  g_autofree double *entry_x = g_new (double, MAX (n_entries, 1));
+  g_autofree double *entry_y = g_new (double, MAX (n_entries, 1));
+  g_autofree double *entry_w = g_new (double, MAX (n_entries, 1));
   Header h;
   int rows;
 
   header_measure (title_layout, layout, style, title, entries, n_entries, width,
                   &h, first, last, row_width, &rows);
+  place_entries (layout, style, &h, entries, n_entries, first, last, row_width, rows, width,
+                 entry_x, entry_y, entry_w);
 
   cairo_save (cr);
-  y = pad;
   if (h.title_h > 0)
     {
       pango_layout_set_text (title_layout, title, -1);
       didact_plot_set_source (cr, &style->fg, 0.9);
-      cairo_move_to (cr, title_x, y + (h.legend_beside_title ? (h.height - h.title_h) / 2 : 0));
+      cairo_move_to (cr, title_x, pad + (h.legend_beside_title ? (h.height - h.title_h) / 2 : 0));
       pango_cairo_show_layout (cr, title_layout);
-      if (!h.legend_beside_title)
-        y += h.title_h + pad / 2;
     }
-  if (h.legend_beside_title)
-    y += (h.height - h.line_h) / 2;
-
-  for (int r = 0; r < rows; r++, y += h.line_h)
-    {
-      double x = width - pad - row_width[r];
-
-      for (guint i = first[r]; i < last[r]; i++)
-        {
-          const DidactPlotLegendEntry *e = &entries[i];
-          double alpha = e->style == DIDACT_SERIES_FAINT ? 0.4 : 1;
-          double sw = LEGEND_SWATCH (style);
-          int w;
-
-          if (!has_label (e))
-            continue;
-          if (swatch == DIDACT_PLOT_SWATCH_BOX)
-            {
-              double box = 0.7 * h.line_h;
-
-              cairo_rectangle (cr, x + (sw - box) / 2, y + (h.line_h - box) / 2, box, box);
-              didact_plot_set_source (cr, &e->color, e->style == DIDACT_SERIES_SOLID ? 0.9 : alpha * 0.75);
-              cairo_fill (cr);
-            }
-          else
-            {
-              cairo_save (cr);
-              cairo_set_line_width (cr, 2 * style->line_scale);
-              cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
-              if (e->style == DIDACT_SERIES_DASHED)
-                {
-                  double dash[] = { 4 * style->line_scale, 3 * style->line_scale };
-
-                  cairo_set_dash (cr, dash, 2, 0);
-                }
-              didact_plot_set_source (cr, &e->color, alpha);
-              cairo_move_to (cr, x, y + h.line_h / 2);
-              cairo_rel_line_to (cr, sw, 0);
-              cairo_stroke (cr);
-              cairo_restore (cr);
-            }
-          didact_plot_layout_size (layout, e->label, &w, NULL);
-          didact_plot_set_source (cr, &style->fg, 0.85);
-          cairo_move_to (cr, x + sw + SWATCH_GAP (style), y);
-          pango_cairo_show_layout (cr, layout);
-          x += sw + SWATCH_GAP (style) + w + LEGEND_GAP (style);
-        }
-    }
+  for (guint i = 0; i < n_entries; i++)
+    if (!isnan (entry_x[i]))
+      draw_entry (cr, style, layout, &entries[i], swatch, entry_x[i], entry_y[i], entry_w[i], h.line_h);
   cairo_restore (cr);
+}
+
+void
+didact_plot_header_entry_rects (cairo_t                     *cr,
+                                const DidactPlotStyle       *style,
+                                const char                  *title,
+                                const DidactPlotLegendEntry *entries,
+                                guint                        n_entries,
+                                int                          width,
+                                graphene_rect_t             *rects)
+{
+  g_autoptr(PangoLayout) title_layout = didact_plot_style_layout (style, cr, 1.05, PANGO_WEIGHT_BOLD);
+  g_autoptr(PangoLayout) layout = didact_plot_style_layout (style, cr, 0.9, PANGO_WEIGHT_NORMAL);
+  guint first[MAX_LEGEND_ROWS], last[MAX_LEGEND_ROWS];
+  double row_width[MAX_LEGEND_ROWS];
+  g_autofree double *entry_x = g_new (double, MAX (n_entries, 1));
+  g_autofree double *entry_y = g_new (double, MAX (n_entries, 1));
+  g_autofree double *entry_w = g_new (double, MAX (n_entries, 1));
+  Header h;
+  int rows;
+
+  header_measure (title_layout, layout, style, title, entries, n_entries, width,
+                  &h, first, last, row_width, &rows);
+  place_entries (layout, style, &h, entries, n_entries, first, last, row_width, rows, width,
+                 entry_x, entry_y, entry_w);
+  for (guint i = 0; i < n_entries; i++)
+    if (isnan (entry_x[i]))
+      graphene_rect_init (&rects[i], 0, 0, 0, 0);
+    else
+      graphene_rect_init (&rects[i], entry_x[i], entry_y[i], entry_w[i], h.line_h);
 }
 
 void

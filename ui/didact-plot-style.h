@@ -103,6 +103,8 @@ typedef struct
   const char *label;
   GdkRGBA color;
   DidactSeriesStyle style;
+  gboolean off;               /* its series hidden: faint and struck through */
+  gboolean dimmed;            /* another entry is highlighted: faint */
 } DidactPlotLegendEntry;
 
 typedef enum
@@ -127,6 +129,16 @@ void         didact_plot_draw_header     (cairo_t                     *cr,
                                           guint                        n_entries,
                                           DidactPlotSwatch             swatch,
                                           int                          width);
+/* Where each entry is drawn (its swatch and label), as didact_plot_draw_header
+ * draws it; an empty rectangle for an entry not drawn. @rects holds
+ * @n_entries. */
+void         didact_plot_header_entry_rects (cairo_t                     *cr,
+                                             const DidactPlotStyle       *style,
+                                             const char                  *title,
+                                             const DidactPlotLegendEntry *entries,
+                                             guint                        n_entries,
+                                             int                          width,
+                                             graphene_rect_t             *rects);
 
 /* ------------------------------------------------------------------------
  * Boxes over the data

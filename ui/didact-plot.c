@@ -28,6 +28,14 @@ typedef struct
   GPtrArray *series;            /* DidactPlotSeries, with the subclass's data */
   guint next_series_id;
 
+  /* an interactive legend: its entries as last drawn, the series each
+   * shows, and the series whose entry is highlighted (0: none) */
+  gboolean interactive_legend;
+  graphene_rect_t legend_rects[MAX_LEGEND_ENTRIES];
+  guint legend_ids[MAX_LEGEND_ENTRIES];
+  guint n_legend;
+  guint highlight;
+
   guint64 layout_serial;
   gboolean exporting;
   gboolean hovering;
@@ -44,6 +52,7 @@ enum {
   PROP_SHOW_LEGEND,
   PROP_PRESENTATION,
   PROP_ACCESSIBLE_LABEL,
+  PROP_INTERACTIVE_LEGEND,
   N_PROPS
 };
 
@@ -116,23 +125,77 @@ readout_has_colors (const DidactPlotReadout *readout)
  * Drawing in layers
  */
 
+/* A series and the others of its group (not 0) share a legend entry. */
+static gboolean
+same_entry (const DidactPlotSeries *a,
+            const DidactPlotSeries *b)
+{
+  return a == b || (a->group != 0 && a->group == b->group);
+}
+
+/* The highlighted entry's series, if any of its series is shown; never
+ * in an export. */
+static DidactPlotSeries *
+highlighted_series (DidactPlot *self)
+{
+  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
+  DidactPlotSeries *h;
+
+  if (priv->highlight == 0 || priv->exporting ||
+      (h = _didact_plot_find_series (self, priv->highlight)) == NULL)
+    return NULL;
+  for (guint i = 0; i < priv->series->len; i++)
+    {
+      DidactPlotSeries *s = g_ptr_array_index (priv->series, i);
+
+      if (s->visible && same_entry (s, h))
+        return h;
+    }
+  return NULL;
+}
+
+/* One entry per labelled series, or per group of series showing its first
+ * solid member's label, colour and style; @shown gets the series each
+ * entry shows. An interactive legend lists hidden series too (struck
+ * through), so that they can be shown again. */
 static guint
 legend_entries (DidactPlot            *self,
                 DidactPlotLegendEntry *entries,
-                guint                  max)
+                DidactPlotSeries     **shown)
 {
   DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
+  DidactPlotSeries *highlight = highlighted_series (self);
   guint n = 0;
 
   if (!priv->show_legend)
     return 0;
-  for (guint i = 0; i < priv->series->len && n < max; i++)
+  for (guint i = 0; i < priv->series->len; i++)
     {
       DidactPlotSeries *s = g_ptr_array_index (priv->series, i);
+      guint k;
 
-      if (s->visible && s->label != NULL && s->label[0] != '\0')
-        entries[n++] = (DidactPlotLegendEntry) { s->label, s->color, s->style };
+      if (s->label == NULL || s->label[0] == '\0' || (!s->visible && !priv->interactive_legend))
+        continue;
+      for (k = 0; k < n && !same_entry (shown[k], s); k++)
+        ;
+      if (k == MAX_LEGEND_ENTRIES)
+        continue;
+      if (k == n)
+        {
+          entries[n] = (DidactPlotLegendEntry) { s->label, s->color, s->style, TRUE, FALSE };
+          shown[n++] = s;
+        }
+      else if (shown[k]->style != DIDACT_SERIES_SOLID && s->style == DIDACT_SERIES_SOLID)
+        {
+          entries[k].label = s->label;
+          entries[k].color = s->color;
+          entries[k].style = s->style;
+          shown[k] = s;
+        }
+      entries[k].off &= !s->visible;
     }
+  for (guint k = 0; k < n && highlight != NULL; k++)
+    entries[k].dimmed = !same_entry (shown[k], highlight);
   return n;
 }
 
@@ -144,21 +207,32 @@ _didact_plot_header_height (DidactPlot            *self,
 {
   DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
   DidactPlotLegendEntry entries[MAX_LEGEND_ENTRIES];
-  guint n = legend_entries (self, entries, G_N_ELEMENTS (entries));
+  DidactPlotSeries *shown[MAX_LEGEND_ENTRIES];
+  guint n = legend_entries (self, entries, shown);
 
   return didact_plot_header_height (cr, style, priv->title, entries, n, width);
 }
 
+/* The title and the legend; an interactive legend remembers where its
+ * entries went, for the pointer. */
 static void
 draw_header (DidactPlot            *self,
              const DidactPlotFrame *frame)
 {
   DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
   DidactPlotLegendEntry entries[MAX_LEGEND_ENTRIES];
-  guint n = legend_entries (self, entries, G_N_ELEMENTS (entries));
+  DidactPlotSeries *shown[MAX_LEGEND_ENTRIES];
+  guint n = legend_entries (self, entries, shown);
 
   didact_plot_draw_header (frame->cr, &frame->style, priv->title, frame->area.origin.x,
                            entries, n, DIDACT_PLOT_GET_CLASS (self)->legend_swatch, frame->width);
+  if (!priv->interactive_legend || frame->exporting)
+    return;
+  didact_plot_header_entry_rects (frame->cr, &frame->style, priv->title, entries, n, frame->width,
+                                  priv->legend_rects);
+  for (guint k = 0; k < n; k++)
+    priv->legend_ids[k] = shown[k]->id;
+  priv->n_legend = n;
 }
 
 static void
@@ -413,9 +487,172 @@ didact_plot_get_series_color (DidactPlot *self,
   *color = s->color;
 }
 
+void
+didact_plot_set_series_group (DidactPlot *self,
+                              guint       id,
+                              guint       group)
+{
+  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
+  DidactPlotSeries *s;
+  gboolean joined_hidden = FALSE;
+
+  g_return_if_fail (DIDACT_IS_PLOT (self));
+
+  s = _didact_plot_find_series (self, id);
+  g_return_if_fail (s != NULL);
+  if (s->group == group)
+    return;
+  s->group = group;
+  /* a series joining a group its legend entry hid is hidden too */
+  for (guint i = 0; i < priv->series->len && group != 0; i++)
+    {
+      DidactPlotSeries *other = g_ptr_array_index (priv->series, i);
+
+      if (other == s || other->group != group)
+        continue;
+      if (other->visible)
+        {
+          joined_hidden = FALSE;
+          break;
+        }
+      joined_hidden = TRUE;
+    }
+  if (joined_hidden)
+    s->visible = FALSE;
+  _didact_plot_data_changed (self);
+}
+
+guint
+didact_plot_get_series_group (DidactPlot *self,
+                              guint       id)
+{
+  DidactPlotSeries *s;
+
+  g_return_val_if_fail (DIDACT_IS_PLOT (self), 0);
+
+  s = _didact_plot_find_series (self, id);
+  g_return_val_if_fail (s != NULL, 0);
+  return s->group;
+}
+
+gboolean
+_didact_plot_series_dimmed (DidactPlot             *self,
+                            const DidactPlotSeries *series)
+{
+  DidactPlotSeries *highlight = highlighted_series (self);
+
+  return highlight != NULL && !same_entry (series, highlight);
+}
+
+gboolean
+didact_plot_get_series_highlighted (DidactPlot *self,
+                                    guint       id)
+{
+  DidactPlotSeries *s, *highlight;
+
+  g_return_val_if_fail (DIDACT_IS_PLOT (self), FALSE);
+
+  s = _didact_plot_find_series (self, id);
+  g_return_val_if_fail (s != NULL, FALSE);
+  highlight = highlighted_series (self);
+  return highlight != NULL && same_entry (s, highlight);
+}
+
+/* ------------------------------------------------------------------------
+ * The interactive legend
+ */
+
+guint
+didact_plot_get_n_legend_entries (DidactPlot *self)
+{
+  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
+
+  g_return_val_if_fail (DIDACT_IS_PLOT (self), 0);
+  return priv->n_legend;
+}
+
+gboolean
+didact_plot_get_legend_entry_rect (DidactPlot      *self,
+                                   guint            index,
+                                   graphene_rect_t *rect)
+{
+  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
+
+  g_return_val_if_fail (DIDACT_IS_PLOT (self), FALSE);
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  if (index >= priv->n_legend || priv->legend_rects[index].size.width <= 0)
+    return FALSE;
+  *rect = priv->legend_rects[index];
+  return TRUE;
+}
+
+/* The entry at a point, as last drawn, or -1. */
+static int
+legend_entry_at (DidactPlot *self,
+                 double      x,
+                 double      y)
+{
+  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
+
+  if (!priv->interactive_legend)
+    return -1;
+  for (guint k = 0; k < priv->n_legend; k++)
+    if (priv->legend_rects[k].size.width > 0 &&
+        graphene_rect_contains_point (&priv->legend_rects[k], &GRAPHENE_POINT_INIT (x, y)))
+      return (int) k;
+  return -1;
+}
+
+void
+didact_plot_toggle_legend_entry (DidactPlot *self,
+                                 guint       index)
+{
+  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
+  DidactPlotSeries *shown;
+  gboolean any_visible = FALSE;
+
+  g_return_if_fail (DIDACT_IS_PLOT (self));
+
+  if (index >= priv->n_legend || (shown = _didact_plot_find_series (self, priv->legend_ids[index])) == NULL)
+    return;
+  for (guint i = 0; i < priv->series->len; i++)
+    {
+      DidactPlotSeries *s = g_ptr_array_index (priv->series, i);
+
+      any_visible |= same_entry (s, shown) && s->visible;
+    }
+  for (guint i = 0; i < priv->series->len; i++)
+    {
+      DidactPlotSeries *s = g_ptr_array_index (priv->series, i);
+
+      if (same_entry (s, shown))
+        s->visible = !any_visible;
+    }
+  _didact_plot_data_changed (self);
+}
+
 /* ------------------------------------------------------------------------
  * Pointer and layout
  */
+
+/* What the pointer highlights: the legend entry under it, else the
+ * series the subclass finds there. */
+static guint
+series_to_highlight (DidactPlot *self,
+                     double      x,
+                     double      y)
+{
+  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
+  DidactPlotClass *klass = DIDACT_PLOT_GET_CLASS (self);
+  int entry = legend_entry_at (self, x, y);
+
+  if (!priv->interactive_legend)
+    return 0;
+  if (entry >= 0)
+    return priv->legend_ids[entry];
+  return klass->series_at != NULL ? klass->series_at (self, x, y) : 0;
+}
 
 static void
 on_motion (GtkEventControllerMotion *controller,
@@ -428,6 +665,7 @@ on_motion (GtkEventControllerMotion *controller,
   priv->hovering = TRUE;
   priv->hover_x = x;
   priv->hover_y = y;
+  priv->highlight = series_to_highlight (self, x, y);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -438,7 +676,24 @@ on_leave (GtkEventControllerMotion *controller,
   DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
 
   priv->hovering = FALSE;
+  priv->highlight = 0;
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* a click on an entry of an interactive legend shows or hides its series */
+static void
+on_pressed (GtkGestureClick *gesture,
+            int              n_press,
+            double           x,
+            double           y,
+            DidactPlot      *self)
+{
+  int entry = legend_entry_at (self, x, y);
+
+  if (entry < 0)
+    return;
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  didact_plot_toggle_legend_entry (self, (guint) entry);
 }
 
 guint64
@@ -727,6 +982,9 @@ didact_plot_get_property (GObject    *object,
     case PROP_ACCESSIBLE_LABEL:
       g_value_set_string (value, priv->accessible_label);
       break;
+    case PROP_INTERACTIVE_LEGEND:
+      g_value_set_boolean (value, priv->interactive_legend);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -759,6 +1017,9 @@ didact_plot_set_property (GObject      *object,
       break;
     case PROP_ACCESSIBLE_LABEL:
       didact_plot_set_accessible_label (self, g_value_get_string (value));
+      break;
+    case PROP_INTERACTIVE_LEGEND:
+      didact_plot_set_interactive_legend (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -802,6 +1063,9 @@ didact_plot_class_init (DidactPlotClass *klass)
   properties[PROP_ACCESSIBLE_LABEL] =
     g_param_spec_string ("accessible-label", NULL, NULL, NULL,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_INTERACTIVE_LEGEND] =
+    g_param_spec_boolean ("interactive-legend", NULL, NULL, FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -813,6 +1077,7 @@ didact_plot_init (DidactPlot *self)
 {
   DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
   GtkEventController *motion;
+  GtkGesture *click;
 
   priv->series = g_ptr_array_new ();
   priv->next_series_id = 1;
@@ -822,6 +1087,11 @@ didact_plot_init (DidactPlot *self)
   g_signal_connect (motion, "motion", G_CALLBACK (on_motion), self);
   g_signal_connect (motion, "leave", G_CALLBACK (on_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self), motion);
+
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 }
 
 /* ------------------------------------------------------------------------
@@ -981,4 +1251,31 @@ didact_plot_set_accessible_label (DidactPlot *self,
     return;
   update_accessible_label (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ACCESSIBLE_LABEL]);
+}
+
+gboolean
+didact_plot_get_interactive_legend (DidactPlot *self)
+{
+  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
+
+  g_return_val_if_fail (DIDACT_IS_PLOT (self), FALSE);
+  return priv->interactive_legend;
+}
+
+void
+didact_plot_set_interactive_legend (DidactPlot *self,
+                                    gboolean    interactive_legend)
+{
+  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
+
+  g_return_if_fail (DIDACT_IS_PLOT (self));
+
+  interactive_legend = !!interactive_legend;
+  if (priv->interactive_legend == interactive_legend)
+    return;
+  priv->interactive_legend = interactive_legend;
+  priv->n_legend = 0;
+  priv->highlight = 0;
+  _didact_plot_invalidate_layout (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERACTIVE_LEGEND]);
 }

@@ -92,12 +92,17 @@ struct _DidactPlotClass
   void     (*data_changed) (DidactPlot            *self);
   /* Frees what a subclass keeps in its series beyond DidactPlotSeries. */
   void     (*series_clear) (gpointer               series);
+  /* The visible series drawn at (x, y) as last drawn (one the pointer
+   * would highlight), or 0. */
+  guint    (*series_at)    (DidactPlot            *self,
+                            double                 x,
+                            double                 y);
 
   DidactPlotSwatch legend_swatch;
   DidactPlotSizes sizes;              /* and in presentation mode: */
   DidactPlotSizes presentation_sizes;
 
-  gpointer padding[8];
+  gpointer padding[7];
 };
 
 /* Draws the plot onto any cairo context at any size. */
@@ -125,6 +130,35 @@ gboolean    didact_plot_get_series_visible  (DidactPlot   *self,
 void        didact_plot_get_series_color    (DidactPlot   *self,
                                              guint         id,
                                              GdkRGBA      *color);
+/* Series of one group (not 0; the default is 0, none) share one legend
+ * entry, which shows the group's first solid series (else its first), and
+ * an interactive legend shows, hides and highlights them together: a
+ * class's taught curve and its baseline behind it. */
+void        didact_plot_set_series_group    (DidactPlot   *self,
+                                             guint         id,
+                                             guint         group);
+guint       didact_plot_get_series_group    (DidactPlot   *self,
+                                             guint         id);
+
+/* An interactive legend (off by default) lists hidden series too: clicking
+ * an entry shows or hides its series, and the pointer on an entry or on a
+ * series highlights that entry's series while the others fade, so that one
+ * class among ten is found fast. */
+gboolean    didact_plot_get_interactive_legend (DidactPlot   *self);
+void        didact_plot_set_interactive_legend (DidactPlot   *self,
+                                                gboolean      interactive_legend);
+/* The interactive legend's entries as last drawn, and where each went. */
+guint       didact_plot_get_n_legend_entries (DidactPlot  *self);
+gboolean    didact_plot_get_legend_entry_rect (DidactPlot     *self,
+                                               guint           index,
+                                               graphene_rect_t *rect);
+/* Shows an entry's series if all are hidden, else hides them all, as a
+ * click on it does. */
+void        didact_plot_toggle_legend_entry (DidactPlot   *self,
+                                             guint         index);
+/* TRUE if the pointer highlights the entry (or group) of series @id. */
+gboolean    didact_plot_get_series_highlighted (DidactPlot *self,
+                                                guint       id);
 
 const char *didact_plot_get_title           (DidactPlot   *self);
 void        didact_plot_set_title           (DidactPlot   *self,

@@ -151,8 +151,11 @@ create_plots (DidactWindow *self)
                 "smoothing", 0.6, NULL);
 
   self->margins_plot = DIDACT_LINE_PLOT (didact_line_plot_new ());
+  /* one legend entry per class (its curve and its baseline's): a click
+   * hides or shows the class, the pointer on an entry or a curve picks it
+   * out of the tangle */
   g_object_set (self->margins_plot, "x-label", _("step"),
-                "y-label", _("dev margin"), "show-legend", FALSE, NULL);
+                "y-label", _("dev margin"), "interactive-legend", TRUE, NULL);
 
   self->distribution_plot = DIDACT_BAR_PLOT (didact_bar_plot_new ());
   g_object_set (self->distribution_plot, "y-label", _("dev margin"), NULL);
@@ -370,6 +373,7 @@ add_margin_series (DidactWindow *self, int b)
       didact_plot_class_color ((guint) c, &color);
       v->margin_series[c] = didact_line_plot_add_series (self->margins_plot, label, &color,
                                                          baseline ? DIDACT_SERIES_FAINT : DIDACT_SERIES_SOLID);
+      didact_plot_set_series_group (DIDACT_PLOT (self->margins_plot), v->margin_series[c], (guint) c + 1);
     }
   v->have_margin_series = TRUE;
   didact_session_feed_rewind (self->feed, DIDACT_FEED_MARGINS, b);
