@@ -540,6 +540,80 @@ test_language (void)
   g_test_message ("“Play” in %s: %s; “Loss coefficients”: %s", lang, _("Play"), _("Loss coefficients"));
 }
 
+static gboolean
+widget_mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+static gboolean
+widget_unmapped (gpointer data)
+{
+  return !gtk_widget_get_mapped (GTK_WIDGET (data));
+}
+
+/* the text a card's "?" shows */
+static const char *
+info_text (GtkWidget *button)
+{
+  GtkPopover *popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+
+  return gtk_label_get_text (GTK_LABEL (gtk_popover_get_child (popover)));
+}
+
+/* Every card's title has a "?" that the keyboard reaches; activating it
+ * opens a popover that explains the plot in the interface's language. */
+static void
+test_info_buttons (void)
+{
+  const char *lang = g_getenv ("LANGUAGE");
+  GtkWidget *plots[8];
+  guint n = 0;
+
+  for (guint i = 0; i < didact_window_n_plots (); i++)
+    plots[n++] = didact_window_get_plot (win, i);
+  plots[n++] = didact_window_get_bleu_plot (win);
+  plots[n++] = didact_window_get_samples (win);
+
+  pause_and_settle ();
+  for (guint i = 0; i < n; i++)
+    {
+      GtkWidget *button = didact_window_get_info_button (win, plots[i]);
+      GtkPopover *popover;
+
+      g_assert_true (GTK_IS_MENU_BUTTON (button));
+      popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (button));
+      g_test_message ("card %u: %s", i, info_text (button));
+      /* a sentence or two, not a title */
+      g_assert_cmpuint (g_utf8_strlen (info_text (button), -1), >, 100);
+      if (!gtk_widget_get_mapped (plots[i]))
+        continue;   /* the translation cards, hidden on an image preset */
+      g_assert_true (gtk_widget_get_visible (button));
+      g_assert_true (gtk_widget_grab_focus (button));
+      g_assert_true (gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (win)), button));
+      g_assert_true (gtk_widget_activate (button));
+      g_assert_true (wait_until (widget_mapped, popover, 10));
+      if (plots[i] == didact_window_get_plot (win, 2))
+        {
+          /* a picture of the metrics card's popover, for looking at */
+          g_autoptr(GdkTexture) tex = screenshot (GTK_WIDGET (popover));
+          g_autofree char *name = g_strdup_printf ("info-popover-%s.png", lang && *lang ? lang : "en");
+          g_autofree char *path = g_build_filename (g_getenv ("G_TEST_BUILDDIR") ? g_getenv ("G_TEST_BUILDDIR") : ".",
+                                                    name, NULL);
+          g_assert_true (gdk_texture_save_to_png (tex, path));
+        }
+      gtk_popover_popdown (popover);
+      g_assert_true (wait_until (widget_unmapped, popover, 10));
+    }
+
+  /* the metrics card's text, translated */
+  const char *metrics = info_text (didact_window_get_info_button (win, didact_window_get_plot (win, 2)));
+  if (lang != NULL && g_str_has_prefix (lang, "de"))
+    g_assert_true (g_str_has_prefix (metrics, "Wie gut jeder Schüler beim Training abschneidet"));
+  else
+    g_assert_true (g_str_has_prefix (metrics, "How each student does as it trains"));
+}
+
 /* the widget's pointer-motion controller (the plots have one), or NULL */
 static GtkEventController *
 motion_controller (GtkWidget *widget)
@@ -675,6 +749,7 @@ main (int argc, char **argv)
   g_test_add_func ("/window/fork-diverges", test_fork_diverges);
   g_test_add_func ("/window/rejected-updates-marked", test_rejected_updates_marked);
   g_test_add_func ("/window/plots-render", test_plots_render);
+  g_test_add_func ("/window/info-buttons", test_info_buttons);
   g_test_add_func ("/window/presentation-mode", test_presentation_mode);
   status = g_test_run ();
 

@@ -163,12 +163,26 @@ _didact_window_phi_start (DidactWindow *self)
     _didact_window_set_card_title (self->heatmap_card,
                                    _("Loss coefficients Φ = (W, a, log ε, b) over word-frequency buckets; column: the reference word's bucket"),
                                    _("Row log ε per bucket: low is cross-entropy, near 0 a saturating loss that ignores "
-                                     "tokens it finds very wrong. Click a cell to trace it."));
+                                     "tokens it finds very wrong. Click a cell to trace it."),
+                                   _("A teacher writes the loss the translator trains on, and these numbers Φ are "
+                                     "that loss. Target words are grouped into buckets by how common they are; "
+                                     "column c is for reference words of bucket c: a[c] weighs the reference word’s "
+                                     "own probability, W[k, c] the average probability of bucket k’s words, log ε "
+                                     "how much a badly wrong word still counts, and b shifts the bucket’s loss. Red is "
+                                     "above 0, blue below (log ε on a scale of its own); hover a cell for its value, "
+                                     "click it to trace its history."));
   else
     _didact_window_set_card_title (self->heatmap_card,
                                    _("Loss coefficients Φ = (W, log ε, b); column y: true class"),
                                    _("Last row: log ε per class — low is cross-entropy, near 0 a saturating loss that "
-                                     "ignores examples it finds very wrong. Click a cell to trace it."));
+                                     "ignores examples it finds very wrong. Click a cell to trace it."),
+                                   _("A teacher writes the loss the student trains on, and these numbers Φ are that "
+                                     "loss. Column y is for images of true class y: W[y, y] is how hard they are "
+                                     "pushed towards y, W[j, y] moves some of that push to class j, the last row log ε "
+                                     "sets how much an image the student gets badly wrong still counts (low: plain "
+                                     "cross-entropy), and b shifts the class’s loss. Red is above 0, blue below "
+                                     "(log ε on a scale of its own); hover a cell for its value, click it to trace its "
+                                     "history."));
 }
 
 /* --- cells -------------------------------------------------------------------------- */

@@ -40,20 +40,54 @@ card_label (const char *text, const char *css_class)
   return label;
 }
 
-/* A plot in a card: its title, header controls, and a line under the title
- * that says how to read it (PRODUCT: each plot explains itself). */
+/* The "?" beside a card's title: a popover that tells a class that has
+ * never seen L2T-DLF what the plot shows and how to read it. */
 static GtkWidget *
-card (const char *title, const char *explanation, GtkWidget *header_extra, GtkWidget *child)
+info_button (GtkWidget *box)
+{
+  GtkWidget *button = gtk_menu_button_new ();
+  GtkWidget *popover = gtk_popover_new ();
+  GtkWidget *text = gtk_label_new (NULL);
+
+  gtk_label_set_wrap (GTK_LABEL (text), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (text), 52);
+  gtk_label_set_xalign (GTK_LABEL (text), 0);
+  gtk_widget_set_margin_start (text, 6);
+  gtk_widget_set_margin_end (text, 6);
+  gtk_widget_set_margin_top (text, 6);
+  gtk_widget_set_margin_bottom (text, 6);
+  gtk_popover_set_child (GTK_POPOVER (popover), text);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "help-about-symbolic");
+  gtk_menu_button_set_has_frame (GTK_MENU_BUTTON (button), FALSE);
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (button, "plot-info");
+  gtk_widget_set_tooltip_text (button, _("What this plot shows"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("What this plot shows"), -1);
+  g_object_set_data (G_OBJECT (box), "info-button", button);
+  g_object_set_data (G_OBJECT (box), "info-label", text);
+  return button;
+}
+
+/* A plot in a card: its title with its "?" (@info), header controls, and a
+ * line under the title that says how to read it (PRODUCT: each plot
+ * explains itself). */
+static GtkWidget *
+card (const char *title, const char *explanation, const char *info, GtkWidget *header_extra, GtkWidget *child)
 {
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *head = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *label = card_label (title, "heading");
+  GtkWidget *space = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
 
   gtk_widget_add_css_class (box, "card");
   gtk_widget_add_css_class (box, "plot-card");
-  gtk_widget_set_hexpand (label, TRUE);
   g_object_set_data (G_OBJECT (box), "title-label", label);
   gtk_box_append (GTK_BOX (head), label);
+  gtk_box_append (GTK_BOX (head), info_button (box));
+  gtk_widget_set_hexpand (space, TRUE);
+  gtk_box_append (GTK_BOX (head), space);
   if (header_extra)
     gtk_box_append (GTK_BOX (head), header_extra);
   gtk_widget_set_margin_start (head, 12);
@@ -74,11 +108,13 @@ card (const char *title, const char *explanation, GtkWidget *header_extra, GtkWi
   gtk_widget_set_hexpand (child, TRUE);
   gtk_widget_set_size_request (child, 200, 140);
   gtk_box_append (GTK_BOX (box), child);
+  _didact_window_set_card_title (box, title, explanation, info);
   return box;
 }
 
 void
-_didact_window_set_card_title (GtkWidget *card_box, const char *title, const char *explanation)
+_didact_window_set_card_title (GtkWidget *card_box, const char *title, const char *explanation,
+                               const char *info)
 {
   GtkLabel *label = g_object_get_data (G_OBJECT (card_box), "title-label");
   GtkLabel *explain = g_object_get_data (G_OBJECT (card_box), "explanation-label");
@@ -88,6 +124,11 @@ _didact_window_set_card_title (GtkWidget *card_box, const char *title, const cha
   gtk_label_set_text (explain, explanation);
   gtk_widget_set_tooltip_text (GTK_WIDGET (explain), explanation);
   gtk_widget_set_visible (GTK_WIDGET (explain), explanation != NULL);
+  GtkWidget *info_button = g_object_get_data (G_OBJECT (card_box), "info-button");
+  gtk_label_set_text (g_object_get_data (G_OBJECT (card_box), "info-label"), info);
+  gtk_widget_set_visible (info_button, info != NULL);
+  /* every card's "?" has the same name: the title tells them apart */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (info_button), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, title, -1);
 }
 
 static void
@@ -171,34 +212,55 @@ void
 _didact_window_build_plots (DidactWindow *self)
 {
   create_plots (self);
-  self->heatmap_card = card (_("Loss coefficients Φ = (W, log ε, b); column y: true class"), NULL, NULL,
+  /* the heatmap's and the margins' titles and texts follow the session
+   * (classes or buckets) */
+  self->heatmap_card = card (_("Loss coefficients Φ = (W, log ε, b); column y: true class"), NULL, NULL, NULL,
                              GTK_WIDGET (self->heatmap));
   gtk_grid_attach (self->plot_grid, self->heatmap_card, 0, 0, 1, 1);
   gtk_grid_attach (self->plot_grid,
                    card (_("Coefficient history (click cells)"),
                          _("The clicked coefficients of the shown branch over steps; red ticks: teacher "
                            "updates rejected, orange diamonds: the teacher reset to its start"),
+                         _("How the coefficients you clicked in the heatmap changed over the student’s "
+                           "training steps, one line each, as the teacher rewrote the loss. Red ticks mark "
+                           "teacher updates that held-out dev data rejected, orange diamonds a teacher reset "
+                           "to its starting loss."),
                          NULL, GTK_WIDGET (self->history_plot)), 1, 0, 1, 1);
   gtk_grid_attach (self->plot_grid,
                    card (_("Metrics"),
                          _("Every branch, the baseline dashed. Ticks on the bottom edge: red, a teacher update "
                            "rejected on held-out dev; faint green, one accepted; an orange diamond, the teacher "
                            "reset to its start. Hover for the numbers."),
+                         _("How each student does as it trains, by the measure chosen on the right: its "
+                           "training loss, its error on dev or test data it never trains on, or what the "
+                           "teacher optimises. The taught student (L2T-DLF) is a solid line, the one trained "
+                           "on plain cross-entropy a dashed one: where the taught student’s error lies below "
+                           "the dashed line, the teacher’s loss helped."),
                          metrics_tools (self), GTK_WIDGET (self->metrics_plot)), 0, 1, 2, 1);
-  self->margins_card = card (_("Per-class dev margins"), NULL, NULL, GTK_WIDGET (self->margins_plot));
+  self->margins_card = card (_("Per-class dev margins"), NULL, NULL, NULL, GTK_WIDGET (self->margins_plot));
   gtk_grid_attach (self->plot_grid, self->margins_card, 0, 2, 1, 1);
   self->distribution_card = card (_("Margins now (baseline faint)"),
                                  _("Each class's dev margin at the timeline's step; the baseline faint behind"),
+                                 _("Each class’s margin at the step the timeline shows: the shown branch in "
+                                   "colour, the baseline student in grey behind it. A bar above 0 means the "
+                                   "class is mostly right; drag the timeline to see an earlier step."),
                                  NULL, GTK_WIDGET (self->distribution_plot));
   gtk_grid_attach (self->plot_grid, self->distribution_card, 1, 2, 1, 1);
 
   /* translation: the corpus BLEU curve beside the margins, the samples below */
   self->bleu_card = card (_("Corpus BLEU on dev sentences (greedy decoding)"),
                           _("How many of the reference's word sequences the translations share: higher is better"),
+                          _("How close the translations of dev sentences come to their reference "
+                            "translations, as corpus BLEU from 0 to 100: roughly the share of one- to "
+                            "four-word sequences they have in common, with a penalty for translations that "
+                            "are too short. Higher is better; each branch is one curve."),
                           NULL, GTK_WIDGET (self->bleu_plot));
   gtk_grid_attach (self->plot_grid, self->bleu_card, 1, 2, 1, 1);
-  self->samples_card = card (_("Translation samples (changed words highlighted)"), NULL, NULL,
-                             GTK_WIDGET (self->samples));
+  self->samples_card = card (_("Translation samples (changed words highlighted)"), NULL,
+                             _("A few fixed dev sentences: the German source, the English reference, and each "
+                               "branch’s current translation with its sentence BLEU. Highlighted words changed "
+                               "since the branch’s previous translation."),
+                             NULL, GTK_WIDGET (self->samples));
   gtk_grid_attach (self->plot_grid, self->samples_card, 0, 3, 2, 1);
   gtk_widget_set_visible (self->bleu_card, FALSE);
   gtk_widget_set_visible (self->samples_card, FALSE);
@@ -211,11 +273,21 @@ _didact_window_plots_start (DidactWindow *self)
   if (self->text)
     _didact_window_set_card_title (self->margins_card, _("Per-bucket dev margins (reference prefix fed)"),
                                    _("p_y − max p_j of dev tokens, per bucket: above 0 the bucket's words are "
-                                     "right on average"));
+                                     "right on average"),
+                                   _("For each bucket of target words, how surely the translator predicts the "
+                                     "reference word on dev sentences, given the reference’s earlier words: the "
+                                     "word’s probability minus the largest other word’s, averaged. Above 0 the "
+                                     "bucket’s words are mostly right; the faint lines are the baseline’s. Click a "
+                                     "bucket in the legend to hide it, point at a line or an entry to pick it out."));
   else
     _didact_window_set_card_title (self->margins_card, _("Per-class dev margins"),
                                    _("p_y − max p_j on dev images, per class: above 0 the class is right on "
-                                     "average; the baseline faint"));
+                                     "average; the baseline faint"),
+                                   _("For each class, how surely the student gets its dev images right: the "
+                                     "probability it gives the true class minus the largest it gives another, "
+                                     "averaged over the class. Above 0 the class is mostly right, below 0 mostly "
+                                     "wrong; the faint line behind each is the baseline student’s. Click a class "
+                                     "in the legend to hide it, point at a line or an entry to pick it out."));
   gtk_widget_set_visible (self->distribution_card, !self->text);
   gtk_widget_set_visible (self->bleu_card, self->text);
   gtk_widget_set_visible (self->samples_card, self->text);

@@ -163,9 +163,11 @@ void      _didact_window_build_plots     (DidactWindow *self);
 void      _didact_window_clear_plots     (DidactWindow *self);
 /* the plots' titles, categories and cards for the session just started */
 void      _didact_window_plots_start     (DidactWindow *self);
+/* a card's title, the line under it and the text its "?" shows (NULL: none) */
 void      _didact_window_set_card_title  (GtkWidget    *card,
                                           const char   *title,
-                                          const char   *explanation);
+                                          const char   *explanation,
+                                          const char   *info);
 /* series and list rows for branches the snapshot has and the plots not yet */
 void      _didact_window_add_branches    (DidactWindow            *self,
                                           const DdSessionSnapshot *snap);

@@ -662,6 +662,13 @@ didact_window_get_tick_count (DidactWindow *self)
 }
 
 GtkWidget *
+didact_window_get_info_button (DidactWindow *self, GtkWidget *plot)
+{
+  /* the plot is the last child of its card */
+  return g_object_get_data (G_OBJECT (gtk_widget_get_parent (plot)), "info-button");
+}
+
+GtkWidget *
 didact_window_get_samples (DidactWindow *self)
 {
   return GTK_WIDGET (self->samples);

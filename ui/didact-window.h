@@ -26,6 +26,9 @@ gboolean      didact_window_is_loading   (DidactWindow *self);
  * (heatmap, coefficient history, metrics, margins, margin distribution) */
 GtkWidget    *didact_window_get_plot     (DidactWindow *self, guint index);
 guint         didact_window_n_plots      (void);
+/* for tests: the "?" button (a GtkMenuButton) beside the title of the card
+ * that holds @plot (a plot, the BLEU plot or the samples view) */
+GtkWidget    *didact_window_get_info_button (DidactWindow *self, GtkWidget *plot);
 /* translation runs: the BLEU curve and the samples view (hidden otherwise) */
 GtkWidget    *didact_window_get_bleu_plot (DidactWindow *self);
 GtkWidget    *didact_window_get_samples  (DidactWindow *self);
