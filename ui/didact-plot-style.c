@@ -343,6 +343,71 @@ header_measure (PangoLayout                 *title_layout,
     h->height = th + (th > 0 ? HEADER_PAD (style) / 2 : 0) + *rows * lh;
 }
 
+/* The header at a width: its layouts, its geometry and where each legend
+ * entry goes (its left edge, its row's top and its width; a NaN x for an
+ * entry not shown). */
+typedef struct
+{
+  PangoLayout *title_layout;
+  PangoLayout *layout;
+  Header h;
+  double *entry_x, *entry_y, *entry_w;
+} HeaderPlan;
+
+static void
+header_plan (HeaderPlan                  *plan,
+             cairo_t                     *cr,
+             const DidactPlotStyle       *style,
+             const char                  *title,
+             const DidactPlotLegendEntry *entries,
+             guint                        n,
+             int                          width)
+{
+  guint first[MAX_LEGEND_ROWS], last[MAX_LEGEND_ROWS];
+  double row_width[MAX_LEGEND_ROWS], pad = HEADER_PAD (style), y = pad;
+  const Header *h = &plan->h;
+  int rows;
+
+  plan->title_layout = didact_plot_style_layout (style, cr, 1.05, PANGO_WEIGHT_BOLD);
+  plan->layout = didact_plot_style_layout (style, cr, 0.9, PANGO_WEIGHT_NORMAL);
+  plan->entry_x = g_new (double, MAX (n, 1));
+  plan->entry_y = g_new (double, MAX (n, 1));
+  plan->entry_w = g_new (double, MAX (n, 1));
+  header_measure (plan->title_layout, plan->layout, style, title, entries, n, width,
+                  &plan->h, first, last, row_width, &rows);
+
+  for (guint i = 0; i < n; i++)
+    plan->entry_x[i] = NAN;
+  if (h->title_h > 0 && !h->legend_beside_title)
+    y += h->title_h + pad / 2;
+  if (h->legend_beside_title)
+    y += (h->height - h->line_h) / 2;
+  for (int r = 0; r < rows; r++, y += h->line_h)
+    {
+      double x = width - pad - row_width[r];
+
+      for (guint i = first[r]; i < last[r]; i++)
+        {
+          if (!has_label (&entries[i]))
+            continue;
+          plan->entry_x[i] = x;
+          plan->entry_y[i] = y;
+          plan->entry_w[i] = entry_width (plan->layout, style, &entries[i]);
+          x += plan->entry_w[i] + LEGEND_GAP (style);
+        }
+    }
+}
+
+static void
+header_plan_clear (HeaderPlan *plan)
+{
+  g_clear_object (&plan->title_layout);
+  g_clear_object (&plan->layout);
+  g_clear_pointer (&plan->entry_x, g_free);
+  g_clear_pointer (&plan->entry_y, g_free);
+  g_clear_pointer (&plan->entry_w, g_free);
+}
+
 double
 didact_plot_header_height (cairo_t                     *cr,
                            const DidactPlotStyle       *style,
@@ -358,50 +423,10 @@ didact_plot_header_height (cairo_t                     *cr,
   Header h;
   int rows;
 
+  /* measured only: the entries are not placed */
   header_measure (title_layout, layout, style, title, entries, n_entries, width,
                   &h, first, last, row_width, &rows);
   return h.height;
-}
-
-/* Where each entry goes: its left edge, its row's top and its width
- * (swatch, gap and label); a NaN x for an entry not shown. */
-static void
-place_entries (PangoLayout                 *layout,
-               const DidactPlotStyle       *style,
-               const Header                *h,
-               const DidactPlotLegendEntry *entries,
-               guint                        n,
-               const guint                 *first,
-               const guint                 *last,
-               const double                *row_width,
-               int                          rows,
-               int                          width,
-               double                      *entry_x,
-               double                      *entry_y,
-               double                      *entry_w)
-{
-  double pad = HEADER_PAD (style), y = pad;
-
-  for (guint i = 0; i < n; i++)
-    entry_x[i] = NAN;
-  if (h->title_h > 0 && !h->legend_beside_title)
-    y += h->title_h + pad / 2;
-  if (h->legend_beside_title)
-    y += (h->height - h->line_h) / 2;
-  for (int r = 0; r < rows; r++, y += h->line_h)
-    {
-      double x = width - pad - row_width[r];
-
-      for (guint i = first[r]; i < last[r]; i++)
-        {
-          if (!has_label (&entries[i]))
-            continue;
-          entry_x[i] = x;
-          entry_y[i] = y;
-          entry_w[i] = entry_width (layout, style, &entries[i]);
-          x += entry_w[i] + LEGEND_GAP (style);
-        }
-    }
 }
 
 static void
@@ -469,33 +494,25 @@ didact_plot_draw_header (cairo_t                     *cr,
                          DidactPlotSwatch             swatch,
                          int                          width)
 {
-  g_autoptr(PangoLayout) title_layout = didact_plot_style_layout (style, cr, 1.05, PANGO_WEIGHT_BOLD);
-  g_autoptr(PangoLayout) layout = didact_plot_style_layout (style, cr, 0.9, PANGO_WEIGHT_NORMAL);
-  guint first[MAX_LEGEND_ROWS], last[MAX_LEGEND_ROWS];
-  double row_width[MAX_LEGEND_ROWS], pad = HEADER_PAD (style);
-  g_autofree double *entry_x = g_new (double, MAX (n_entries, 1));
-  g_autofree double *entry_y = g_new (double, MAX (n_entries, 1));
-  g_autofree double *entry_w = g_new (double, MAX (n_entries, 1));
-  Header h;
-  int rows;
+  const Header *h;
+  HeaderPlan plan;
 
-  header_measure (title_layout, layout, style, title, entries, n_entries, width,
-                  &h, first, last, row_width, &rows);
-  place_entries (layout, style, &h, entries, n_entries, first, last, row_width, rows, width,
-                 entry_x, entry_y, entry_w);
-
+  header_plan (&plan, cr, style, title, entries, n_entries, width);
+  h = &plan.h;
   cairo_save (cr);
-  if (h.title_h > 0)
+  if (h->title_h > 0)
     {
-      pango_layout_set_text (title_layout, title, -1);
+      pango_layout_set_text (plan.title_layout, title, -1);
       didact_plot_set_source (cr, &style->fg, 0.9);
-      cairo_move_to (cr, title_x, pad + (h.legend_beside_title ? (h.height - h.title_h) / 2 : 0));
-      pango_cairo_show_layout (cr, title_layout);
+      cairo_move_to (cr, title_x, HEADER_PAD (style) + (h->legend_beside_title ? (h->height - h->title_h) / 2 : 0));
+      pango_cairo_show_layout (cr, plan.title_layout);
     }
   for (guint i = 0; i < n_entries; i++)
-    if (!isnan (entry_x[i]))
-      draw_entry (cr, style, layout, &entries[i], swatch, entry_x[i], entry_y[i], entry_w[i], h.line_h);
+    if (!isnan (plan.entry_x[i]))
+      draw_entry (cr, style, plan.layout, &entries[i], swatch, plan.entry_x[i], plan.entry_y[i],
+                  plan.entry_w[i], h->line_h);
   cairo_restore (cr);
+  header_plan_clear (&plan);
 }
 
 void
@@ -507,25 +524,15 @@ didact_plot_header_entry_rects (cairo_t                     *cr,
                                 int                          width,
                                 graphene_rect_t             *rects)
 {
-  g_autoptr(PangoLayout) title_layout = didact_plot_style_layout (style, cr, 1.05, PANGO_WEIGHT_BOLD);
-  g_autoptr(PangoLayout) layout = didact_plot_style_layout (style, cr, 0.9, PANGO_WEIGHT_NORMAL);
-  guint first[MAX_LEGEND_ROWS], last[MAX_LEGEND_ROWS];
-  double row_width[MAX_LEGEND_ROWS];
-  g_autofree double *entry_x = g_new (double, MAX (n_entries, 1));
-  g_autofree double *entry_y = g_new (double, MAX (n_entries, 1));
-  g_autofree double *entry_w = g_new (double, MAX (n_entries, 1));
-  Header h;
-  int rows;
+  HeaderPlan plan;
 
-  header_measure (title_layout, layout, style, title, entries, n_entries, width,
-                  &h, first, last, row_width, &rows);
-  place_entries (layout, style, &h, entries, n_entries, first, last, row_width, rows, width,
-                 entry_x, entry_y, entry_w);
+  header_plan (&plan, cr, style, title, entries, n_entries, width);
   for (guint i = 0; i < n_entries; i++)
-    if (isnan (entry_x[i]))
+    if (isnan (plan.entry_x[i]))
       graphene_rect_init (&rects[i], 0, 0, 0, 0);
     else
-      graphene_rect_init (&rects[i], entry_x[i], entry_y[i], entry_w[i], h.line_h);
+      graphene_rect_init (&rects[i], plan.entry_x[i], plan.entry_y[i], plan.entry_w[i], plan.h.line_h);
+  header_plan_clear (&plan);
 }
 
 void
