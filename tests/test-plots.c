@@ -1086,6 +1086,26 @@ test_line_legend_toggles (void)
     g_signal_emit_by_name (motion, "leave");
   }
 
+  /* the keyboard: Right chooses the next entry (highlighted), Return
+   * shows or hides its series */
+  {
+    GtkEventController *keys = find_controller (plot, GTK_TYPE_EVENT_CONTROLLER_KEY);
+    gboolean handled = FALSE;
+
+    g_assert_true (gtk_widget_get_focusable (plot));
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Right, 0, 0, &handled);
+    g_assert_true (handled);
+    g_assert_true (didact_plot_get_series_highlighted (DIDACT_PLOT (plot), ids[0][0]));
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Right, 0, 0, &handled);
+    g_assert_true (didact_plot_get_series_highlighted (DIDACT_PLOT (plot), ids[1][1]));
+    g_assert_false (didact_plot_get_series_highlighted (DIDACT_PLOT (plot), ids[0][0]));
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Return, 0, 0, &handled);
+    assert_class_visible (plot, ids, 1, FALSE);
+    assert_class_visible (plot, ids, 0, TRUE);
+    g_signal_emit_by_name (keys, "key-pressed", GDK_KEY_Return, 0, 0, &handled);
+    assert_class_visible (plot, ids, 1, TRUE);
+  }
+
   /* without an interactive legend a click toggles nothing */
   g_object_set (plot, "interactive-legend", FALSE, NULL);
   cairo_surface_destroy (render (plot, WIDTH, HEIGHT));

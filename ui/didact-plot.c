@@ -12,6 +12,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
+#include <glib/gi18n-lib.h>
 
 /* legend entries at most */
 #define MAX_LEGEND_ENTRIES 16
@@ -35,6 +36,8 @@ typedef struct
   guint legend_ids[MAX_LEGEND_ENTRIES];
   guint n_legend;
   guint highlight;
+  int legend_focus;             /* the entry the keyboard is on, or -1 */
+  gboolean made_focusable;      /* by the interactive legend */
 
   guint64 layout_serial;
   gboolean exporting;
@@ -233,6 +236,21 @@ draw_header (DidactPlot            *self,
   for (guint k = 0; k < n; k++)
     priv->legend_ids[k] = shown[k]->id;
   priv->n_legend = n;
+  priv->legend_focus = MIN (priv->legend_focus, (int) n - 1);
+  if (priv->legend_focus >= 0 && gtk_widget_has_focus (GTK_WIDGET (self)))
+    {
+      const graphene_rect_t *r = &priv->legend_rects[priv->legend_focus];
+      double dash[] = { 2, 2 };
+
+      /* the entry the keyboard is on, dashed as the heatmap's focus cell */
+      cairo_save (frame->cr);
+      cairo_set_dash (frame->cr, dash, 2, 0);
+      cairo_set_line_width (frame->cr, 1);
+      didact_plot_set_source (frame->cr, &frame->style.fg, 0.7);
+      cairo_rectangle (frame->cr, r->origin.x - 2.5, r->origin.y - 0.5, r->size.width + 5, r->size.height + 1);
+      cairo_stroke (frame->cr);
+      cairo_restore (frame->cr);
+    }
 }
 
 static void
@@ -630,6 +648,87 @@ didact_plot_toggle_legend_entry (DidactPlot *self,
         s->visible = !any_visible;
     }
   _didact_plot_data_changed (self);
+}
+
+/* Tells assistive technologies which entry the keyboard is on and whether
+ * its series are shown. */
+static void
+describe_legend_focus (DidactPlot *self)
+{
+  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
+  DidactPlotSeries *s;
+  g_autofree char *text = NULL;
+  gboolean shown = FALSE;
+
+  if (priv->legend_focus < 0 ||
+      (s = _didact_plot_find_series (self, priv->legend_ids[priv->legend_focus])) == NULL)
+    return;
+  for (guint i = 0; i < priv->series->len; i++)
+    {
+      DidactPlotSeries *other = g_ptr_array_index (priv->series, i);
+
+      shown |= same_entry (other, s) && other->visible;
+    }
+  /* Translators: what a screen reader says of the legend entry the
+   * keyboard is on (Left and Right choose one, Return shows or hides it) */
+  text = g_strdup_printf (shown ? _("%s: shown") : _("%s: hidden"), s->label);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
+}
+
+/* Left and Right (Home, End) choose a legend entry, which is highlighted;
+ * Return (or Space, where the window leaves it to the plot) shows or hides
+ * its series. */
+static gboolean
+on_legend_key (GtkEventControllerKey *controller,
+               guint                  keyval,
+               guint                  keycode,
+               GdkModifierType        state,
+               DidactPlot            *self)
+{
+  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
+  int n = (int) priv->n_legend, focus = priv->legend_focus;
+
+  if (!priv->interactive_legend || n == 0 || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)))
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Left: case GDK_KEY_KP_Left:
+      focus = MAX (focus - 1, 0);
+      break;
+    case GDK_KEY_Right: case GDK_KEY_KP_Right:
+      focus = MIN (focus + 1, n - 1);
+      break;
+    case GDK_KEY_Home:
+      focus = 0;
+      break;
+    case GDK_KEY_End:
+      focus = n - 1;
+      break;
+    case GDK_KEY_Return: case GDK_KEY_KP_Enter: case GDK_KEY_space:
+      if (focus < 0)
+        return FALSE;
+      didact_plot_toggle_legend_entry (self, (guint) focus);
+      describe_legend_focus (self);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+  priv->legend_focus = focus;
+  priv->highlight = priv->legend_ids[focus];
+  describe_legend_focus (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
+static void
+on_focus_leave (GtkEventControllerFocus *controller,
+                DidactPlot              *self)
+{
+  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
+
+  if (!priv->hovering)
+    priv->highlight = 0;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 /* ------------------------------------------------------------------------
@@ -1076,10 +1175,11 @@ static void
 didact_plot_init (DidactPlot *self)
 {
   DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
-  GtkEventController *motion;
+  GtkEventController *motion, *keys, *focus;
   GtkGesture *click;
 
   priv->series = g_ptr_array_new ();
+  priv->legend_focus = -1;
   priv->next_series_id = 1;
   priv->show_legend = TRUE;
 
@@ -1092,6 +1192,14 @@ didact_plot_init (DidactPlot *self)
   gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_PRIMARY);
   g_signal_connect (click, "pressed", G_CALLBACK (on_pressed), self);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
+  /* the interactive legend's keys; they do nothing otherwise */
+  keys = gtk_event_controller_key_new ();
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_legend_key), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect (focus, "leave", G_CALLBACK (on_focus_leave), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), focus);
 }
 
 /* ------------------------------------------------------------------------
@@ -1276,6 +1384,18 @@ didact_plot_set_interactive_legend (DidactPlot *self,
   priv->interactive_legend = interactive_legend;
   priv->n_legend = 0;
   priv->highlight = 0;
+  priv->legend_focus = -1;
+  /* the keyboard reaches the legend */
+  if (interactive_legend && !gtk_widget_get_focusable (GTK_WIDGET (self)))
+    {
+      gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+      priv->made_focusable = TRUE;
+    }
+  else if (!interactive_legend && priv->made_focusable)
+    {
+      gtk_widget_set_focusable (GTK_WIDGET (self), FALSE);
+      priv->made_focusable = FALSE;
+    }
   _didact_plot_invalidate_layout (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INTERACTIVE_LEGEND]);
 }

@@ -143,7 +143,8 @@ guint       didact_plot_get_series_group    (DidactPlot   *self,
 /* An interactive legend (off by default) lists hidden series too: clicking
  * an entry shows or hides its series, and the pointer on an entry or on a
  * series highlights that entry's series while the others fade, so that one
- * class among ten is found fast. */
+ * class among ten is found fast. The plot takes the keyboard focus then:
+ * Left and Right choose an entry (highlighted), Return toggles it. */
 gboolean    didact_plot_get_interactive_legend (DidactPlot   *self);
 void        didact_plot_set_interactive_legend (DidactPlot   *self,
                                                 gboolean      interactive_legend);
