@@ -7,9 +7,11 @@
  * widgets on the main thread only: a tick callback on the frame clock takes
  * a snapshot of the session (a few counts, under a lock held for
  * nanoseconds), then the session feed copies the records that are new
- * since the last frame into the plots' caches. Dataset loading runs in a
- * GTask thread and hands its result back through the task's callback on
- * the main context.
+ * since the last frame into the plots' caches. The tick rests while a
+ * paused session's worker is idle (nothing can change), woken by the
+ * controls and by a thread that waits for the worker to go idle. Dataset
+ * loading runs in a GTask thread and hands its result back through the
+ * task's callback on the main context.
  *
  * The window's other parts (didact-window-private.h): the plots
  * (-plots.c), Φ and its edits (-phi.c), the actions and controls
