@@ -12,6 +12,49 @@
 
 G_BEGIN_DECLS
 
+/* The base class's instance data, shared by its parts (didact-plot.c,
+ * -legend.c, -export.c); subclasses use the functions below instead. */
+/* legend entries at most */
+#define MAX_LEGEND_ENTRIES 16
+
+typedef struct
+{
+  char *title;
+  char *x_label;
+  char *y_label;
+  char *accessible_label;
+  gboolean show_legend;
+  gboolean presentation;
+
+  GPtrArray *series;            /* DidactPlotSeries, with the subclass's data */
+  guint next_series_id;
+
+  /* an interactive legend: its entries as last drawn, the series each
+   * shows, and the series whose entry is highlighted (0: none) */
+  gboolean interactive_legend;
+  graphene_rect_t legend_rects[MAX_LEGEND_ENTRIES];
+  guint legend_ids[MAX_LEGEND_ENTRIES];
+  guint n_legend;
+  guint highlight;
+  int legend_focus;             /* the entry the keyboard is on, or -1 */
+  gboolean made_focusable;      /* by the interactive legend */
+
+  guint64 layout_serial;
+  gboolean exporting;
+  gboolean hovering;
+  double hover_x, hover_y;
+} DidactPlotPrivate;
+
+DidactPlotPrivate *_didact_plot_get_private (DidactPlot *self);
+
+/* didact-plot-legend.c: the entry at a point (−1: none) and the keyboard */
+int      _didact_plot_legend_entry_at          (DidactPlot *self, double x, double y);
+gboolean _didact_plot_on_legend_key            (GtkEventControllerKey *controller, guint keyval,
+                                                guint keycode, GdkModifierType state,
+                                                DidactPlot *self);
+void     _didact_plot_on_legend_focus_leave    (GtkEventControllerFocus *controller,
+                                                DidactPlot *self);
+
 /* The part of a series that DidactPlot keeps; a subclass's series struct
  * starts with it and adds its data. */
 typedef struct
@@ -61,5 +104,13 @@ double            _didact_plot_header_height     (DidactPlot            *self,
                                                   cairo_t               *cr,
                                                   const DidactPlotStyle *style,
                                                   int                    width);
+
+/* A series and the others of its group (not 0) share a legend entry. */
+static inline gboolean
+_didact_plot_same_entry (const DidactPlotSeries *a,
+                         const DidactPlotSeries *b)
+{
+  return a == b || (a->group != 0 && a->group == b->group);
+}
 
 G_END_DECLS

@@ -3,49 +3,23 @@
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The plots' base class: its properties, its series list and legend, the
- * pointer, the layered drawing and export.
+ * The plots' base class: its properties, its series list, the legend's
+ * drawing, the pointer and the layered drawing. The interactive legend is
+ * in didact-plot-legend.c, export in didact-plot-export.c; what the parts
+ * share in didact-plot-private.h.
  */
 #define G_LOG_DOMAIN "Didact-Plot"
 
 #include "didact-plot-private.h"
 
-#include <cairo-pdf.h>
-#include <cairo-svg.h>
-#include <glib/gi18n-lib.h>
-
-/* legend entries at most */
-#define MAX_LEGEND_ENTRIES 16
-
-typedef struct
-{
-  char *title;
-  char *x_label;
-  char *y_label;
-  char *accessible_label;
-  gboolean show_legend;
-  gboolean presentation;
-
-  GPtrArray *series;            /* DidactPlotSeries, with the subclass's data */
-  guint next_series_id;
-
-  /* an interactive legend: its entries as last drawn, the series each
-   * shows, and the series whose entry is highlighted (0: none) */
-  gboolean interactive_legend;
-  graphene_rect_t legend_rects[MAX_LEGEND_ENTRIES];
-  guint legend_ids[MAX_LEGEND_ENTRIES];
-  guint n_legend;
-  guint highlight;
-  int legend_focus;             /* the entry the keyboard is on, or -1 */
-  gboolean made_focusable;      /* by the interactive legend */
-
-  guint64 layout_serial;
-  gboolean exporting;
-  gboolean hovering;
-  double hover_x, hover_y;
-} DidactPlotPrivate;
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (DidactPlot, didact_plot, GTK_TYPE_WIDGET)
+
+DidactPlotPrivate *
+_didact_plot_get_private (DidactPlot *self)
+{
+  return didact_plot_get_instance_private (self);
+}
 
 enum {
   PROP_0,
@@ -128,14 +102,6 @@ readout_has_colors (const DidactPlotReadout *readout)
  * Drawing in layers
  */
 
-/* A series and the others of its group (not 0) share a legend entry. */
-static gboolean
-same_entry (const DidactPlotSeries *a,
-            const DidactPlotSeries *b)
-{
-  return a == b || (a->group != 0 && a->group == b->group);
-}
-
 /* The highlighted entry's series, if any of its series is shown; never
  * in an export. */
 static DidactPlotSeries *
@@ -151,7 +117,7 @@ highlighted_series (DidactPlot *self)
     {
       DidactPlotSeries *s = g_ptr_array_index (priv->series, i);
 
-      if (s->visible && same_entry (s, h))
+      if (s->visible && _didact_plot_same_entry (s, h))
         return h;
     }
   return NULL;
@@ -179,7 +145,7 @@ legend_entries (DidactPlot            *self,
 
       if (s->label == NULL || s->label[0] == '\0' || (!s->visible && !priv->interactive_legend))
         continue;
-      for (k = 0; k < n && !same_entry (shown[k], s); k++)
+      for (k = 0; k < n && !_didact_plot_same_entry (shown[k], s); k++)
         ;
       if (k == MAX_LEGEND_ENTRIES)
         continue;
@@ -198,7 +164,7 @@ legend_entries (DidactPlot            *self,
       entries[k].off &= !s->visible;
     }
   for (guint k = 0; k < n && highlight != NULL; k++)
-    entries[k].dimmed = !same_entry (shown[k], highlight);
+    entries[k].dimmed = !_didact_plot_same_entry (shown[k], highlight);
   return n;
 }
 
@@ -559,7 +525,7 @@ _didact_plot_series_dimmed (DidactPlot             *self,
 {
   DidactPlotSeries *highlight = highlighted_series (self);
 
-  return highlight != NULL && !same_entry (series, highlight);
+  return highlight != NULL && !_didact_plot_same_entry (series, highlight);
 }
 
 gboolean
@@ -573,162 +539,7 @@ didact_plot_get_series_highlighted (DidactPlot *self,
   s = _didact_plot_find_series (self, id);
   g_return_val_if_fail (s != NULL, FALSE);
   highlight = highlighted_series (self);
-  return highlight != NULL && same_entry (s, highlight);
-}
-
-/* ------------------------------------------------------------------------
- * The interactive legend
- */
-
-guint
-didact_plot_get_n_legend_entries (DidactPlot *self)
-{
-  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
-
-  g_return_val_if_fail (DIDACT_IS_PLOT (self), 0);
-  return priv->n_legend;
-}
-
-gboolean
-didact_plot_get_legend_entry_rect (DidactPlot      *self,
-                                   guint            index,
-                                   graphene_rect_t *rect)
-{
-  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
-
-  g_return_val_if_fail (DIDACT_IS_PLOT (self), FALSE);
-  g_return_val_if_fail (rect != NULL, FALSE);
-
-  if (index >= priv->n_legend || priv->legend_rects[index].size.width <= 0)
-    return FALSE;
-  *rect = priv->legend_rects[index];
-  return TRUE;
-}
-
-/* The entry at a point, as last drawn, or -1. */
-static int
-legend_entry_at (DidactPlot *self,
-                 double      x,
-                 double      y)
-{
-  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
-
-  if (!priv->interactive_legend)
-    return -1;
-  for (guint k = 0; k < priv->n_legend; k++)
-    if (priv->legend_rects[k].size.width > 0 &&
-        graphene_rect_contains_point (&priv->legend_rects[k], &GRAPHENE_POINT_INIT (x, y)))
-      return (int) k;
-  return -1;
-}
-
-void
-didact_plot_toggle_legend_entry (DidactPlot *self,
-                                 guint       index)
-{
-  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
-  DidactPlotSeries *shown;
-  gboolean any_visible = FALSE;
-
-  g_return_if_fail (DIDACT_IS_PLOT (self));
-
-  if (index >= priv->n_legend || (shown = _didact_plot_find_series (self, priv->legend_ids[index])) == NULL)
-    return;
-  for (guint i = 0; i < priv->series->len; i++)
-    {
-      DidactPlotSeries *s = g_ptr_array_index (priv->series, i);
-
-      any_visible |= same_entry (s, shown) && s->visible;
-    }
-  for (guint i = 0; i < priv->series->len; i++)
-    {
-      DidactPlotSeries *s = g_ptr_array_index (priv->series, i);
-
-      if (same_entry (s, shown))
-        s->visible = !any_visible;
-    }
-  _didact_plot_data_changed (self);
-}
-
-/* Tells assistive technologies which entry the keyboard is on and whether
- * its series are shown. */
-static void
-describe_legend_focus (DidactPlot *self)
-{
-  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
-  DidactPlotSeries *s;
-  g_autofree char *text = NULL;
-  gboolean shown = FALSE;
-
-  if (priv->legend_focus < 0 ||
-      (s = _didact_plot_find_series (self, priv->legend_ids[priv->legend_focus])) == NULL)
-    return;
-  for (guint i = 0; i < priv->series->len; i++)
-    {
-      DidactPlotSeries *other = g_ptr_array_index (priv->series, i);
-
-      shown |= same_entry (other, s) && other->visible;
-    }
-  /* Translators: what a screen reader says of the legend entry the
-   * keyboard is on (Left and Right choose one, Return shows or hides it) */
-  text = g_strdup_printf (shown ? _("%s: shown") : _("%s: hidden"), s->label);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text, -1);
-}
-
-/* Left and Right (Home, End) choose a legend entry, which is highlighted;
- * Return (or Space, where the window leaves it to the plot) shows or hides
- * its series. */
-static gboolean
-on_legend_key (GtkEventControllerKey *controller,
-               guint                  keyval,
-               guint                  keycode,
-               GdkModifierType        state,
-               DidactPlot            *self)
-{
-  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
-  int n = (int) priv->n_legend, focus = priv->legend_focus;
-
-  if (!priv->interactive_legend || n == 0 || (state & (GDK_CONTROL_MASK | GDK_ALT_MASK)))
-    return FALSE;
-  switch (keyval)
-    {
-    case GDK_KEY_Left: case GDK_KEY_KP_Left:
-      focus = MAX (focus - 1, 0);
-      break;
-    case GDK_KEY_Right: case GDK_KEY_KP_Right:
-      focus = MIN (focus + 1, n - 1);
-      break;
-    case GDK_KEY_Home:
-      focus = 0;
-      break;
-    case GDK_KEY_End:
-      focus = n - 1;
-      break;
-    case GDK_KEY_Return: case GDK_KEY_KP_Enter: case GDK_KEY_space:
-      if (focus < 0)
-        return FALSE;
-      didact_plot_toggle_legend_entry (self, (guint) focus);
-      describe_legend_focus (self);
-      return TRUE;
-    default:
-      return FALSE;
-    }
-  priv->legend_focus = focus;
-  priv->highlight = priv->legend_ids[focus];
-  describe_legend_focus (self);
-  gtk_widget_queue_draw (GTK_WIDGET (self));
-  return TRUE;
-}
-
-static void
-on_focus_leave (GtkEventControllerFocus *controller,
-                DidactPlot              *self)
-{
-  DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
-
-  if (!priv->hovering)
-    priv->highlight = 0;
-  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return highlight != NULL && _didact_plot_same_entry (s, highlight);
 }
 
 /* ------------------------------------------------------------------------
@@ -744,7 +555,7 @@ series_to_highlight (DidactPlot *self,
 {
   DidactPlotPrivate *priv = didact_plot_get_instance_private (self);
   DidactPlotClass *klass = DIDACT_PLOT_GET_CLASS (self);
-  int entry = legend_entry_at (self, x, y);
+  int entry = _didact_plot_legend_entry_at (self, x, y);
 
   if (!priv->interactive_legend)
     return 0;
@@ -787,7 +598,7 @@ on_pressed (GtkGestureClick *gesture,
             double           y,
             DidactPlot      *self)
 {
-  int entry = legend_entry_at (self, x, y);
+  int entry = _didact_plot_legend_entry_at (self, x, y);
 
   if (entry < 0)
     return;
@@ -885,142 +696,6 @@ didact_plot_css_changed (GtkWidget         *widget,
   /* colours and fonts come from the style, and with the font the sizes of
    * the labels */
   _didact_plot_invalidate_layout (DIDACT_PLOT (widget));
-}
-
-/* ------------------------------------------------------------------------
- * Export
- */
-
-typedef struct
-{
-  GOutputStream *stream;
-  GError *error;
-} ExportSink;
-
-static cairo_status_t
-export_write (void                *closure,
-              const unsigned char *data,
-              unsigned int         length)
-{
-  ExportSink *sink = closure;
-
-  if (sink->error != NULL)
-    return CAIRO_STATUS_WRITE_ERROR;
-  if (!g_output_stream_write_all (sink->stream, data, length, NULL, NULL, &sink->error))
-    return CAIRO_STATUS_WRITE_ERROR;
-  return CAIRO_STATUS_SUCCESS;
-}
-
-static void
-export_paint (GtkWidget *plot,
-              cairo_t   *cr,
-              int        width,
-              int        height)
-{
-  DidactPlotPrivate *priv = didact_plot_get_instance_private (DIDACT_PLOT (plot));
-  DidactPlotStyle style;
-
-  /* the widget has no background of its own; a file needs one that its
-   * text colour reads on */
-  didact_plot_style_init (&style, plot, FALSE);
-  didact_plot_set_source (cr, &style.bg, 1);
-  cairo_paint (cr);
-  didact_plot_style_clear (&style);
-  priv->exporting = TRUE;
-  didact_plot_draw (DIDACT_PLOT (plot), cr, width, height);
-  priv->exporting = FALSE;
-}
-
-gboolean
-didact_plot_export (GtkWidget   *plot,
-                    const char  *path,
-                    int          width,
-                    int          height,
-                    GError     **error)
-{
-  g_autoptr(GFile) file = NULL;
-  g_autoptr(GFileOutputStream) stream = NULL;
-  g_autofree char *lower = NULL;
-  ExportSink sink = { NULL, NULL };
-  cairo_surface_t *surface;
-  cairo_status_t status;
-  cairo_t *cr;
-  enum { PNG, SVG, PDF } kind;
-
-  g_return_val_if_fail (DIDACT_IS_PLOT (plot), FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (width > 0 && height > 0, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  lower = g_ascii_strdown (path, -1);
-  if (g_str_has_suffix (lower, ".png"))
-    kind = PNG;
-  else if (g_str_has_suffix (lower, ".svg"))
-    kind = SVG;
-  else if (g_str_has_suffix (lower, ".pdf"))
-    kind = PDF;
-  else
-    {
-      g_autofree char *name = g_filename_display_basename (path);
-
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
-                   "Cannot export “%s”: the name must end in .png, .svg or .pdf", name);
-      return FALSE;
-    }
-
-  /* written to a temporary file and renamed, so a failed export leaves an
-   * existing file as it was */
-  file = g_file_new_for_path (path);
-  stream = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_REPLACE_DESTINATION, NULL, error);
-  if (stream == NULL)
-    return FALSE;
-  sink.stream = G_OUTPUT_STREAM (stream);
-
-  switch (kind)
-    {
-    case SVG:
-      surface = cairo_svg_surface_create_for_stream (export_write, &sink, width, height);
-      break;
-    case PDF:
-      surface = cairo_pdf_surface_create_for_stream (export_write, &sink, width, height);
-      break;
-    case PNG:
-    default:
-      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
-      break;
-    }
-
-  cr = cairo_create (surface);
-  export_paint (plot, cr, width, height);
-  status = cairo_status (cr);
-  cairo_destroy (cr);
-
-  if (status == CAIRO_STATUS_SUCCESS && kind == PNG)
-    status = cairo_surface_write_to_png_stream (surface, export_write, &sink);
-  cairo_surface_finish (surface);
-  if (status == CAIRO_STATUS_SUCCESS)
-    status = cairo_surface_status (surface);
-  cairo_surface_destroy (surface);
-
-  if (sink.error != NULL || status != CAIRO_STATUS_SUCCESS)
-    {
-      g_autofree char *name = g_filename_display_basename (path);
-      g_autoptr(GCancellable) cancelled = g_cancellable_new ();
-
-      /* closing a cancelled replace stream drops the temporary file */
-      g_cancellable_cancel (cancelled);
-      g_output_stream_close (G_OUTPUT_STREAM (stream), cancelled, NULL);
-      if (sink.error != NULL)
-        {
-          g_propagate_prefixed_error (error, sink.error, "Cannot export “%s”: ", name);
-        }
-      else
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                     "Cannot export “%s”: %s", name, cairo_status_to_string (status));
-      return FALSE;
-    }
-
-  return g_output_stream_close (G_OUTPUT_STREAM (stream), NULL, error);
 }
 
 /* ------------------------------------------------------------------------
@@ -1195,10 +870,10 @@ didact_plot_init (DidactPlot *self)
 
   /* the interactive legend's keys; they do nothing otherwise */
   keys = gtk_event_controller_key_new ();
-  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_legend_key), self);
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (_didact_plot_on_legend_key), self);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
   focus = gtk_event_controller_focus_new ();
-  g_signal_connect (focus, "leave", G_CALLBACK (on_focus_leave), self);
+  g_signal_connect (focus, "leave", G_CALLBACK (_didact_plot_on_legend_focus_leave), self);
   gtk_widget_add_controller (GTK_WIDGET (self), focus);
 }
 
