@@ -243,6 +243,23 @@ action_toggle_sidebar (GtkWidget *widget, const char *name, GVariant *param)
                                 !gtk_toggle_button_get_active (self->sidebar_button));
 }
 
+gboolean
+didact_window_export_to (DidactWindow *self, const char *path, GError **error)
+{
+  const char *names[] = { "coefficients", "coefficient-history", "metrics", "margins",
+                          "margin-distribution" };
+
+  g_return_val_if_fail (DIDACT_IS_WINDOW (self), FALSE);
+  for (guint i = 0; i < didact_window_n_plots (); i++)
+    {
+      g_autofree char *file = g_strdup_printf ("%s/%s.png", path, names[i]);
+      if (!didact_plot_export (didact_window_get_plot (self, i), file, 1200, 800, error))
+        return FALSE;
+    }
+  /* the numbers behind the plots: curves, Φ and window records (dd-export.h) */
+  return self->session == NULL || dd_session_export (self->session, path, error);
+}
+
 static void
 on_export_chosen (GObject *source, int response, gpointer user_data)
 {
@@ -253,19 +270,12 @@ on_export_chosen (GObject *source, int response, gpointer user_data)
     {
       g_autoptr(GFile) dir = gtk_file_chooser_get_file (chooser);
       g_autofree char *path = g_file_get_path (dir);
-      const char *names[] = { "coefficients", "coefficient-history", "metrics", "margins",
-                              "margin-distribution" };
       g_autoptr(GError) error = NULL;
-      for (guint i = 0; i < didact_window_n_plots () && error == NULL; i++)
-        {
-          g_autofree char *file = g_strdup_printf ("%s/%s.png", path, names[i]);
-          didact_plot_export (didact_window_get_plot (self, i), file, 1200, 800, &error);
-        }
-      if (error)
+      if (!didact_window_export_to (self, path, &error))
         _didact_window_toast (self, error->message);
       else
         {
-          g_autofree char *text = g_strdup_printf (_("Plots exported to %s"), path);
+          g_autofree char *text = g_strdup_printf (_("Plots and data exported to %s"), path);
           _didact_window_toast (self, text);
         }
     }
@@ -277,7 +287,7 @@ static void
 action_export (GtkWidget *widget, const char *name, GVariant *param)
 {
   GtkFileChooserNative *native =
-    gtk_file_chooser_native_new (_("Export Plots to a Folder"), GTK_WINDOW (widget),
+    gtk_file_chooser_native_new (_("Export Plots and Data to a Folder"), GTK_WINDOW (widget),
                                  GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Export"), _("_Cancel"));
   g_signal_connect (native, "response", G_CALLBACK (on_export_chosen), g_object_ref (widget));
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));

@@ -657,6 +657,13 @@ didact_window_get_bleu_plot (DidactWindow *self)
   return GTK_WIDGET (self->bleu_plot);
 }
 
+gboolean
+didact_window_is_resting (DidactWindow *self)
+{
+  g_return_val_if_fail (DIDACT_IS_WINDOW (self), FALSE);
+  return self->tick_id == 0 && self->idle_waiter == NULL;
+}
+
 guint64
 didact_window_get_tick_count (DidactWindow *self)
 {

@@ -26,6 +26,9 @@ gboolean      didact_window_is_loading   (DidactWindow *self);
  * (heatmap, coefficient history, metrics, margins, margin distribution) */
 GtkWidget    *didact_window_get_plot     (DidactWindow *self, guint index);
 guint         didact_window_n_plots      (void);
+/* every plot as PNG and the session's records as CSV, NumPy and JSON Lines
+ * (dd_session_export) into the folder path */
+gboolean      didact_window_export_to    (DidactWindow *self, const char *path, GError **error);
 /* for tests: the "?" button (a GtkMenuButton) beside the title of the card
  * that holds @plot (a plot, the BLEU plot or the samples view) */
 GtkWidget    *didact_window_get_info_button (DidactWindow *self, GtkWidget *plot);
@@ -35,6 +38,8 @@ GtkWidget    *didact_window_get_samples  (DidactWindow *self);
 /* for tests and measurements: how many frame ticks the window has run
  * (none while a paused session changes nothing) */
 guint64       didact_window_get_tick_count (DidactWindow *self);
+/* TRUE when the window asks for no frames and waits for nothing (tests) */
+gboolean      didact_window_is_resting     (DidactWindow *self);
 /* the Φ cell editor used by drags, typing and the edit presets */
 void          didact_window_set_pending_cell (DidactWindow *self, int row, int col, double value);
 
