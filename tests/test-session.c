@@ -673,6 +673,57 @@ static const char export_reader[] =
   "        w = json.loads(line)\n"
   "        print('window', b, i, w['step'], repr(w['dev_error']), len(w['class_margin']), w['update'])\n";
 
+/* the reader's lines about branch b's Φ and window records, from *li on,
+ * against the session's records */
+static void
+check_export_branch (DdSession *s, const DdSessionSnapshot *snap, int b, char **lines, guint *li_io)
+{
+  const int C = dd_session_n_classes (s), R = dd_session_phi_rows (s);
+  guint li = *li_io;
+
+  int pb, n0, r1, c1, ns;
+  g_assert_cmpint (sscanf (lines[li++], "phi %d %d %d %d %d", &pb, &n0, &r1, &c1, &ns), ==, 5);
+  g_assert_cmpint (pb, ==, b);
+  g_assert_cmpint (n0, ==, snap->n_phi[b]);
+  g_assert_cmpint (ns, ==, snap->n_phi[b]);
+  g_assert_cmpint (r1, ==, R + 1);
+  g_assert_cmpint (c1, ==, C);
+  for (gint64 i = 0; i < snap->n_phi[b]; i++)
+    {
+      const DdPhiRecord *p = dd_session_phi_record (s, b, i);
+      int bb, ii;
+      gint64 step;
+      double first, last, sum;
+      g_assert_cmpint (sscanf (lines[li++], "phistep %d %d %" G_GINT64_FORMAT " %lf %lf %lf",
+                               &bb, &ii, &step, &first, &last, &sum), ==, 6);
+      g_assert_cmpint (step, ==, p->step);
+      g_assert_cmpfloat (first, ==, p->W[0]);          /* W[0, 0] */
+      g_assert_cmpfloat (last, ==, p->b[C - 1]);       /* b's last value */
+      if (i == 0)
+        {
+          double want = 0;
+          for (int k = 0; k < (R + 1) * C; k++)
+            want += p->W[k];
+          g_assert_cmpfloat (fabs (sum - want), <, 1e-9 * MAX (1.0, fabs (want)));
+        }
+    }
+  for (gint64 i = 0; i < snap->n_windows[b]; i++)
+    {
+      const DdWindowRecord *w = dd_session_window_record (s, b, i);
+      int bb, ii, nc;
+      gint64 step;
+      double dev;
+      char verdict[32];
+      g_assert_cmpint (sscanf (lines[li++], "window %d %d %" G_GINT64_FORMAT " %lf %d %31s",
+                               &bb, &ii, &step, &dev, &nc, verdict), ==, 6);
+      g_assert_cmpint (step, ==, w->step);
+      g_assert_cmpfloat (fabs (dev - w->dev_error), <, 1e-9);
+      g_assert_cmpint (nc, ==, C);
+      g_assert_cmpstr (verdict, ==, dd_update_verdict_name (w->verdict));
+    }
+  *li_io = li;
+}
+
 static void
 test_export (void)
 {
@@ -718,7 +769,6 @@ test_export (void)
   if (!g_spawn_check_wait_status (status, NULL))
     g_error ("the reader failed: %s", err);
 
-  const int C = dd_session_n_classes (s), R = dd_session_phi_rows (s);
   g_auto(GStrv) lines = g_strsplit (out, "\n", -1);
   guint li = 0;
   /* columns: step, then 3 + 4 per branch */
@@ -745,48 +795,7 @@ test_export (void)
   g_assert_cmpint (next_w, ==, snap.n_windows[0]);
 
   for (int b = 0; b < snap.n_branches; b++)
-    {
-      int pb, n0, r1, c1, ns;
-      g_assert_cmpint (sscanf (lines[li++], "phi %d %d %d %d %d", &pb, &n0, &r1, &c1, &ns), ==, 5);
-      g_assert_cmpint (pb, ==, b);
-      g_assert_cmpint (n0, ==, snap.n_phi[b]);
-      g_assert_cmpint (ns, ==, snap.n_phi[b]);
-      g_assert_cmpint (r1, ==, R + 1);
-      g_assert_cmpint (c1, ==, C);
-      for (gint64 i = 0; i < snap.n_phi[b]; i++)
-        {
-          const DdPhiRecord *p = dd_session_phi_record (s, b, i);
-          int bb, ii;
-          gint64 step;
-          double first, last, sum;
-          g_assert_cmpint (sscanf (lines[li++], "phistep %d %d %" G_GINT64_FORMAT " %lf %lf %lf",
-                                   &bb, &ii, &step, &first, &last, &sum), ==, 6);
-          g_assert_cmpint (step, ==, p->step);
-          g_assert_cmpfloat (first, ==, p->W[0]);          /* W[0, 0] */
-          g_assert_cmpfloat (last, ==, p->b[C - 1]);       /* b's last value */
-          if (i == 0)
-            {
-              double want = 0;
-              for (int k = 0; k < (R + 1) * C; k++)
-                want += p->W[k];
-              g_assert_cmpfloat (fabs (sum - want), <, 1e-9 * MAX (1.0, fabs (want)));
-            }
-        }
-      for (gint64 i = 0; i < snap.n_windows[b]; i++)
-        {
-          const DdWindowRecord *w = dd_session_window_record (s, b, i);
-          int bb, ii, nc;
-          gint64 step;
-          double dev;
-          char verdict[32];
-          g_assert_cmpint (sscanf (lines[li++], "window %d %d %" G_GINT64_FORMAT " %lf %d %31s",
-                                   &bb, &ii, &step, &dev, &nc, verdict), ==, 6);
-          g_assert_cmpint (step, ==, w->step);
-          g_assert_cmpfloat (fabs (dev - w->dev_error), <, 1e-9);
-          g_assert_cmpint (nc, ==, C);
-          g_assert_cmpstr (verdict, ==, dd_update_verdict_name (w->verdict));
-        }
-    }
+    check_export_branch (s, &snap, b, lines, &li);
   g_assert_cmpint (snap.n_windows[2], >, 0);   /* the fork's records are there too */
   dd_session_free (s);
   g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
