@@ -108,11 +108,24 @@ def click(node):
     return action.doAction(0)
 
 
+step_label = None
+
+
 def step_count(app):
-    label = find(app, lambda n: n.getRoleName() == "label" and re.search(r"·\s*\S+\s+(\d+)$", n.name or ""))
-    if label is None:
-        return None
-    return int(re.search(r"(\d+)$", label.name).group(1))
+    """the step in the window's subtitle; the label is looked up once (a walk
+    of the whole accessible tree is slow on a loaded machine) and then read"""
+    global step_label
+    try:
+        text = step_label.name if step_label is not None else None
+    except Exception:
+        text = None
+    if text is None or not re.search(r"(\d+)$", text):
+        step_label = find(app, lambda n: n.getRoleName() == "label" and re.search(r"·\s*\S+\s+(\d+)$", n.name or ""))
+        if step_label is None:
+            return None
+        text = step_label.name
+    m = re.search(r"(\d+)$", text or "")
+    return int(m.group(1)) if m else None
 
 
 env = dict(os.environ)
