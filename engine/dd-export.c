@@ -227,14 +227,14 @@ static gboolean
 write_phi (DdSession *s, const DdSessionSnapshot *snap, int b, const char *dir, GError **error)
 {
   const int C = dd_session_n_classes (s), R = dd_session_phi_rows (s);
-  const gsize n = (gsize) snap->n_phi[b], per = (gsize) (R + 1) * C;
+  const gsize n = (gsize) snap->n_phi[b], per = dd_phi_n_values_for (dd_session_phi_shape (s), C);
   g_autofree float *values = g_new (float, MAX (n * per, 1));
   g_autofree gint64 *steps = g_new (gint64, MAX (n, 1));
 
   for (gsize i = 0; i < n; i++)
     {
       const DdPhiRecord *p = dd_session_phi_record (s, b, (gint64) i);
-      memcpy (values + i * per, p->W, sizeof (float) * per);   /* W block, then b */
+      memcpy (values + i * per, p->W, sizeof (float) * per);   /* the flat layout: W, then b */
       steps[i] = p->step;
     }
   g_autofree char *name = g_strdup_printf ("phi-%d.npy", b);

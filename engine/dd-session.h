@@ -32,7 +32,7 @@
  * kept), pauses the session and records the error; playing again retries the
  * branch, so the user can first edit (e.g. lower a learning rate) or fork.
  *
- * Φ is the engine's (dd-teacher.h): a W block of dd_session_phi_rows rows by
+ * Φ is the engine's (dd-phi.h): a W block of dd_session_phi_rows rows by
  * C columns — the C×C matrix W, for buckets the row a, then the per-class
  * log saturation scale s = log ε (row dd_session_scale_row) — and b (C).
  * Every record, edit and journal entry holds the whole block.

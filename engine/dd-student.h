@@ -4,12 +4,12 @@
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The L2T-DLF loop (dd-teach.c) steps, differentiates and evaluates a student
+ * The L2T-DLF loop (dd-teach*.c) steps, differentiates and evaluates a student
  * through these few verbs, so one loop teaches the image classifiers (a
  * DdNet, Φ = (W (C, C), s (C), b (C)) over classes, dd-loss.h) and the
  * translator (a DdSeq2seq, Φ = (W (K, K), a (K), s (K), b (K)) over K
  * target-frequency buckets, dd-bucket-loss.h); the layout of the W block is
- * dd-teacher.h's. The training loop on a fixed loss (DdRun, dd-run.h) steps
+ * dd-phi.h's. The training loop on a fixed loss (DdRun, dd-run.h) steps
  * either student through the same verbs.
  *
  * Examples are images or sentence pairs. For translation every rate is per

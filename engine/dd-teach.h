@@ -126,7 +126,7 @@ typedef struct {
   gint64        horizon;          /* continual progress scale
                                    * (0: window × meta_iterations, or × 100 if unbounded) */
   DdLossKind    baseline_loss;    /* the baseline arm's fixed loss: CE (default), SMOOTH, MARGIN */
-  DdPhiStart    start;            /* the loss's initial point and form (dd-teacher.h) */
+  DdPhiStart    start;            /* the loss's initial point and form (dd-phi.h) */
   DdTeacherStep teacher_step;     /* trust (default) or plain */
   double        trust_radius;     /* trust: the first step length r₀ (‖Δθ‖) */
   int           holdout;          /* trust: dev examples for the acceptance test, taken

@@ -115,7 +115,7 @@ _didact_window_show_phi_at (DidactWindow *self, gint64 step)
       return;
     }
   dd_session_snapshot (self->session, &snap);
-  g_autoptr (DdPhi) phi = dd_phi_copy (self->pending);
+  g_autoptr (DdPhi) phi = dd_phi_new (self->pending->shape, self->C);
   copy_phi (self, didact_session_feed_phi_at (self->feed, &snap, self->view_branch, step), phi);
   set_heatmap (self, phi);
 }
