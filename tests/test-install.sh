@@ -265,6 +265,22 @@ check_with gio "a plain text file is not $mime_type" is_not_type "$mime_type" "$
 check_with gio "without the installed definition the signed file is not $mime_type" \
   is_not_type "$mime_type" "$signed" "$scratch/empty-data-dirs"
 
+opens_sessions() {
+  # the desktop database as the post-install step builds it (GIO reads the
+  # MIME associations from it), on a copy; and GIO lists a desktop entry only
+  # if its Exec program is on PATH. (update-desktop-database is there
+  # wherever the build was configured: the post-install step needs it.)
+  mkdir -p "$scratch/xdg"
+  cp -r "$data/applications" "$scratch/xdg/applications"
+  update-desktop-database "$scratch/xdg/applications" 2>/dev/null || return 1
+  LC_ALL=C PATH=$bin:$PATH XDG_DATA_HOME=$scratch/no-home \
+    XDG_CONFIG_HOME=$scratch/no-config XDG_DATA_DIRS=$scratch/xdg \
+    gio mime "$mime_type" >"$scratch/handlers" || return 1
+  cat "$scratch/handlers"
+  grep -q "^Default application for .*: $app_id\\.desktop\$" "$scratch/handlers"
+}
+check_with gio "the workbench is the default application for $mime_type" opens_sessions
+
 # ---------------------------------------------------------------------------
 # translations and icons
 
