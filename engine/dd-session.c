@@ -25,22 +25,10 @@
 #include <pthread.h>
 #include <string.h>
 
-#define CHUNK_BITS 10
-#define CHUNK      (1 << CHUNK_BITS)
-#define MAX_CHUNKS 16384           /* 16 M records per stream */
+#include "dd-session-private.h"
 
-/* An append-only stream of fixed-size records, each with an optional array
- * of floats, stored in chunks that never move. */
-typedef struct {
-  gsize     rec_size;
-  gsize     n_floats;
-  gint64    count;                 /* written so far (worker's view) */
-  guint8  **chunks;
-  float   **float_chunks;
-} Stream;
-
-static void
-stream_init (Stream *st, gsize rec_size, gsize n_floats)
+void
+session_stream_init (Stream *st, gsize rec_size, gsize n_floats)
 {
   st->rec_size = rec_size;
   st->n_floats = n_floats;
@@ -49,8 +37,8 @@ stream_init (Stream *st, gsize rec_size, gsize n_floats)
   st->float_chunks = n_floats ? g_new0 (float *, MAX_CHUNKS) : NULL;
 }
 
-static void
-stream_clear (Stream *st)
+void
+session_stream_clear (Stream *st)
 {
   for (int c = 0; c < MAX_CHUNKS && st->chunks && st->chunks[c]; c++)
     {
@@ -63,8 +51,8 @@ stream_clear (Stream *st)
 }
 
 /* A new record (zeroed) and its floats; NULL when the stream is full. */
-static gpointer
-stream_append (Stream *st, float **floats)
+gpointer
+session_stream_append (Stream *st, float **floats)
 {
   gint64 i = st->count;
   gint64 c = i >> CHUNK_BITS;
@@ -83,86 +71,11 @@ stream_append (Stream *st, float **floats)
   return st->chunks[c] + (i & (CHUNK - 1)) * st->rec_size;
 }
 
-static gpointer
-stream_get (const Stream *st, gint64 i)
+gpointer
+session_stream_get (const Stream *st, gint64 i)
 {
   return st->chunks[i >> CHUNK_BITS] + (i & (CHUNK - 1)) * st->rec_size;
 }
-
-/* Long runs keep their history bounded by thinning it, never by dropping the
- * past: once a stream holds its budget of records, the stride between new
- * records doubles and the budget grows by half the initial one, so a run of
- * n steps keeps O(budget · log n) records. Step records then hold the mean
- * of their block of steps. */
-#define STEP_BUDGET 65536
-#define PHI_BUDGET  4096
-
-typedef struct {
-  DdTeach  *teach;
-  gboolean  running;
-  gint64    step_every, step_budget;   /* step records: block length, next doubling */
-  gint64    phi_every, phi_budget;     /* Φ samples */
-  double    acc_loss, acc_ce, acc_err; /* the current block's sums */
-  gint64    acc_n;
-  int       parent;            /* −1 for the first arms */
-  gint64    fork_step;
-  Stream    steps, phi, windows;
-  gint64    pub_steps, pub_phi, pub_windows; /* under publish_lock */
-  gint64    pub_step;                  /* student steps taken (under publish_lock) */
-} Branch;
-
-typedef enum {
-  CMD_EDIT,
-  CMD_FORK,
-  CMD_SET_RUNNING,
-  CMD_DUP_PARAMS,
-} CommandKind;
-
-typedef struct {
-  CommandKind kind;
-  DdEdit      edit;
-  int         branch;
-  gboolean    running;
-  /* results */
-  gboolean    done;
-  GError     *error;
-  int         new_branch;
-  GPtrArray  *params;
-} Command;
-
-struct _DdSession {
-  DdSessionConfig cfg;
-  const DdData   *data;             /* as given (borrowed) */
-  const DdData   *run_data;         /* what the branches train on: data, or scenario_data */
-  DdData         *scenario_data;    /* owned: data with the scenario applied, or NULL */
-  DdScenarioStats scenario_stats;
-  DdPhiShape      shape;
-  int             C, R;             /* Φ: W (R, C), b (C) */
-  int             phi_every;
-  int             n_test;           /* test examples evaluated per window */
-  DdEval         *eval;
-  int             n_samples;        /* translation: dev sentences shown decoded */
-  int             n_bleu;           /* dev sentences of the BLEU curve */
-
-  GThread        *worker;
-  pthread_mutex_t lock;
-  pthread_cond_t  cond;
-  GQueue          queue;
-  gint            state;            /* DdSessionState, atomic */
-  gint            stop;             /* atomic; also the DdTeach cancel flag */
-  int             step_requests;
-  gboolean        idle;
-  char           *error_message;
-
-  Branch         *branches[DD_SESSION_MAX_BRANCHES];
-  int             n_branches;       /* worker's view */
-
-  pthread_mutex_t publish_lock;
-  int             pub_branches;
-  Stream          journal;          /* DdEdit records; W, b, message owned */
-  gint64          pub_journal;
-  gint64          failures;
-};
 
 void
 dd_session_config_init (DdSessionConfig *cfg)
@@ -182,8 +95,8 @@ dd_session_config_init (DdSessionConfig *cfg)
 
 /* --- branches ---------------------------------------------------------------- */
 
-static Branch *
-branch_new (DdSession *s, DdTeach *teach, int parent, gint64 fork_step)
+Branch *
+session_branch_new (DdSession *s, DdTeach *teach, int parent, gint64 fork_step)
 {
   Branch *br = g_new0 (Branch, 1);
   const int C = s->C;
@@ -198,23 +111,23 @@ branch_new (DdSession *s, DdTeach *teach, int parent, gint64 fork_step)
   br->phi_every = s->phi_every;
   br->phi_budget = PHI_BUDGET;
   dd_teach_set_cancel_flag (teach, &s->stop);
-  stream_init (&br->steps, sizeof (DdStepRecord), 0);
-  stream_init (&br->phi, sizeof (DdPhiRecord), dd_phi_n_values_for (s->shape, C));
-  stream_init (&br->windows, sizeof (DdWindowRecord), 2 * (gsize) C);
+  session_stream_init (&br->steps, sizeof (DdStepRecord), 0);
+  session_stream_init (&br->phi, sizeof (DdPhiRecord), dd_phi_n_values_for (s->shape, C));
+  session_stream_init (&br->windows, sizeof (DdWindowRecord), 2 * (gsize) C);
   return br;
 }
 
-static void
-branch_free (Branch *br)
+void
+session_branch_free (Branch *br)
 {
   if (br == NULL)
     return;
   dd_teach_free (br->teach);
   for (gint64 i = 0; i < br->windows.count; i++)
-    g_strfreev (((DdWindowRecord *) stream_get (&br->windows, i))->hypotheses);
-  stream_clear (&br->steps);
-  stream_clear (&br->phi);
-  stream_clear (&br->windows);
+    g_strfreev (((DdWindowRecord *) session_stream_get (&br->windows, i))->hypotheses);
+  session_stream_clear (&br->steps);
+  session_stream_clear (&br->phi);
+  session_stream_clear (&br->windows);
   g_free (br);
 }
 
@@ -256,7 +169,7 @@ record_step (DdSession *s, Branch *br, const DdStepReport *r)
   br->acc_n++;
   if (r->step % br->step_every == 0)
     {
-      DdStepRecord *rec = stream_append (&br->steps, NULL);
+      DdStepRecord *rec = session_stream_append (&br->steps, NULL);
       if (rec != NULL)
         {
           rec->step = r->step;
@@ -281,7 +194,7 @@ record_step (DdSession *s, Branch *br, const DdStepReport *r)
           br->phi_budget += PHI_BUDGET / 2;
         }
       float *f;
-      DdPhiRecord *p = stream_append (&br->phi, &f);
+      DdPhiRecord *p = session_stream_append (&br->phi, &f);
       if (p)
         {
           dd_phi_pack (r->phi, f);
@@ -294,7 +207,7 @@ record_step (DdSession *s, Branch *br, const DdStepReport *r)
   if (r->kind == DD_STEP_WINDOW)
     {
       float *f;
-      DdWindowRecord *w = stream_append (&br->windows, &f);
+      DdWindowRecord *w = session_stream_append (&br->windows, &f);
       if (w)
         {
           const DdEval *ev = dd_teach_get_last_eval (br->teach);
@@ -347,7 +260,7 @@ publish (DdSession *s, Branch *br, gint64 step)
 static void
 journal_append (DdSession *s, const DdEdit *e)
 {
-  DdEdit *j = stream_append (&s->journal, NULL);
+  DdEdit *j = session_stream_append (&s->journal, NULL);
 
   if (j == NULL)
     return;
@@ -491,7 +404,7 @@ execute (DdSession *s, Command *cmd)
           }
         Branch *parent = s->branches[cmd->branch];
         gint64 at = dd_teach_get_step (parent->teach);
-        Branch *br = branch_new (s, dd_teach_copy (parent->teach), cmd->branch, at);
+        Branch *br = session_branch_new (s, dd_teach_copy (parent->teach), cmd->branch, at);
         int index = s->n_branches;
         s->branches[index] = br;
         s->n_branches++;
@@ -506,6 +419,9 @@ execute (DdSession *s, Command *cmd)
     case CMD_SET_RUNNING:
       if (cmd->branch >= 0 && cmd->branch < s->n_branches)
         s->branches[cmd->branch]->running = cmd->running;
+      break;
+    case CMD_SERIALIZE:
+      cmd->bytes = session_serialize (s, cmd->tag, &cmd->error);
       break;
     case CMD_DUP_PARAMS:
       cmd->params = g_ptr_array_new_with_free_func (g_free);
@@ -626,13 +542,14 @@ setup_branches (DdSession *s, GError **error)
   DdTeach *taught = make_arm (&s->cfg, s->run_data, DD_ARM_TAUGHT, error);
   if (taught == NULL)
     return FALSE;
-  s->branches[s->n_branches++] = branch_new (s, taught, -1, 0);
+  s->branches[s->n_branches++] = session_branch_new (s, taught, -1, 0);
+  s->n_params = dd_teach_get_student (taught)->P;
   if (s->cfg.baseline)
     {
       DdTeach *ce = make_arm (&s->cfg, s->run_data, DD_ARM_BASELINE_CE, error);
       if (ce == NULL)
         return FALSE;
-      s->branches[s->n_branches++] = branch_new (s, ce, -1, 0);
+      s->branches[s->n_branches++] = session_branch_new (s, ce, -1, 0);
     }
   s->pub_branches = s->n_branches;
   return TRUE;
@@ -662,8 +579,8 @@ scenario_data (const DdSessionConfig *cfg, const DdData *data, DdData **owned,
   return *owned;
 }
 
-static DdSession *
-session_alloc (const DdSessionConfig *cfg, const DdData *data, GError **error)
+DdSession *
+session_alloc (const DdSessionConfig *cfg, const DdData *data, gboolean arms, GError **error)
 {
   if (cfg->teach.protocol == DD_PROTOCOL_EPISODIC && cfg->baseline)
     {
@@ -695,10 +612,10 @@ session_alloc (const DdSessionConfig *cfg, const DdData *data, GError **error)
   pthread_cond_init (&s->cond, NULL);
   pthread_mutex_init (&s->publish_lock, NULL);
   g_queue_init (&s->queue);
-  stream_init (&s->journal, sizeof (DdEdit), 0);
+  session_stream_init (&s->journal, sizeof (DdEdit), 0);
   s->state = DD_SESSION_PAUSED;
   s->run_data = scenario_data (cfg, data, &s->scenario_data, &s->scenario_stats, error);
-  if (s->run_data == NULL || !setup_branches (s, error))
+  if (s->run_data == NULL || (arms && !setup_branches (s, error)))
     {
       dd_session_free (s);
       return NULL;
@@ -709,11 +626,17 @@ session_alloc (const DdSessionConfig *cfg, const DdData *data, GError **error)
 DdSession *
 dd_session_new (const DdSessionConfig *cfg, const DdData *data, GError **error)
 {
-  DdSession *s = session_alloc (cfg, data, error);
+  DdSession *s = session_alloc (cfg, data, TRUE, error);
   if (s == NULL)
     return NULL;
-  s->worker = g_thread_new ("didact-engine", worker_main, s);
+  session_start_worker (s);
   return s;
+}
+
+void
+session_start_worker (DdSession *s)
+{
+  s->worker = g_thread_new ("didact-engine", worker_main, s);
 }
 
 void
@@ -735,17 +658,18 @@ dd_session_free (DdSession *s)
     return;
   dd_session_stop (s);
   for (int b = 0; b < s->n_branches; b++)
-    branch_free (s->branches[b]);
+    session_branch_free (s->branches[b]);
   for (gint64 i = 0; i < s->journal.count; i++)
     {
-      DdEdit *e = stream_get (&s->journal, i);
+      DdEdit *e = session_stream_get (&s->journal, i);
       dd_phi_free ((DdPhi *) e->phi);
       g_free ((gpointer) e->message);
     }
-  stream_clear (&s->journal);
+  session_stream_clear (&s->journal);
   dd_eval_free (s->eval);
   g_clear_pointer (&s->scenario_data, dd_data_free);
   g_free (s->error_message);
+  g_free (s->fingerprint);
   pthread_mutex_destroy (&s->lock);
   pthread_cond_destroy (&s->cond);
   pthread_mutex_destroy (&s->publish_lock);
@@ -800,8 +724,8 @@ dd_session_wait_idle (DdSession *s)
 }
 
 /* queue a command and wait for the worker to execute it */
-static void
-submit (DdSession *s, Command *cmd)
+void
+session_submit (DdSession *s, Command *cmd)
 {
   pthread_mutex_lock (&s->lock);
   if (s->worker == NULL || g_atomic_int_get (&s->stop))
@@ -823,7 +747,7 @@ dd_session_edit (DdSession *s, const DdEdit *edit, GError **error)
   Command cmd = { .kind = CMD_EDIT, .edit = *edit };
 
   g_return_val_if_fail (edit->kind < DD_EDIT_FORK, FALSE);
-  submit (s, &cmd);
+  session_submit (s, &cmd);
   if (cmd.error)
     {
       g_propagate_error (error, cmd.error);
@@ -837,7 +761,7 @@ dd_session_fork (DdSession *s, int branch, GError **error)
 {
   Command cmd = { .kind = CMD_FORK, .branch = branch, .new_branch = -1 };
 
-  submit (s, &cmd);
+  session_submit (s, &cmd);
   if (cmd.error)
     {
       g_propagate_error (error, cmd.error);
@@ -850,7 +774,7 @@ void
 dd_session_set_branch_running (DdSession *s, int branch, gboolean running)
 {
   Command cmd = { .kind = CMD_SET_RUNNING, .branch = branch, .running = running };
-  submit (s, &cmd);
+  session_submit (s, &cmd);
   g_clear_error (&cmd.error);
 }
 
@@ -858,9 +782,15 @@ GPtrArray *
 dd_session_dup_student_params (DdSession *s)
 {
   Command cmd = { .kind = CMD_DUP_PARAMS };
-  submit (s, &cmd);
+  session_submit (s, &cmd);
   g_clear_error (&cmd.error);
   return cmd.params;
+}
+
+size_t
+dd_session_n_student_params (DdSession *s)
+{
+  return s->n_params;
 }
 
 /* --- reading ------------------------------------------------------------------- */
@@ -887,25 +817,25 @@ dd_session_snapshot (DdSession *s, DdSessionSnapshot *out)
 const DdStepRecord *
 dd_session_step_record (DdSession *s, int branch, gint64 i)
 {
-  return stream_get (&s->branches[branch]->steps, i);
+  return session_stream_get (&s->branches[branch]->steps, i);
 }
 
 const DdPhiRecord *
 dd_session_phi_record (DdSession *s, int branch, gint64 i)
 {
-  return stream_get (&s->branches[branch]->phi, i);
+  return session_stream_get (&s->branches[branch]->phi, i);
 }
 
 const DdWindowRecord *
 dd_session_window_record (DdSession *s, int branch, gint64 i)
 {
-  return stream_get (&s->branches[branch]->windows, i);
+  return session_stream_get (&s->branches[branch]->windows, i);
 }
 
 const DdEdit *
 dd_session_journal_entry (DdSession *s, gint64 i)
 {
-  return stream_get (&s->journal, i);
+  return session_stream_get (&s->journal, i);
 }
 
 void

@@ -215,5 +215,51 @@ GPtrArray  *dd_session_replay (const DdSessionConfig *cfg, const DdData *data,
                                int n_branches, GError **error);
 /* the same for a live session's current branches (call when idle) */
 GPtrArray  *dd_session_dup_student_params (DdSession *session);
+/* the length of each of those arrays (every branch's student has the same) */
+size_t      dd_session_n_student_params (DdSession *session);
+
+/* --- session files (dd-session-file.c; the format: docs/session-file.md) ---
+ *
+ * A file holds the configuration, the journal with every fork, every
+ * branch's history (so every plot shows as it was) and every branch's whole
+ * state: opened, a session continues bit for bit as the saved one would have.
+ * Files are checked on opening: signature, version, length and a SHA-256 of
+ * the contents, then every field; the data must be the same set (compared by
+ * its fingerprint). */
+#define DD_SESSION_FILE_VERSION   1
+#define DD_SESSION_FILE_SUFFIX    ".didact"
+
+typedef struct {
+  int     version;
+  char   *dataset;       /* registry name of the data the session ran on */
+  char   *tag;           /* the saving program's label (the workbench: a preset id), or NULL */
+  char   *engine;        /* the version of Didact that wrote it */
+  gint64  saved;         /* Unix time */
+  int     n_branches;
+  gint64  steps;         /* branch 0's student steps */
+} DdSessionFileInfo;
+
+void        dd_session_file_info_clear (DdSessionFileInfo *info);
+
+/* The session as a file's bytes. The worker takes the state between two
+ * steps (the session keeps running; the call waits for it, so not from the
+ * main loop of a GUI); fails once the session has stopped. */
+GBytes     *dd_session_serialize  (DdSession *session, const char *tag, GError **error);
+/* Writes bytes to path atomically (a new file, synced, then renamed over
+ * the old one: a crash leaves the old file or the new one, never half). */
+gboolean    dd_session_write_file (GBytes *bytes, const char *path, GError **error);
+/* serialize, then write */
+gboolean    dd_session_save       (DdSession *session, const char *path, const char *tag,
+                                   GError **error);
+/* Checks a file (signature, version, length, checksum) and reads its
+ * header; DD_ERROR_DATA_CORRUPT or DD_ERROR_NEWER_FORMAT with a message
+ * saying what is wrong. */
+gboolean    dd_session_file_peek  (const char *path, DdSessionFileInfo *info, GError **error);
+gboolean    dd_session_bytes_peek (GBytes *bytes, DdSessionFileInfo *info, GError **error);
+/* A paused session restored from a file, its worker running. data (borrowed,
+ * must outlive the session) must be the set the file names; it is loaded by
+ * the caller (dd_data_load of info.dataset). */
+DdSession  *dd_session_open       (const char *path, const DdData *data, GError **error);
+DdSession  *dd_session_open_bytes (GBytes *bytes, const DdData *data, GError **error);
 
 G_END_DECLS

@@ -32,6 +32,7 @@ typedef enum {
   DD_ERROR_DIVERGED,         /* a NaN or Inf appeared during training */
   DD_ERROR_IO,               /* reading or writing a file failed */
   DD_ERROR_CANCELLED,        /* stopped on request (a session closing) */
+  DD_ERROR_NEWER_FORMAT,     /* a file written by a newer version of Didact */
 } DdError;
 
 GQuark dd_error_quark (void);
