@@ -26,7 +26,7 @@ didact_application_new (void)
 {
   return g_object_new (DIDACT_TYPE_APPLICATION,
                        "application-id", DIDACT_APPLICATION_ID,
-                       "flags", G_APPLICATION_NON_UNIQUE,
+                       "flags", G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN,
                        "resource-base-path", "/org/didact/Workbench",
                        NULL);
 }
@@ -58,8 +58,30 @@ didact_application_activate (GApplication *app)
     {
       DidactApplication *self = DIDACT_APPLICATION (app);
       window = GTK_WINDOW (didact_window_new (ADW_APPLICATION (app), self->preset));
+      gtk_window_present (window);
+      /* a session left by a crash or a kill: offer it back */
+      g_autofree char *orphan = didact_find_orphaned_autosave ();
+      if (orphan != NULL)
+        didact_window_offer_recovery (DIDACT_WINDOW (window), orphan);
+      return;
     }
   gtk_window_present (window);
+}
+
+/* `didact FILE…` and files opened from the file manager: a window each */
+static void
+didact_application_open (GApplication *app, GFile **files, int n_files, const char *hint)
+{
+  DidactApplication *self = DIDACT_APPLICATION (app);
+
+  for (int i = 0; i < n_files; i++)
+    {
+      g_autofree char *path = g_file_get_path (files[i]);
+      DidactWindow *window = didact_window_new (ADW_APPLICATION (app), self->preset);
+      gtk_window_present (GTK_WINDOW (window));
+      if (path != NULL)
+        didact_window_open_file (window, path);
+    }
 }
 
 static int
@@ -145,6 +167,9 @@ didact_application_startup (GApplication *app)
     { "win.toggle-sidebar", { "F9", NULL } },
     { "win.apply-edit", { "<Control>Return", NULL } },
     { "win.export", { "<Control>e", NULL } },
+    { "win.open", { "<Control>o", NULL } },
+    { "win.save", { "<Control>s", NULL } },
+    { "win.save-as", { "<Control><Shift>s", NULL } },
     { "win.show-help-overlay", { "<Control>question", NULL } },
   };
   for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
@@ -170,6 +195,7 @@ didact_application_class_init (DidactApplicationClass *klass)
 
   object_class->finalize = didact_application_finalize;
   app_class->activate = didact_application_activate;
+  app_class->open = didact_application_open;
   app_class->startup = didact_application_startup;
   app_class->handle_local_options = didact_application_handle_local_options;
 }

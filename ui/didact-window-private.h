@@ -135,6 +135,18 @@ struct _DidactWindow
   GArray             *undo;          /* UndoEntry pairs: an edit, then its inverse */
   GArray             *redo;
 
+  /* session files (didact-window-file.c) */
+  char               *file_path;     /* the file the session was opened from or saved to */
+  struct _SaveJob    *save_job;      /* a save under way (user or autosave), or NULL */
+  char               *save_next;     /* a user save asked for while one ran */
+  guint               autosave_id;   /* the autosave timer */
+  char               *autosave_path; /* this window's autosave file, once written */
+  int                 autosave_lock; /* fd holding its lock, or −1 */
+  gint64              autosave_mark; /* the session's progress at the last autosave */
+  AdwMessageDialog   *recovery;      /* the restore offer, while shown */
+  gboolean            opening;       /* a file is being read */
+  GMenu              *recent_menu;   /* template child: Open Recent */
+
   gboolean            presentation;
   gboolean            follow_live;
   gint64              last_update;   /* frame time of the last plot update, µs */
@@ -156,6 +168,24 @@ void      _didact_window_update          (DidactWindow *self);
 /* The frame tick runs again until the worker is idle (and the session
  * paused): after play, pause, step, an edit or a new session. */
 void      _didact_window_wake            (DidactWindow *self);
+
+/* a session opened from a file replaces the current one (data borrowed from
+ * the application; path may be NULL for a recovered autosave) */
+void      _didact_window_adopt_session   (DidactWindow       *self,
+                                          DdSession          *session,
+                                          const DidactPreset *preset,
+                                          DdData             *data,
+                                          const char         *path);
+
+/* didact-window-file.c: save, open, autosave and recovery */
+void      _didact_window_file_init       (DidactWindow *self);
+/* a session began: autosave it */
+void      _didact_window_file_start      (DidactWindow *self);
+/* the session is going: wait for a save under way, drop the autosave */
+void      _didact_window_file_stop       (DidactWindow *self);
+/* the title: the file's name (or the preset's) */
+void      _didact_window_update_file_title (DidactWindow *self);
+void      _didact_window_class_init_file (DidactWindowClass *klass);
 
 /* didact-window-plots.c */
 void      _didact_window_build_plots     (DidactWindow *self);

@@ -321,6 +321,8 @@ static void
 stop_session (DidactWindow *self)
 {
   stop_watching (self);
+  /* a save under way holds the session: let it end first */
+  _didact_window_file_stop (self);
   g_clear_pointer (&self->feed, didact_session_feed_free);
   g_clear_pointer (&self->session, dd_session_free);
   _didact_window_phi_stop (self);
@@ -372,13 +374,13 @@ show_session (DidactWindow *self)
   self->follow_live = TRUE;
   gtk_toggle_button_set_active (self->live_button, TRUE);
   gtk_stack_set_visible_child_name (self->content_stack, "plots");
-  adw_window_title_set_title (self->window_title, _(self->preset->title));
+  _didact_window_update_file_title (self);
   _didact_window_update (self);
   _didact_window_show_first_phi (self);
 }
 
-void
-_didact_window_start_session (DidactWindow *self)
+static void
+clear_session (DidactWindow *self)
 {
   GtkStringList *branches = GTK_STRING_LIST (adw_combo_row_get_model (self->branch_row));
 
@@ -387,13 +389,52 @@ _didact_window_start_session (DidactWindow *self)
   self->syncing = TRUE;
   gtk_string_list_splice (branches, 0, g_list_model_get_n_items (G_LIST_MODEL (branches)), NULL);
   self->syncing = FALSE;
-  if (!create_session (self))
-    return;
+}
+
+static void
+begin_session (DidactWindow *self)
+{
   read_session_shape (self);
   _didact_window_phi_start (self);
   _didact_window_plots_start (self);
   _didact_window_sync_controls (self);
   show_session (self);
+  _didact_window_file_start (self);
+}
+
+void
+_didact_window_start_session (DidactWindow *self)
+{
+  clear_session (self);
+  g_clear_pointer (&self->file_path, g_free);
+  if (!create_session (self))
+    return;
+  begin_session (self);
+}
+
+void
+_didact_window_adopt_session (DidactWindow *self, DdSession *session, const DidactPreset *preset,
+                              DdData *data, const char *path)
+{
+  if (self->loading)
+    g_cancellable_cancel (self->loading);
+  g_clear_object (&self->loading);
+  clear_session (self);
+  self->preset = preset;
+  self->data = data;
+  adw_preferences_group_set_description (self->run_group, _(preset->explanation));
+  self->syncing = TRUE;
+  guint n;
+  const DidactPreset *all = didact_presets (&n);
+  for (guint i = 0; i < n; i++)
+    if (&all[i] == preset)
+      adw_combo_row_set_selected (self->preset_row, i);
+  self->syncing = FALSE;
+  g_free (self->file_path);
+  self->file_path = g_strdup (path);
+  self->session = session;
+  self->feed = didact_session_feed_new (self->session, _didact_window_phi_value, self);
+  begin_session (self);
 }
 
 static void
@@ -523,6 +564,7 @@ didact_window_finalize (GObject *object)
   g_clear_pointer (&self->history_series, g_hash_table_unref);
   _didact_window_finalize_phi (self);
   g_strfreev (self->class_names);
+  g_free (self->file_path);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (didact_window_parent_class)->finalize (object);
 }
@@ -566,9 +608,11 @@ didact_window_class_init (DidactWindowClass *klass)
   CHILD (scrubber);
   CHILD (scrub_adjustment);
   CHILD (live_button);
+  CHILD (recent_menu);
 #undef CHILD
 
   _didact_window_class_init_actions (klass);
+  _didact_window_class_init_file (klass);
 }
 
 /* the sidebar's choices: presets, branches, teacher kinds, objectives, edit modes */
@@ -609,6 +653,7 @@ didact_window_init (DidactWindow *self)
   _didact_window_build_plots (self);
   _didact_window_init_phi (self);
   _didact_window_init_controls (self);
+  _didact_window_file_init (self);
   _didact_window_refresh_actions (self);
 }
 

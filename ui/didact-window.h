@@ -43,4 +43,21 @@ gboolean      didact_window_is_resting     (DidactWindow *self);
 /* the Φ cell editor used by drags, typing and the edit presets */
 void          didact_window_set_pending_cell (DidactWindow *self, int row, int col, double value);
 
+/* session files (didact-window-file.c). Saving runs in the background: the
+ * session keeps training; the title takes the file's name once written. */
+void          didact_window_save_to      (DidactWindow *self, const char *path);
+gboolean      didact_window_is_saving    (DidactWindow *self);
+/* opens a session file in place of the current session (which stays if the
+ * file is refused; a dialog says why) */
+void          didact_window_open_file    (DidactWindow *self, const char *path);
+gboolean      didact_window_is_opening   (DidactWindow *self);
+/* the file the session came from or was saved to, or NULL */
+const char   *didact_window_get_file_path (DidactWindow *self);
+/* asks whether to restore an autosave left by a crash; the dialog, for tests */
+void          didact_window_offer_recovery (DidactWindow *self, const char *path);
+GtkWidget    *didact_window_get_recovery_dialog (DidactWindow *self);
+/* where autosaves go, and the newest one no running window holds (caller frees) */
+char         *didact_autosave_dir        (void);
+char         *didact_find_orphaned_autosave (void);
+
 G_END_DECLS
