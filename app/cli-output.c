@@ -6,6 +6,7 @@
 #include "cli-output.h"
 #include "didact-engine.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <unistd.h>
 
@@ -136,6 +137,189 @@ cli_json_matrix (JsonBuilder *b, const char *member, const dd_real *m, int rows,
       json_builder_end_array (b);
     }
   json_builder_end_array (b);
+}
+
+void
+cli_json_double_or_null (JsonBuilder *b, const char *member, double value)
+{
+  json_builder_set_member_name (b, member);
+  if (isfinite (value))
+    json_builder_add_double_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+/* --- closed windows ------------------------------------------------------------ */
+
+void
+cli_window_from_report (CliWindow *w, const DdStepReport *r)
+{
+  *w = (CliWindow) {
+    .branch = NULL,
+    .step = r->step,
+    .meta_iteration = r->meta_iteration,
+    .phi = r->phi,
+    .window_loss = r->window_loss,
+    .dev_error = r->dev_error,
+    .dev_measure = r->dev_measure,
+    .teacher_grad_norm = r->teacher_grad_norm,
+    .forward_seconds = r->forward_seconds,
+    .reverse_seconds = r->reverse_seconds,
+    .verdict = r->verdict,
+    .step_length = r->step_length,
+    .predicted_change = r->predicted_change,
+    .holdout_before = r->holdout_before,
+    .holdout_after = r->holdout_after,
+    .holdout_se = r->holdout_se,
+    .shadow_gap = r->shadow_gap,
+    .shadow_se = r->shadow_se,
+    .took_shadow = r->took_shadow,
+    .test_error = NAN,
+  };
+}
+
+/* the Φ record of branch b at step, or NULL: the records' steps increase */
+static const DdPhiRecord *
+phi_record_at (DdSession *s, const DdSessionSnapshot *snap, int b, gint64 step)
+{
+  gint64 lo = 0, hi = snap->n_phi[b];
+
+  while (lo < hi)
+    {
+      gint64 mid = lo + (hi - lo) / 2;
+      if (dd_session_phi_record (s, b, mid)->step < step)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo < snap->n_phi[b] && dd_session_phi_record (s, b, lo)->step == step)
+    return dd_session_phi_record (s, b, lo);
+  return NULL;
+}
+
+void
+cli_window_from_record (CliWindow *w, DdSession *s, const DdSessionSnapshot *snap,
+                        int b, gint64 i, DdPhi *phi)
+{
+  const DdWindowRecord *r = dd_session_window_record (s, b, i);
+  const DdPhiRecord *p = phi_record_at (s, snap, b, r->step);
+
+  if (p != NULL)
+    dd_phi_unpack (phi, p->W);
+  *w = (CliWindow) {
+    .branch_index = b,
+    .step = r->step,
+    .meta_iteration = r->meta_iteration,
+    .phi = p ? phi : NULL,
+    .window_loss = r->window_loss,
+    .dev_error = r->dev_error,
+    .dev_measure = r->dev_measure,
+    .teacher_grad_norm = r->teacher_grad_norm,
+    .forward_seconds = NAN,
+    .reverse_seconds = NAN,
+    .verdict = r->verdict,
+    .step_length = r->step_length,
+    .predicted_change = NAN,
+    .holdout_before = r->holdout_before,
+    .holdout_after = r->holdout_after,
+    .holdout_se = r->holdout_se,
+    .shadow_gap = r->shadow_gap,
+    .shadow_se = r->shadow_se,
+    .took_shadow = r->took_shadow,
+    .test_error = r->test_error,
+  };
+  cli_window_hide_misleading (w, s);
+}
+
+void
+cli_window_hide_misleading (CliWindow *w, DdSession *s)
+{
+  /* an episodic branch's student is back at ω₀ when the session measures
+   * the test error of a window's end: the record holds ω₀'s */
+  if (dd_session_get_config (s)->teach.protocol == DD_PROTOCOL_EPISODIC)
+    w->test_error = NAN;
+}
+
+void
+cli_window_emit (const CliWindow *w)
+{
+  JsonBuilder *b = cli_json_begin ("window");
+
+  if (w->branch != NULL)
+    {
+      cli_json_int (b, "branch", w->branch_index);
+      json_builder_set_member_name (b, "branch_name");
+      json_builder_add_string_value (b, w->branch);
+    }
+  cli_json_int (b, "step", w->step);
+  cli_json_int (b, "meta_iteration", w->meta_iteration);
+  if (w->phi != NULL)  /* W is (R, C): Φ's rows and its columns, classes or buckets */
+    {
+      cli_json_matrix (b, "W", w->phi->W, w->phi->R, w->phi->C);
+      cli_json_matrix (b, "b", w->phi->b, 1, w->phi->C);
+    }
+  cli_json_double (b, "train_loss", w->window_loss);
+  cli_json_double (b, "dev_error", w->dev_error);
+  cli_json_double (b, "dev_measure", w->dev_measure);
+  if (isfinite (w->test_error))
+    cli_json_double (b, "test_error", w->test_error);
+  cli_json_double (b, "teacher_grad_norm", w->teacher_grad_norm);
+  if (isfinite (w->forward_seconds))
+    {
+      cli_json_double (b, "forward_seconds", w->forward_seconds);
+      cli_json_double (b, "reverse_seconds", w->reverse_seconds);
+    }
+  json_builder_set_member_name (b, "update");
+  json_builder_add_string_value (b, dd_update_verdict_name (w->verdict));
+  cli_json_double (b, "step_length", w->step_length);
+  if (isfinite (w->holdout_before))
+    {
+      cli_json_double (b, "holdout_before", w->holdout_before);
+      cli_json_double_or_null (b, "holdout_after", w->holdout_after);
+      cli_json_double_or_null (b, "holdout_se", w->holdout_se);
+      if (isfinite (w->predicted_change))
+        cli_json_double (b, "predicted_change", w->predicted_change);
+    }
+  if (isfinite (w->shadow_gap))
+    {
+      cli_json_double (b, "shadow_gap", w->shadow_gap);
+      cli_json_double_or_null (b, "shadow_se", w->shadow_se);
+      json_builder_set_member_name (b, "took_shadow");
+      json_builder_add_boolean_value (b, w->took_shadow);
+    }
+  cli_json_emit (b);
+}
+
+void
+cli_window_print (const CliWindow *w)
+{
+  if (w->branch != NULL)
+    printf ("%-8s ", w->branch);
+  printf ("update %4" G_GINT64_FORMAT "  step %7" G_GINT64_FORMAT "  L_Φ %.4f  dev error %6.2f %%  "
+          "M %.4f  |dθ| %.3g  %-8s |Δθ| %.3g",
+          w->meta_iteration, w->step, w->window_loss, 100.0 * w->dev_error,
+          w->dev_measure, w->teacher_grad_norm, dd_update_verdict_name (w->verdict),
+          w->step_length);
+  if (isfinite (w->test_error))
+    printf ("  test error %6.2f %%", 100.0 * w->test_error);
+  if (isfinite (w->forward_seconds))
+    printf ("  forward %.2f s  reverse %.2f s", w->forward_seconds, w->reverse_seconds);
+  putchar ('\n');
+  fflush (stdout);
+}
+
+char *
+cli_branch_name (DdSession *s, int b, gboolean with_origin)
+{
+  int parent;
+  gint64 at;
+
+  dd_session_branch_origin (s, b, &parent, &at);
+  if (parent < 0)
+    return g_strdup (b == 1 && dd_session_get_config (s)->baseline ? "baseline" : "taught");
+  if (!with_origin)
+    return g_strdup_printf ("fork %d", b);
+  return g_strdup_printf ("fork %d (of branch %d at step %" G_GINT64_FORMAT ")", b, parent, at);
 }
 
 int

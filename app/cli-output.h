@@ -40,6 +40,55 @@ void         cli_json_int_array    (JsonBuilder *b, const char *member,
 void         cli_json_matrix       (JsonBuilder *b, const char *member,
                                     const dd_real *m, int rows, int cols);
 
+/* What a closed window says, from a teach step's report or from a session's
+ * window record: the same line or JSON record either way. A session's
+ * records keep no timings (forward_seconds, reverse_seconds, NaN) and no
+ * predicted change (NaN); they have the test error on the session's test
+ * sample, which teach's reports have not (NaN). */
+typedef struct {
+  const char     *branch;           /* the branch's short name ("taught", "fork 2"), or
+                                     * NULL: not printed (teach) */
+  int             branch_index;
+  gint64          step;
+  gint64          meta_iteration;
+  const DdPhi    *phi;              /* Φ of the window's last step; NULL for a baseline */
+  double          window_loss;
+  double          dev_error;
+  double          dev_measure;
+  double          teacher_grad_norm;
+  double          forward_seconds;
+  double          reverse_seconds;
+  DdUpdateVerdict verdict;
+  double          step_length;
+  double          predicted_change;
+  double          holdout_before, holdout_after, holdout_se;
+  double          shadow_gap, shadow_se;
+  gboolean        took_shadow;
+  double          test_error;
+} CliWindow;
+
+void cli_window_from_report (CliWindow *w, const DdStepReport *r);
+/* window record i of branch b (below snap's count); phi (of the session's
+ * shape, the caller's) receives Φ at the window's step when the branch
+ * has one (a baseline has none), and w->phi then points at it */
+void cli_window_from_record (CliWindow *w, DdSession *session, const DdSessionSnapshot *snap,
+                             int b, gint64 i, DdPhi *phi);
+/* Drops what a record holds but does not mean: an episodic branch's test
+ * error, which the session measures after the student went back to ω₀
+ * (cli_window_from_record calls it). */
+void cli_window_hide_misleading (CliWindow *w, DdSession *session);
+/* {"event": "window", …} on stdout */
+void cli_window_emit  (const CliWindow *w);
+/* "update …  step …  L_Φ …  dev error …" on stdout */
+void cli_window_print (const CliWindow *w);
+/* a session's branch as the export names it: "taught", "baseline",
+ * "fork N (of branch P at step S)" (without the origin: "fork N");
+ * caller frees */
+char *cli_branch_name (DdSession *session, int b, gboolean with_origin);
+
+/* a number, or null when it is not finite (JSON has no NaN) */
+void         cli_json_double_or_null (JsonBuilder *b, const char *member, double value);
+
 /* "didact-cli <cmd>: <message>" on stderr; returns the exit status */
 int cli_fail (const char *command, int status, const char *format, ...) G_GNUC_PRINTF (3, 4);
 

@@ -62,6 +62,8 @@ teach_options_clear (TeachOptions *o)
   g_free (o->start);
   g_free (o->teacher_step);
   g_free (o->schedule);
+  g_free (o->save);
+  g_free (o->csv);
 }
 
 GOptionEntry *
@@ -104,6 +106,10 @@ teach_options_entries (TeachOptions *o, gboolean compare)
     { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "BLAS threads (default 1)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print one JSON object per line; the last has \"event\": \"summary\"", NULL },
   };
+  const GOptionEntry session[] = {
+    { "save", 0, 0, G_OPTION_ARG_FILENAME, &o->save, "Run through a session and save it to FILE after the run: a session file (.didact) that the workbench opens and didact-cli replay continues", "FILE" },
+    { "csv", 0, 0, G_OPTION_ARG_FILENAME, &o->csv, "Run through a session and export its records into DIR (made if missing): curves.csv, phi-0.npy, phi-steps-0.npy, windows-0.jsonl", "DIR" },
+  };
   const GOptionEntry extra[] = {
     { "seeds", 0, 0, G_OPTION_ARG_INT, &o->seeds, help ("Seeds to compare over (default %d)", CLI_COMPARE_SEEDS), "N" },
     { "budget", 0, 0, G_OPTION_ARG_INT64, &o->budget, help ("Student steps after the warm-up, for every arm (default %d)", CLI_COMPARE_BUDGET), "N" },
@@ -113,6 +119,8 @@ teach_options_entries (TeachOptions *o, gboolean compare)
   g_array_append_vals (a, common, G_N_ELEMENTS (common));
   if (compare)
     g_array_append_vals (a, extra, G_N_ELEMENTS (extra));
+  else
+    g_array_append_vals (a, session, G_N_ELEMENTS (session));
   return (GOptionEntry *) g_array_free (a, FALSE);
 }
 

@@ -43,6 +43,9 @@ typedef struct {
   gint64   seed;
   int      threads;
   gboolean json;
+  /* teach: through a session, saved to a file and exported to a folder */
+  char    *save;
+  char    *csv;
   /* compare */
   int      seeds;
   gint64   budget;
@@ -50,7 +53,8 @@ typedef struct {
 
 void          teach_options_init    (TeachOptions *o);
 void          teach_options_clear   (TeachOptions *o);
-/* the option entries bound to o; compare adds --seeds and --budget */
+/* the option entries bound to o; compare adds --seeds and --budget, teach
+ * --save and --csv */
 GOptionEntry *teach_options_entries (TeachOptions *o, gboolean compare);
 /* Fills cfg and scenario from o and validates; on an error prints one line
  * and returns FALSE. */
@@ -61,6 +65,9 @@ const char   *teach_options_dataset (const TeachOptions *o);
 /* loads teach_options_dataset (o); on an error prints one line and returns
  * NULL (exit status CLI_EXIT_FAILURE) */
 DdData       *teach_options_load_data (const char *command, const TeachOptions *o);
+
+/* the tag of the session files teach --save writes (DdSessionFileInfo.tag) */
+#define CLI_TEACH_SESSION_TAG "didact-cli teach"
 
 /* compare's defaults: seeds, and student steps after the warm-up */
 #define CLI_COMPARE_SEEDS  5

@@ -23,6 +23,7 @@ static const struct {
   { "compare",  cli_compare,  "Cross-entropy against L2T-DLF over seeds (transfer protocol)" },
   { "datasets", cli_datasets, "List the datasets, where they are and how to install the missing ones" },
   { "bench",    cli_bench,    "Measure training speed against the BLAS peak and a PyTorch reference" },
+  { "replay",   cli_replay,   "Open a session file: describe it, continue it, save, export or check it" },
   { "bleu",     cli_bleu,     "Corpus BLEU of a hypothesis file against a reference file" },
 };
 

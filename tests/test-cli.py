@@ -5,9 +5,13 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Usage: test-cli.py PATH-TO-didact-cli   (prints TAP)
+import ast
+import csv
+import hashlib
 import json
 import os
 import re
+import struct
 import subprocess
 import sys
 import tempfile
@@ -356,6 +360,230 @@ with tempfile.TemporaryDirectory() as tmp:
           f"exit {code}, {err!r}")
     usage_error("bleu with one file", ["bleu", ref], "two files")
     usage_error("bleu with three files", ["bleu", ref, hyp, hyp], "two files")
+
+# session files from the command line: teach --save/--csv runs through a session
+# (the workbench's engine) with the same steps and results as plain teach; replay
+# opens, continues, re-saves, exports and checks them
+def npy_read(path):
+    """A .npy file (format 1.0, little-endian, C order) parsed here: dtype, shape, values."""
+    with open(path, "rb") as f:
+        data = f.read()
+    if data[:8] != b"\x93NUMPY\x01\x00":
+        return None
+    hlen = struct.unpack("<H", data[8:10])[0]
+    header = ast.literal_eval(data[10:10 + hlen].decode("latin1"))
+    if (10 + hlen) % 64 != 0 or header["fortran_order"]:
+        return None
+    shape = header["shape"]
+    n = 1
+    for d in shape:
+        n *= d
+    code = {"<f4": "f", "<i8": "q"}[header["descr"]]
+    body = data[10 + hlen:]
+    if len(body) != n * struct.calcsize(code):
+        return None
+    return header["descr"], shape, list(struct.unpack(f"<{n}{code}", body))
+
+
+def windows_of(recs):
+    return [r for r in recs if r.get("event") == "window"]
+
+
+def reseal(body):
+    """a session file's last 32 bytes: the SHA-256 of everything before"""
+    return bytes(body) + hashlib.sha256(bytes(body)).digest()
+
+
+SESSION = ["--dataset", "digits", "--hidden", "16", "--window", "5", "--pretrain", "10", "--dev", "100",
+           "--protocol", "continual", "--lr", "0.1", "--momentum", "0.5", "--shadow-patience", "1"]
+SAME = ("step", "meta_iteration", "W", "b", "train_loss", "dev_error", "dev_measure", "teacher_grad_norm",
+        "update", "step_length", "holdout_before", "holdout_after", "holdout_se", "shadow_gap", "took_shadow")
+with tempfile.TemporaryDirectory() as tmp:
+    saved = os.path.join(tmp, "lesson.didact")
+    out_dir = os.path.join(tmp, "new", "export")   # made, parents too
+    code, out, err = run(["teach"] + SESSION + ["--meta", "4", "--json"])
+    plain = records(out) if code == 0 else []
+    code, out, err = run(["teach"] + SESSION + ["--meta", "4", "--json", "--save", saved, "--csv", out_dir])
+    sess = records(out) if code == 0 else []
+    pw, sw = windows_of(plain), windows_of(sess)
+    check("teach --save --csv: the session's windows are plain teach's, bit for bit",
+          code == 0 and len(pw) == 4 and len(sw) == 4 and all("W" in q and "holdout_after" in q for q in sw)
+          and all(all(p.get(k) == q.get(k) for k in SAME) for p, q in zip(pw, sw)),
+          f"exit {code}, stderr {err[-300:]}, "
+          f"{[(k, p.get(k), q.get(k)) for p, q in zip(pw, sw) for k in SAME if p.get(k) != q.get(k)][:3]}")
+    ps, ss = (plain[-1] if plain else {}), (sess[-1] if sess else {})
+    check("teach --save: the final student's dev and test accuracy are plain teach's",
+          ss.get("event") == "summary" and all(ps.get(k) == ss.get(k) and k in ss for k in (
+              "test_accuracy", "dev_accuracy", "balanced_test_error", "steps", "teacher_updates"))
+          and ss.get("steps") == 30 and ss.get("session_file") == saved and ss.get("export_dir") == out_dir,
+          f"plain {ps}, session {ss}")
+    # the session measures the whole test split at every window: the last is the summary's
+    check("teach --save: the last window's test error is the final student's",
+          sw and sw[-1].get("test_error") == ss.get("test_error"), f"{sw[-1:]} {ss}")
+
+    code, out, err = run(["replay", saved, "--json"])
+    recs = records(out) if code == 0 else []
+    d = recs[0] if recs else {}
+    br = (d.get("branches") or [{}])[0]
+    check("replay --json reads the file back: data, tag, branch, steps, windows", code == 0 and len(recs) == 1
+          and d.get("event") == "session" and d.get("dataset") == "digits" and d.get("tag") == "didact-cli teach"
+          and d.get("protocol") == "continual" and d.get("window") == 5 and d.get("meta_iterations") == 4
+          and d.get("journal_entries") == 0 and len(d.get("branches", [])) == 1
+          and br.get("name") == "taught" and br.get("parent") == -1 and br.get("steps") == 30
+          and br.get("windows") == 4 and br.get("meta_iteration") == 4
+          and sw and br.get("dev_error") == sw[-1]["dev_error"] and br.get("test_error") == sw[-1]["test_error"],
+          f"exit {code}, {recs}, stderr {err[-300:]}")
+    code, out, err = run(["replay", saved])
+    check("replay describes the session in words", code == 0 and out.startswith(f"{saved}: a session on digits")
+          and "taught: step 30, 4 windows" in out and "0 journal entries" in out, f"exit {code}, {out!r} {err!r}")
+
+    # the export: curves.csv (one row per recorded step) and Φ as NumPy arrays
+    curves = os.path.join(out_dir, "curves.csv")
+    rows = []
+    if os.path.isfile(curves):
+        with open(curves, newline="", encoding="utf-8") as f:
+            rows = list(csv.reader(f))
+    head = rows[0] if rows else []
+    check("teach --csv: curves.csv names branch and series and has a row per recorded step",
+          head[:1] == ["step"] and "taught: training loss (nats)" in head and "taught: dev error (fraction)" in head
+          and len(rows) - 1 == br.get("step_records") == 30
+          and [int(r[0]) for r in rows[1:]] == list(range(1, 31))
+          and all(len(r) == len(head) for r in rows), f"{head}, {len(rows)} rows, {br}")
+    dev_col = head.index("taught: dev error (fraction)") if "taught: dev error (fraction)" in head else None
+    check("curves.csv holds the window records' dev error at their steps", dev_col is not None and sw and
+          all(abs(float(rows[w["step"]][dev_col]) - w["dev_error"]) < 1e-9 for w in sw), f"{rows[:2]}")
+    phi = npy_read(os.path.join(out_dir, "phi-0.npy"))
+    phi_steps = npy_read(os.path.join(out_dir, "phi-steps-0.npy"))
+    ok = phi is not None and phi_steps is not None and phi[0] == "<f4" and phi_steps[0] == "<i8"
+    if ok:
+        n, R1, C = phi[1]
+        last = sw[-1]
+        flat = last["W"] + last["b"]   # the W block's rows, then b: the last window's Φ
+        k = phi_steps[2].index(last["step"]) if last["step"] in phi_steps[2] else -1
+        ok = ((R1, C) == (12, 10) and n == br.get("phi_records") == phi_steps[1][0] and k >= 0
+              and phi_steps[2] == sorted(phi_steps[2])
+              and phi[2][k * R1 * C:(k + 1) * R1 * C] == [v for row in flat for v in row])
+    check("teach --csv: phi-0.npy is (records, R + 1, C) float32 and holds the windows' Φ", ok,
+          f"{phi and phi[:2]}, {phi_steps and phi_steps[:2]}")
+    numpy_python = "/usr/bin/python3"
+    if not (os.path.exists(numpy_python) and subprocess.run(
+            [numpy_python, "-c", "import numpy"], capture_output=True).returncode == 0):
+        results.append(("phi-0.npy read by NumPy # SKIP no python3-numpy", True, ""))
+    else:
+        p = subprocess.run([numpy_python, "-c", "import numpy, sys; a = numpy.load(sys.argv[1]); "
+                            "s = numpy.load(sys.argv[2]); print(a.dtype, a.shape, s.dtype, s.shape, "
+                            "repr(float(a[-1, 0, 0])), int(s[-1]))",
+                            os.path.join(out_dir, "phi-0.npy"), os.path.join(out_dir, "phi-steps-0.npy")],
+                           capture_output=True, text=True)
+        expect = (f"float32 {tuple(phi[1])} int64 ({phi_steps[1][0]},) {phi[2][-phi[1][1] * phi[1][2]]!r} "
+                  f"{phi_steps[2][-1]}") if phi and phi_steps else None
+        check("phi-0.npy read by NumPy: the same shape and values", p.returncode == 0 and p.stdout.strip() == expect,
+              f"{p.stdout!r} {p.stderr[-300:]!r}, expected {expect!r}")
+
+    # --check: the configuration run again from the start gives the same weights
+    code, out, err = run(["replay", saved, "--check"])
+    check("replay --check prints identical", code == 0 and "\nidentical: " in out, f"exit {code}, {out!r} {err!r}")
+    code, out, err = run(["replay", saved, "--steps", "3", "--check", "--json"])
+    recs = records(out) if code == 0 else []
+    check("replay --steps 3 --check (mid-window) --json", code == 0 and recs[-1].get("event") == "check"
+          and recs[-1].get("identical") is True and recs[-2].get("event") == "summary"
+          and recs[-2]["branches"][0]["steps"] == 33, f"exit {code}, {recs[-2:]}, stderr {err[-300:]}")
+    # a weight changed behind a valid checksum: the file opens, the check finds it
+    with open(saved, "rb") as f:
+        body = bytearray(f.read()[:-32])
+    at = body.find(b"\x06params", body.find(b"student_params")) + 7 + 8
+    body[at] ^= 1   # the lowest bit of the first weight
+    tampered = os.path.join(tmp, "tampered.didact")
+    with open(tampered, "wb") as f:
+        f.write(reseal(body))
+    code, out, err = run(["replay", tampered, "--check"])
+    lines = [l for l in err.splitlines() if l.strip()]
+    check("replay --check finds a changed weight: exit 1 naming the file and the branch", code == 1
+          and len(lines) == 1 and tampered in err and "branch 0 (taught)" in err and "weight 0 of" in err
+          and "identical" not in out, f"exit {code}, {out!r} {err!r}")
+
+    # going on: in two saved halves or in one go, the same bits (the default teacher)
+    half = os.path.join(tmp, "half.didact")
+    code1, out1, _ = run(["replay", saved, "--steps", "5", "--save", half, "--json"])
+    code2, out2, _ = run(["replay", half, "--steps", "5", "--json"])
+    code3, out3, err = run(["replay", saved, "--steps", "10", "--json"])
+    w1, w2, w3 = (windows_of(records(o)) if c == 0 else [] for c, o in ((code1, out1), (code2, out2), (code3, out3)))
+    check("replay --steps: two halves with a save between are one run of both, bit for bit",
+          len(w1) == 1 and len(w2) == 1 and len(w3) == 2 and w1[0] == w3[0] and w2[0] == w3[1]
+          and w3[1]["step"] == 40 and w3[1]["branch"] == 0 and w3[1]["branch_name"] == "taught",
+          f"exits {code1} {code2} {code3}, {w1} {w2} {w3}, stderr {err[-300:]}")
+    code, out, _ = run(["replay", half, "--json"])
+    recs = records(out) if code == 0 else []
+    check("replay --save writes the continued session, its tag kept", recs and recs[0]["branches"][0]["steps"] == 35
+          and recs[0]["tag"] == "didact-cli teach" and recs[0]["branches"][0]["windows"] == 5, f"{recs}")
+    # against a longer teach run: with a teacher whose Φ does not read the run's
+    # progress and no shadow (whose last-window rule knows the run's length),
+    # the file's continuation is the longer run
+    FIXED = SESSION + ["--teacher", "fixed", "--no-shadow"]
+    short = os.path.join(tmp, "short.didact")
+    code1, _, _ = run(["teach"] + FIXED + ["--meta", "2", "--save", short, "--json"])
+    code2, out2, _ = run(["replay", short, "--steps", "10", "--json"])
+    code3, out3, err = run(["teach"] + FIXED + ["--meta", "4", "--save", os.path.join(tmp, "long.didact"), "--json"])
+    cont = windows_of(records(out2)) if code2 == 0 else []
+    longer = windows_of(records(out3)) if code3 == 0 else []
+    check("replay --steps continues bit for bit: the last windows of a longer teach --save run",
+          code1 == 0 and len(cont) == 2 and len(longer) == 4
+          and [w["dev_error"] for w in cont] == [w["dev_error"] for w in longer[2:]] and "W" in cont[-1]
+          and all(all(a.get(k) == b.get(k) for k in SAME) for a, b in zip(cont, longer[2:])),
+          f"exits {code1} {code2} {code3}, {[w.get('dev_error') for w in cont]} "
+          f"{[w.get('dev_error') for w in longer]}, stderr {err[-300:]}")
+
+    # what a user might hand it: exit 1 and one line naming the file
+    bad = {"a missing file": os.path.join(tmp, "missing.didact"), "a folder": tmp,
+           "an empty file": os.path.join(tmp, "empty.didact"), "a text file": os.path.join(tmp, "notes.didact"),
+           "a truncated copy of a good file": os.path.join(tmp, "truncated.didact")}
+    with open(bad["an empty file"], "wb"):
+        pass
+    with open(bad["a text file"], "w", encoding="utf-8") as f:
+        f.write("a lesson plan, not a session\n")
+    with open(saved, "rb") as f:
+        good = f.read()
+    with open(bad["a truncated copy of a good file"], "wb") as f:
+        f.write(good[:len(good) // 2])
+    for what, path in bad.items():
+        code, out, err = run(["replay", path])
+        lines = [l for l in err.splitlines() if l.strip()]
+        check(f"replay of {what}: exit 1, one line naming it", code == 1 and len(lines) == 1
+              and path in err and err.startswith("didact-cli replay: ") and out == "",
+              f"exit {code}, {err!r}")
+    # a file of a data set that is not installed: the engine's install hint
+    body = bytearray(good[:-32])
+    old = b"\x07dataset" + struct.pack("<Q", 6) + b"digits"
+    at = body.find(old)
+    body[at:at + len(old)] = b"\x07dataset" + struct.pack("<Q", 5) + b"mnist"
+    body[16:24] = struct.pack("<Q", struct.unpack("<Q", body[16:24])[0] - 1)
+    other = os.path.join(tmp, "mnist.didact")
+    with open(other, "wb") as f:
+        f.write(reseal(body))
+    code, _, err = run(["replay", other], env={"DIDACT_DATA_DIR": os.path.join(tmp, "none"),
+                                               "XDG_CACHE_HOME": os.path.join(tmp, "none")})
+    check("replay of a session on a missing data set names the file and the install command",
+          at > 0 and code == 1 and other in err and "fetch-mnist" in err, f"exit {code}, {err!r}")
+    usage_error("replay --steps -1", ["replay", saved, "--steps", "-1"], "--steps")
+    usage_error("replay --steps x", ["replay", saved, "--steps", "x"], "--steps")
+    usage_error("replay without a file", ["replay"], "one session file")
+    usage_error("replay of two files", ["replay", saved, saved], "one session file")
+    usage_error("replay --save into a missing folder", ["replay", saved, "--save", os.path.join(tmp, "no", "x.didact")],
+                "does not exist")
+    usage_error("teach --save of an unbounded run", ["teach", "--dataset", "digits", "--protocol", "continual",
+                                                     "--meta", "0", "--save", os.path.join(tmp, "x.didact")], "--meta")
+    usage_error("teach --csv onto a file", ["teach", "--dataset", "digits", "--csv", saved], "not a folder")
+
+code, out, _ = run(["teach", "--help"])
+check("teach --help explains --save and --csv", code == 0 and re.search(r"--save=FILE +Run through a session", out)
+      and re.search(r"--csv=DIR +Run through a session", out), out[-900:])
+code, out, _ = run(["compare", "--help"])
+check("compare --help has no --save", code == 0 and "--save" not in out and "--csv" not in out)
+code, out, _ = run(["replay", "--help"])
+check("replay --help", code == 0 and "replay [OPTION…] FILE" in out and all(
+    f"--{o}" in out for o in ("steps=N", "save=FILE", "csv=DIR", "check", "threads=N", "json")), out)
+code, out, _ = run(["--help"])
+check("didact-cli --help lists replay", code == 0 and re.search(r"^  replay +Open a session file", out, re.M), out)
 
 # translation on the real corpus: the student and the dataset go together;
 # a few steps of training, teaching and comparing report BLEU
