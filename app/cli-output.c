@@ -175,6 +175,7 @@ cli_window_from_report (CliWindow *w, const DdStepReport *r)
     .shadow_se = r->shadow_se,
     .took_shadow = r->took_shadow,
     .test_error = NAN,
+    .dev_bleu = NAN,
   };
 }
 
@@ -227,6 +228,7 @@ cli_window_from_record (CliWindow *w, DdSession *s, const DdSessionSnapshot *sna
     .shadow_se = r->shadow_se,
     .took_shadow = r->took_shadow,
     .test_error = r->test_error,
+    .dev_bleu = r->bleu,
   };
   cli_window_hide_misleading (w, s);
 }
@@ -263,6 +265,8 @@ cli_window_emit (const CliWindow *w)
   cli_json_double (b, "dev_measure", w->dev_measure);
   if (isfinite (w->test_error))
     cli_json_double (b, "test_error", w->test_error);
+  if (isfinite (w->dev_bleu))
+    cli_json_double (b, "dev_bleu", w->dev_bleu);
   cli_json_double (b, "teacher_grad_norm", w->teacher_grad_norm);
   if (isfinite (w->forward_seconds))
     {
@@ -302,6 +306,8 @@ cli_window_print (const CliWindow *w)
           w->step_length);
   if (isfinite (w->test_error))
     printf ("  test error %6.2f %%", 100.0 * w->test_error);
+  if (isfinite (w->dev_bleu))
+    printf ("  dev BLEU %.2f", w->dev_bleu);
   if (isfinite (w->forward_seconds))
     printf ("  forward %.2f s  reverse %.2f s", w->forward_seconds, w->reverse_seconds);
   putchar ('\n');

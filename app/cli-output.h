@@ -44,7 +44,8 @@ void         cli_json_matrix       (JsonBuilder *b, const char *member,
  * window record: the same line or JSON record either way. A session's
  * records keep no timings (forward_seconds, reverse_seconds, NaN) and no
  * predicted change (NaN); they have the test error on the session's test
- * sample, which teach's reports have not (NaN). */
+ * sample and, for translation, the BLEU of its dev sample, which teach's
+ * reports have not (NaN). */
 typedef struct {
   const char     *branch;           /* the branch's short name ("taught", "fork 2"), or
                                      * NULL: not printed (teach) */
@@ -65,6 +66,7 @@ typedef struct {
   double          shadow_gap, shadow_se;
   gboolean        took_shadow;
   double          test_error;
+  double          dev_bleu;         /* translation: BLEU of the session's dev sample; NaN */
 } CliWindow;
 
 void cli_window_from_report (CliWindow *w, const DdStepReport *r);

@@ -341,7 +341,7 @@ print_description (Replay *r)
           dd_teacher_kind_name (cfg->teach.teacher), dd_protocol_name (cfg->teach.protocol),
           cfg->teach.window);
   if (cfg->teach.meta_iterations > 0)
-    printf ("%d teacher updates, ", cfg->teach.meta_iterations);
+    printf ("a run of %d teacher updates, ", cfg->teach.meta_iterations);
   printf ("warm-up %" G_GINT64_FORMAT ", seed %" G_GUINT64_FORMAT "; %d branch%s, %"
           G_GINT64_FORMAT " journal entr%s",
           cfg->teach.pretrain_steps, cfg->teach.student.seed, snap.n_branches,
