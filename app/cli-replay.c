@@ -85,17 +85,20 @@ watch_idle (gpointer data)
   return NULL;
 }
 
-gboolean
-cli_session_run_steps (CliSessionRun *run, gint64 n, gint64 done0, gint64 total, GError **error)
+/* the steps requested of the worker at a time (its count of requests is an int) */
+#define STEP_REQUESTS_AT_ONCE (1 << 20)
+
+/* k steps requested, then the records printed and the progress drawn until
+ * the worker has taken them all (or stopped at a divergence) */
+static void
+run_requests (CliSessionRun *run, CliProgress *progress, gint64 k, gint64 done0, gint64 total,
+              DdSessionSnapshot *snap)
 {
   DdSession *s = run->session;
-  DdSessionSnapshot snap;
-  CliProgress progress;
   IdleWatch watch = { .session = s };
   gboolean idle = FALSE;
 
-  cli_progress_init (&progress, !run->json);
-  for (gint64 i = 0; i < n; i++)
+  for (gint64 i = 0; i < k; i++)
     dd_session_step (s);
   g_mutex_init (&watch.lock);
   g_cond_init (&watch.cond);
@@ -109,24 +112,41 @@ cli_session_run_steps (CliSessionRun *run, gint64 n, gint64 done0, gint64 total,
       idle = watch.idle;
       g_mutex_unlock (&watch.lock);
 
-      dd_session_snapshot (s, &snap);
+      dd_session_snapshot (s, snap);
       gboolean fresh = FALSE;
-      for (int b = 0; b < snap.n_branches; b++)
-        fresh = fresh || snap.n_windows[b] > run->printed[b];
+      for (int b = 0; b < snap->n_branches; b++)
+        fresh = fresh || snap->n_windows[b] > run->printed[b];
       if (fresh)
         {
-          cli_progress_clear (&progress);
-          print_new_windows (run, &snap);
+          cli_progress_clear (progress);
+          print_new_windows (run, snap);
         }
-      if (progress.enabled && !idle)
+      if (progress->enabled && !idle)
         {
-          g_autofree char *label = g_strdup_printf ("step %" G_GINT64_FORMAT, snap.step[0]);
-          cli_progress_update (&progress, snap.step[0] - done0, total - done0, label, fresh);
+          g_autofree char *label = g_strdup_printf ("step %" G_GINT64_FORMAT, snap->step[0]);
+          cli_progress_update (progress, snap->step[0] - done0, total - done0, label, fresh);
         }
     }
   g_thread_join (thread);
   g_mutex_clear (&watch.lock);
   g_cond_clear (&watch.cond);
+}
+
+gboolean
+cli_session_run_steps (CliSessionRun *run, gint64 n, gint64 done0, gint64 total, GError **error)
+{
+  DdSession *s = run->session;
+  DdSessionSnapshot snap;
+  CliProgress progress;
+
+  cli_progress_init (&progress, !run->json);
+  dd_session_snapshot (s, &snap);
+  for (gint64 left = n; left > 0 && snap.failures == run->failures; )
+    {
+      const gint64 k = MIN (left, STEP_REQUESTS_AT_ONCE);
+      run_requests (run, &progress, k, done0, total, &snap);
+      left -= k;
+    }
   cli_progress_clear (&progress);
 
   if (snap.failures > run->failures)
@@ -135,6 +155,11 @@ cli_session_run_steps (CliSessionRun *run, gint64 n, gint64 done0, gint64 total,
       run->failures = snap.failures;
       g_set_error (error, DD_ERROR, DD_ERROR_DIVERGED, "%s",
                    message ? message : "a branch diverged");
+      return FALSE;
+    }
+  if (snap.state == DD_SESSION_STOPPED)
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_CANCELLED, "the session has stopped");
       return FALSE;
     }
   return TRUE;

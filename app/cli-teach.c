@@ -323,6 +323,14 @@ run_session (DdSession *session, const DdTeachConfig *cfg, gboolean json, GError
         return TRUE;
       if (!cli_session_run_steps (&run, steps_to_window_end (cfg, snap.step[0]), 0, total, error))
         return FALSE;
+      const gint64 before = snap.step[0];
+      dd_session_snapshot (session, &snap);
+      if (snap.step[0] == before)   /* cannot happen: a guard against looping for ever */
+        {
+          g_set_error (error, DD_ERROR, DD_ERROR_CANCELLED, "the session stopped at step %"
+                       G_GINT64_FORMAT, before);
+          return FALSE;
+        }
     }
 }
 
