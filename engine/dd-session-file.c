@@ -235,7 +235,7 @@ visit_phi (DdSession *s, Branch *br, DdState *st)
 }
 
 /* one window record's numbers, in the order of the columns */
-#define WINDOW_DOUBLES 14
+#define WINDOW_DOUBLES 12
 
 static void
 window_doubles (DdWindowRecord *w, double **d)
@@ -243,14 +243,14 @@ window_doubles (DdWindowRecord *w, double **d)
   double *const p[WINDOW_DOUBLES] = {
     &w->window_loss, &w->dev_error, &w->dev_measure, &w->test_error, &w->teacher_grad_norm,
     &w->step_length, &w->holdout_before, &w->holdout_after, &w->holdout_se, &w->shadow_gap,
-    &w->shadow_se, &w->bleu, NULL, NULL,
+    &w->shadow_se, &w->bleu,
   };
   memcpy (d, p, sizeof p);
 }
 
 static const char *const window_columns[WINDOW_DOUBLES] = {
   "window_loss", "dev_error", "dev_measure", "test_error", "teacher_grad_norm", "step_length",
-  "holdout_before", "holdout_after", "holdout_se", "shadow_gap", "shadow_se", "bleu", NULL, NULL,
+  "holdout_before", "holdout_after", "holdout_se", "shadow_gap", "shadow_se", "bleu",
 };
 
 /* hypotheses: per record the count (−1: none), all sentences joined by newlines */
@@ -326,7 +326,7 @@ visit_windows (DdSession *s, Branch *br, DdState *st)
         }
       double *d[WINDOW_DOUBLES];
       window_doubles (recs[i], d);
-      for (int k = 0; d[k]; k++)
+      for (int k = 0; k < WINDOW_DOUBLES; k++)
         cols[k * n + i] = *d[k];
       steps[i] = recs[i]->step;
       steps[n + i] = recs[i]->meta_iteration;
@@ -338,14 +338,14 @@ visit_windows (DdSession *s, Branch *br, DdState *st)
   dd_state_u64s (st, "meta_iteration", (guint64 *) (steps + n), n);
   dd_state_ints (st, "verdict", ints, n, DD_UPDATE_NONE, DD_UPDATE_FALLBACK);
   dd_state_ints (st, "took_shadow", ints + n, n, 0, 1);
-  for (int k = 0; window_columns[k]; k++)
+  for (int k = 0; k < WINDOW_DOUBLES; k++)
     dd_state_f64s (st, window_columns[k], cols + k * n, n);
   dd_state_f32s (st, "class_margin_accuracy", classes, 2 * (gsize) C * n);
   for (gint64 i = 0; i < n && reading && dd_state_ok (st); i++)
     {
       double *d[WINDOW_DOUBLES];
       window_doubles (recs[i], d);
-      for (int k = 0; d[k]; k++)
+      for (int k = 0; k < WINDOW_DOUBLES; k++)
         *d[k] = cols[k * n + i];
       recs[i]->step = steps[i];
       recs[i]->meta_iteration = steps[n + i];

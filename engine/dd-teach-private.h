@@ -7,7 +7,8 @@
  * public stepping and edits), dd-teach-window.c (student steps, the window's
  * records, the checkpointed trajectory and the reverse pass) and
  * dd-teach-update.c (what the teacher does at a window's end: trust steps,
- * the shadow, whole-run episodes, plain steps). Nothing here is public.
+ * the shadow, whole-run episodes, plain steps); dd-teach-state.c writes and
+ * reads the whole state for session files. Nothing here is public.
  */
 #pragma once
 

@@ -43,6 +43,19 @@ didact_application_lookup_data (DidactApplication *self, const char *name)
   return g_hash_table_lookup (self->datasets, name);
 }
 
+GPtrArray *
+didact_application_list_data (DidactApplication *self)
+{
+  GPtrArray *all = g_ptr_array_new ();
+  GHashTableIter iter;
+  gpointer data;
+
+  g_hash_table_iter_init (&iter, self->datasets);
+  while (g_hash_table_iter_next (&iter, NULL, &data))
+    g_ptr_array_add (all, data);
+  return all;
+}
+
 void
 didact_application_store_data (DidactApplication *self, const char *name, DdData *data)
 {

@@ -22,6 +22,8 @@ DidactApplication *didact_application_new (void);
 GSettings *didact_application_get_settings (DidactApplication *self);
 /* Datasets stay loaded for the application's life: sessions borrow them. */
 DdData    *didact_application_lookup_data  (DidactApplication *self, const char *name);
+/* every data set held, borrowed (a new array; the sets live as long as the application) */
+GPtrArray *didact_application_list_data    (DidactApplication *self);
 void       didact_application_store_data   (DidactApplication *self, const char *name, DdData *data);
 
 G_END_DECLS

@@ -53,6 +53,14 @@ didact_autosave_dir (void)
   return g_build_filename (g_get_user_state_dir (), "didact", "autosave", NULL);
 }
 
+/* the lock file beside an autosave: PID-N.lock for PID-N.didact */
+static char *
+lock_path (const char *autosave)
+{
+  g_autofree char *stem = g_strndup (autosave, strlen (autosave) - strlen (DD_SESSION_FILE_SUFFIX));
+  return g_strconcat (stem, ".lock", NULL);
+}
+
 /* an exclusive lock on path (made if missing): the fd, or −1 if another holds it */
 static int
 take_lock (const char *path)
@@ -82,8 +90,7 @@ didact_find_orphaned_autosave (void)
       if (!g_str_has_suffix (name, DD_SESSION_FILE_SUFFIX))
         continue;
       g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_autofree char *stem = g_strndup (path, strlen (path) - strlen (DD_SESSION_FILE_SUFFIX));
-      g_autofree char *lock = g_strconcat (stem, ".lock", NULL);
+      g_autofree char *lock = lock_path (path);
       int fd = take_lock (lock);
       if (fd < 0)
         continue;   /* a running window's */
@@ -103,8 +110,7 @@ didact_find_orphaned_autosave (void)
 static void
 remove_autosave (const char *path)
 {
-  g_autofree char *stem = g_strndup (path, strlen (path) - strlen (DD_SESSION_FILE_SUFFIX));
-  g_autofree char *lock = g_strconcat (stem, ".lock", NULL);
+  g_autofree char *lock = lock_path (path);
   g_unlink (path);
   g_unlink (lock);
 }
@@ -131,18 +137,19 @@ progress_mark (DdSession *session)
   return mark;
 }
 
-/* --- saving --------------------------------------------------------------------- */
-
-static gpointer
-save_thread (gpointer data)
+/* a file saved or opened goes to the desktop's recent files (Open Recent reads them) */
+static void
+remember_recent (const char *path)
 {
-  SaveJob *job = data;
-  g_autoptr(GBytes) bytes = dd_session_serialize (job->session, job->tag, &job->error);
+  g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+  GtkRecentData recent = { .mime_type = (char *) MIME_TYPE, .app_name = (char *) "didact",
+                           .app_exec = (char *) "didact %f" };
 
-  if (bytes != NULL)
-    dd_session_write_file (bytes, job->path, &job->error);
-  return NULL;
+  if (uri)
+    gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &recent);
 }
+
+/* --- saving --------------------------------------------------------------------- */
 
 static void start_save (DidactWindow *self, const char *path, gboolean autosave);
 
@@ -167,13 +174,7 @@ save_finished (DidactWindow *self, SaveJob *job)
   g_free (self->file_path);
   self->file_path = g_strdup (job->path);
   _didact_window_update_file_title (self);
-  g_autofree char *uri = g_filename_to_uri (job->path, NULL, NULL);
-  if (uri)
-    {
-      GtkRecentData recent = { .mime_type = (char *) MIME_TYPE, .app_name = (char *) "didact",
-                               .app_exec = (char *) "didact %f" };
-      gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &recent);
-    }
+  remember_recent (job->path);
   g_autofree char *base = g_path_get_basename (job->path);
   /* Translators: %s is a file name */
   g_autofree char *text = g_strdup_printf (_("Saved “%s”"), base);
@@ -214,11 +215,16 @@ on_save_done (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
+/* the engine's worker copies the session; this thread writes it */
 static gpointer
-save_thread_main (gpointer data)
+save_thread (gpointer data)
 {
-  save_thread (data);
-  g_idle_add (on_save_done, data);
+  SaveJob *job = data;
+  g_autoptr(GBytes) bytes = dd_session_serialize (job->session, job->tag, &job->error);
+
+  if (bytes != NULL)
+    dd_session_write_file (bytes, job->path, &job->error);
+  g_idle_add (on_save_done, job);
   return NULL;
 }
 
@@ -244,7 +250,7 @@ start_save (DidactWindow *self, const char *path, gboolean autosave)
   job->autosave = autosave;
   job->mark = progress_mark (self->session);
   self->save_job = job;
-  job->thread = g_thread_new ("didact-save", save_thread_main, job);
+  job->thread = g_thread_new ("didact-save", save_thread, job);
 }
 
 void
@@ -286,12 +292,13 @@ on_autosave (gpointer data)
           g_message ("autosave: cannot make %s: %s", dir, g_strerror (errno));
           return G_SOURCE_CONTINUE;
         }
-      g_autofree char *stem = g_strdup_printf ("%s/%d-%d", dir, (int) getpid (), ++serial);
-      g_autofree char *lock = g_strconcat (stem, ".lock", NULL);
+      g_autofree char *path = g_strdup_printf ("%s/%d-%d%s", dir, (int) getpid (), ++serial,
+                                               DD_SESSION_FILE_SUFFIX);
+      g_autofree char *lock = lock_path (path);
       self->autosave_lock = take_lock (lock);
       if (self->autosave_lock < 0)
         return G_SOURCE_CONTINUE;
-      self->autosave_path = g_strconcat (stem, DD_SESSION_FILE_SUFFIX, NULL);
+      self->autosave_path = g_steal_pointer (&path);
     }
   start_save (self, self->autosave_path, TRUE);
   return G_SOURCE_CONTINUE;
@@ -334,7 +341,8 @@ _didact_window_file_stop (DidactWindow *self)
 typedef struct {
   char      *path;
   gboolean   recovered;   /* an autosave: removed once restored, no file name kept */
-  DdData    *cached;      /* the application's copy of the data, if it has one */
+  GPtrArray *cached;      /* the data sets the application holds (DdData, borrowed) */
+  DdData    *chosen;      /* the one of them the file names, if any */
   char      *dataset;     /* peeked */
   char      *tag;
   DdData    *loaded;      /* loaded here when not cached */
@@ -347,6 +355,7 @@ open_job_free (OpenJob *job)
   g_free (job->path);
   g_free (job->dataset);
   g_free (job->tag);
+  g_ptr_array_unref (job->cached);
   dd_session_free (job->session);
   if (job->loaded)
     dd_data_free (job->loaded);
@@ -359,8 +368,16 @@ open_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   OpenJob *job = task_data;
   GError *error = NULL;
   DdSessionFileInfo info;
+  char *contents;
+  gsize size;
 
-  if (!dd_session_file_peek (job->path, &info, &error))
+  if (!g_file_get_contents (job->path, &contents, &size, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_autoptr(GBytes) bytes = g_bytes_new_take (contents, size);
+  if (!dd_session_bytes_peek (bytes, &info, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -368,8 +385,11 @@ open_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
   job->dataset = g_strdup (info.dataset);
   job->tag = g_strdup (info.tag);
   dd_session_file_info_clear (&info);
-  const DdData *data = job->cached;
-  if (data == NULL || g_strcmp0 (data->name, job->dataset) != 0)
+  for (guint i = 0; i < job->cached->len; i++)
+    if (g_strcmp0 (((DdData *) job->cached->pdata[i])->name, job->dataset) == 0)
+      job->chosen = job->cached->pdata[i];
+  const DdData *data = job->chosen;
+  if (data == NULL)
     {
       job->loaded = dd_data_load (job->dataset, &error);
       if (job->loaded == NULL)
@@ -379,7 +399,7 @@ open_in_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *
         }
       data = job->loaded;
     }
-  job->session = dd_session_open (job->path, data, &error);
+  job->session = dd_session_open_bytes (bytes, data, &error);
   if (job->session == NULL)
     g_task_return_error (task, error);
   else
@@ -422,11 +442,19 @@ on_opened (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   DidactApplication *app = DIDACT_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
-  DdData *data = job->cached;
+  DdData *data = job->chosen;
   if (job->loaded != NULL)
     {
       data = g_steal_pointer (&job->loaded);
-      didact_application_store_data (app, job->dataset, data);
+      /* the application keeps it for other windows, unless it loaded the
+       * same set meanwhile (sessions may use that one): then this window does */
+      if (didact_application_lookup_data (app, job->dataset) == NULL)
+        didact_application_store_data (app, job->dataset, data);
+      else
+        {
+          g_autofree char *key = g_strdup_printf ("opened-data-%p", (void *) data);
+          g_object_set_data_full (G_OBJECT (self), key, data, (GDestroyNotify) dd_data_free);
+        }
     }
   DdSession *session = g_steal_pointer (&job->session);
   _didact_window_adopt_session (self, session, preset_for (job->tag, job->dataset), data,
@@ -437,15 +465,7 @@ on_opened (GObject *source, GAsyncResult *result, gpointer user_data)
       _didact_window_toast (self, _("The unsaved session was restored"));
     }
   else
-    {
-      g_autofree char *uri = g_filename_to_uri (job->path, NULL, NULL);
-      if (uri)
-        {
-          GtkRecentData recent = { .mime_type = (char *) MIME_TYPE, .app_name = (char *) "didact",
-                                   .app_exec = (char *) "didact %f" };
-          gtk_recent_manager_add_full (gtk_recent_manager_get_default (), uri, &recent);
-        }
-    }
+    remember_recent (job->path);
 }
 
 static void
@@ -453,17 +473,11 @@ open_path (DidactWindow *self, const char *path, gboolean recovered)
 {
   DidactApplication *app = DIDACT_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
   OpenJob *job = g_new0 (OpenJob, 1);
-  DdSessionFileInfo info;
 
   job->path = g_strdup (path);
   job->recovered = recovered;
-  /* the data set, if the application holds it already: peeked here, cheaply
-   * enough for the header, to pick the cached copy */
-  if (dd_session_file_peek (path, &info, NULL))
-    {
-      job->cached = didact_application_lookup_data (app, info.dataset);
-      dd_session_file_info_clear (&info);
-    }
+  /* the thread picks the file's data set among those already loaded */
+  job->cached = didact_application_list_data (app);
   self->opening = TRUE;
   GTask *task = g_task_new (NULL, NULL, on_opened, g_object_ref (self));
   g_task_set_task_data (task, job, (GDestroyNotify) open_job_free);

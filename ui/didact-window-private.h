@@ -12,6 +12,8 @@
  *                            presets, edits and their undo and redo
  *   didact-window-actions.c  the win. actions, the controls' handlers and
  *                            their sensitivity
+ *   didact-window-file.c     session files: save, open, recent files,
+ *                            autosave and the restore offer after a crash
  * Only didact-window-phi.c knows how Φ is laid out (the W block of R rows
  * by C columns, then b); the others pass its coefficients around by index.
  */
