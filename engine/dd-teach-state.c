@@ -199,8 +199,15 @@ visit_window (DdTeach *tc, DdState *st)
     }
   if (have && dd_state_ok (st))
     {
+      /* only the checkpoints this window has taken so far (checkpoint c is
+       * taken as step c·k begins): the rest would be overwritten before any
+       * use, and at a window's start that is all of them */
+      int filled = tc->window_begun && tc->t > 0 ? MIN ((tc->t - 1) / tc->k + 1, tc->n_ckpt) : 0;
       dd_state_expect (st, "checkpoints", tc->n_ckpt);
-      dd_state_reals (st, "ckpt", tc->ckpt, (gsize) tc->n_ckpt * P * (teach_keeps_velocity (tc) ? 2 : 1));
+      dd_state_expect (st, "checkpoints_taken", filled);
+      dd_state_reals (st, "ckpt", tc->ckpt, (gsize) filled * P);
+      if (teach_keeps_velocity (tc))
+        dd_state_reals (st, "ckpt_velocity", tc->ckpt + (gsize) tc->n_ckpt * P, (gsize) filled * P);
     }
 
   /* edits still to take effect */

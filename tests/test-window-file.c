@@ -14,6 +14,7 @@
 #include "didact-line-plot.h"
 #include "test-wait.h"
 
+#include <cairo.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <locale.h>
@@ -73,6 +74,57 @@ assert_same_weights (DdSession *a, DdSession *b)
     g_assert_cmpmem (wa->pdata[i], bytes, wb->pdata[i], bytes);
 }
 
+/* the combo row titled @title under @w, as a user finds it */
+static AdwComboRow *
+find_combo_row (GtkWidget *w, const char *title)
+{
+  if (ADW_IS_COMBO_ROW (w) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0)
+    return ADW_COMBO_ROW (w);
+  for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+    {
+      AdwComboRow *row = find_combo_row (c, title);
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+/* a folder and what it holds */
+static void
+remove_tree (const char *dir)
+{
+  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *p = g_build_filename (dir, name, NULL);
+      if (g_file_test (p, G_FILE_TEST_IS_DIR))
+        remove_tree (p);
+      else
+        g_unlink (p);
+    }
+  g_rmdir (dir);
+}
+
+/* two PNG files hold the same pixels */
+static void
+assert_same_png (const char *a, const char *b)
+{
+  cairo_surface_t *sa = cairo_image_surface_create_from_png (a);
+  cairo_surface_t *sb = cairo_image_surface_create_from_png (b);
+  g_assert_cmpint (cairo_surface_status (sa), ==, CAIRO_STATUS_SUCCESS);
+  g_assert_cmpint (cairo_surface_status (sb), ==, CAIRO_STATUS_SUCCESS);
+  int h = cairo_image_surface_get_height (sa);
+  int stride = cairo_image_surface_get_stride (sa);
+  g_assert_cmpint (cairo_image_surface_get_width (sa), ==, cairo_image_surface_get_width (sb));
+  g_assert_cmpint (h, ==, cairo_image_surface_get_height (sb));
+  g_assert_cmpint (stride, ==, cairo_image_surface_get_stride (sb));
+  if (memcmp (cairo_image_surface_get_data (sa), cairo_image_surface_get_data (sb), (size_t) h * stride) != 0)
+    g_error ("%s and %s differ", a, b);
+  cairo_surface_destroy (sa);
+  cairo_surface_destroy (sb);
+}
+
 static void
 test_save_quit_open (void)
 {
@@ -91,6 +143,19 @@ test_save_quit_open (void)
   DdSessionSnapshot before;
   dd_session_snapshot (didact_window_get_session (w), &before);
   g_assert_cmpint (before.n_branches, ==, 3);
+  /* every plot as drawn now, to compare with the reopened window's (which
+   * shows the first branch, as any newly opened session does) */
+  AdwComboRow *shown = find_combo_row (GTK_WIDGET (w), _("Branch shown and edited"));
+  g_assert_nonnull (shown);
+  g_assert_cmpuint (adw_combo_row_get_selected (shown), ==, 2);  /* the fork, since forking */
+  adw_combo_row_set_selected (shown, 0);
+  spin (0.3);
+  g_autofree char *shot_before = g_build_filename (dir, "before", NULL);
+  g_autofree char *shot_after = g_build_filename (dir, "after", NULL);
+  g_assert_cmpint (g_mkdir (shot_before, 0700), ==, 0);
+  g_assert_cmpint (g_mkdir (shot_after, 0700), ==, 0);
+  g_assert_true (didact_window_export_to (w, shot_before, &error));
+  g_assert_no_error (error);
 
   /* quit: the window and its session go */
   gtk_window_destroy (GTK_WINDOW (w));
@@ -111,6 +176,18 @@ test_save_quit_open (void)
       g_assert_cmpint (after.step[b], ==, before.step[b]);
       g_assert_cmpint (after.n_steps[b], ==, before.n_steps[b]);
       g_assert_cmpint (after.n_windows[b], ==, before.n_windows[b]);
+    }
+  spin (0.3);
+  g_assert_true (didact_window_export_to (o, shot_after, &error));
+  g_assert_no_error (error);
+  const char *plots[] = { "coefficients", "coefficient-history", "metrics", "margins",
+                          "margin-distribution" };
+  for (guint i = 0; i < G_N_ELEMENTS (plots); i++)
+    {
+      g_autofree char *name = g_strconcat (plots[i], ".png", NULL);
+      g_autofree char *a = g_build_filename (shot_before, name, NULL);
+      g_autofree char *b = g_build_filename (shot_after, name, NULL);
+      assert_same_png (a, b);
     }
 
   /* and it continues as the engine's own opening of the file does */
@@ -152,6 +229,9 @@ test_save_quit_open (void)
   spin (0.2);
   g_unlink (bad);
   g_unlink (path);
+  g_unlink (bad);
+  remove_tree (shot_before);
+  remove_tree (shot_after);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
@@ -254,21 +334,6 @@ child_main (void)
   return 0;
 }
 
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        remove_tree (p);
-      else
-        g_unlink (p);
-    }
-  g_rmdir (dir);
-}
 
 int
 main (int argc, char **argv)

@@ -281,7 +281,9 @@ on_autosave (gpointer data)
 
   if (self->session == NULL || self->save_job != NULL)
     return G_SOURCE_CONTINUE;
-  if (progress_mark (self->session) == self->autosave_mark && self->autosave_path != NULL)
+  /* nothing new since the last autosave, or since the session began or was
+   * opened: a fresh preset or an untouched file loses nothing in a crash */
+  if (progress_mark (self->session) == self->autosave_mark)
     return G_SOURCE_CONTINUE;
   if (self->autosave_path == NULL)
     {
@@ -307,7 +309,7 @@ on_autosave (gpointer data)
 void
 _didact_window_file_start (DidactWindow *self)
 {
-  self->autosave_mark = 0;
+  self->autosave_mark = self->session ? progress_mark (self->session) : 0;
   if (self->autosave_id == 0)
     self->autosave_id = g_timeout_add_seconds (autosave_interval (), on_autosave, self);
 }

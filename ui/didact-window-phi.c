@@ -203,7 +203,8 @@ on_cell_activated (DidactHeatmap *heatmap, int row, int col, DidactWindow *self)
 void
 _didact_window_show_first_phi (DidactWindow *self)
 {
-  _didact_window_show_phi_at (self, 0);
+  /* at the timeline's step: the start of a new session, the end of an opened one */
+  _didact_window_show_phi_at (self, (gint64) gtk_adjustment_get_value (self->scrub_adjustment));
   /* first traces to look at: the first class's diagonal weight and its
    * log ε (for buckets: the most frequent bucket's a and log ε) */
   on_cell_activated (self->heatmap, self->text ? self->C : 0, 0, self);

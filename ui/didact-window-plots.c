@@ -476,8 +476,15 @@ _didact_window_show_branch (DidactWindow *self)
 {
   /* margins and coefficient traces follow the shown branch */
   clear_line_plot (self->margins_plot);
-  clear_line_plot (self->history_plot);
-  g_hash_table_remove_all (self->history_series);
+  /* the traced coefficients stay traced, emptied here and read again from
+   * the new branch's start as the feed rewinds */
+  didact_line_plot_clear_markers (self->history_plot);
+  didact_line_plot_clear_ticks (self->history_plot);
+  GHashTableIter it;
+  gpointer series;
+  g_hash_table_iter_init (&it, self->history_series);
+  while (g_hash_table_iter_next (&it, NULL, &series))
+    didact_line_plot_set_series_data (self->history_plot, GPOINTER_TO_UINT (series), NULL, NULL, 0);
   for (int i = 0; i < self->n_views; i++)
     self->views[i].have_margin_series = FALSE;
   didact_session_feed_rewind (self->feed, DIDACT_FEED_PHI, -1);
