@@ -455,6 +455,75 @@ test_history_is_thinned (void)
   dd_session_free (s);
 }
 
+/* how often the Φ stream samples now: 1 until it thins */
+static gint64
+snap_thinned (DdSession *s)
+{
+  DdSessionSnapshot snap;
+  dd_session_snapshot (s, &snap);
+  return snap.n_phi[0] >= 4096 ? 1 : 0;
+}
+
+/* An override of Φ is the Φ of the branch's next recorded step at every
+ * phase of a window (its first step, its middle, the step that closes it),
+ * before and after the Φ stream thins to every second step; and clearing it
+ * gives the teacher's output back. The workbench's edit test relies on it. */
+static void
+test_override_is_next_recorded_phi (void)
+{
+  g_autoptr(GError) error = NULL;
+  DdSessionConfig cfg;
+  DdSessionSnapshot before, after;
+
+  small_config (&cfg);
+  cfg.baseline = FALSE;
+  cfg.test_subsample = 0;
+  DdSession *s = dd_session_new (&cfg, need_digits (), &error);
+  g_assert_no_error (error);
+  g_autoptr(DdPhi) phi = dd_phi_new (dd_session_phi_shape (s), dd_session_n_classes (s));
+  int rounds = 0, thinned = 0;
+  gint64 phases = 0;  /* a bit per window phase reached */
+  GRand *rand = g_rand_new_with_seed (7);
+  for (int i = 0; i <= cfg.teach.pretrain_steps; i++)  /* past the warm-up, which has no Φ */
+    dd_session_step (s);
+  for (; rounds < 400 || snap_thinned (s) == 0; rounds++)
+    {
+      int n = g_rand_int_range (rand, 1, 3 * cfg.teach.window);
+      for (int i = 0; i < n; i++)
+        dd_session_step (s);
+      dd_session_wait_idle (s);
+      dd_session_snapshot (s, &before);
+      dd_phi_unpack (phi, dd_session_phi_record (s, 0, before.n_phi[0] - 1)->W);
+      dd_phi_set (phi, 0, 3.0);
+      DdEdit e = { .kind = DD_EDIT_OVERRIDE_PHI, .branch = 0, .n_steps = 50, .phi = phi };
+      g_assert_true (dd_session_edit (s, &e, &error));
+      g_assert_no_error (error);
+      for (int i = 0; i < 8; i++)
+        {
+          dd_session_step (s);
+          dd_session_wait_idle (s);
+          dd_session_snapshot (s, &after);
+          if (after.n_phi[0] > before.n_phi[0])
+            break;
+        }
+      g_assert_cmpint (after.n_phi[0], >, before.n_phi[0]);
+      const DdPhiRecord *p = dd_session_phi_record (s, 0, after.n_phi[0] - 1);
+      if (p->W[0] != 3.0f)
+        g_error ("round %d: step %" G_GINT64_FORMAT " recorded W[0,0] = %g after an override of 3",
+                 rounds, p->step, p->W[0]);
+      phases |= G_GINT64_CONSTANT (1) << ((p->step - cfg.teach.pretrain_steps - 1) % cfg.teach.window);
+      thinned += p->step - before.step[0] > 1;
+      DdEdit clear = { .kind = DD_EDIT_OVERRIDE_PHI, .branch = 0, .n_steps = 0, .phi = phi };
+      g_assert_true (dd_session_edit (s, &clear, &error));
+    }
+  g_test_message ("%d rounds, %d of them past the thinning; window phases reached: %x", rounds,
+                  thinned, (unsigned) phases);
+  g_assert_cmpint (phases, ==, (G_GINT64_CONSTANT (1) << cfg.teach.window) - 1);
+  g_assert_cmpint (thinned, >, 0);
+  g_rand_free (rand);
+  dd_session_free (s);
+}
+
 /* The initial point comes from the engine (dd_phi_initial): W = I, the log ε
  * row at log ε₀ = log 0.1, b = 0; and it is what the teacher outputs until
  * its first update. */
@@ -819,6 +888,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/session/hammer-then-replay", test_hammer_then_replay);
   g_test_add_func ("/session/step-and-edit-take-effect", test_step_and_edit_take_effect);
+  g_test_add_func ("/session/override-is-next-recorded-phi", test_override_is_next_recorded_phi);
   g_test_add_func ("/session/divergence-pauses-and-recovers", test_divergence_pauses_and_recovers);
   g_test_add_func ("/session/cancelled-window-close-retries", test_cancelled_window_close_retries);
   g_test_add_func ("/session/history-is-thinned", test_history_is_thinned);
