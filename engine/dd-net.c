@@ -281,6 +281,14 @@ largest_rows (const DdNet *net)
   return m;
 }
 
+size_t
+dd_net_footprint (const DdNet *net)
+{
+  const size_t reals = 2 * net->n_params + 2 * net->n_acts + 4 * net->n_scratch
+                       + 2 * (size_t) net->max_batch * net->n_classes;
+  return reals * sizeof (dd_real);
+}
+
 DdNet *
 dd_net_copy (const DdNet *net)
 {

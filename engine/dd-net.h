@@ -104,6 +104,8 @@ DdNet   *dd_net_new        (const DdNetSpec *spec, int in_h, int in_w, int n_cla
 void     dd_net_free       (DdNet *net);
 /* A deep copy (parameters, gradients and activations), for forks. */
 DdNet   *dd_net_copy       (const DdNet *net);
+/* bytes a net of this shape holds once it has run a reverse pass (R-op buffers included) */
+size_t   dd_net_footprint  (const DdNet *net);
 /* Glorot-uniform weights, zero biases, drawn from rng. */
 void     dd_net_init       (DdNet *net, DdRng *rng);
 /* x (B, in_size) → net->logits (B, n_classes); B ≤ max_batch */

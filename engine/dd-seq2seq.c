@@ -204,6 +204,21 @@ dd_seq2seq_free (DdSeq2seq *m)
   g_free (m);
 }
 
+size_t
+dd_seq2seq_footprint (const DdSeq2seq *m)
+{
+  const DdSeq2seqSpec *s = &m->spec;
+  Acts a;
+  Grads d;
+  const size_t L = (size_t) MAX (s->max_src_len, s->max_tgt_len);
+  const size_t reals = 2 * m->n_params                                  /* params, grads */
+                       + 2 * (size_t) s->max_batch * s->max_tgt_len * s->V_tgt  /* logits, R{logits} */
+                       + 2 * acts_carve (&a, NULL, s)                   /* activations, tangents */
+                       + grads_carve (&d, NULL, s)
+                       + 3 * L * s->max_batch * s->hidden + 6 * (size_t) s->hidden * s->hidden;
+  return reals * sizeof (dd_real);
+}
+
 DdSeq2seq *
 dd_seq2seq_copy (const DdSeq2seq *m)
 {

@@ -84,6 +84,8 @@ DdSeq2seqSpec dd_seq2seq_spec_default (int V_src, int V_tgt);  /* E = 128, H = 2
 DdSeq2seq *dd_seq2seq_new      (const DdSeq2seqSpec *spec, GError **error);
 void       dd_seq2seq_free     (DdSeq2seq *model);
 DdSeq2seq *dd_seq2seq_copy     (const DdSeq2seq *model);
+/* bytes a model of this spec holds once it has run a reverse pass (tangents included) */
+size_t     dd_seq2seq_footprint (const DdSeq2seq *model);
 /* uniform(−1/√H, 1/√H) for GRU weights and biases (PyTorch's default), the
  * same range for Wa, Wc, Wo (biases 0), N(0, 1)·0.1 for the embeddings */
 void       dd_seq2seq_init     (DdSeq2seq *model, DdRng *rng);

@@ -372,6 +372,62 @@ apply_edit (DdTeach *teach, DdEdit *e, GError **error)
 
 /* --- the worker --------------------------------------------------------------- */
 
+/* Bytes of memory a new allocation can take without the kernel reclaiming
+ * or killing: MemAvailable, less where a cgroup limit is nearer; 0 when
+ * unknown. DIDACT_MEMORY_AVAILABLE_MB, when set, says it instead (to keep
+ * headroom on a shared machine, and for tests). */
+static guint64
+memory_available (void)
+{
+  const char *env = g_getenv ("DIDACT_MEMORY_AVAILABLE_MB");
+  if (env != NULL && *env)
+    {
+      guint64 mb;
+      if (g_ascii_string_to_unsigned (env, 10, 0, G_MAXUINT64 >> 20, &mb, NULL))
+        return mb << 20;
+      g_warning ("DIDACT_MEMORY_AVAILABLE_MB=%s is not a number of MiB; ignored", env);
+    }
+  guint64 avail = 0;
+  g_autofree char *meminfo = NULL;
+  if (g_file_get_contents ("/proc/meminfo", &meminfo, NULL, NULL))
+    {
+      const char *at = strstr (meminfo, "MemAvailable:");
+      if (at != NULL)
+        avail = g_ascii_strtoull (at + strlen ("MemAvailable:"), NULL, 10) << 10;
+    }
+  /* cgroup v2: this process's group's limit less its use */
+  g_autofree char *max = NULL, *current = NULL;
+  if (g_file_get_contents ("/sys/fs/cgroup/memory.max", &max, NULL, NULL) &&
+      g_file_get_contents ("/sys/fs/cgroup/memory.current", &current, NULL, NULL) &&
+      g_ascii_isdigit (max[0]))
+    {
+      guint64 limit = g_ascii_strtoull (max, NULL, 10), used = g_ascii_strtoull (current, NULL, 10);
+      guint64 left = limit > used ? limit - used : 0;
+      avail = avail ? MIN (avail, left) : left;
+    }
+  return avail;
+}
+
+/* A fork copies a branch: refused, with what it needs and what there is,
+ * when the copy would not fit with a quarter to spare (the estimate runs
+ * up to a fifth under what a translator really takes) */
+static gboolean
+fork_fits (const DdTeach *parent, GError **error)
+{
+  const guint64 need = dd_teach_footprint (parent);
+  const guint64 avail = memory_available ();
+
+  if (avail == 0 || need + need / 4 <= avail)
+    return TRUE;
+  g_autofree char *need_text = g_format_size_full (need, G_FORMAT_SIZE_IEC_UNITS);
+  g_autofree char *avail_text = g_format_size_full (avail, G_FORMAT_SIZE_IEC_UNITS);
+  g_set_error (error, DD_ERROR, DD_ERROR_NO_MEMORY,
+               "a new branch needs about %s of memory and %s are available: close other "
+               "programs or branches, or save and continue on a larger machine",
+               need_text, avail_text);
+  return FALSE;
+}
+
 static void
 execute (DdSession *s, Command *cmd)
 {
@@ -403,6 +459,8 @@ execute (DdSession *s, Command *cmd)
             return;
           }
         Branch *parent = s->branches[cmd->branch];
+        if (!fork_fits (parent->teach, &cmd->error))
+          return;
         gint64 at = dd_teach_get_step (parent->teach);
         Branch *br = session_branch_new (s, dd_teach_copy (parent->teach), cmd->branch, at);
         int index = s->n_branches;

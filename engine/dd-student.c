@@ -85,6 +85,21 @@ alloc_buffers (DdStudent *st)
   buf->dlogits = g_new (dd_real, rows * V);
 }
 
+size_t
+dd_student_footprint (const DdStudent *st)
+{
+  const size_t rows = (size_t) n_rows_max (st), V = (size_t) n_out (st);
+  size_t bytes = 2 * rows * V * sizeof (dd_real);   /* dlogits, R{dlogits} */
+
+  if (st->s2s)
+    bytes += dd_seq2seq_footprint (st->s2s) + 2 * (size_t) (DD_PARALLEL_MAX_LEN + 1) * V * sizeof (dd_real)
+             + 3 * (size_t) st->max_batch * (DD_PARALLEL_MAX_LEN + 1) * sizeof (int);
+  else
+    bytes += dd_net_footprint (st->net) + 2 * rows * V * sizeof (dd_real)
+             + (size_t) st->max_batch * st->data->train->d * sizeof (dd_real);
+  return bytes;
+}
+
 DdStudent *
 dd_student_new (const DdTrainConfig *cfg, const DdData *data, int max_batch, DdRng *rng,
                 GError **error)

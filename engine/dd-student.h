@@ -52,6 +52,9 @@ struct _DdStudent {
 DdStudent  *dd_student_new      (const DdTrainConfig *cfg, const DdData *data, int max_batch,
                                  DdRng *rng, GError **error);
 DdStudent  *dd_student_copy     (const DdStudent *st);
+/* bytes a copy of st holds once it has run a reverse pass: its model, the
+ * model's R-operator buffers and the student's own batch buffers */
+size_t      dd_student_footprint (const DdStudent *st);
 void        dd_student_free     (DdStudent *st);
 const char *dd_student_describe (const DdStudent *st);
 /* examples in a split */

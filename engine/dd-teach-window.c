@@ -60,6 +60,20 @@ dd_teach_trajectory_bytes (const DdTeach *tc, int k)
   return vecs * tc->P * sizeof (dd_real);
 }
 
+size_t
+dd_teach_footprint (const DdTeach *tc)
+{
+  const size_t vec = tc->P * sizeof (dd_real);
+  size_t n_vecs = 1                                   /* the optimiser's velocity */
+                  + 4                                 /* dω, dv, ṽ, H·ṽ */
+                  + (tc->shadow_w != NULL) + (tc->shadow_v != NULL)
+                  + (tc->best_params != NULL) + (tc->w0 != NULL);
+  size_t window = (size_t) tc->T * ((size_t) tc->R * tc->C + tc->C) * sizeof (dd_real)
+                  + (size_t) tc->T * tc->B * sizeof (int) + (size_t) tc->n_train * sizeof (int);
+
+  return dd_student_footprint (tc->st) + n_vecs * vec + dd_teach_trajectory_bytes (tc, tc->k) + window;
+}
+
 void
 teach_ensure_trajectory (DdTeach *tc, int k)
 {

@@ -269,6 +269,11 @@ gboolean    dd_teach_window_hypergradient (DdTeach *teach, int checkpoint_every,
                                            double *M, GError **error);
 /* bytes held for the trajectory (checkpoints and a recomputed segment) */
 size_t      dd_teach_trajectory_bytes (const DdTeach *teach, int checkpoint_every);
+/* bytes a copy of this teach (a fork) holds once it has closed a window:
+ * its student, the student's optimiser state, the vectors of its size the
+ * teaching keeps (shadow, best, episode start), the trajectory and the
+ * reverse pass's vectors */
+size_t      dd_teach_footprint (const DdTeach *teach);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdTeach, dd_teach_free)
 

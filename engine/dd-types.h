@@ -33,6 +33,7 @@ typedef enum {
   DD_ERROR_IO,               /* reading or writing a file failed */
   DD_ERROR_CANCELLED,        /* stopped on request (a session closing) */
   DD_ERROR_NEWER_FORMAT,     /* a file written by a newer version of Didact */
+  DD_ERROR_NO_MEMORY,        /* the memory available would not hold what was asked */
 } DdError;
 
 GQuark dd_error_quark (void);
