@@ -173,8 +173,17 @@ try:
             # loaded machine; only "holds" needs a quiet interval to observe
             s1 = wait_for(lambda: step_count(app), lambda v: v is not None and v > s0 + 10)
             check("Play makes the step count rise", s1 is not None and s1 > s0 + 10, f"{s0} -> {s1}")
-            pause = wait_button(app, "Pause", 30)
-            check("the button is now named Pause", pause is not None)
+            # the same button, renamed: read its name rather than walk the
+            # whole accessible tree for a "Pause" (a walk while the window
+            # redraws took over 30 s once with the load average at 8)
+            def name_of(node):
+                try:
+                    return node.name
+                except Exception:
+                    return None
+            renamed = wait_for(lambda: name_of(play), lambda v: v == "Pause")
+            pause = play if renamed == "Pause" else None
+            check("the button is now named Pause", pause is not None, f"named {renamed}")
             if pause is not None:
                 click(pause)
                 s2 = wait_steady(lambda: step_count(app))
