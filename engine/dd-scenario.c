@@ -120,6 +120,22 @@ dd_scenario_parse (const char  *spec,
   return TRUE;
 }
 
+/* the shortest of %.6g … %.17g that reads back as f: "0.4" for 0.4, but
+ * every digit of 0.9999999 (which %.6g rounds to 1, out of a noise range) */
+static void
+format_fraction (char *buf, gsize size, double f)
+{
+  for (int digits = 6; digits <= 17; digits++)
+    {
+      char format[8];
+
+      g_snprintf (format, sizeof format, "%%.%dg", digits);
+      g_ascii_formatd (buf, size, format, f);
+      if (g_ascii_strtod (buf, NULL) == f)
+        return;
+    }
+}
+
 char *
 dd_scenario_name (const DdScenario *sc)
 {
@@ -129,7 +145,7 @@ dd_scenario_name (const DdScenario *sc)
 
   if (sc->kind == DD_SCENARIO_NONE)
     return g_strdup ("none");
-  g_ascii_formatd (f, sizeof f, "%.6g", sc->fraction);
+  format_fraction (f, sizeof f, sc->fraction);
   if (sc->kind == DD_SCENARIO_LONG_TAIL && sc->n_rare != DD_SCENARIO_DEFAULT_RARE)
     return g_strdup_printf ("%s:%s:%d", kind_names[sc->kind], f, sc->n_rare);
   return g_strdup_printf ("%s:%s", kind_names[sc->kind], f);

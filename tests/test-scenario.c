@@ -259,6 +259,12 @@ test_parse (void)
     { "long-tail:1", "long-tail:1", DD_SCENARIO_LONG_TAIL, 1.0, DD_SCENARIO_DEFAULT_RARE },
     { "long-tail:0.05:3", "long-tail:0.05:3", DD_SCENARIO_LONG_TAIL, 0.05, 3 },
     { "long-tail:0.05:5", "long-tail:0.05", DD_SCENARIO_LONG_TAIL, 0.05, 5 },
+    /* names that read back as the same scenario (found by fuzzing: %.6g
+     * named these "pair-flip:1", refused, and "long-tail:0.777778:1") */
+    { "pair-flip:0.9999999", "pair-flip:0.9999999", DD_SCENARIO_PAIR_FLIP, 0.9999999,
+      DD_SCENARIO_DEFAULT_RARE },
+    { "long-tail:.77777777777777777777777777777744:1", "long-tail:0.7777777777777778:1",
+      DD_SCENARIO_LONG_TAIL, 0.7777777777777778, 1 },
   };
   static const struct {
     const char *spec, *needle;
