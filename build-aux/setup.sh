@@ -29,7 +29,7 @@ build_packages=(build-essential meson ninja-build pkg-config libglib2.0-dev
 # the GUI tests run under a virtual X server, and through AT-SPI as a screen
 # reader would drive the window
 test_packages=(xvfb xauth dbus dbus-x11 at-spi2-core python3-gi gir1.2-atspi-2.0
-               python3-pyatspi python3-numpy)
+               python3-pyatspi python3-numpy clang libclang-rt-dev)
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
@@ -85,5 +85,14 @@ else
     echo "setup: ThreadSanitizer cannot run on this machine; the TSan pass is skipped"
   fi
   rm -rf "$probe"
+  # the parsers' libFuzzer harnesses (tests/fuzz, docs/fuzzing.md): a clang
+  # build of the fuzz targets only, each run on its corpus and for 4 s more
+  if CC=clang configure build-fuzz --buildtype=debugoptimized -Dfuzzing=true &&
+     meson compile -C build-fuzz fuzzers; then
+    meson test -C build-fuzz --no-rebuild --print-errorlogs --suite fuzz || status=$?
+  else
+    echo "setup: the fuzz harnesses did not build"
+    status=1
+  fi
   exit $status
 fi
