@@ -48,13 +48,20 @@ act (DidactWindow *w, const char *action)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (w), action, NULL));
 }
 
+/* the window has read its session's last state and asks for no frames */
+static gboolean
+at_rest (gpointer data)
+{
+  return didact_window_is_resting (data);
+}
+
 static void
 step_n (DidactWindow *w, int n)
 {
   for (int i = 0; i < n; i++)
     act (w, "win.step");
   dd_session_wait_idle (didact_window_get_session (w));
-  spin (0.3);
+  g_assert_true (wait_until (at_rest, w, 60));
 }
 
 static gboolean
@@ -149,7 +156,7 @@ test_save_quit_open (void)
   g_assert_nonnull (shown);
   g_assert_cmpuint (adw_combo_row_get_selected (shown), ==, 2);  /* the fork, since forking */
   adw_combo_row_set_selected (shown, 0);
-  spin (0.3);
+  g_assert_true (wait_until (at_rest, w, 60));
   g_autofree char *shot_before = g_build_filename (dir, "before", NULL);
   g_autofree char *shot_after = g_build_filename (dir, "after", NULL);
   g_assert_cmpint (g_mkdir (shot_before, 0700), ==, 0);
@@ -177,7 +184,7 @@ test_save_quit_open (void)
       g_assert_cmpint (after.n_steps[b], ==, before.n_steps[b]);
       g_assert_cmpint (after.n_windows[b], ==, before.n_windows[b]);
     }
-  spin (0.3);
+  g_assert_true (wait_until (at_rest, o, 60));
   g_assert_true (didact_window_export_to (o, shot_after, &error));
   g_assert_no_error (error);
   const char *plots[] = { "coefficients", "coefficient-history", "metrics", "margins",

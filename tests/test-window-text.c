@@ -60,6 +60,15 @@ activate (const char *action)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), action, NULL));
 }
 
+/* the window has read the session's last state and asks for no frames */
+static gboolean
+window_at_rest (gpointer data)
+{
+  return didact_window_is_resting (win);
+}
+
+/* paused, the worker idle and the window showing its last records (waiting
+ * a fixed time instead left the samples a window behind on a loaded machine) */
 static void
 pause_and_settle (void)
 {
@@ -68,7 +77,7 @@ pause_and_settle (void)
   if (snap.state == DD_SESSION_RUNNING)
     activate ("win.play-pause");
   dd_session_wait_idle (session ());
-  spin (0.2);
+  g_assert_true (wait_until (window_at_rest, NULL, 60));
 }
 
 static DdData *

@@ -63,6 +63,13 @@ activate (const char *action)
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (win), action, NULL));
 }
 
+/* the window has read the session's last state and asks for no frames */
+static gboolean
+window_at_rest (gpointer data)
+{
+  return didact_window_is_resting (win);
+}
+
 static void
 pause_and_settle (void)
 {
@@ -71,7 +78,7 @@ pause_and_settle (void)
   if (snap.state == DD_SESSION_RUNNING)
     activate ("win.play-pause");
   dd_session_wait_idle (session ());
-  spin (0.05);
+  g_assert_true (wait_until (window_at_rest, NULL, 60));
 }
 
 static const DdPhiRecord *
@@ -402,7 +409,6 @@ test_rejected_updates_marked (void)
   activate ("win.play-pause");
   g_assert_true (wait_until (windows_past, GINT_TO_POINTER ((int) from + 2), 60));
   pause_and_settle ();
-  spin (0.3);
 
   dd_session_snapshot (session (), &snap);
   gint64 marked = 0, rejected = -1;
@@ -647,7 +653,6 @@ screenshot_run (double seconds)
   activate ("win.play-pause");
   spin (seconds);
   pause_and_settle ();
-  spin (1.0);
   /* the pointer over a rejected update of the taught arm, the one nearest
    * a third of the run, so that the read-out covers the curves' ends least */
   {
