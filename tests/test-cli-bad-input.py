@@ -1,0 +1,311 @@
+#!/usr/bin/python3
+# test-cli-bad-input.py: every didact-cli command fed bad arguments and bad files
+#
+# Copyright 2026 The Didact authors
+# SPDX-License-Identifier: GPL-3.0-or-later
+#
+# Usage: test-cli-bad-input.py PATH-TO-didact-cli   (prints TAP)
+#
+# A table of rows: a command line, the exit status it must end with (2 for a
+# bad command line, 1 for a file or data that cannot be used) and the words
+# its message must hold. Every row must end with exactly one line on stderr,
+# "didact-cli COMMAND: …", valid UTF-8, naming the option or the path; nothing
+# on stdout; no signal; and no file left where the command would have written
+# one. Each row prints what it ran and what it got.
+import os
+import shlex
+import subprocess
+import sys
+import tempfile
+
+cli = sys.argv[1]
+ROOT = os.geteuid() == 0
+TIMEOUT = 120   # a row the command wrongly accepts runs a small job instead
+
+# the smallest job of each command, so that a bad value that gets through
+# costs a second, not an hour
+TRAIN = ["--dataset", "digits", "--hidden", "16", "--steps", "5"]
+TEACH = ["--dataset", "digits", "--hidden", "16", "--window", "5", "--meta", "1", "--pretrain", "5",
+         "--dev", "50"]
+COMPARE = TEACH + ["--budget", "5", "--seeds", "1"]
+BENCH = ["--reps", "1", "--steps", "1", "--no-reference", "--no-meta"]
+BENCH_S2S = ["--student", "seq2seq", "--reps", "1", "--steps", "1", "--no-reference"]
+
+# values no number option takes (the option's own out-of-range values are
+# listed with it); integers also refuse a fraction and an overflow
+WRONG_TYPE = ["abc", "", "1e999", "-1e999", "nan", "inf", "-inf", "1O", "0x"]
+WRONG_INT = ["1.5", "99999999999999999999", "-99999999999999999999"]
+
+rows = []   # (command, args, status, names, value, outputs, label)
+
+
+def row(command, args, status, names, value=None, outputs=(), label=None):
+    rows.append((command, list(args), status, names, value, tuple(outputs), label))
+
+
+def number_rows(command, option, kind, out_of_range, context, names=()):
+    """kind: "int" or "double"; names: other words that name the option"""
+    names = [f"--{option}"] + list(names)
+    for v in WRONG_TYPE + (WRONG_INT if kind == "int" else []) + out_of_range:
+        row(command, [command] + context + [f"--{option}", v], 2, names, v)
+    # the value missing, at the end of the line
+    row(command, [command] + context + [f"--{option}"], 2, names)
+
+
+def string_rows(command, option, context, empty=True):
+    names = [f"--{option}"]
+    row(command, [command] + context + [f"--{option}", b"\xff\xfeabc"], 2, names,
+        label=f"{command} --{option} <invalid UTF-8>")
+    if empty:
+        row(command, [command] + context + [f"--{option}", ""], 2, names, "")
+    row(command, [command] + context + [f"--{option}"], 2, names)
+
+
+def common_rows(command, context, json=True):
+    row(command, [command] + context + ["--no-such-option"], 2, ["--no-such-option"])
+    row(command, [command] + context + ["-Z"], 2, ["-Z"])
+    row(command, [command] + context + ["--no-such-option=1"], 2, ["--no-such-option"])
+    row(command, [command] + context + [b"--\xff"], 2, ["--\ufffd", "UTF-8"], label=f"{command} --<invalid UTF-8>")
+    if json:
+        row(command, [command] + context + ["--json=yes"], 2, ["--json"], "yes")
+
+
+# --- train ---------------------------------------------------------------------------
+T_NOSTEPS = ["--dataset", "digits", "--hidden", "16", "--epochs", "1"]
+T_NOLENGTH = ["--dataset", "digits", "--hidden", "16"]
+number_rows("train", "epochs", "int", ["0", "-0", "-1", "100001"], T_NOLENGTH, ["epochs"])
+number_rows("train", "steps", "int", ["0", "-0", "-1"], T_NOLENGTH, ["steps"])
+number_rows("train", "batch", "int", ["0", "-0", "-1"], TRAIN, ["batch"])
+number_rows("train", "lr", "double", ["0", "-0", "-1"], TRAIN, ["learning rate"])
+number_rows("train", "momentum", "double", ["-1", "-0.5", "1"], TRAIN, ["momentum"])
+number_rows("train", "smoothing", "double", ["-1", "1"], TRAIN + ["--loss", "smooth"], ["smoothing"])
+number_rows("train", "margin", "double", ["-1"], TRAIN + ["--loss", "margin"], ["margin"])
+number_rows("train", "clip", "double", ["-1"], TRAIN, ["clip"])
+number_rows("train", "seed", "int", ["-1"], TRAIN)
+number_rows("train", "threads", "int", ["0", "-0", "-1", "100000"], TRAIN, ["threads"])
+# de-en's own: on images they are refused, on de-en out of range is refused
+number_rows("train", "minutes", "double", ["0", "-0", "-1"], TRAIN)
+number_rows("train", "beam", "int", ["0", "-1", "65"], TRAIN)
+for option in ("dataset", "student", "hidden", "activation", "loss", "optimizer", "schedule", "scenario"):
+    string_rows("train", option, TRAIN)
+common_rows("train", TRAIN)
+row("train", ["train"] + TRAIN + ["extra"], 2, ["extra"], "extra")
+
+# --- teach and compare -------------------------------------------------------------------
+TEACH_NUMBERS = [
+    ("window", "int", ["0", "-0", "-1", "100001"], ["window"]),
+    ("meta", "int", ["-1"], ["teacher updates", "meta"]),
+    ("pretrain", "int", ["-1"], ["warm-up", "pretrain"]),
+    ("batch", "int", ["0", "-0", "-1"], ["batch"]),
+    ("lr", "double", ["0", "-0", "-1"], ["learning rate"]),
+    ("momentum", "double", ["-1", "1"], ["momentum"]),
+    ("teacher-lr", "double", ["0", "-1"], ["teacher learning rate"]),
+    ("epsilon", "double", ["0", "-1", "101"], ["ε₀", "epsilon"]),
+    ("trust-radius", "double", ["0", "-1"], ["trust radius"]),
+    ("accept-tolerance", "double", [], ["acceptance tolerance"]),
+    ("holdout", "int", ["-1"], ["holdout", "held-out"]),
+    ("shadow-patience", "int", ["-1"], ["shadow patience", "shadow"]),
+    ("anchor-every", "int", ["-1"], ["anchor"]),
+    ("episode", "int", ["-1"], ["episode"]),
+    ("dev", "int", ["-1"], ["dev"]),
+    ("checkpoint-every", "int", ["-1"], ["checkpoint"]),
+    ("teacher-hidden", "int", ["-1"], ["teacher"]),
+    ("seed", "int", ["-1"], []),
+    ("threads", "int", ["0", "-1", "100000"], ["threads"]),
+]
+TEACH_STRINGS = ["dataset", "student", "hidden", "teacher", "protocol", "objective", "teacher-optimizer",
+                 "scenario", "start", "teacher-step", "schedule"]
+for command, context in (("teach", TEACH), ("compare", COMPARE)):
+    for option, kind, bad, names in TEACH_NUMBERS:
+        number_rows(command, option, kind, bad, context, names)
+    for option in TEACH_STRINGS:
+        string_rows(command, option, context)
+    common_rows(command, context)
+    row(command, [command] + context + ["extra"], 2, ["extra"], "extra")
+number_rows("compare", "seeds", "int", ["0", "-1", "1001"], TEACH + ["--budget", "5"])
+number_rows("compare", "budget", "int", ["-1"], TEACH + ["--seeds", "1"])
+string_rows("compare", "arms", COMPARE)
+
+# --- bench ------------------------------------------------------------------------------
+number_rows("bench", "threads", "int", ["0", "-1", "257"], BENCH)
+number_rows("bench", "reps", "int", ["0", "-1", "1001"], ["--steps", "1", "--no-reference", "--no-meta"])
+number_rows("bench", "steps", "int", ["-1"], ["--reps", "1", "--no-reference", "--no-meta"])
+number_rows("bench", "meta-reps", "int", ["0", "101"], ["--reps", "1", "--steps", "1", "--no-reference"])
+number_rows("bench", "batch", "int", ["0", "-1", "4097"], BENCH_S2S)
+number_rows("bench", "seed", "int", ["-1"], BENCH_S2S)
+row("bench", ["bench"] + BENCH + ["--batch", "5"], 2, ["--batch"])
+string_rows("bench", "student", BENCH)
+string_rows("bench", "dataset", BENCH)
+common_rows("bench", BENCH)
+row("bench", ["bench"] + BENCH + ["extra"], 2, ["extra"], "extra")
+
+# --- datasets ---------------------------------------------------------------------------
+common_rows("datasets", [])
+row("datasets", ["datasets", "extra"], 2, ["extra"], "extra")
+
+
+# --- files: bleu, replay, teach --save/--csv, train --hypotheses, bench --save-batches -----
+def run(args, env=None):
+    e = dict(os.environ)
+    e.update(env or {})
+    argv = [cli] + [a if isinstance(a, bytes) else a.encode() for a in args]
+    try:
+        p = subprocess.run(argv, capture_output=True, env=e, timeout=TIMEOUT)
+        return p.returncode, p.stdout, p.stderr
+    except subprocess.TimeoutExpired as t:
+        return "timeout", t.stdout or b"", t.stderr or b""
+
+
+def display(path):
+    """a path as a message shows it: bytes that are not UTF-8 as U+FFFD"""
+    b = path if isinstance(path, bytes) else path.encode()
+    return b.decode("utf-8", errors="replace")
+
+
+skips = []
+with tempfile.TemporaryDirectory() as tmp:
+    def p(*parts):
+        return os.path.join(tmp, *parts)
+
+    def write(name, data):
+        with open(p(name), "wb") as f:
+            f.write(data)
+        return p(name)
+
+    ref = write("ref.txt", b"the cat sat on a mat\na b c d\n")
+    hyp = write("hyp.txt", b"the cat sat on the mat\na b c d\n")
+    empty = write("empty.txt", b"")
+    blank = write("blank.txt", b"\n\n")
+    bad_utf8 = write("latin1.txt", b"der B\xe4r\n\xff\xfe\n")
+    folder = p("folder")
+    os.mkdir(folder)
+    missing = p("missing.txt")
+    through = p("ref.txt", "x")              # a path through a file, as if it were a folder
+    bad_name = os.path.join(tmp.encode(), b"caf\xe9.txt")   # a name that is not UTF-8, missing
+    locked = write("locked.txt", b"the cat\n")
+    os.chmod(locked, 0)
+    unreadable_rows = []
+    if ROOT:
+        skips.append("chmod 000 does not stop root from reading: the unreadable-file rows use "
+                     "a path through a file instead")
+    else:
+        unreadable_rows = [("an unreadable file", locked, ["Permission denied"])]
+
+    code, _, err = run(["teach"] + TEACH + ["--protocol", "continual", "--save", p("good.didact")])
+    if code != 0:
+        print(f"Bail out! teach --save for the replay rows failed: exit {code}, {err!r}")
+        sys.exit(1)
+    good = p("good.didact")
+    session_text = write("text.didact", "a lesson plan, not a session\n".encode())
+    session_bad_utf8 = write("utf8.didact", b"\xff\xfe\xfd not a session \xc3\x28\n")
+    truncated = p("truncated.didact")
+    with open(good, "rb") as f:
+        whole = f.read()
+    with open(truncated, "wb") as f:
+        f.write(whole[:len(whole) // 3])
+
+    BAD_FILES = [("a missing file", missing, ["No such file"]),
+                 ("a folder", folder, ["folder", "directory"]),
+                 ("a path through a file", through, ["Not a directory", "folder"]),
+                 ("a missing file whose name is not UTF-8", bad_name, ["No such file"])] + unreadable_rows
+
+    # bleu REF HYP: either file
+    for what, path, why in BAD_FILES:
+        row("bleu", ["bleu", path, hyp], 1, [display(path)], label=f"bleu with REF {what}", value=None)
+        row("bleu", ["bleu", ref, path], 1, [display(path)], label=f"bleu with HYP {what}")
+    row("bleu", ["bleu", empty, empty], 1, [empty], label="bleu of two empty files")
+    row("bleu", ["bleu", blank, blank], 1, [blank], label="bleu of two files of blank lines")
+    row("bleu", ["bleu", bad_utf8, hyp], 1, [bad_utf8], label="bleu with REF of invalid UTF-8")
+    row("bleu", ["bleu", ref, bad_utf8], 1, [bad_utf8], label="bleu with HYP of invalid UTF-8")
+    row("bleu", ["bleu", ref], 2, ["two files"])
+    common_rows("bleu", [ref, hyp])
+
+    # replay FILE
+    for what, path, why in BAD_FILES + [("an empty file", empty, []), ("a text file", session_text, []),
+                                        ("a file of invalid UTF-8", session_bad_utf8, []),
+                                        ("a truncated session", truncated, [])]:
+        row("replay", ["replay", path], 1, [display(path)], label=f"replay of {what}")
+    number_rows("replay", "steps", "int", ["-1"], [good])
+    number_rows("replay", "threads", "int", ["-1"], [good, "--check"])
+    common_rows("replay", [good])
+    row("replay", ["replay"], 2, ["one session file"])
+    row("replay", ["replay", good, good], 2, ["one session file"])
+
+    # where a command writes: refused up front (status 2) when the place is
+    # plainly wrong, and nothing left behind
+    out = p("out.didact")
+    SAVE_BAD = [("into a missing folder", p("no", "x.didact")),
+                ("onto a folder", folder),
+                ("through a file", os.path.join(ref, "x.didact")),
+                ("named by nothing", "")]
+    for what, path in SAVE_BAD:
+        row("teach", ["teach"] + TEACH + ["--protocol", "continual", "--save", path], 2,
+            ["--save"], outputs=[path] if path else [], label=f"teach --save {what}")
+        row("replay", ["replay", good, "--steps", "1", "--save", path], 2,
+            ["--save"], outputs=[path] if path else [], label=f"replay --save {what}")
+        row("train", ["train", "--dataset", "de-en", "--steps", "1", "--batch", "2", "--hypotheses", path], 2,
+            ["--hypotheses"], outputs=[path, path + ".ref"] if path else [],
+            label=f"train --hypotheses {what}")
+        row("bench", ["bench"] + BENCH_S2S + ["--save-batches", path], 2,
+            ["--save-batches"], outputs=[path] if path else [], label=f"bench --save-batches {what}")
+    row("train", ["train"] + TRAIN + ["--hypotheses", out], 2, ["--hypotheses"], outputs=[out],
+        label="train --hypotheses on images")
+    row("bench", ["bench"] + BENCH + ["--save-batches", out], 2, ["--save-batches"], outputs=[out],
+        label="bench --save-batches on images")
+    CSV_BAD = [("onto a file", ref, 2), ("through a file", os.path.join(ref, "x"), 1),
+               ("named by nothing", "", 2)]
+    for what, path, status in CSV_BAD:
+        row("teach", ["teach"] + TEACH + ["--protocol", "continual", "--csv", path], status,
+            ["--csv"], label=f"teach --csv {what}")
+        row("replay", ["replay", good, "--csv", path], status, ["--csv"], label=f"replay --csv {what}")
+
+    # --- run the table ----------------------------------------------------------------
+    results = []
+    for command, args, status, names, value, outputs, label in rows:
+        for o in outputs:
+            if os.path.lexists(o) and not os.path.isdir(o):
+                os.unlink(o)
+        before = {o: os.path.lexists(o) for o in outputs}
+        code, stdout, stderr = run(args)
+        shown = " ".join(shlex.quote(display(a)) for a in args)
+        name = label or f"didact-cli {shown}"
+        problems = []
+        try:
+            text = stderr.decode("utf-8")
+        except UnicodeDecodeError:
+            text = stderr.decode("utf-8", errors="replace")
+            problems.append("stderr is not valid UTF-8")
+        lines = [line for line in text.splitlines() if line.strip()]
+        if code != status:
+            problems.append(f"exit {code}, not {status}")
+        if len(lines) != 1:
+            problems.append(f"{len(lines)} lines on stderr, not one")
+        elif not lines[0].startswith(f"didact-cli {command}: "):
+            problems.append(f"the line does not start with “didact-cli {command}: ”")
+        if not any(n in text for n in names):
+            problems.append(f"names none of {names}")
+        if value not in (None, "") and isinstance(value, str) and value not in text and \
+                not (value == "-0" and ("0" in text)):
+            problems.append(f"does not show the value {value!r}")
+        if stdout.strip():
+            problems.append(f"{len(stdout)} bytes on stdout")
+        left = [o for o in outputs if os.path.lexists(o) and not before[o] and not os.path.isdir(o)]
+        if left:
+            problems.append(f"left {left} behind")
+        results.append((name, not problems,
+                        f"ran: didact-cli {shown}\n#   got: exit {code}, stderr {text.strip()[:400]!r}"
+                        + (f"\n#   wrong: {'; '.join(problems)}" if problems else "")))
+
+print(f"1..{len(results)}")
+for reason in skips:
+    print(f"# {reason}")
+for i, (name, ok, detail) in enumerate(results, 1):
+    print(f"# {detail}")
+    print(f"{'ok' if ok else 'not ok'} {i} - {name}")
+failed = [name for name, ok, _ in results if not ok]
+counts = {}
+for command, *_ in rows:
+    counts[command] = counts.get(command, 0) + 1
+print("# rows per command: " + ", ".join(f"{c} {n}" for c, n in counts.items()))
+print(f"# {len(failed)} of {len(results)} rows failed")
+sys.exit(0 if not failed else 1)
