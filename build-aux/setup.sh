@@ -80,7 +80,12 @@ else
   echo 'int main (void) { return 0; }' > "$probe/t.c"
   if cc -fsanitize=thread "$probe/t.c" -o "$probe/t" 2>/dev/null && "$probe/t" 2>/dev/null; then
     configure build-tsan --buildtype=debugoptimized -Dtsan=true
-    TSAN_OPTIONS=halt_on_error=1 meson test -C build-tsan --print-errorlogs session || status=$?
+    TSAN_OPTIONS=halt_on_error=1 meson test -C build-tsan --print-errorlogs session session-feed || status=$?
+    # the window's threads: saving, autosave, opening, beside the engine's
+    # worker (GTK's own libraries are not instrumented: tests/tsan-gui.supp)
+    GSK_RENDERER=cairo TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/tests/tsan-gui.supp" \
+      xvfb-run -a -s '-screen 0 1600x1000x24' dbus-run-session -- \
+      meson test -C build-tsan --print-errorlogs window-file || status=$?
   else
     echo "setup: ThreadSanitizer cannot run on this machine; the TSan pass is skipped"
   fi
