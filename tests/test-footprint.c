@@ -18,7 +18,8 @@
 #include <malloc.h>
 #include <string.h>
 #if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/allocator_interface.h>
+/* from the sanitizer runtime (its header is not installed with gcc) */
+size_t __sanitizer_get_current_allocated_bytes (void);
 #endif
 
 /* bytes the allocator has handed out and not had back */
