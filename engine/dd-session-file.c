@@ -376,6 +376,32 @@ visit_branch_history (DdSession *s, Branch *br, DdState *st)
   visit_windows (s, br, st);
 }
 
+/* The fewest parameters the student of c has on data: exact for an MLP,
+ * the embeddings and recurrent weights of a translator, 0 for LeNet (whose
+ * size the data fixes). A saved branch holds its student's parameters, so
+ * a file that claims a student larger than itself is refused before the
+ * student is made: a few bytes could otherwise ask for any amount of
+ * memory (found by fuzzing: hidden sizes near 2^31 in a checksummed file). */
+static double
+student_params_at_least (const DdTrainConfig *c, const DdData *data)
+{
+  if (c->net.kind == DD_STUDENT_SEQ2SEQ)
+    {
+      const DdParallel *p = data->parallel;
+      const double V = p ? (double) p->src_vocab->n + p->tgt_vocab->n : 0;
+      return (double) c->net.emb * V + 3.0 * c->net.rnn_hidden * (double) c->net.rnn_hidden;
+    }
+  if (c->net.kind != DD_STUDENT_MLP || data->train == NULL)
+    return 0;
+  double P = 0, in = (double) data->train->rows * data->train->cols;
+  for (int i = 0; i < c->net.n_hidden && i < (int) G_N_ELEMENTS (c->net.hidden); i++)
+    {
+      P += (in + 1) * c->net.hidden[i];
+      in = c->net.hidden[i];
+    }
+  return P + (in + 1) * data->train->n_classes;
+}
+
 /* writes branch b, or reads it and adds it to s */
 static void
 visit_branch (DdSession *s, int b, DdState *st)
@@ -396,6 +422,9 @@ visit_branch (DdSession *s, int b, DdState *st)
   dd_state_push (st, "teaching configuration");
   dd_teach_config_visit (&cfg, st);
   dd_state_pop (st);
+  if (reading && dd_state_ok (st) &&
+      student_params_at_least (&cfg.student, s->run_data) * sizeof (dd_real) > (double) dd_state_left (st))
+    dd_state_fail (st, "its student has more parameters than the rest of the file holds");
   if (reading && dd_state_ok (st))
     {
       g_autoptr(GError) error = NULL;

@@ -84,6 +84,12 @@ dd_state_offset (const DdState *st)
   return st->reading ? st->pos : st->out->len;
 }
 
+gsize
+dd_state_left (const DdState *st)
+{
+  return st->reading ? st->size - st->pos : 0;
+}
+
 void
 dd_state_fail (DdState *st, const char *format, ...)
 {

@@ -50,6 +50,8 @@ void      dd_state_push       (DdState *st, const char *format, ...) G_GNUC_PRIN
 void      dd_state_pop        (DdState *st);
 /* bytes appended (writer) or consumed (reader) so far */
 gsize     dd_state_offset     (const DdState *st);
+/* a reader's bytes not yet consumed (0 for a writer) */
+gsize     dd_state_left       (const DdState *st);
 
 /* scalars */
 void dd_state_i64  (DdState *st, const char *name, gint64 *v);

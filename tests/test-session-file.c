@@ -383,6 +383,25 @@ test_refuses_bad_files (void)
   g_clear_error (&error);
   g_rmdir (dir);
 
+  /* a student far larger than the file, behind a valid checksum: refused
+   * before it is made (found by fuzzing: hidden sizes near 2^31 asked for
+   * hundreds of GB). The second "hidden" field is branch 0's. */
+  {
+    static const char name[] = "\x06hidden";
+    const guint8 *at = NULL;
+    int seen = 0;
+    for (gsize i = 24; i + sizeof name + 8 + 4 < n - 32 && seen < 2; i++)
+      if (memcmp (orig + i, name, sizeof name - 1) == 0 && ++seen == 2)
+        at = orig + i;
+    g_assert_nonnull (at);
+    memcpy (p, orig, n);
+    const gint32 huge = GINT32_TO_LE (0x7ffffff0);
+    memcpy (p + (at - orig) + (sizeof name - 1) + 8, &huge, 4);
+    reseal (p, n);
+    assert_refused (p, n, DD_ERROR, DD_ERROR_DATA_CORRUPT, "more parameters than the rest of the file holds");
+    memcpy (p, orig, n);
+  }
+
   /* damaged behind a valid checksum (as a crafted file would be): every
    * change is refused with a message or opens into a working session —
    * never a crash; a change in a dimension or a name is always refused */
