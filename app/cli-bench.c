@@ -32,7 +32,8 @@ typedef struct {
   int      reps;
   int      steps;
   int      meta_reps;
-  int      batch;
+  int      batch;         /* of batch_text, or 32 */
+  char    *batch_text;   /* --batch as given, NULL when not */
   char    *student;
   char    *dataset;
   char    *save_batches;
@@ -45,6 +46,7 @@ bench_options_clear (BenchOptions *o)
   g_free (o->student);
   g_free (o->dataset);
   g_free (o->save_batches);
+  g_free (o->batch_text);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BenchOptions, bench_options_clear)
@@ -786,7 +788,7 @@ parse_options (BenchOptions *o, int *argc, char ***argv)
   const GOptionEntry entries[] = {
     { "student", 0, 0, G_OPTION_ARG_STRING, &o->student, "seq2seq: the translation student instead of the image students", "NAME" },
     { "dataset", 0, 0, G_OPTION_ARG_STRING, &o->dataset, "de-en: the same as --student seq2seq", "NAME" },
-    { "batch", 0, 0, G_OPTION_ARG_INT, &o->batch, "seq2seq: sentence pairs per batch (default 32)", "N" },
+    { "batch", 0, 0, G_OPTION_ARG_STRING, &o->batch_text, "seq2seq: sentence pairs per batch (default 32)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "seq2seq: seed of the initialisation and the batches (default 1)", "N" },
     { "save-batches", 0, 0, G_OPTION_ARG_FILENAME, &o->save_batches, "seq2seq: keep the batches and start parameters for tools/torch-seq2seq.py in FILE", "FILE" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "BLAS threads for both sides (default 1)", "N" },
@@ -828,17 +830,21 @@ validate (BenchOptions *o)
            "choice is de-en", o->dataset);
   if (o->student || o->dataset)
     {
-      if (o->batch == 0)
-        o->batch = 32;
+      o->batch = 32;
+      if (o->batch_text && !cli_option_int ("bench", "batch", o->batch_text, &o->batch))
+        return CLI_EXIT_USAGE;
       if (o->batch < 1 || o->batch > 4096)
         USAGE ("--batch %d: must be from 1 to 4096", o->batch);
       if (o->seed < 0)
         USAGE ("--seed %" G_GINT64_FORMAT ": must not be negative", o->seed);
+      /* the file is written before the timing: a bad place is found now */
+      if (o->save_batches && !cli_check_output_path ("bench", "save-batches", o->save_batches))
+        return CLI_EXIT_USAGE;
       return 0;
     }
   if (o->save_batches)
     USAGE ("--save-batches is for --student seq2seq");
-  if (o->batch != 0)
+  if (o->batch_text != NULL)
     USAGE ("--batch is for --student seq2seq; the image students run at batch 20 and 128");
   if (!o->no_meta && (o->meta_reps < 1 || o->meta_reps > 100))
     USAGE ("--meta-reps %d: must be from 1 to 100", o->meta_reps);

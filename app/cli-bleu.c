@@ -87,6 +87,9 @@ cli_bleu (int argc, char **argv)
 
   if (!dd_bleu_files (files[1], files[0], &r.stats, &error))
     return cli_fail ("bleu", CLI_EXIT_FAILURE, "%s", error->message);
+  /* the score of no words at all would be a 0 that means nothing */
+  if (r.stats.ref_len == 0)
+    return cli_fail ("bleu", CLI_EXIT_FAILURE, "%s: no words (the reference is empty)", files[0]);
   score (&r);
   if (json)
     emit_summary (&r);

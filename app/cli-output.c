@@ -333,8 +333,12 @@ cli_fail (const char *command, int status, const char *format, ...)
 {
   va_list args;
   va_start (args, format);
-  g_autofree char *msg = g_strdup_vprintf (format, args);
+  g_autofree char *raw = g_strdup_vprintf (format, args);
   va_end (args);
+  /* one line of UTF-8 whatever it quotes: a file name's bytes that are
+   * not UTF-8 show as U+FFFD, a line break in a message as a space */
+  g_autofree char *msg = g_utf8_make_valid (raw, -1);
+  g_strdelimit (msg, "\r\n", ' ');
   fprintf (stderr, "didact-cli%s%s: %s\n", command ? " " : "", command ? command : "", msg);
   return status;
 }

@@ -91,7 +91,8 @@ char *cli_branch_name (DdSession *session, int b, gboolean with_origin);
 /* a number, or null when it is not finite (JSON has no NaN) */
 void         cli_json_double_or_null (JsonBuilder *b, const char *member, double value);
 
-/* "didact-cli <cmd>: <message>" on stderr; returns the exit status */
+/* "didact-cli <cmd>: <message>" on stderr, always one line of UTF-8 (bytes
+ * that are not UTF-8 shown as U+FFFD); returns the exit status */
 int cli_fail (const char *command, int status, const char *format, ...) G_GNUC_PRINTF (3, 4);
 
 G_END_DECLS

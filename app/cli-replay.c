@@ -166,26 +166,32 @@ cli_session_run_steps (CliSessionRun *run, gint64 n, gint64 done0, gint64 total,
 }
 
 gboolean
-cli_check_save_path (const char *command, const char *path)
+cli_check_output_path (const char *command, const char *option, const char *path)
 {
   g_autofree char *dir = g_path_get_dirname (path);
 
   if (*path == '\0')
     {
-      cli_fail (command, CLI_EXIT_USAGE, "--save: the file name is empty");
+      cli_fail (command, CLI_EXIT_USAGE, "--%s: the file name is empty", option);
       return FALSE;
     }
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
-      cli_fail (command, CLI_EXIT_USAGE, "--save %s: is a folder; name a file in it", path);
+      cli_fail (command, CLI_EXIT_USAGE, "--%s %s: is a folder; name a file in it", option, path);
       return FALSE;
     }
   if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
     {
-      cli_fail (command, CLI_EXIT_USAGE, "--save %s: the folder %s does not exist", path, dir);
+      cli_fail (command, CLI_EXIT_USAGE, "--%s %s: the folder %s does not exist", option, path, dir);
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+cli_check_save_path (const char *command, const char *path)
+{
+  return cli_check_output_path (command, "save", path);
 }
 
 gboolean

@@ -14,6 +14,7 @@
 #include "didact-engine.h"
 
 #include <stdio.h>
+#include <string.h>
 
 typedef struct {
   char    *dataset;
@@ -22,26 +23,36 @@ typedef struct {
   char    *activation;
   char    *loss;
   char    *optimizer;
-  int      epochs;
-  gint64   steps;
-  int      batch;
-  double   lr;
-  double   momentum;
-  double   smoothing;
-  double   margin;
-  double   clip;
+  /* the numbers whose defaults depend on the rest (NULL: not given, the
+   * engine's default applies), as given: parsed in number_options */
+  char    *epochs;
+  char    *steps;
+  char    *batch;
+  char    *lr;
+  char    *momentum;
+  char    *smoothing;
+  char    *margin;
+  char    *clip;
+  char    *minutes;
+  char    *beam;
   gint64   seed;
   int      threads;
   char    *schedule;
   gboolean json;
-  double   minutes;
   char    *hypotheses;
-  int      beam;
   char    *scenario;
 } TrainOptions;
 
-/* the values a user did not give: the engine's defaults apply */
-#define UNSET (-1)
+/* the numbers of TrainOptions' texts, and which were given */
+typedef struct {
+  int      epochs;
+  gint64   steps;
+  int      batch;
+  double   lr, momentum, smoothing, margin, clip, minutes;
+  int      beam;
+  gboolean has_epochs, has_steps, has_batch, has_lr, has_momentum, has_smoothing, has_margin,
+           has_clip, has_minutes, has_beam;
+} TrainNumbers;
 
 static void
 train_options_clear (TrainOptions *o)
@@ -55,6 +66,16 @@ train_options_clear (TrainOptions *o)
   g_free (o->schedule);
   g_free (o->hypotheses);
   g_free (o->scenario);
+  g_free (o->epochs);
+  g_free (o->steps);
+  g_free (o->batch);
+  g_free (o->lr);
+  g_free (o->momentum);
+  g_free (o->smoothing);
+  g_free (o->margin);
+  g_free (o->clip);
+  g_free (o->minutes);
+  g_free (o->beam);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrainOptions, train_options_clear)
@@ -117,22 +138,22 @@ parse_options (TrainOptions *o, int *argc, char ***argv)
   const GOptionEntry entries[] = {
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o->dataset, cli_choices_help (CLI_OPTION_DATASET), "NAME" },
     { "student", 's', 0, G_OPTION_ARG_STRING, &o->student, cli_choices_help (CLI_OPTION_TRAIN_STUDENT), "KIND" },
-    { "minutes", 0, 0, G_OPTION_ARG_DOUBLE, &o->minutes, "de-en: stop after this much wall time, then evaluate", "X" },
-    { "beam", 0, 0, G_OPTION_ARG_INT, &o->beam, "de-en: the final dev and test BLEU by beam search of this width (default 1: greedy)", "N" },
+    { "minutes", 0, 0, G_OPTION_ARG_STRING, &o->minutes, "de-en: stop after this much wall time, then evaluate", "X" },
+    { "beam", 0, 0, G_OPTION_ARG_STRING, &o->beam, "de-en: the final dev and test BLEU by beam search of this width (default 1: greedy)", "N" },
     { "hypotheses", 0, 0, G_OPTION_ARG_FILENAME, &o->hypotheses, "de-en: write the final dev translations to FILE and the references to FILE.ref", "FILE" },
     { "hidden", 0, 0, G_OPTION_ARG_STRING, &o->hidden, "MLP hidden sizes, comma-separated (default 500)", "SIZES" },
     { "activation", 0, 0, G_OPTION_ARG_STRING, &o->activation, "MLP activation: tanh (default) or relu", "NAME" },
     { "loss", 'l', 0, G_OPTION_ARG_STRING, &o->loss, cli_choices_help (CLI_OPTION_LOSS), "KIND" },
-    { "epochs", 'e', 0, G_OPTION_ARG_INT, &o->epochs, "Passes over the training split (default 10)", "N" },
-    { "steps", 0, 0, G_OPTION_ARG_INT64, &o->steps, "Train for N minibatch steps instead of whole epochs", "N" },
-    { "batch", 'b', 0, G_OPTION_ARG_INT, &o->batch, "Minibatch size (default 20)", "N" },
-    { "lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->lr, "Learning rate (default 0.01 for SGD, " G_STRINGIFY (DD_OPTIM_ADAM_DEFAULT_LR) " for Adam)", "X" },
-    { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &o->momentum, "SGD momentum ρ (default 0.9)", "X" },
+    { "epochs", 'e', 0, G_OPTION_ARG_STRING, &o->epochs, "Passes over the training split (default 10)", "N" },
+    { "steps", 0, 0, G_OPTION_ARG_STRING, &o->steps, "Train for N minibatch steps instead of whole epochs", "N" },
+    { "batch", 'b', 0, G_OPTION_ARG_STRING, &o->batch, "Minibatch size (default 20)", "N" },
+    { "lr", 0, 0, G_OPTION_ARG_STRING, &o->lr, "Learning rate (default 0.01 for SGD, " G_STRINGIFY (DD_OPTIM_ADAM_DEFAULT_LR) " for Adam)", "X" },
+    { "momentum", 0, 0, G_OPTION_ARG_STRING, &o->momentum, "SGD momentum ρ (default 0.9)", "X" },
     { "optimizer", 0, 0, G_OPTION_ARG_STRING, &o->optimizer, cli_choices_help (CLI_OPTION_OPTIMIZER), "KIND" },
     { "schedule", 0, 0, G_OPTION_ARG_STRING, &o->schedule, cli_choices_help (CLI_OPTION_TRAIN_SCHEDULE), "NAME" },
-    { "clip", 0, 0, G_OPTION_ARG_DOUBLE, &o->clip, "Cut the gradient's global norm to X before each update; 0: off (default 5 for seq2seq, off for images)", "X" },
-    { "smoothing", 0, 0, G_OPTION_ARG_DOUBLE, &o->smoothing, "Label smoothing ε for --loss smooth (default 0.1)", "X" },
-    { "margin", 0, 0, G_OPTION_ARG_DOUBLE, &o->margin, "Additive margin m for --loss margin (default 1)", "X" },
+    { "clip", 0, 0, G_OPTION_ARG_STRING, &o->clip, "Cut the gradient's global norm to X before each update; 0: off (default 5 for seq2seq, off for images)", "X" },
+    { "smoothing", 0, 0, G_OPTION_ARG_STRING, &o->smoothing, "Label smoothing ε for --loss smooth (default 0.1)", "X" },
+    { "margin", 0, 0, G_OPTION_ARG_STRING, &o->margin, "Additive margin m for --loss margin (default 1)", "X" },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &o->scenario, CLI_SCENARIO_HELP, "SPEC" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Random seed (default 1)", "N" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "BLAS threads (default 1)", "N" },
@@ -146,9 +167,31 @@ parse_options (TrainOptions *o, int *argc, char ***argv)
                             entries, argc, argv);
 }
 
+/* the texts of the numbers that default by context, parsed */
+static gboolean
+number_options (const TrainOptions *o, TrainNumbers *n)
+{
+  memset (n, 0, sizeof *n);
+#define NUMBER_OPTION(field, parse) \
+  if (o->field && !(n->has_##field = parse ("train", #field, o->field, &n->field))) \
+    return FALSE
+  NUMBER_OPTION (epochs, cli_option_int);
+  NUMBER_OPTION (steps, cli_option_int64);
+  NUMBER_OPTION (batch, cli_option_int);
+  NUMBER_OPTION (beam, cli_option_int);
+  NUMBER_OPTION (lr, cli_option_double);
+  NUMBER_OPTION (momentum, cli_option_double);
+  NUMBER_OPTION (smoothing, cli_option_double);
+  NUMBER_OPTION (margin, cli_option_double);
+  NUMBER_OPTION (clip, cli_option_double);
+  NUMBER_OPTION (minutes, cli_option_double);
+#undef NUMBER_OPTION
+  return TRUE;
+}
+
 /* the student: its kind from --dataset and --student, its network */
 static int
-student_config (const TrainOptions *o, DdTrainConfig *cfg)
+student_config (const TrainOptions *o, const TrainNumbers *n, DdTrainConfig *cfg)
 {
   g_autoptr(GError) error = NULL;
   const gboolean text = g_strcmp0 (o->dataset, DD_CORPUS_ENV_NAME) == 0;
@@ -165,8 +208,12 @@ student_config (const TrainOptions *o, DdTrainConfig *cfg)
   if (text != (kind == DD_STUDENT_SEQ2SEQ))
     USAGE (text ? "--dataset de-en is translated by --student seq2seq"
                 : "--student seq2seq translates: use it with --dataset de-en");
-  if (o->minutes < 0 || (o->minutes > 0 && !text))
-    USAGE ("--minutes %g: a positive time, for --dataset de-en", o->minutes);
+  if (n->has_minutes && (n->minutes <= 0 || !text))
+    USAGE ("--minutes %s: a positive time, for --dataset de-en", o->minutes);
+  if (n->has_beam && !text)
+    USAGE ("--beam %s: a beam search translates; for --dataset de-en", o->beam);
+  if (o->hypotheses && !text)
+    USAGE ("--hypotheses %s: the translations of --dataset de-en", o->hypotheses);
   dd_train_config_init_student (cfg, kind);
   if (o->hidden)
     {
@@ -189,7 +236,7 @@ student_config (const TrainOptions *o, DdTrainConfig *cfg)
 
 /* the loss, the optimiser and the length of the run */
 static int
-training_config (const TrainOptions *o, DdTrainConfig *cfg)
+training_config (const TrainOptions *o, const TrainNumbers *n, DdTrainConfig *cfg)
 {
   if (o->loss && !dd_loss_kind_parse (o->loss, &cfg->loss))
     UNKNOWN (CLI_OPTION_LOSS, o->loss);
@@ -197,28 +244,28 @@ training_config (const TrainOptions *o, DdTrainConfig *cfg)
     UNKNOWN (CLI_OPTION_OPTIMIZER, o->optimizer);
   if (o->schedule && !dd_schedule_parse (o->schedule, &cfg->cosine))
     UNKNOWN (CLI_OPTION_TRAIN_SCHEDULE, o->schedule);
-  if (o->epochs != 0 && o->steps != 0)
+  if (n->has_epochs && n->has_steps)
     USAGE ("give --epochs or --steps, not both");
-  if (o->epochs != 0)
-    cfg->epochs = o->epochs;
-  if (o->steps < 0)
-    USAGE ("--steps %" G_GINT64_FORMAT ": must be positive", o->steps);
-  if (o->steps != 0)
-    cfg->steps = o->steps;
-  if (o->batch != 0)
-    cfg->batch = o->batch;
+  if (n->has_epochs)
+    cfg->epochs = n->epochs;
+  if (n->has_steps && n->steps <= 0)
+    USAGE ("--steps %s: must be positive", o->steps);
+  if (n->has_steps)
+    cfg->steps = n->steps;
+  if (n->has_batch)
+    cfg->batch = n->batch;
   if (cfg->optimizer == DD_OPTIM_ADAM)
     cfg->lr = DD_OPTIM_ADAM_DEFAULT_LR;
-  if (o->lr != 0)
-    cfg->lr = o->lr;
-  if (o->momentum != UNSET)
-    cfg->momentum = o->momentum;
-  if (o->smoothing != UNSET)
-    cfg->smoothing = o->smoothing;
-  if (o->margin != UNSET)
-    cfg->margin = o->margin;
-  if (o->clip != UNSET)
-    cfg->clip_norm = o->clip;
+  if (n->has_lr)
+    cfg->lr = n->lr;
+  if (n->has_momentum)
+    cfg->momentum = n->momentum;
+  if (n->has_smoothing)
+    cfg->smoothing = n->smoothing;
+  if (n->has_margin)
+    cfg->margin = n->margin;
+  if (n->has_clip)
+    cfg->clip_norm = n->clip;
   if (o->seed < 0)
     USAGE ("--seed %" G_GINT64_FORMAT ": must not be negative", o->seed);
   cfg->seed = (guint64) o->seed;
@@ -227,7 +274,8 @@ training_config (const TrainOptions *o, DdTrainConfig *cfg)
 
 /* the scenario, the threads, and the whole configuration checked */
 static int
-finish_config (const TrainOptions *o, DdTrainConfig *cfg, DdScenario *scenario)
+finish_config (const TrainOptions *o, const TrainNumbers *n, DdTrainConfig *cfg,
+               DdScenario *scenario)
 {
   g_autoptr(GError) error = NULL;
   const gboolean text = cfg->net.kind == DD_STUDENT_SEQ2SEQ;
@@ -243,8 +291,11 @@ finish_config (const TrainOptions *o, DdTrainConfig *cfg, DdScenario *scenario)
   if (text && o->loss && cfg->loss != DD_LOSS_CE)
     USAGE ("--loss %s: the translation student trains on ce here; use didact-cli teach "
            "for the bucketed L2T-DLF loss", o->loss);
-  if (text && (o->beam < 0 || o->beam > 64))
-    USAGE ("--beam %d: a width from 1 to 64", o->beam);
+  if (text && n->has_beam && (n->beam < 1 || n->beam > 64))
+    USAGE ("--beam %s: a width from 1 to 64", o->beam);
+  /* a file the run would write only at its end */
+  if (o->hypotheses && !cli_check_output_path ("train", "hypotheses", o->hypotheses))
+    return CLI_EXIT_USAGE;
   return 0;
 }
 
@@ -425,18 +476,19 @@ train_images (const DdTrainConfig *cfg, const char *dataset, const DdScenario *s
 int
 cli_train (int argc, char **argv)
 {
-  g_auto(TrainOptions) o = { .seed = 1, .threads = 1, .momentum = UNSET, .smoothing = UNSET,
-                             .margin = UNSET, .clip = UNSET };
+  g_auto(TrainOptions) o = { .seed = 1, .threads = 1 };
+  TrainNumbers n;
   DdTrainConfig cfg;
   DdScenario scenario;
   int status;
 
-  if (!parse_options (&o, &argc, &argv))
+  if (!parse_options (&o, &argc, &argv) || !number_options (&o, &n))
     return CLI_EXIT_USAGE;
-  if ((status = student_config (&o, &cfg)) != 0 || (status = training_config (&o, &cfg)) != 0 ||
-      (status = finish_config (&o, &cfg, &scenario)) != 0)
+  if ((status = student_config (&o, &n, &cfg)) != 0 || (status = training_config (&o, &n, &cfg)) != 0 ||
+      (status = finish_config (&o, &n, &cfg, &scenario)) != 0)
     return status;
   if (cfg.net.kind == DD_STUDENT_SEQ2SEQ)
-    return cli_train_translation (&cfg, o.dataset, o.minutes, o.hypotheses, MAX (o.beam, 1), o.json);
+    return cli_train_translation (&cfg, o.dataset, n.minutes, o.hypotheses,
+                                  n.has_beam ? n.beam : 1, o.json);
   return train_images (&cfg, o.dataset ? o.dataset : CLI_DEFAULT_DATASET, &scenario, o.json);
 }

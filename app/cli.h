@@ -33,6 +33,13 @@ gboolean cli_parse_options (const char *command, const char *parameter_string,
                             const char *summary, const GOptionEntry *entries,
                             int *argc, char ***argv);
 
+/* An option's text (given as a string, so that the command knows whether
+ * it was given) as a number: FALSE after a one-line usage error naming the
+ * option (not a number, out of the type's range, not finite). */
+gboolean cli_option_int    (const char *command, const char *option, const char *text, int *value);
+gboolean cli_option_int64  (const char *command, const char *option, const char *text, gint64 *value);
+gboolean cli_option_double (const char *command, const char *option, const char *text, double *value);
+
 /* Running a session headless (cli-replay.c; teach --save and replay): steps
  * are requested from the session's worker, and every branch's window
  * records are printed as they close, in order within each branch, as teach
@@ -58,6 +65,8 @@ gboolean cli_session_run_steps (CliSessionRun *run, gint64 n, gint64 done0, gint
 /* --save's file: FALSE after printing a usage error when it names a folder
  * or lies in a folder that does not exist */
 gboolean cli_check_save_path (const char *command, const char *path);
+/* the same for the file of any option that names a file to write */
+gboolean cli_check_output_path (const char *command, const char *option, const char *path);
 /* --csv's folder, made when missing: FALSE after printing the error, with
  * *status the exit status */
 gboolean cli_make_export_dir (const char *command, const char *dir, int *status);
