@@ -21,6 +21,7 @@
 #include "didact-window-private.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 /* an applied edit, as the undo and redo stacks hold it */
 typedef struct
@@ -228,11 +229,16 @@ didact_window_set_pending_cell (DidactWindow *self, int row, int col, double val
 {
   g_return_if_fail (DIDACT_IS_WINDOW (self));
 
-  if (self->session == NULL)
+  if (self->session == NULL || !isfinite (value))
     return;
   const int cell = cell_index (self, row, col);
   if (cell < 0)
     return;
+  /* the cell field's range holds for every way of editing: the heatmap's
+   * drags and keys go on past it, the field would show its end while Φ
+   * took the value */
+  GtkAdjustment *range = gtk_spin_button_get_adjustment (self->cell_spin);
+  value = CLAMP (value, gtk_adjustment_get_lower (range), gtk_adjustment_get_upper (range));
   if (!self->pending_dirty)
     load_pending_from_shown (self);
   dd_phi_set (self->pending, (guint) cell, value);
