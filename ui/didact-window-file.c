@@ -196,7 +196,8 @@ static gboolean
 on_save_done (gpointer data)
 {
   SaveJob *job = data;
-  DidactWindow *self = job->self;
+  /* the job's reference may be the window's last: hold one to the end */
+  g_autoptr(DidactWindow) self = g_object_ref (job->self);
 
   if (self->save_job != job)
     {
@@ -206,12 +207,12 @@ on_save_done (gpointer data)
   g_thread_join (job->thread);
   self->save_job = NULL;
   save_finished (self, job);
-  free_job (job);
   if (self->save_next && self->session)
     {
       g_autofree char *next = g_steal_pointer (&self->save_next);
       start_save (self, next, FALSE);
     }
+  free_job (job);
   return G_SOURCE_REMOVE;
 }
 
