@@ -464,4 +464,10 @@ dd_state_count (DdState *st, const char *name, gint64 *n, gint64 max)
   field (st, KIND_I64, name, n, 1);
   if (st->reading && st->failure == NULL && (*n < 0 || *n > max))
     dd_state_fail (st, "%s: %" G_GINT64_FORMAT " is outside [0, %" G_GINT64_FORMAT "]", name, *n, max);
+  /* every counted item holds at least one 8-byte value further on: a count
+   * the rest of the input cannot hold is refused before anything is
+   * allocated for it */
+  else if (st->reading && st->failure == NULL && (guint64) *n > (st->size - st->pos) / 8)
+    dd_state_fail (st, "%s: %" G_GINT64_FORMAT " items, and only %" G_GSIZE_FORMAT
+                   " bytes are left to hold them", name, *n, st->size - st->pos);
 }

@@ -402,6 +402,23 @@ test_refuses_bad_files (void)
     memcpy (p, orig, n);
   }
 
+  /* a history count the file cannot hold, behind a valid checksum: refused
+   * before its columns are allocated (15 M Φ records would ask for ~7 GB) */
+  {
+    static const char name[] = "\x0bphi_records";
+    const guint8 *at = NULL;
+    for (gsize i = 24; i + sizeof name + 8 + 8 < n - 32 && at == NULL; i++)
+      if (memcmp (orig + i, name, sizeof name - 1) == 0)
+        at = orig + i;
+    g_assert_nonnull (at);
+    memcpy (p, orig, n);
+    const gint64 huge = GINT64_TO_LE (15000000);
+    memcpy (p + (at - orig) + (sizeof name - 1) + 8, &huge, 8);
+    reseal (p, n);
+    assert_refused (p, n, DD_ERROR, DD_ERROR_DATA_CORRUPT, "bytes are left to hold them");
+    memcpy (p, orig, n);
+  }
+
   /* damaged behind a valid checksum (as a crafted file would be): every
    * change is refused with a message or opens into a working session —
    * never a crash; a change in a dimension or a name is always refused */
