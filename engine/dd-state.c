@@ -467,7 +467,7 @@ dd_state_count (DdState *st, const char *name, gint64 *n, gint64 max)
   /* every counted item holds at least one 8-byte value further on: a count
    * the rest of the input cannot hold is refused before anything is
    * allocated for it */
-  else if (st->reading && st->failure == NULL && (guint64) *n > (st->size - st->pos) / 8)
+  else if (st->reading && st->failure == NULL && (guint64) *n > dd_state_left (st) / 8)
     dd_state_fail (st, "%s: %" G_GINT64_FORMAT " items, and only %" G_GSIZE_FORMAT
-                   " bytes are left to hold them", name, *n, st->size - st->pos);
+                   " bytes are left to hold them", name, *n, dd_state_left (st));
 }

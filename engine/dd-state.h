@@ -79,7 +79,8 @@ void dd_state_opt_reals (DdState *st, const char *name, dd_real **v, gsize n);
 void dd_state_opt_f64s  (DdState *st, const char *name, double **v, gsize n);
 void dd_state_opt_ints  (DdState *st, const char *name, int **v, gsize n, int min, int max);
 /* a count the reader learns from the stream (a history's length);
- * reading refuses more than max */
+ * reading refuses more than max, and more than the bytes left could hold
+ * at 8 bytes an item */
 void dd_state_count (DdState *st, const char *name, gint64 *n, gint64 max);
 
 /* the describers (dd-teach-state.c): configurations, and a DdTeach's state —

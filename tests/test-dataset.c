@@ -19,6 +19,7 @@
  * directory names, which fails the suite under LeakSanitizer.)
  */
 #include "dd-dataset.h"
+#include "test-files.h"
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -40,28 +41,6 @@ make_tmp_dir (void)
 
   g_assert_no_error (error);
   return dir;
-}
-
-/* removes @path and, for a real directory, what it holds; symbolic links are
- * removed themselves, never followed */
-static void
-remove_tree (const char *path)
-{
-  if (!g_file_test (path, G_FILE_TEST_IS_SYMLINK)
-      && g_file_test (path, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-      const char *entry;
-
-      while (dir != NULL && (entry = g_dir_read_name (dir)) != NULL)
-        {
-          g_autofree char *child = g_build_filename (path, entry, NULL);
-          remove_tree (child);
-        }
-      g_rmdir (path);
-    }
-  else
-    g_unlink (path);
 }
 
 static char *

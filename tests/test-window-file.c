@@ -12,6 +12,7 @@
 #include "didact-application.h"
 #include "didact-window.h"
 #include "didact-line-plot.h"
+#include "test-files.h"
 #include "test-wait.h"
 
 #include <cairo.h>
@@ -94,23 +95,6 @@ find_combo_row (GtkWidget *w, const char *title)
         return row;
     }
   return NULL;
-}
-
-/* a folder and what it holds */
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        remove_tree (p);
-      else
-        g_unlink (p);
-    }
-  g_rmdir (dir);
 }
 
 /* two PNG files hold the same pixels */

@@ -17,6 +17,7 @@
 #include "didact-application.h"
 #include "didact-window.h"
 #include "didact-heatmap.h"
+#include "test-files.h"
 #include "test-wait.h"
 
 #include <glib/gi18n.h>
@@ -316,23 +317,6 @@ test_cell_value (void)
       const DdPhiRecord *p = assert_next_phi_sane ();
       g_assert_cmpfloat (p->W[1 * C + 1], ==, (float) (20.0 * sign));
     }
-}
-
-/* a folder and what it holds */
-static void
-remove_tree (const char *dir)
-{
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
-  const char *name;
-  while (d && (name = g_dir_read_name (d)))
-    {
-      g_autofree char *p = g_build_filename (dir, name, NULL);
-      if (g_file_test (p, G_FILE_TEST_IS_DIR))
-        remove_tree (p);
-      else
-        g_unlink (p);
-    }
-  g_rmdir (dir);
 }
 
 int
