@@ -5,7 +5,8 @@
  *
  * Every data file goes through read_data_file(), which gunzips when the file
  * starts with the gzip magic and reads incrementally into a buffer that grows
- * with what the file really yields, up to DATA_MAX_BYTES. Only then are the
+ * (by doubling, from the file's size as a first guess) with what the file
+ * really yields, up to DATA_MAX_BYTES. Only then are the
  * header's claims compared with that buffer, so no allocation is ever sized
  * from a claim: a file claiming 2^31 images in 16 bytes costs 16 bytes.
  *
@@ -24,7 +25,8 @@
 /* the most a data file may hold once gunzipped; the largest real one, the
  * MNIST training images, holds 47,040,016 bytes */
 #define DATA_MAX_BYTES ((gsize) 256 << 20)
-#define READ_CHUNK     ((gsize) 64 << 10)
+/* one read asks for at most this much (G_MAXSSIZE caps a read) */
+#define READ_CHUNK_MAX ((gsize) 16 << 20)
 
 #define IDX_MAGIC_LABELS 0x00000801u
 #define IDX_MAGIC_IMAGES 0x00000803u
@@ -48,12 +50,13 @@ read_data_file (const char  *path,
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GFileInputStream) file_in = NULL;
   g_autoptr(GInputStream) in = NULL;
-  g_autoptr(GByteArray) buf = NULL;
+  g_autofree guint8 *buf = NULL;
   g_autoptr(GError) local_error = NULL;
   guint8 magic[2];
   gsize n_magic = 0;
+  gsize len = 0;
+  gsize capacity;
   gboolean gzip;
-  guint8 nul = 0;
 
   file_in = g_file_read (file, NULL, &local_error);
   if (file_in == NULL)
@@ -74,6 +77,33 @@ read_data_file (const char  *path,
     }
   gzip = n_magic == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
 
+  /* the first guess at the size: the file's own for a plain file (one
+   * allocation, one read, and the read that finds the end), a few times
+   * the compressed size for a gzipped one; either grows by doubling if
+   * the guess is short, so a file costs O(size) copying, never more */
+  {
+    g_autoptr(GFileInfo) info =
+      g_file_input_stream_query_info (file_in, G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                                      NULL, NULL);
+    guint64 size = 0;
+
+    if (info != NULL
+        && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE))
+      size = (guint64) MAX (g_file_info_get_size (info), 0);
+
+    /* a plain file too large is refused before reading any of it */
+    if (!gzip && size > cap)
+      {
+        g_set_error (error, DD_ERROR, DD_ERROR_DATA_CORRUPT,
+                     "%s: too large: %" G_GUINT64_FORMAT " bytes, more than "
+                     "the %" G_GSIZE_FORMAT " MiB a data file may hold",
+                     path, size, cap >> 20);
+        return NULL;
+      }
+    capacity = (gsize) MIN ((guint64) cap, gzip ? 4 * size : size);
+    capacity = MAX (capacity, (gsize) 256) + 1; /* + 1: the end, or the NUL */
+  }
+
   if (gzip)
     {
       g_autoptr(GZlibDecompressor) inflater =
@@ -82,29 +112,11 @@ read_data_file (const char  *path,
                                          G_CONVERTER (inflater));
     }
   else
-    {
-      /* a plain file too large is refused before reading any of it */
-      g_autoptr(GFileInfo) info =
-        g_file_input_stream_query_info (file_in,
-                                        G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                                        NULL, NULL);
-      if (info != NULL
-          && g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_STANDARD_SIZE)
-          && (guint64) g_file_info_get_size (info) > cap)
-        {
-          g_set_error (error, DD_ERROR, DD_ERROR_DATA_CORRUPT,
-                       "%s: too large: %" G_GINT64_FORMAT " bytes, more than "
-                       "the %" G_GSIZE_FORMAT " MiB a data file may hold",
-                       path, (gint64) g_file_info_get_size (info), cap >> 20);
-          return NULL;
-        }
-      in = g_object_ref (G_INPUT_STREAM (file_in));
-    }
+    in = g_object_ref (G_INPUT_STREAM (file_in));
 
-  buf = g_byte_array_new ();
+  buf = g_malloc (capacity);
   for (;;)
     {
-      gsize len = buf->len;
       gssize n;
 
       if (len > cap)
@@ -115,10 +127,15 @@ read_data_file (const char  *path,
                        gzip ? "decompresses" : "grew", cap >> 20);
           return NULL;
         }
+      if (len == capacity)
+        {
+          /* past cap + 1 the next read can only prove the file too large */
+          capacity = MIN (2 * capacity, cap + 2);
+          buf = g_realloc (buf, capacity);
+        }
 
-      g_byte_array_set_size (buf, len + READ_CHUNK);
-      n = g_input_stream_read (in, buf->data + len, READ_CHUNK, NULL,
-                               &local_error);
+      n = g_input_stream_read (in, buf + len, MIN (capacity - len, READ_CHUNK_MAX),
+                               NULL, &local_error);
       if (n < 0)
         {
           if (gzip && g_error_matches (local_error, G_IO_ERROR,
@@ -136,14 +153,16 @@ read_data_file (const char  *path,
                          "%s: cannot read: %s", path, local_error->message);
           return NULL;
         }
-      g_byte_array_set_size (buf, len + n);
       if (n == 0)
         break;
+      len += (gsize) n;
     }
 
-  *len_out = buf->len;
-  g_byte_array_append (buf, &nul, 1);
-  return g_byte_array_free (g_steal_pointer (&buf), FALSE);
+  if (len == capacity)
+    buf = g_realloc (buf, capacity + 1);
+  buf[len] = 0;
+  *len_out = len;
+  return g_steal_pointer (&buf);
 }
 
 /* ------------------------------------------------------------------------ */
