@@ -11,7 +11,8 @@
 #include "cli.h"
 #include "cli-output.h"
 #include "cli-choices.h"
-#include "cli-teach-options.h"
+#include "cli-compare.h"
+#include "cli-deal.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -35,16 +36,10 @@ static const char summary_tail[] =
   "--scenario, test BLEU for de-en) with mean, standard deviation and standard error,\n"
   "then taught against every other arm: the mean paired difference and its standard error.";
 
-typedef enum {
-  MEASURE_TEST_ERROR,
-  MEASURE_BALANCED_ERROR,
-  MEASURE_TEST_BLEU,
-} Measure;
-
 static const char *const measure_keys[] = { "test_error", "balanced_test_error", "test_bleu" };
 
 static double
-measure_of (const DdArmResult *r, Measure m)
+measure_of (const DdArmResult *r, CompareMeasure m)
 {
   switch (m)
     {
@@ -60,9 +55,21 @@ measure_of (const DdArmResult *r, Measure m)
 
 /* errors are fractions, printed in percent; BLEU is printed as it is */
 static double
-shown (Measure m, double v)
+shown (CompareMeasure m, double v)
 {
   return m == MEASURE_TEST_BLEU ? v : 100.0 * v;
+}
+
+double
+compare_shown (const ComparePlan *plan, double v)
+{
+  return shown (plan->measure, v);
+}
+
+const char *
+compare_measure_key (const ComparePlan *plan)
+{
+  return measure_keys[plan->measure];
 }
 
 static const char *
@@ -96,34 +103,25 @@ on_progress (const char *phase, gint64 done, gint64 total, gpointer user_data)
 }
 
 /* the command line */
-typedef struct {
-  TeachOptions teach;
-  char        *arms;      /* --arms */
-  gboolean     transfer;  /* --transfer */
-} CompareOptions;
 
-static void
+void
+compare_options_init (CompareOptions *o)
+{
+  memset (o, 0, sizeof *o);
+  teach_options_init (&o->teach);
+  o->teach.budget = G_MININT64;  /* unset: 0 is a valid budget (the warm-up only) */
+}
+
+void
 compare_options_clear (CompareOptions *o)
 {
   teach_options_clear (&o->teach);
   g_free (o->arms);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CompareOptions, compare_options_clear)
-
-/* what to run, checked */
-typedef struct {
-  DdTeachConfig   cfg;
-  DdCompareConfig cc;
-  DdScenario      scenario;
-  const char     *dataset;
-  gint64          first_seed;
-  int             n_seeds;
-  gboolean        json;
-  Measure         measure;
-  int             arm[DD_COMPARE_N_ARMS];  /* the arms run, in their order */
-  int             n_arms;
-} Plan;
+typedef ComparePlan Plan;
+typedef CompareResults Results;
+typedef CompareMeasure Measure;
 
 static gboolean
 has_arm (const Plan *plan, DdCompareArm a)
@@ -137,22 +135,12 @@ lower_is_better (const Plan *plan)
   return plan->measure != MEASURE_TEST_BLEU;
 }
 
-/* what the seeds gave */
-typedef struct {
-  DdCompareSeed  *seed;                          /* (n_seeds) */
-  double         *value_block;
-  double         *value[DD_COMPARE_N_ARMS];      /* value[a][i]: arm a's measure at seed i */
-  DdCompareStats  stats[DD_COMPARE_N_ARMS];
-  DdPaired        paired[DD_COMPARE_N_ARMS];     /* taught against each other arm */
-  int             best_fixed;                    /* smooth or margin by mean; -1: neither ran */
-  double          started;
-} Results;
-
-static void
-results_init (Results *r, int n_seeds)
+void
+compare_results_init (Results *r, int n_seeds)
 {
   memset (r, 0, sizeof *r);
   r->seed = g_new0 (DdCompareSeed, n_seeds);
+  r->have = g_new0 (gboolean, n_seeds);
   r->value_block = g_new (double, (size_t) DD_COMPARE_N_ARMS * n_seeds);
   for (int a = 0; a < DD_COMPARE_N_ARMS; a++)
     r->value[a] = r->value_block + (size_t) a * n_seeds;
@@ -160,18 +148,17 @@ results_init (Results *r, int n_seeds)
   r->started = dd_now ();
 }
 
-static void
-results_clear (Results *r)
+void
+compare_results_clear (Results *r)
 {
   g_clear_pointer (&r->seed, g_free);
+  g_clear_pointer (&r->have, g_free);
   g_clear_pointer (&r->value_block, g_free);
 }
 
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Results, results_clear)
-
 /* parse: argv into CompareOptions */
 
-static char *
+char *
 compare_summary (void)
 {
   GString *s = g_string_new (summary_lead);
@@ -182,34 +169,41 @@ compare_summary (void)
   return g_string_free (s, FALSE);
 }
 
-static gboolean
-parse_compare (CompareOptions *o, int *argc, char ***argv)
+GOptionEntry *
+compare_options_entries (CompareOptions *o)
 {
   g_autofree GOptionEntry *teach_entries = teach_options_entries (&o->teach, TRUE);
-  g_autofree char *summary = compare_summary ();
   const GOptionEntry own[] = {
     { "arms", 0, 0, G_OPTION_ARG_STRING, &o->arms, cli_choices_help (CLI_OPTION_ARMS), "LIST" },
     { "transfer", 0, 0, G_OPTION_ARG_NONE, &o->transfer,
       "The taught arm trains a teacher first (--protocol, --meta), then freezes it on a fresh "
       "student for the budget", NULL },
   };
-  g_autoptr(GArray) entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+  GArray *entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
 
   for (const GOptionEntry *e = teach_entries; e->long_name; e++)
     g_array_append_val (entries, *e);
   g_array_append_vals (entries, own, G_N_ELEMENTS (own));
-  return cli_parse_options ("compare", NULL, summary, (const GOptionEntry *) entries->data,
-                            argc, argv);
+  return (GOptionEntry *) g_array_free (entries, FALSE);
+}
+
+static gboolean
+parse_compare (CompareOptions *o, int *argc, char ***argv)
+{
+  g_autofree GOptionEntry *entries = compare_options_entries (o);
+  g_autofree char *summary = compare_summary ();
+
+  return cli_parse_options ("compare", NULL, summary, entries, argc, argv);
 }
 
 /* validate: CompareOptions into a Plan, every value checked */
 
 #define USAGE(...) \
-  G_STMT_START { cli_fail ("compare", CLI_EXIT_USAGE, __VA_ARGS__); return FALSE; } G_STMT_END
+  G_STMT_START { cli_fail (command, CLI_EXIT_USAGE, __VA_ARGS__); return FALSE; } G_STMT_END
 
 /* --seeds, --budget, --arms and --transfer into plan->cc */
 static gboolean
-check_compare_options (const CompareOptions *o, Plan *plan)
+check_compare_options (const char *command, const CompareOptions *o, Plan *plan)
 {
   g_autoptr(GError) error = NULL;
   const TeachOptions *t = &o->teach;
@@ -231,12 +225,12 @@ check_compare_options (const CompareOptions *o, Plan *plan)
   return TRUE;
 }
 
-static gboolean
-validate_compare (const CompareOptions *o, Plan *plan)
+gboolean
+compare_plan (const char *command, const CompareOptions *o, Plan *plan)
 {
   memset (plan, 0, sizeof *plan);
-  if (!teach_options_to_config ("compare", &o->teach, &plan->cfg, &plan->scenario) ||
-      !check_compare_options (o, plan))
+  if (!teach_options_to_config (command, &o->teach, &plan->cfg, &plan->scenario) ||
+      !check_compare_options (command, o, plan))
     return FALSE;
   if (o->transfer)
     plan->cfg.arm = DD_ARM_TAUGHT;
@@ -254,6 +248,24 @@ validate_compare (const CompareOptions *o, Plan *plan)
 }
 
 #undef USAGE
+
+double
+compare_plan_cost (const Plan *plan)
+{
+  const DdTeachConfig *c = &plan->cfg;
+  /* a LeNet step costs about 6 MLP steps at the same batch (`didact-cli
+   * bench`), a translation step is guessed at 10; the taught arm's replay
+   * and reverse pass about 2 more */
+  const double per_step = c->student.net.kind == DD_STUDENT_LENET ? 6
+                          : c->student.net.kind == DD_STUDENT_SEQ2SEQ ? 10 : 1;
+  double steps = 0;
+
+  for (int k = 0; k < plan->n_arms; k++)
+    steps += (double) (c->pretrain_steps + plan->cc.budget) * (plan->arm[k] == DD_COMPARE_TAUGHT ? 3 : 1);
+  if (plan->cc.transfer)
+    steps += 3.0 * c->meta_iterations * c->window;
+  return steps * c->student.batch * per_step;
+}
 
 /* print: Markdown tables, or one JSON record a seed and the summary */
 
@@ -318,28 +330,53 @@ print_seed (const Plan *plan, const Results *res, int i)
   fflush (stdout);
 }
 
+void
+compare_print_header (const Plan *plan)
+{
+  print_header (plan);
+}
+
+void
+compare_print_table_head (const Plan *plan)
+{
+  print_table_head (plan);
+}
+
+void
+compare_print_seed (const Plan *plan, const Results *res, int i)
+{
+  print_seed (plan, res, i);
+}
+
+/* a record's number: NaN travels as null, since JSON has no NaN */
+static void
+json_number (JsonBuilder *b, const char *member, double value)
+{
+  cli_json_double_or_null (b, member, value);
+}
+
 static void
 json_arm (JsonBuilder *b, const DdArmResult *r, gboolean text)
 {
   json_builder_begin_object (b);
-  cli_json_double (b, "test_error", r->test_error);
-  cli_json_double (b, "dev_error", r->dev_error);
+  json_number (b, "test_error", r->test_error);
+  json_number (b, "dev_error", r->dev_error);
   if (text)
     {
-      cli_json_double (b, "test_bleu", r->test_bleu);
-      cli_json_double (b, "dev_bleu", r->dev_bleu);
+      json_number (b, "test_bleu", r->test_bleu);
+      json_number (b, "dev_bleu", r->dev_bleu);
     }
   else
-    cli_json_double (b, "balanced_test_error", r->balanced_test_error);
-  cli_json_double (b, "seconds", r->seconds);
+    json_number (b, "balanced_test_error", r->balanced_test_error);
+  json_number (b, "seconds", r->seconds);
   json_builder_end_object (b);
 }
 
-static void
-emit_seed (const Plan *plan, const DdCompareSeed *seed, const DdScenarioStats *scenario_stats,
-           double seconds)
+static JsonBuilder *
+seed_record (const Plan *plan, const char *event, const DdCompareSeed *seed,
+             const DdScenarioStats *scenario_stats, double seconds)
 {
-  JsonBuilder *b = cli_json_begin ("seed");
+  JsonBuilder *b = cli_json_begin (event);
 
   cli_json_int (b, "seed", (gint64) seed->seed);
   if (scenario_stats != NULL)
@@ -357,11 +394,81 @@ emit_seed (const Plan *plan, const DdCompareSeed *seed, const DdScenarioStats *s
   json_builder_end_object (b);
   if (plan->cc.transfer)
     {
-      cli_json_double (b, "teacher_dev_error", seed->teacher_dev_error);
-      cli_json_double (b, "teacher_seconds", seed->teacher_seconds);
+      json_number (b, "teacher_dev_error", seed->teacher_dev_error);
+      json_number (b, "teacher_seconds", seed->teacher_seconds);
     }
-  cli_json_double (b, "seconds", seconds);
-  cli_json_emit (b);
+  json_number (b, "seconds", seconds);
+  return b;
+}
+
+/* member @name of @o as a double: null is NaN, absent is NaN unless @required */
+static gboolean
+read_number (JsonObject *o, const char *name, gboolean required, double *out, GError **error)
+{
+  JsonNode *n = json_object_get_member (o, name);
+
+  *out = NAN;
+  if (n == NULL || JSON_NODE_HOLDS_NULL (n))
+    {
+      if (n == NULL && required)
+        {
+          g_set_error (error, DD_ERROR, DD_ERROR_DATA_CORRUPT, "no “%s”", name);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (n) ||
+      (json_node_get_value_type (n) != G_TYPE_DOUBLE && json_node_get_value_type (n) != G_TYPE_INT64))
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_DATA_CORRUPT, "“%s” is not a number", name);
+      return FALSE;
+    }
+  *out = json_node_get_double (n);
+  return TRUE;
+}
+
+gboolean
+compare_read_seed (const Plan *plan, JsonObject *record, DdCompareSeed *out, GError **error)
+{
+  double seed;
+  JsonNode *arms_node = json_object_get_member (record, "arms");
+
+  memset (out, 0, sizeof *out);
+  if (!read_number (record, "seed", TRUE, &seed, error))
+    return FALSE;
+  out->seed = (guint64) seed;
+  if (arms_node == NULL || !JSON_NODE_HOLDS_OBJECT (arms_node))
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_DATA_CORRUPT, "no “arms” object");
+      return FALSE;
+    }
+  JsonObject *arms = json_node_get_object (arms_node);
+  for (int k = 0; k < plan->n_arms; k++)
+    {
+      const char *name = dd_compare_arm_name (plan->arm[k]);
+      JsonNode *n = json_object_get_member (arms, name);
+      DdArmResult *r = &out->arm[plan->arm[k]];
+
+      if (n == NULL || !JSON_NODE_HOLDS_OBJECT (n))
+        {
+          g_set_error (error, DD_ERROR, DD_ERROR_DATA_CORRUPT, "no arm “%s”", name);
+          return FALSE;
+        }
+      JsonObject *a = json_node_get_object (n);
+      r->ran = TRUE;
+      if (!read_number (a, "test_error", TRUE, &r->test_error, error) ||
+          !read_number (a, "dev_error", TRUE, &r->dev_error, error) ||
+          !read_number (a, "test_bleu", FALSE, &r->test_bleu, error) ||
+          !read_number (a, "dev_bleu", FALSE, &r->dev_bleu, error) ||
+          !read_number (a, "balanced_test_error", FALSE, &r->balanced_test_error, error) ||
+          !read_number (a, "seconds", FALSE, &r->seconds, error))
+        {
+          g_prefix_error (error, "arm “%s”: ", name);
+          return FALSE;
+        }
+    }
+  return read_number (record, "teacher_dev_error", FALSE, &out->teacher_dev_error, error) &&
+         read_number (record, "teacher_seconds", FALSE, &out->teacher_seconds, error);
 }
 
 static void
@@ -403,13 +510,22 @@ emit_paired (JsonBuilder *b, const Plan *plan, const Results *res)
   json_builder_end_object (b);
 }
 
-static void
-emit_summary (const Plan *plan, const Results *res)
+static int
+n_ran (const Plan *plan, const Results *res)
 {
-  JsonBuilder *b = cli_json_begin ("summary");
+  int n = 0;
+
+  for (int i = 0; i < plan->n_seeds; i++)
+    n += res->have[i];
+  return n;
+}
+
+void
+compare_json_summary (JsonBuilder *b, const Plan *plan, const Results *res)
+{
   g_autofree char *scenario_name = dd_scenario_name (&plan->scenario);
 
-  cli_json_int (b, "seeds", plan->n_seeds);
+  cli_json_int (b, "seeds", n_ran (plan, res));
   json_builder_set_member_name (b, "scenario");
   json_builder_add_string_value (b, scenario_name);
   json_builder_set_member_name (b, "measure");
@@ -426,8 +542,6 @@ emit_summary (const Plan *plan, const Results *res)
       json_builder_set_member_name (b, "best_fixed");
       json_builder_add_string_value (b, dd_compare_arm_name (res->best_fixed));
     }
-  cli_json_double (b, "seconds", dd_now () - res->started);
-  cli_json_emit (b);
 }
 
 static void
@@ -439,7 +553,7 @@ print_paired (const Plan *plan, const Results *res)
   printf ("Taught against each other arm, paired by seed: the mean of taught − other in %s "
           "(%s is better for taught) and its standard error over the %d seeds.\n\n",
           m == MEASURE_TEST_BLEU ? "BLEU points" : "points",
-          lower_is_better (plan) ? "negative" : "positive", plan->n_seeds);
+          lower_is_better (plan) ? "negative" : "positive", n_ran (plan, res));
   printf ("| taught against | mean difference | paired standard error | verdict |\n"
           "|---|---:|---:|---|\n");
   for (int k = 0; k < plan->n_arms; k++)
@@ -459,8 +573,8 @@ print_paired (const Plan *plan, const Results *res)
             verdict_text (res->paired[best].verdict));
 }
 
-static void
-print_summary (const Plan *plan, const Results *res)
+void
+compare_print_summary (const Plan *plan, const Results *res, gboolean with_time)
 {
   const Measure m = plan->measure;
 
@@ -474,57 +588,75 @@ print_summary (const Plan *plan, const Results *res)
   printf ("\n\n");
   if (has_arm (plan, DD_COMPARE_TAUGHT) && plan->n_arms > 1)
     print_paired (plan, res);
-  printf ("%.1f s in all.\n", dd_now () - res->started);
+  if (with_time)
+    printf ("%.1f s in all.\n", dd_now () - res->started);
 }
 
-/* run: every arm of every seed, through the engine */
+/* run: a seed's every arm, through the engine */
 
-/* Seed i: its own draw of the scenario from the clean data, every arm, the
- * row printed; FALSE after printing the error, with *status the exit status. */
-static gboolean
-run_seed (const Plan *plan, const DdData *data, int i, Results *res, int *status)
+JsonBuilder *
+compare_run_seed (const Plan *plan, const DdData *data, int i, const char *event,
+                  gboolean show_progress, GError **error)
 {
-  g_autoptr(GError) error = NULL;
   g_autoptr(DdData) seed_data = NULL;
   DdScenarioStats scenario_stats = { 0 };
   Progress progress = { .seed_index = i, .n_seeds = plan->n_seeds };
   DdTeachConfig c = plan->cfg;
+  DdCompareSeed seed;
 
   c.student.seed = (guint64) (plan->first_seed + i);
   if (plan->scenario.kind != DD_SCENARIO_NONE &&
-      (seed_data = cli_scenario_data ("compare", data, &plan->scenario, c.student.seed,
-                                      &scenario_stats, status)) == NULL)
-    return FALSE;
+      (seed_data = dd_data_with_scenario (data, &plan->scenario, c.student.seed,
+                                          &scenario_stats, error)) == NULL)
+    {
+      g_prefix_error (error, "--scenario: ");
+      return NULL;
+    }
   double seed_started = dd_now ();
-  cli_progress_init (&progress.bar, !plan->json);
+  cli_progress_init (&progress.bar, show_progress && !plan->json);
   gboolean ok = dd_compare_seed (&c, &plan->cc, seed_data ? seed_data : data,
                                  progress.bar.enabled ? on_progress : NULL, &progress,
-                                 &res->seed[i], &error);
+                                 &seed, error);
   cli_progress_clear (&progress.bar);
   if (!ok)
     {
-      *status = cli_fail ("compare", CLI_EXIT_FAILURE, "seed %" G_GUINT64_FORMAT ": %s",
-                          c.student.seed, error->message);
-      return FALSE;
+      g_prefix_error (error, "seed %" G_GUINT64_FORMAT ": ", c.student.seed);
+      return NULL;
     }
-  for (int k = 0; k < plan->n_arms; k++)
-    res->value[plan->arm[k]][i] = measure_of (&res->seed[i].arm[plan->arm[k]], plan->measure);
-  if (plan->json)
-    emit_seed (plan, &res->seed[i], seed_data ? &scenario_stats : NULL, dd_now () - seed_started);
-  else
-    print_seed (plan, res, i);
-  return TRUE;
+  return seed_record (plan, event, &seed, seed_data ? &scenario_stats : NULL,
+                      dd_now () - seed_started);
 }
 
-/* statistics over the seeds and taught's paired differences */
-static void
-summarise (const Plan *plan, Results *res)
+void
+compare_store_seed (const Plan *plan, Results *res, int i, const DdCompareSeed *seed)
 {
-  const int n = plan->n_seeds;
-  const gboolean lower = lower_is_better (plan);
-
+  res->seed[i] = *seed;
+  res->have[i] = TRUE;
   for (int k = 0; k < plan->n_arms; k++)
-    res->stats[plan->arm[k]] = dd_compare_stats (res->value[plan->arm[k]], n);
+    res->value[plan->arm[k]][i] = measure_of (&seed->arm[plan->arm[k]], plan->measure);
+}
+
+void
+compare_summarise (const Plan *plan, Results *res)
+{
+  const gboolean lower = lower_is_better (plan);
+  g_autofree double *v = g_new (double, (size_t) DD_COMPARE_N_ARMS * MAX (plan->n_seeds, 1));
+  double *value[DD_COMPARE_N_ARMS];
+  int n = 0;
+
+  /* the seeds that ran, packed */
+  for (int a = 0; a < DD_COMPARE_N_ARMS; a++)
+    value[a] = v + (size_t) a * MAX (plan->n_seeds, 1);
+  for (int i = 0; i < plan->n_seeds; i++)
+    if (res->have[i])
+      {
+        for (int a = 0; a < DD_COMPARE_N_ARMS; a++)
+          value[a][n] = res->value[a][i];
+        n++;
+      }
+  res->best_fixed = -1;
+  for (int k = 0; k < plan->n_arms; k++)
+    res->stats[plan->arm[k]] = dd_compare_stats (value[plan->arm[k]], n);
   /* the best fixed alternative to a learned loss: smoothing or margin, by mean */
   for (int a = DD_COMPARE_SMOOTH; a <= DD_COMPARE_MARGIN; a++)
     if (has_arm (plan, a) &&
@@ -534,22 +666,68 @@ summarise (const Plan *plan, Results *res)
   if (has_arm (plan, DD_COMPARE_TAUGHT))
     for (int k = 0; k < plan->n_arms; k++)
       if (plan->arm[k] != DD_COMPARE_TAUGHT)
-        res->paired[plan->arm[k]] = dd_compare_paired (res->value[DD_COMPARE_TAUGHT],
-                                                       res->value[plan->arm[k]], n, lower);
+        res->paired[plan->arm[k]] = dd_compare_paired (value[DD_COMPARE_TAUGHT],
+                                                       value[plan->arm[k]], n, lower);
+}
+
+/* the command: each seed a cell, run here or dealt out to MPI ranks */
+
+typedef struct {
+  const Plan   *plan;
+  const DdData *data;
+  Results      *res;
+} CompareRun;
+
+static char *
+run_cell (int i, gpointer user_data, GError **error)
+{
+  CompareRun *run = user_data;
+  JsonBuilder *b = compare_run_seed (run->plan, run->data, i, "seed",
+                                     cli_deal_ranks () == 1, error);
+
+  return b ? cli_json_line (b) : NULL;
+}
+
+static gboolean
+cell_done (int i, int rank, const char *line, const GError *cell_error, gpointer user_data,
+           GError **error)
+{
+  CompareRun *run = user_data;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  DdCompareSeed seed;
+
+  if (line == NULL)
+    return TRUE;  /* the dealer stops: compare wants every seed */
+  if (!json_parser_load_from_data (parser, line, -1, error) ||
+      !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)) ||
+      !compare_read_seed (run->plan, json_node_get_object (json_parser_get_root (parser)),
+                          &seed, error))
+    {
+      g_prefix_error (error, "the record of seed %" G_GINT64_FORMAT " from rank %d: ",
+                      run->plan->first_seed + i, rank);
+      return FALSE;
+    }
+  compare_store_seed (run->plan, run->res, i, &seed);
+  if (run->plan->json)
+    {
+      printf ("%s\n", line);
+      fflush (stdout);
+    }
+  else
+    print_seed (run->plan, run->res, i);
+  return TRUE;
 }
 
 int
 cli_compare (int argc, char **argv)
 {
   g_auto(CompareOptions) o = { 0 };
-  g_auto(Results) res = { 0 };
+  g_auto(CompareResults) res = { 0 };
   g_autoptr(GError) error = NULL;
   Plan plan;
-  int status;
 
-  teach_options_init (&o.teach);
-  o.teach.budget = G_MININT64;  /* unset: 0 is a valid budget (the warm-up only) */
-  if (!parse_compare (&o, &argc, &argv) || !validate_compare (&o, &plan))
+  compare_options_init (&o);
+  if (!parse_compare (&o, &argc, &argv) || !compare_plan ("compare", &o, &plan))
     return CLI_EXIT_USAGE;
   g_autoptr(DdData) data = teach_options_load_data ("compare", &o.teach);
   if (data == NULL)
@@ -557,19 +735,30 @@ cli_compare (int argc, char **argv)
   if (plan.scenario.kind != DD_SCENARIO_NONE && !dd_scenario_check (&plan.scenario, data, &error))
     return cli_fail ("compare", CLI_EXIT_USAGE, "--scenario: %s", error->message);
 
-  results_init (&res, plan.n_seeds);
-  if (!plan.json)
+  compare_results_init (&res, plan.n_seeds);
+  const gboolean leader = cli_deal_is_leader ();
+  if (leader && !plan.json)
     {
       print_header (&plan);
       print_table_head (&plan);
     }
+  g_autofree int *order = g_new (int, plan.n_seeds);
   for (int i = 0; i < plan.n_seeds; i++)
-    if (!run_seed (&plan, data, i, &res, &status))
-      return status;
-  summarise (&plan, &res);
+    order[i] = i;
+  CompareRun run = { &plan, data, &res };
+  if (!cli_deal (order, plan.n_seeds, TRUE, run_cell, cell_done, &run, &error))
+    return cli_fail ("compare", CLI_EXIT_FAILURE, "%s", error->message);
+  if (!leader)
+    return 0;
+  compare_summarise (&plan, &res);
   if (plan.json)
-    emit_summary (&plan, &res);
+    {
+      JsonBuilder *b = cli_json_begin ("summary");
+      compare_json_summary (b, &plan, &res);
+      cli_json_double (b, "seconds", dd_now () - res.started);
+      cli_json_emit (b);
+    }
   else
-    print_summary (&plan, &res);
+    compare_print_summary (&plan, &res, TRUE);
   return 0;
 }

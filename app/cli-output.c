@@ -3,6 +3,8 @@
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#include "cli.h"
+#include "cli-deal.h"
 #include "cli-output.h"
 #include "didact-engine.h"
 
@@ -79,13 +81,20 @@ cli_json_begin (const char *event)
   return b;
 }
 
-void
-cli_json_emit (JsonBuilder *b)
+char *
+cli_json_line (JsonBuilder *b)
 {
   json_builder_end_object (b);
   g_autoptr(JsonNode) root = json_builder_get_root (b);
-  g_autofree char *text = json_to_string (root, FALSE);
   g_object_unref (b);
+  return json_to_string (root, FALSE);
+}
+
+void
+cli_json_emit (JsonBuilder *b)
+{
+  g_autofree char *text = cli_json_line (b);
+
   printf ("%s\n", text);
   fflush (stdout);
 }
@@ -339,6 +348,14 @@ cli_fail (const char *command, int status, const char *format, ...)
    * not UTF-8 show as U+FFFD, a line break in a message as a space */
   g_autofree char *msg = g_utf8_make_valid (raw, -1);
   g_strdelimit (msg, "\r\n", ' ');
-  fprintf (stderr, "didact-cli%s%s: %s\n", command ? " " : "", command ? command : "", msg);
+  /* under MPI every rank reads the same command line: its usage errors are
+   * the leader's to print; any other failure says which rank it was */
+  if (cli_deal_rank () > 0 && status == CLI_EXIT_USAGE)
+    return status;
+  if (cli_deal_rank () > 0)
+    fprintf (stderr, "didact-cli%s%s (rank %d): %s\n", command ? " " : "", command ? command : "",
+             cli_deal_rank (), msg);
+  else
+    fprintf (stderr, "didact-cli%s%s: %s\n", command ? " " : "", command ? command : "", msg);
   return status;
 }

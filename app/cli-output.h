@@ -29,6 +29,8 @@ void cli_progress_clear  (CliProgress *p);
  * it as one line on stdout and frees the builder. */
 JsonBuilder *cli_json_begin (const char *event);
 void         cli_json_emit  (JsonBuilder *b);
+/* the record as one line (no newline); frees the builder */
+char        *cli_json_line  (JsonBuilder *b);
 /* one member of a record */
 void         cli_json_double (JsonBuilder *b, const char *member, double value);
 void         cli_json_int    (JsonBuilder *b, const char *member, gint64 value);

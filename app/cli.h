@@ -25,6 +25,7 @@ int cli_datasets (int argc, char **argv);
 int cli_bench    (int argc, char **argv);
 int cli_teach    (int argc, char **argv);
 int cli_compare  (int argc, char **argv);
+int cli_sweep    (int argc, char **argv);
 int cli_bleu     (int argc, char **argv);
 int cli_replay   (int argc, char **argv);
 

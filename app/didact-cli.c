@@ -5,6 +5,7 @@
  */
 #include "config.h"
 #include "cli.h"
+#include "cli-deal.h"
 #include "cli-output.h"
 #include "didact-engine.h"
 
@@ -23,6 +24,7 @@ static const struct {
   { "train",    cli_train,    "Train a student on a fixed loss" },
   { "teach",    cli_teach,    "Teach a student with a dynamic loss (L2T-DLF)" },
   { "compare",  cli_compare,  "Cross-entropy against L2T-DLF over seeds (transfer protocol)" },
+  { "sweep",    cli_sweep,    "A grid of compare configurations over seeds, here, on MPI ranks or as a Slurm array" },
   { "datasets", cli_datasets, "List the datasets, where they are and how to install the missing ones" },
   { "bench",    cli_bench,    "Measure training speed against the BLAS peak and a PyTorch reference" },
   { "replay",   cli_replay,   "Open a session file: describe it, continue it, save, export or check it" },
@@ -288,7 +290,16 @@ main (int argc, char **argv)
     }
   for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
     if (strcmp (argv[1], commands[i].name) == 0)
-      return commands[i].run (argc - 1, argv + 1);
+      {
+        /* the commands whose cells can be dealt out to MPI ranks */
+        const gboolean dealt = commands[i].run == cli_compare || commands[i].run == cli_sweep;
+        if (dealt)
+          cli_deal_init (&argc, &argv);
+        int status = commands[i].run (argc - 1, argv + 1);
+        if (dealt)
+          cli_deal_finish ();
+        return status;
+      }
 
   g_autofree char *names = command_names ();
   return cli_fail (NULL, CLI_EXIT_USAGE, "unknown command “%s”; commands are %s (see didact-cli --help)",

@@ -25,6 +25,7 @@ cd "$top"
 build_packages=(build-essential meson ninja-build pkg-config libglib2.0-dev
                 libglib2.0-dev-bin libglib2.0-bin libjson-glib-dev libopenblas-dev
                 libgtk-4-dev libadwaita-1-dev gettext desktop-file-utils appstream-util shared-mime-info
+                libopenmpi-dev openmpi-bin
                 dataset-fashion-mnist trans-de-en)
 # the GUI tests run under a virtual X server, and through AT-SPI as a screen
 # reader would drive the window

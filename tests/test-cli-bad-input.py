@@ -126,6 +126,35 @@ number_rows("compare", "seeds", "int", ["0", "-1", "1001"], TEACH + ["--budget",
 number_rows("compare", "budget", "int", ["-1"], TEACH + ["--seeds", "1"])
 string_rows("compare", "arms", COMPARE)
 
+# --- sweep: compare's options (their own rows above go through the same parser), the
+# grid and the sweep's own; the files it reads and writes are with the files below
+common_rows("sweep", COMPARE)
+row("sweep", ["sweep"] + COMPARE + ["extra"], 2, ["extra"], "extra")
+for option, kind, bad, names in TEACH_NUMBERS[:5]:
+    number_rows("sweep", option, kind, bad, COMPARE, names)
+number_rows("sweep", "seeds", "int", ["0", "-1", "1001"], TEACH + ["--budget", "5"])
+number_rows("sweep", "cell", "int", ["-1", "1"], COMPARE)
+string_rows("sweep", "grid", COMPARE)
+string_rows("sweep", "arms", COMPARE)
+# the grid's own mistakes show the whole --grid text; a value a configuration
+# refuses is named as that option's own message names it
+for grid, names, value in [("lr", ["--grid", "KEY=V1,V2"], "lr"), ("=1,2", ["--grid", "KEY=V1,V2"], "=1,2"),
+                           ("colour=1,2", ["--grid", "--colour"], "colour=1,2"),
+                           ("seeds=1,2", ["--grid", "--seeds"], "seeds=1,2"),
+                           ("threads=1,2", ["--grid", "--threads"], "threads=1,2"),
+                           ("json=1,2", ["--grid", "json"], "json=1,2"),
+                           ("budget=1,2", ["--grid", "--budget"], "budget=1,2"),
+                           ("lr=0.1,", ["--grid"], "lr=0.1,"), ("lr=0.1,0.1", ["--grid"], "lr=0.1,0.1"),
+                           ("lr=0.1,abc", ["--lr"], "abc"), ("lr=0.1,-1", ["learning rate"], "-1"),
+                           ("batch=5,0", ["batch"], "0")]:
+    row("sweep", ["sweep"] + COMPARE + ["--grid", grid], 2, names, value, label=f"sweep --grid {grid}")
+row("sweep", ["sweep"] + COMPARE + ["--grid", "lr=0.1", "--grid", "lr=0.2"], 2, ["--grid lr"],
+    label="sweep --grid of one key twice")
+row("sweep", ["sweep"] + COMPARE + ["--resume"], 2, ["--resume", "--out"])
+row("sweep", ["sweep"] + COMPARE + ["--slurm-time", "01:00:00"], 2, ["--slurm-time"])
+row("sweep", ["sweep"] + COMPARE + ["--list", "--cell", "0"], 2, ["--cell", "--list"])
+row("sweep", ["sweep", "--merge", "."] + COMPARE, 2, ["--merge"])
+
 # --- bench ------------------------------------------------------------------------------
 number_rows("bench", "threads", "int", ["0", "-1", "257"], BENCH)
 number_rows("bench", "reps", "int", ["0", "-1", "1001"], ["--steps", "1", "--no-reference", "--no-meta"])
@@ -252,6 +281,28 @@ with tempfile.TemporaryDirectory() as tmp:
         label="train --hypotheses on images")
     row("bench", ["bench"] + BENCH + ["--save-batches", out], 2, ["--save-batches"], outputs=[out],
         label="bench --save-batches on images")
+    for what, path in SAVE_BAD:
+        row("sweep", ["sweep"] + COMPARE + ["--out", path], 2, ["--out"],
+            outputs=[path] if path else [], label=f"sweep --out {what}")
+        row("sweep", ["sweep"] + COMPARE + ["--slurm-array", path], 2, ["--slurm-array"],
+            outputs=[path] if path else [], label=f"sweep --slurm-array {what}")
+    script = p("sweep.sh")
+    for v in ["0", "-1", "abc", "1.5", ""]:
+        row("sweep", ["sweep"] + COMPARE + ["--slurm-array", script, "--slurm-mem", v], 2,
+            ["--slurm-mem"], v, outputs=[script])
+    for v in ["1 hour", "", "1:60:00", "01:00", "-1:00:00", b"\xff:00:00"]:
+        row("sweep", ["sweep"] + COMPARE + ["--slurm-array", script, "--slurm-time", v], 2,
+            ["--slurm-time"], v if isinstance(v, str) else None, outputs=[script],
+            label=f"sweep --slurm-time {v!r}")
+    row("sweep", ["sweep"] + COMPARE + ["--out", ref], 2, ["--out", ref, "exists"],
+        label="sweep --out onto a file that exists")
+    for what, path in [("an empty file", empty), ("a text file", ref), ("a file of invalid UTF-8", bad_utf8)]:
+        row("sweep", ["sweep"] + COMPARE + ["--out", path, "--resume"], 1, ["--resume", display(path)],
+            label=f"sweep --resume of {what}")
+    for what, path, why in BAD_FILES + [("a file", ref, []), ("a folder of no cells", folder, [])]:
+        row("sweep", ["sweep", "--merge", path], 1, ["--merge", display(path)],
+            label=f"sweep --merge of {what}")
+
     CSV_BAD = [("onto a file", ref, 2), ("through a file", os.path.join(ref, "x"), 1),
                ("named by nothing", "", 2)]
     for what, path, status in CSV_BAD:
