@@ -828,6 +828,9 @@ print_end (Sweep *s)
       cli_json_int (b, "failed", s->n_failed);
       cli_json_int (b, "missing", s->n_cells - s->n_done);
       cli_json_int (b, "ranks", cli_deal_ranks ());
+      cli_json_int (b, "threads", s->plan[0].cfg.student.threads);
+      json_builder_set_member_name (b, "blas_kernel");
+      json_builder_add_string_value (b, dd_blas_kernel ());
       cli_json_double (b, "seconds", seconds);
       cli_json_emit (b);
       return;
@@ -835,9 +838,11 @@ print_end (Sweep *s)
   printf ("\n%d of %d cells", s->n_done, s->n_cells);
   if (s->n_resumed > 0)
     printf (" (%d read from %s, %d run now)", s->n_resumed, s->out_path, run_now);
-  printf (" in %.1f s on %d %s%s%s.\n", seconds, cli_deal_ranks (),
-          cli_deal_ranks () == 1 ? "process" : "ranks",
-          cli_deal_ranks () > 1 ? ", " : "", cli_deal_ranks () > 1 ? cli_deal_describe () : "");
+  printf (" in %.1f s on %d %s%s%s, %d OpenBLAS thread%s each (%s kernel).\n", seconds,
+          cli_deal_ranks (), cli_deal_ranks () == 1 ? "process" : "ranks",
+          cli_deal_ranks () > 1 ? " of " : "", cli_deal_ranks () > 1 ? cli_deal_describe () : "",
+          s->plan[0].cfg.student.threads, s->plan[0].cfg.student.threads == 1 ? "" : "s",
+          dd_blas_kernel ());
 }
 
 /* --- the modes ------------------------------------------------------------- */
