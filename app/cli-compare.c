@@ -179,12 +179,8 @@ compare_options_entries (CompareOptions *o)
       "The taught arm trains a teacher first (--protocol, --meta), then freezes it on a fresh "
       "student for the budget", NULL },
   };
-  GArray *entries = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
 
-  for (const GOptionEntry *e = teach_entries; e->long_name; e++)
-    g_array_append_val (entries, *e);
-  g_array_append_vals (entries, own, G_N_ELEMENTS (own));
-  return (GOptionEntry *) g_array_free (entries, FALSE);
+  return cli_entries_join (teach_entries, own, G_N_ELEMENTS (own));
 }
 
 static gboolean

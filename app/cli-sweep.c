@@ -215,12 +215,8 @@ sweep_entries (CompareOptions *o, SweepOwn *own)
     { "list", 0, 0, G_OPTION_ARG_NONE, &own->list,
       "Print the cells, their configurations and seeds, and run none", NULL },
   };
-  GArray *all = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
 
-  for (const GOptionEntry *e = compare_entries; e->long_name; e++)
-    g_array_append_val (all, *e);
-  g_array_append_vals (all, entries, G_N_ELEMENTS (entries));
-  return (GOptionEntry *) g_array_free (all, FALSE);
+  return cli_entries_join (compare_entries, entries, G_N_ELEMENTS (entries));
 }
 
 static void

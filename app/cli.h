@@ -30,6 +30,9 @@ int cli_bleu     (int argc, char **argv);
 int cli_replay   (int argc, char **argv);
 
 /* Parse argv with entries; on an error print one line and return FALSE. */
+/* @first (ended by a NULL long name) then @more[0, n_more), ended; g_free it */
+GOptionEntry *cli_entries_join (const GOptionEntry *first, const GOptionEntry *more, gsize n_more);
+
 gboolean cli_parse_options (const char *command, const char *parameter_string,
                             const char *summary, const GOptionEntry *entries,
                             int *argc, char ***argv);

@@ -160,6 +160,17 @@ check_finite (const char *command, const GOptionEntry *entries, const double *sa
   return TRUE;
 }
 
+GOptionEntry *
+cli_entries_join (const GOptionEntry *first, const GOptionEntry *more, gsize n_more)
+{
+  GArray *all = g_array_new (TRUE, TRUE, sizeof (GOptionEntry));
+
+  for (const GOptionEntry *e = first; e->long_name; e++)
+    g_array_append_val (all, *e);
+  g_array_append_vals (all, more, (guint) n_more);
+  return (GOptionEntry *) g_array_free (all, FALSE);
+}
+
 gboolean
 cli_parse_options (const char *command, const char *parameter_string,
                    const char *summary, const GOptionEntry *entries,
