@@ -66,12 +66,6 @@ compare_shown (const ComparePlan *plan, double v)
   return shown (plan->measure, v);
 }
 
-const char *
-compare_measure_key (const ComparePlan *plan)
-{
-  return measure_keys[plan->measure];
-}
-
 static const char *
 verdict_text (DdPairedVerdict v)
 {
@@ -265,8 +259,8 @@ compare_plan_cost (const Plan *plan)
 
 /* print: Markdown tables, or one JSON record a seed and the summary */
 
-static void
-print_header (const Plan *plan)
+void
+compare_print_header (const Plan *plan)
 {
   const DdTeachConfig *cfg = &plan->cfg;
   g_autofree char *taught = NULL;
@@ -297,8 +291,8 @@ print_header (const Plan *plan)
     }
 }
 
-static void
-print_table_head (const Plan *plan)
+void
+compare_print_table_head (const Plan *plan)
 {
   printf ("\n%s, per seed and arm:\n\n",
           plan->measure == MEASURE_TEST_BLEU ? "Test BLEU (greedy decoding)"
@@ -316,8 +310,8 @@ print_table_head (const Plan *plan)
   fflush (stdout);
 }
 
-static void
-print_seed (const Plan *plan, const Results *res, int i)
+void
+compare_print_seed (const Plan *plan, const Results *res, int i)
 {
   printf ("| %" G_GUINT64_FORMAT " |", res->seed[i].seed);
   for (int k = 0; k < plan->n_arms; k++)
@@ -326,23 +320,8 @@ print_seed (const Plan *plan, const Results *res, int i)
   fflush (stdout);
 }
 
-void
-compare_print_header (const Plan *plan)
-{
-  print_header (plan);
-}
 
-void
-compare_print_table_head (const Plan *plan)
-{
-  print_table_head (plan);
-}
 
-void
-compare_print_seed (const Plan *plan, const Results *res, int i)
-{
-  print_seed (plan, res, i);
-}
 
 /* a record's number: NaN travels as null, since JSON has no NaN */
 static void
@@ -710,7 +689,7 @@ cell_done (int i, int rank, const char *line, const GError *cell_error, gpointer
       fflush (stdout);
     }
   else
-    print_seed (run->plan, run->res, i);
+    compare_print_seed (run->plan, run->res, i);
   return TRUE;
 }
 
@@ -735,8 +714,8 @@ cli_compare (int argc, char **argv)
   const gboolean leader = cli_deal_is_leader ();
   if (leader && !plan.json)
     {
-      print_header (&plan);
-      print_table_head (&plan);
+      compare_print_header (&plan);
+      compare_print_table_head (&plan);
     }
   g_autofree int *order = g_new (int, plan.n_seeds);
   for (int i = 0; i < plan.n_seeds; i++)

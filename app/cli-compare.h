@@ -96,7 +96,6 @@ void compare_print_summary    (const ComparePlan *plan, const CompareResults *re
 /* the summary record's members into an open builder */
 void compare_json_summary     (JsonBuilder *b, const ComparePlan *plan, const CompareResults *res);
 /* a measure as printed: errors in percent, BLEU as it is */
-double      compare_shown       (const ComparePlan *plan, double v);
-const char *compare_measure_key (const ComparePlan *plan);
+double compare_shown (const ComparePlan *plan, double v);
 
 G_END_DECLS

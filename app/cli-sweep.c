@@ -480,7 +480,7 @@ store_cell (Sweep *s, int cell, const DdCompareSeed *seed)
 
 /* the line that prints how a cell went, on stderr */
 static void
-report_cell (Sweep *s, int cell, int rank, const DdCompareSeed *seed)
+report_cell (Sweep *s, int cell, int rank)
 {
   const ComparePlan *p = cell_plan (s, cell);
   g_autofree char *name = cell_name (s, cell);
@@ -542,7 +542,7 @@ cell_done (int cell, int rank, const char *line, const GError *cell_error, gpoin
       fflush (stdout);
     }
   else
-    report_cell (s, cell, rank, &seed);
+    report_cell (s, cell, rank);
   return TRUE;
 }
 
