@@ -132,6 +132,14 @@ visit_session_config (DdSessionConfig *c, DdState *st)
   dd_state_int (st, "phi_every", &c->phi_every, 0, G_MAXINT32);
   dd_state_int (st, "bleu_subsample", &c->bleu_subsample, 0, G_MAXINT32);
   dd_state_int (st, "n_samples", &c->n_samples, 0, G_MAXINT32);
+  if (dd_state_reading (st) && dd_state_ok (st))
+    {
+      /* the branches' configurations are checked as their teachers are made;
+       * this one, the session's own, is what a fork or a new arm starts from */
+      g_autoptr(GError) error = NULL;
+      if (!dd_teach_config_validate (&c->teach, &error))
+        dd_state_fail (st, "it is refused: %s", error->message);
+    }
   dd_state_pop (st);
 }
 

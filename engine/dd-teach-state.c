@@ -225,6 +225,8 @@ visit_window (DdTeach *tc, DdState *st)
       dd_state_reals (st, "override_W", tc->override->W, RC);
       dd_state_reals (st, "override_b", tc->override->b, tc->C);
     }
+  if (dd_state_reading (st) && dd_state_ok (st) && tc->override_left > 0 && tc->override == NULL)
+    dd_state_fail (st, "an edit of Φ is pending for %d steps but its Φ is missing", tc->override_left);
   dd_state_int (st, "pending_window", &tc->pending_window, 1, 1000000);
   dd_state_bool (st, "kind_pending", &tc->kind_pending);
   dd_state_int (st, "pending_kind", (int *) &tc->pending_kind, DD_TEACHER_FIXED, DD_TEACHER_NEURAL);

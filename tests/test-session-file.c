@@ -320,6 +320,28 @@ assert_refused (const guint8 *p, gsize n, GQuark domain, int code, const char *w
   g_test_message ("refused: %s", error->message);
 }
 
+/* p, a copy of orig (n bytes), with the value of the nth field called name
+ * (counted from 1) set to the size bytes of value, and resealed: a file
+ * with a valid checksum saying what a crafted one could */
+static void
+patch_field (guint8 *p, const guint8 *orig, gsize n, const char *name, int nth,
+             const void *value, gsize size)
+{
+  const gsize len = strlen (name);
+  const guint8 *at = NULL;
+  int seen = 0;
+
+  g_assert_cmpuint (len, <, 256);
+  for (gsize i = 24; i + 1 + len + 8 + size < n - 32 && at == NULL; i++)
+    if (orig[i] == len && memcmp (orig + i + 1, name, len) == 0 && ++seen == nth)
+      at = orig + i;
+  if (at == NULL)
+    g_error ("the file has no field “%s” number %d", name, nth);
+  memcpy (p, orig, n);
+  memcpy (p + (at - orig) + 1 + len + 8, value, size);
+  reseal (p, n);
+}
+
 static void
 test_refuses_bad_files (void)
 {
@@ -416,6 +438,24 @@ test_refuses_bad_files (void)
     memcpy (p + (at - orig) + (sizeof name - 1) + 8, &huge, 8);
     reseal (p, n);
     assert_refused (p, n, DD_ERROR, DD_ERROR_DATA_CORRUPT, "bytes are left to hold them");
+    memcpy (p, orig, n);
+  }
+
+  /* found by fuzzing: an edit of Φ said to be pending with no Φ to apply
+   * (stepping it read through a null pointer) */
+  {
+    const gint32 three = GINT32_TO_LE (3);
+    patch_field (p, orig, n, "override_left", 1, &three, 4);
+    assert_refused (p, n, DD_ERROR, DD_ERROR_DATA_CORRUPT, "its Φ is missing");
+    memcpy (p, orig, n);
+  }
+
+  /* found by fuzzing: a session configuration with no BLAS thread (the
+   * branches' own configurations were checked; the session's was not) */
+  {
+    const gint32 zero = 0;
+    patch_field (p, orig, n, "threads", 1, &zero, 4);
+    assert_refused (p, n, DD_ERROR, DD_ERROR_DATA_CORRUPT, "threads 0: must be from 1 to 256");
     memcpy (p, orig, n);
   }
 
