@@ -230,6 +230,15 @@ copy_numbers (const TeachOptions *o, DdTeachConfig *cfg)
   cfg->checkpoint_every = o->checkpoint_every;
 }
 
+static double
+teacher_lr_default (void)
+{
+  DdTeachConfig d;
+
+  dd_teach_config_init (&d);
+  return d.teacher_lr;
+}
+
 gboolean
 teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConfig *cfg,
                          DdScenario *scenario)
@@ -246,6 +255,14 @@ teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConf
   copy_numbers (o, cfg);
   if (!dd_teach_config_validate (cfg, &error))
     USAGE ("%s", error->message);
+  /* the trust step is sized by its radius and never calls the teacher's
+   * optimiser: a rate or an optimiser given for it would be ignored */
+  if (cfg->teacher_step == DD_TEACHER_STEP_TRUST && o->teacher_optimizer)
+    USAGE ("--teacher-optimizer applies to --teacher-step plain; the trust step (the default) "
+           "is sized by --trust-radius");
+  if (cfg->teacher_step == DD_TEACHER_STEP_TRUST && o->teacher_lr != teacher_lr_default ())
+    USAGE ("--teacher-lr applies to --teacher-step plain; the trust step (the default) "
+           "is sized by --trust-radius");
   return TRUE;
 }
 

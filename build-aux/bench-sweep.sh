@@ -4,7 +4,7 @@
 # Copyright 2026 The Didact authors
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# A 6-cell Fashion-MNIST MLP sweep (2 teacher learning rates × 3 seeds, arms ce
+# A 6-cell Fashion-MNIST MLP sweep (2 trust radii × 3 seeds, arms ce
 # and taught, 200 warm-up and 2,000 budget steps) run REPS times (default 3)
 # each way, alternating: one process with 2 BLAS threads, and `mpirun -np 2`
 # with 1 thread per rank. Prints each run's wall time, the medians and their
@@ -15,7 +15,7 @@ cli=$(realpath "${1:?usage: bench-sweep.sh PATH-TO-didact-cli [REPS]}")
 reps=${2:-3}
 work=$(mktemp -d /tmp/didact-bench-sweep.XXXXXX)
 sweep=(sweep --dataset fashion-mnist --student mlp --arms ce,taught --pretrain 200 --budget 2000
-       --seeds 3 --seed 101 --grid teacher-lr=0.001,0.01)
+       --seeds 3 --seed 101 --grid trust-radius=0.1,0.3)
 mpi=(mpirun -np 2)
 [ "$(id -u)" -eq 0 ] && mpi+=(--allow-run-as-root)
 

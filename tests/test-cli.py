@@ -58,6 +58,10 @@ usage_error("window zero", ["teach", "--window", "0"], "window")
 usage_error("unknown teacher", ["teach", "--teacher", "oracle"], "oracle")
 usage_error("negative teacher lr", ["teach", "--teacher-lr", "-0.1"], "teacher learning rate")
 usage_error("compare seeds", ["compare", "--seeds", "0"], "seeds")
+# the trust step (the default) never reads them: refused, not ignored
+usage_error("teacher lr under the trust step", ["teach", "--teacher-lr", "0.05"], "--teacher-step plain")
+usage_error("teacher optimiser under the trust step", ["compare", "--teacher-optimizer", "adam"],
+            "--teacher-step plain")
 
 
 # Every option that names one of a few choices: its "unknown; choose …" message

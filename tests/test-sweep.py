@@ -30,7 +30,7 @@ tmp = tempfile.mkdtemp(prefix="didact-sweep-")
 # second, so that a rank can be killed half-way through
 SWEEP = ["sweep", "--dataset", "digits", "--hidden", "16", "--pretrain", "50",
          "--budget", "300", "--seeds", "4", "--seed", "11", "--arms", "ce,taught",
-         "--threads", "1", "--grid", "teacher-lr=0.001,0.01,0.1", "--window", "25"]
+         "--threads", "1", "--grid", "trust-radius=0.1,0.3,1", "--window", "25"]
 N_CELLS = 12
 MPIRUN = shutil.which("mpirun")
 
@@ -92,11 +92,15 @@ check("its file starts with the sweep's record and holds every cell once",
       head["event"] == "sweep" and head["cells"] == N_CELLS and sorted(ref) == list(range(N_CELLS)),
       f"{head}, cells {sorted(ref)}")
 check("each cell is its configuration at its seed",
-      all(ref[i]["configuration"] == f"teacher-lr={['0.001', '0.01', '0.1'][i // 4]}"
+      all(ref[i]["configuration"] == f"trust-radius={['0.1', '0.3', '1'][i // 4]}"
           and ref[i]["seed"] == 11 + i % 4 for i in ref), str([(i, ref[i]["configuration"], ref[i]["seed"]) for i in ref]))
 check("the tables: one per configuration and the overview",
-      out_alone.count("## teacher-lr=") == 3 and "## Every configuration" in out_alone
-      and len(re.findall(r"^\| teacher-lr=\S+ \| 4 \|", out_alone, re.M)) == 3, out_alone[-1500:])
+      out_alone.count("## trust-radius=") == 3 and "## Every configuration" in out_alone
+      and len(re.findall(r"^\| trust-radius=\S+ \| 4 \|", out_alone, re.M)) == 3, out_alone[-1500:])
+# the configurations must differ in what they give, or a cell dealt under the
+# wrong configuration would go unseen
+taught_by_config = [tuple(ref[c * 4 + k]["arms"]["taught"]["test_error"] for k in range(4)) for c in range(3)]
+check("the three configurations teach differently", len(set(taught_by_config)) == 3, str(taught_by_config))
 
 # the overview's numbers, recomputed from the file
 def mean(v):
@@ -104,20 +108,20 @@ def mean(v):
 
 
 ok = True
-for c, lr in enumerate(["0.001", "0.01", "0.1"]):
+for c, radius in enumerate(["0.1", "0.3", "1"]):
     ce = [100 * ref[c * 4 + s]["arms"]["ce"]["test_error"] for s in range(4)]
     taught = [100 * ref[c * 4 + s]["arms"]["taught"]["test_error"] for s in range(4)]
-    row = re.search(rf"^\| teacher-lr={re.escape(lr)} \| 4 \| ([\d.]+) ± [\d.]+ \| ([\d.]+) ± [\d.]+ \| ([+-][\d.]+) ±",
+    row = re.search(rf"^\| trust-radius={re.escape(radius)} \| 4 \| ([\d.]+) ± [\d.]+ \| ([\d.]+) ± [\d.]+ \| ([+-][\d.]+) ±",
                     out_alone, re.M)
     want = (f"{mean(ce):.2f}", f"{mean(taught):.2f}", f"{mean(taught) - mean(ce):+.2f}")
     if not row or row.groups() != want:
         ok = False
-        print(f"# teacher-lr={lr}: printed {row.groups() if row else None}, recomputed {want}")
+        print(f"# trust-radius={radius}: printed {row.groups() if row else None}, recomputed {want}")
 check("the overview's means and paired difference are the cells' (recomputed)", ok)
 
 # compare is a sweep of one configuration: the same numbers as its cells
 code, out, err = run(["compare"] + SWEEP[1:SWEEP.index("--grid")] + ["--window", "25",
-                     "--teacher-lr", "0.01", "--json"])
+                     "--trust-radius", "0.3", "--json"])
 recs = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
 seeds = {r["seed"]: r for r in recs if r["event"] == "seed"}
 check("compare's seeds are the sweep's cells of that configuration",
