@@ -1,4 +1,4 @@
-/* dd-kernels-ref.c: plain-loop twins of the BLAS-backed kernels
+/* dd-kernels-ref.c: plain-loop twins of the BLAS-backed and vectorised kernels
  *
  * Copyright 2026 The Didact authors
  * SPDX-License-Identifier: GPL-3.0-or-later
@@ -171,4 +171,59 @@ dd_conv_rbackward_ref (dd_real *rdinp, dd_real *rdw, dd_real *rdbias,
   dd_conv_backward_ref (rdinp, rdw, rdbias, rdout, inp, w, B, H, W, Ci, Co, K);
   dd_conv_backward_ref (rdinp, rinp != NULL ? rdw : NULL, NULL, dout, rinp, vw,
                         B, H, W, Ci, Co, K);
+}
+
+/* The index of the first of the 2×2 window's four elements (at first + offs[k])
+ * that holds its maximum: the one rule the backward and R-operator passes share
+ * with the forward pass.  */
+static inline __attribute__ ((always_inline)) size_t
+window_argmax (const dd_real *inp, size_t first, const size_t offs[4])
+{
+  size_t best = first;
+  dd_real m = inp[best];
+  for (int k = 1; k < 4; k++)
+    {
+      size_t at = first + offs[k];
+      gboolean above = inp[at] > m;
+      best = above ? at : best;
+      m = above ? inp[at] : m;
+    }
+  return best;
+}
+
+/* the gradient to the first maximum of each window, one element at a time */
+void
+dd_maxpool2_backward_ref (dd_real *dinp, const dd_real *dout, const dd_real *inp,
+                          int B, int H, int W, int C)
+{
+  const int Ho = H / 2, Wo = W / 2;
+  const size_t offs[4] = { 0, C, (size_t) W * C, (size_t) W * C + C };
+
+  for (int b = 0; b < B; b++)
+    for (int y = 0; y < Ho; y++)
+      for (int x = 0; x < Wo; x++)
+        {
+          const size_t base = (((size_t) b * H + 2 * y) * W + 2 * x) * C;
+          const dd_real *d = dout + (((size_t) b * Ho + y) * Wo + x) * C;
+          for (int c = 0; c < C; c++)
+            dinp[window_argmax (inp, base + c, offs)] += d[c];
+        }
+}
+
+void
+dd_maxpool2_rforward_ref (dd_real *rout, const dd_real *rinp, const dd_real *inp,
+                          int B, int H, int W, int C)
+{
+  const int Ho = H / 2, Wo = W / 2;
+  const size_t offs[4] = { 0, C, (size_t) W * C, (size_t) W * C + C };
+
+  for (int b = 0; b < B; b++)
+    for (int y = 0; y < Ho; y++)
+      for (int x = 0; x < Wo; x++)
+        {
+          const size_t base = (((size_t) b * H + 2 * y) * W + 2 * x) * C;
+          dd_real *r = rout + (((size_t) b * Ho + y) * Wo + x) * C;
+          for (int c = 0; c < C; c++)
+            r[c] = rinp[window_argmax (inp, base + c, offs)];
+        }
 }

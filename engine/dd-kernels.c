@@ -231,70 +231,92 @@ dd_conv_backward (dd_real *dinp, dd_real *dw, dd_real *dbias, dd_real *drows,
 /* ---------------------------------------------------------------------- */
 /* 2×2 max-pool */
 
+/* one 2×2 window of C channels: out = the maximum (the first, as selects) */
+SIMD_CLONES static void
+pool_forward_window (dd_real *restrict o, const dd_real *p00, const dd_real *p01,
+                     const dd_real *p10, const dd_real *p11, int C)
+{
+  for (int c = 0; c < C; c++)
+    {
+      dd_real m = p00[c];
+      m = p01[c] > m ? p01[c] : m;
+      m = p10[c] > m ? p10[c] : m;
+      m = p11[c] > m ? p11[c] : m;
+      o[c] = m;
+    }
+}
+
 void
 dd_maxpool2_forward (dd_real *out, const dd_real *inp, int B, int H, int W, int C)
 {
   const int Ho = H / 2, Wo = W / 2;
+  const size_t row = (size_t) W * C;
 
   for (int b = 0; b < B; b++)
     for (int y = 0; y < Ho; y++)
       for (int x = 0; x < Wo; x++)
         {
-          const dd_real *p00 = inp + (((size_t) b * H + 2 * y) * W + 2 * x) * C;
-          const dd_real *p01 = p00 + C;
-          const dd_real *p10 = p00 + (size_t) W * C;
-          const dd_real *p11 = p10 + C;
-          dd_real *o = out + (((size_t) b * Ho + y) * Wo + x) * C;
-          for (int c = 0; c < C; c++)
-            {
-              dd_real m = p00[c];
-              m = p01[c] > m ? p01[c] : m;
-              m = p10[c] > m ? p10[c] : m;
-              m = p11[c] > m ? p11[c] : m;
-              o[c] = m;
-            }
+          const dd_real *p = inp + (((size_t) b * H + 2 * y) * W + 2 * x) * C;
+          pool_forward_window (out + (((size_t) b * Ho + y) * Wo + x) * C, p, p + C, p + row,
+                               p + row + C, C);
         }
 }
 
-/* The index of the first of the 2×2 window's four elements (at first + offs[k])
- * that holds its maximum: the one rule the backward and R-operator passes share
- * with the forward pass. Selects (cmov), not branches: which one wins is a coin
- * toss that a branch predictor would lose. */
-static inline __attribute__ ((always_inline)) size_t
-window_argmax (const dd_real *inp, size_t first, const size_t offs[4])
+/* One 2×2 window of C channels: its four positions' gradients get dout where
+ * the first of (0,0), (0,1), (1,0), (1,1) holding the maximum is, and 0
+ * elsewhere. Written as selects over the channels, so that it vectorises
+ * (the windows do not overlap, so each input element is touched once). */
+SIMD_CLONES static void
+pool_backward_window (dd_real *restrict q00, dd_real *restrict q01, dd_real *restrict q10,
+                      dd_real *restrict q11, const dd_real *p00, const dd_real *p01,
+                      const dd_real *p10, const dd_real *p11, const dd_real *d, int C)
 {
-  size_t best = first;
-  dd_real m = inp[best];
-  for (int k = 1; k < 4; k++)
+  for (int c = 0; c < C; c++)
     {
-      size_t at = first + offs[k];
-      gboolean above = inp[at] > m;
-      best = above ? at : best;
-      m = above ? inp[at] : m;
+      /* v·· carry d to the maximum so far, and 0 to the rest (float selects
+       * only: an integer winner index keeps GCC from vectorising) */
+      const dd_real g = d[c];
+      dd_real m = p00[c], v00 = g, v01 = 0, v10 = 0, v11 = 0;
+      const gboolean a = p01[c] > m;
+      v01 = a ? g : v01;
+      v00 = a ? 0 : v00;
+      m = a ? p01[c] : m;
+      const gboolean e = p10[c] > m;
+      v10 = e ? g : v10;
+      v00 = e ? 0 : v00;
+      v01 = e ? 0 : v01;
+      m = e ? p10[c] : m;
+      const gboolean f = p11[c] > m;
+      v11 = f ? g : v11;
+      v00 = f ? 0 : v00;
+      v01 = f ? 0 : v01;
+      v10 = f ? 0 : v10;
+      q00[c] += v00;
+      q01[c] += v01;
+      q10[c] += v10;
+      q11[c] += v11;
     }
-  return best;
 }
 
 /* The maximum is found again from inp, and the gradient goes to the first
- * of (0,0), (0,1), (1,0), (1,1) that holds it, as in the forward pass. */
+ * of (0,0), (0,1), (1,0), (1,1) that holds it, as in the forward pass
+ * (dd_maxpool2_backward_ref is the same rule as a scalar loop). */
 void
 dd_maxpool2_backward (dd_real *dinp, const dd_real *dout, const dd_real *inp,
                       int B, int H, int W, int C)
 {
   const int Ho = H / 2, Wo = W / 2;
-  const size_t offs[4] = { 0, C, (size_t) W * C, (size_t) W * C + C };
+  const size_t row = (size_t) W * C;
 
   for (int b = 0; b < B; b++)
     for (int y = 0; y < Ho; y++)
       for (int x = 0; x < Wo; x++)
         {
           const size_t base = (((size_t) b * H + 2 * y) * W + 2 * x) * C;
-          const dd_real *d = dout + (((size_t) b * Ho + y) * Wo + x) * C;
-          for (int c = 0; c < C; c++)
-            {
-              size_t best = window_argmax (inp, base + c, offs);
-              dinp[best] += d[c];
-            }
+          const dd_real *p = inp + base;
+          dd_real *q = dinp + base;
+          pool_backward_window (q, q + C, q + row, q + row + C, p, p + C, p + row, p + row + C,
+                                dout + (((size_t) b * Ho + y) * Wo + x) * C, C);
         }
 }
 
@@ -543,25 +565,40 @@ dd_conv_rbackward (dd_real *rdinp, dd_real *rdw, dd_real *rdbias, dd_real *drows
     }
 }
 
-/* R{out} = R{inp} at the window's first maximum, found as in the backward */
+/* R{out} = R{inp} at the window's first maximum, found as in the backward
+ * (as selects over the channels, like pool_backward_window) */
+SIMD_CLONES static void
+pool_rforward_window (dd_real *restrict r, const dd_real *p00, const dd_real *p01,
+                      const dd_real *p10, const dd_real *p11, const dd_real *r00,
+                      const dd_real *r01, const dd_real *r10, const dd_real *r11, int C)
+{
+  for (int c = 0; c < C; c++)
+    {
+      dd_real m = p00[c], v = r00[c];
+      v = p01[c] > m ? r01[c] : v;
+      m = p01[c] > m ? p01[c] : m;
+      v = p10[c] > m ? r10[c] : v;
+      m = p10[c] > m ? p10[c] : m;
+      v = p11[c] > m ? r11[c] : v;
+      r[c] = v;
+    }
+}
+
 void
 dd_maxpool2_rforward (dd_real *rout, const dd_real *rinp, const dd_real *inp,
                       int B, int H, int W, int C)
 {
   const int Ho = H / 2, Wo = W / 2;
-  const size_t offs[4] = { 0, C, (size_t) W * C, (size_t) W * C + C };
+  const size_t row = (size_t) W * C;
 
   for (int b = 0; b < B; b++)
     for (int y = 0; y < Ho; y++)
       for (int x = 0; x < Wo; x++)
         {
           const size_t base = (((size_t) b * H + 2 * y) * W + 2 * x) * C;
-          dd_real *r = rout + (((size_t) b * Ho + y) * Wo + x) * C;
-          for (int c = 0; c < C; c++)
-            {
-              size_t best = window_argmax (inp, base + c, offs);
-              r[c] = rinp[best];
-            }
+          const dd_real *p = inp + base, *q = rinp + base;
+          pool_rforward_window (rout + (((size_t) b * Ho + y) * Wo + x) * C,
+                                p, p + C, p + row, p + row + C, q, q + C, q + row, q + row + C, C);
         }
 }
 

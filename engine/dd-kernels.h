@@ -55,6 +55,8 @@ void dd_conv_backward_ref (dd_real *dinp, dd_real *dw, dd_real *dbias,
 void dd_maxpool2_forward  (dd_real *out, const dd_real *inp, int B, int H, int W, int C);
 void dd_maxpool2_backward (dd_real *dinp, const dd_real *dout, const dd_real *inp,
                            int B, int H, int W, int C);
+void dd_maxpool2_backward_ref (dd_real *dinp, const dd_real *dout, const dd_real *inp,
+                               int B, int H, int W, int C);
 
 /* elementwise, n values */
 void dd_tanh_forward  (dd_real *out, const dd_real *inp, size_t n);
@@ -125,6 +127,8 @@ void dd_conv_rbackward_ref (dd_real *rdinp, dd_real *rdw, dd_real *rdbias,
  * rdout exactly as backward routes dout: rdinp += routed rdout. */
 void dd_maxpool2_rforward  (dd_real *rout, const dd_real *rinp, const dd_real *inp,
                             int B, int H, int W, int C);
+void dd_maxpool2_rforward_ref (dd_real *rout, const dd_real *rinp, const dd_real *inp,
+                               int B, int H, int W, int C);
 void dd_maxpool2_rbackward (dd_real *rdinp, const dd_real *rdout, const dd_real *inp,
                             int B, int H, int W, int C);
 

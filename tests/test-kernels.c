@@ -352,6 +352,50 @@ test_maxpool_values (void)
     g_assert_cmpfloat (dinp[i], ==, expect_d[i]);
 }
 
+/* the vectorised backward and R-forward against their scalar twins, on the
+ * LeNet shapes and an odd one, with values on a coarse grid so that windows
+ * hold ties (the first maximum must win in both): equal value for value */
+static void
+test_maxpool_vs_ref (void)
+{
+  const int shapes[][4] = { { 3, 24, 24, 20 }, { 3, 8, 8, 50 }, { 2, 6, 4, 3 } };
+
+  for (gsize k = 0; k < G_N_ELEMENTS (shapes); k++)
+    {
+      const int B = shapes[k][0], H = shapes[k][1], W = shapes[k][2], C = shapes[k][3];
+      const size_t ni = (size_t) B * H * W * C, no = ni / 4;
+      g_autofree dd_real *inp = new_uniform (ni, -2, 2, 311 + k);
+      g_autofree dd_real *rinp = new_uniform (ni, -1, 1, 321 + k);
+      g_autofree dd_real *dout = new_uniform (no, -1, 1, 331 + k);
+      g_autofree dd_real *start = new_uniform (ni, -1, 1, 341 + k);
+      for (size_t i = 0; i < ni; i++)
+        inp[i] = (dd_real) (int) (inp[i] * 2) / 2;   /* 9 values: many ties */
+      g_autofree dd_real *dinp = new_copy (start, ni), *dinp_ref = new_copy (start, ni);
+      g_autofree dd_real *rout = g_new (dd_real, no), *rout_ref = g_new (dd_real, no);
+
+      dd_maxpool2_backward (dinp, dout, inp, B, H, W, C);
+      dd_maxpool2_backward_ref (dinp_ref, dout, inp, B, H, W, C);
+      dd_maxpool2_rforward (rout, rinp, inp, B, H, W, C);
+      dd_maxpool2_rforward_ref (rout_ref, rinp, inp, B, H, W, C);
+      for (size_t i = 0; i < ni; i++)
+        if (dinp[i] != dinp_ref[i])
+          g_error ("maxpool2 backward %d×%d×%d×%d: dinp[%zu] %g, the loop's %g", B, H, W, C, i,
+                   (double) dinp[i], (double) dinp_ref[i]);
+      /* the forward is the R-forward along inp itself: the first maximum */
+      g_autofree dd_real *out = g_new (dd_real, no), *out_ref = g_new (dd_real, no);
+      dd_maxpool2_forward (out, inp, B, H, W, C);
+      dd_maxpool2_rforward_ref (out_ref, inp, inp, B, H, W, C);
+      for (size_t i = 0; i < no; i++)
+        if (out[i] != out_ref[i])
+          g_error ("maxpool2 forward %d×%d×%d×%d: out[%zu] %g, the loop's %g", B, H, W, C, i,
+                   (double) out[i], (double) out_ref[i]);
+      for (size_t i = 0; i < no; i++)
+        if (rout[i] != rout_ref[i])
+          g_error ("maxpool2 rforward %d×%d×%d×%d: rout[%zu] %g, the loop's %g", B, H, W, C, i,
+                   (double) rout[i], (double) rout_ref[i]);
+    }
+}
+
 /* ---------------------------------------------------------------------- */
 /* elementwise */
 
@@ -595,6 +639,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kernels/conv/vs-ref", test_conv_vs_ref);
   g_test_add_func ("/kernels/maxpool2/gradcheck", test_maxpool_gradcheck);
   g_test_add_func ("/kernels/maxpool2/values", test_maxpool_values);
+  g_test_add_func ("/kernels/maxpool2/vs-ref", test_maxpool_vs_ref);
   g_test_add_func ("/kernels/tanh/gradcheck", test_tanh_gradcheck);
   g_test_add_func ("/kernels/relu/gradcheck", test_relu_gradcheck);
   g_test_add_func ("/kernels/softmax/values", test_softmax_values);
