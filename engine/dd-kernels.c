@@ -181,6 +181,13 @@ row2im_add (dd_real *dinp, const dd_real *drows, int B, int H, int W, int Ci, in
           }
 }
 
+/* Images per chunk of a convolution: the rows (or drows) of one chunk should
+ * stay in the core's cache between the im2row that writes them and the gemm
+ * that reads them, or the gemm that writes them and the scatter that reads
+ * them (the second LeNet layer has 128 KB of rows per image). 512 KB was the
+ * fastest of 256 KB to 4 MB for the LeNet layers at 256 images (docs/speed.md). */
+#define ROWS_CHUNK_BYTES (512 * 1024)
+
 /* out (B·Ho·Wo, Co) = rows · wᵀ + bias, with w seen as (Co, K·K·Ci) */
 void
 dd_conv_forward (dd_real *out, dd_real *rows, const dd_real *inp,
@@ -188,16 +195,24 @@ dd_conv_forward (dd_real *out, dd_real *rows, const dd_real *inp,
                  int B, int H, int W, int Ci, int Co, int K)
 {
   const int Ho = H - K + 1, Wo = W - K + 1;
+  const int P = Ho * Wo, KKC = K * K * Ci;
 
   g_return_if_fail (K >= 1 && Ho >= 1 && Wo >= 1);
-  im2row (rows, inp, B, H, W, Ci, K);
-  dd_dense_forward (out, rows, w, bias, B * Ho * Wo, K * K * Ci, Co);
+  if (B <= 0)
+    return;
+  /* a few images at a time, so that the gemm reads the rows im2row has just
+   * written from the cache rather than from memory (the second LeNet layer
+   * has 128 KB of rows per image) */
+  const size_t image_bytes = (size_t) P * KKC * sizeof (dd_real);
+  const int chunk = (int) CLAMP (ROWS_CHUNK_BYTES / image_bytes, 1, (size_t) B);
+  for (int b0 = 0; b0 < B; b0 += chunk)
+    {
+      const int nb = MIN (chunk, B - b0);
+      dd_real *r = rows + (size_t) b0 * P * KKC;
+      im2row (r, inp + (size_t) b0 * H * W * Ci, nb, H, W, Ci, K);
+      dd_dense_forward (out + (size_t) b0 * P * Co, r, w, bias, nb * P, KKC, Co);
+    }
 }
-
-/* Images per chunk of the input-gradient pass: drows for one chunk should
- * stay in the core's cache between the gemm that writes it and the scatter
- * that reads it (the second LeNet layer has 128 KB of drows per image). */
-#define DROWS_CHUNK_BYTES (512 * 1024)
 
 /* dw += doutᵀ · rows;  dbias += Σ dout;  if dinp: drows = dout · w, then
  * scattered back into dinp, a few images at a time. */
@@ -218,7 +233,7 @@ dd_conv_backward (dd_real *dinp, dd_real *dw, dd_real *dbias, dd_real *drows,
     return;
 
   const size_t image_bytes = (size_t) P * KKC * sizeof (dd_real);
-  const int chunk = (int) CLAMP (DROWS_CHUNK_BYTES / image_bytes, 1, (size_t) B);
+  const int chunk = (int) CLAMP (ROWS_CHUNK_BYTES / image_bytes, 1, (size_t) B);
   for (int b0 = 0; b0 < B; b0 += chunk)
     {
       const int nb = MIN (chunk, B - b0);
@@ -521,13 +536,24 @@ dd_conv_rforward (dd_real *rout, dd_real *rrows, const dd_real *rinp,
                   int B, int H, int W, int Ci, int Co, int K)
 {
   const int Ho = H - K + 1, Wo = W - K + 1;
+  const int P = Ho * Wo, KKC = K * K * Ci;
 
   g_return_if_fail (K >= 1 && Ho >= 1 && Wo >= 1);
   g_return_if_fail (rinp == NULL || rrows != NULL);
-  if (rinp != NULL)
-    im2row (rrows, rinp, B, H, W, Ci, K);
-  dd_dense_rforward (rout, rinp != NULL ? rrows : NULL, rows, w, vw, vbias,
-                     B * Ho * Wo, K * K * Ci, Co);
+  if (B <= 0)
+    return;
+  /* a few images at a time, as in dd_conv_forward */
+  const size_t image_bytes = (size_t) P * KKC * sizeof (dd_real);
+  const int chunk = (int) CLAMP (ROWS_CHUNK_BYTES / image_bytes, 1, (size_t) B);
+  for (int b0 = 0; b0 < B; b0 += chunk)
+    {
+      const int nb = MIN (chunk, B - b0);
+      const size_t at = (size_t) b0 * P * KKC;
+      if (rinp != NULL)
+        im2row (rrows + at, rinp + (size_t) b0 * H * W * Ci, nb, H, W, Ci, K);
+      dd_dense_rforward (rout + (size_t) b0 * P * Co, rinp != NULL ? rrows + at : NULL, rows + at,
+                         w, vw, vbias, nb * P, KKC, Co);
+    }
 }
 
 /* As dd_conv_backward: the parameter parts are a dense rbackward over the
@@ -552,7 +578,7 @@ dd_conv_rbackward (dd_real *rdinp, dd_real *rdw, dd_real *rdbias, dd_real *drows
     return;
 
   const size_t image_bytes = (size_t) P * KKC * sizeof (dd_real);
-  const int chunk = (int) CLAMP (DROWS_CHUNK_BYTES / image_bytes, 1, (size_t) B);
+  const int chunk = (int) CLAMP (ROWS_CHUNK_BYTES / image_bytes, 1, (size_t) B);
   for (int b0 = 0; b0 < B; b0 += chunk)
     {
       const int nb = MIN (chunk, B - b0);
