@@ -37,6 +37,8 @@ typedef struct {
   char    *student;
   char    *dataset;
   char    *save_batches;
+  char    *kernel;        /* --kernel: OpenBLAS's kernel to run on */
+  gboolean peak_only;     /* hidden: print the gemm peak and the kernel, for a parent */
   gint64   seed;
 } BenchOptions;
 
@@ -47,6 +49,7 @@ bench_options_clear (BenchOptions *o)
   g_free (o->dataset);
   g_free (o->save_batches);
   g_free (o->batch_text);
+  g_free (o->kernel);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BenchOptions, bench_options_clear)
@@ -95,6 +98,9 @@ measured (double value, const char *format, ...)
   return text;
 }
 
+static const char *other_kernel (void);
+static double other_kernel_peak (const char *kernel, int threads);
+
 static void
 print_blas (int threads)
 {
@@ -121,7 +127,34 @@ emit_summary (const BenchOptions *o, double peak, double load, const char *refer
     cli_json_double (b, "load_average", load);
   json_string (b, "reference", reference_problem ? reference_problem
                                : o->no_reference ? "skipped" : "pytorch");
+  const char *other = other_kernel ();
+  if (other)
+    {
+      json_string (b, "other_kernel", other);
+      cli_json_double (b, "other_kernel_gemm_peak_gflops", other_kernel_peak (other, o->threads));
+    }
   cli_json_emit (b);
+}
+
+/* the kernel this CPU could run instead, and its peak against this one's */
+static void
+print_other_kernel (const BenchOptions *o, double peak)
+{
+  const char *other = other_kernel ();
+  if (other == NULL)
+    return;
+  const double p = other_kernel_peak (other, o->threads);
+  if (isnan (p))
+    printf ("\nThis CPU has AVX-512, but OpenBLAS's %s kernel could not be measured here.\n", other);
+  else
+    printf ("\nThis CPU has AVX-512: OpenBLAS's %s kernel reaches %.1f GFLOP/s, %.2f× the\n"
+            "%s kernel in use (%.1f GFLOP/s), which %s.\n"
+            "`didact-cli bench --kernel %s` runs this benchmark on it, and\n"
+            "OPENBLAS_CORETYPE=%s any command.\n",
+            other, p, p / peak, dd_blas_kernel (), peak,
+            g_getenv ("OPENBLAS_CORETYPE") ? "the environment's OPENBLAS_CORETYPE selects"
+                                           : "OpenBLAS chose for this CPU",
+            other, other);
 }
 
 /* tools/name in the source tree, or installed beside the data */
@@ -393,6 +426,89 @@ bench_meta_rows (const BenchOptions *o, DdData *data, char **problem)
   return 0;
 }
 
+/* --- the BLAS kernel ----------------------------------------------------------- */
+
+/* OpenBLAS picks its kernel when it is loaded: from OPENBLAS_CORETYPE if set,
+ * else from the CPU. An environment may preset an older kernel than the CPU
+ * can run (AVX2's Haswell on an AVX-512 CPU); bench then measures the AVX-512
+ * kernel's peak too, in a child process started with that kernel, and says
+ * what --kernel would give. */
+#define AVX512_KERNEL "SkylakeX"
+
+static gboolean
+kernel_is (const char *name)
+{
+  return g_ascii_strcasecmp (dd_blas_kernel (), name) == 0;
+}
+
+/* the kernel this CPU could run that the loaded one is slower than, or NULL */
+static const char *
+other_kernel (void)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+  __builtin_cpu_init ();
+  if (__builtin_cpu_supports ("avx512f") && __builtin_cpu_supports ("avx512bw") &&
+      __builtin_cpu_supports ("avx512vl") && __builtin_cpu_supports ("avx512dq") &&
+      !kernel_is (AVX512_KERNEL) && !kernel_is ("Cooperlake") && !kernel_is ("SapphireRapids"))
+    return AVX512_KERNEL;
+#endif
+  return NULL;
+}
+
+/* this program again, as didact-cli ARGS, with OPENBLAS_CORETYPE=kernel */
+static char **
+self_argv (char **args, int n)
+{
+  GPtrArray *v = g_ptr_array_new ();
+
+  g_ptr_array_add (v, g_file_read_link ("/proc/self/exe", NULL));
+  for (int i = 0; i < n; i++)
+    g_ptr_array_add (v, g_strdup (args[i]));
+  g_ptr_array_add (v, NULL);
+  return (char **) g_ptr_array_free (v, FALSE);
+}
+
+/* the gemm peak of kernel at threads, measured in a child; NAN if it failed */
+static double
+other_kernel_peak (const char *kernel, int threads)
+{
+  g_autofree char *t = g_strdup_printf ("%d", threads);
+  char *args[] = { "bench", "--peak-only", "--threads", t };
+  g_auto(GStrv) argv = self_argv (args, G_N_ELEMENTS (args));
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "OPENBLAS_CORETYPE", kernel, TRUE);
+  g_autofree char *out = NULL;
+  int wait = 0;
+  char name[64];
+  double peak;
+
+  if (argv[0] == NULL ||
+      !g_spawn_sync (NULL, argv, envp, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &wait, NULL) ||
+      !g_spawn_check_wait_status (wait, NULL) ||
+      sscanf (out, "%lf %63s", &peak, name) != 2 || g_ascii_strcasecmp (name, kernel) != 0)
+    return NAN;
+  return peak;
+}
+
+/* --kernel: start again with OPENBLAS_CORETYPE set, unless it already is;
+ * 0 when this process runs on the kernel asked for */
+static int
+switch_kernel (const BenchOptions *o, char **args, int n)
+{
+  if (kernel_is (o->kernel))
+    return 0;
+  if (g_strcmp0 (g_getenv ("OPENBLAS_CORETYPE"), o->kernel) == 0)
+    return cli_fail ("bench", CLI_EXIT_FAILURE,
+                     "--kernel %s: OpenBLAS runs its %s kernel instead (it does not know %s, or this "
+                     "CPU cannot run it)", o->kernel, dd_blas_kernel (), o->kernel);
+  g_auto(GStrv) argv = self_argv (args, n);
+  if (argv[0] == NULL)
+    return cli_fail ("bench", CLI_EXIT_FAILURE, "--kernel: cannot find this program to start it again");
+  fflush (stdout);
+  g_setenv ("OPENBLAS_CORETYPE", o->kernel, TRUE);
+  execv (argv[0], argv);
+  return cli_fail ("bench", CLI_EXIT_FAILURE, "--kernel: cannot start again: %s", g_strerror (errno));
+}
+
 static int
 bench_images (const BenchOptions *o)
 {
@@ -428,8 +544,12 @@ bench_images (const BenchOptions *o)
     return status;
   if (o->json)
     emit_summary (o, peak, NAN, problem);
-  else if (problem)
-    printf ("\nPyTorch reference not run: %s\n", problem);
+  else
+    {
+      if (problem)
+        printf ("\nPyTorch reference not run: %s\n", problem);
+      print_other_kernel (o, peak);
+    }
   return 0;
 }
 
@@ -776,7 +896,10 @@ bench_seq2seq (const BenchOptions *o)
   if (o->json)
     s2s_emit_json (&s);
   else
-    s2s_print_text (&s);
+    {
+      s2s_print_text (&s);
+      print_other_kernel (o, s.peak);
+    }
   return 0;
 }
 
@@ -797,7 +920,9 @@ parse_options (BenchOptions *o, int *argc, char ***argv)
     { "no-reference", 0, 0, G_OPTION_ARG_NONE, &o->no_reference, "Skip the PyTorch reference", NULL },
     { "no-meta", 0, 0, G_OPTION_ARG_NONE, &o->no_meta, "Skip the L2T-DLF meta-iteration benchmark", NULL },
     { "meta-reps", 0, 0, G_OPTION_ARG_INT, &o->meta_reps, "Meta-iterations timed per student (default 3)", "N" },
+    { "kernel", 0, 0, G_OPTION_ARG_STRING, &o->kernel, "Run on OpenBLAS's kernel NAME (e.g. SkylakeX, Haswell): sets OPENBLAS_CORETYPE and starts again", "NAME" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print JSON records; the last has \"event\": \"summary\"", NULL },
+    { "peak-only", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_NONE, &o->peak_only, NULL, NULL },
     { NULL }
   };
 
@@ -822,6 +947,9 @@ validate (BenchOptions *o)
     USAGE ("--reps %d: must be from 1 to 1000", o->reps);
   if (o->steps < 0)
     USAGE ("--steps %d: must be positive", o->steps);
+  if (o->kernel && (*o->kernel == '\0' || strlen (o->kernel) > 32 ||
+                    strspn (o->kernel, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != strlen (o->kernel)))
+    USAGE ("--kernel “%s”: must be the name of an OpenBLAS kernel, such as SkylakeX or Haswell", o->kernel);
   if (o->student && (!dd_student_kind_parse (o->student, &kind) || kind != DD_STUDENT_SEQ2SEQ))
     USAGE ("--student “%s”: bench times mlp and lenet together by default; the other "
            "choice is seq2seq", o->student);
@@ -855,11 +983,20 @@ int
 cli_bench (int argc, char **argv)
 {
   g_auto(BenchOptions) o = { .threads = 1, .reps = 5, .meta_reps = 3, .seed = 1 };
+  g_auto(GStrv) args = g_strdupv (argv);   /* as given, for --kernel */
+  const int n_args = argc;
   int status;
 
   if (!parse_options (&o, &argc, &argv))
     return CLI_EXIT_USAGE;
   if ((status = validate (&o)) != 0)
     return status;
+  if (o.kernel && (status = switch_kernel (&o, args, n_args)) != 0)
+    return status;
+  if (o.peak_only)
+    {
+      printf ("%.3f %s\n", dd_bench_gemm_peak (1024, o.threads, 10), dd_blas_kernel ());
+      return 0;
+    }
   return o.student || o.dataset ? bench_seq2seq (&o) : bench_images (&o);
 }

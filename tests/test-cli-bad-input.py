@@ -165,6 +165,7 @@ number_rows("bench", "seed", "int", ["-1"], BENCH_S2S)
 row("bench", ["bench"] + BENCH + ["--batch", "5"], 2, ["--batch"])
 string_rows("bench", "student", BENCH)
 string_rows("bench", "dataset", BENCH)
+string_rows("bench", "kernel", BENCH)
 common_rows("bench", BENCH)
 row("bench", ["bench"] + BENCH + ["extra"], 2, ["extra"], "extra")
 

@@ -10,6 +10,7 @@ import csv
 import hashlib
 import json
 import os
+import platform
 import re
 import struct
 import subprocess
@@ -319,6 +320,23 @@ else:
               row.get("torch_tokens_per_second", 0) > 0
               and abs(row.get("torch_first_loss", 0) - row.get("first_loss", 1)) < 1e-3,
               f"{row}, summary {recs[-1:]}")
+
+# --kernel starts bench again on another OpenBLAS kernel: Prescott (SSE3) runs
+# on every x86-64, so the switch is checked wherever the suite runs
+BENCH_TINY = ["--no-reference", "--no-meta", "--reps", "1", "--steps", "1", "--json"]
+if platform.machine() not in ("x86_64", "AMD64"):
+    results.append(("bench --kernel # SKIP not x86-64", True, ""))
+else:
+    code, out, err = run(["bench", "--kernel", "Prescott"] + BENCH_TINY)
+    recs = records(out) if code == 0 else []
+    summary = recs[-1] if recs else {}
+    check("bench --kernel Prescott runs on that kernel", code == 0 and summary.get("event") == "summary"
+          and summary.get("blas_kernel", "").lower() == "prescott"
+          and len([r for r in recs if r.get("event") == "step"]) == 4, f"exit {code}, {summary}, {err[-300:]}")
+    # a summary that names a faster kernel this CPU has also measured it
+    check("bench names another kernel only with its measured peak",
+          "other_kernel" not in summary or summary.get("other_kernel_gemm_peak_gflops", 0) > 0, str(summary))
+usage_error("bench --kernel with a space", ["bench", "--kernel", "a b"], "--kernel")
 
 with tempfile.TemporaryDirectory() as empty:
     code, _, err = run(["train", "--dataset", "mnist"],
