@@ -43,7 +43,9 @@ def rows(path):
 for t in threads:
     old = [rows(f"{work}/old-{t}-{k}.jsonl") for k in range(1, reps + 1)]
     new = [rows(f"{work}/new-{t}-{k}.jsonl") for k in range(1, reps + 1)]
-    print(f"\n{t} thread(s), OpenBLAS kernel {new[0]['_kernel']}, medians of {reps} runs each, alternating:\n")
+    ko, kn = old[0]["_kernel"], new[0]["_kernel"]
+    kernels = f"OpenBLAS kernel {kn}" if ko == kn else f"OpenBLAS kernels {ko} (old) and {kn} (new)"
+    print(f"\n{t} thread(s), {kernels}, medians of {reps} runs each, alternating:\n")
     print("| work | old | new | old / new |\n|---|---:|---:|---:|")
     for key in (k for k in new[0] if not k.startswith("_")):
         a = statistics.median(r[key] for r in old)
