@@ -69,56 +69,63 @@ dd_eval_balanced_error (const DdEval *ev)
 }
 
 void
-dd_net_evaluate (DdNet *net, const DdDataset *ds, int limit, DdEval *out)
+dd_net_evaluate_chunk (DdNet *net, const DdDataset *ds, int start, int B,
+                       dd_real *x, int *idx, int *y, dd_real *probs, double *sums,
+                       int *confusion, int *class_count, int *correct)
 {
   const int C = net->n_classes;
-  const int n = (limit > 0 && limit < ds->n) ? limit : ds->n;
-  const int chunk = net->max_batch;
-  g_autofree dd_real *x = g_new (dd_real, (size_t) chunk * ds->d);
-  g_autofree dd_real *probs = g_new (dd_real, (size_t) chunk * C);
-  g_autofree int *idx = g_new (int, chunk);
-  g_autofree int *y = g_new (int, chunk);
+  double loss = 0.0, smooth = 0.0;
+  double *margin_sum = sums + 2;
+
+  g_return_if_fail (B >= 1 && B <= net->max_batch);
+
+  memset (sums, 0, sizeof (double) * (2 + C));
+  for (int i = 0; i < B; i++)
+    idx[i] = start + i;
+  dd_dataset_gather (ds, idx, B, x, y);
+  dd_net_forward (net, x, B);
+  dd_softmax_forward (probs, net->logits, B, C);
+  for (int i = 0; i < B; i++)
+    {
+      const dd_real *p = probs + (size_t) i * C;
+      int t = y[i], arg = 0;
+      double best_other = -1.0;
+      for (int j = 0; j < C; j++)
+        {
+          if (p[j] > p[arg])
+            arg = j;
+          if (j != t && p[j] > best_other)
+            best_other = p[j];
+        }
+      double py = p[t];
+      /* log of the probability, floored so a confidently wrong net gives
+       * a large finite loss rather than Inf */
+      loss += -log (fmax (py, 1e-30));
+      smooth += 2.0 / (1.0 + exp (-DD_SMOOTH_ERROR_K * (p[arg] - py))) - 1.0;
+      margin_sum[t] += py - best_other;
+      confusion[t * C + arg]++;
+      class_count[t]++;
+      *correct += arg == t;
+    }
+  sums[0] = loss;
+  sums[1] = smooth;
+}
+
+void
+dd_eval_finish (DdEval *out, int n, const double *sums, int n_chunks, int correct)
+{
+  const int C = out->n_classes;
   g_autofree double *margin_sum = g_new0 (double, C);
   double loss = 0.0, smooth = 0.0;
-  int correct = 0;
 
-  g_return_if_fail (out->n_classes == C && ds->n_classes == C && ds->d == net->in_size);
-
-  memset (out->confusion, 0, sizeof (int) * C * C);
-  memset (out->class_count, 0, sizeof (int) * C);
-
-  for (int start = 0; start < n; start += chunk)
+  for (int k = 0; k < n_chunks; k++)
     {
-      int B = MIN (chunk, n - start);
-      for (int i = 0; i < B; i++)
-        idx[i] = start + i;
-      dd_dataset_gather (ds, idx, B, x, y);
-      dd_net_forward (net, x, B);
-      dd_softmax_forward (probs, net->logits, B, C);
-      for (int i = 0; i < B; i++)
-        {
-          const dd_real *p = probs + (size_t) i * C;
-          int t = y[i], arg = 0;
-          double best_other = -1.0;
-          for (int j = 0; j < C; j++)
-            {
-              if (p[j] > p[arg])
-                arg = j;
-              if (j != t && p[j] > best_other)
-                best_other = p[j];
-            }
-          double py = p[t];
-          /* log of the probability, floored so a confidently wrong net gives
-           * a large finite loss rather than Inf */
-          loss += -log (fmax (py, 1e-30));
-          smooth += 2.0 / (1.0 + exp (-DD_SMOOTH_ERROR_K * (p[arg] - py))) - 1.0;
-          margin_sum[t] += py - best_other;
-          out->confusion[t * C + arg]++;
-          out->class_count[t]++;
-          correct += arg == t;
-        }
+      const double *s = sums + (size_t) k * (2 + C);
+      loss += s[0];
+      smooth += s[1];
+      for (int c = 0; c < C; c++)
+        margin_sum[c] += s[2 + c];
     }
-
   out->n = n;
   out->loss = n ? loss / n : 0.0;
   out->smooth_error = n ? smooth / n : 0.0;
@@ -129,4 +136,28 @@ dd_net_evaluate (DdNet *net, const DdDataset *ds, int limit, DdEval *out)
       out->class_accuracy[c] = cnt ? (double) out->confusion[c * C + c] / cnt : 0.0;
       out->class_margin[c] = cnt ? margin_sum[c] / cnt : 0.0;
     }
+}
+
+void
+dd_net_evaluate (DdNet *net, const DdDataset *ds, int limit, DdEval *out)
+{
+  const int C = net->n_classes;
+  const int n = (limit > 0 && limit < ds->n) ? limit : ds->n;
+  const int chunk = net->max_batch, n_chunks = (n + chunk - 1) / chunk;
+  g_autofree dd_real *x = g_new (dd_real, (size_t) chunk * ds->d);
+  g_autofree dd_real *probs = g_new (dd_real, (size_t) chunk * C);
+  g_autofree int *y = g_new (int, chunk);
+  g_autofree int *idx = g_new (int, chunk);
+  g_autofree double *sums = g_new0 (double, (size_t) MAX (n_chunks, 1) * (2 + C));
+  int correct = 0;
+
+  g_return_if_fail (out->n_classes == C && ds->n_classes == C && ds->d == net->in_size);
+
+  memset (out->confusion, 0, sizeof (int) * C * C);
+  memset (out->class_count, 0, sizeof (int) * C);
+  for (int k = 0; k < n_chunks; k++)
+    dd_net_evaluate_chunk (net, ds, k * chunk, MIN (chunk, n - k * chunk), x, idx, y, probs,
+                           sums + (size_t) k * (2 + C), out->confusion, out->class_count,
+                           &correct);
+  dd_eval_finish (out, n, sums, n_chunks, correct);
 }

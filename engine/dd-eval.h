@@ -29,6 +29,16 @@ void    dd_eval_free  (DdEval *ev);
 void    dd_eval_copy_into (DdEval *dst, const DdEval *src);
 /* Evaluate net on the first `limit` examples of ds (all when limit ≤ 0). */
 void    dd_net_evaluate (DdNet *net, const DdDataset *ds, int limit, DdEval *out);
+/* dd_net_evaluate in parts, for workers that share the chunks: examples
+ * start … start + B − 1 (B ≤ max_batch) into sums (2 + C doubles: the
+ * chunk's loss, smoothed error and per-class margins, summed), and added
+ * into confusion, class_count and correct; x, idx, y and probs are the
+ * caller's (B·d, B, B and B·C values). dd_eval_finish sums n_chunks such sums in order
+ * into out, whose confusion and class_count hold the totals. */
+void    dd_net_evaluate_chunk (DdNet *net, const DdDataset *ds, int start, int B,
+                               dd_real *x, int *idx, int *y, dd_real *probs, double *sums,
+                               int *confusion, int *class_count, int *correct);
+void    dd_eval_finish  (DdEval *out, int n, const double *sums, int n_chunks, int correct);
 /* Balanced error: the mean over the classes that have examples of
  * 1 − class accuracy; NaN when no class has any. Unlike 1 − accuracy it
  * weighs a rare class as much as a frequent one. */

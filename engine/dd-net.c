@@ -255,7 +255,8 @@ dd_net_free (DdNet *net)
     return;
   g_free (net->description);
   g_free (net->layers);
-  g_free (net->params);
+  if (!net->shares_params)
+    g_free (net->params);
   g_free (net->grads);
   g_free (net->acts);
   g_free (net->dbuf[0]);
@@ -298,6 +299,7 @@ dd_net_copy (const DdNet *net)
   copy->description = g_strdup (net->description);
   copy->layers = g_memdup2 (net->layers, sizeof (DdLayer) * net->n_layers);
   copy->params = g_memdup2 (net->params, sizeof (dd_real) * net->n_params);
+  copy->shares_params = FALSE;
   copy->grads = g_memdup2 (net->grads, sizeof (dd_real) * net->n_params);
   copy->acts = g_memdup2 (net->acts, sizeof (dd_real) * net->n_acts);
   copy->dbuf[0] = g_new0 (dd_real, net->n_scratch);
@@ -309,6 +311,27 @@ dd_net_copy (const DdNet *net)
   copy->rdbuf[0] = copy->rdbuf[1] = NULL;
   copy->lscratch = NULL;
   return copy;
+}
+
+DdNet *
+dd_net_shadow (DdNet *net)
+{
+  DdNet *shadow = g_memdup2 (net, sizeof *net);
+  size_t rows = largest_rows (net);
+
+  shadow->description = g_strdup (net->description);
+  shadow->layers = g_memdup2 (net->layers, sizeof (DdLayer) * net->n_layers);
+  shadow->shares_params = TRUE;
+  shadow->grads = g_new0 (dd_real, net->n_params);
+  shadow->acts = g_new0 (dd_real, net->n_acts);
+  shadow->dbuf[0] = g_new0 (dd_real, net->n_scratch);
+  shadow->dbuf[1] = g_new0 (dd_real, net->n_scratch);
+  shadow->drows = rows ? g_new0 (dd_real, rows) : NULL;
+  shadow->logits = shadow->acts + (net->logits - net->acts);
+  shadow->racts = NULL;
+  shadow->rdbuf[0] = shadow->rdbuf[1] = NULL;
+  shadow->lscratch = NULL;
+  return shadow;
 }
 
 void

@@ -81,6 +81,7 @@ struct _DdNet {
   dd_real *racts;         /* R{acts}: the layout of acts, conv R{rows} included */
   dd_real *rdbuf[2];      /* R-backward: ping-pong R{activation gradients} */
   dd_real *lscratch;      /* the loss's scratch, 2·max_batch·n_classes */
+  gboolean shares_params; /* a shadow (dd_net_shadow): params are another net's */
 };
 
 typedef struct {
@@ -104,6 +105,11 @@ DdNet   *dd_net_new        (const DdNetSpec *spec, int in_h, int in_w, int n_cla
 void     dd_net_free       (DdNet *net);
 /* A deep copy (parameters, gradients and activations), for forks. */
 DdNet   *dd_net_copy       (const DdNet *net);
+/* A net that reads net's parameters (the same array, not a copy) and has
+ * its own gradients, activations and scratch: a worker of a data-parallel
+ * step. net must outlive it, and nobody may write the parameters while a
+ * shadow runs. */
+DdNet   *dd_net_shadow     (DdNet *net);
 /* bytes a net of this shape holds once it has run a reverse pass (R-op buffers included) */
 size_t   dd_net_footprint  (const DdNet *net);
 /* Glorot-uniform weights, zero biases, drawn from rng. */

@@ -265,7 +265,7 @@ dd_run_step_on (DdRun *run, const int *idx, double *loss_out, GError **error)
   DdStudent *st = run->st;
   const DdTrainConfig *cfg = &run->cfg;
 
-  dd_set_threads (cfg->threads);
+  dd_student_set_threads (run->st, cfg->threads);
   if (cfg->cosine)
     run->opt->lr = dd_optim_cosine_lr (cfg->lr, (double) run->step / (double) run->total_steps);
   dd_student_forward (st, DD_SPLIT_TRAIN, idx, cfg->batch);
@@ -373,7 +373,7 @@ dd_run_get_data (const DdRun *run)
 void
 dd_run_evaluate (DdRun *run, DdSplit split, int limit, DdEval *out)
 {
-  dd_set_threads (run->cfg.threads);
+  dd_student_set_threads (run->st, run->cfg.threads);
   dd_student_evaluate (run->st, split, limit, out);
 }
 
@@ -381,6 +381,6 @@ double
 dd_run_bleu (DdRun *run, DdSplit split, int beam, char ***hyps)
 {
   g_return_val_if_fail (run->st->s2s != NULL, 0.0);
-  dd_set_threads (run->cfg.threads);
+  dd_student_set_threads (run->st, run->cfg.threads);
   return dd_student_bleu (run->st, split, beam, hyps);
 }

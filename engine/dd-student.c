@@ -12,6 +12,7 @@
 #include "dd-loss.h"
 #include "dd-parallel.h"
 #include "dd-rng.h"
+#include "dd-workers.h"
 
 #include <cblas.h>
 #include <string.h>
@@ -29,9 +30,29 @@ typedef struct {
   int             B;            /* examples in the last forward */
   dd_real        *dlogits;
   dd_real        *scratch;
+  /* images, data-parallel (docs/speed.md): worker 0 is the student's own net
+   * and the buffers above; workers 1 … are shadows of it */
+  int             threads;      /* dd_student_set_threads */
+  int             n_split;      /* workers the last forward used (1: serial) */
+  int             n_workers;    /* made so far */
+  struct Worker  *workers;
+  DdWorkers      *pool;
 } Buffers;
 
+typedef struct Worker {
+  DdNet   *net;
+  dd_real *x;
+  int     *y, *idx;
+  dd_real *dlogits, *scratch;
+  dd_real *hv, *dW, *db;        /* its part of a Hessian-vector product */
+  int     *confusion, *class_count, correct; /* its part of an evaluation */
+  int      first, B;            /* its slice of the last batch */
+  double   value, ce;
+  int      wrong;
+} Worker;
+
 #define BUF(st) ((Buffers *) (st)->priv)
+#define DD_MAX_WORKERS 256   /* the most threads a configuration may ask for */
 
 static const DdDataset *
 image_split (const DdStudent *st, DdSplit split)
@@ -95,8 +116,15 @@ dd_student_footprint (const DdStudent *st)
     bytes += dd_seq2seq_footprint (st->s2s) + 2 * (size_t) (DD_PARALLEL_MAX_LEN + 1) * V * sizeof (dd_real)
              + 3 * (size_t) st->max_batch * (DD_PARALLEL_MAX_LEN + 1) * sizeof (int);
   else
-    bytes += dd_net_footprint (st->net) + 2 * rows * V * sizeof (dd_real)
-             + (size_t) st->max_batch * st->data->train->d * sizeof (dd_real);
+    {
+      const size_t one = dd_net_footprint (st->net) + 2 * rows * V * sizeof (dd_real)
+                         + (size_t) st->max_batch * st->data->train->d * sizeof (dd_real);
+      /* each further worker: all of that but the parameters, its dlogits and
+       * the parts of a Hessian-vector product */
+      const size_t worker = one - st->P * sizeof (dd_real) + rows * V * sizeof (dd_real)
+                            + (st->P + (size_t) (st->R + 1) * st->C) * sizeof (dd_real);
+      bytes += one + (size_t) (dd_student_get_threads (st) - 1) * worker;
+    }
   return bytes;
 }
 
@@ -159,6 +187,7 @@ dd_student_new (const DdTrainConfig *cfg, const DdData *data, int max_batch, DdR
     }
   st->R = dd_phi_rows (st->shape, st->C);
   alloc_buffers (st);
+  BUF (st)->threads = MAX (cfg->threads, 1);
   return g_steal_pointer (&st);
 }
 
@@ -180,7 +209,39 @@ dd_student_copy (const DdStudent *st)
       c->grads = c->net->grads;
     }
   alloc_buffers (c);
+  BUF (c)->threads = BUF (st)->threads;
   return c;
+}
+
+static void
+free_workers (Buffers *buf)
+{
+  for (int w = 1; w < buf->n_workers; w++)
+    {
+      Worker *wk = &buf->workers[w];
+      dd_net_free (wk->net);
+      g_free (wk->x);
+      g_free (wk->y);
+      g_free (wk->dlogits);
+      g_free (wk->scratch);
+      g_free (wk->hv);
+      g_free (wk->dW);
+      g_free (wk->db);
+    }
+  for (int w = 0; w < buf->n_workers; w++)
+    {
+      g_free (buf->workers[w].idx);
+      g_free (buf->workers[w].confusion);
+      g_free (buf->workers[w].class_count);
+    }
+  if (buf->n_workers > 0)
+    {
+      g_free (buf->workers[0].dW);
+      g_free (buf->workers[0].db);
+    }
+  g_clear_pointer (&buf->workers, g_free);
+  g_clear_pointer (&buf->pool, dd_workers_free);
+  buf->n_workers = 0;
 }
 
 void
@@ -200,6 +261,7 @@ dd_student_free (DdStudent *st)
       g_free (buf->rdlogits);
       g_free (buf->dlogits);
       g_free (buf->scratch);
+      free_workers (buf);
       g_free (buf);
     }
   dd_net_free (st->net);
@@ -303,6 +365,203 @@ class_loss (const DdStudent *st, const dd_real *W, const dd_real *b)
   return loss;
 }
 
+/* --- threads: the image students' own parallelism over examples ------------------ */
+
+void
+dd_student_set_threads (DdStudent *st, int n)
+{
+  g_return_if_fail (n >= 1);
+
+  BUF (st)->threads = n;
+  /* an image student splits its batches between n workers of one BLAS
+   * thread each; the translator leaves its (larger) products to OpenBLAS */
+  dd_set_threads (st->net ? 1 : n);
+}
+
+int
+dd_student_get_threads (const DdStudent *st)
+{
+  return MAX (BUF (st)->threads, 1);
+}
+
+/* how many workers share B examples (or B chunks): 1 means the plain loop */
+static int
+split_count (const DdStudent *st, int B)
+{
+  const Buffers *buf = BUF (st);
+
+  if (st->net == NULL || buf->threads <= 1)
+    return 1;
+  return MAX (1, MIN (MIN (buf->threads, DD_MAX_WORKERS), B));
+}
+
+/* makes sure workers 0 … n − 1 and a pool of n threads exist */
+static void
+ensure_workers (DdStudent *st, int n)
+{
+  Buffers *buf = BUF (st);
+  const size_t d = (size_t) st->data->train->d, C = (size_t) st->C, mb = (size_t) st->max_batch;
+
+  if (n <= 1 && buf->n_workers >= 1)
+    return;
+  if (buf->n_workers < n)
+    {
+      buf->workers = g_renew (Worker, buf->workers, n);
+      memset (buf->workers + buf->n_workers, 0, sizeof (Worker) * (n - buf->n_workers));
+      for (int w = buf->n_workers; w < n; w++)
+        {
+          Worker *wk = &buf->workers[w];
+          if (w == 0)
+            {
+              wk->net = st->net;
+              wk->x = buf->x;
+              wk->y = buf->y;
+              wk->dlogits = buf->dlogits;
+              wk->scratch = buf->scratch;
+            }
+          else
+            {
+              wk->net = dd_net_shadow (st->net);
+              wk->x = g_new (dd_real, mb * d);
+              wk->y = g_new (int, mb);
+              wk->dlogits = g_new (dd_real, mb * C);
+              wk->scratch = g_new (dd_real, 2 * mb * C);
+            }
+          wk->idx = g_new (int, mb);
+          wk->confusion = g_new (int, C * C);
+          wk->class_count = g_new (int, C);
+        }
+      buf->n_workers = n;
+    }
+  if (n > 1 && (buf->pool == NULL || dd_workers_n_threads (buf->pool) < n))
+    {
+      g_clear_pointer (&buf->pool, dd_workers_free);
+      buf->pool = dd_workers_new (n);
+    }
+}
+
+/* the hvp parts of workers 0 … n − 1 (allocated on the first parallel hvp) */
+static void
+ensure_hvp_parts (DdStudent *st, int n)
+{
+  Buffers *buf = BUF (st);
+
+  for (int w = 0; w < n; w++)
+    {
+      Worker *wk = &buf->workers[w];
+      if (wk->dW != NULL)
+        continue;
+      if (w > 0)
+        wk->hv = g_new (dd_real, st->P);
+      wk->dW = g_new (dd_real, (size_t) st->R * st->C);
+      wk->db = g_new (dd_real, st->C);
+    }
+}
+
+static void
+run_workers (DdStudent *st, int n, DdWorkFn fn, gpointer job)
+{
+  Buffers *buf = BUF (st);
+
+  if (n == 1)
+    fn (0, job);
+  else if (dd_workers_n_threads (buf->pool) >= n)
+    dd_workers_run (buf->pool, n, fn, job);
+  else /* the pool could not start its threads: the same work, one after another */
+    for (int w = 0; w < n; w++)
+      fn (w, job);
+}
+
+/* dst[i] = f₀·dst[i] + f₁·src₁[i] + … in that order for every i, the range
+ * of i split between the workers: the same bits however it is split */
+typedef struct {
+  dd_real        *dst;
+  const dd_real  *src[DD_MAX_WORKERS];
+  dd_real         f[DD_MAX_WORKERS];   /* f[0] scales dst, f[s] src[s] */
+  int             n_src;               /* sources 1 … n_src − 1 */
+  size_t          len;
+  int             n;                   /* workers */
+} SumJob;
+
+static void
+work_sum (int w, gpointer data)
+{
+  const SumJob *job = data;
+  const size_t lo = job->len * (size_t) w / job->n, hi = job->len * (size_t) (w + 1) / job->n;
+  dd_real *restrict dst = job->dst;
+
+  if (job->f[0] != 1)
+    for (size_t i = lo; i < hi; i++)
+      dst[i] *= job->f[0];
+  for (int k = 1; k < job->n_src; k++)
+    {
+      const dd_real *restrict src = job->src[k];
+      const dd_real f = job->f[k];
+      if (f == 1)
+        for (size_t i = lo; i < hi; i++)
+          dst[i] += src[i];
+      else
+        for (size_t i = lo; i < hi; i++)
+          dst[i] += f * src[i];
+    }
+}
+
+/* st->grads (worker 0's) += the gradients of workers 1 … n − 1, in that
+ * order; the workers share the sum */
+static void
+reduce_grads (DdStudent *st, int n)
+{
+  Buffers *buf = BUF (st);
+  SumJob job = { .dst = st->grads, .n_src = n, .len = st->P, .n = n };
+
+  if (n <= 1)
+    return;
+  for (int w = 0; w < n; w++)
+    {
+      job.src[w] = buf->workers[w].net->grads;
+      job.f[w] = 1;
+    }
+  run_workers (st, n, work_sum, &job);
+}
+
+static void
+scale_rows (dd_real *a, size_t n, double s)
+{
+  const dd_real f = (dd_real) s;
+  for (size_t i = 0; i < n; i++)
+    a[i] *= f;
+}
+
+/* a += s·b */
+static void
+add_scaled (dd_real *restrict a, const dd_real *restrict b, size_t n, double s)
+{
+  const dd_real f = (dd_real) s;
+  for (size_t i = 0; i < n; i++)
+    a[i] += f * b[i];
+}
+
+typedef struct {
+  DdStudent         *st;
+  const DdDataset   *ds;
+  const int         *idx;
+  int                B, n;       /* examples, workers */
+  const DdLoss      *loss;
+  gboolean           want_ce, is_ce, zero;
+  const dd_real     *v;          /* hvp direction */
+  /* the dev measure: chunks of `chunk` examples from `first` */
+  int                first, chunk, n_chunks;
+  gboolean           with_grad;
+  double            *part, *err; /* per chunk */
+} Job;
+
+static void
+slice (const Job *job, Worker *wk, int w)
+{
+  wk->first = (int) ((gint64) w * job->B / job->n);
+  wk->B = (int) ((gint64) (w + 1) * job->B / job->n) - wk->first;
+}
+
 /* --- forward / backward -------------------------------------------------------- */
 
 static double
@@ -328,6 +587,79 @@ argmax_error (const dd_real *logits, const int *labels, int rows, int V, int *co
   return n ? (double) wrong / n : 0.0;
 }
 
+static void
+work_forward (int w, gpointer data)
+{
+  const Job *job = data;
+  Worker *wk = &BUF (job->st)->workers[w];
+  int counted;
+
+  slice (job, wk, w);
+  dd_dataset_gather (job->ds, job->idx + wk->first, wk->B, wk->x, wk->y);
+  dd_net_forward (wk->net, wk->x, wk->B);
+  double err = argmax_error (wk->net->logits, wk->y, wk->B, job->st->C, &counted);
+  wk->wrong = (int) lround (err * counted);
+}
+
+/* the loss on the worker's slice of the last forward, and its gradient
+ * (weighted by the slice's share of the batch) into the worker's grads */
+static void
+work_backward (int w, gpointer data)
+{
+  const Job *job = data;
+  DdStudent *st = job->st;
+  Worker *wk = &BUF (st)->workers[w];
+  const DdLoss ce_loss = dd_loss_default (DD_LOSS_CE);
+
+  wk->value = dd_loss_forward_backward (job->loss, wk->dlogits, NULL, NULL, wk->scratch,
+                                        wk->net->logits, wk->y, wk->B, st->C);
+  if (job->want_ce)
+    wk->ce = job->is_ce ? wk->value
+           : dd_loss_forward_backward (&ce_loss, NULL, NULL, NULL, wk->scratch,
+                                       wk->net->logits, wk->y, wk->B, st->C);
+  if (job->zero || w > 0)
+    memset (wk->net->grads, 0, st->P * sizeof (dd_real));
+  if (!isfinite (wk->value))
+    return;
+  if (job->n > 1)
+    scale_rows (wk->dlogits, (size_t) wk->B * st->C, (double) wk->B / job->B);
+  dd_net_backward (wk->net, wk->x, wk->dlogits, wk->B);
+}
+
+/* the backward of a batch the workers forwarded: value (and ce) weighted
+ * by the slices' shares, the gradients summed into st->grads in worker
+ * order; a loss that is not finite leaves the gradients zero */
+static double
+backward_split (DdStudent *st, const DdLoss *loss, gboolean zero, gboolean is_ce, double *ce)
+{
+  Buffers *buf = BUF (st);
+  const int n = buf->n_split;
+  Job job = { .st = st, .B = buf->B, .n = n, .loss = loss, .want_ce = ce != NULL,
+              .is_ce = is_ce, .zero = zero || n > 1 };
+
+  run_workers (st, n, work_backward, &job);
+  if (n == 1)
+    {
+      if (ce)
+        *ce = buf->workers[0].ce;
+      return buf->workers[0].value;
+    }
+  double value = 0.0, c = 0.0;
+  for (int w = 0; w < n; w++)
+    {
+      const double share = (double) buf->workers[w].B / buf->B;
+      value += share * buf->workers[w].value;
+      c += share * buf->workers[w].ce;
+    }
+  if (isfinite (value))
+    reduce_grads (st, n);
+  else
+    memset (st->grads, 0, st->P * sizeof (dd_real));
+  if (ce)
+    *ce = c;
+  return value;
+}
+
 double
 dd_student_forward (DdStudent *st, DdSplit split, const int *idx, int B)
 {
@@ -343,9 +675,17 @@ dd_student_forward (DdStudent *st, DdSplit split, const int *idx, int B)
       return argmax_error (st->s2s->logits, buf->tgt_out, B * buf->batch.Lt,
                            st->s2s->spec.V_tgt, &buf->n_tokens);
     }
-  dd_dataset_gather (image_split (st, split), idx, B, buf->x, buf->y);
-  dd_net_forward (st->net, buf->x, B);
-  return argmax_error (st->net->logits, buf->y, B, st->C, NULL);
+  const int n = split_count (st, B);
+  Job job = { .st = st, .ds = image_split (st, split), .idx = idx, .B = B, .n = n };
+  ensure_workers (st, n);
+  buf->n_split = n;
+  run_workers (st, n, work_forward, &job);
+  if (n == 1)
+    return (double) buf->workers[0].wrong / B;
+  int wrong = 0;
+  for (int w = 0; w < n; w++)
+    wrong += buf->workers[w].wrong;
+  return (double) wrong / B;
 }
 
 static void
@@ -376,6 +716,8 @@ double
 dd_student_backward_loss (DdStudent *st, const DdLoss *loss)
 {
   Buffers *buf = BUF (st);
+  if (st->net)
+    return backward_split (st, loss, FALSE, FALSE, NULL);
   double value = plain_loss (st, loss, buf->dlogits);
 
   if (isfinite (value))
@@ -398,6 +740,11 @@ dd_student_backward (DdStudent *st, const dd_real *W, const dd_real *b, double *
                                                buf->scratch, st->s2s->logits,
                                                buf->batch.tgt_out, buf->B * buf->batch.Lt);
     }
+  else if (st->net)
+    {
+      DdLoss loss = W ? class_loss (st, W, b) : dd_loss_default (st->fixed_loss);
+      return backward_split (st, &loss, TRUE, is_ce, ce);
+    }
   else
     {
       DdLoss loss = W ? class_loss (st, W, b) : dd_loss_default (st->fixed_loss);
@@ -411,6 +758,21 @@ dd_student_backward (DdStudent *st, const dd_real *W, const dd_real *b, double *
   return value;
 }
 
+static void
+work_hvp (int w, gpointer data)
+{
+  const Job *job = data;
+  DdStudent *st = job->st;
+  Worker *wk = &BUF (st)->workers[w];
+
+  slice (job, wk, w);
+  dd_dataset_gather (job->ds, job->idx + wk->first, wk->B, wk->x, wk->y);
+  memset (wk->dW, 0, sizeof (dd_real) * st->R * st->C);
+  memset (wk->db, 0, sizeof (dd_real) * st->C);
+  wk->value = dd_net_hvp (wk->net, job->loss, wk->x, wk->y, wk->B, job->v, wk->hv,
+                          wk->dW, wk->db);
+}
+
 double
 dd_student_hvp (DdStudent *st, const int *idx, int B, const dd_real *W, const dd_real *b,
                 const dd_real *v, dd_real *hv, dd_real *dW, dd_real *db)
@@ -420,9 +782,37 @@ dd_student_hvp (DdStudent *st, const int *idx, int B, const dd_real *W, const dd
   if (st->net)
     {
       DdLoss loss = class_loss (st, W, b);
+      const int n = split_count (st, B);
       buf->B = B;
-      dd_dataset_gather (st->data->train, idx, B, buf->x, buf->y);
-      return dd_net_hvp (st->net, &loss, buf->x, buf->y, B, v, hv, dW, db);
+      buf->n_split = 0;  /* the activations are the hvp's, not a forward's */
+      if (buf->n_workers > 0)
+        buf->workers[0].hv = NULL;  /* worker 0 writes into the caller's hv */
+      if (n == 1)
+        {
+          dd_dataset_gather (st->data->train, idx, B, buf->x, buf->y);
+          return dd_net_hvp (st->net, &loss, buf->x, buf->y, B, v, hv, dW, db);
+        }
+      ensure_workers (st, n);
+      ensure_hvp_parts (st, n);
+      buf->workers[0].hv = hv;
+      Job job = { .st = st, .ds = st->data->train, .idx = idx, .B = B, .n = n,
+                  .loss = &loss, .v = v };
+      run_workers (st, n, work_hvp, &job);
+      const size_t RC = (size_t) st->R * st->C;
+      SumJob sum = { .dst = hv, .n_src = n, .len = st->P, .n = n };
+      double value = 0.0;
+      for (int w = 0; w < n; w++)
+        {
+          const Worker *wk = &buf->workers[w];
+          const double share = (double) wk->B / B;
+          value += share * wk->value;
+          sum.src[w] = wk->hv;
+          sum.f[w] = (dd_real) share;
+          add_scaled (dW, wk->dW, RC, share);
+          add_scaled (db, wk->db, st->C, share);
+        }
+      run_workers (st, n, work_sum, &sum);
+      return value;
     }
 
   const int K = st->C, V = n_out (st);
@@ -465,6 +855,58 @@ dev_chunk (DdStudent *st, const DdLoss *loss, int first, int Bc, dd_real *dlogit
   return plain_loss (st, loss, dlogits);
 }
 
+/* Worker w measures chunks w, w + n, w + 2n, … of the dev examples from
+ * job->first: their mean into part[c], their plain error into err[c], and
+ * with_grad, the gradient of the chunk's share of the mean into its grads. */
+static void
+work_dev_chunks (int w, gpointer data)
+{
+  const Job *job = data;
+  DdStudent *st = job->st;
+  Worker *wk = &BUF (st)->workers[w];
+  const int end = job->first + job->B;
+
+  if (job->with_grad && w > 0)
+    memset (wk->net->grads, 0, st->P * sizeof (dd_real));
+  for (int c = w; c < job->n_chunks; c += job->n)
+    {
+      const int start = job->first + c * job->chunk, Bc = MIN (job->chunk, end - start);
+      int idx[CHUNK_MAX];
+      for (int i = 0; i < Bc; i++)
+        idx[i] = start + i;
+      dd_dataset_gather (st->data->dev, idx, Bc, wk->x, wk->y);
+      dd_net_forward (wk->net, wk->x, Bc);
+      job->err[c] = argmax_error (wk->net->logits, wk->y, Bc, st->C, NULL);
+      job->part[c] = dd_loss_forward_backward (job->loss, job->with_grad ? wk->dlogits : NULL,
+                                               NULL, NULL, wk->scratch, wk->net->logits,
+                                               wk->y, Bc, st->C);
+      if (job->with_grad)
+        {
+          scale_rows (wk->dlogits, (size_t) Bc * st->C, (double) Bc / job->B);
+          dd_net_backward (wk->net, wk->x, wk->dlogits, Bc);
+        }
+    }
+}
+
+/* the image students' dev measure over examples first … first + n − 1 in
+ * chunks, split between the workers; part and err get one value per chunk */
+static int
+dev_chunks_split (DdStudent *st, const DdLoss *loss, int first, int n, int chunk,
+                  gboolean with_grad, double *part, double *err)
+{
+  const int n_chunks = (n + chunk - 1) / chunk;
+  const int nw = split_count (st, n_chunks);
+  Job job = { .st = st, .n = nw, .loss = loss, .first = first, .B = n, .chunk = chunk,
+              .n_chunks = n_chunks, .with_grad = with_grad, .part = part, .err = err };
+
+  ensure_workers (st, nw);
+  BUF (st)->n_split = 0;
+  run_workers (st, nw, work_dev_chunks, &job);
+  if (with_grad)
+    reduce_grads (st, nw);
+  return n_chunks;
+}
+
 int
 dd_student_measure_blocks (DdStudent *st, gboolean dev_ce, int first, int n, int block,
                            double *out)
@@ -475,6 +917,13 @@ dd_student_measure_blocks (DdStudent *st, gboolean dev_ce, int first, int n, int
 
   g_return_val_if_fail (first >= 0 && n >= 0 && first + n <= total, 0);
   g_return_val_if_fail (block >= 1 && block <= dd_student_max_block (st), 0);
+  if (st->net)
+    {
+      if (n == 0)
+        return 0;
+      g_autofree double *err = g_new (double, (n + block - 1) / block);
+      return dev_chunks_split (st, &loss, first, n, block, FALSE, out, err);
+    }
   for (int start = first; start < first + n; start += block, k++)
     {
       double w, err;
@@ -516,6 +965,24 @@ dd_student_objective (DdStudent *st, gboolean dev_ce, int n, gboolean with_grad,
 
   if (with_grad)
     memset (st->grads, 0, st->P * sizeof (dd_real));
+  if (st->net)
+    {
+      /* the same sums in the same order as the loop below; the chunks are
+       * measured by the workers */
+      const int n_chunks = (n + chunk - 1) / chunk;
+      g_autofree double *part = g_new (double, n_chunks);
+      g_autofree double *err = g_new (double, n_chunks);
+      dev_chunks_split (st, &loss, 0, n, chunk, with_grad, part, err);
+      for (int c = 0; c < n_chunks; c++)
+        {
+          const double w = MIN (chunk, n - c * chunk);
+          M += part[c] * (w / weight_total);
+          wrong += err[c] * w;
+        }
+      if (error)
+        *error = wrong / weight_total;
+      return M;
+    }
   for (int start = 0; start < n; start += chunk)
     {
       const int Bc = MIN (chunk, n - start);
@@ -604,6 +1071,57 @@ evaluate_text (DdStudent *st, DdSplit split, int n, DdEval *out)
     }
 }
 
+/* worker w evaluates chunks w, w + n, … into job->part (2 + C sums each)
+ * and its own counts */
+static void
+work_evaluate (int w, gpointer data)
+{
+  const Job *job = data;
+  DdStudent *st = job->st;
+  Worker *wk = &BUF (st)->workers[w];
+  const int C = st->C;
+
+  memset (wk->confusion, 0, sizeof (int) * C * C);
+  memset (wk->class_count, 0, sizeof (int) * C);
+  wk->correct = 0;
+  for (int c = w; c < job->n_chunks; c += job->n)
+    {
+      const int start = c * job->chunk;
+      dd_net_evaluate_chunk (wk->net, job->ds, start, MIN (job->chunk, job->B - start),
+                             wk->x, wk->idx, wk->y, wk->scratch,
+                             job->part + (size_t) c * (2 + C), wk->confusion,
+                             wk->class_count, &wk->correct);
+    }
+}
+
+static void
+evaluate_images (DdStudent *st, DdSplit split, int n, DdEval *ev)
+{
+  Buffers *buf = BUF (st);
+  const int C = st->C, chunk = st->max_batch, n_chunks = (n + chunk - 1) / chunk;
+  const int nw = split_count (st, n_chunks);
+  g_autofree double *sums = g_new0 (double, (size_t) MAX (n_chunks, 1) * (2 + C));
+  Job job = { .st = st, .ds = image_split (st, split), .B = n, .n = nw, .chunk = chunk,
+              .n_chunks = n_chunks, .part = sums };
+  int correct = 0;
+
+  ensure_workers (st, nw);
+  buf->n_split = 0;
+  run_workers (st, nw, work_evaluate, &job);
+  memset (ev->confusion, 0, sizeof (int) * C * C);
+  memset (ev->class_count, 0, sizeof (int) * C);
+  for (int w = 0; w < nw; w++)
+    {
+      const Worker *wk = &buf->workers[w];
+      for (int i = 0; i < C * C; i++)
+        ev->confusion[i] += wk->confusion[i];
+      for (int c = 0; c < C; c++)
+        ev->class_count[c] += wk->class_count[c];
+      correct += wk->correct;
+    }
+  dd_eval_finish (ev, n, sums, n_chunks, correct);
+}
+
 void
 dd_student_evaluate (DdStudent *st, DdSplit split, int n, DdEval *ev)
 {
@@ -615,7 +1133,7 @@ dd_student_evaluate (DdStudent *st, DdSplit split, int n, DdEval *ev)
   if (st->s2s)
     evaluate_text (st, split, n, ev);
   else
-    dd_net_evaluate (st->net, image_split (st, split), n, ev);
+    evaluate_images (st, split, n, ev);
 }
 
 double

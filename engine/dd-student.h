@@ -59,6 +59,13 @@ void        dd_student_free     (DdStudent *st);
 const char *dd_student_describe (const DdStudent *st);
 /* examples in a split */
 int         dd_student_n_examples (const DdStudent *st, DdSplit split);
+/* The student's threads. An image student splits every batch, HVP and dev
+ * measure between n workers of one OpenBLAS thread each (fixed slices,
+ * summed in a fixed order: the same bits on every run with the same n); the
+ * translator gives OpenBLAS n threads. Sets OpenBLAS's count accordingly:
+ * call it before the student's work, as the engine used dd_set_threads. */
+void        dd_student_set_threads (DdStudent *st, int n);
+int         dd_student_get_threads (const DdStudent *st);
 
 /* Forward on examples idx[0..B) of split; returns the batch error. */
 double      dd_student_forward  (DdStudent *st, DdSplit split, const int *idx, int B);

@@ -16,7 +16,7 @@ measure_holdout (DdTeach *tc, double *blocks, double w)
 {
   g_autofree double *m = g_new (double, tc->n_blocks);
 
-  dd_set_threads (tc->cfg.student.threads);
+  dd_student_set_threads (tc->st, tc->cfg.student.threads);
   dd_student_measure_blocks (tc->st, tc->cfg.objective == DD_OBJECTIVE_DEV_CE, tc->n_dev,
                              tc->n_hold, tc->block, m);
   for (int k = 0; k < tc->n_blocks; k++)
@@ -27,7 +27,7 @@ measure_holdout (DdTeach *tc, double *blocks, double w)
 static void
 measure_guard (DdTeach *tc, double *blocks)
 {
-  dd_set_threads (tc->cfg.student.threads);
+  dd_student_set_threads (tc->st, tc->cfg.student.threads);
   dd_student_measure_blocks (tc->st, tc->cfg.objective == DD_OBJECTIVE_DEV_CE,
                              tc->n_dev + tc->n_hold, tc->n_guard, tc->gblock, blocks);
 }

@@ -200,7 +200,7 @@ teach_window_step_with (DdTeach *tc, int t, gboolean replay, const DdTeacher *tr
                   "or Inf", step_no);
     }
 
-  dd_set_threads (tc->cfg.student.threads);
+  dd_student_set_threads (tc->st, tc->cfg.student.threads);
   double err = dd_student_forward (tc->st, DD_SPLIT_TRAIN, idx, B);
   if (!replay)
     tc->batch_err[t] = err;
@@ -263,7 +263,7 @@ teach_pretrain_step (DdTeach *tc, double *loss_out, double *err_out, GError **er
 {
   g_autofree int *idx = g_new (int, tc->B);
 
-  dd_set_threads (tc->cfg.student.threads);
+  dd_student_set_threads (tc->st, tc->cfg.student.threads);
   draw_batch (tc, idx);
   *err_out = dd_student_forward (tc->st, DD_SPLIT_TRAIN, idx, tc->B);
   /* the warm-up is cross-entropy for every arm, whatever its own loss */
@@ -284,7 +284,7 @@ teach_pretrain_step (DdTeach *tc, double *loss_out, double *err_out, GError **er
 void
 teach_take_snapshot (DdTeach *tc)
 {
-  dd_set_threads (tc->cfg.student.threads);
+  dd_student_set_threads (tc->st, tc->cfg.student.threads);
   dd_student_evaluate (tc->st, DD_SPLIT_DEV, tc->n_dev, tc->eval);
   tc->snap_dev_error = 1.0 - tc->eval->accuracy;
   memcpy (tc->snap_class_acc, tc->eval->class_accuracy, sizeof (double) * tc->C);
@@ -376,7 +376,7 @@ teach_begin_window (DdTeach *tc)
 double
 teach_objective (DdTeach *tc, gboolean with_grad, double *dev_error)
 {
-  dd_set_threads (tc->cfg.student.threads);
+  dd_student_set_threads (tc->st, tc->cfg.student.threads);
   return dd_student_objective (tc->st, tc->cfg.objective == DD_OBJECTIVE_DEV_CE, tc->n_dev,
                                with_grad, dev_error);
 }
