@@ -914,7 +914,7 @@ parse_options (BenchOptions *o, int *argc, char ***argv)
     { "batch", 0, 0, G_OPTION_ARG_STRING, &o->batch_text, "seq2seq: sentence pairs per batch (default 32)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "seq2seq: seed of the initialisation and the batches (default 1)", "N" },
     { "save-batches", 0, 0, G_OPTION_ARG_FILENAME, &o->save_batches, "seq2seq: keep the batches and start parameters for tools/torch-seq2seq.py in FILE", "FILE" },
-    { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "BLAS threads for both sides (default 1)", "N" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "Threads for both sides (default 1): Didact's image students share each batch between them, the translator and PyTorch give them to BLAS", "N" },
     { "reps", 0, 0, G_OPTION_ARG_INT, &o->reps, "Timed repetitions; the median is reported (default 5)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &o->steps, "Steps per repetition (default: about 0.5 s worth; seq2seq: 16 batches)", "N" },
     { "no-reference", 0, 0, G_OPTION_ARG_NONE, &o->no_reference, "Skip the PyTorch reference", NULL },

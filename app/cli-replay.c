@@ -445,7 +445,7 @@ cli_replay (int argc, char **argv)
     { "save", 0, 0, G_OPTION_ARG_FILENAME, &save_path, "Then save the session to FILE (its tag kept)", "FILE" },
     { "csv", 0, 0, G_OPTION_ARG_FILENAME, &csv_dir, "Then export every branch's records into DIR, made if missing: curves.csv, phi-B.npy, phi-steps-B.npy, windows-B.jsonl", "DIR" },
     { "check", 0, 0, G_OPTION_ARG_NONE, &check, "Then run the configuration and the journal again from the start to every branch's step and compare the weights bit for bit (exit status 1 when they differ)", NULL },
-    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "BLAS threads of --check's run from the start (default: the session's own, which its steps always use)", "N" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &threads, "Threads of --check's run from the start (default: the session's own, which its steps always use)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object per line: \"session\" first, then \"window\" records, \"summary\" after --steps, \"check\"", NULL },
     { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &files, NULL, NULL },
     { NULL }
