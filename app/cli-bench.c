@@ -309,6 +309,11 @@ bench_step_row (const BenchOptions *o, DdData *data, StepRow *r, char **problem,
 typedef struct {
   DdStudentKind kind;
   double forward, reverse;        /* medians, seconds */
+  /* the same in parts (medians): steps + dev = forward, reverse pass + update = reverse */
+  double steps, dev, rpass, update;
+  /* the matrix products' GFLOP of the first three parts, from the layer shapes */
+  double steps_gflop, dev_gflop, rpass_gflop;
+  double peak;                    /* the gemm peak measured just before the row */
   double trajectory_mib, full_mib;
   double torch_forward, torch_reverse, torch_rss;  /* 0 when not run */
 } MetaRow;
@@ -320,6 +325,8 @@ bench_meta (DdData *data, MetaRow *row, int threads, int reps, GError **error)
 {
   DdTeachConfig cfg;
   g_autofree double *fwd = g_new (double, reps), *rev = g_new (double, reps);
+  g_autofree double *steps = g_new (double, reps), *dev = g_new (double, reps);
+  g_autofree double *rpass = g_new (double, reps), *update = g_new (double, reps);
 
   dd_teach_config_init (&cfg);
   cfg.student.net = dd_net_spec_default (row->kind);
@@ -338,11 +345,35 @@ bench_meta (DdData *data, MetaRow *row, int threads, int reps, GError **error)
         {
           fwd[r] = rep.forward_seconds;
           rev[r] = rep.reverse_seconds;
+          steps[r] = rep.steps_seconds;
+          dev[r] = rep.dev_seconds;
+          rpass[r] = rep.reverse_pass_seconds;
+          update[r] = rep.update_seconds;
           r++;
         }
     }
   row->forward = dd_bench_median (fwd, reps);
   row->reverse = dd_bench_median (rev, reps);
+  row->steps = dd_bench_median (steps, reps);
+  row->dev = dd_bench_median (dev, reps);
+  row->rpass = dd_bench_median (rpass, reps);
+  row->update = dd_bench_median (update, reps);
+
+  /* T steps; M and ∇M on the dev subsample; the reverse pass: T products
+   * H·v and the replays that rebuild the segments between checkpoints
+   * (T − ⌈T/k⌉ steps when k > 1). The teacher's step is not counted: how
+   * many trial windows it replays depends on the run. */
+  const DdTeachConfig *c = dd_teach_get_config (teach);
+  const DdNet *net = dd_teach_get_student (teach)->net;
+  const int T = c->window, B = c->student.batch;
+  const int k = c->checkpoint_every > 0 ? c->checkpoint_every : (int) ceil (sqrt (T));
+  const int n_dev = c->dev_subsample > 0
+    ? MIN (c->dev_subsample, dd_student_n_examples (dd_teach_get_student (teach), DD_SPLIT_DEV))
+    : dd_student_n_examples (dd_teach_get_student (teach), DD_SPLIT_DEV);
+  const int replayed = k > 1 ? T - (T + k - 1) / k : 0;
+  row->steps_gflop = T * dd_net_step_flops (net, B) / 1e9;
+  row->dev_gflop = dd_net_step_flops (net, n_dev) / 1e9;
+  row->rpass_gflop = (T * dd_net_hvp_flops (net, B) + replayed * dd_net_step_flops (net, B)) / 1e9;
   row->trajectory_mib = dd_teach_trajectory_bytes (teach, 0) / 1048576.0;
   row->full_mib = dd_teach_trajectory_bytes (teach, 1) / 1048576.0;
   return TRUE;
@@ -378,6 +409,18 @@ print_meta_row (const MetaRow *m, gboolean json)
       cli_json_double (b, "forward_seconds", m->forward);
       cli_json_double (b, "reverse_seconds", m->reverse);
       cli_json_double (b, "reverse_over_forward", m->reverse / m->forward);
+      cli_json_double (b, "steps_seconds", m->steps);
+      cli_json_double (b, "dev_seconds", m->dev);
+      cli_json_double (b, "reverse_pass_seconds", m->rpass);
+      cli_json_double (b, "update_seconds", m->update);
+      cli_json_double (b, "reverse_pass_over_steps", m->rpass / m->steps);
+      cli_json_double (b, "steps_gflop", m->steps_gflop);
+      cli_json_double (b, "dev_gflop", m->dev_gflop);
+      cli_json_double (b, "reverse_pass_gflop", m->rpass_gflop);
+      cli_json_double (b, "steps_fraction_of_peak", m->steps_gflop / m->steps / m->peak);
+      cli_json_double (b, "dev_fraction_of_peak", m->dev_gflop / m->dev / m->peak);
+      cli_json_double (b, "reverse_pass_fraction_of_peak", m->rpass_gflop / m->rpass / m->peak);
+      cli_json_double (b, "gemm_peak_gflops", m->peak);
       cli_json_double (b, "trajectory_mib", m->trajectory_mib);
       cli_json_double (b, "trajectory_all_steps_mib", m->full_mib);
       json_measured (b, "torch_seconds", ttotal);
@@ -388,8 +431,12 @@ print_meta_row (const MetaRow *m, gboolean json)
   g_autofree char *tf = measured (ttotal, "%.2f", m->torch_forward);
   g_autofree char *tr = measured (ttotal, "%.2f", m->torch_reverse);
   g_autofree char *ratio = measured (speedup, "%.2f×", speedup);
-  printf ("| %s | %.3f | %.3f | %.2f | %.1f (%.1f, %.0f %%) | %s | %s | %s |\n",
-          dd_student_kind_name (m->kind), m->forward, m->reverse, m->reverse / m->forward,
+  printf ("| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %.0f / %.0f / %.0f %% | "
+          "%.1f (%.1f, %.0f %%) | %s | %s | %s |\n",
+          dd_student_kind_name (m->kind), m->steps, m->dev, m->rpass, m->update, total,
+          m->rpass / m->steps,
+          100 * m->steps_gflop / m->steps / m->peak, 100 * m->dev_gflop / m->dev / m->peak,
+          100 * m->rpass_gflop / m->rpass / m->peak,
           m->trajectory_mib, m->full_mib, 100 * m->trajectory_mib / m->full_mib, tf, tr, ratio);
   fflush (stdout);
 }
@@ -400,15 +447,25 @@ bench_meta_rows (const BenchOptions *o, DdData *data, char **problem)
 {
   g_autoptr(GError) error = NULL;
   MetaRow meta[] = { { DD_STUDENT_MLP }, { DD_STUDENT_LENET } };
+  DdTeachConfig defaults;
+
+  dd_teach_config_init (&defaults);  /* what bench_meta starts from */
 
   if (!o->json)
     printf ("\nOne episodic L2T-DLF meta-iteration (gated teacher, T = 200, batch 20, η = 0.01,\n"
-            "M on 10,000 dev images), median of %d; PyTorch: double backward through the unroll:\n\n"
-            "| student | forward s | reverse s | reverse/forward | trajectory MiB (all steps) | "
-            "PyTorch fwd s | PyTorch rev s | speed-up |\n|---|---:|---:|---:|---:|---:|---:|---:|\n",
-            o->meta_reps);
+            "M on %d dev images), median of %d, in parts: the T steps, M and ∇M on dev, the\n"
+            "reverse pass (replays and H·v products), the teacher's trust step (trial windows and\n"
+            "held-out measures); %% of peak: the matrix products' FLOPs from the layer shapes over\n"
+            "the part's time (the trust step not counted). PyTorch: double backward through the\n"
+            "unroll, its forward and reverse against ours (steps + dev, reverse pass + trust step):\n\n"
+            "| student | steps s | dev s | reverse pass s | trust step s | total s | "
+            "reverse pass / steps | %% of peak: steps / dev / reverse pass | trajectory MiB (all steps) | "
+            "PyTorch fwd s | PyTorch rev s | speed-up |\n"
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+            defaults.dev_subsample, o->meta_reps);
   for (size_t i = 0; i < G_N_ELEMENTS (meta); i++)
     {
+      meta[i].peak = dd_bench_gemm_peak (1024, o->threads, 5);
       if (!bench_meta (data, &meta[i], o->threads, o->meta_reps, &error))
         FAIL ("%s", error->message);
       if (!o->no_reference && *problem == NULL)

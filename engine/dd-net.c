@@ -477,6 +477,19 @@ dd_net_zero_grad (DdNet *net)
   memset (net->grads, 0, sizeof (dd_real) * net->n_params);
 }
 
+/* multiply-adds of layer i's forward product on B examples (0: none) */
+static double
+layer_macs (const DdNet *net, int i, int B)
+{
+  const DdLayer *l = &net->layers[i];
+
+  if (l->kind == DD_LAYER_DENSE)
+    return (double) B * layer_in_size (l) * l->oc;
+  if (l->kind == DD_LAYER_CONV)
+    return (double) B * l->oh * l->ow * l->oc * l->k * l->k * l->c;
+  return 0.0;
+}
+
 double
 dd_net_step_flops (const DdNet *net, int B)
 {
@@ -485,17 +498,32 @@ dd_net_step_flops (const DdNet *net, int B)
   double flops = 0.0;
 
   for (int i = 0; i < net->n_layers; i++)
-    {
-      const DdLayer *l = &net->layers[i];
-      double macs;
-      if (l->kind == DD_LAYER_DENSE)
-        macs = (double) B * layer_in_size (l) * l->oc;
-      else if (l->kind == DD_LAYER_CONV)
-        macs = (double) B * l->oh * l->ow * l->oc * l->k * l->k * l->c;
-      else
-        continue;
-      flops += 2.0 * macs * (i > 0 ? 3.0 : 2.0);
-    }
+    flops += 2.0 * layer_macs (net, i, B) * (i > 0 ? 3.0 : 2.0);
+  return flops;
+}
+
+double
+dd_net_forward_flops (const DdNet *net, int B)
+{
+  double flops = 0.0;
+
+  for (int i = 0; i < net->n_layers; i++)
+    flops += 2.0 * layer_macs (net, i, B);
+  return flops;
+}
+
+double
+dd_net_hvp_flops (const DdNet *net, int B)
+{
+  /* per layer with an input direction (all but the first), in products of
+   * the forward's size: forward 1, R-forward 2 (R{inp}·W + inp·V), weight
+   * gradient 1, input gradient 1, R{weight gradient} 2, R{input gradient} 2:
+   * 9. The first layer has no input direction and no input gradient:
+   * forward, R-forward (inp·V), weight gradient and its R: 4. */
+  double flops = 0.0;
+
+  for (int i = 0; i < net->n_layers; i++)
+    flops += 2.0 * layer_macs (net, i, B) * (i > 0 ? 9.0 : 4.0);
   return flops;
 }
 

@@ -122,6 +122,11 @@ void     dd_net_backward   (DdNet *net, const dd_real *x, const dd_real *dlogits
 void     dd_net_zero_grad  (DdNet *net);
 /* floating-point operations of one training step (forward + backward) */
 double   dd_net_step_flops (const DdNet *net, int B);
+/* the matrix products' flops of dd_net_hvp on B examples (forward, R-forward,
+ * backward, R-backward) */
+double   dd_net_hvp_flops  (const DdNet *net, int B);
+/* … of dd_net_forward alone */
+double   dd_net_forward_flops (const DdNet *net, int B);
 gboolean dd_net_params_finite (const DdNet *net);
 
 /* Forward-over-reverse products for the reverse pass of L2T-DLF (docs/method.md §5).

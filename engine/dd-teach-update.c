@@ -408,7 +408,8 @@ gboolean
 teach_end_window (DdTeach *tc, DdStepReport *r, double forward_started, GError **error)
 {
   double dev_error, M = 0.0, norm = 0.0;
-  double t_mid = dd_now ();
+  const double t_steps = dd_now ();
+  double t_mid, t_rev;
 
   if (tc->cfg.arm == DD_ARM_TAUGHT)
     {
@@ -421,7 +422,11 @@ teach_end_window (DdTeach *tc, DdStepReport *r, double forward_started, GError *
       norm = teach_teacher_grad_norm (tc->teacher);
     }
   else
-    M = teach_objective (tc, FALSE, &dev_error);
+    {
+      M = teach_objective (tc, FALSE, &dev_error);
+      t_mid = dd_now ();
+    }
+  t_rev = dd_now ();
   double t_end;
 
   /* keep the teacher and student of the best window so far (before the update);
@@ -467,6 +472,10 @@ teach_end_window (DdTeach *tc, DdStepReport *r, double forward_started, GError *
   r->teacher_grad_norm = norm;
   r->forward_seconds = t_mid - forward_started;
   r->reverse_seconds = t_end - t_mid;
+  r->steps_seconds = t_steps - forward_started;
+  r->dev_seconds = t_mid - t_steps;
+  r->reverse_pass_seconds = t_rev - t_mid;
+  r->update_seconds = t_end - t_rev;
 
   if (back_to_w0)
     {

@@ -187,6 +187,11 @@ typedef struct {
   double         teacher_grad_norm; /* ‖dθ‖ */
   double         forward_seconds;   /* the window's steps and M */
   double         reverse_seconds;   /* the reverse pass (and the trial of the step) */
+  /* the same time in four parts: forward = steps + dev, reverse = reverse pass + update */
+  double         steps_seconds;     /* the window's T student steps */
+  double         dev_seconds;       /* M on the dev subsample (with ∇M for the taught arm) */
+  double         reverse_pass_seconds; /* the replays and Hessian-vector products to dθ */
+  double         update_seconds;    /* the teacher's step: trust trials and held-out measures, shadow */
   DdUpdateVerdict verdict;          /* what the teacher did */
   double         step_length;       /* ‖Δθ‖ tried (trust) or taken (plain) */
   double         predicted_change;  /* trust: dθ·Δθ, M's first-order change along the step */

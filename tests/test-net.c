@@ -183,6 +183,46 @@ test_default_shapes (void)
   g_assert_no_error (error);
   /* conv 20×(5·5·1)+20, conv 50×(5·5·20)+50, dense 800×500+500, dense 500×10+10 */
   g_assert_cmpuint (b->n_params, ==, 520 + 25050 + 400500 + 5010);
+
+  /* the Hessian-vector product, in products of each layer's forward size:
+   * the first layer 4 (forward, R-forward, weight gradient, its R), the
+   * others 9 (forward, R-forward 2, weight and input gradients, their Rs 2
+   * each); the forward alone, 1 */
+  g_assert_cmpfloat (dd_net_forward_flops (a, 20), ==, f);
+  g_assert_cmpfloat (dd_net_hvp_flops (a, 20), ==, 2.0 * 20 * (4.0 * 784 * 500 + 9.0 * 500 * 10));
+  /* LeNet per image: conv 24·24·20·(5·5·1), conv 8·8·50·(5·5·20), 800·500, 500·10 */
+  const double first = 24 * 24 * 20 * 25, rest = 8 * 8 * 50 * 500 + 800 * 500 + 500 * 10;
+  g_assert_cmpfloat (dd_net_forward_flops (b, 20), ==, 2.0 * 20 * (first + rest));
+  g_assert_cmpfloat (dd_net_step_flops (b, 20), ==, 2.0 * 20 * (2 * first + 3 * rest));
+  g_assert_cmpfloat (dd_net_hvp_flops (b, 20), ==, 2.0 * 20 * (4 * first + 9 * rest));
+}
+
+/* a shadow reads its net's parameters and computes on buffers of its own */
+static void
+test_shadow (void)
+{
+  DdNetSpec spec = { .kind = DD_STUDENT_MLP, .hidden = { 6 }, .n_hidden = 1 };
+  Problem p;
+
+  problem_init (&p, &spec, 4, 4, 3, 4, 15);
+  DdNet *shadow = dd_net_shadow (p.net);
+  g_assert_true (shadow->params == p.net->params);
+  g_assert_true (shadow->grads != p.net->grads && shadow->acts != p.net->acts);
+  dd_net_forward (p.net, p.x, p.B);
+  g_autofree dd_real *logits = g_memdup2 (p.net->logits, sizeof (dd_real) * p.B * 3);
+  /* the same parameters give the same logits in the shadow … */
+  dd_net_forward (shadow, p.x, p.B);
+  g_assert_cmpmem (shadow->logits, sizeof (dd_real) * p.B * 3, logits, sizeof (dd_real) * p.B * 3);
+  /* … a change of them is seen by both, and the net's own activations stay */
+  for (size_t i = 0; i < p.net->n_params; i++)
+    p.net->params[i] = 0;
+  dd_net_forward (shadow, p.x, p.B);
+  for (int i = 0; i < p.B * 3; i++)
+    g_assert_cmpfloat (shadow->logits[i], ==, 0.0);
+  g_assert_cmpmem (p.net->logits, sizeof (dd_real) * p.B * 3, logits, sizeof (dd_real) * p.B * 3);
+  dd_net_free (shadow);   /* frees its own buffers, not the parameters */
+  g_assert_cmpfloat (p.net->params[0], ==, 0.0);
+  problem_clear (&p);
 }
 
 static void
@@ -217,5 +257,6 @@ main (int argc, char **argv)
   g_test_add_func ("/net/lenet/shape-refused", test_lenet_shape_refused);
   g_test_add_func ("/net/default-shapes", test_default_shapes);
   g_test_add_func ("/net/copy-is-deep", test_copy_is_deep);
+  g_test_add_func ("/net/shadow", test_shadow);
   return g_test_run ();
 }

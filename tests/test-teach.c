@@ -497,6 +497,13 @@ test_whole_episodes (void)
       if (r.kind != DD_STEP_WINDOW)
         continue;
       windows++;
+      /* the window's time in its parts, as `bench` reports them */
+      g_assert_cmpfloat (r.steps_seconds, >, 0.0);
+      g_assert_cmpfloat (r.dev_seconds, >, 0.0);
+      g_assert_cmpfloat (r.reverse_pass_seconds, >, 0.0);
+      g_assert_cmpfloat (r.update_seconds, >=, 0.0);
+      g_assert_cmpfloat_with_epsilon (r.steps_seconds + r.dev_seconds, r.forward_seconds, 1e-9);
+      g_assert_cmpfloat_with_epsilon (r.reverse_pass_seconds + r.update_seconds, r.reverse_seconds, 1e-9);
       if (windows % 3 != 0)
         {
           /* inside an episode: θ fixed, nothing reported as an update */
