@@ -52,7 +52,11 @@ typedef struct Worker {
 } Worker;
 
 #define BUF(st) ((Buffers *) (st)->priv)
-#define DD_MAX_WORKERS 256   /* the most threads a configuration may ask for */
+/* An image student's workers: at most this many, whatever the thread count
+ * (each keeps activations for a whole chunk of examples; more than this
+ * would cost memory for cores few machines have). A function of the
+ * configuration only, so the same file gives the same bits anywhere. */
+#define DD_MAX_WORKERS 16
 
 static const DdDataset *
 image_split (const DdStudent *st, DdSplit split)
@@ -123,7 +127,7 @@ dd_student_footprint (const DdStudent *st)
        * the parts of a Hessian-vector product */
       const size_t worker = one - st->P * sizeof (dd_real) + rows * V * sizeof (dd_real)
                             + (st->P + (size_t) (st->R + 1) * st->C) * sizeof (dd_real);
-      bytes += one + (size_t) (dd_student_get_threads (st) - 1) * worker;
+      bytes += one + (size_t) (MIN (dd_student_get_threads (st), DD_MAX_WORKERS) - 1) * worker;
     }
   return bytes;
 }

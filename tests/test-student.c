@@ -168,7 +168,7 @@ check_student (DdStudentKind kind, const char *dataset, int max_batch)
   g_autoptr(DdStudent) st = dd_student_new (&cfg, data, max_batch, &rng, &error);
   g_assert_no_error (error);
 
-  Results one = { 0 }, two = { 0 }, two_again = { 0 }, three = { 0 }, eight = { 0 };
+  Results one = { 0 }, two = { 0 }, two_again = { 0 }, three = { 0 }, eight = { 0 }, many = { 0 };
   measure (st, 1, &one);
   measure (st, 2, &two);
   measure (st, 2, &two_again);
@@ -177,12 +177,25 @@ check_student (DdStudentKind kind, const char *dataset, int max_batch)
   compare (st, &one, &two);
   compare (st, &one, &three);
   compare (st, &one, &eight);
+  /* 40 threads are 16 workers (each slice of the batch at least one example) */
+  measure (st, 40, &many);
+  compare (st, &one, &many);
   assert_same_bits (st, &two, &two_again);
   results_clear (&one);
   results_clear (&two);
   results_clear (&two_again);
   results_clear (&three);
   results_clear (&eight);
+  results_clear (&many);
+
+  /* the workers' memory is counted, and stops growing at 16 */
+  g_autoptr(DdStudent) a = dd_student_copy (st), b = dd_student_copy (st), c = dd_student_copy (st);
+  dd_student_set_threads (a, 1);
+  dd_student_set_threads (b, 16);
+  dd_student_set_threads (c, 40);
+  g_assert_cmpuint (dd_student_footprint (b), >, dd_student_footprint (a));
+  g_assert_cmpuint (dd_student_footprint (c), ==, dd_student_footprint (b));
+  dd_set_threads (1);
 }
 
 static void
