@@ -290,18 +290,29 @@ dd_net_footprint (const DdNet *net)
   return reals * sizeof (dd_real);
 }
 
-DdNet *
-dd_net_copy (const DdNet *net)
+/* a new net with net's shape and parameters: a deep copy of them and of its
+ * gradients and activations (shadow FALSE), or the same parameter array and
+ * zeroed gradients and activations of its own (shadow TRUE) */
+static DdNet *
+net_like (const DdNet *net, gboolean shadow)
 {
   DdNet *copy = g_memdup2 (net, sizeof *net);
   size_t rows = largest_rows (net);
 
   copy->description = g_strdup (net->description);
   copy->layers = g_memdup2 (net->layers, sizeof (DdLayer) * net->n_layers);
-  copy->params = g_memdup2 (net->params, sizeof (dd_real) * net->n_params);
-  copy->shares_params = FALSE;
-  copy->grads = g_memdup2 (net->grads, sizeof (dd_real) * net->n_params);
-  copy->acts = g_memdup2 (net->acts, sizeof (dd_real) * net->n_acts);
+  copy->shares_params = shadow;
+  if (shadow)
+    {
+      copy->grads = g_new0 (dd_real, net->n_params);
+      copy->acts = g_new0 (dd_real, net->n_acts);
+    }
+  else
+    {
+      copy->params = g_memdup2 (net->params, sizeof (dd_real) * net->n_params);
+      copy->grads = g_memdup2 (net->grads, sizeof (dd_real) * net->n_params);
+      copy->acts = g_memdup2 (net->acts, sizeof (dd_real) * net->n_acts);
+    }
   copy->dbuf[0] = g_new0 (dd_real, net->n_scratch);
   copy->dbuf[1] = g_new0 (dd_real, net->n_scratch);
   copy->drows = rows ? g_new0 (dd_real, rows) : NULL;
@@ -314,24 +325,15 @@ dd_net_copy (const DdNet *net)
 }
 
 DdNet *
+dd_net_copy (const DdNet *net)
+{
+  return net_like (net, FALSE);
+}
+
+DdNet *
 dd_net_shadow (DdNet *net)
 {
-  DdNet *shadow = g_memdup2 (net, sizeof *net);
-  size_t rows = largest_rows (net);
-
-  shadow->description = g_strdup (net->description);
-  shadow->layers = g_memdup2 (net->layers, sizeof (DdLayer) * net->n_layers);
-  shadow->shares_params = TRUE;
-  shadow->grads = g_new0 (dd_real, net->n_params);
-  shadow->acts = g_new0 (dd_real, net->n_acts);
-  shadow->dbuf[0] = g_new0 (dd_real, net->n_scratch);
-  shadow->dbuf[1] = g_new0 (dd_real, net->n_scratch);
-  shadow->drows = rows ? g_new0 (dd_real, rows) : NULL;
-  shadow->logits = shadow->acts + (net->logits - net->acts);
-  shadow->racts = NULL;
-  shadow->rdbuf[0] = shadow->rdbuf[1] = NULL;
-  shadow->lscratch = NULL;
-  return shadow;
+  return net_like (net, TRUE);
 }
 
 void
