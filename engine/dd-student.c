@@ -638,6 +638,8 @@ backward_split (DdStudent *st, const DdLoss *loss, gboolean zero, gboolean is_ce
 {
   Buffers *buf = BUF (st);
   const int n = buf->n_split;
+  /* the activations must still be those of the last forward */
+  g_return_val_if_fail (n >= 1, NAN);
   Job job = { .st = st, .B = buf->B, .n = n, .loss = loss, .want_ce = ce != NULL,
               .is_ce = is_ce, .zero = zero || n > 1 };
 
