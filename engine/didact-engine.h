@@ -28,6 +28,7 @@
 #include "dd-bench.h"
 #include "dd-bleu.h"
 #include "dd-corpus.h"
+#include "dd-bpe.h"
 #include "dd-parallel.h"
 #include "dd-seq2seq.h"
 #include "dd-student.h"
