@@ -110,6 +110,28 @@ tiny_corpus (void)
   return data;
 }
 
+/* the samples are what a class reads aloud: their card is on screen, whole
+ * and tall, without scrolling the plots */
+static void
+test_samples_on_screen (void)
+{
+  GtkWidget *view = didact_window_get_samples (win);
+  graphene_rect_t b;
+
+  spin (0.5);
+  g_assert_true (gtk_widget_get_mapped (view));
+  g_assert_true (gtk_widget_compute_bounds (view, GTK_WIDGET (win), &b));
+  g_test_message ("samples at y %.0f, %.0f px tall, in a window %d px tall",
+                  b.origin.y, b.size.height, gtk_widget_get_height (GTK_WIDGET (win)));
+  /* the window is no taller than it was asked to be (a screen of 1000
+   * pixels holds it), and the samples lie in its upper part, a third of it
+   * tall at least */
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (win)), <=, 1000);
+  g_assert_cmpfloat (b.origin.y, >=, 0.0);
+  g_assert_cmpfloat (b.origin.y, <, 0.2 * gtk_widget_get_height (GTK_WIDGET (win)));
+  g_assert_cmpfloat (b.size.height, >=, gtk_widget_get_height (GTK_WIDGET (win)) / 3.0);
+}
+
 /* every branch's latest decoded hypotheses are what the samples view shows */
 static void
 test_samples_follow_engine (void)
@@ -239,6 +261,7 @@ main (int argc, char **argv)
     }
   else
     {
+      g_test_add_func ("/window-text/samples-on-screen", test_samples_on_screen);
       g_test_add_func ("/window-text/samples-follow-engine", test_samples_follow_engine);
       g_test_add_func ("/window-text/edit-a-row", test_edit_a_row);
       status = g_test_run ();

@@ -152,30 +152,35 @@ compute_layout (DidactHeatmap         *self,
 
   *l = (Layout) { .width = width, .height = height,
                   .serial = _didact_plot_get_layout_serial (DIDACT_PLOT (self)) };
+  const gboolean have_short = self->short_row_labels != NULL || self->short_col_labels != NULL;
 
+  head = _didact_plot_header_height (DIDACT_PLOT (self), cr, style, width);
+  head = head > 0 ? head + pad : 0;
+  right = measure_bars (self, style, text, l);
+
+again:
+  row_w = col_w = col_h = 0;
   for (int r = 0; r < self->rows; r++)
     {
-      didact_plot_layout_size (text, _didact_heatmap_row_label (self, r, buf, sizeof buf), &w, &h);
+      didact_plot_layout_size (text, _didact_heatmap_drawn_row_label (self, l->short_labels, r, buf, sizeof buf), &w, &h);
       row_w = MAX (row_w, w);
     }
   for (int c = 0; c < n_total; c++)
     {
-      didact_plot_layout_size (text, _didact_heatmap_col_label (self, c, buf, sizeof buf), &w, &h);
+      didact_plot_layout_size (text, _didact_heatmap_drawn_col_label (self, l->short_labels, c, buf, sizeof buf), &w, &h);
       col_w = MAX (col_w, w);
       col_h = MAX (col_h, h);
     }
 
-  head = _didact_plot_header_height (DIDACT_PLOT (self), cr, style, width);
-  head = head > 0 ? head + pad : 0;
   left = row_w > 0 ? row_w + pad / 2 : 0;
-  right = measure_bars (self, style, text, l);
   avail_w = width - 2 * pad - left - right - (self->extra != NULL ? gap : 0);
   l->row_gap = has_row_gap (self) ? floor (gap / 2) : 0;
 
   top = col_h + 4 * fs;
   avail_h = height - 2 * pad - head - top - l->row_gap;
   l->cell = n_total > 0 && self->rows > 0 ? floor (MIN (avail_w / n_total, avail_h / self->rows)) : 0;
-  if (col_w > l->cell - 4 * fs)
+  /* short labels (a number or two) go across as long as they fit at all */
+  if (col_w > l->cell - (l->short_labels ? 0 : 4 * fs))
     {
       l->vertical_col_labels = TRUE;
       top = col_w + 4 * fs;
@@ -183,6 +188,13 @@ compute_layout (DidactHeatmap         *self,
       l->cell = n_total > 0 && self->rows > 0 ? floor (MIN (avail_w / n_total, avail_h / self->rows)) : 0;
     }
   l->cell = MAX (l->cell, 0);
+  /* rows' labels would overlap: the short ones, if there are */
+  if (!l->short_labels && have_short && self->rows > 0 && l->cell < col_h + 2)
+    {
+      l->short_labels = TRUE;
+      l->vertical_col_labels = FALSE;
+      goto again;
+    }
 
   /* centred as a block, below the header */
   block_w = left + self->cols * l->cell + (self->extra != NULL ? gap + l->cell : 0) + right;
@@ -386,7 +398,7 @@ draw_row_labels (DidactHeatmap         *self,
     return;
   for (int r = 0; r < self->rows; r++)
     {
-      didact_plot_layout_size (label, _didact_heatmap_row_label (self, r, buf, sizeof buf), &w, &h);
+      didact_plot_layout_size (label, _didact_heatmap_drawn_row_label (self, l->short_labels, r, buf, sizeof buf), &w, &h);
       cairo_move_to (frame->cr, l->x0 - 4 * frame->style.font_scale - w,
                      row_y (self, l, r) + 0.5 * l->cell - h / 2.0);
       pango_cairo_show_layout (frame->cr, label);
@@ -411,8 +423,8 @@ draw_col_labels (DidactHeatmap         *self,
       graphene_rect_t rect;
 
       layout_cell_rect (self, l, 0, c, &rect);
-      didact_plot_layout_size (label, _didact_heatmap_col_label (self, c, buf, sizeof buf), &w, &h);
-      if (l->vertical_col_labels && (c < self->cols || w > l->cell - 4 * fs))
+      didact_plot_layout_size (label, _didact_heatmap_drawn_col_label (self, l->short_labels, c, buf, sizeof buf), &w, &h);
+      if (l->vertical_col_labels && (c < self->cols || w > l->cell - 4 * fs))  /* as compute_layout */
         {
           cairo_save (cr);
           cairo_move_to (cr, rect.origin.x + (l->cell - h) / 2, l->y0 - 4 * fs);

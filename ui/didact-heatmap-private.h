@@ -44,6 +44,7 @@ typedef struct
   double extra_x;              /* left edge of the extra column */
   double row_gap;              /* before split_row, or 0 */
   gboolean vertical_col_labels;
+  gboolean short_labels;       /* the labels drawn are the short ones */
   gboolean values_fit;         /* a typical value fits a cell: values are printed
                                 * where they fit */
   ScaleBar bars[2];            /* the scale's, then the scale row's */
@@ -58,6 +59,8 @@ struct _DidactHeatmap
   int rows, cols;
   GStrv row_labels;
   GStrv col_labels;
+  GStrv short_row_labels;      /* drawn instead when the full ones leave the */
+  GStrv short_col_labels;      /* cells smaller than a line of text; or NULL */
   double *extra;               /* rows, or NULL */
   char *extra_label;
   int split_row;               /* rows from this one on come after a gap; 0: none */
@@ -97,6 +100,18 @@ const char *_didact_heatmap_row_label       (DidactHeatmap      *self,
                                              char               *buf,
                                              gsize               size);
 const char *_didact_heatmap_col_label       (DidactHeatmap      *self,
+                                             int                 col,
+                                             char               *buf,
+                                             gsize               size);
+/* The label drawn: the short one when the layout chose them and there is
+ * one, else the full one. */
+const char *_didact_heatmap_drawn_row_label (DidactHeatmap      *self,
+                                             gboolean            short_labels,
+                                             int                 row,
+                                             char               *buf,
+                                             gsize               size);
+const char *_didact_heatmap_drawn_col_label (DidactHeatmap      *self,
+                                             gboolean            short_labels,
                                              int                 col,
                                              char               *buf,
                                              gsize               size);

@@ -101,6 +101,32 @@ _didact_heatmap_col_label (DidactHeatmap *self,
   return buf;
 }
 
+const char *
+_didact_heatmap_drawn_row_label (DidactHeatmap *self,
+                                 gboolean       short_labels,
+                                 int            row,
+                                 char          *buf,
+                                 gsize          size)
+{
+  if (short_labels && self->short_row_labels != NULL &&
+      row < (int) g_strv_length (self->short_row_labels))
+    return self->short_row_labels[row];
+  return _didact_heatmap_row_label (self, row, buf, size);
+}
+
+const char *
+_didact_heatmap_drawn_col_label (DidactHeatmap *self,
+                                 gboolean       short_labels,
+                                 int            col,
+                                 char          *buf,
+                                 gsize          size)
+{
+  if (short_labels && col < self->cols && self->short_col_labels != NULL &&
+      col < (int) g_strv_length (self->short_col_labels))
+    return self->short_col_labels[col];
+  return _didact_heatmap_col_label (self, col, buf, size);
+}
+
 void
 _didact_heatmap_describe_focus (DidactHeatmap *self)
 {
@@ -239,6 +265,8 @@ didact_heatmap_finalize (GObject *object)
   g_clear_pointer (&self->extra_label, g_free);
   g_clear_pointer (&self->row_labels, g_strfreev);
   g_clear_pointer (&self->col_labels, g_strfreev);
+  g_clear_pointer (&self->short_row_labels, g_strfreev);
+  g_clear_pointer (&self->short_col_labels, g_strfreev);
   g_clear_pointer (&self->row_scale_label, g_free);
   g_clear_pointer (&self->selected, g_array_unref);
 
@@ -464,6 +492,20 @@ didact_heatmap_set_col_labels (DidactHeatmap     *self,
 
   g_strfreev (self->col_labels);
   self->col_labels = g_strdupv ((char **) labels);
+  _didact_heatmap_invalidate_layout (self);
+}
+
+void
+didact_heatmap_set_short_labels (DidactHeatmap     *self,
+                                 const char *const *rows,
+                                 const char *const *cols)
+{
+  g_return_if_fail (DIDACT_IS_HEATMAP (self));
+
+  g_strfreev (self->short_row_labels);
+  g_strfreev (self->short_col_labels);
+  self->short_row_labels = g_strdupv ((char **) rows);
+  self->short_col_labels = g_strdupv ((char **) cols);
   _didact_heatmap_invalidate_layout (self);
 }
 

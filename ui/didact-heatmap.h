@@ -43,6 +43,12 @@ const char *didact_heatmap_get_row_label       (DidactHeatmap      *self,
                                                 int                 row);
 void        didact_heatmap_set_col_labels      (DidactHeatmap      *self,
                                                 const char *const  *labels);
+/* Shorter labels (either may be NULL), drawn instead of the full ones when
+ * those would leave the cells smaller than a line of text; the read-out of
+ * a cell and its accessible description keep the full ones. */
+void        didact_heatmap_set_short_labels    (DidactHeatmap      *self,
+                                                const char *const  *rows,
+                                                const char *const  *cols);
 /* A column vector (one value per row) drawn to the right of the matrix,
  * after a gap: the bias b beside W. NULL removes it. */
 void        didact_heatmap_set_extra_column    (DidactHeatmap      *self,

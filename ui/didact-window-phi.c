@@ -140,6 +140,21 @@ set_row_labels (DidactWindow *self)
       didact_heatmap_set_extra_column (self->heatmap, NULL, 0, NULL);
     }
   didact_heatmap_set_row_labels (self->heatmap, (const char *const *) rows);
+
+  /* where the names would leave the cells too small to read: the classes'
+   * (buckets') numbers, as the data number them (buckets from 1, the most
+   * frequent words first); hovering a cell still names it in full */
+  g_auto(GStrv) short_rows = g_new0 (char *, self->R + 2);
+  g_auto(GStrv) short_cols = g_new0 (char *, self->C + 1);
+  for (int c = 0; c < self->C; c++)
+    {
+      short_cols[c] = g_strdup_printf ("%d", self->text ? c + 1 : c);
+      short_rows[c] = g_strdup (short_cols[c]);
+    }
+  for (int r = self->C; r <= self->R; r++)
+    short_rows[r] = g_strdup (r == self->scale_row ? "log ε" : rows[r]);
+  didact_heatmap_set_short_labels (self->heatmap, (const char *const *) short_rows,
+                                   (const char *const *) short_cols);
 }
 
 void

@@ -84,6 +84,8 @@ card (const char *title, const char *explanation, const char *info, GtkWidget *h
   gtk_widget_add_css_class (box, "card");
   gtk_widget_add_css_class (box, "plot-card");
   g_object_set_data (G_OBJECT (box), "title-label", label);
+  /* a header with tools (the metrics') leaves the title at least a word */
+  gtk_label_set_width_chars (GTK_LABEL (label), 8);
   gtk_box_append (GTK_BOX (head), label);
   gtk_box_append (GTK_BOX (head), info_button (box));
   gtk_widget_set_hexpand (space, TRUE);
@@ -208,6 +210,58 @@ create_plots (DidactWindow *self)
   gtk_widget_set_size_request (GTK_WIDGET (self->samples), 200, 260);
 }
 
+static void
+place (GtkWidget *grid, GtkWidget *child, int column, int row, int width, int height)
+{
+  GtkLayoutManager *layout = gtk_widget_get_layout_manager (grid);
+  GtkGridLayoutChild *c = GTK_GRID_LAYOUT_CHILD (gtk_layout_manager_get_layout_child (layout, child));
+
+  gtk_grid_layout_child_set_column (c, column);
+  gtk_grid_layout_child_set_row (c, row);
+  gtk_grid_layout_child_set_column_span (c, width);
+  gtk_grid_layout_child_set_row_span (c, height);
+}
+
+/* Images: Φ and its history; the metrics; the margins over time and now.
+ * Translation: the samples first, two rows tall, so that a class reads
+ * them on screen; beside them Φ and the BLEU curve; below, the metrics and
+ * the margins. */
+static void
+place_cards (DidactWindow *self, gboolean text)
+{
+  GtkWidget *grid = GTK_WIDGET (self->plot_grid);
+
+  if (text)
+    {
+      place (grid, self->samples_card, 0, 0, 1, 2);
+      place (grid, self->heatmap_card, 1, 0, 1, 1);
+      place (grid, self->bleu_card, 1, 1, 1, 1);
+      place (grid, self->metrics_card, 0, 2, 1, 1);
+      place (grid, self->margins_card, 1, 2, 1, 1);
+      /* hidden, in cells of rows that are there anyway: an empty row of
+       * its own would still take a homogeneous row's height */
+      place (grid, self->history_card, 1, 2, 1, 1);
+      place (grid, self->distribution_card, 1, 2, 1, 1);
+    }
+  else
+    {
+      place (grid, self->heatmap_card, 0, 0, 1, 1);
+      place (grid, self->history_card, 1, 0, 1, 1);
+      place (grid, self->metrics_card, 0, 1, 2, 1);
+      place (grid, self->margins_card, 0, 2, 1, 1);
+      place (grid, self->distribution_card, 1, 2, 1, 1);
+      place (grid, self->bleu_card, 1, 2, 1, 1);     /* hidden, as above */
+      place (grid, self->samples_card, 0, 2, 1, 1);
+    }
+  /* three rows, as for images, so that the window fits a 1000-pixel screen
+   * and Φ's cells stay readable: the history of clicked cells is the card
+   * a translation session does without */
+  gtk_widget_set_visible (self->history_card, !text);
+  gtk_widget_set_visible (self->distribution_card, !text);
+  gtk_widget_set_visible (self->bleu_card, text);
+  gtk_widget_set_visible (self->samples_card, text);
+}
+
 void
 _didact_window_build_plots (DidactWindow *self)
 {
@@ -216,18 +270,15 @@ _didact_window_build_plots (DidactWindow *self)
    * (classes or buckets) */
   self->heatmap_card = card (_("Loss coefficients Φ = (W, log ε, b); column y: true class"), NULL, NULL, NULL,
                              GTK_WIDGET (self->heatmap));
-  gtk_grid_attach (self->plot_grid, self->heatmap_card, 0, 0, 1, 1);
-  gtk_grid_attach (self->plot_grid,
-                   card (_("Coefficient history (click cells)"),
+  self->history_card = card (_("Coefficient history (click cells)"),
                          _("The clicked coefficients of the shown branch over steps; red ticks: teacher "
                            "updates rejected, orange diamonds: the teacher reset to its start"),
                          _("How the coefficients you clicked in the heatmap changed over the student’s "
                            "training steps, one line each, as the teacher rewrote the loss. Red ticks mark "
                            "teacher updates that held-out dev data rejected, orange diamonds a teacher reset "
                            "to its starting loss."),
-                         NULL, GTK_WIDGET (self->history_plot)), 1, 0, 1, 1);
-  gtk_grid_attach (self->plot_grid,
-                   card (_("Metrics"),
+                         NULL, GTK_WIDGET (self->history_plot));
+  self->metrics_card = card (_("Metrics"),
                          _("Every branch, the baseline dashed. Ticks on the bottom edge: red, a teacher update "
                            "rejected on held-out dev; faint green, one accepted; an orange diamond, the teacher "
                            "reset to its start. Hover for the numbers."),
@@ -236,16 +287,14 @@ _didact_window_build_plots (DidactWindow *self)
                            "teacher optimises. The taught student (L2T-DLF) is a solid line, the one trained "
                            "on plain cross-entropy a dashed one: where the taught student’s error lies below "
                            "the dashed line, the teacher’s loss helped."),
-                         metrics_tools (self), GTK_WIDGET (self->metrics_plot)), 0, 1, 2, 1);
+                         metrics_tools (self), GTK_WIDGET (self->metrics_plot));
   self->margins_card = card (_("Per-class dev margins"), NULL, NULL, NULL, GTK_WIDGET (self->margins_plot));
-  gtk_grid_attach (self->plot_grid, self->margins_card, 0, 2, 1, 1);
   self->distribution_card = card (_("Margins now (baseline faint)"),
                                  _("Each class's dev margin at the timeline's step; the baseline faint behind"),
                                  _("Each class’s margin at the step the timeline shows: the shown branch in "
                                    "colour, the baseline student in grey behind it. A bar above 0 means the "
                                    "class is mostly right; drag the timeline to see an earlier step."),
                                  NULL, GTK_WIDGET (self->distribution_plot));
-  gtk_grid_attach (self->plot_grid, self->distribution_card, 1, 2, 1, 1);
 
   /* translation: the corpus BLEU curve beside the margins, the samples below */
   self->bleu_card = card (_("Corpus BLEU on dev sentences (greedy decoding)"),
@@ -255,15 +304,18 @@ _didact_window_build_plots (DidactWindow *self)
                             "four-word sequences they have in common, with a penalty for translations that "
                             "are too short. Higher is better; each branch is one curve."),
                           NULL, GTK_WIDGET (self->bleu_plot));
-  gtk_grid_attach (self->plot_grid, self->bleu_card, 1, 2, 1, 1);
-  self->samples_card = card (_("Translation samples (changed words highlighted)"), NULL,
+  self->samples_card = card (_("Translation samples"),
+                             _("Dev sentences and each branch’s translation; changed words highlighted"),
                              _("A few fixed dev sentences: the German source, the English reference, and each "
                                "branch’s current translation with its sentence BLEU. Highlighted words changed "
                                "since the branch’s previous translation."),
                              NULL, GTK_WIDGET (self->samples));
-  gtk_grid_attach (self->plot_grid, self->samples_card, 0, 3, 2, 1);
-  gtk_widget_set_visible (self->bleu_card, FALSE);
-  gtk_widget_set_visible (self->samples_card, FALSE);
+  GtkWidget *cards[] = { self->heatmap_card, self->history_card, self->metrics_card,
+                         self->margins_card, self->distribution_card, self->bleu_card,
+                         self->samples_card };
+  for (guint i = 0; i < G_N_ELEMENTS (cards); i++)
+    gtk_grid_attach (self->plot_grid, cards[i], 0, (int) i, 1, 1);
+  place_cards (self, FALSE);
 }
 
 void
@@ -288,9 +340,7 @@ _didact_window_plots_start (DidactWindow *self)
                                      "averaged over the class. Above 0 the class is mostly right, below 0 mostly "
                                      "wrong; the faint line behind each is the baseline student’s. Click a class "
                                      "in the legend to hide it, point at a line or an entry to pick it out."));
-  gtk_widget_set_visible (self->distribution_card, !self->text);
-  gtk_widget_set_visible (self->bleu_card, self->text);
-  gtk_widget_set_visible (self->samples_card, self->text);
+  place_cards (self, self->text);
   if (self->text)
     {
       const int n = dd_session_n_samples (self->session);

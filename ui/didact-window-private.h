@@ -101,7 +101,7 @@ struct _DidactWindow
   DidactLinePlot  *bleu_plot;        /* translation */
   DidactSamplesView *samples;        /* translation */
   GtkWidget       *distribution_card, *bleu_card, *samples_card;
-  GtkWidget       *heatmap_card, *margins_card;
+  GtkWidget       *heatmap_card, *margins_card, *history_card, *metrics_card;
   GtkDropDown     *metric_dropdown;
   guint            dist_series_view, dist_series_base;
   GHashTable      *history_series;   /* Φ coefficient + 1 → series id */
