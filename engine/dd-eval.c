@@ -137,27 +137,3 @@ dd_eval_finish (DdEval *out, int n, const double *sums, int n_chunks, int correc
       out->class_margin[c] = cnt ? margin_sum[c] / cnt : 0.0;
     }
 }
-
-void
-dd_net_evaluate (DdNet *net, const DdDataset *ds, int limit, DdEval *out)
-{
-  const int C = net->n_classes;
-  const int n = (limit > 0 && limit < ds->n) ? limit : ds->n;
-  const int chunk = net->max_batch, n_chunks = (n + chunk - 1) / chunk;
-  g_autofree dd_real *x = g_new (dd_real, (size_t) chunk * ds->d);
-  g_autofree dd_real *probs = g_new (dd_real, (size_t) chunk * C);
-  g_autofree int *y = g_new (int, chunk);
-  g_autofree int *idx = g_new (int, chunk);
-  g_autofree double *sums = g_new0 (double, (size_t) MAX (n_chunks, 1) * (2 + C));
-  int correct = 0;
-
-  g_return_if_fail (out->n_classes == C && ds->n_classes == C && ds->d == net->in_size);
-
-  memset (out->confusion, 0, sizeof (int) * C * C);
-  memset (out->class_count, 0, sizeof (int) * C);
-  for (int k = 0; k < n_chunks; k++)
-    dd_net_evaluate_chunk (net, ds, k * chunk, MIN (chunk, n - k * chunk), x, idx, y, probs,
-                           sums + (size_t) k * (2 + C), out->confusion, out->class_count,
-                           &correct);
-  dd_eval_finish (out, n, sums, n_chunks, correct);
-}

@@ -28,8 +28,8 @@ DdEval *dd_eval_new   (int n_classes);
 void    dd_eval_free  (DdEval *ev);
 void    dd_eval_copy_into (DdEval *dst, const DdEval *src);
 /* Evaluate net on the first `limit` examples of ds (all when limit ≤ 0). */
-void    dd_net_evaluate (DdNet *net, const DdDataset *ds, int limit, DdEval *out);
-/* dd_net_evaluate in parts, for workers that share the chunks: examples
+/* A net's evaluation in parts, so that workers can share the chunks
+ * (dd_student_evaluate): examples
  * start … start + B − 1 (B ≤ max_batch) into sums (2 + C doubles: the
  * chunk's loss, smoothed error and per-class margins, summed), and added
  * into confusion, class_count and correct; x, idx, y and probs are the

@@ -1000,8 +1000,7 @@ dd_student_objective (DdStudent *st, gboolean dev_ce, int n, gboolean with_grad,
       if (with_grad)
         {
           const size_t rows = st->s2s ? (size_t) Bc * buf->batch.Lt : (size_t) Bc;
-          for (size_t i = 0; i < rows * n_out (st); i++)
-            buf->dlogits[i] *= (dd_real) share;
+          scale_rows (buf->dlogits, rows * n_out (st), share);
           model_backward (st, buf->dlogits);
         }
     }
