@@ -14,6 +14,8 @@
 #include "dd-rng.h"
 #include "dd-workers.h"
 
+#include <math.h>
+
 #include <cblas.h>
 #include <string.h>
 
@@ -33,6 +35,7 @@ typedef struct {
   /* images, data-parallel (docs/speed.md): worker 0 is the student's own net
    * and the buffers above; workers 1 … are shadows of it */
   int             threads;      /* dd_student_set_threads */
+  double          split_work;   /* flops per parameter a worker's slice needs */
   int             n_split;      /* workers the last forward used (1: serial) */
   int             n_workers;    /* made so far */
   struct Worker  *workers;
@@ -57,6 +60,7 @@ typedef struct Worker {
  * would cost memory for cores few machines have). A function of the
  * configuration only, so the same file gives the same bits anywhere. */
 #define DD_MAX_WORKERS 16
+
 
 static const DdDataset *
 image_split (const DdStudent *st, DdSplit split)
@@ -91,6 +95,7 @@ alloc_buffers (DdStudent *st)
   const size_t rows = (size_t) n_rows_max (st), V = (size_t) n_out (st);
 
   st->priv = buf;
+  buf->split_work = DD_SPLIT_WORK;
   if (st->s2s)
     {
       const size_t S = (size_t) st->max_batch * (DD_PARALLEL_MAX_LEN + 1);
@@ -214,6 +219,7 @@ dd_student_copy (const DdStudent *st)
     }
   alloc_buffers (c);
   BUF (c)->threads = BUF (st)->threads;
+  BUF (c)->split_work = BUF (st)->split_work;
   return c;
 }
 
@@ -397,6 +403,27 @@ split_count (const DdStudent *st, int B)
   if (st->net == NULL || buf->threads <= 1)
     return 1;
   return MAX (1, MIN (MIN (buf->threads, DD_MAX_WORKERS), B));
+}
+
+/* the same for a batch step or H·v of `flops` in all: no more workers than
+ * give each slice the work that pays for its whole-gradient sum */
+static int
+split_count_work (const DdStudent *st, int B, double flops)
+{
+  const int n = split_count (st, B);
+  const double per_worker = BUF (st)->split_work * (double) st->P;
+
+  if (n <= 1 || per_worker <= 0.0)
+    return n;
+  return (int) MAX (1.0, MIN ((double) n, floor (flops / per_worker)));
+}
+
+void
+dd_student_set_split_work (DdStudent *st, double flops_per_parameter)
+{
+  g_return_if_fail (flops_per_parameter >= 0.0);
+
+  BUF (st)->split_work = flops_per_parameter;
 }
 
 /* makes sure workers 0 … n − 1 and a pool of n threads exist */
@@ -681,7 +708,7 @@ dd_student_forward (DdStudent *st, DdSplit split, const int *idx, int B)
       return argmax_error (st->s2s->logits, buf->tgt_out, B * buf->batch.Lt,
                            st->s2s->spec.V_tgt, &buf->n_tokens);
     }
-  const int n = split_count (st, B);
+  const int n = split_count_work (st, B, dd_net_step_flops (st->net, B));
   Job job = { .st = st, .ds = image_split (st, split), .idx = idx, .B = B, .n = n };
   ensure_workers (st, n);
   buf->n_split = n;
@@ -788,7 +815,7 @@ dd_student_hvp (DdStudent *st, const int *idx, int B, const dd_real *W, const dd
   if (st->net)
     {
       DdLoss loss = class_loss (st, W, b);
-      const int n = split_count (st, B);
+      const int n = split_count_work (st, B, dd_net_hvp_flops (st->net, B));
       buf->B = B;
       buf->n_split = 0;  /* the activations are the hvp's, not a forward's */
       if (buf->n_workers > 0)

@@ -66,6 +66,19 @@ int         dd_student_n_examples (const DdStudent *st, DdSplit split);
  * call it before the student's work, as the engine used dd_set_threads. */
 void        dd_student_set_threads (DdStudent *st, int n);
 int         dd_student_get_threads (const DdStudent *st);
+/* A batch step or H·v is split only where each worker's slice has at least
+ * this many matrix-product flops per parameter of the net: every worker
+ * zeroes and writes a whole gradient (or H·v) that is then summed, work that
+ * grows with the parameters and not with the batch. Measured (docs/speed.md,
+ * every batch split in two): the bench's MLP step at batch 20, 40 flops per
+ * parameter a slice, ran 0.39 times as fast on two threads as on one; at
+ * batch 128, 257 a slice, 1.08 times; LeNet's batch-20 step, 306 a slice,
+ * 1.34 times. A function of the configuration only: a file gives the same
+ * bits on any machine with the same thread count. */
+#define DD_SPLIT_WORK 250.0
+/* Sets that work (default DD_SPLIT_WORK); 0 splits every batch between all
+ * threads, as the tests do to check the split on small batches. */
+void        dd_student_set_split_work (DdStudent *st, double flops_per_parameter);
 
 /* Forward on examples idx[0..B) of split; returns the batch error. */
 double      dd_student_forward  (DdStudent *st, DdSplit split, const int *idx, int B);

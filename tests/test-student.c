@@ -43,9 +43,10 @@ results_clear (Results *r)
   dd_eval_free (r->eval);
 }
 
-/* everything the teaching loop asks of a student, once, with n threads */
+/* everything the teaching loop asks of a student, once, with n threads;
+ * every batch split (split work 0) unless `default_split` */
 static void
-measure (const DdStudent *proto, int n, Results *r)
+measure_with (const DdStudent *proto, int n, gboolean default_split, Results *r)
 {
   g_autoptr(DdStudent) st = dd_student_copy (proto);
   const size_t P = st->P, RC = (size_t) st->R * st->C;
@@ -57,6 +58,8 @@ measure (const DdStudent *proto, int n, Results *r)
 
   dd_rng_seed (&rng, 7);
   dd_student_set_threads (st, n);
+  if (!default_split)
+    dd_student_set_split_work (st, 0.0);
   g_assert_cmpint (dd_student_get_threads (st), ==, n);
   for (int i = 0; i < B; i++)
     idx[i] = (int) dd_rng_below (&rng, (guint32) dd_student_n_examples (st, DD_SPLIT_TRAIN));
@@ -96,6 +99,12 @@ measure (const DdStudent *proto, int n, Results *r)
 
   r->eval = dd_eval_new (st->C);
   dd_student_evaluate (st, DD_SPLIT_DEV, n_dev, r->eval);
+}
+
+static void
+measure (const DdStudent *proto, int n, Results *r)
+{
+  measure_with (proto, n, FALSE, r);
 }
 
 static void
@@ -181,6 +190,27 @@ check_student (DdStudentKind kind, const char *dataset, int max_batch)
   measure (st, 40, &many);
   compare (st, &one, &many);
   assert_same_bits (st, &two, &two_again);
+
+  /* With the default split work, two threads split a batch-B step (or
+   * H·v) only if each half has DD_SPLIT_WORK flops per parameter, counted
+   * here from the layer shapes; unsplit, it is the one-thread step bit for
+   * bit, split, it is not (the halves' gradients are summed) */
+  Results dflt = { 0 };
+  measure_with (st, 2, TRUE, &dflt);
+  compare (st, &one, &dflt);
+  const double P = (double) st->P;
+  const gboolean step_split = dd_net_step_flops (st->net, B) >= 2 * DD_SPLIT_WORK * P;
+  const gboolean hvp_split = dd_net_hvp_flops (st->net, B) >= 2 * DD_SPLIT_WORK * P;
+  g_test_message ("%s: step %.0f, H·v %.0f flops per parameter at batch %d",
+                  dataset, dd_net_step_flops (st->net, B) / P, dd_net_hvp_flops (st->net, B) / P, B);
+  g_assert_cmpint (memcmp (dflt.grads, one.grads, st->P * sizeof (dd_real)) != 0, ==, step_split);
+  g_assert_cmpint (memcmp (dflt.hv, one.hv, st->P * sizeof (dd_real)) != 0, ==, hvp_split);
+  /* the MLP's batch-20 step is too little work to split, LeNet's H·v enough */
+  if (kind == DD_STUDENT_MLP)
+    g_assert_false (step_split);
+  else
+    g_assert_true (hvp_split);
+  results_clear (&dflt);
   results_clear (&one);
   results_clear (&two);
   results_clear (&two_again);
