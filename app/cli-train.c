@@ -31,6 +31,8 @@ typedef struct {
   char    *lr;
   char    *momentum;
   char    *smoothing;
+  char    *dropout;
+  char    *word_dropout;
   char    *margin;
   char    *clip;
   char    *minutes;
@@ -48,10 +50,10 @@ typedef struct {
   int      epochs;
   gint64   steps;
   int      batch;
-  double   lr, momentum, smoothing, margin, clip, minutes;
+  double   lr, momentum, smoothing, margin, clip, minutes, dropout, word_dropout;
   int      beam;
   gboolean has_epochs, has_steps, has_batch, has_lr, has_momentum, has_smoothing, has_margin,
-           has_clip, has_minutes, has_beam;
+           has_clip, has_minutes, has_beam, has_dropout, has_word_dropout;
 } TrainNumbers;
 
 static void
@@ -72,6 +74,8 @@ train_options_clear (TrainOptions *o)
   g_free (o->lr);
   g_free (o->momentum);
   g_free (o->smoothing);
+  g_free (o->dropout);
+  g_free (o->word_dropout);
   g_free (o->margin);
   g_free (o->clip);
   g_free (o->minutes);
@@ -153,6 +157,8 @@ parse_options (TrainOptions *o, int *argc, char ***argv)
     { "schedule", 0, 0, G_OPTION_ARG_STRING, &o->schedule, cli_choices_help (CLI_OPTION_TRAIN_SCHEDULE), "NAME" },
     { "clip", 0, 0, G_OPTION_ARG_STRING, &o->clip, "Cut the gradient's global norm to X before each update; 0: off (default 5 for seq2seq, off for images)", "X" },
     { "smoothing", 0, 0, G_OPTION_ARG_STRING, &o->smoothing, "Label smoothing ε for --loss smooth (default 0.1)", "X" },
+    { "dropout", 0, 0, G_OPTION_ARG_STRING, &o->dropout, "de-en: dropout of the input embeddings and the output layer's input, 0 to 0.9 (default 0)", "P" },
+    { "word-dropout", 0, 0, G_OPTION_ARG_STRING, &o->word_dropout, "de-en: dropout of whole source and target input words, 0 to 0.9 (default 0)", "P" },
     { "margin", 0, 0, G_OPTION_ARG_STRING, &o->margin, "Additive margin m for --loss margin (default 1)", "X" },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &o->scenario, CLI_SCENARIO_HELP, "SPEC" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Random seed (default 1)", "N" },
@@ -182,6 +188,9 @@ number_options (const TrainOptions *o, TrainNumbers *n)
   NUMBER_OPTION (lr, cli_option_double);
   NUMBER_OPTION (momentum, cli_option_double);
   NUMBER_OPTION (smoothing, cli_option_double);
+  NUMBER_OPTION (dropout, cli_option_double);
+  if (o->word_dropout && !(n->has_word_dropout = cli_option_double ("train", "word-dropout", o->word_dropout, &n->word_dropout)))
+    return FALSE;
   NUMBER_OPTION (margin, cli_option_double);
   NUMBER_OPTION (clip, cli_option_double);
   NUMBER_OPTION (minutes, cli_option_double);
@@ -212,9 +221,16 @@ student_config (const TrainOptions *o, const TrainNumbers *n, DdTrainConfig *cfg
     USAGE ("--minutes %s: a positive time, for --dataset de-en", o->minutes);
   if (n->has_beam && !text)
     USAGE ("--beam %s: a beam search translates; for --dataset de-en", o->beam);
+  if ((n->has_dropout || n->has_word_dropout) && !text)
+    USAGE ("--%s: dropout is the translation student's; for --dataset de-en",
+           n->has_dropout ? "dropout" : "word-dropout");
   if (o->hypotheses && !text)
     USAGE ("--hypotheses %s: the translations of --dataset de-en", o->hypotheses);
   dd_train_config_init_student (cfg, kind);
+  if (n->has_dropout)
+    cfg->net.dropout = n->dropout;
+  if (n->has_word_dropout)
+    cfg->net.word_dropout = n->word_dropout;
   if (o->hidden)
     {
       if (kind != DD_STUDENT_MLP)

@@ -91,6 +91,8 @@ typedef struct {
   DdActivation  activation; /* MLP activation */
   int           emb;        /* seq2seq: embedding size E (0: 128) */
   int           rnn_hidden; /* seq2seq: GRU units H (0: 256) */
+  double        dropout;    /* seq2seq: dropout of input embeddings and o_t (dd-seq2seq.h) */
+  double        word_dropout; /* seq2seq: dropout of whole input words */
 } DdNetSpec;
 
 /* The default students: MLP d-500-C tanh; LeNet as in docs/method.md §1 */

@@ -90,6 +90,12 @@ dd_train_config_validate (const DdTrainConfig *cfg, GError **error)
     DD_REFUSE ("epochs %d: must be from 1 to 100000", cfg->epochs);
   if (cfg->threads < 1 || cfg->threads > 256)
     DD_REFUSE ("threads %d: must be from 1 to 256", cfg->threads);
+  if (!(cfg->net.dropout >= 0.0 && cfg->net.dropout <= 0.9))
+    DD_REFUSE ("dropout %g: must be from 0 to 0.9", cfg->net.dropout);
+  if (!(cfg->net.word_dropout >= 0.0 && cfg->net.word_dropout <= 0.9))
+    DD_REFUSE ("word dropout %g: must be from 0 to 0.9", cfg->net.word_dropout);
+  if ((cfg->net.dropout > 0 || cfg->net.word_dropout > 0) && cfg->net.kind != DD_STUDENT_SEQ2SEQ)
+    DD_REFUSE ("dropout applies to the translation student (seq2seq) only");
   if (!(cfg->smoothing >= 0.0 && cfg->smoothing < 1.0))
     DD_REFUSE ("label smoothing %g: must be in [0, 1)", cfg->smoothing);
   if (!(cfg->margin >= 0.0) || !isfinite (cfg->margin))
@@ -268,6 +274,8 @@ dd_run_step_on (DdRun *run, const int *idx, double *loss_out, GError **error)
   dd_student_set_threads (run->st, cfg->threads);
   if (cfg->cosine)
     run->opt->lr = dd_optim_cosine_lr (cfg->lr, (double) run->step / (double) run->total_steps);
+  /* dropout's masks: a function of the seed and the step */
+  dd_student_set_noise (st, dd_noise_key (cfg->seed, run->step));
   dd_student_forward (st, DD_SPLIT_TRAIN, idx, cfg->batch);
   /* the gradients are zero here: the last update consumed them (or, after a
    * refused step, they were cleared then) */

@@ -217,6 +217,11 @@ typedef struct {
   dd_real *pk[3];                    /* (max (Ls, Lt)·B, H) packed scratch */
   dd_real *wt;                       /* (2·H, 3H) W_hhᵀ and its direction's */
   gboolean have_tangent;             /* the last forward had a v */
+  /* dropout (spec.dropout, spec.word_dropout; lazily) */
+  guint64  noise;                    /* key of the next forward's masks; 0: none */
+  gboolean masked;                   /* the last forward used the masks */
+  dd_real *me, *md;                  /* packed input masks of encoder and decoder (rows, E) */
+  dd_real *mo, *od, *rod;            /* (N, H) the mask of o, o ⊙ mask and its tangent */
   /* the layout of the last forward */
   int      B, Ls, Lt, Le, Ld, N;     /* Le, Ld: steps run (longest source, target) */
   int     *slen, *tlen, *off;        /* (max_batch) */

@@ -116,6 +116,10 @@ spec_validate (const DdSeq2seqSpec *s, GError **error)
     DD_REFUSE ("seq2seq: source length %d is out of range (1 to %d)", s->max_src_len, MAX_LEN);
   if (s->max_tgt_len < 1 || s->max_tgt_len > MAX_LEN)
     DD_REFUSE ("seq2seq: target length %d is out of range (1 to %d)", s->max_tgt_len, MAX_LEN);
+  if (!(s->dropout >= 0.0 && s->dropout <= 0.9))
+    DD_REFUSE ("seq2seq: dropout %g is out of range (0 to 0.9)", s->dropout);
+  if (!(s->word_dropout >= 0.0 && s->word_dropout <= 0.9))
+    DD_REFUSE ("seq2seq: word dropout %g is out of range (0 to 0.9)", s->word_dropout);
   if ((size_t) s->max_batch * s->max_tgt_len * s->V_tgt > MAX_LOGITS)
     DD_REFUSE ("seq2seq: %d sentences × %d positions × %d words of logits is too many "
                "(at most %zu)", s->max_batch, s->max_tgt_len, s->V_tgt, MAX_LOGITS);
@@ -151,8 +155,13 @@ dd_seq2seq_new (const DdSeq2seqSpec *spec, GError **error)
 #undef VIEW
 
   m->spec = *spec;
-  m->description = g_strdup_printf ("GRU seq2seq E=%d H=%d attention (general)",
-                                    spec->emb, spec->hidden);
+  if (spec->dropout > 0 || spec->word_dropout > 0)
+    m->description = g_strdup_printf ("GRU seq2seq E=%d H=%d attention (general) "
+                                      "dropout %g word dropout %g",
+                                      spec->emb, spec->hidden, spec->dropout, spec->word_dropout);
+  else
+    m->description = g_strdup_printf ("GRU seq2seq E=%d H=%d attention (general)",
+                                      spec->emb, spec->hidden);
   m->n_params = at;
   m->params = g_new0 (dd_real, at);
   m->grads = g_new0 (dd_real, at);
@@ -194,6 +203,11 @@ dd_seq2seq_free (DdSeq2seq *m)
   for (int i = 0; i < 3; i++)
     g_free (p->pk[i]);
   g_free (p->wt);
+  g_free (p->me);
+  g_free (p->md);
+  g_free (p->mo);
+  g_free (p->od);
+  g_free (p->rod);
   seq2seq_dec_clear (&p->dec);
   g_free (p);
   g_free (m->description);
@@ -215,7 +229,11 @@ dd_seq2seq_footprint (const DdSeq2seq *m)
                        + 2 * (size_t) s->max_batch * s->max_tgt_len * s->V_tgt  /* logits, R{logits} */
                        + 2 * acts_carve (&a, NULL, s)                   /* activations, tangents */
                        + grads_carve (&d, NULL, s)
-                       + 3 * L * s->max_batch * s->hidden + 6 * (size_t) s->hidden * s->hidden;
+                       + 3 * L * s->max_batch * s->hidden + 6 * (size_t) s->hidden * s->hidden
+                       + (s->dropout > 0 || s->word_dropout > 0         /* masks */
+                          ? (size_t) s->max_batch * (s->max_src_len + s->max_tgt_len) * s->emb
+                            + 3 * (size_t) s->max_batch * s->max_tgt_len * s->hidden
+                          : 0);
   return reals * sizeof (dd_real);
 }
 
@@ -369,6 +387,75 @@ pack_rows (const dd_real *x, const Priv *p, int V, dd_real **scratch, size_t ful
   return *scratch;
 }
 
+/* ---------------------------------------------------------------------- */
+/* dropout */
+
+static void
+mul_inplace (dd_real *restrict x, const dd_real *restrict mask, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    x[i] *= mask[i];
+}
+
+static void
+mul_into (dd_real *restrict y, const dd_real *restrict x, const dd_real *restrict mask, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    y[i] = x[i] * mask[i];
+}
+
+/* rows (rows, width) of a mask: a row is a word dropped whole with
+ * probability p_word, each kept value dropped with probability p; kept
+ * values are scaled so that the mask's expectation is 1 */
+static void
+draw_mask (dd_real *mask, size_t rows, int width, double p, double p_word, DdRng *rng)
+{
+  const double keep = 1.0 / ((1.0 - p) * (1.0 - p_word));
+
+  for (size_t r = 0; r < rows; r++)
+    {
+      dd_real *row = mask + r * width;
+      if (p_word > 0 && dd_rng_uniform (rng) < p_word)
+        {
+          memset (row, 0, (size_t) width * sizeof (dd_real));
+          continue;
+        }
+      for (int j = 0; j < width; j++)
+        row[j] = (dd_real) (p > 0 && dd_rng_uniform (rng) < p ? 0.0 : keep);
+    }
+}
+
+static void
+draw_masks (DdSeq2seq *m, guint64 key)
+{
+  Priv *p = m->priv;
+  const DdSeq2seqSpec *s = &m->spec;
+  const int E = s->emb, H = s->hidden;
+  DdRng rng;
+
+  if (p->me == NULL)
+    {
+      const size_t T = (size_t) s->max_batch * s->max_tgt_len;
+      p->me = g_new (dd_real, (size_t) s->max_batch * s->max_src_len * E);
+      p->md = g_new (dd_real, T * E);
+      p->mo = g_new (dd_real, T * H);
+      p->od = g_new (dd_real, T * H);
+      p->rod = g_new (dd_real, T * H);
+    }
+  dd_rng_seed (&rng, key);
+  draw_mask (p->me, p->eo.steps.at[p->Le], E, s->dropout, s->word_dropout, &rng);
+  draw_mask (p->md, p->dor.steps.at[p->Ld], E, s->dropout, s->word_dropout, &rng);
+  draw_mask (p->mo, p->N, H, s->dropout, 0.0, &rng);
+}
+
+void
+dd_seq2seq_set_noise (DdSeq2seq *m, guint64 key)
+{
+  g_return_if_fail (m != NULL);
+
+  ((Priv *) m->priv)->noise = key;
+}
+
 /* the encoder over the source: states h_i in a->he (and their tangents) */
 static void
 encoder_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
@@ -378,12 +465,17 @@ encoder_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
   const GruOff eo = enc_off (m);
   Acts *a = &p->a, *ra = v ? &p->ra : NULL;
 
+  const size_t n_in = (size_t) p->eo.steps.at[p->Le] * E;
   seq2seq_embed (a->xe, m->params + m->off.Es, batch->src, p->Ls, &p->eo, E);
   memset (a->he, 0, (size_t) ldt * sizeof (dd_real));
+  if (p->masked)
+    mul_inplace (a->xe, p->me, n_in);
   if (v)
     {
       seq2seq_embed (ra->xe, v + m->off.Es, batch->src, p->Ls, &p->eo, E);
       memset (ra->he, 0, (size_t) ldt * sizeof (dd_real));
+      if (p->masked)
+        mul_inplace (ra->xe, p->me, n_in);
     }
   seq2seq_gru_forward (m, &eo, v, &p->eo.steps, a->xe, a->gh, a->ge, a->ghe, a->he,
                        v ? ra->xe : NULL, v ? ra->gh : NULL, v ? ra->ge : NULL,
@@ -408,9 +500,16 @@ decoder_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
       if (v)
         memcpy (ra->hd + (size_t) k * H, ra->he + src, H * sizeof (dd_real));
     }
+  const size_t n_in = (size_t) p->dor.steps.at[p->Ld] * E;
   seq2seq_embed (a->xd, m->params + m->off.Et, batch->tgt_in, p->Lt, &p->dor, E);
+  if (p->masked)
+    mul_inplace (a->xd, p->md, n_in);
   if (v)
-    seq2seq_embed (ra->xd, v + m->off.Et, batch->tgt_in, p->Lt, &p->dor, E);
+    {
+      seq2seq_embed (ra->xd, v + m->off.Et, batch->tgt_in, p->Lt, &p->dor, E);
+      if (p->masked)
+        mul_inplace (ra->xd, p->md, n_in);
+    }
   seq2seq_gru_forward (m, &dof, v, &p->dor.steps, a->xd, a->gh, a->gd, a->ghd, a->hd,
                        v ? ra->xd : NULL, v ? ra->gh : NULL, v ? ra->gd : NULL,
                        v ? ra->ghd : NULL, v ? ra->hd : NULL, p->wt);
@@ -481,15 +580,28 @@ output_forward (DdSeq2seq *m, const dd_real *v)
         ra->o[i] *= 1 - a->o[i] * a->o[i];
     }
 
+  /* the dropped o (and its tangent) feeds the logits */
+  const dd_real *o = a->o, *ro = v ? ra->o : NULL;
+  if (p->masked)
+    {
+      mul_into (p->od, a->o, p->mo, (size_t) N * H);
+      o = p->od;
+      if (v)
+        {
+          mul_into (p->rod, ra->o, p->mo, (size_t) N * H);
+          ro = p->rod;
+        }
+    }
+
   /* packed, then spread to their rows */
   fill_rows (m->logits, w + m->off.bo, N, V);
-  mm_nt (N, V, H, a->o, H, w + m->off.Wo, H, 1, m->logits, V);
+  mm_nt (N, V, H, o, H, w + m->off.Wo, H, 1, m->logits, V);
   unpack_rows (m->logits, p, V);
   if (v)
     {
       fill_rows (m->rlogits, v + m->off.bo, N, V);
-      mm_nt (N, V, H, ra->o, H, w + m->off.Wo, H, 1, m->rlogits, V);
-      mm_nt (N, V, H, a->o, H, v + m->off.Wo, H, 1, m->rlogits, V);
+      mm_nt (N, V, H, ro, H, w + m->off.Wo, H, 1, m->rlogits, V);
+      mm_nt (N, V, H, o, H, v + m->off.Wo, H, 1, m->rlogits, V);
       unpack_rows (m->rlogits, p, V);
     }
 }
@@ -506,6 +618,10 @@ dd_seq2seq_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
   if (v)
     ensure_tangent (m);
   p->have_tangent = v != NULL;
+  p->masked = p->noise != 0 && (m->spec.dropout > 0 || m->spec.word_dropout > 0);
+  if (p->masked)
+    draw_masks (m, p->noise);
+  p->noise = 0;
 
   encoder_forward (m, batch, v);
   decoder_forward (m, batch, v);
@@ -541,19 +657,24 @@ output_backward (DdSeq2seq *m, const dd_real *dlogits, const dd_real *v,
   const Acts *a = &p->a, *ra = &p->ra;
   Grads *d = &p->d, *rd = tg ? &p->rd : NULL;
 
-  /* logits = Wo·o + bo */
+  /* logits = Wo·o' + bo, o' = o ⊙ mask (o' = o without dropout) */
+  const dd_real *oin = p->masked ? p->od : a->o, *roin = p->masked ? p->rod : ra->o;
   const dd_real *dlg = pack_rows (dlogits, p, V, &p->dlg, full);
   mm_nn (N, H, V, dlg, V, w + m->off.Wo, H, 0, d->dout, H);
-  mm_tn (V, H, N, dlg, V, a->o, H, 1, gw + m->off.Wo, H);
+  mm_tn (V, H, N, dlg, V, oin, H, 1, gw + m->off.Wo, H);
   add_row_sums (gw + m->off.bo, dlg, N, V);
+  if (p->masked)
+    mul_inplace (d->dout, p->mo, (size_t) N * H);
   if (tg)
     {
       const dd_real *rdlg = pack_rows (rdlogits, p, V, &p->rdlg, full);
       mm_nn (N, H, V, rdlg, V, w + m->off.Wo, H, 0, rd->dout, H);
       mm_nn (N, H, V, dlg, V, v + m->off.Wo, H, 1, rd->dout, H);
-      mm_tn (V, H, N, rdlg, V, a->o, H, 1, hv + m->off.Wo, H);
-      mm_tn (V, H, N, dlg, V, ra->o, H, 1, hv + m->off.Wo, H);
+      mm_tn (V, H, N, rdlg, V, oin, H, 1, hv + m->off.Wo, H);
+      mm_tn (V, H, N, dlg, V, roin, H, 1, hv + m->off.Wo, H);
       add_row_sums (hv + m->off.bo, rdlg, N, V);
+      if (p->masked)
+        mul_inplace (rd->dout, p->mo, (size_t) N * H);
     }
 
   /* o = tanh (Wc·u + bc) */
@@ -643,6 +764,13 @@ decoder_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v, d
                         tg ? ra->xd : NULL, tg ? ra->gd : NULL, tg ? ra->ghd : NULL,
                         tg ? ra->hd : NULL, tg ? rd->dhd : NULL, tg ? rd->dgid : NULL,
                         tg ? rd->dghd : NULL, tg ? rd->dxd : NULL, hv, p->pk[0], p->pk[1]);
+  if (p->masked)
+    {
+      const size_t n_in = (size_t) p->dor.steps.at[p->Ld] * E;
+      mul_inplace (d->dxd, p->md, n_in);
+      if (tg)
+        mul_inplace (rd->dxd, p->md, n_in);
+    }
   seq2seq_embed_backward (gw + m->off.Et, d->dxd, batch->tgt_in, p->Lt, &p->dor, E);
   if (tg)
     seq2seq_embed_backward (hv + m->off.Et, rd->dxd, batch->tgt_in, p->Lt, &p->dor, E);
@@ -675,6 +803,13 @@ encoder_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v, d
                         tg ? ra->xe : NULL, tg ? ra->ge : NULL, tg ? ra->ghe : NULL,
                         tg ? ra->he : NULL, tg ? rd->dhe : NULL, tg ? rd->dgie : NULL,
                         tg ? rd->dghe : NULL, tg ? rd->dxe : NULL, hv, p->pk[0], p->pk[1]);
+  if (p->masked)
+    {
+      const size_t n_in = (size_t) p->eo.steps.at[p->Le] * E;
+      mul_inplace (d->dxe, p->me, n_in);
+      if (tg)
+        mul_inplace (rd->dxe, p->me, n_in);
+    }
   seq2seq_embed_backward (gw + m->off.Es, d->dxe, batch->src, p->Ls, &p->eo, E);
   if (tg)
     seq2seq_embed_backward (hv + m->off.Es, rd->dxe, batch->src, p->Ls, &p->eo, E);

@@ -47,6 +47,11 @@ typedef struct {
   int max_batch;             /* sentences per batch, at most */
   int max_src_len;           /* source tokens per sentence, at most */
   int max_tgt_len;           /* target positions per sentence, at most */
+  /* dropout in a training forward (dd_seq2seq_set_noise), inverted (kept
+   * values scaled by 1/(1 − p)): `dropout` on each value of the encoder's
+   * and decoder's input embeddings and of o_t before Wo; `word_dropout` on
+   * whole input words, source and target (a word's embedding row). 0: off */
+  double dropout, word_dropout;
 } DdSeq2seqSpec;
 
 /* A padded batch. Row-major (B, Ls) and (B, Lt); ids in [0, V). */
@@ -104,6 +109,15 @@ void       dd_seq2seq_forward  (DdSeq2seq *model, const DdSeq2seqBatch *batch, c
 void       dd_seq2seq_backward (DdSeq2seq *model, const DdSeq2seqBatch *batch,
                                 const dd_real *dlogits,
                                 const dd_real *v, const dd_real *rdlogits, dd_real *hv);
+
+/* Dropout: the next dd_seq2seq_forward (and only it) draws its masks from
+ * a generator seeded with key, if the spec has dropout; key 0, or no call,
+ * is a forward without dropout (evaluation). The masks stay for the
+ * backward of that forward. The same key gives the same masks for the same
+ * batch, so a replay or an H·v of a training step sees the step's function.
+ * A function of the parameters for fixed masks, its gradient and H·v are
+ * exact as without dropout. */
+void       dd_seq2seq_set_noise (DdSeq2seq *model, guint64 key);
 
 /* forward + backward floating-point operations of one training step
  * (dominant terms), for the benchmark */

@@ -161,6 +161,8 @@ dd_student_new (const DdTrainConfig *cfg, const DdData *data, int max_batch, DdR
         spec.emb = cfg->net.emb;
       if (cfg->net.rnn_hidden > 0)
         spec.hidden = cfg->net.rnn_hidden;
+      spec.dropout = cfg->net.dropout;
+      spec.word_dropout = cfg->net.word_dropout;
       spec.max_batch = max_batch;
       spec.max_src_len = DD_PARALLEL_MAX_LEN;
       spec.max_tgt_len = DD_PARALLEL_MAX_LEN;
@@ -416,6 +418,25 @@ split_count_work (const DdStudent *st, int B, double flops)
   if (n <= 1 || per_worker <= 0.0)
     return n;
   return (int) MAX (1.0, MIN ((double) n, floor (flops / per_worker)));
+}
+
+void
+dd_student_set_noise (DdStudent *st, guint64 key)
+{
+  if (st->s2s)
+    dd_seq2seq_set_noise (st->s2s, key);
+}
+
+guint64
+dd_noise_key (guint64 seed, gint64 step)
+{
+  /* splitmix64's finaliser over the pair: neighbouring steps and seeds get
+   * unrelated keys */
+  guint64 z = seed * 0x9e3779b97f4a7c15ull + (guint64) step + 0x632be59bd9b4e019ull;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+  z ^= z >> 31;
+  return z ? z : 1;
 }
 
 void

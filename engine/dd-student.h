@@ -76,6 +76,11 @@ int         dd_student_get_threads (const DdStudent *st);
  * 1.34 times. A function of the configuration only: a file gives the same
  * bits on any machine with the same thread count. */
 #define DD_SPLIT_WORK 250.0
+/* Dropout's masks for the next training forward (the translator's, if its
+ * spec has dropout; dd_seq2seq_set_noise): key 0 none. */
+void        dd_student_set_noise (DdStudent *st, guint64 key);
+/* the key of step `step` of a run seeded with `seed`: never 0 */
+guint64     dd_noise_key (guint64 seed, gint64 step);
 /* Sets that work (default DD_SPLIT_WORK); 0 splits every batch between all
  * threads, as the tests do to check the split on small batches. */
 void        dd_student_set_split_work (DdStudent *st, double flops_per_parameter);

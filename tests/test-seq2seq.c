@@ -45,6 +45,7 @@ typedef struct {
   dd_real        *R;         /* (NB·LT, VT) the linear part */
   double          lin;       /* its weight */
   dd_real        *dlogits, *rdlogits;
+  guint64         noise;     /* dropout: every forward's masks (0: none) */
 } Problem;
 
 static int
@@ -105,6 +106,7 @@ static double
 problem_loss (gpointer data)
 {
   Problem *p = data;
+  dd_seq2seq_set_noise (p->m, p->noise);
   dd_seq2seq_forward (p->m, &p->batch, NULL);
   return loss_eval (&p->batch, p->m->logits, p->R, p->lin, VT, NULL, NULL, NULL);
 }
@@ -114,6 +116,7 @@ static void
 problem_gradient (Problem *p, const dd_real *v, dd_real *hv)
 {
   dd_seq2seq_zero_grad (p->m);
+  dd_seq2seq_set_noise (p->m, p->noise);
   dd_seq2seq_forward (p->m, &p->batch, v);
   loss_eval (&p->batch, p->m->logits, p->R, p->lin, VT, p->dlogits,
              v ? p->m->rlogits : NULL, v ? p->rdlogits : NULL);
@@ -160,6 +163,23 @@ problem_init (Problem *p, guint64 seed)
   p->rdlogits = g_new0 (dd_real, (size_t) NB * LT * VT);
 }
 
+/* the same model with dropout, every forward with the masks of key */
+static void
+problem_set_dropout (Problem *p, double dropout, double word_dropout, guint64 key)
+{
+  g_autoptr(GError) error = NULL;
+  DdSeq2seqSpec spec = p->m->spec;
+
+  spec.dropout = dropout;
+  spec.word_dropout = word_dropout;
+  DdSeq2seq *m = dd_seq2seq_new (&spec, &error);
+  g_assert_no_error (error);
+  memcpy (m->params, p->m->params, m->n_params * sizeof (dd_real));
+  dd_seq2seq_free (p->m);
+  p->m = m;
+  p->noise = key;
+}
+
 static void
 problem_clear (Problem *p)
 {
@@ -172,10 +192,12 @@ problem_clear (Problem *p)
 /* ---------------------------------------------------------------------- */
 
 static void
-test_gradient (void)
+check_gradient (double dropout, double word_dropout)
 {
   Problem p;
   problem_init (&p, 11);
+  if (dropout > 0 || word_dropout > 0)
+    problem_set_dropout (&p, dropout, word_dropout, 4242);
   const size_t P = p.m->n_params;
   g_autofree dd_real *grads = g_new (dd_real, P);
 
@@ -184,6 +206,7 @@ test_gradient (void)
   gradcheck_assert ("seq2seq ∇L (every parameter)", grads, p.m->params, P,
                     problem_loss, &p, GRADCHECK_TOL);
   /* accumulation: a second backward adds the same again */
+  dd_seq2seq_set_noise (p.m, p.noise);
   dd_seq2seq_forward (p.m, &p.batch, NULL);
   dd_seq2seq_backward (p.m, &p.batch, p.dlogits, NULL, NULL, NULL);
   dd_seq2seq_backward (p.m, &p.batch, p.dlogits, NULL, NULL, NULL);
@@ -243,10 +266,12 @@ norm (const dd_real *a, size_t n)
 }
 
 static void
-test_hvp (void)
+check_hvp (double dropout, double word_dropout)
 {
   Problem p;
   problem_init (&p, 13);
+  if (dropout > 0 || word_dropout > 0)
+    problem_set_dropout (&p, dropout, word_dropout, 777);
   const size_t P = p.m->n_params;
   const double h = GRADCHECK_EPS;
   g_autofree dd_real *theta = g_memdup2 (p.m->params, P * sizeof (dd_real));
@@ -282,6 +307,94 @@ test_hvp (void)
   g_test_message ("seq2seq v₁ᵀHv₀ − v₀ᵀHv₁: %.3e relative", rel);
   g_assert_cmpfloat (rel, <=, SYM_TOL);
   problem_clear (&p);
+}
+
+static void
+test_gradient (void)
+{
+  check_gradient (0, 0);
+}
+
+static void
+test_hvp (void)
+{
+  check_hvp (0, 0);
+}
+
+/* with dropout, for fixed masks: the same checks */
+static void
+test_dropout_gradient (void)
+{
+  check_gradient (0.3, 0.2);
+}
+
+static void
+test_dropout_hvp (void)
+{
+  check_hvp (0.3, 0.2);
+}
+
+/* A forward without a key is the model without dropout, bit for bit; a key
+ * is used by one forward only; the same key gives the same masks and
+ * another key others; a mask's kept values are scaled so that the mean
+ * over many keys is the forward without dropout (checked on the logits'
+ * linear part: Wo·E[o ⊙ mask] = Wo·o) */
+static void
+test_dropout_masks (void)
+{
+  Problem p, q;
+  problem_init (&p, 14);
+  problem_init (&q, 14);
+  problem_set_dropout (&q, 0.5, 0.0, 0);
+  const size_t n = (size_t) NB * LT * VT;
+  g_autofree dd_real *plain = g_new (dd_real, n), *a = g_new (dd_real, n);
+
+  dd_seq2seq_forward (p.m, &p.batch, NULL);
+  memcpy (plain, p.m->logits, n * sizeof (dd_real));
+  dd_seq2seq_forward (q.m, &q.batch, NULL);
+  g_assert_cmpmem (q.m->logits, n * sizeof (dd_real), plain, n * sizeof (dd_real));
+
+  dd_seq2seq_set_noise (q.m, 1);
+  dd_seq2seq_forward (q.m, &q.batch, NULL);
+  memcpy (a, q.m->logits, n * sizeof (dd_real));
+  g_assert_cmpint (memcmp (a, plain, n * sizeof (dd_real)), !=, 0);
+  dd_seq2seq_forward (q.m, &q.batch, NULL);  /* the key was used */
+  g_assert_cmpmem (q.m->logits, n * sizeof (dd_real), plain, n * sizeof (dd_real));
+  dd_seq2seq_set_noise (q.m, 1);
+  dd_seq2seq_forward (q.m, &q.batch, NULL);
+  g_assert_cmpmem (q.m->logits, n * sizeof (dd_real), a, n * sizeof (dd_real));
+  dd_seq2seq_set_noise (q.m, 2);
+  dd_seq2seq_forward (q.m, &q.batch, NULL);
+  g_assert_cmpint (memcmp (q.m->logits, a, n * sizeof (dd_real)), !=, 0);
+
+  /* only the output mask: the embeddings of a model with Es = Et = 0 are
+   * zero whatever their masks, so the logits are linear in the masked o */
+  problem_set_dropout (&q, 0.5, 0.0, 0);
+  memset (q.m->params + q.m->off.Es, 0, (size_t) VS * 5 * sizeof (dd_real));
+  memset (q.m->params + q.m->off.Et, 0, (size_t) VT * 5 * sizeof (dd_real));
+  dd_seq2seq_forward (q.m, &q.batch, NULL);
+  memcpy (plain, q.m->logits, n * sizeof (dd_real));
+  enum { KEYS = 4000 };
+  g_autofree double *mean = g_new0 (double, n);
+  for (int k = 1; k <= KEYS; k++)
+    {
+      dd_seq2seq_set_noise (q.m, (guint64) k);
+      dd_seq2seq_forward (q.m, &q.batch, NULL);
+      for (size_t i = 0; i < n; i++)
+        mean[i] += q.m->logits[i] / KEYS;
+    }
+  double worst = 0, scale = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      worst = fmax (worst, fabs (mean[i] - plain[i]));
+      scale = fmax (scale, fabs (plain[i]));
+    }
+  g_test_message ("dropout 0.5, mean of %d masks: logits within %.3g (largest %.3g)",
+                  KEYS, worst, scale);
+  g_assert_cmpfloat (scale, >, 0.1);
+  g_assert_cmpfloat (worst, <, 0.05 * scale);
+  problem_clear (&p);
+  problem_clear (&q);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -634,6 +747,10 @@ test_refuse (void)
   expect_refused (s, "batch", " 0 ");
   s = good, s.max_src_len = 100000;
   expect_refused (s, "source length", "100000");
+  s = good, s.dropout = 1.0;
+  expect_refused (s, "dropout", " 1 ");
+  s = good, s.word_dropout = NAN;
+  expect_refused (s, "word dropout", "nan");
 }
 
 int
@@ -643,6 +760,9 @@ main (int argc, char **argv)
   g_test_add_func ("/seq2seq/gradient", test_gradient);
   g_test_add_func ("/seq2seq/rlogits", test_rlogits);
   g_test_add_func ("/seq2seq/hvp", test_hvp);
+  g_test_add_func ("/seq2seq/dropout/gradient", test_dropout_gradient);
+  g_test_add_func ("/seq2seq/dropout/hvp", test_dropout_hvp);
+  g_test_add_func ("/seq2seq/dropout/masks", test_dropout_masks);
   g_test_add_func ("/seq2seq/decode", test_decode);
   g_test_add_func ("/seq2seq/train-copy", test_train_copy);
   g_test_add_func ("/seq2seq/padding", test_padding);
