@@ -222,8 +222,9 @@ student_config (const TrainOptions *o, const TrainNumbers *n, DdTrainConfig *cfg
   if (n->has_beam && !text)
     USAGE ("--beam %s: a beam search translates; for --dataset de-en", o->beam);
   if ((n->has_dropout || n->has_word_dropout) && !text)
-    USAGE ("--%s: dropout is the translation student's; for --dataset de-en",
-           n->has_dropout ? "dropout" : "word-dropout");
+    USAGE ("--%s %s: dropout is the translation student's; for --dataset de-en",
+           n->has_dropout ? "dropout" : "word-dropout",
+           n->has_dropout ? o->dropout : o->word_dropout);
   if (o->hypotheses && !text)
     USAGE ("--hypotheses %s: the translations of --dataset de-en", o->hypotheses);
   dd_train_config_init_student (cfg, kind);

@@ -86,6 +86,12 @@ number_rows("train", "threads", "int", ["0", "-0", "-1", "100000"], TRAIN, ["thr
 # de-en's own: on images they are refused, on de-en out of range is refused
 number_rows("train", "minutes", "double", ["0", "-0", "-1"], TRAIN)
 number_rows("train", "beam", "int", ["0", "-1", "65"], TRAIN)
+TRAIN_DE = ["--dataset", "de-en", "--steps", "1", "--batch", "2"]
+number_rows("train", "dropout", "double", ["-0.1", "0.95", "1"], TRAIN_DE, ["dropout"])
+number_rows("train", "word-dropout", "double", ["-0.1", "0.95", "1"], TRAIN_DE, ["word dropout"])
+row("train", ["train"] + TRAIN + ["--dropout", "0.3"], 2, ["--dropout"], "0.3", label="train --dropout on images")
+row("train", ["train"] + TRAIN + ["--word-dropout", "0.3"], 2, ["--word-dropout"], "0.3",
+    label="train --word-dropout on images")
 for option in ("dataset", "student", "hidden", "activation", "loss", "optimizer", "schedule", "scenario"):
     string_rows("train", option, TRAIN)
 common_rows("train", TRAIN)
