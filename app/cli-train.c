@@ -305,9 +305,9 @@ finish_config (const TrainOptions *o, const TrainNumbers *n, DdTrainConfig *cfg,
   cfg->threads = o->threads;
   if (!dd_train_config_validate (cfg, &error))
     USAGE ("%s", error->message);
-  if (text && o->loss && cfg->loss != DD_LOSS_CE)
-    USAGE ("--loss %s: the translation student trains on ce here; use didact-cli teach "
-           "for the bucketed L2T-DLF loss", o->loss);
+  if (text && o->loss && cfg->loss != DD_LOSS_CE && cfg->loss != DD_LOSS_SMOOTH)
+    USAGE ("--loss %s: the translation student trains on ce or smooth (label smoothing) "
+           "here; use didact-cli teach for the bucketed L2T-DLF loss", o->loss);
   if (text && n->has_beam && (n->beam < 1 || n->beam > 64))
     USAGE ("--beam %s: a width from 1 to 64", o->beam);
   /* a file the run would write only at its end */

@@ -619,6 +619,16 @@ if any(os.path.isfile(c) for c in corpus):
           and s.get("steps") == 3 and 0 <= s.get("dev_bleu", -1) <= 100
           and 0 <= s.get("test_bleu", -1) <= 100 and s.get("train_tokens", 0) > 0,
           f"exit {code}, {s}, stderr {err[-300:]}")
+    # dropout and label smoothing: a run is its seed's (the masks are drawn
+    # from the seed and the step), and dropout changes the training loss
+    def epoch_of(args):
+        code, out, err = run(["train", "--dataset", "de-en", "--steps", "3", "--batch", "4", "--json",
+                              "--loss", "smooth", "--word-dropout", "0.1"] + args)
+        ep = [r for r in records(out) if r.get("event") == "epoch"] if code == 0 else []
+        return (ep[-1]["train_loss"], ep[-1]["dev_loss"]) if ep else (code, err[-300:])
+    a, b, c = epoch_of(["--dropout", "0.3"]), epoch_of(["--dropout", "0.3"]), epoch_of([])
+    check("train --dataset de-en --dropout: the same seed, the same run; dropout changes it",
+          isinstance(a[0], float) and a == b and c[0] != a[0], f"{a} {b} {c}")
     code, out, err = run(["teach", "--dataset", "de-en", "--window", "2", "--meta", "1", "--pretrain", "2",
                           "--dev", "8", "--batch", "4", "--lr", "0.1", "--json"])
     recs = records(out) if code == 0 else []
