@@ -419,10 +419,10 @@ visit_branch (DdSession *s, int b, DdState *st)
   int parent = br ? br->parent : -1;
   gint64 fork_step = br ? br->fork_step : 0;
   gboolean running = br ? br->running : TRUE;
-  DdTeachConfig cfg;
+  /* a field the file does not hold (dropout, which teach refuses) keeps the
+   * session's value: the reading starts from the session's configuration */
+  DdTeachConfig cfg = br ? *dd_teach_get_config (br->teach) : s->cfg.teach;
 
-  if (br)
-    cfg = *dd_teach_get_config (br->teach);
   dd_state_push (st, "branch %d", b);
   dd_state_int (st, "parent", &parent, -1, b - 1);
   dd_state_i64 (st, "fork_step", &fork_step);
