@@ -41,11 +41,14 @@ print_banner (DdRun *run, const char *dataset, double minutes)
   g_autofree char *clip = cfg->clip_norm > 0 ? g_strdup_printf ("gradient norm clipped at %g", cfg->clip_norm)
                                              : g_strdup ("gradient norm not clipped");
 
+  g_autofree char *units = p->bpe ? g_strdup_printf (" subwords from %d merges", dd_bpe_n_merges (p->bpe))
+                                  : g_strdup (" words");
+
   printf ("Training %s on %s (%d train, %d dev, %d test sentence pairs; vocabularies %d "
-          "German, %d English) with cross-entropy, %s lr %g, batch %d, %s, seed %"
+          "German, %d English%s) with cross-entropy, %s lr %g, batch %d, %s, seed %"
           G_GUINT64_FORMAT ", %d thread%s%s\n",
           dd_student_describe (dd_run_get_student (run)), dataset, p->train.n, p->dev.n,
-          p->test.n, p->src_vocab->n, p->tgt_vocab->n, dd_optim_kind_name (cfg->optimizer),
+          p->test.n, p->src_vocab->n, p->tgt_vocab->n, units, dd_optim_kind_name (cfg->optimizer),
           cfg->lr, cfg->batch, clip, cfg->seed, cfg->threads, cfg->threads == 1 ? "" : "s", limit);
 }
 
@@ -100,6 +103,12 @@ print_summary (const CliTraining *t, const TextReport *r, int beam)
   cli_json_double (b, "test_token_accuracy", r->test->accuracy);
   cli_json_int (b, "steps", step);
   cli_json_int (b, "train_tokens", tokens);
+  /* what the ids are: words, or subword pieces of that many merges (BLEU is
+   * on words either way) */
+  const DdParallel *p = dd_data_parallel (dd_run_get_data (t->run));
+  cli_json_int (b, "src_vocab", p->src_vocab->n);
+  cli_json_int (b, "tgt_vocab", p->tgt_vocab->n);
+  cli_json_int (b, "bpe_merges", p->bpe ? dd_bpe_n_merges (p->bpe) : 0);
   cli_json_double (b, "seconds", t->seconds);
   cli_json_emit (b);
 }
@@ -122,11 +131,11 @@ evaluate_final (DdRun *run, TextReport *r, int beam, const char *hyp_path, GErro
 }
 
 int
-cli_train_translation (const DdTrainConfig *cfg, const char *dataset, double minutes,
+cli_train_translation (const DdTrainConfig *cfg, const char *dataset, int bpe, double minutes,
                        const char *hyp_path, int beam, gboolean json)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(DdData) data = dd_data_load (dataset, &error);
+  g_autoptr(DdData) data = dd_data_load_bpe (dataset, bpe, &error);
   if (data == NULL)
     return cli_fail ("train", CLI_EXIT_FAILURE, "%s", error->message);
   g_autoptr(DdRun) run = dd_run_new (cfg, data, &error);

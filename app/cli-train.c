@@ -37,6 +37,7 @@ typedef struct {
   char    *clip;
   char    *minutes;
   char    *beam;
+  char    *bpe;
   gint64   seed;
   int      threads;
   char    *schedule;
@@ -51,7 +52,8 @@ typedef struct {
   gint64   steps;
   int      batch;
   double   lr, momentum, smoothing, margin, clip, minutes, dropout, word_dropout;
-  int      beam;
+  int      beam, bpe;
+  gboolean has_bpe;
   gboolean has_epochs, has_steps, has_batch, has_lr, has_momentum, has_smoothing, has_margin,
            has_clip, has_minutes, has_beam, has_dropout, has_word_dropout;
 } TrainNumbers;
@@ -80,6 +82,7 @@ train_options_clear (TrainOptions *o)
   g_free (o->clip);
   g_free (o->minutes);
   g_free (o->beam);
+  g_free (o->bpe);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TrainOptions, train_options_clear)
@@ -144,6 +147,7 @@ parse_options (TrainOptions *o, int *argc, char ***argv)
     { "student", 's', 0, G_OPTION_ARG_STRING, &o->student, cli_choices_help (CLI_OPTION_TRAIN_STUDENT), "KIND" },
     { "minutes", 0, 0, G_OPTION_ARG_STRING, &o->minutes, "de-en: stop after this much wall time, then evaluate", "X" },
     { "beam", 0, 0, G_OPTION_ARG_STRING, &o->beam, "de-en: the final dev and test BLEU by beam search of this width (default 1: greedy)", "N" },
+    { "bpe", 0, 0, G_OPTION_ARG_STRING, &o->bpe, "de-en: subword units from N byte-pair merges learned on the training split, 0 to " G_STRINGIFY (DD_PARALLEL_MAX_MERGES) " (default 0: words; BLEU stays on words)", "N" },
     { "hypotheses", 0, 0, G_OPTION_ARG_FILENAME, &o->hypotheses, "de-en: write the final dev translations to FILE and the references to FILE.ref", "FILE" },
     { "hidden", 0, 0, G_OPTION_ARG_STRING, &o->hidden, "MLP hidden sizes, comma-separated (default 500)", "SIZES" },
     { "activation", 0, 0, G_OPTION_ARG_STRING, &o->activation, "MLP activation: tanh (default) or relu", "NAME" },
@@ -185,6 +189,7 @@ number_options (const TrainOptions *o, TrainNumbers *n)
   NUMBER_OPTION (steps, cli_option_int64);
   NUMBER_OPTION (batch, cli_option_int);
   NUMBER_OPTION (beam, cli_option_int);
+  NUMBER_OPTION (bpe, cli_option_int);
   NUMBER_OPTION (lr, cli_option_double);
   NUMBER_OPTION (momentum, cli_option_double);
   NUMBER_OPTION (smoothing, cli_option_double);
@@ -225,6 +230,10 @@ student_config (const TrainOptions *o, const TrainNumbers *n, DdTrainConfig *cfg
     USAGE ("--%s %s: dropout is the translation student's; for --dataset de-en",
            n->has_dropout ? "dropout" : "word-dropout",
            n->has_dropout ? o->dropout : o->word_dropout);
+  if (n->has_bpe && !text)
+    USAGE ("--bpe %s: subword merges are for the sentences of --dataset de-en", o->bpe);
+  if (n->has_bpe && (n->bpe < 0 || n->bpe > DD_PARALLEL_MAX_MERGES))
+    USAGE ("--bpe %s: a number of merges from 0 (words) to %d", o->bpe, DD_PARALLEL_MAX_MERGES);
   if (o->hypotheses && !text)
     USAGE ("--hypotheses %s: the translations of --dataset de-en", o->hypotheses);
   dd_train_config_init_student (cfg, kind);
@@ -505,7 +514,7 @@ cli_train (int argc, char **argv)
       (status = finish_config (&o, &n, &cfg, &scenario)) != 0)
     return status;
   if (cfg.net.kind == DD_STUDENT_SEQ2SEQ)
-    return cli_train_translation (&cfg, o.dataset, n.minutes, o.hypotheses,
+    return cli_train_translation (&cfg, o.dataset, n.has_bpe ? n.bpe : 0, n.minutes, o.hypotheses,
                                   n.has_beam ? n.beam : 1, o.json);
   return train_images (&cfg, o.dataset ? o.dataset : CLI_DEFAULT_DATASET, &scenario, o.json);
 }

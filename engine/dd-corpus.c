@@ -583,44 +583,43 @@ is_special_word (const char *word)
   return FALSE;
 }
 
-DdVocab *
-dd_vocab_build (char *const *sentences,
-                int          n,
-                int          min_count,
-                int          max_size)
+/* counts tokens[] into counts (word → count); special words are counted as
+ * unknown, since the vocabulary holds them already */
+static void
+count_tokens (GHashTable  *counts,
+              char *const *tokens,
+              gint64      *n_unknown)
 {
-  g_autoptr(GHashTable) counts =
-    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (int t = 0; tokens[t] != NULL; t++)
+    {
+      int c;
+
+      if (is_special_word (tokens[t]))
+        {
+          (*n_unknown)++;
+          continue;
+        }
+      c = GPOINTER_TO_INT (g_hash_table_lookup (counts, tokens[t]));
+      /* an existing key is kept and the new copy freed */
+      g_hash_table_insert (counts, g_strdup (tokens[t]),
+                           GINT_TO_POINTER (c + 1));
+    }
+}
+
+/* the vocabulary of counted tokens, n sentences, n_unknown occurrences
+ * already left out */
+static DdVocab *
+vocab_from_counts (GHashTable *counts,
+                   int         n,
+                   int         min_count,
+                   int         max_size,
+                   gint64      n_unknown)
+{
   g_autofree WordCount *sorted = NULL;
   GHashTableIter iter;
   gpointer key, value;
   DdVocab *vocab;
   int n_words = 0, n_kept = 0;
-  gint64 n_unknown = 0;
-
-  g_return_val_if_fail (sentences != NULL || n == 0, NULL);
-  g_return_val_if_fail (n >= 0, NULL);
-  g_return_val_if_fail (max_size == 0 || max_size >= DD_N_SPECIAL_TOKENS, NULL);
-
-  for (int i = 0; i < n; i++)
-    {
-      g_auto(GStrv) tokens = dd_tokenize (sentences[i]);
-
-      for (int t = 0; tokens[t] != NULL; t++)
-        {
-          int c;
-
-          if (is_special_word (tokens[t]))
-            {
-              n_unknown++;
-              continue;
-            }
-          c = GPOINTER_TO_INT (g_hash_table_lookup (counts, tokens[t]));
-          /* an existing key is kept and the new copy freed */
-          g_hash_table_insert (counts, g_strdup (tokens[t]),
-                               GINT_TO_POINTER (c + 1));
-        }
-    }
 
   sorted = g_new (WordCount, g_hash_table_size (counts) + 1);
   g_hash_table_iter_init (&iter, counts);
@@ -659,6 +658,48 @@ dd_vocab_build (char *const *sentences,
   return vocab;
 }
 
+DdVocab *
+dd_vocab_build (char *const *sentences,
+                int          n,
+                int          min_count,
+                int          max_size)
+{
+  g_autoptr(GHashTable) counts =
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gint64 n_unknown = 0;
+
+  g_return_val_if_fail (sentences != NULL || n == 0, NULL);
+  g_return_val_if_fail (n >= 0, NULL);
+  g_return_val_if_fail (max_size == 0 || max_size >= DD_N_SPECIAL_TOKENS, NULL);
+
+  for (int i = 0; i < n; i++)
+    {
+      g_auto(GStrv) tokens = dd_tokenize (sentences[i]);
+
+      count_tokens (counts, tokens, &n_unknown);
+    }
+  return vocab_from_counts (counts, n, min_count, max_size, n_unknown);
+}
+
+DdVocab *
+dd_vocab_build_tokens (char **const *sentences,
+                       int           n,
+                       int           min_count,
+                       int           max_size)
+{
+  g_autoptr(GHashTable) counts =
+    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gint64 n_unknown = 0;
+
+  g_return_val_if_fail (sentences != NULL || n == 0, NULL);
+  g_return_val_if_fail (n >= 0, NULL);
+  g_return_val_if_fail (max_size == 0 || max_size >= DD_N_SPECIAL_TOKENS, NULL);
+
+  for (int i = 0; i < n; i++)
+    count_tokens (counts, sentences[i], &n_unknown);
+  return vocab_from_counts (counts, n, min_count, max_size, n_unknown);
+}
+
 int
 dd_vocab_lookup (const DdVocab *vocab,
                  const char    *word)
@@ -679,13 +720,26 @@ dd_vocab_encode (const DdVocab *vocab,
                  gboolean       add_bos_eos)
 {
   g_auto(GStrv) tokens = NULL;
-  int body_max, n = 0;
 
   g_return_val_if_fail (vocab != NULL && sentence != NULL, 0);
+
+  tokens = dd_tokenize (sentence);
+  return dd_vocab_encode_tokens (vocab, tokens, ids, max, add_bos_eos);
+}
+
+int
+dd_vocab_encode_tokens (const DdVocab *vocab,
+                        char *const   *tokens,
+                        int           *ids,
+                        int            max,
+                        gboolean       add_bos_eos)
+{
+  int body_max, n = 0;
+
+  g_return_val_if_fail (vocab != NULL && tokens != NULL, 0);
   g_return_val_if_fail (ids != NULL || max == 0, 0);
   g_return_val_if_fail (max >= (add_bos_eos ? 2 : 0), 0);
 
-  tokens = dd_tokenize (sentence);
   body_max = add_bos_eos ? max - 1 : max;
   if (add_bos_eos)
     ids[n++] = DD_TOKEN_BOS;

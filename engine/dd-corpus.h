@@ -52,7 +52,8 @@
  * is small (about 150k tokens a side) and short, a word vocabulary with a
  * count cut-off is simple to read in the workbench, and the bucketed teacher
  * of docs/method.md §8 needs only a fixed vocabulary. Vocabularies are built on the
- * train split only, one per language.
+ * train split only, one per language. (Subword units are an option on top of
+ * these words: dd-bpe.h, dd_parallel_load_bpe.)
  */
 #pragma once
 
@@ -152,6 +153,13 @@ DdVocab  *dd_vocab_build    (char *const *sentences,
                              int          n,
                              int          min_count,
                              int          max_size);
+/* The same on sentences already split into tokens (NULL-terminated arrays):
+ * subword pieces, which dd_tokenize would split again at their punctuation
+ * ("z@@" ".@@" "b@@" "."). */
+DdVocab  *dd_vocab_build_tokens (char **const *sentences,
+                                 int           n,
+                                 int           min_count,
+                                 int           max_size);
 int       dd_vocab_lookup   (const DdVocab *vocab,
                              const char    *word);
 /* Writes the ids of @sentence to ids[0..max) — with <s> first and </s> last
@@ -163,6 +171,12 @@ int       dd_vocab_encode   (const DdVocab *vocab,
                              int           *ids,
                              int            max,
                              gboolean       add_bos_eos);
+/* The same on a sentence already split into tokens (NULL-terminated). */
+int       dd_vocab_encode_tokens (const DdVocab *vocab,
+                                  char *const   *tokens,
+                                  int           *ids,
+                                  int            max,
+                                  gboolean       add_bos_eos);
 /* The words of ids[0..n) joined by single spaces; <pad>, <s> and </s> are
  * left out, unknown words appear as "<unk>", ids out of range as "<?>". */
 char     *dd_vocab_decode   (const DdVocab *vocab,

@@ -932,6 +932,42 @@ load_idx_pair (const DatasetEntry  *entry,
 }
 
 DdData *
+dd_data_load_bpe (const char  *name,
+                  int          n_merges,
+                  GError     **error)
+{
+  DdData *data;
+
+  g_return_val_if_fail (name != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_strcmp0 (name, DD_CORPUS_ENV_NAME) != 0)
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                   "subword merges are for the sentence pairs of %s, not for %s",
+                   DD_CORPUS_ENV_NAME, name);
+      return NULL;
+    }
+  if (n_merges < 0 || n_merges > DD_PARALLEL_MAX_MERGES)
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                   "%d subword merges: from 0 to %d", n_merges, DD_PARALLEL_MAX_MERGES);
+      return NULL;
+    }
+  DdParallel *parallel = dd_parallel_load_bpe (NULL, DD_PARALLEL_DEFAULT_K, n_merges, error);
+  if (parallel == NULL)
+    return NULL;
+  data = g_new0 (DdData, 1);
+  /* the name tells the subword set from the word set wherever a data set is
+   * named (messages, a session's dataset and fingerprint); dd_data_load does
+   * not take it, so a saved session on subwords would not silently reload as
+   * words */
+  data->name = n_merges > 0 ? g_strdup_printf ("%s+bpe%d", name, n_merges) : g_strdup (name);
+  data->parallel = parallel;
+  return data;
+}
+
+DdData *
 dd_data_load (const char  *name,
               GError     **error)
 {
@@ -948,15 +984,7 @@ dd_data_load (const char  *name,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   if (g_strcmp0 (name, DD_CORPUS_ENV_NAME) == 0)
-    {
-      DdParallel *parallel = dd_parallel_load (NULL, DD_PARALLEL_DEFAULT_K, error);
-      if (parallel == NULL)
-        return NULL;
-      data = g_new0 (DdData, 1);
-      data->name = g_strdup (name);
-      data->parallel = parallel;
-      return data;
-    }
+    return dd_data_load_bpe (name, 0, error);
 
   where = dd_dataset_locate (name, error);
   if (where == NULL)

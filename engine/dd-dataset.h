@@ -35,7 +35,8 @@ struct _DdDataset {
 
 /* The three splits of one dataset. */
 struct _DdData {
-  char      *name;     /* registry name: "fashion-mnist", "mnist", "digits", "de-en" */
+  char      *name;     /* registry name: "fashion-mnist", "mnist", "digits", "de-en";
+                        * "de-en+bpeN" for de-en's subwords (dd_data_load_bpe) */
   DdDataset *train;    /* images; NULL for de-en */
   DdDataset *dev;
   DdDataset *test;
@@ -85,6 +86,13 @@ char                *dd_dataset_locate    (const char *name,
                                            GError    **error);
 /* Load the set and carve its splits. On failure, NULL and an error. */
 DdData              *dd_data_load         (const char *name,
+                                           GError    **error);
+/* de-en with subword ids from n_merges byte-pair merges (dd_parallel_load_bpe;
+ * 0: words, as dd_data_load), named "de-en+bpeN" when n_merges > 0. Any other
+ * name, or n_merges outside 0..DD_PARALLEL_MAX_MERGES, is
+ * DD_ERROR_INVALID_ARGUMENT. */
+DdData              *dd_data_load_bpe     (const char *name,
+                                           int         n_merges,
                                            GError    **error);
 void                 dd_data_free         (DdData    *data);
 /* de-en's sentence pairs (dd-parallel.h), or NULL for an image set */

@@ -17,9 +17,16 @@ tokenized (const char *sentence)
   return g_strjoinv (" ", tokens);
 }
 
+/* the tokens a side is encoded from: its words, or their subword pieces */
+static char **
+side_tokens (DdBpe *bpe, const char *sentence)
+{
+  return bpe != NULL ? dd_bpe_segment (bpe, sentence) : dd_tokenize (sentence);
+}
+
 static void
 encode_set (DdParallelSet *set, const char *name, const DdCorpus *c,
-            const DdVocab *sv, const DdVocab *tv)
+            const DdVocab *sv, const DdVocab *tv, DdBpe *bpe)
 {
   const int S = DD_PARALLEL_MAX_LEN + 1;
 
@@ -35,15 +42,49 @@ encode_set (DdParallelSet *set, const char *name, const DdCorpus *c,
   set->n_tokens = 0;
   for (int i = 0; i < c->n; i++)
     {
-      int ns = dd_vocab_encode (sv, c->src[i], set->src + (size_t) i * S, DD_PARALLEL_MAX_LEN, FALSE);
+      g_auto(GStrv) src = side_tokens (bpe, c->src[i]);
+      g_auto(GStrv) tgt = side_tokens (bpe, c->tgt[i]);
+      int ns = dd_vocab_encode_tokens (sv, src, set->src + (size_t) i * S, DD_PARALLEL_MAX_LEN, FALSE);
       if (ns == 0) /* cannot happen for corpus sentences (≥ 3 words); keep the encoder fed */
         set->src[(size_t) i * S] = DD_TOKEN_UNK, ns = 1;
       set->src_len[i] = ns;
       /* <s> y₁ … y_m </s>: m + 2 ids, m + 1 predicted positions */
-      int nt = dd_vocab_encode (tv, c->tgt[i], set->tgt + (size_t) i * S, S, TRUE);
+      int nt = dd_vocab_encode_tokens (tv, tgt, set->tgt + (size_t) i * S, S, TRUE);
       set->tgt_len[i] = nt - 1;
       set->n_tokens += nt - 1;
+      /* the reference stays words, pieces or not: BLEU is on words */
       set->ref_text[i] = tokenized (c->tgt[i]);
+    }
+}
+
+/* one vocabulary per language of the training split's tokens */
+static void
+build_vocabs (DdParallel *p)
+{
+  const DdCorpus *train = p->corpus[0];
+
+  if (p->bpe == NULL)
+    {
+      p->src_vocab = dd_vocab_build (train->src, train->n, DD_PARALLEL_MIN_COUNT, 0);
+      p->tgt_vocab = dd_vocab_build (train->tgt, train->n, DD_PARALLEL_MIN_COUNT, 0);
+      return;
+    }
+  /* every piece the training side uses, however rare: the merges already
+   * chose the units, a rare piece is one the frequent words did not absorb,
+   * and leaving it out would make <unk> of words the merges can spell */
+  g_autofree char ***src = g_new0 (char **, train->n + 1);
+  g_autofree char ***tgt = g_new0 (char **, train->n + 1);
+  for (int i = 0; i < train->n; i++)
+    {
+      src[i] = dd_bpe_segment (p->bpe, train->src[i]);
+      tgt[i] = dd_bpe_segment (p->bpe, train->tgt[i]);
+    }
+  p->src_vocab = dd_vocab_build_tokens (src, train->n, 1, 0);
+  p->tgt_vocab = dd_vocab_build_tokens (tgt, train->n, 1, 0);
+  for (int i = 0; i < train->n; i++)
+    {
+      g_strfreev (src[i]);
+      g_strfreev (tgt[i]);
     }
 }
 
@@ -60,6 +101,14 @@ free_set (DdParallelSet *set)
 DdParallel *
 dd_parallel_load (const char *path, int K, GError **error)
 {
+  return dd_parallel_load_bpe (path, K, 0, error);
+}
+
+DdParallel *
+dd_parallel_load_bpe (const char *path, int K, int n_merges, GError **error)
+{
+  g_return_val_if_fail (n_merges >= 0 && n_merges <= DD_PARALLEL_MAX_MERGES, NULL);
+
   g_autoptr(DdCorpus) all = dd_corpus_load (path, error);
   if (all == NULL)
     return NULL;
@@ -74,8 +123,26 @@ dd_parallel_load (const char *path, int K, GError **error)
   DdParallel *p = g_new0 (DdParallel, 1);
   p->path = g_strdup (all->path);
   dd_corpus_split (all, &p->corpus[0], &p->corpus[1], &p->corpus[2]);
-  p->src_vocab = dd_vocab_build (p->corpus[0]->src, p->corpus[0]->n, DD_PARALLEL_MIN_COUNT, 0);
-  p->tgt_vocab = dd_vocab_build (p->corpus[0]->tgt, p->corpus[0]->n, DD_PARALLEL_MIN_COUNT, 0);
+  if (n_merges > 0)
+    {
+      /* One model for both languages, learned on their training sentences
+       * together (Sennrich et al. 2016's joint BPE): German and English share
+       * the alphabet and many names, numbers and loan words, which then
+       * split the same way on both sides, and on a corpus this small the
+       * pooled counts make each merge better supported than half the text
+       * would. Each language still gets its own vocabulary of the pieces it
+       * uses. */
+      const DdCorpus *train = p->corpus[0];
+      g_autofree char **both = g_new (char *, 2 * (size_t) train->n + 1);
+      for (int i = 0; i < train->n; i++)
+        {
+          both[i] = train->src[i];
+          both[train->n + i] = train->tgt[i];
+        }
+      both[2 * (size_t) train->n] = NULL;
+      p->bpe = dd_bpe_learn (both, 2 * train->n, n_merges);
+    }
+  build_vocabs (p);
   p->K = MIN (K, p->tgt_vocab->n);
   p->bucket = dd_vocab_buckets (p->tgt_vocab, p->K, error);
   if (p->bucket == NULL)
@@ -104,7 +171,7 @@ dd_parallel_load (const char *path, int K, GError **error)
 
   DdParallelSet *sets[3] = { &p->train, &p->dev, &p->test };
   for (int s = 0; s < 3; s++)
-    encode_set (sets[s], part_names[s], p->corpus[s], p->src_vocab, p->tgt_vocab);
+    encode_set (sets[s], part_names[s], p->corpus[s], p->src_vocab, p->tgt_vocab, p->bpe);
   return p;
 }
 
@@ -120,6 +187,7 @@ dd_parallel_free (DdParallel *p)
     dd_corpus_free (p->corpus[s]);
   dd_vocab_free (p->src_vocab);
   dd_vocab_free (p->tgt_vocab);
+  dd_bpe_free (p->bpe);
   g_free (p->bucket);
   g_strfreev (p->bucket_names);
   g_free (p->path);
@@ -159,6 +227,26 @@ dd_parallel_gather (const DdParallelSet *set, const int *idx, int B,
 }
 
 #define TRANSLATE_CHUNK 64
+
+/* a hypothesis' ids as the words BLEU and the reader see: with subwords the
+ * pieces are joined first, so a hypothesis is scored like the references */
+static char *
+hypothesis_text (const DdParallel *p, const int *ids, int n)
+{
+  if (p->bpe == NULL)
+    return dd_vocab_decode (p->tgt_vocab, ids, n);
+
+  g_autofree const char **pieces = g_new (const char *, MAX (n, 1));
+  int m = 0;
+  for (int i = 0; i < n; i++)
+    {
+      const int id = ids[i];
+      if (id == DD_TOKEN_PAD || id == DD_TOKEN_BOS || id == DD_TOKEN_EOS)
+        continue;
+      pieces[m++] = id >= 0 && id < p->tgt_vocab->n ? p->tgt_vocab->words[id] : "<?>";
+    }
+  return dd_bpe_join ((char *const *) pieces, m);
+}
 
 void
 dd_parallel_translate (DdSeq2seq *model, const DdParallel *p, const DdParallelSet *set,
@@ -202,7 +290,7 @@ dd_parallel_translate (DdSeq2seq *model, const DdParallel *p, const DdParallelSe
         }
       for (int i = 0; i < B; i++)
         {
-          char *h = dd_vocab_decode (p->tgt_vocab, out + (size_t) i * M, out_len[i]);
+          char *h = hypothesis_text (p, out + (size_t) i * M, out_len[i]);
           dd_bleu_stats_add (stats, h, set->ref_text[start + i]);
           if (hyps)
             (*hyps)[start + i] = h;

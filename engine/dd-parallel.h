@@ -12,6 +12,15 @@
  * (the words and </s>). Sentences longer than max_len tokens are cut (rare:
  * the corpus keeps sentences of at most 40 words).
  *
+ * With byte-pair merges (dd_parallel_load_bpe, n_merges > 0) the ids are
+ * subword pieces instead (dd-bpe.h): one merge model learned on the
+ * training split's German and English sentences together, one vocabulary
+ * per language of every piece its training side uses (no count cut-off, so
+ * no training token is <unk>; a dev or test word still segments into known
+ * pieces, unless it holds a character the training split never had). Only
+ * the ids change: src_text and ref_text stay words, and the hypotheses of
+ * dd_parallel_translate are joined back into words before BLEU.
+ *
  * BLEU is computed on the tokenizer's output: lower-cased words with
  * punctuation split off, joined by single spaces, for the hypotheses and the
  * references alike (references keep their rare words; a hypothesis' <unk>
@@ -23,12 +32,14 @@
 #include "dd-corpus.h"
 #include "dd-seq2seq.h"
 #include "dd-bleu.h"
+#include "dd-bpe.h"
 
 G_BEGIN_DECLS
 
 #define DD_PARALLEL_MAX_LEN       48   /* tokens per side, </s> included */
 #define DD_PARALLEL_MIN_COUNT     2
 #define DD_PARALLEL_DEFAULT_K     8
+#define DD_PARALLEL_MAX_MERGES    100000 /* dd_parallel_load_bpe's n_merges */
 
 typedef struct {
   const char *name;          /* "de-en/train", … */
@@ -47,7 +58,8 @@ typedef struct _DdParallel DdParallel;
 struct _DdParallel {
   char          *path;
   DdCorpus      *corpus[3];  /* train, dev, test */
-  DdVocab       *src_vocab, *tgt_vocab;
+  DdVocab       *src_vocab, *tgt_vocab;  /* words, or subword pieces with bpe */
+  DdBpe         *bpe;        /* the merges, joint for both languages; NULL: words */
   int            K;
   int           *bucket;     /* (tgt_vocab->n) in [0, K) */
   char         **bucket_names; /* (K) "1–25", the frequency ranks each bucket spans */
@@ -55,6 +67,10 @@ struct _DdParallel {
 };
 
 DdParallel *dd_parallel_load (const char *path, int K, GError **error);
+/* n_merges = 0 is dd_parallel_load, words; 1 to DD_PARALLEL_MAX_MERGES are
+ * subwords by that many merges learned on the training split (fewer when no
+ * pair is left to merge) */
+DdParallel *dd_parallel_load_bpe (const char *path, int K, int n_merges, GError **error);
 void        dd_parallel_free (DdParallel *p);
 
 /* Gathers sentences idx[0..B) of set into a padded batch: Ls and Lt are the
@@ -67,7 +83,8 @@ void        dd_parallel_gather (const DdParallelSet *set, const int *idx, int B,
 /* Translates sentences [0, n) of set (n ≤ 0: all) with greedy decoding in
  * chunks of `chunk` sentences (beam > 1: beam search one at a time) and
  * returns their BLEU statistics; hyps (may be NULL) receives a new array of
- * n tokenized hypotheses (g_strfreev). */
+ * n tokenized hypotheses (g_strfreev), in words: subword pieces are joined
+ * back before scoring. */
 void        dd_parallel_translate (DdSeq2seq *model, const DdParallel *p,
                                    const DdParallelSet *set, int n, int beam,
                                    DdBleuStats *stats, char ***hyps);

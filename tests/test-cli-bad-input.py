@@ -89,9 +89,11 @@ number_rows("train", "beam", "int", ["0", "-1", "65"], TRAIN)
 TRAIN_DE = ["--dataset", "de-en", "--steps", "1", "--batch", "2"]
 number_rows("train", "dropout", "double", ["-0.1", "0.95", "1"], TRAIN_DE, ["dropout"])
 number_rows("train", "word-dropout", "double", ["-0.1", "0.95", "1"], TRAIN_DE, ["word dropout"])
+number_rows("train", "bpe", "int", ["-1", "100001"], TRAIN_DE, ["merges"])
 row("train", ["train"] + TRAIN + ["--dropout", "0.3"], 2, ["--dropout"], "0.3", label="train --dropout on images")
 row("train", ["train"] + TRAIN + ["--word-dropout", "0.3"], 2, ["--word-dropout"], "0.3",
     label="train --word-dropout on images")
+row("train", ["train"] + TRAIN + ["--bpe", "2000"], 2, ["--bpe"], "2000", label="train --bpe on images")
 for option in ("dataset", "student", "hidden", "activation", "loss", "optimizer", "schedule", "scenario"):
     string_rows("train", option, TRAIN)
 common_rows("train", TRAIN)
@@ -128,6 +130,8 @@ for command, context in (("teach", TEACH), ("compare", COMPARE)):
         string_rows(command, option, context)
     common_rows(command, context)
     row(command, [command] + context + ["extra"], 2, ["extra"], "extra")
+    # subwords are train's alone: a session on them is not wired
+    row(command, [command] + context + ["--bpe", "2000"], 2, ["--bpe"])
 number_rows("compare", "seeds", "int", ["0", "-1", "1001"], TEACH + ["--budget", "5"])
 number_rows("compare", "budget", "int", ["-1"], TEACH + ["--seeds", "1"])
 string_rows("compare", "arms", COMPARE)

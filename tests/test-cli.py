@@ -619,6 +619,18 @@ if any(os.path.isfile(c) for c in corpus):
           and s.get("steps") == 3 and 0 <= s.get("dev_bleu", -1) <= 100
           and 0 <= s.get("test_bleu", -1) <= 100 and s.get("train_tokens", 0) > 0,
           f"exit {code}, {s}, stderr {err[-300:]}")
+    words = s
+    # subwords: the vocabularies shrink, BLEU is still reported (on words)
+    code, out, err = run(["train", "--dataset", "de-en", "--steps", "3", "--batch", "4", "--json",
+                          "--bpe", "300"])
+    recs = records(out) if code == 0 else []
+    s = recs[-1] if recs else {}
+    check("train --dataset de-en --bpe reports its vocabularies", code == 0
+          and s.get("bpe_merges") == 300 and words.get("bpe_merges") == 0
+          and 0 < s.get("tgt_vocab", 0) < words.get("tgt_vocab", 0)
+          and 0 < s.get("src_vocab", 0) < words.get("src_vocab", 0)
+          and 0 <= s.get("dev_bleu", -1) <= 100,
+          f"exit {code}, {s}, words {words}, stderr {err[-300:]}")
     # dropout and label smoothing: a run is its seed's (the masks are drawn
     # from the seed and the step), and dropout changes the training loss
     def epoch_of(args):
