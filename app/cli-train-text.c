@@ -15,10 +15,15 @@
 #include <stdio.h>
 
 typedef struct {
-  DdEval *dev;
-  DdEval *test;
-  double  dev_bleu;
-  double  test_bleu;
+  DdEval  *dev;
+  DdEval  *test;
+  double   dev_bleu;
+  double   test_bleu;
+  gboolean best;       /* --checkpoint best: keep the weights of the best greedy dev BLEU */
+  gboolean kept;       /* this epoch's weights were kept */
+  gint64   last_step;  /* best: the last step's final BLEU, beside the checkpoint's */
+  double   last_dev_bleu;
+  double   last_test_bleu;
 } TextReport;
 
 /* hyps and references as two files of one sentence per line, for
@@ -58,12 +63,13 @@ text_epoch (CliTraining *t, gint64 step, double epoch, double train_loss)
   TextReport *r = t->data;
 
   r->dev_bleu = dd_run_bleu (t->run, DD_SPLIT_DEV, 1, NULL);
+  r->kept = r->best && dd_run_offer_checkpoint (t->run, r->dev_bleu);
   const double seconds = dd_now () - t->started;
   if (!t->json)
     {
       printf ("epoch %5.2f  step %7" G_GINT64_FORMAT "  train CE %.3f  dev CE %.3f  "
-              "dev token accuracy %5.2f %%  dev BLEU %5.2f  %.0f s\n", epoch, step, train_loss,
-              t->dev->loss, 100.0 * t->dev->accuracy, r->dev_bleu, seconds);
+              "dev token accuracy %5.2f %%  dev BLEU %5.2f%s  %.0f s\n", epoch, step, train_loss,
+              t->dev->loss, 100.0 * t->dev->accuracy, r->dev_bleu, r->kept ? " (kept)" : "", seconds);
       return;
     }
   JsonBuilder *b = cli_json_begin ("epoch");
@@ -73,6 +79,11 @@ text_epoch (CliTraining *t, gint64 step, double epoch, double train_loss)
   cli_json_double (b, "dev_token_accuracy", t->dev->accuracy);
   cli_json_double (b, "dev_loss", t->dev->loss);
   cli_json_double (b, "dev_bleu", r->dev_bleu);
+  if (r->best)
+    {
+      json_builder_set_member_name (b, "kept");
+      json_builder_add_boolean_value (b, r->kept);
+    }
   cli_json_double (b, "seconds", seconds);
   cli_json_emit (b);
 }
@@ -93,12 +104,27 @@ print_summary (const CliTraining *t, const TextReport *r, int beam)
               "  test BLEU  %6.2f   test token accuracy %6.2f %%   (%s)\n",
               step, epochs, t->seconds, tokens / t->seconds, r->dev_bleu,
               100.0 * r->dev->accuracy, r->test_bleu, 100.0 * r->test->accuracy, decoding);
+      if (r->best)
+        printf ("  the weights of step %" G_GINT64_FORMAT " (epoch %.2f), the best greedy dev BLEU "
+                "of the epoch ends; the last step's: dev BLEU %.2f, test BLEU %.2f\n",
+                dd_run_checkpoint_step (t->run),
+                (double) dd_run_checkpoint_step (t->run) / dd_run_steps_per_epoch (t->run),
+                r->last_dev_bleu, r->last_test_bleu);
       return;
     }
   JsonBuilder *b = cli_json_begin ("summary");
   cli_json_double (b, "dev_bleu", r->dev_bleu);
   cli_json_double (b, "test_bleu", r->test_bleu);
   cli_json_int (b, "beam", beam);
+  /* the weights the BLEU is of: the last step's, or the checkpoint kept */
+  json_builder_set_member_name (b, "checkpoint");
+  json_builder_add_string_value (b, r->best ? "best" : "last");
+  cli_json_int (b, "checkpoint_step", r->best ? dd_run_checkpoint_step (t->run) : step);
+  if (r->best)
+    {
+      cli_json_double (b, "last_dev_bleu", r->last_dev_bleu);
+      cli_json_double (b, "last_test_bleu", r->last_test_bleu);
+    }
   cli_json_double (b, "dev_token_accuracy", r->dev->accuracy);
   cli_json_double (b, "test_token_accuracy", r->test->accuracy);
   cli_json_int (b, "steps", step);
@@ -130,9 +156,29 @@ evaluate_final (DdRun *run, TextReport *r, int beam, const char *hyp_path, GErro
   return save_lines (hyp_path, hyps, error) && save_lines (ref_path, p->dev.ref_text, error);
 }
 
+/* --checkpoint best: the last step's weights are a candidate too (a run
+ * ended by its time stops between epoch ends); their final BLEU is
+ * measured, then the kept weights', which are reported */
+static gboolean
+evaluate_best (DdRun *run, TextReport *r, int beam, const char *hyp_path, GError **error)
+{
+  if (!dd_run_at_epoch_end (run))
+    dd_run_offer_checkpoint (run, dd_run_bleu (run, DD_SPLIT_DEV, 1, NULL));
+  const gboolean last_kept = dd_run_checkpoint_step (run) < 0
+                             || dd_run_checkpoint_step (run) == dd_run_get_step (run);
+  if (!evaluate_final (run, r, beam, last_kept ? hyp_path : NULL, error))
+    return FALSE;
+  r->last_dev_bleu = r->dev_bleu;
+  r->last_test_bleu = r->test_bleu;
+  if (last_kept)
+    return TRUE;
+  dd_run_restore_checkpoint (run);
+  return evaluate_final (run, r, beam, hyp_path, error);
+}
+
 int
 cli_train_translation (const DdTrainConfig *cfg, const char *dataset, int bpe, double minutes,
-                       const char *hyp_path, int beam, gboolean json)
+                       const char *hyp_path, int beam, gboolean best, gboolean json)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(DdData) data = dd_data_load_bpe (dataset, bpe, &error);
@@ -145,7 +191,7 @@ cli_train_translation (const DdTrainConfig *cfg, const char *dataset, int bpe, d
   const int C = dd_run_get_student (run)->C;
   g_autoptr(DdEval) dev = dd_eval_new (C);
   g_autoptr(DdEval) test = dd_eval_new (C);
-  TextReport r = { .dev = dev, .test = test };
+  TextReport r = { .dev = dev, .test = test, .best = best };
   CliTraining t = { .run = run, .json = json, .minutes = minutes, .dev = dev, .epoch = text_epoch,
                     .data = &r };
 
@@ -154,7 +200,8 @@ cli_train_translation (const DdTrainConfig *cfg, const char *dataset, int bpe, d
   int status = cli_training_run (&t);
   if (status != 0)
     return status;
-  if (!evaluate_final (run, &r, beam, hyp_path, &error))
+  if (!(best ? evaluate_best (run, &r, beam, hyp_path, &error)
+             : evaluate_final (run, &r, beam, hyp_path, &error)))
     return cli_fail ("train", CLI_EXIT_FAILURE, "%s", error->message);
   print_summary (&t, &r, beam);
   return 0;

@@ -43,6 +43,7 @@ typedef struct {
   char    *schedule;
   gboolean json;
   char    *hypotheses;
+  char    *checkpoint;
   char    *scenario;
 } TrainOptions;
 
@@ -69,6 +70,7 @@ train_options_clear (TrainOptions *o)
   g_free (o->optimizer);
   g_free (o->schedule);
   g_free (o->hypotheses);
+  g_free (o->checkpoint);
   g_free (o->scenario);
   g_free (o->epochs);
   g_free (o->steps);
@@ -149,6 +151,7 @@ parse_options (TrainOptions *o, int *argc, char ***argv)
     { "beam", 0, 0, G_OPTION_ARG_STRING, &o->beam, "de-en: the final dev and test BLEU by beam search of this width (default 1: greedy)", "N" },
     { "bpe", 0, 0, G_OPTION_ARG_STRING, &o->bpe, "de-en: subword units from N byte-pair merges learned on the training split, 0 to " G_STRINGIFY (DD_PARALLEL_MAX_MERGES) " (default 0: words; BLEU stays on words)", "N" },
     { "hypotheses", 0, 0, G_OPTION_ARG_FILENAME, &o->hypotheses, "de-en: write the final dev translations to FILE and the references to FILE.ref", "FILE" },
+    { "checkpoint", 0, 0, G_OPTION_ARG_STRING, &o->checkpoint, "de-en: the weights reported: last (default), or best, those of the epoch end with the highest greedy dev BLEU (the last step's are reported beside them)", "WHICH" },
     { "hidden", 0, 0, G_OPTION_ARG_STRING, &o->hidden, "MLP hidden sizes, comma-separated (default 500)", "SIZES" },
     { "activation", 0, 0, G_OPTION_ARG_STRING, &o->activation, "MLP activation: tanh (default) or relu", "NAME" },
     { "loss", 'l', 0, G_OPTION_ARG_STRING, &o->loss, cli_choices_help (CLI_OPTION_LOSS), "KIND" },
@@ -234,6 +237,10 @@ student_config (const TrainOptions *o, const TrainNumbers *n, DdTrainConfig *cfg
     USAGE ("--bpe %s: subword merges are for the sentences of --dataset de-en", o->bpe);
   if (n->has_bpe && (n->bpe < 0 || n->bpe > DD_PARALLEL_MAX_MERGES))
     USAGE ("--bpe %s: a number of merges from 0 (words) to %d", o->bpe, DD_PARALLEL_MAX_MERGES);
+  if (o->checkpoint && !text)
+    USAGE ("--checkpoint %s: chosen by dev BLEU, for --dataset de-en", o->checkpoint);
+  if (o->checkpoint && g_strcmp0 (o->checkpoint, "last") != 0 && g_strcmp0 (o->checkpoint, "best") != 0)
+    USAGE ("--checkpoint “%s”: last or best", o->checkpoint);
   if (o->hypotheses && !text)
     USAGE ("--hypotheses %s: the translations of --dataset de-en", o->hypotheses);
   dd_train_config_init_student (cfg, kind);
@@ -515,6 +522,6 @@ cli_train (int argc, char **argv)
     return status;
   if (cfg.net.kind == DD_STUDENT_SEQ2SEQ)
     return cli_train_translation (&cfg, o.dataset, n.has_bpe ? n.bpe : 0, n.minutes, o.hypotheses,
-                                  n.has_beam ? n.beam : 1, o.json);
+                                  n.has_beam ? n.beam : 1, g_strcmp0 (o.checkpoint, "best") == 0, o.json);
   return train_images (&cfg, o.dataset ? o.dataset : CLI_DEFAULT_DATASET, &scenario, o.json);
 }

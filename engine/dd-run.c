@@ -47,6 +47,10 @@ struct _DdRun {
   gint64        tokens;    /* target tokens trained on (translation) */
   double        loss_sum;  /* Σ loss · weight since dd_run_take_loss */
   double        loss_weight;
+
+  dd_real      *kept;      /* dd_run_offer_checkpoint's copy of the parameters */
+  double        kept_score;
+  gint64        kept_step; /* -1: none */
 };
 
 void
@@ -202,6 +206,7 @@ dd_run_free (DdRun *run)
   g_free (run->dlf_W);
   g_free (run->dlf_b);
   g_free (run->order);
+  g_free (run->kept);
   g_free (run);
 }
 
@@ -391,4 +396,32 @@ dd_run_bleu (DdRun *run, DdSplit split, int beam, char ***hyps)
   g_return_val_if_fail (run->st->s2s != NULL, 0.0);
   dd_student_set_threads (run->st, run->cfg.threads);
   return dd_student_bleu (run->st, split, beam, hyps);
+}
+
+gboolean
+dd_run_offer_checkpoint (DdRun *run, double score)
+{
+  if (run->kept != NULL && !(score > run->kept_score))
+    return FALSE;
+  if (run->kept == NULL && isnan (score))
+    return FALSE;
+  if (run->kept == NULL)
+    run->kept = g_new (dd_real, run->st->P);
+  memcpy (run->kept, run->st->params, run->st->P * sizeof (dd_real));
+  run->kept_score = score;
+  run->kept_step = run->step;
+  return TRUE;
+}
+
+gint64
+dd_run_checkpoint_step (const DdRun *run)
+{
+  return run->kept != NULL ? run->kept_step : -1;
+}
+
+void
+dd_run_restore_checkpoint (DdRun *run)
+{
+  g_return_if_fail (run->kept != NULL);
+  memcpy (run->st->params, run->kept, run->st->P * sizeof (dd_real));
 }

@@ -94,6 +94,11 @@ row("train", ["train"] + TRAIN + ["--dropout", "0.3"], 2, ["--dropout"], "0.3", 
 row("train", ["train"] + TRAIN + ["--word-dropout", "0.3"], 2, ["--word-dropout"], "0.3",
     label="train --word-dropout on images")
 row("train", ["train"] + TRAIN + ["--bpe", "2000"], 2, ["--bpe"], "2000", label="train --bpe on images")
+# --checkpoint: last or best, chosen by dev BLEU, so de-en's alone
+string_rows("train", "checkpoint", TRAIN_DE)
+row("train", ["train"] + TRAIN_DE + ["--checkpoint", "first"], 2, ["--checkpoint", "last", "best"], "first")
+row("train", ["train"] + TRAIN + ["--checkpoint", "best"], 2, ["--checkpoint", "de-en"], "best",
+    label="train --checkpoint on images")
 for option in ("dataset", "student", "hidden", "activation", "loss", "optimizer", "schedule", "scenario"):
     string_rows("train", option, TRAIN)
 common_rows("train", TRAIN)

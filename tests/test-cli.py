@@ -620,6 +620,21 @@ if any(os.path.isfile(c) for c in corpus):
           and 0 <= s.get("test_bleu", -1) <= 100 and s.get("train_tokens", 0) > 0,
           f"exit {code}, {s}, stderr {err[-300:]}")
     words = s
+    # --checkpoint best: the epoch ends' weights offered by greedy dev BLEU; in
+    # three steps the only candidate is the last, so both reports agree
+    code, out, err = run(["train", "--dataset", "de-en", "--steps", "3", "--batch", "4", "--json",
+                          "--checkpoint", "best"])
+    recs = records(out) if code == 0 else []
+    s = recs[-1] if recs else {}
+    ep = [r for r in recs if r.get("event") == "epoch"]
+    check("train --dataset de-en --checkpoint best reports the checkpoint and the last step",
+          code == 0 and s.get("checkpoint") == "best" and s.get("checkpoint_step") == 3
+          and s.get("last_dev_bleu") == s.get("dev_bleu") == words.get("dev_bleu")
+          and s.get("last_test_bleu") == s.get("test_bleu") == words.get("test_bleu")
+          and len(ep) == 1 and ep[0].get("kept") is True
+          and words.get("checkpoint") == "last" and words.get("checkpoint_step") == 3
+          and "last_dev_bleu" not in words,
+          f"exit {code}, {s}, {ep}, stderr {err[-300:]}")
     # subwords: the vocabularies shrink, BLEU is still reported (on words)
     code, out, err = run(["train", "--dataset", "de-en", "--steps", "3", "--batch", "4", "--json",
                           "--bpe", "300"])

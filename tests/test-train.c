@@ -132,6 +132,48 @@ run_steps (DdRun *run, int n)
     g_assert_true (dd_run_step (run, NULL, &error));
 }
 
+/* checkpoint selection: a copy kept only for a better score, written back
+ * bit for bit, and training going on from it */
+static void
+test_checkpoint_kept_and_restored (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdData) data = dd_data_load ("digits", &error);
+  DdTrainConfig cfg;
+
+  g_assert_no_error (error);
+  dd_train_config_init (&cfg);
+  cfg.net.hidden[0] = 16;
+  cfg.steps = 100;
+  g_autoptr(DdRun) run = dd_run_new (&cfg, data, &error);
+  g_assert_no_error (error);
+  DdStudent *st = dd_run_get_student (run);
+  g_autofree dd_real *at10 = g_new (dd_real, st->P);
+
+  g_assert_cmpint (dd_run_checkpoint_step (run), ==, -1);
+  g_assert_false (dd_run_offer_checkpoint (run, NAN));
+  g_assert_cmpint (dd_run_checkpoint_step (run), ==, -1);
+  run_steps (run, 10);
+  g_assert_true (dd_run_offer_checkpoint (run, 0.5));
+  memcpy (at10, st->params, st->P * sizeof (dd_real));
+  run_steps (run, 10);
+  g_assert_true (memcmp (at10, st->params, st->P * sizeof (dd_real)) != 0);
+  /* worse, equal and NaN scores leave the copy of step 10 */
+  g_assert_false (dd_run_offer_checkpoint (run, 0.25));
+  g_assert_false (dd_run_offer_checkpoint (run, 0.5));
+  g_assert_false (dd_run_offer_checkpoint (run, NAN));
+  g_assert_cmpint (dd_run_checkpoint_step (run), ==, 10);
+  dd_run_restore_checkpoint (run);
+  g_assert_cmpmem (st->params, st->P * sizeof (dd_real), at10, st->P * sizeof (dd_real));
+  g_assert_cmpint (dd_run_get_step (run), ==, 20);
+  /* training goes on from the restored weights; a better score replaces the copy */
+  run_steps (run, 5);
+  g_assert_true (memcmp (at10, st->params, st->P * sizeof (dd_real)) != 0);
+  g_assert_true (dd_run_offer_checkpoint (run, 0.75));
+  g_assert_cmpint (dd_run_checkpoint_step (run), ==, 25);
+  g_assert_true (dd_net_params_finite (dd_run_get_net (run)));
+}
+
 static void
 test_same_seed_bit_identical (void)
 {
@@ -558,6 +600,7 @@ main (int argc, char **argv)
   g_test_add_func ("/train/unclipped-step-unchanged", test_unclipped_step_unchanged);
   g_test_add_func ("/train/translation-loop-by-hand", test_translation_loop_by_hand);
   g_test_add_func ("/train/ce-rows-wide", test_ce_rows_wide);
+  g_test_add_func ("/train/checkpoint-kept-and-restored", test_checkpoint_kept_and_restored);
   status = g_test_run ();
   g_clear_pointer (&fashion, dd_data_free);
   return status;
