@@ -664,21 +664,17 @@ dd_vocab_build (char *const *sentences,
                 int          min_count,
                 int          max_size)
 {
-  g_autoptr(GHashTable) counts =
-    g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  gint64 n_unknown = 0;
-
   g_return_val_if_fail (sentences != NULL || n == 0, NULL);
   g_return_val_if_fail (n >= 0, NULL);
-  g_return_val_if_fail (max_size == 0 || max_size >= DD_N_SPECIAL_TOKENS, NULL);
 
+  char ***tokens = g_new0 (char **, n + 1);
   for (int i = 0; i < n; i++)
-    {
-      g_auto(GStrv) tokens = dd_tokenize (sentences[i]);
-
-      count_tokens (counts, tokens, &n_unknown);
-    }
-  return vocab_from_counts (counts, n, min_count, max_size, n_unknown);
+    tokens[i] = dd_tokenize (sentences[i]);
+  DdVocab *vocab = dd_vocab_build_tokens ((char **const *) tokens, n, min_count, max_size);
+  for (int i = 0; i < n; i++)
+    g_strfreev (tokens[i]);
+  g_free (tokens);
+  return vocab;
 }
 
 DdVocab *
