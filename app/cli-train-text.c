@@ -21,8 +21,7 @@ typedef struct {
   double   test_bleu;
   gboolean best;       /* --checkpoint best: keep the weights of the best greedy dev BLEU */
   gboolean kept;       /* this epoch's weights were kept */
-  gint64   last_step;  /* best: the last step's final BLEU, beside the checkpoint's */
-  double   last_dev_bleu;
+  double   last_dev_bleu;  /* best: the last step's final BLEU, beside the checkpoint's */
   double   last_test_bleu;
 } TextReport;
 

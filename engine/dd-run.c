@@ -177,6 +177,8 @@ dd_run_new (const DdTrainConfig *cfg, const DdData *data, GError **error)
   g_autoptr(DdRun) run = g_new0 (DdRun, 1);
   run->cfg = *cfg;
   run->data = data;
+  run->kept_score = -INFINITY;
+  run->kept_step = -1;
   dd_rng_seed (&run->rng, cfg->seed);
   run->st = dd_student_new (cfg, data, MAX (cfg->batch, text ? TEXT_EVAL_CHUNK : EVAL_CHUNK),
                             &run->rng, error);
@@ -401,9 +403,7 @@ dd_run_bleu (DdRun *run, DdSplit split, int beam, char ***hyps)
 gboolean
 dd_run_offer_checkpoint (DdRun *run, double score)
 {
-  if (run->kept != NULL && !(score > run->kept_score))
-    return FALSE;
-  if (run->kept == NULL && isnan (score))
+  if (!(score > run->kept_score))
     return FALSE;
   if (run->kept == NULL)
     run->kept = g_new (dd_real, run->st->P);
@@ -416,7 +416,7 @@ dd_run_offer_checkpoint (DdRun *run, double score)
 gint64
 dd_run_checkpoint_step (const DdRun *run)
 {
-  return run->kept != NULL ? run->kept_step : -1;
+  return run->kept_step;
 }
 
 void

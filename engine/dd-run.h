@@ -101,7 +101,7 @@ double   dd_run_bleu         (DdRun *run, DdSplit split, int beam, char ***hyps)
 /* Checkpoint selection by a dev score (higher is better, e.g. greedy dev
  * BLEU at each epoch's end). dd_run_offer_checkpoint keeps a copy of the
  * student's parameters if score beats every earlier offer (a tie keeps the
- * earlier; NaN is never kept) and says whether it did. dd_run_checkpoint_step
+ * earlier; NaN and −∞ are never kept) and says whether it did. dd_run_checkpoint_step
  * is the step of the kept copy, -1 before any. dd_run_restore_checkpoint
  * writes the kept copy over the student's parameters (training may go on
  * from them, with the optimiser's state and the step count as they were). */
