@@ -36,6 +36,8 @@ typedef struct {
   int      batch;
   double   lr;
   double   momentum;
+  double   dropout;
+  double   word_dropout;
   double   teacher_lr;
   int      teacher_hidden;
   int      dev;

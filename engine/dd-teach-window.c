@@ -152,6 +152,16 @@ state_at (const DdTeach *tc, int t, double err, DdTeacherState *s)
   s->class_margin = tc->snap_class_margin;
 }
 
+/* The key of the dropout masks of window step t: a function of the seed and
+ * the step's place in the run, so that the replays and the reverse pass
+ * (dd_student_hvp) redraw the masks the live step drew. */
+static guint64
+teach_noise_at (const DdTeach *tc, int t)
+{
+  return dd_noise_key (tc->cfg.student.seed,
+                       tc->cfg.pretrain_steps + tc->taught_at_window_start + t);
+}
+
 /* The update ω ← ω − η·(ρ·v + g) with the gradient in net->grads, refusing
  * a non-finite result; on refusal ω and v are as before. */
 static gboolean
@@ -201,6 +211,7 @@ teach_window_step_with (DdTeach *tc, int t, gboolean replay, const DdTeacher *tr
     }
 
   dd_student_set_threads (tc->st, tc->cfg.student.threads);
+  dd_student_set_noise (tc->st, teach_noise_at (tc, t));
   double err = dd_student_forward (tc->st, DD_SPLIT_TRAIN, idx, B);
   if (!replay)
     tc->batch_err[t] = err;
@@ -265,6 +276,7 @@ teach_pretrain_step (DdTeach *tc, double *loss_out, double *err_out, GError **er
 
   dd_student_set_threads (tc->st, tc->cfg.student.threads);
   draw_batch (tc, idx);
+  dd_student_set_noise (tc->st, dd_noise_key (tc->cfg.student.seed, tc->step));
   *err_out = dd_student_forward (tc->st, DD_SPLIT_TRAIN, idx, tc->B);
   /* the warm-up is cross-entropy for every arm, whatever its own loss */
   const DdLossKind own = tc->st->fixed_loss;
@@ -439,6 +451,7 @@ teach_reverse_pass (DdTeach *tc, int k, GError **error)
 
           memset (tc->dW, 0, sizeof (dd_real) * RC);
           memset (tc->db, 0, sizeof (dd_real) * C);
+          dd_student_set_noise (st, teach_noise_at (tc, t));
           dd_student_hvp (st, tc->batch_idx + (size_t) t * B, B,
                           tc->phi_W + (size_t) t * RC, tc->phi_b + (size_t) t * C,
                           tc->vt, tc->hv, tc->dW, tc->db);

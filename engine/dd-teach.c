@@ -72,8 +72,6 @@ dd_teach_config_validate (const DdTeachConfig *cfg, GError **error)
   student.steps = 1;
   if (!dd_train_config_validate (&student, error))
     return FALSE;
-  if (cfg->student.net.dropout > 0 || cfg->student.net.word_dropout > 0)
-    DD_REFUSE ("dropout: the taught student trains without it for now (train uses it)");
   if (cfg->student.optimizer != DD_OPTIM_SGD)
     DD_REFUSE ("the taught student must use SGD (with momentum): the reverse pass differentiates that update");
   if (cfg->teacher != DD_TEACHER_FIXED && cfg->teacher != DD_TEACHER_GATED &&

@@ -137,6 +137,16 @@ for command, context in (("teach", TEACH), ("compare", COMPARE)):
     row(command, [command] + context + ["extra"], 2, ["extra"], "extra")
     # subwords are train's alone: a session on them is not wired
     row(command, [command] + context + ["--bpe", "2000"], 2, ["--bpe"])
+# dropout: refused on images; out of range refused on de-en before its data is read
+TEACH_DE = ["--dataset", "de-en", "--window", "2", "--meta", "1", "--pretrain", "1", "--batch", "2"]
+for command, context, de in (("teach", TEACH, TEACH_DE),
+                             ("compare", COMPARE, TEACH_DE + ["--budget", "2", "--seeds", "1"])):
+    number_rows(command, "dropout", "double", ["-0.1", "0.95", "1"], de, ["dropout"])
+    number_rows(command, "word-dropout", "double", ["-0.1", "0.95", "1"], de, ["word dropout"])
+    row(command, [command] + context + ["--dropout", "0.3"], 2, ["--dropout"], "0.3",
+        label=f"{command} --dropout on images")
+    row(command, [command] + context + ["--word-dropout", "0.3"], 2, ["--word-dropout"], "0.3",
+        label=f"{command} --word-dropout on images")
 number_rows("compare", "seeds", "int", ["0", "-1", "1001"], TEACH + ["--budget", "5"])
 number_rows("compare", "budget", "int", ["-1"], TEACH + ["--seeds", "1"])
 string_rows("compare", "arms", COMPARE)

@@ -669,6 +669,27 @@ if any(os.path.isfile(c) for c in corpus):
               and "dev_bleu" in recs[-1] and "test_bleu" in recs[-1])
     check("teach --dataset de-en: a bucket-shaped Φ and BLEU", ok,
           f"exit {code}, stderr {err[-300:]}, {recs[-1:]}")
+    # teach with dropout: the masks are the seed's and the step's, so a run
+    # repeats; the taught window (and the teacher's step) changes with them
+    def window_of(args):
+        code, out, err = run(["teach", "--dataset", "de-en", "--window", "2", "--meta", "1",
+                              "--pretrain", "2", "--dev", "8", "--batch", "4", "--lr", "0.1",
+                              "--teacher-step", "plain", "--json"] + args)
+        wins = [r for r in records(out) if r.get("event") == "window"] if code == 0 else []
+        return (wins[0]["W"], wins[0]["b"], wins[0].get("dev_error")) if wins else (code, err[-300:])
+    a = window_of(["--dropout", "0.3", "--word-dropout", "0.1"])
+    b = window_of(["--dropout", "0.3", "--word-dropout", "0.1"])
+    c = window_of([])
+    check("teach --dataset de-en --dropout: the same seed, the same window; dropout changes it",
+          isinstance(a[0], list) and a == b and a != c, f"{a} {b} {c}")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "dropout.didact")
+        code, out, err = run(["teach", "--dataset", "de-en", "--window", "2", "--meta", "1",
+                              "--pretrain", "2", "--dev", "8", "--batch", "4", "--dropout", "0.3",
+                              "--save", path])
+        check("teach --dropout --save: refused (a session file does not keep dropout), nothing written",
+              code in (1, 2) and "dropout" in err and len(err.strip().splitlines()) == 1
+              and not os.path.exists(path), f"exit {code}, stderr {err[-300:]}")
     code, out, err = run(["compare", "--dataset", "de-en", "--window", "2", "--pretrain", "2",
                           "--dev", "8", "--batch", "4", "--lr", "0.1", "--budget", "2", "--seeds", "2",
                           "--arms", "ce,taught"])

@@ -9,7 +9,8 @@
  * (E = 4, H = 5) is taught over a window of T = 4 steps, and dθ from the
  * checkpointed reverse pass is compared with central differences of the
  * dev objective M(ω_T(θ)) over every teacher parameter, in double precision,
- * with the loss in its normalised form (the default) and in the paper's.
+ * with the loss in its normalised form (the default) and in the paper's,
+ * and with dropout, whose masks the replays and the reverse pass redraw.
  * Φ's W block has K + 2 rows: W (K, K), the a row and the log-ε row.
  */
 #include "config.h"
@@ -100,6 +101,7 @@ typedef struct {
   DdObjective   objective;
   double        momentum;
   DdPhiForm     form;
+  double        dropout;       /* and word dropout, half of it */
 } Case;
 
 static void
@@ -111,6 +113,8 @@ test_end_to_end (gconstpointer data)
 
   problem_config (&cfg, c->kind, c->objective, c->momentum);
   cfg.start.form = c->form;
+  cfg.student.net.dropout = c->dropout;
+  cfg.student.net.word_dropout = c->dropout / 2;
   g_autoptr(DdTeach) teach = problem_new (&cfg);
   DdTeacher *teacher = dd_teach_get_teacher (teach);
   /* Φ has the bucket shape: a (K + 2)-row W block, W, a and s */
@@ -128,14 +132,36 @@ test_end_to_end (gconstpointer data)
   memcpy (analytic, teacher->grads, n * sizeof (dd_real));
   for (size_t k = 0; k < n; k++)
     gradcheck_numeric (&numeric[k], &teacher->params[k], 1, teach_window_objective, teach, GRADCHECK_EPS);
-  g_autofree char *name = g_strdup_printf ("seq2seq %s %s %s ρ=%g", dd_phi_form_name (c->form),
+  g_autofree char *name = g_strdup_printf ("seq2seq %s %s %s ρ=%g dropout %g", dd_phi_form_name (c->form),
                                            dd_teacher_kind_name (c->kind),
-                                           dd_objective_name (c->objective), c->momentum);
+                                           dd_objective_name (c->objective), c->momentum,
+                                           c->dropout);
   double big = 0;
   for (size_t k = 0; k < n; k++)
     big = fmax (big, fabs (numeric[k]));
   g_assert_cmpfloat (big, >, 1e-8); /* not vacuous */
   g_assert_cmpfloat (gradcheck_compare (name, analytic, numeric, n), <=, END_TO_END_TOL);
+}
+
+/* Dropout in a taught window is not a no-op: the same window from the same
+ * weights without it reaches another dev objective; and it is the seed's,
+ * so the same configuration twice reaches the same one, bit for bit. */
+static void
+test_dropout_changes_window (void)
+{
+  DdTeachConfig cfg;
+  double M[3];
+
+  for (int i = 0; i < 3; i++)
+    {
+      problem_config (&cfg, DD_TEACHER_FIXED, DD_OBJECTIVE_DEV_CE, 0.9);
+      cfg.student.net.dropout = i < 2 ? 0.3 : 0.0;
+      cfg.student.net.word_dropout = i < 2 ? 0.15 : 0.0;
+      g_autoptr(DdTeach) teach = problem_new (&cfg);
+      M[i] = teach_window_objective (teach);
+    }
+  g_assert_cmpfloat (M[0], ==, M[1]);
+  g_assert_cmpfloat (fabs (M[0] - M[2]), >, 1e-9);
 }
 
 /* Both arms of a seed start alike and see the same sentences; the baseline
@@ -200,18 +226,22 @@ main (int argc, char **argv)
     { DD_TEACHER_FIXED,  DD_OBJECTIVE_DEV_CE,       0.0, DD_PHI_PAPER },
     { DD_TEACHER_GATED,  DD_OBJECTIVE_DEV_CE,       0.9, DD_PHI_PAPER },
     { DD_TEACHER_NEURAL, DD_OBJECTIVE_SMOOTH_ERROR, 0.9, DD_PHI_PAPER },
+    { DD_TEACHER_FIXED,  DD_OBJECTIVE_DEV_CE,       0.9, DD_PHI_NORMALISED, 0.3 },
+    { DD_TEACHER_NEURAL, DD_OBJECTIVE_DEV_CE,       0.0, DD_PHI_NORMALISED, 0.3 },
   };
 
   g_test_init (&argc, &argv, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       const Case *c = &cases[i];
-      g_autofree char *path = g_strdup_printf ("/teach-text/end-to-end/%s/%s/%s/rho%g",
+      g_autofree char *path = g_strdup_printf ("/teach-text/end-to-end/%s/%s/%s/rho%g%s",
                                                dd_phi_form_name (c->form),
                                                dd_teacher_kind_name (c->kind),
-                                               dd_objective_name (c->objective), c->momentum);
+                                               dd_objective_name (c->objective), c->momentum,
+                                               c->dropout > 0 ? "/dropout" : "");
       g_test_add_data_func (path, c, test_end_to_end);
     }
+  g_test_add_func ("/teach-text/dropout-changes-window", test_dropout_changes_window);
   g_test_add_func ("/teach-text/arms-and-records", test_arms_and_records);
   int status = g_test_run ();
   dd_data_free (corpus);
