@@ -640,6 +640,7 @@ open_contents (GBytes *bytes, DdSessionFileInfo *info, char **fingerprint, GErro
   guint32 version;
   memcpy (&version, p + 8, 4);
   info->version = (int) GUINT32_FROM_LE (version);
+  dd_state_set_format (st, info->version);
   visit_header (st, info, fingerprint);
   if (!dd_state_ok (st))
     {

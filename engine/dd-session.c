@@ -654,15 +654,6 @@ session_alloc (const DdSessionConfig *cfg, const DdData *data, gboolean arms, GE
     }
   if (cfg->scenario.kind != DD_SCENARIO_NONE && !dd_scenario_check (&cfg->scenario, data, error))
     return NULL;
-  if (cfg->teach.student.net.dropout > 0 || cfg->teach.student.net.word_dropout > 0)
-    {
-      /* format 1 of the session file has no place for it: a saved session
-       * would come back without it */
-      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
-                   "dropout: a session cannot hold it yet (its file would not keep it); "
-                   "the command line's train and teach use it");
-      return NULL;
-    }
   DdSession *s = g_new0 (DdSession, 1);
   s->cfg = *cfg;
   s->data = data;

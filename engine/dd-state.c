@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "dd-state.h"
+#include "dd-session.h"
 
 #include <stdarg.h>
 #include <string.h>
@@ -32,6 +33,7 @@ struct _DdState {
   gsize         size, pos;
   GPtrArray    *context;    /* strings */
   char         *failure;
+  int           format;
 };
 
 DdState *
@@ -40,6 +42,7 @@ dd_state_new_writer (void)
   DdState *st = g_new0 (DdState, 1);
   st->out = g_byte_array_new ();
   st->context = g_ptr_array_new_with_free_func (g_free);
+  st->format = DD_SESSION_FILE_VERSION;
   return st;
 }
 
@@ -51,7 +54,20 @@ dd_state_new_reader (const guint8 *data, gsize size)
   st->in = data;
   st->size = size;
   st->context = g_ptr_array_new_with_free_func (g_free);
+  st->format = DD_SESSION_FILE_VERSION;
   return st;
+}
+
+void
+dd_state_set_format (DdState *st, int format)
+{
+  st->format = format;
+}
+
+int
+dd_state_format (const DdState *st)
+{
+  return st->format;
 }
 
 void

@@ -45,6 +45,12 @@ void      dd_state_fail       (DdState *st, const char *format, ...) G_GNUC_PRIN
 gboolean  dd_state_finish     (DdState *st, GError **error);
 /* the writer's bytes (the writer is left empty) */
 GBytes   *dd_state_steal      (DdState *st);
+/* The session file format the fields follow (DD_SESSION_FILE_VERSION unless
+ * set): a describing function visits the fields a format added only when
+ * dd_state_format () is at least that format, so that a reader of an older
+ * file leaves them as they were. */
+void      dd_state_set_format (DdState *st, int format);
+int       dd_state_format     (const DdState *st);
 /* the context of the fields that follow, for messages ("branch 2") */
 void      dd_state_push       (DdState *st, const char *format, ...) G_GNUC_PRINTF (2, 3);
 void      dd_state_pop        (DdState *st);

@@ -40,6 +40,12 @@ dd_train_config_visit (DdTrainConfig *c, DdState *st)
   dd_state_int (st, "threads", &c->threads, 0, 4096);
   dd_state_bool (st, "cosine", &c->cosine);
   dd_state_f64 (st, "clip_norm", &c->clip_norm);
+  /* format 2: the translation student's dropout (format 1 had none) */
+  if (dd_state_format (st) >= 2)
+    {
+      dd_state_f64 (st, "dropout", &c->net.dropout);
+      dd_state_f64 (st, "word_dropout", &c->net.word_dropout);
+    }
 }
 
 void

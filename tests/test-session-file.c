@@ -7,13 +7,16 @@
  * and a fork behind it and edits still pending, saved to a real file, and
  * stepped on; the file is opened into a second session, stepped as far, and
  * every branch's weights and every record of the two must agree bit for bit.
- * Image student (digits) and translation student (the de-en corpus). Then
+ * Image student (digits) and translation student (the de-en corpus, with
+ * dropout, which format 2 keeps). A format 1 file (fuzz-session's committed
+ * seed) still opens, steps and is saved again in the current format. Then
  * the files a user might hand it: truncated, damaged, foreign, from a newer
  * version, from other data, and damaged behind a valid checksum.
  */
 #include "didact-engine.h"
 
 #include <glib/gstdio.h>
+#include <math.h>
 #include <string.h>
 
 static DdData *digits;
@@ -277,6 +280,8 @@ test_translation_resumes_bit_identically (void)
   cfg.teach.student.batch = 8;
   cfg.teach.student.lr = 0.3;
   cfg.teach.student.momentum = 0.9;
+  cfg.teach.student.net.dropout = 0.3;
+  cfg.teach.student.net.word_dropout = 0.1;
   cfg.teach.window = 4;
   cfg.teach.pretrain_steps = 6;
   cfg.teach.dev_subsample = 40;
@@ -293,7 +298,60 @@ test_translation_resumes_bit_identically (void)
   g_assert_no_error (error);
   edit (s, DD_EDIT_STUDENT_LR, 2, 0.2);
   steps (s, 3);
+  /* the dropout comes back with the file (format 2) */
+  {
+    g_autoptr(GBytes) bytes = dd_session_serialize (s, NULL, &error);
+    g_assert_no_error (error);
+    DdSession *o = dd_session_open_bytes (bytes, data, &error);
+    g_assert_no_error (error);
+    g_assert_cmpfloat (dd_session_get_config (o)->teach.student.net.dropout, ==, 0.3);
+    g_assert_cmpfloat (dd_session_get_config (o)->teach.student.net.word_dropout, ==, 0.1);
+    dd_session_free (o);
+  }
   save_step_open_compare (s, data, 7);
+  dd_session_free (s);
+}
+
+/* A file of format 1 (before dropout was kept): fuzz-session's seed, a real
+ * session saved then, minus the harness's mode byte. It opens with no
+ * dropout, steps, and is saved again as the current format. */
+static void
+test_opens_format_1 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fuzz", "corpus", "session",
+                                                 "format1-plain-file", NULL);
+  g_autofree char *contents = NULL;
+  gsize n;
+
+  g_assert_true (g_file_get_contents (path, &contents, &n, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n, >, 1 + 24 + 32);
+  g_assert_cmpint (contents[0], ==, 0);
+  g_autoptr(GBytes) bytes = g_bytes_new (contents + 1, n - 1);
+  DdSessionFileInfo info;
+  g_assert_true (dd_session_bytes_peek (bytes, &info, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (info.version, ==, 1);
+  dd_session_file_info_clear (&info);
+
+  DdSession *s = dd_session_open_bytes (bytes, need_digits (), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (s);
+  g_assert_cmpfloat (dd_session_get_config (s)->teach.student.net.dropout, ==, 0.0);
+  DdSessionSnapshot before, after;
+  dd_session_snapshot (s, &before);
+  steps (s, 3);
+  dd_session_snapshot (s, &after);
+  g_assert_cmpint (after.step[0], ==, before.step[0] + 3);
+  g_autoptr(GBytes) again = dd_session_serialize (s, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (dd_session_bytes_peek (again, &info, &error));
+  g_assert_cmpint (info.version, ==, DD_SESSION_FILE_VERSION);
+  dd_session_file_info_clear (&info);
+  DdSession *o = dd_session_open_bytes (again, need_digits (), &error);
+  g_assert_no_error (error);
+  dd_session_free (o);
   dd_session_free (s);
 }
 
@@ -459,6 +517,17 @@ test_refuses_bad_files (void)
     memcpy (p, orig, n);
   }
 
+  /* dropout on an image student, or out of range, behind a valid checksum
+   * (format 2's fields, checked like every other) */
+  {
+    const double half = 0.5, nan_ = NAN;
+    patch_field (p, orig, n, "dropout", 1, &half, 8);
+    assert_refused (p, n, DD_ERROR, DD_ERROR_DATA_CORRUPT, "translation student");
+    patch_field (p, orig, n, "word_dropout", 2, &nan_, 8);
+    assert_refused (p, n, DD_ERROR, DD_ERROR_DATA_CORRUPT, "word dropout nan");
+    memcpy (p, orig, n);
+  }
+
   /* damaged behind a valid checksum (as a crafted file would be): every
    * change is refused with a message or opens into a working session —
    * never a crash; a change in a dimension or a name is always refused */
@@ -504,6 +573,7 @@ main (int argc, char **argv)
   g_test_add_func ("/session-file/image-resumes-bit-identically", test_image_resumes_bit_identically);
   g_test_add_func ("/session-file/translation-resumes-bit-identically",
                    test_translation_resumes_bit_identically);
+  g_test_add_func ("/session-file/opens-format-1", test_opens_format_1);
   g_test_add_func ("/session-file/refuses-bad-files", test_refuses_bad_files);
   int status = g_test_run ();
   g_clear_pointer (&digits, dd_data_free);

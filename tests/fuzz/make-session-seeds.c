@@ -9,8 +9,9 @@
  * neural teacher, edits of every kind, a fork and edits still pending; one
  * with a long-tail scenario and no baseline arm), saves each with
  * dd_session_serialize and writes it to DIR twice, in fuzz-session's two
- * modes: NAME-file (0x00, then the whole file) and NAME-body (0x01, then the
- * contents between the preamble and the checksum).
+ * modes: NAME-file (0x00, then the whole file) and NAME-body (0x03, then the
+ * contents between the preamble and the checksum, framed in the current
+ * format). The corpus keeps format 1 seeds as format1-NAME-….
  */
 #include "didact-engine.h"
 
@@ -72,7 +73,7 @@ save (DdSession *s, const char *dir, const char *name)
     g_error ("serialize: %s", error->message);
   const guint8 *p = g_bytes_get_data (bytes, &n);
   write_seed (dir, name, 0, p, n);
-  write_seed (dir, name, 1, p + 24, n - 24 - 32);
+  write_seed (dir, name, 3, p + 24, n - 24 - 32);
 }
 
 static DdSessionConfig
