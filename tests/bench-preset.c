@@ -14,6 +14,14 @@
  * both arms. It exits with 1 when the taught arm's final dev error is more than
  * 0.5 points above the baseline's: the default demo must never show teaching
  * as harm the class did not ask to see.
+ *
+ * DIDACT_MINUTES=M stops after M minutes of play instead, as a class would see
+ * the workbench after M minutes (at the workbench's default of one engine
+ * thread). A translation preset then also prints the last window's dev BLEU
+ * of both arms and the samples view's sentences: source, reference and each
+ * arm's greedy hypothesis with its sentence BLEU, and how many of them reach
+ * a sentence BLEU of 20. DIDACT_DROPOUT, DIDACT_WORD_DROPOUT, DIDACT_LR and
+ * DIDACT_BATCH try other student settings on the preset.
  */
 #include "didact-engine.h"
 #include "didact-presets.h"
@@ -23,6 +31,37 @@
 #include <math.h>
 
 #define TAIL 5
+#define READABLE_BLEU 20.0
+
+/* the samples view's sentences after the last window both arms closed */
+static void
+print_samples (DdSession *s, gint64 n)
+{
+  const DdWindowRecord *w[2] = { dd_session_window_record (s, 0, n - 1),
+                                 dd_session_window_record (s, 1, n - 1) };
+  int readable[2] = { 0, 0 };
+
+  printf ("dev BLEU (first %d dev sentences, greedy) at step %" G_GINT64_FORMAT ": taught %.2f, "
+          "cross-entropy %.2f\n", dd_session_get_config (s)->bleu_subsample, w[0]->step,
+          w[0]->bleu, w[1]->bleu);
+  for (int i = 0; i < dd_session_n_samples (s); i++)
+    {
+      const char *src, *ref;
+      dd_session_sample (s, i, &src, &ref);
+      printf ("\n[%d] %s\n    reference:     %s\n", i + 1, src, ref);
+      for (int a = 0; a < 2; a++)
+        {
+          const char *hyp = w[a]->hypotheses ? w[a]->hypotheses[i] : NULL;
+          const double b = hyp ? dd_bleu_sentence (hyp, ref) : NAN;
+          readable[a] += b >= READABLE_BLEU;
+          printf ("    %-14s %s  (sentence BLEU %.1f)\n", a == 0 ? "taught:" : "cross-entropy:",
+                  hyp ? hyp : "?", b);
+        }
+    }
+  printf ("\nsamples with sentence BLEU >= %.0f: taught %d of %d, cross-entropy %d of %d\n",
+          READABLE_BLEU, readable[0], dd_session_n_samples (s), readable[1],
+          dd_session_n_samples (s));
+}
 
 static double
 tail_mean (DdSession *s, int branch, gint64 n, gboolean test)
@@ -40,7 +79,7 @@ tail_mean (DdSession *s, int branch, gint64 n, gboolean test)
 int
 main (int argc, char **argv)
 {
-  const gint64 steps = argc > 1 ? g_ascii_strtoll (argv[1], NULL, 10) : 20000;
+  gint64 steps = argc > 1 ? g_ascii_strtoll (argv[1], NULL, 10) : 20000;
   const char *id = argc > 2 ? argv[2] : "fashion-mnist-mlp";
   const DidactPreset *preset = didact_preset_lookup (id);
   g_autoptr(GError) error = NULL;
@@ -71,6 +110,15 @@ main (int argc, char **argv)
     cfg.teach.window = atoi (g_getenv ("DIDACT_WINDOW"));
   if (g_getenv ("DIDACT_ANCHOR_EVERY"))
     cfg.teach.anchor_every = atoi (g_getenv ("DIDACT_ANCHOR_EVERY"));
+  if (g_getenv ("DIDACT_DROPOUT"))
+    cfg.teach.student.net.dropout = g_ascii_strtod (g_getenv ("DIDACT_DROPOUT"), NULL);
+  if (g_getenv ("DIDACT_WORD_DROPOUT"))
+    cfg.teach.student.net.word_dropout = g_ascii_strtod (g_getenv ("DIDACT_WORD_DROPOUT"), NULL);
+  if (g_getenv ("DIDACT_LR"))
+    cfg.teach.student.lr = g_ascii_strtod (g_getenv ("DIDACT_LR"), NULL);
+  if (g_getenv ("DIDACT_BATCH"))
+    cfg.teach.student.batch = atoi (g_getenv ("DIDACT_BATCH"));
+  const double minutes = g_getenv ("DIDACT_MINUTES") ? g_ascii_strtod (g_getenv ("DIDACT_MINUTES"), NULL) : 0.0;
   DdSession *s = dd_session_new (&cfg, data, &error);
   if (s == NULL)
     {
@@ -78,9 +126,13 @@ main (int argc, char **argv)
       return 2;
     }
   printf ("preset %s, seed %" G_GUINT64_FORMAT ", %" G_GINT64_FORMAT " steps per arm, "
-          "dev sample %d, window %d, %s teacher, trust radius %g\n",
+          "dev sample %d, window %d, %s teacher, trust radius %g, student η %g, batch %d, "
+          "dropout %g, word dropout %g\n",
           id, cfg.teach.student.seed, steps, cfg.teach.dev_subsample, cfg.teach.window,
-          dd_teacher_kind_name (cfg.teach.teacher), cfg.teach.trust_radius);
+          dd_teacher_kind_name (cfg.teach.teacher), cfg.teach.trust_radius, cfg.teach.student.lr,
+          cfg.teach.student.batch, cfg.teach.student.net.dropout, cfg.teach.student.net.word_dropout);
+  if (minutes > 0)
+    printf ("stopping after %g minutes of play\n", minutes);
   printf ("%8s %12s %12s\n", "step", "taught dev", "CE dev");
 
   const double started = g_get_monotonic_time () / 1e6;
@@ -107,6 +159,12 @@ main (int argc, char **argv)
         }
       if (snap.step[0] >= steps && snap.step[1] >= steps)
         break;
+      if (minutes > 0 && g_get_monotonic_time () / 1e6 - started >= 60 * minutes)
+        {
+          /* a time limit: the steps are what the arms reached */
+          steps = MIN (snap.step[0], snap.step[1]);
+          break;
+        }
     }
   dd_session_pause (s);
   dd_session_wait_idle (s);
@@ -118,6 +176,12 @@ main (int argc, char **argv)
   while (n < snap.n_windows[0] && n < snap.n_windows[1] &&
          dd_session_window_record (s, 0, n)->step <= steps)
     n++;
+  if (n == 0)
+    {
+      fprintf (stderr, "bench-preset: no window closed by step %" G_GINT64_FORMAT "\n", steps);
+      dd_session_free (s);
+      return 1;
+    }
   int verdicts[5] = { 0 };
   for (gint64 i = 0; i < n; i++)
     verdicts[dd_session_window_record (s, 0, i)->verdict]++;
@@ -146,6 +210,8 @@ main (int argc, char **argv)
         printf (" %.2f", phi->W[S * C + c]);
       printf ("\n");
     }
+  if (dd_session_n_samples (s) > 0)
+    print_samples (s, n);
   dd_session_free (s);
   return 100 * (taught - ce) > 0.5 ? 1 : 0;
 }
