@@ -39,7 +39,7 @@ print_samples (DdSession *s, gint64 n)
 {
   const DdWindowRecord *w[2] = { dd_session_window_record (s, 0, n - 1),
                                  dd_session_window_record (s, 1, n - 1) };
-  int readable[2] = { 0, 0 };
+  int readable[2] = { 0, 0 }, with_bigram[2] = { 0, 0 };
 
   printf ("dev BLEU (first %d dev sentences, greedy) at step %" G_GINT64_FORMAT ": taught %.2f, "
           "cross-entropy %.2f\n", dd_session_get_config (s)->bleu_subsample, w[0]->step,
@@ -53,14 +53,22 @@ print_samples (DdSession *s, gint64 n)
         {
           const char *hyp = w[a]->hypotheses ? w[a]->hypotheses[i] : NULL;
           const double b = hyp ? dd_bleu_sentence (hyp, ref) : NAN;
+          DdBleuStats st = { 0 };
+          if (hyp)
+            dd_bleu_stats_add (&st, hyp, ref);
           readable[a] += b >= READABLE_BLEU;
+          /* the view's sentence BLEU smooths n ≥ 2 by add-one, which gives a
+           * short sentence 20 and more for a lone matched "." — so also
+           * counted: those that match a bigram of the reference too */
+          with_bigram[a] += b >= READABLE_BLEU && st.matches[1] > 0;
           printf ("    %-14s %s  (sentence BLEU %.1f)\n", a == 0 ? "taught:" : "cross-entropy:",
                   hyp ? hyp : "?", b);
         }
     }
-  printf ("\nsamples with sentence BLEU >= %.0f: taught %d of %d, cross-entropy %d of %d\n",
+  printf ("\nsamples with sentence BLEU >= %.0f: taught %d of %d, cross-entropy %d of %d; "
+          "of those with a matched bigram: taught %d, cross-entropy %d\n",
           READABLE_BLEU, readable[0], dd_session_n_samples (s), readable[1],
-          dd_session_n_samples (s));
+          dd_session_n_samples (s), with_bigram[0], with_bigram[1]);
 }
 
 static double
