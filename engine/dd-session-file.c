@@ -419,8 +419,8 @@ visit_branch (DdSession *s, int b, DdState *st)
   int parent = br ? br->parent : -1;
   gint64 fork_step = br ? br->fork_step : 0;
   gboolean running = br ? br->running : TRUE;
-  /* a field the file does not hold (dropout, which teach refuses) keeps the
-   * session's value: the reading starts from the session's configuration */
+  /* a field an older format does not hold (dropout, before format 2) keeps
+   * the session's value: the reading starts from the session's configuration */
   DdTeachConfig cfg = br ? *dd_teach_get_config (br->teach) : s->cfg.teach;
 
   dd_state_push (st, "branch %d", b);

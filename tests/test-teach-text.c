@@ -143,9 +143,10 @@ test_end_to_end (gconstpointer data)
   g_assert_cmpfloat (gradcheck_compare (name, analytic, numeric, n), <=, END_TO_END_TOL);
 }
 
-/* Dropout in a taught window is not a no-op: the same window from the same
- * weights without it reaches another dev objective; and it is the seed's,
- * so the same configuration twice reaches the same one, bit for bit. */
+/* Dropout in the warm-up and a taught window is not a no-op: the same
+ * configuration without it reaches another dev objective at the window's
+ * end; and the masks are the seed's, so the same configuration twice
+ * reaches the same one, bit for bit. */
 static void
 test_dropout_changes_window (void)
 {
