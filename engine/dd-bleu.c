@@ -289,17 +289,25 @@ double
 dd_bleu_sentence (const char *hyp, const char *ref)
 {
   DdBleuStats s = { 0 };
-  double log_sum;
+  double log_sum = 0.0, halvings = 1.0;
+  int order = 0;
 
   g_return_val_if_fail (hyp != NULL && ref != NULL, 0.0);
 
   dd_bleu_stats_add (&s, hyp, ref);
   if (s.matches[0] == 0)
     return 0.0;
-  log_sum = log ((double) s.matches[0] / (double) s.totals[0]);
-  for (int n = 1; n < DD_BLEU_MAX_ORDER; n++)
-    log_sum += log ((s.matches[n] + 1.0) / (s.totals[n] + 1.0));
-  return 100.0 * dd_bleu_brevity_penalty (&s) * exp (log_sum / DD_BLEU_MAX_ORDER);
+  for (int n = 0; n < DD_BLEU_MAX_ORDER && s.totals[n] > 0; n++, order++)
+    {
+      if (s.matches[n] > 0)
+        log_sum += log ((double) s.matches[n] / (double) s.totals[n]);
+      else
+        {
+          halvings *= 2.0;
+          log_sum -= log (halvings * (double) s.totals[n]);
+        }
+    }
+  return 100.0 * dd_bleu_brevity_penalty (&s) * exp (log_sum / order);
 }
 
 /* Read a whole file of UTF-8 lines and count them. */

@@ -41,11 +41,16 @@ double dd_bleu_precision (const DdBleuStats *stats, int n);
 /* the brevity penalty in [0, 1] (0 for an empty hypothesis corpus) */
 double dd_bleu_brevity_penalty (const DdBleuStats *stats);
 
-/* Sentence BLEU in [0, 100] for showing one sentence at a time: the
- * precisions for n ≥ 2 are add-one smoothed, (m_n + 1) / (t_n + 1), as in
- * Lin & Och (2004, "ORANGE", the BLEU+1 of Moses' sentence-bleu); p_1 is not,
- * so a hypothesis sharing no word with its reference scores 0, and a short
- * one with a few word matches scores small but above 0. */
+/* Sentence BLEU in [0, 100] for showing one sentence at a time, smoothed
+ * as sacreBLEU's sentence_bleu is by default (the "exp" method of Chen and
+ * Cherry 2014, with the effective order): the k-th order, counting from 1,
+ * that has n-grams but no match gets the precision 1 / (2^j · t_n), where j
+ * is how many such orders came before it, plus one; the mean runs over the
+ * orders the hypothesis has n-grams of (a three-word hypothesis equal to its
+ * reference scores 100). A hypothesis sharing no word with its reference
+ * scores 0. Unlike add-one smoothing (BLEU+1), it does not give a short
+ * sentence 20 or more for one matched word: "the <unk> <unk> ." against
+ * "he shrugged his shoulders ." scores 12.4, not 24.9. */
 double dd_bleu_sentence (const char *hyp, const char *ref);
 
 /* Score two UTF-8 files of one sentence per line ('\n' ends a line; a final

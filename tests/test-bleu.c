@@ -177,15 +177,34 @@ test_sentence (void)
   g_assert_cmpfloat (dd_bleu_sentence ("a b c", "x y z"), ==, 0.0);
   g_assert_cmpfloat (dd_bleu_sentence ("", "x y z"), ==, 0.0);
 
-  /* one word in common, no bigram: p_1 = 1/3, p_2..4 smoothed to
-   * 1/3, 1/2, 1/1, BP = 1: 100 (1/3 · 1/3 · 1/2 · 1)^¼ = 100 (1/18)^¼ */
+  /* one word in common, no bigram: p_1 = 1/3; p_2 and p_3 have no match
+   * and become 1/(2·2) and 1/(4·1); the hypothesis has no 4-gram, so the
+   * mean is over three orders; BP = 1: 100 (1/3 · 1/4 · 1/4)^⅓ */
   double one = dd_bleu_sentence ("x b c", "x y z");
   g_assert_true (isfinite (one));
-  g_assert_cmpfloat_with_epsilon (one, 100.0 * pow (1.0 / 18.0, 0.25), TOL);
+  g_assert_cmpfloat_with_epsilon (one, 100.0 * cbrt (1.0 / 48.0), TOL);
 
-  /* the 4-gram case of test_four_grams smoothed: (5/6 · 4/6 · 3/5 · 2/4)^¼ */
+  /* the 4-gram case of test_four_grams: every order matches, so no
+   * smoothing, and the sentence score is the corpus score */
   g_assert_cmpfloat_with_epsilon (dd_bleu_sentence ("the cat sat on the mat", "the cat sat on a mat"),
-                                  100.0 * pow (5.0 / 6 * 4.0 / 6 * 3.0 / 5 * 2.0 / 4, 0.25), TOL);
+                                  100.0 * pow (1.0 / 12.0, 0.25), TOL);
+
+  /* the samples view's example: "." alone matches; p_1 = 1/4, then
+   * 1/(2·3), 1/(4·2), 1/(8·1); BP = exp (1 − 5/4) */
+  g_assert_cmpfloat_with_epsilon (dd_bleu_sentence ("the <unk> <unk> .", "he shrugged his shoulders ."),
+                                  100.0 * exp (1.0 - 5.0 / 4.0) * pow (1.0 / 4 * 1.0 / 6 * 1.0 / 8 * 1.0 / 8, 0.25),
+                                  TOL);
+  g_assert_cmpfloat (dd_bleu_sentence ("the <unk> <unk> .", "he shrugged his shoulders ."), <, 20.0);
+
+  /* a short hypothesis equal to its reference: the effective order (3) */
+  g_assert_cmpfloat_with_epsilon (dd_bleu_sentence ("he is here", "he is here"), 100.0, TOL);
+
+  /* a zero order after a matched one: "a b c d" against "a b x c d":
+   * p_1 = 4/4, p_2 = 2/3, p_3 = 0/2 → 1/(2·2), p_4 = 0/1 → 1/(4·1);
+   * BP = exp (1 − 5/4) */
+  g_assert_cmpfloat_with_epsilon (dd_bleu_sentence ("a b c d", "a b x c d"),
+                                  100.0 * exp (1.0 - 5.0 / 4.0) * pow (1.0 * 2.0 / 3 * 1.0 / 4 * 1.0 / 4, 0.25),
+                                  TOL);
 }
 
 /* ---- files ---- */
