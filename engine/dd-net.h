@@ -93,6 +93,7 @@ typedef struct {
   int           rnn_hidden; /* seq2seq: GRU units H (0: 256) */
   double        dropout;    /* seq2seq: dropout of input embeddings and o_t (dd-seq2seq.h) */
   double        word_dropout; /* seq2seq: dropout of whole input words */
+  gboolean      tie_embeddings; /* seq2seq: the output layer is the target embeddings */
 } DdNetSpec;
 
 /* The default students: MLP d-500-C tanh; LeNet as in docs/method.md §1 */

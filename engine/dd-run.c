@@ -100,6 +100,8 @@ dd_train_config_validate (const DdTrainConfig *cfg, GError **error)
     DD_REFUSE ("word dropout %g: must be from 0 to 0.9", cfg->net.word_dropout);
   if ((cfg->net.dropout > 0 || cfg->net.word_dropout > 0) && cfg->net.kind != DD_STUDENT_SEQ2SEQ)
     DD_REFUSE ("dropout applies to the translation student (seq2seq) only");
+  if (cfg->net.tie_embeddings && cfg->net.kind != DD_STUDENT_SEQ2SEQ)
+    DD_REFUSE ("tied embeddings apply to the translation student (seq2seq) only");
   if (!(cfg->smoothing >= 0.0 && cfg->smoothing < 1.0))
     DD_REFUSE ("label smoothing %g: must be in [0, 1)", cfg->smoothing);
   if (!(cfg->margin >= 0.0) || !isfinite (cfg->margin))

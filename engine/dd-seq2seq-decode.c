@@ -17,6 +17,7 @@ static void
 dec_reserve (const DdSeq2seq *m, Dec *d, int B, int Ls, int R)
 {
   const size_t E = m->spec.emb, H = m->spec.hidden, V = m->spec.V_tgt;
+  const size_t D = seq2seq_out_dim (&m->spec);
 
   R = MAX (R, B);
   if (d->block && B <= d->cap_B && Ls <= d->cap_Ls && R <= d->cap_R)
@@ -32,7 +33,7 @@ dec_reserve (const DdSeq2seq *m, Dec *d, int B, int Ls, int R)
 
   const size_t eb = (size_t) d->cap_B * d->cap_Ls, r = d->cap_R;
   const size_t total = eb * (E + 3 * H + H + H) + (size_t) d->cap_B * H + eb * H +
-                       r * (E + 3 * H + 3 * H + H + H + H + 2 * H + H + V + d->cap_Ls);
+                       r * (E + 3 * H + 3 * H + H + H + H + 2 * H + D + V + d->cap_Ls);
   dd_real *base = g_new0 (dd_real, total);
   size_t at = 0;
   d->block = base;
@@ -48,7 +49,7 @@ dec_reserve (const DdSeq2seq *m, Dec *d, int B, int Ls, int R)
   TAKE (d->s, r * H);
   TAKE (d->s2, r * H);
   TAKE (d->u, r * 2 * H);
-  TAKE (d->o, r * H);
+  TAKE (d->o, r * D);
   TAKE (d->lg, r * V);
   TAKE (d->att, r * d->cap_Ls);
   g_assert (at == total);
@@ -127,11 +128,12 @@ dec_step (const DdSeq2seq *m, Dec *d, int R, int B, const dd_real *s, dd_real *s
             att, 1, 0, u + H, 1);
       memcpy (u, sj, H * sizeof (dd_real));
     }
-  fill_rows (d->o, w + m->off.bc, R, H);
-  mm_nt (R, H, 2 * H, d->u, 2 * H, w + m->off.Wc, 2 * H, 1, d->o, H);
-  tanh_inplace (d->o, (size_t) R * H);
+  const int D = seq2seq_out_dim (&m->spec);
+  fill_rows (d->o, w + m->off.bc, R, D);
+  mm_nt (R, D, 2 * H, d->u, 2 * H, w + m->off.Wc, 2 * H, 1, d->o, D);
+  tanh_inplace (d->o, (size_t) R * D);
   fill_rows (d->lg, w + m->off.bo, R, V);
-  mm_nt (R, V, H, d->o, H, w + m->off.Wo, H, 1, d->lg, V);
+  mm_nt (R, V, D, d->o, D, w + m->off.Wo, D, 1, d->lg, V);
 }
 
 /* What a translation may contain: words, <unk> and </s>; never <pad> or

@@ -65,6 +65,13 @@ G_BEGIN_DECLS
 # define EXP  expf
 #endif
 
+/* the width of o_t: E when the output layer is the target embeddings, else H */
+static inline int
+seq2seq_out_dim (const DdSeq2seqSpec *s)
+{
+  return s->tie_embeddings ? s->emb : s->hidden;
+}
+
 /* ---------------------------------------------------------------------- */
 /* small linear algebra */
 

@@ -41,7 +41,7 @@ acts_carve (Acts *a, dd_real *base, const DdSeq2seqSpec *s)
   TAKE (a->keys, Ls * B * H);
   TAKE (a->att, N * Ls);
   TAKE (a->u, N * 2 * H);
-  TAKE (a->o, N * H);
+  TAKE (a->o, N * (size_t) seq2seq_out_dim (s));
   return at;
 }
 
@@ -64,8 +64,8 @@ grads_carve (Grads *d, dd_real *base, const DdSeq2seqSpec *s)
   TAKE (d->datt, N * Ls);
   TAKE (d->dsc, N * Ls);
   TAKE (d->du, N * 2 * H);
-  TAKE (d->dout, N * H);
-  TAKE (d->dpre, N * H);
+  TAKE (d->dout, N * (size_t) seq2seq_out_dim (s));
+  TAKE (d->dpre, N * (size_t) seq2seq_out_dim (s));
   return at;
 }
 
@@ -135,6 +135,7 @@ dd_seq2seq_new (const DdSeq2seqSpec *spec, GError **error)
 
   DdSeq2seq *m = g_new0 (DdSeq2seq, 1);
   const size_t Vs = spec->V_src, Vt = spec->V_tgt, E = spec->emb, H = spec->hidden;
+  const size_t D = seq2seq_out_dim (spec);
   size_t at = 0;
 #define VIEW(field, n) G_STMT_START { m->off.field = at; at += (n); } G_STMT_END
   VIEW (Es, Vs * E);
@@ -148,20 +149,25 @@ dd_seq2seq_new (const DdSeq2seqSpec *spec, GError **error)
   VIEW (dec_bih, 3 * H);
   VIEW (dec_bhh, 3 * H);
   VIEW (Wa, H * H);
-  VIEW (Wc, H * 2 * H);
-  VIEW (bc, H);
-  VIEW (Wo, Vt * H);
+  VIEW (Wc, D * 2 * H);
+  VIEW (bc, D);
+  if (spec->tie_embeddings)
+    m->off.Wo = m->off.Et;  /* the same (Vt, E) table */
+  else
+    VIEW (Wo, Vt * D);
   VIEW (bo, Vt);
 #undef VIEW
 
   m->spec = *spec;
-  if (spec->dropout > 0 || spec->word_dropout > 0)
-    m->description = g_strdup_printf ("GRU seq2seq E=%d H=%d attention (general) "
-                                      "dropout %g word dropout %g",
-                                      spec->emb, spec->hidden, spec->dropout, spec->word_dropout);
-  else
-    m->description = g_strdup_printf ("GRU seq2seq E=%d H=%d attention (general)",
-                                      spec->emb, spec->hidden);
+  {
+    GString *d = g_string_new (NULL);
+    g_string_printf (d, "GRU seq2seq E=%d H=%d attention (general)", spec->emb, spec->hidden);
+    if (spec->tie_embeddings)
+      g_string_append (d, " tied embeddings");
+    if (spec->dropout > 0 || spec->word_dropout > 0)
+      g_string_append_printf (d, " dropout %g word dropout %g", spec->dropout, spec->word_dropout);
+    m->description = g_string_free (d, FALSE);
+  }
   m->n_params = at;
   m->params = g_new0 (dd_real, at);
   m->grads = g_new0 (dd_real, at);
@@ -232,7 +238,7 @@ dd_seq2seq_footprint (const DdSeq2seq *m)
                        + 3 * L * s->max_batch * s->hidden + 6 * (size_t) s->hidden * s->hidden
                        + (s->dropout > 0 || s->word_dropout > 0         /* masks */
                           ? (size_t) s->max_batch * (s->max_src_len + s->max_tgt_len) * s->emb
-                            + 3 * (size_t) s->max_batch * s->max_tgt_len * s->hidden
+                            + 3 * (size_t) s->max_batch * s->max_tgt_len * seq2seq_out_dim (s)
                           : 0);
   return reals * sizeof (dd_real);
 }
@@ -260,6 +266,7 @@ dd_seq2seq_init (DdSeq2seq *m, DdRng *rng)
 {
   const DdSeq2seqViews *o = &m->off;
   const size_t Vs = m->spec.V_src, Vt = m->spec.V_tgt, E = m->spec.emb, H = m->spec.hidden;
+  const size_t D = seq2seq_out_dim (&m->spec);
   const double a = 1 / sqrt ((double) H);
   dd_real *w = m->params;
 
@@ -271,9 +278,10 @@ dd_seq2seq_init (DdSeq2seq *m, DdRng *rng)
   fill_uniform_range (w + o->enc_Wih, o->dec_Wih - o->enc_Wih, a, rng);
   fill_uniform_range (w + o->dec_Wih, o->Wa - o->dec_Wih, a, rng);
   fill_uniform_range (w + o->Wa, H * H, a, rng);
-  fill_uniform_range (w + o->Wc, 2 * H * H, a, rng);
-  memset (w + o->bc, 0, H * sizeof (dd_real));
-  fill_uniform_range (w + o->Wo, Vt * H, a, rng);
+  fill_uniform_range (w + o->Wc, D * 2 * H, a, rng);
+  memset (w + o->bc, 0, D * sizeof (dd_real));
+  if (!m->spec.tie_embeddings)
+    fill_uniform_range (w + o->Wo, Vt * D, a, rng);
   memset (w + o->bo, 0, Vt * sizeof (dd_real));
 }
 
@@ -430,7 +438,7 @@ draw_masks (DdSeq2seq *m, guint64 key)
 {
   Priv *p = m->priv;
   const DdSeq2seqSpec *s = &m->spec;
-  const int E = s->emb, H = s->hidden;
+  const int E = s->emb, D = seq2seq_out_dim (s);
   DdRng rng;
 
   if (p->me == NULL)
@@ -438,14 +446,14 @@ draw_masks (DdSeq2seq *m, guint64 key)
       const size_t T = (size_t) s->max_batch * s->max_tgt_len;
       p->me = g_new (dd_real, (size_t) s->max_batch * s->max_src_len * E);
       p->md = g_new (dd_real, T * E);
-      p->mo = g_new (dd_real, T * H);
-      p->od = g_new (dd_real, T * H);
-      p->rod = g_new (dd_real, T * H);
+      p->mo = g_new (dd_real, T * D);
+      p->od = g_new (dd_real, T * D);
+      p->rod = g_new (dd_real, T * D);
     }
   dd_rng_seed (&rng, key);
   draw_mask (p->me, p->eo.steps.at[p->Le], E, s->dropout, s->word_dropout, &rng);
   draw_mask (p->md, p->dor.steps.at[p->Ld], E, s->dropout, s->word_dropout, &rng);
-  draw_mask (p->mo, p->N, H, s->dropout, 0.0, &rng);
+  draw_mask (p->mo, p->N, D, s->dropout, 0.0, &rng);
 }
 
 void
@@ -559,24 +567,25 @@ attention_forward (DdSeq2seq *m, const dd_real *v)
     }
 }
 
-/* o = tanh (Wc·u + bc), then the logits Wo·o + bo into model->logits */
+/* o = tanh (Wc·u + bc), then the logits Wo·o + bo into model->logits
+ * (Wo is Et when the embeddings are tied) */
 static void
 output_forward (DdSeq2seq *m, const dd_real *v)
 {
   Priv *p = m->priv;
-  const int H = m->spec.hidden, V = m->spec.V_tgt, N = p->N;
+  const int H = m->spec.hidden, D = seq2seq_out_dim (&m->spec), V = m->spec.V_tgt, N = p->N;
   const dd_real *w = m->params;
   Acts *a = &p->a, *ra = v ? &p->ra : NULL;
 
-  fill_rows (a->o, w + m->off.bc, N, H);
-  mm_nt (N, H, 2 * H, a->u, 2 * H, w + m->off.Wc, 2 * H, 1, a->o, H);
-  tanh_inplace (a->o, (size_t) N * H);
+  fill_rows (a->o, w + m->off.bc, N, D);
+  mm_nt (N, D, 2 * H, a->u, 2 * H, w + m->off.Wc, 2 * H, 1, a->o, D);
+  tanh_inplace (a->o, (size_t) N * D);
   if (v)
     {
-      fill_rows (ra->o, v + m->off.bc, N, H);
-      mm_nt (N, H, 2 * H, ra->u, 2 * H, w + m->off.Wc, 2 * H, 1, ra->o, H);
-      mm_nt (N, H, 2 * H, a->u, 2 * H, v + m->off.Wc, 2 * H, 1, ra->o, H);
-      for (size_t i = 0; i < (size_t) N * H; i++)
+      fill_rows (ra->o, v + m->off.bc, N, D);
+      mm_nt (N, D, 2 * H, ra->u, 2 * H, w + m->off.Wc, 2 * H, 1, ra->o, D);
+      mm_nt (N, D, 2 * H, a->u, 2 * H, v + m->off.Wc, 2 * H, 1, ra->o, D);
+      for (size_t i = 0; i < (size_t) N * D; i++)
         ra->o[i] *= 1 - a->o[i] * a->o[i];
     }
 
@@ -584,24 +593,24 @@ output_forward (DdSeq2seq *m, const dd_real *v)
   const dd_real *o = a->o, *ro = v ? ra->o : NULL;
   if (p->masked)
     {
-      mul_into (p->od, a->o, p->mo, (size_t) N * H);
+      mul_into (p->od, a->o, p->mo, (size_t) N * D);
       o = p->od;
       if (v)
         {
-          mul_into (p->rod, ra->o, p->mo, (size_t) N * H);
+          mul_into (p->rod, ra->o, p->mo, (size_t) N * D);
           ro = p->rod;
         }
     }
 
   /* packed, then spread to their rows */
   fill_rows (m->logits, w + m->off.bo, N, V);
-  mm_nt (N, V, H, o, H, w + m->off.Wo, H, 1, m->logits, V);
+  mm_nt (N, V, D, o, D, w + m->off.Wo, D, 1, m->logits, V);
   unpack_rows (m->logits, p, V);
   if (v)
     {
       fill_rows (m->rlogits, v + m->off.bo, N, V);
-      mm_nt (N, V, H, ro, H, w + m->off.Wo, H, 1, m->rlogits, V);
-      mm_nt (N, V, H, o, H, v + m->off.Wo, H, 1, m->rlogits, V);
+      mm_nt (N, V, D, ro, D, w + m->off.Wo, D, 1, m->rlogits, V);
+      mm_nt (N, V, D, o, D, v + m->off.Wo, D, 1, m->rlogits, V);
       unpack_rows (m->rlogits, p, V);
     }
 }
@@ -643,14 +652,15 @@ ensure_rgrads (DdSeq2seq *m)
 }
 
 /* logits = Wo·o + bo and o = tanh (Wc·u + bc): from ∂/∂logits (and its
- * tangent) to ∂/∂u in d->du (and rd->du) */
+ * tangent) to ∂/∂u in d->du (and rd->du). With tied embeddings Wo is Et,
+ * whose gradient this adds to before the decoder's embedding does. */
 static void
 output_backward (DdSeq2seq *m, const dd_real *dlogits, const dd_real *v,
                  const dd_real *rdlogits, dd_real *hv)
 {
   Priv *p = m->priv;
   const gboolean tg = hv != NULL;
-  const int H = m->spec.hidden, V = m->spec.V_tgt, N = p->N;
+  const int H = m->spec.hidden, D = seq2seq_out_dim (&m->spec), V = m->spec.V_tgt, N = p->N;
   const size_t full = (size_t) m->spec.max_batch * m->spec.max_tgt_len * V;
   const dd_real *w = m->params;
   dd_real *gw = m->grads;
@@ -660,42 +670,42 @@ output_backward (DdSeq2seq *m, const dd_real *dlogits, const dd_real *v,
   /* logits = Wo·o' + bo, o' = o ⊙ mask (o' = o without dropout) */
   const dd_real *oin = p->masked ? p->od : a->o, *roin = p->masked ? p->rod : ra->o;
   const dd_real *dlg = pack_rows (dlogits, p, V, &p->dlg, full);
-  mm_nn (N, H, V, dlg, V, w + m->off.Wo, H, 0, d->dout, H);
-  mm_tn (V, H, N, dlg, V, oin, H, 1, gw + m->off.Wo, H);
+  mm_nn (N, D, V, dlg, V, w + m->off.Wo, D, 0, d->dout, D);
+  mm_tn (V, D, N, dlg, V, oin, D, 1, gw + m->off.Wo, D);
   add_row_sums (gw + m->off.bo, dlg, N, V);
   if (p->masked)
-    mul_inplace (d->dout, p->mo, (size_t) N * H);
+    mul_inplace (d->dout, p->mo, (size_t) N * D);
   if (tg)
     {
       const dd_real *rdlg = pack_rows (rdlogits, p, V, &p->rdlg, full);
-      mm_nn (N, H, V, rdlg, V, w + m->off.Wo, H, 0, rd->dout, H);
-      mm_nn (N, H, V, dlg, V, v + m->off.Wo, H, 1, rd->dout, H);
-      mm_tn (V, H, N, rdlg, V, oin, H, 1, hv + m->off.Wo, H);
-      mm_tn (V, H, N, dlg, V, roin, H, 1, hv + m->off.Wo, H);
+      mm_nn (N, D, V, rdlg, V, w + m->off.Wo, D, 0, rd->dout, D);
+      mm_nn (N, D, V, dlg, V, v + m->off.Wo, D, 1, rd->dout, D);
+      mm_tn (V, D, N, rdlg, V, oin, D, 1, hv + m->off.Wo, D);
+      mm_tn (V, D, N, dlg, V, roin, D, 1, hv + m->off.Wo, D);
       add_row_sums (hv + m->off.bo, rdlg, N, V);
       if (p->masked)
-        mul_inplace (rd->dout, p->mo, (size_t) N * H);
+        mul_inplace (rd->dout, p->mo, (size_t) N * D);
     }
 
   /* o = tanh (Wc·u + bc) */
-  for (size_t i = 0; i < (size_t) N * H; i++)
+  for (size_t i = 0; i < (size_t) N * D; i++)
     d->dpre[i] = d->dout[i] * (1 - a->o[i] * a->o[i]);
   if (tg)
-    for (size_t i = 0; i < (size_t) N * H; i++)
+    for (size_t i = 0; i < (size_t) N * D; i++)
       {
         dd_real o = a->o[i];
         rd->dpre[i] = rd->dout[i] * (1 - o * o) - 2 * d->dout[i] * o * ra->o[i];
       }
-  mm_tn (H, 2 * H, N, d->dpre, H, a->u, 2 * H, 1, gw + m->off.Wc, 2 * H);
-  add_row_sums (gw + m->off.bc, d->dpre, N, H);
-  mm_nn (N, 2 * H, H, d->dpre, H, w + m->off.Wc, 2 * H, 0, d->du, 2 * H);
+  mm_tn (D, 2 * H, N, d->dpre, D, a->u, 2 * H, 1, gw + m->off.Wc, 2 * H);
+  add_row_sums (gw + m->off.bc, d->dpre, N, D);
+  mm_nn (N, 2 * H, D, d->dpre, D, w + m->off.Wc, 2 * H, 0, d->du, 2 * H);
   if (tg)
     {
-      mm_tn (H, 2 * H, N, rd->dpre, H, a->u, 2 * H, 1, hv + m->off.Wc, 2 * H);
-      mm_tn (H, 2 * H, N, d->dpre, H, ra->u, 2 * H, 1, hv + m->off.Wc, 2 * H);
-      add_row_sums (hv + m->off.bc, rd->dpre, N, H);
-      mm_nn (N, 2 * H, H, rd->dpre, H, w + m->off.Wc, 2 * H, 0, rd->du, 2 * H);
-      mm_nn (N, 2 * H, H, d->dpre, H, v + m->off.Wc, 2 * H, 1, rd->du, 2 * H);
+      mm_tn (D, 2 * H, N, rd->dpre, D, a->u, 2 * H, 1, hv + m->off.Wc, 2 * H);
+      mm_tn (D, 2 * H, N, d->dpre, D, ra->u, 2 * H, 1, hv + m->off.Wc, 2 * H);
+      add_row_sums (hv + m->off.bc, rd->dpre, N, D);
+      mm_nn (N, 2 * H, D, rd->dpre, D, w + m->off.Wc, 2 * H, 0, rd->du, 2 * H);
+      mm_nn (N, 2 * H, D, d->dpre, D, v + m->off.Wc, 2 * H, 1, rd->du, 2 * H);
     }
 }
 
@@ -839,6 +849,7 @@ double
 dd_seq2seq_step_flops (const DdSeq2seq *m, const DdSeq2seqBatch *b)
 {
   const double E = m->spec.emb, H = m->spec.hidden, V = m->spec.V_tgt;
+  const double D = seq2seq_out_dim (&m->spec);
   double Ts = 0, N = 0, att = 0;
 
   /* the work actually done: GRU rows and keys only at real tokens, output
@@ -858,8 +869,8 @@ dd_seq2seq_step_flops (const DdSeq2seq *m, const DdSeq2seqBatch *b)
   f += 2 * (Ts + N) * 3 * H * (E + H);           /* GRU input and recurrent products */
   f += 2 * Ts * H * H;                           /* keys */
   f += 2 * att * H * 2;                          /* scores and context */
-  f += 2 * N * H * 2 * H;                        /* Wc */
-  f += 2 * N * H * V;                            /* Wo */
+  f += 2 * N * D * 2 * H;                        /* Wc */
+  f += 2 * N * D * V;                            /* Wo (or Et) */
   return 3 * f;
 }
 

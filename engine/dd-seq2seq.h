@@ -13,8 +13,9 @@
  *             s_t = GRU_dec(d_t, s_{t−1}), s_{−1} = h_{src_len−1}
  *   attention a_{t,i} = softmax_i (s_t · (Wa·h_i))     Wa (H, H), i < src_len
  *             c_t = Σ_i a_{t,i}·h_i
- *   output    o_t = tanh(Wc·[s_t; c_t] + bc)           Wc (H, 2H), bc (H)
- *             logits_t = Wo·o_t + bo                   Wo (Vt, H), bo (Vt)
+ *   output    o_t = tanh(Wc·[s_t; c_t] + bc)           Wc (D, 2H), bc (D)
+ *             logits_t = Wo·o_t + bo                   Wo (Vt, D), bo (Vt)
+ *   where D = H, or with tied embeddings D = E and Wo is Et itself.
  *
  * GRU (PyTorch gate order r, z, n; W_ih (3H, in), W_hh (3H, H), b_ih, b_hh (3H)):
  *   r = σ(W_ir x + b_ir + W_hr h + b_hr)
@@ -52,6 +53,10 @@ typedef struct {
    * and decoder's input embeddings and of o_t before Wo; `word_dropout` on
    * whole input words, source and target (a word's embedding row). 0: off */
   double dropout, word_dropout;
+  /* tied embeddings (Press and Wolf 2017): the output layer reuses the
+   * target embeddings, logits_t = Et·o_t + bo, so o_t has E values (Wc is
+   * (E, 2H), bc (E)) and there is no Wo (its view is Et's) */
+  gboolean tie_embeddings;
 } DdSeq2seqSpec;
 
 /* A padded batch. Row-major (B, Ls) and (B, Lt); ids in [0, V). */

@@ -163,6 +163,7 @@ dd_student_new (const DdTrainConfig *cfg, const DdData *data, int max_batch, DdR
         spec.hidden = cfg->net.rnn_hidden;
       spec.dropout = cfg->net.dropout;
       spec.word_dropout = cfg->net.word_dropout;
+      spec.tie_embeddings = cfg->net.tie_embeddings;
       spec.max_batch = max_batch;
       spec.max_src_len = DD_PARALLEL_MAX_LEN;
       spec.max_tgt_len = DD_PARALLEL_MAX_LEN;

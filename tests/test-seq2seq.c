@@ -123,11 +123,15 @@ problem_gradient (Problem *p, const dd_real *v, dd_real *hv)
   dd_seq2seq_backward (p->m, &p->batch, p->dlogits, v, v ? p->rdlogits : NULL, hv);
 }
 
+/* the next tiny_model ties its embeddings (the tied variants of the tests) */
+static gboolean tie_next;
+
 static DdSeq2seq *
 tiny_model (int Vs, int Vt, int E, int H, int B, int Ls, int Lt, double noise, guint64 seed)
 {
   g_autoptr(GError) error = NULL;
   DdSeq2seqSpec spec = { Vs, Vt, E, H, B, Ls, Lt };
+  spec.tie_embeddings = tie_next;
   DdSeq2seq *m = dd_seq2seq_new (&spec, &error);
   DdRng rng;
 
@@ -315,6 +319,44 @@ test_gradient (void)
   check_gradient (0, 0);
 }
 
+/* tied embeddings: Et is both the decoder's input table and the output
+ * layer (E = 5 ≠ H = 6, so o_t's width changes); every check again */
+static void
+test_tied_layout (void)
+{
+  DdSeq2seq *a = tiny_model (VS, VT, 5, 6, NB, LS, LT, 0.1, 11);
+  tie_next = TRUE;
+  DdSeq2seq *b = tiny_model (VS, VT, 5, 6, NB, LS, LT, 0.1, 11);
+  tie_next = FALSE;
+
+  g_assert_true (b->spec.tie_embeddings);
+  g_assert_cmpuint (b->off.Wo, ==, b->off.Et);
+  /* no Wo (VT × H); Wc and bc are E rows, not H */
+  g_assert_cmpuint (a->n_params - b->n_params, ==, (size_t) VT * 6 + (size_t) (6 - 5) * (2 * 6 + 1));
+  g_assert_nonnull (strstr (b->description, "tied embeddings"));
+  g_assert_null (strstr (a->description, "tied"));
+  dd_seq2seq_free (a);
+  dd_seq2seq_free (b);
+}
+
+static void
+test_tied_gradient (void)
+{
+  tie_next = TRUE;
+  check_gradient (0, 0);
+  check_gradient (0.3, 0.2);
+  tie_next = FALSE;
+}
+
+static void
+test_tied_hvp (void)
+{
+  tie_next = TRUE;
+  check_hvp (0, 0);
+  check_hvp (0.3, 0.2);
+  tie_next = FALSE;
+}
+
 static void
 test_hvp (void)
 {
@@ -432,7 +474,7 @@ hypothesis_score (DdSeq2seq *m, const int *src, int len, const int *y, int n, gb
 }
 
 static void
-test_decode (void)
+check_decode (void)
 {
   enum { MAXO = 12, NS = 6, SL = 5 };
   /* a sharper output layer, so that the hypotheses end */
@@ -442,7 +484,7 @@ test_decode (void)
   int src[NS * SL], len[NS], out[NS * MAXO], out_len[NS];
   double margin = INFINITY;
 
-  for (size_t i = 0; i < (size_t) VT * m->spec.hidden; i++)
+  for (size_t i = 0; i < (size_t) VT * (m->spec.tie_embeddings ? m->spec.emb : m->spec.hidden); i++)
     m->params[m->off.Wo + i] *= 4;
   m->params[m->off.bo + DD_TOKEN_EOS] += 1.5;
   dd_rng_seed (&rng, 5);
@@ -501,6 +543,17 @@ test_decode (void)
     }
   g_test_message ("smallest beam − greedy score: %.3e", margin);
   dd_seq2seq_free (m);
+}
+
+/* the decoders' output layer agrees with the teacher-forced one (scored
+ * above by the forward), untied and tied */
+static void
+test_decode (void)
+{
+  check_decode ();
+  tie_next = TRUE;
+  check_decode ();
+  tie_next = FALSE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -763,6 +816,9 @@ main (int argc, char **argv)
   g_test_add_func ("/seq2seq/dropout/gradient", test_dropout_gradient);
   g_test_add_func ("/seq2seq/dropout/hvp", test_dropout_hvp);
   g_test_add_func ("/seq2seq/dropout/masks", test_dropout_masks);
+  g_test_add_func ("/seq2seq/tied/layout", test_tied_layout);
+  g_test_add_func ("/seq2seq/tied/gradient", test_tied_gradient);
+  g_test_add_func ("/seq2seq/tied/hvp", test_tied_hvp);
   g_test_add_func ("/seq2seq/decode", test_decode);
   g_test_add_func ("/seq2seq/train-copy", test_train_copy);
   g_test_add_func ("/seq2seq/padding", test_padding);
