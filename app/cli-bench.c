@@ -65,13 +65,6 @@ peak_rss_mib (void)
   return ru.ru_maxrss / 1024.0;
 }
 
-static void
-json_string (JsonBuilder *b, const char *member, const char *value)
-{
-  json_builder_set_member_name (b, member);
-  json_builder_add_string_value (b, value);
-}
-
 /* value, or null when it was not measured (≤ 0) */
 static void
 json_measured (JsonBuilder *b, const char *member, double value)
@@ -119,18 +112,18 @@ emit_summary (const BenchOptions *o, double peak, double load, const char *refer
 {
   JsonBuilder *b = cli_json_begin ("summary");
   cli_json_double (b, "peak_rss_mib", peak_rss_mib ());
-  json_string (b, "blas_kernel", dd_blas_kernel ());
+  cli_json_string (b, "blas_kernel", dd_blas_kernel ());
   cli_json_int (b, "threads", o->threads);
-  json_string (b, "precision", DD_REAL_NAME);
+  cli_json_string (b, "precision", DD_REAL_NAME);
   cli_json_double (b, "gemm_peak_gflops", peak);
   if (!isnan (load))
     cli_json_double (b, "load_average", load);
-  json_string (b, "reference", reference_problem ? reference_problem
+  cli_json_string (b, "reference", reference_problem ? reference_problem
                                : o->no_reference ? "skipped" : "pytorch");
   const char *other = other_kernel ();
   if (other)
     {
-      json_string (b, "other_kernel", other);
+      cli_json_string (b, "other_kernel", other);
       cli_json_double (b, "other_kernel_gemm_peak_gflops", other_kernel_peak (other, o->threads));
     }
   cli_json_emit (b);
@@ -261,7 +254,7 @@ print_step_row (const StepRow *r, gboolean json)
   if (json)
     {
       JsonBuilder *b = cli_json_begin ("step");
-      json_string (b, "student", dd_student_kind_name (r->kind));
+      cli_json_string (b, "student", dd_student_kind_name (r->kind));
       cli_json_int (b, "batch", r->batch);
       cli_json_double (b, "seconds_per_step", d->seconds_median);
       cli_json_double (b, "gflops", d->gflops);
@@ -405,7 +398,7 @@ print_meta_row (const MetaRow *m, gboolean json)
   if (json)
     {
       JsonBuilder *b = cli_json_begin ("meta");
-      json_string (b, "student", dd_student_kind_name (m->kind));
+      cli_json_string (b, "student", dd_student_kind_name (m->kind));
       cli_json_double (b, "forward_seconds", m->forward);
       cli_json_double (b, "reverse_seconds", m->reverse);
       cli_json_double (b, "reverse_over_forward", m->reverse / m->forward);
@@ -878,7 +871,7 @@ s2s_emit_json (const S2sBench *s)
   const S2sReference *t = &s->torch;
   JsonBuilder *b = cli_json_begin ("seq2seq");
 
-  json_string (b, "student", dd_student_describe (dd_run_get_student (s->run)));
+  cli_json_string (b, "student", dd_student_describe (dd_run_get_student (s->run)));
   cli_json_int (b, "threads", s->o->threads);
   cli_json_int (b, "batch", s->B);
   cli_json_int (b, "batches", s->n_steps);
@@ -896,7 +889,7 @@ s2s_emit_json (const S2sBench *s)
     {
       cli_json_double (b, "torch_first_loss", t->first_loss);
       cli_json_double (b, "torch_last_loss", t->last_loss);
-      json_string (b, "torch_version", t->version);
+      cli_json_string (b, "torch_version", t->version);
       json_builder_set_member_name (b, "torch_blas_kernel");
       if (t->kernel)
         json_builder_add_string_value (b, t->kernel);

@@ -114,6 +114,16 @@ cli_json_int (JsonBuilder *b, const char *member, gint64 value)
 }
 
 void
+cli_json_string (JsonBuilder *b, const char *member, const char *value)
+{
+  json_builder_set_member_name (b, member);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+void
 cli_json_double_array (JsonBuilder *b, const char *member, const double *v, int n)
 {
   json_builder_set_member_name (b, member);

@@ -34,6 +34,8 @@ char        *cli_json_line  (JsonBuilder *b);
 /* one member of a record */
 void         cli_json_double (JsonBuilder *b, const char *member, double value);
 void         cli_json_int    (JsonBuilder *b, const char *member, gint64 value);
+/* a string, or null for NULL */
+void         cli_json_string (JsonBuilder *b, const char *member, const char *value);
 void         cli_json_double_array (JsonBuilder *b, const char *member,
                                     const double *v, int n);
 void         cli_json_int_array    (JsonBuilder *b, const char *member,

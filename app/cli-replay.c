@@ -252,16 +252,6 @@ fail_file (const char *path, const GError *error)
   return cli_fail ("replay", CLI_EXIT_FAILURE, "%s: %s", path, error->message);
 }
 
-static void
-json_string (JsonBuilder *b, const char *member, const char *value)
-{
-  json_builder_set_member_name (b, member);
-  if (value)
-    json_builder_add_string_value (b, value);
-  else
-    json_builder_add_null_value (b);
-}
-
 static double
 window_test_error (DdSession *s, const DdWindowRecord *w)
 {
@@ -281,14 +271,14 @@ emit_description (Replay *r, const char *event)
   JsonBuilder *b = cli_json_begin (event);
 
   dd_session_snapshot (s, &snap);
-  json_string (b, "file", r->path);
+  cli_json_string (b, "file", r->path);
   cli_json_int (b, "version", r->info.version);
-  json_string (b, "dataset", r->info.dataset);
-  json_string (b, "tag", r->info.tag);
-  json_string (b, "engine", r->info.engine);
+  cli_json_string (b, "dataset", r->info.dataset);
+  cli_json_string (b, "tag", r->info.tag);
+  cli_json_string (b, "engine", r->info.engine);
   cli_json_int (b, "saved", r->info.saved);
-  json_string (b, "teacher", dd_teacher_kind_name (cfg->teach.teacher));
-  json_string (b, "protocol", dd_protocol_name (cfg->teach.protocol));
+  cli_json_string (b, "teacher", dd_teacher_kind_name (cfg->teach.teacher));
+  cli_json_string (b, "protocol", dd_protocol_name (cfg->teach.protocol));
   cli_json_int (b, "window", cfg->teach.window);
   cli_json_int (b, "meta_iterations", cfg->teach.meta_iterations);
   cli_json_int (b, "pretrain", cfg->teach.pretrain_steps);
@@ -296,7 +286,7 @@ emit_description (Replay *r, const char *event)
   json_builder_set_member_name (b, "baseline");
   json_builder_add_boolean_value (b, cfg->baseline);
   g_autofree char *scenario = dd_scenario_name (&cfg->scenario);
-  json_string (b, "scenario", scenario);
+  cli_json_string (b, "scenario", scenario);
   cli_json_int (b, "journal_entries", snap.n_journal);
   cli_json_int (b, "failures", snap.failures);
   json_builder_set_member_name (b, "branches");
@@ -310,7 +300,7 @@ emit_description (Replay *r, const char *event)
       dd_session_branch_origin (s, br, &parent, &fork_step);
       json_builder_begin_object (b);
       cli_json_int (b, "branch", br);
-      json_string (b, "name", name);
+      cli_json_string (b, "name", name);
       cli_json_int (b, "parent", parent);
       cli_json_int (b, "fork_step", fork_step);
       cli_json_int (b, "steps", snap.step[br]);

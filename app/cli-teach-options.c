@@ -88,6 +88,7 @@ teach_options_entries (TeachOptions *o, gboolean compare)
     { "momentum", 0, 0, G_OPTION_ARG_DOUBLE, &o->momentum, help ("Student momentum ρ (default %g)", d.student.momentum), "X" },
     { "dropout", 0, 0, G_OPTION_ARG_DOUBLE, &o->dropout, "de-en: dropout of the input embeddings and the output layer's input, 0 to 0.9 (default 0); the reverse pass redraws each step's masks", "P" },
     { "word-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &o->word_dropout, "de-en: dropout of whole source and target input words, 0 to 0.9 (default 0)", "P" },
+    { "tie-embeddings", 0, 0, G_OPTION_ARG_NONE, &o->tie_embeddings, "de-en: the output layer reuses the target word embeddings", NULL },
     { "teacher-lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->teacher_lr, help ("Teacher learning rate (default %g)", d.teacher_lr), "X" },
     { "teacher-optimizer", 0, 0, G_OPTION_ARG_STRING, &o->teacher_optimizer, cli_choices_help (CLI_OPTION_TEACHER_OPTIMIZER), "KIND" },
     { "start", 0, 0, G_OPTION_ARG_STRING, &o->start, cli_choices_help (CLI_OPTION_START), "FORM" },
@@ -227,6 +228,7 @@ copy_numbers (const TeachOptions *o, DdTeachConfig *cfg)
   cfg->student.momentum = o->momentum;
   cfg->student.net.dropout = o->dropout;
   cfg->student.net.word_dropout = o->word_dropout;
+  cfg->student.net.tie_embeddings = o->tie_embeddings;
   cfg->student.seed = (guint64) o->seed;
   cfg->student.threads = o->threads;
   cfg->teacher_lr = o->teacher_lr;
@@ -259,6 +261,8 @@ teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConf
   if ((o->dropout != 0 || o->word_dropout != 0) && cfg->student.net.kind != DD_STUDENT_SEQ2SEQ)
     USAGE ("--%s %g: dropout is the translation student's; for --dataset de-en",
            o->dropout != 0 ? "dropout" : "word-dropout", o->dropout != 0 ? o->dropout : o->word_dropout);
+  if (o->tie_embeddings && cfg->student.net.kind != DD_STUDENT_SEQ2SEQ)
+    USAGE ("--tie-embeddings: the translation student's; for --dataset de-en");
   copy_numbers (o, cfg);
   if (!dd_teach_config_validate (cfg, &error))
     USAGE ("%s", error->message);

@@ -38,6 +38,7 @@ typedef struct {
   double   momentum;
   double   dropout;
   double   word_dropout;
+  gboolean tie_embeddings;
   double   teacher_lr;
   int      teacher_hidden;
   int      dev;

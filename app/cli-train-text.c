@@ -131,6 +131,9 @@ print_summary (const CliTraining *t, const TextReport *r, int beam)
   /* what the ids are: words, or subword pieces of that many merges (BLEU is
    * on words either way) */
   const DdParallel *p = dd_data_parallel (dd_run_get_data (t->run));
+  const DdStudent *st = dd_run_get_student (t->run);
+  cli_json_string (b, "student", dd_student_describe (st));
+  cli_json_int (b, "parameters", (gint64) st->P);
   cli_json_int (b, "src_vocab", p->src_vocab->n);
   cli_json_int (b, "tgt_vocab", p->tgt_vocab->n);
   cli_json_int (b, "bpe_merges", p->bpe ? dd_bpe_n_merges (p->bpe) : 0);

@@ -350,13 +350,6 @@ typedef struct {
 } ImageReport;
 
 static void
-json_string (JsonBuilder *b, const char *member, const char *value)
-{
-  json_builder_set_member_name (b, member);
-  json_builder_add_string_value (b, value);
-}
-
-static void
 json_eval (JsonBuilder *b, const char *prefix, const DdEval *ev)
 {
   g_autofree char *acc = g_strconcat (prefix, "_accuracy", NULL);
@@ -389,20 +382,20 @@ print_start (DdRun *run, const ImageReport *r, gboolean json)
       return;
     }
   JsonBuilder *b = cli_json_begin ("start");
-  json_string (b, "dataset", r->dataset);
-  json_string (b, "student", net->description);
+  cli_json_string (b, "dataset", r->dataset);
+  cli_json_string (b, "student", net->description);
   cli_json_int (b, "parameters", (gint64) net->n_params);
-  json_string (b, "loss", dd_loss_kind_name (cfg->loss));
-  json_string (b, "optimizer", dd_optim_kind_name (cfg->optimizer));
+  cli_json_string (b, "loss", dd_loss_kind_name (cfg->loss));
+  cli_json_string (b, "optimizer", dd_optim_kind_name (cfg->optimizer));
   cli_json_double (b, "lr", cfg->lr);
   cli_json_int (b, "batch", cfg->batch);
-  json_string (b, "schedule", dd_schedule_name (cfg->cosine));
+  cli_json_string (b, "schedule", dd_schedule_name (cfg->cosine));
   cli_json_double (b, "clip_norm", cfg->clip_norm);
   cli_json_int (b, "seed", (gint64) cfg->seed);
   cli_json_int (b, "threads", cfg->threads);
-  json_string (b, "precision", DD_REAL_NAME);
+  cli_json_string (b, "precision", DD_REAL_NAME);
   cli_json_int (b, "train_examples", data->train->n);
-  json_string (b, "scenario", r->scenario_name);
+  cli_json_string (b, "scenario", r->scenario_name);
   cli_json_int (b, "train_labels_changed", r->scenario_stats.n_changed);
   cli_json_int (b, "total_steps", dd_run_total_steps (run));
   cli_json_emit (b);
@@ -451,7 +444,7 @@ print_summary (const CliTraining *t, const ImageReport *r)
   JsonBuilder *b = cli_json_begin ("summary");
   json_eval (b, "test", test);
   json_eval (b, "dev", dev);
-  json_string (b, "scenario", r->scenario_name);
+  cli_json_string (b, "scenario", r->scenario_name);
   cli_json_double (b, "balanced_test_error", dd_eval_balanced_error (test));
   cli_json_int (b, "steps", steps);
   cli_json_double (b, "seconds", t->seconds);

@@ -653,6 +653,18 @@ if any(os.path.isfile(c) for c in corpus):
                               "--loss", "smooth", "--word-dropout", "0.1"] + args)
         ep = [r for r in records(out) if r.get("event") == "epoch"] if code == 0 else []
         return (ep[-1]["train_loss"], ep[-1]["dev_loss"]) if ep else (code, err[-300:])
+    # tied embeddings: the output layer is the target table (no Wo of
+    # V_tgt × H; Wc and bc have E = 128 rows, not H = 256)
+    def summary_of(args):
+        code, out, err = run(["train", "--dataset", "de-en", "--steps", "2", "--batch", "4", "--json"] + args)
+        recs = records(out) if code == 0 else []
+        return recs[-1] if recs else {"exit": code, "stderr": err[-300:]}
+    untied, tied = summary_of([]), summary_of(["--tie-embeddings"])
+    check("train --dataset de-en --tie-embeddings: the output layer is the target embeddings",
+          "tied embeddings" in tied.get("student", "") and "tied" not in untied.get("student", "x tied")
+          and untied.get("parameters", 0) - tied.get("parameters", 0)
+          == untied.get("tgt_vocab", tied.get("tgt_vocab", 0)) * 256 + (256 - 128) * (2 * 256 + 1),
+          f"{untied} {tied}")
     a, b, c = epoch_of(["--dropout", "0.3"]), epoch_of(["--dropout", "0.3"]), epoch_of([])
     check("train --dataset de-en --dropout: the same seed, the same run; dropout changes it",
           isinstance(a[0], float) and a == b and c[0] != a[0], f"{a} {b} {c}")
@@ -688,9 +700,13 @@ if any(os.path.isfile(c) for c in corpus):
                               "--pretrain", "2", "--dev", "8", "--batch", "4", "--dropout", "0.3",
                               "--save", path])
         head = open(path, "rb").read(12) if os.path.exists(path) else b""
-        check("teach --dropout --save: a session file of format 2 (which keeps dropout)",
-              code == 0 and head[:4] == b"\x89DDS" and struct.unpack("<I", head[8:12])[0] == 2,
+        check("teach --dropout --save: a session file of format 3 (which keeps dropout)",
+              code == 0 and head[:4] == b"\x89DDS" and struct.unpack("<I", head[8:12])[0] == 3,
               f"exit {code}, head {head!r}, stderr {err[-300:]}")
+    # teach with tied embeddings: another student, so another window
+    d = window_of(["--tie-embeddings"])
+    check("teach --dataset de-en --tie-embeddings: a window of the tied student",
+          isinstance(d[0], list) and isinstance(c[0], list) and d != c, f"{d} {c}")
     code, out, err = run(["compare", "--dataset", "de-en", "--window", "2", "--pretrain", "2",
                           "--dev", "8", "--batch", "4", "--lr", "0.1", "--budget", "2", "--seeds", "2",
                           "--arms", "ce,taught"])

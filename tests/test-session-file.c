@@ -8,8 +8,9 @@
  * stepped on; the file is opened into a second session, stepped as far, and
  * every branch's weights and every record of the two must agree bit for bit.
  * Image student (digits) and translation student (the de-en corpus, with
- * dropout, which format 2 keeps). A format 1 file (fuzz-session's committed
- * seed) still opens, steps and is saved again in the current format. Then
+ * dropout, which format 2 keeps, and tied embeddings, which format 3
+ * keeps). Files of formats 1 and 2 (fuzz-session's committed seeds) still
+ * open, step and are saved again in the current format. Then
  * the files a user might hand it: truncated, damaged, foreign, from a newer
  * version, from other data, and damaged behind a valid checksum.
  */
@@ -282,6 +283,7 @@ test_translation_resumes_bit_identically (void)
   cfg.teach.student.momentum = 0.9;
   cfg.teach.student.net.dropout = 0.3;
   cfg.teach.student.net.word_dropout = 0.1;
+  cfg.teach.student.net.tie_embeddings = TRUE;
   cfg.teach.window = 4;
   cfg.teach.pretrain_steps = 6;
   cfg.teach.dev_subsample = 40;
@@ -298,7 +300,8 @@ test_translation_resumes_bit_identically (void)
   g_assert_no_error (error);
   edit (s, DD_EDIT_STUDENT_LR, 2, 0.2);
   steps (s, 3);
-  /* the dropout comes back with the file (format 2) */
+  /* the dropout (format 2) and the tied embeddings (format 3) come back
+   * with the file */
   {
     g_autoptr(GBytes) bytes = dd_session_serialize (s, NULL, &error);
     g_assert_no_error (error);
@@ -306,21 +309,23 @@ test_translation_resumes_bit_identically (void)
     g_assert_no_error (error);
     g_assert_cmpfloat (dd_session_get_config (o)->teach.student.net.dropout, ==, 0.3);
     g_assert_cmpfloat (dd_session_get_config (o)->teach.student.net.word_dropout, ==, 0.1);
+    g_assert_true (dd_session_get_config (o)->teach.student.net.tie_embeddings);
     dd_session_free (o);
   }
   save_step_open_compare (s, data, 7);
   dd_session_free (s);
 }
 
-/* A file of format 1 (before dropout was kept): fuzz-session's seed, a real
- * session saved then, minus the harness's mode byte. It opens with no
- * dropout, steps, and is saved again as the current format. */
+/* A file of an older format (1: before dropout was kept; 2: before tied
+ * embeddings were): fuzz-session's seed, a real session saved then, minus
+ * the harness's mode byte. It opens with neither, steps, and is saved again
+ * as the current format. */
 static void
-test_opens_format_1 (void)
+check_opens_format (const char *seed, int version)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fuzz", "corpus", "session",
-                                                 "format1-plain-file", NULL);
+                                                 seed, NULL);
   g_autofree char *contents = NULL;
   gsize n;
 
@@ -332,13 +337,14 @@ test_opens_format_1 (void)
   DdSessionFileInfo info;
   g_assert_true (dd_session_bytes_peek (bytes, &info, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (info.version, ==, 1);
+  g_assert_cmpint (info.version, ==, version);
   dd_session_file_info_clear (&info);
 
   DdSession *s = dd_session_open_bytes (bytes, need_digits (), &error);
   g_assert_no_error (error);
   g_assert_nonnull (s);
   g_assert_cmpfloat (dd_session_get_config (s)->teach.student.net.dropout, ==, 0.0);
+  g_assert_false (dd_session_get_config (s)->teach.student.net.tie_embeddings);
   DdSessionSnapshot before, after;
   dd_session_snapshot (s, &before);
   steps (s, 3);
@@ -353,6 +359,18 @@ test_opens_format_1 (void)
   g_assert_no_error (error);
   dd_session_free (o);
   dd_session_free (s);
+}
+
+static void
+test_opens_format_1 (void)
+{
+  check_opens_format ("format1-plain-file", 1);
+}
+
+static void
+test_opens_format_2 (void)
+{
+  check_opens_format ("format2-plain-file", 2);
 }
 
 /* the file's last 32 bytes: SHA-256 of everything before, recomputed here */
@@ -528,6 +546,16 @@ test_refuses_bad_files (void)
     memcpy (p, orig, n);
   }
 
+  /* tied embeddings on an image student, or not a boolean (format 3's field) */
+  {
+    const gint64 one = GINT64_TO_LE (1), two = GINT64_TO_LE (2);
+    patch_field (p, orig, n, "tie_embeddings", 1, &one, 8);
+    assert_refused (p, n, DD_ERROR, DD_ERROR_DATA_CORRUPT, "tied embeddings apply to the translation student");
+    patch_field (p, orig, n, "tie_embeddings", 2, &two, 8);
+    assert_refused (p, n, DD_ERROR, DD_ERROR_DATA_CORRUPT, "tie_embeddings: 2 is outside [0, 1]");
+    memcpy (p, orig, n);
+  }
+
   /* damaged behind a valid checksum (as a crafted file would be): every
    * change is refused with a message or opens into a working session —
    * never a crash; a change in a dimension or a name is always refused */
@@ -574,6 +602,7 @@ main (int argc, char **argv)
   g_test_add_func ("/session-file/translation-resumes-bit-identically",
                    test_translation_resumes_bit_identically);
   g_test_add_func ("/session-file/opens-format-1", test_opens_format_1);
+  g_test_add_func ("/session-file/opens-format-2", test_opens_format_2);
   g_test_add_func ("/session-file/refuses-bad-files", test_refuses_bad_files);
   int status = g_test_run ();
   g_clear_pointer (&digits, dd_data_free);
