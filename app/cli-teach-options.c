@@ -89,6 +89,7 @@ teach_options_entries (TeachOptions *o, gboolean compare)
     { "dropout", 0, 0, G_OPTION_ARG_DOUBLE, &o->dropout, "de-en: dropout of the input embeddings and the output layer's input, 0 to 0.9 (default 0); the reverse pass redraws each step's masks", "P" },
     { "word-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &o->word_dropout, "de-en: dropout of whole source and target input words, 0 to 0.9 (default 0)", "P" },
     { "tie-embeddings", 0, 0, G_OPTION_ARG_NONE, &o->tie_embeddings, "de-en: the output layer reuses the target word embeddings", NULL },
+    { "bidirectional", 0, 0, G_OPTION_ARG_NONE, &o->bidirectional, "de-en: a second encoder GRU reads each sentence backwards", NULL },
     { "teacher-lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->teacher_lr, help ("Teacher learning rate (default %g)", d.teacher_lr), "X" },
     { "teacher-optimizer", 0, 0, G_OPTION_ARG_STRING, &o->teacher_optimizer, cli_choices_help (CLI_OPTION_TEACHER_OPTIMIZER), "KIND" },
     { "start", 0, 0, G_OPTION_ARG_STRING, &o->start, cli_choices_help (CLI_OPTION_START), "FORM" },
@@ -229,6 +230,7 @@ copy_numbers (const TeachOptions *o, DdTeachConfig *cfg)
   cfg->student.net.dropout = o->dropout;
   cfg->student.net.word_dropout = o->word_dropout;
   cfg->student.net.tie_embeddings = o->tie_embeddings;
+  cfg->student.net.bidirectional = o->bidirectional;
   cfg->student.seed = (guint64) o->seed;
   cfg->student.threads = o->threads;
   cfg->teacher_lr = o->teacher_lr;
@@ -263,6 +265,8 @@ teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConf
            o->dropout != 0 ? "dropout" : "word-dropout", o->dropout != 0 ? o->dropout : o->word_dropout);
   if (o->tie_embeddings && cfg->student.net.kind != DD_STUDENT_SEQ2SEQ)
     USAGE ("--tie-embeddings: the translation student's; for --dataset de-en");
+  if (o->bidirectional && cfg->student.net.kind != DD_STUDENT_SEQ2SEQ)
+    USAGE ("--bidirectional: the translation student's encoder; for --dataset de-en");
   copy_numbers (o, cfg);
   if (!dd_teach_config_validate (cfg, &error))
     USAGE ("%s", error->message);

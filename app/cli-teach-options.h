@@ -39,6 +39,7 @@ typedef struct {
   double   dropout;
   double   word_dropout;
   gboolean tie_embeddings;
+  gboolean bidirectional;
   double   teacher_lr;
   int      teacher_hidden;
   int      dev;

@@ -34,6 +34,7 @@ typedef struct {
   char    *dropout;
   char    *word_dropout;
   gboolean tie_embeddings;
+  gboolean bidirectional;
   char    *margin;
   char    *clip;
   char    *minutes;
@@ -168,6 +169,7 @@ parse_options (TrainOptions *o, int *argc, char ***argv)
     { "dropout", 0, 0, G_OPTION_ARG_STRING, &o->dropout, "de-en: dropout of the input embeddings and the output layer's input, 0 to 0.9 (default 0)", "P" },
     { "word-dropout", 0, 0, G_OPTION_ARG_STRING, &o->word_dropout, "de-en: dropout of whole source and target input words, 0 to 0.9 (default 0)", "P" },
     { "tie-embeddings", 0, 0, G_OPTION_ARG_NONE, &o->tie_embeddings, "de-en: the output layer reuses the target word embeddings", NULL },
+    { "bidirectional", 0, 0, G_OPTION_ARG_NONE, &o->bidirectional, "de-en: a second encoder GRU reads each sentence backwards", NULL },
     { "margin", 0, 0, G_OPTION_ARG_STRING, &o->margin, "Additive margin m for --loss margin (default 1)", "X" },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &o->scenario, CLI_SCENARIO_HELP, "SPEC" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Random seed (default 1)", "N" },
@@ -237,6 +239,8 @@ student_config (const TrainOptions *o, const TrainNumbers *n, DdTrainConfig *cfg
            n->has_dropout ? o->dropout : o->word_dropout);
   if (o->tie_embeddings && !text)
     USAGE ("--tie-embeddings: the translation student's; for --dataset de-en");
+  if (o->bidirectional && !text)
+    USAGE ("--bidirectional: the translation student's encoder; for --dataset de-en");
   if (n->has_bpe && !text)
     USAGE ("--bpe %s: subword merges are for the sentences of --dataset de-en", o->bpe);
   if (n->has_bpe && (n->bpe < 0 || n->bpe > DD_PARALLEL_MAX_MERGES))
@@ -253,6 +257,7 @@ student_config (const TrainOptions *o, const TrainNumbers *n, DdTrainConfig *cfg
   if (n->has_word_dropout)
     cfg->net.word_dropout = n->word_dropout;
   cfg->net.tie_embeddings = o->tie_embeddings;
+  cfg->net.bidirectional = o->bidirectional;
   if (o->hidden)
     {
       if (kind != DD_STUDENT_MLP)

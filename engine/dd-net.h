@@ -94,6 +94,7 @@ typedef struct {
   double        dropout;    /* seq2seq: dropout of input embeddings and o_t (dd-seq2seq.h) */
   double        word_dropout; /* seq2seq: dropout of whole input words */
   gboolean      tie_embeddings; /* seq2seq: the output layer is the target embeddings */
+  gboolean      bidirectional;  /* seq2seq: a second encoder GRU reads the source backwards */
 } DdNetSpec;
 
 /* The default students: MLP d-500-C tanh; LeNet as in docs/method.md §1 */

@@ -29,10 +29,16 @@ dec_reserve (const DdSeq2seq *m, Dec *d, int B, int Ls, int R)
   g_free (d->slen);
   g_free (d->tok);
   g_free (d->row_sent);
+  g_free (d->rev);
   seq2seq_order_free (&d->eo);
 
+  /* bidirectional: the forward states, the reversed inputs and the backward
+   * states (the backward GRU reuses the forward's gate scratch) */
+  const size_t bi = m->spec.bidirectional ? 1 : 0;
   const size_t eb = (size_t) d->cap_B * d->cap_Ls, r = d->cap_R;
+  const size_t slots = eb * H + (size_t) d->cap_B * H;
   const size_t total = eb * (E + 3 * H + H + H) + (size_t) d->cap_B * H + eb * H +
+                       (size_t) d->cap_B * H + bi * (2 * slots + eb * E) +
                        r * (E + 3 * H + 3 * H + H + H + H + 2 * H + D + V + d->cap_Ls);
   dd_real *base = g_new0 (dd_real, total);
   size_t at = 0;
@@ -40,8 +46,12 @@ dec_reserve (const DdSeq2seq *m, Dec *d, int B, int Ls, int R)
   TAKE (d->enc.xe, eb * E);
   TAKE (d->enc.ge, eb * 3 * H);
   TAKE (d->enc.ghe, eb * H);
-  TAKE (d->enc.he, eb * H + (size_t) d->cap_B * H);
+  TAKE (d->enc.he, slots);
   TAKE (d->enc.keys, eb * H);
+  TAKE (d->init, (size_t) d->cap_B * H);
+  TAKE (d->enc.hf, bi * slots);
+  TAKE (d->enc.xe2, bi * eb * E);
+  TAKE (d->enc.hb, bi * slots);
   TAKE (d->x, r * E);
   TAKE (d->gi, r * 3 * H);
   TAKE (d->gh, r * 3 * H);
@@ -57,6 +67,7 @@ dec_reserve (const DdSeq2seq *m, Dec *d, int B, int Ls, int R)
   d->slen = g_new0 (int, d->cap_B);
   d->tok = g_new0 (int, r);
   d->row_sent = g_new0 (int, r);
+  d->rev = g_new0 (int, eb);
   seq2seq_order_alloc (&d->eo, d->cap_B, d->cap_Ls);
   if (d->wt == NULL)
     d->wt = g_new (dd_real, (size_t) 3 * H * H);
@@ -70,16 +81,20 @@ seq2seq_dec_clear (Dec *d)
   g_free (d->slen);
   g_free (d->tok);
   g_free (d->row_sent);
+  g_free (d->rev);
   seq2seq_order_free (&d->eo);
   g_free (d->wt);
 }
 
-/* the encoder states and keys of B sentences (src (B, Ls)) into d->enc */
+/* the encoder states and keys of B sentences (src (B, Ls)) into d->enc,
+ * the decoder's first state of sentence b into d->init row b */
 static void
 dec_encode (const DdSeq2seq *m, Dec *d, const int *src, const int *len, int B, int Ls)
 {
   const int E = m->spec.emb, H = m->spec.hidden;
+  const gboolean bi = m->spec.bidirectional;
   const GruOff eo = enc_off (m);
+  dd_real *hf = bi ? d->enc.hf : d->enc.he;
   int Le = 0;
 
   for (int b = 0; b < B; b++)
@@ -89,9 +104,28 @@ dec_encode (const DdSeq2seq *m, Dec *d, const int *src, const int *len, int B, i
     }
   seq2seq_order_set (&d->eo, d->slen, B, Le);
   seq2seq_embed (d->enc.xe, m->params + m->off.Es, src, Ls, &d->eo, E);
-  memset (d->enc.he, 0, (size_t) B * H * sizeof (dd_real));
+  memset (hf, 0, (size_t) B * H * sizeof (dd_real));
   seq2seq_gru_forward (m, &eo, NULL, &d->eo.steps, d->enc.xe, d->enc.gh, d->enc.ge,
-                       d->enc.ghe, d->enc.he, NULL, NULL, NULL, NULL, NULL, d->wt);
+                       d->enc.ghe, hf, NULL, NULL, NULL, NULL, NULL, d->wt);
+  if (bi)
+    {
+      const GruOff eb = enc2_off (m);
+      const int rows = d->eo.steps.at[Le];
+      seq2seq_reverse_rows (d->rev, &d->eo, d->slen);
+      seq2seq_gather_rows (d->enc.xe2, d->enc.xe, d->rev, rows, E);
+      memset (d->enc.hb, 0, (size_t) B * H * sizeof (dd_real));
+      seq2seq_gru_forward (m, &eb, NULL, &d->eo.steps, d->enc.xe2, d->enc.gh, d->enc.ge,
+                           d->enc.ghe, d->enc.hb, NULL, NULL, NULL, NULL, NULL, d->wt);
+      memset (d->enc.he, 0, (size_t) B * H * sizeof (dd_real));
+      seq2seq_sum_directions (d->enc.he, d->enc.hf, d->enc.hb, &d->eo, d->slen, H);
+    }
+  for (int b = 0; b < B; b++)
+    {
+      const size_t at = ((size_t) d->slen[b] * B + d->eo.rank[b]) * H;
+      dd_real *s0 = d->init + (size_t) b * H;
+      for (int j = 0; j < H; j++)
+        s0[j] = bi ? d->enc.hf[at + j] + d->enc.hb[at + j] : d->enc.he[at + j];
+    }
   /* the keys of the real states, step by step */
   for (int t = 0; t < Le; t++)
     mm_nt (d->eo.n[t], H, H, d->enc.he + (size_t) (t + 1) * B * H, H,
@@ -174,8 +208,7 @@ dd_seq2seq_greedy (DdSeq2seq *m, const int *src, const int *src_len, int B, int 
   dec_encode (m, d, src, src_len, B, Ls);
   for (int b = 0; b < B; b++)
     {
-      memcpy (d->s + (size_t) b * H,
-              d->enc.he + ((size_t) d->slen[b] * B + d->eo.rank[b]) * H, H * sizeof (dd_real));
+      memcpy (d->s + (size_t) b * H, d->init + (size_t) b * H, H * sizeof (dd_real));
       d->tok[b] = DD_TOKEN_BOS;
       d->row_sent[b] = b;
       out_len[b] = 0;
@@ -369,7 +402,7 @@ dd_seq2seq_beam (DdSeq2seq *m, const int *src, int len, int width, int *out, int
 
   dec_reserve (m, d, 1, len, R);
   dec_encode (m, d, src, &len, 1, len);
-  memcpy (d->s, d->enc.he + (size_t) d->slen[0] * H, H * sizeof (dd_real));
+  memcpy (d->s, d->init, H * sizeof (dd_real));
   d->tok[0] = DD_TOKEN_BOS;
   d->row_sent[0] = 0;
   bm.score[0] = 0;

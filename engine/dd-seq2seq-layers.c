@@ -61,6 +61,81 @@ seq2seq_order_set (Order *o, const int *len, int B, int L)
   o->steps = (Steps) { L, B, n, at };
 }
 
+/* rev[r] for every packed row r = (step t, rank k) of o: the row of the same
+ * sentence's token len − 1 − t (len by sentence), so that a GRU run over the
+ * rows gathered through rev reads each sentence backwards. rev is its own
+ * inverse. */
+void
+seq2seq_reverse_rows (int *rev, const Order *o, const int *len)
+{
+  const Steps *s = &o->steps;
+
+  for (int t = 0; t < s->L; t++)
+    for (int k = 0; k < s->n[t]; k++)
+      rev[s->at[t] + k] = s->at[len[o->perm[k]] - 1 - t] + k;
+}
+
+/* dst (rows, w) row r = x's row rev[r] */
+void
+seq2seq_gather_rows (dd_real *dst, const dd_real *x, const int *rev, int rows, int w)
+{
+  for (int r = 0; r < rows; r++)
+    memcpy (dst + (size_t) r * w, x + (size_t) rev[r] * w, (size_t) w * sizeof (dd_real));
+}
+
+/* x's row rev[r] += src's row r: the backward of seq2seq_gather_rows */
+void
+seq2seq_add_rows (dd_real *x, const dd_real *src, const int *rev, int rows, int w)
+{
+  for (int r = 0; r < rows; r++)
+    {
+      dd_real *restrict y = x + (size_t) rev[r] * w;
+      const dd_real *restrict z = src + (size_t) r * w;
+      for (int j = 0; j < w; j++)
+        y[j] += z[j];
+    }
+}
+
+/* The annotations of a bidirectional encoder, states by slot ((L+1)·B, w):
+ * h's slot t + 1 = hf's slot t + 1 + hb's slot len − t, rank by rank, for
+ * the ranks in use at t (hb's slot j + 1 is after reading token len − 1 − j,
+ * so both have read token t) */
+void
+seq2seq_sum_directions (dd_real *h, const dd_real *hf, const dd_real *hb, const Order *o,
+                        const int *len, int w)
+{
+  const Steps *s = &o->steps;
+  const size_t step = (size_t) s->B * w;
+
+  for (int t = 0; t < s->L; t++)
+    for (int k = 0; k < s->n[t]; k++)
+      {
+        const size_t a = (t + 1) * step + (size_t) k * w;
+        const size_t b = (size_t) (len[o->perm[k]] - t) * step + (size_t) k * w;
+        for (int j = 0; j < w; j++)
+          h[a + j] = hf[a + j] + hb[b + j];
+      }
+}
+
+/* dhb's slot len − t += dh's slot t + 1 (the backward direction's part; the
+ * forward's is dh itself) */
+void
+seq2seq_sum_directions_backward (dd_real *dhb, const dd_real *dh, const Order *o,
+                                 const int *len, int w)
+{
+  const Steps *s = &o->steps;
+  const size_t step = (size_t) s->B * w;
+
+  for (int t = 0; t < s->L; t++)
+    for (int k = 0; k < s->n[t]; k++)
+      {
+        const size_t a = (t + 1) * step + (size_t) k * w;
+        const size_t b = (size_t) (len[o->perm[k]] - t) * step + (size_t) k * w;
+        for (int j = 0; j < w; j++)
+          dhb[b + j] += dh[a + j];
+      }
+}
+
 /* packed (at[L], w) = the first n[t] rows of every slot t of x (slots of B
  * rows of w) */
 void

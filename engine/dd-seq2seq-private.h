@@ -182,7 +182,12 @@ typedef struct {
   dd_real *keys;                /* (Ls·B, H) Wa·h_i, by slot like the states */
   dd_real *att;                 /* (N, Ls) attention weights, packed rows */
   dd_real *u;                   /* (N, 2H) [s_t; c_t] */
-  dd_real *o;                   /* (N, H) tanh (Wc·u + bc) */
+  dd_real *o;                   /* (N, D) tanh (Wc·u + bc) */
+  /* a bidirectional encoder (else empty): he holds the annotations, the sum
+   * of the two directions; hf the forward GRU's states; xe2, ge2, ghe2, hb
+   * the backward GRU's over the reversed source (packed and by slot like
+   * the forward's: slot j + 1 is its state after token len − 1 − j) */
+  dd_real *hf, *xe2, *ge2, *ghe2, *hb;
 } Acts;
 
 /* gradients of the activations in the backward pass; tangents alike */
@@ -194,7 +199,8 @@ typedef struct {
   dd_real *dkeys;                    /* (Ls·B, H) */
   dd_real *datt, *dsc;               /* (N, Ls) ∂/∂attention weights, ∂/∂scores */
   dd_real *du;                       /* (N, 2H) */
-  dd_real *dout, *dpre;              /* (N, H) ∂/∂o, ∂/∂(Wc·u + bc) */
+  dd_real *dout, *dpre;              /* (N, D) ∂/∂o, ∂/∂(Wc·u + bc) */
+  dd_real *dxe2, *dgie2, *dghe2, *dhb; /* the backward GRU's (bidirectional) */
 } Grads;
 
 /* a batch's order for one GRU: perm[k] = the sentence of rank k, rank[b]
@@ -209,7 +215,10 @@ typedef struct {
 typedef struct {
   int      cap_B, cap_Ls, cap_R;
   dd_real *block;
-  Acts     enc;                      /* xe, ge, ghe, he, gh, keys used */
+  Acts     enc;                      /* xe, ge, ghe, he, gh, keys used (and hf,
+                                      * xe2, hb when bidirectional) */
+  dd_real *init;                     /* (cap_B, H) the decoder's first states */
+  int     *rev;                      /* (cap_B·cap_Ls) reversed packed rows */
   dd_real *x, *gi, *gh, *ghn, *s, *s2, *u, *o, *lg, *att;  /* one step of R rows */
   int     *slen, *tok, *row_sent;
   Order    eo;                       /* the encoder's order */
@@ -233,6 +242,7 @@ typedef struct {
   int      B, Ls, Lt, Le, Ld, N;     /* Le, Ld: steps run (longest source, target) */
   int     *slen, *tlen, *off;        /* (max_batch) */
   Order    eo, dor;                  /* encoder and decoder orders */
+  int     *rev;                      /* (max_batch·max_src_len) reversed packed rows */
   Dec      dec;
 } Priv;
 
@@ -250,6 +260,13 @@ enc_off (const DdSeq2seq *m)
   return (GruOff) { m->off.enc_Wih, m->off.enc_Whh, m->off.enc_bih, m->off.enc_bhh };
 }
 
+/* the backward direction of a bidirectional encoder */
+static inline GruOff
+enc2_off (const DdSeq2seq *m)
+{
+  return (GruOff) { m->off.enc2_Wih, m->off.enc2_Whh, m->off.enc2_bih, m->off.enc2_bhh };
+}
+
 static inline GruOff
 dec_off (const DdSeq2seq *m)
 {
@@ -265,6 +282,13 @@ void seq2seq_zero_steps (dd_real *x, const Steps *s, int w);
 void seq2seq_zero_states (dd_real *x, const Steps *s, int w);
 void seq2seq_scatter_steps (dd_real *x, const dd_real *src, const Steps *s, int w);
 void seq2seq_scatter_add_steps (dd_real *x, const dd_real *src, const Steps *s, int w);
+void seq2seq_reverse_rows (int *rev, const Order *o, const int *len);
+void seq2seq_gather_rows (dd_real *dst, const dd_real *x, const int *rev, int rows, int w);
+void seq2seq_add_rows (dd_real *x, const dd_real *src, const int *rev, int rows, int w);
+void seq2seq_sum_directions (dd_real *h, const dd_real *hf, const dd_real *hb, const Order *o,
+                             const int *len, int w);
+void seq2seq_sum_directions_backward (dd_real *dhb, const dd_real *dh, const Order *o,
+                                      const int *len, int w);
 
 /* dd-seq2seq-layers.c: the layers */
 void seq2seq_embed (dd_real *x, const dd_real *table, const int *ids, int ld, const Order *o,

@@ -42,6 +42,14 @@ acts_carve (Acts *a, dd_real *base, const DdSeq2seqSpec *s)
   TAKE (a->att, N * Ls);
   TAKE (a->u, N * 2 * H);
   TAKE (a->o, N * (size_t) seq2seq_out_dim (s));
+  {
+    const size_t bi = s->bidirectional ? 1 : 0;
+    TAKE (a->hf, bi * (Ls + 1) * B * H);
+    TAKE (a->xe2, bi * Ls * B * E);
+    TAKE (a->ge2, bi * Ls * B * 3 * H);
+    TAKE (a->ghe2, bi * Ls * B * H);
+    TAKE (a->hb, bi * (Ls + 1) * B * H);
+  }
   return at;
 }
 
@@ -66,6 +74,13 @@ grads_carve (Grads *d, dd_real *base, const DdSeq2seqSpec *s)
   TAKE (d->du, N * 2 * H);
   TAKE (d->dout, N * (size_t) seq2seq_out_dim (s));
   TAKE (d->dpre, N * (size_t) seq2seq_out_dim (s));
+  {
+    const size_t bi = s->bidirectional ? 1 : 0;
+    TAKE (d->dxe2, bi * Ls * B * E);
+    TAKE (d->dgie2, bi * Ls * B * 3 * H);
+    TAKE (d->dghe2, bi * Ls * B * 3 * H);
+    TAKE (d->dhb, bi * (Ls + 1) * B * H);
+  }
   return at;
 }
 
@@ -144,6 +159,13 @@ dd_seq2seq_new (const DdSeq2seqSpec *spec, GError **error)
   VIEW (enc_Whh, 3 * H * H);
   VIEW (enc_bih, 3 * H);
   VIEW (enc_bhh, 3 * H);
+  if (spec->bidirectional)
+    {
+      VIEW (enc2_Wih, 3 * H * E);
+      VIEW (enc2_Whh, 3 * H * H);
+      VIEW (enc2_bih, 3 * H);
+      VIEW (enc2_bhh, 3 * H);
+    }
   VIEW (dec_Wih, 3 * H * E);
   VIEW (dec_Whh, 3 * H * H);
   VIEW (dec_bih, 3 * H);
@@ -162,6 +184,8 @@ dd_seq2seq_new (const DdSeq2seqSpec *spec, GError **error)
   {
     GString *d = g_string_new (NULL);
     g_string_printf (d, "GRU seq2seq E=%d H=%d attention (general)", spec->emb, spec->hidden);
+    if (spec->bidirectional)
+      g_string_append (d, " bidirectional encoder");
     if (spec->tie_embeddings)
       g_string_append (d, " tied embeddings");
     if (spec->dropout > 0 || spec->word_dropout > 0)
@@ -181,6 +205,8 @@ dd_seq2seq_new (const DdSeq2seqSpec *spec, GError **error)
   p->off = g_new0 (int, spec->max_batch);
   seq2seq_order_alloc (&p->eo, spec->max_batch, spec->max_src_len);
   seq2seq_order_alloc (&p->dor, spec->max_batch, spec->max_tgt_len);
+  if (spec->bidirectional)
+    p->rev = g_new0 (int, (size_t) spec->max_batch * spec->max_src_len);
   for (int i = 0; i < 3; i++)
     p->pk[i] = g_new0 (dd_real, (size_t) MAX (spec->max_src_len, spec->max_tgt_len) *
                                 spec->max_batch * spec->hidden);
@@ -206,6 +232,7 @@ dd_seq2seq_free (DdSeq2seq *m)
   g_free (p->off);
   seq2seq_order_free (&p->eo);
   seq2seq_order_free (&p->dor);
+  g_free (p->rev);
   for (int i = 0; i < 3; i++)
     g_free (p->pk[i]);
   g_free (p->wt);
@@ -274,7 +301,8 @@ dd_seq2seq_init (DdSeq2seq *m, DdRng *rng)
     w[o->Es + i] = (dd_real) (0.1 * dd_rng_normal (rng));
   for (size_t i = 0; i < Vt * E; i++)
     w[o->Et + i] = (dd_real) (0.1 * dd_rng_normal (rng));
-  /* the GRU blocks are contiguous: W_ih, W_hh, b_ih, b_hh */
+  /* the GRU blocks are contiguous: W_ih, W_hh, b_ih, b_hh (and the
+   * backward direction's after the encoder's) */
   fill_uniform_range (w + o->enc_Wih, o->dec_Wih - o->enc_Wih, a, rng);
   fill_uniform_range (w + o->dec_Wih, o->Wa - o->dec_Wih, a, rng);
   fill_uniform_range (w + o->Wa, H * H, a, rng);
@@ -464,30 +492,74 @@ dd_seq2seq_set_noise (DdSeq2seq *m, guint64 key)
   ((Priv *) m->priv)->noise = key;
 }
 
-/* the encoder over the source: states h_i in a->he (and their tangents) */
+/* the encoder over the source: states h_i in a->he (and their tangents);
+ * bidirectional, the forward GRU's in a->hf and the backward GRU's in a->hb,
+ * and a->he their sums */
 static void
 encoder_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
 {
   Priv *p = m->priv;
   const int E = m->spec.emb, H = m->spec.hidden, ldt = p->B * H;
+  const gboolean bi = m->spec.bidirectional;
   const GruOff eo = enc_off (m);
   Acts *a = &p->a, *ra = v ? &p->ra : NULL;
+  dd_real *hf = bi ? a->hf : a->he, *rhf = v ? (bi ? ra->hf : ra->he) : NULL;
 
   const size_t n_in = (size_t) p->eo.steps.at[p->Le] * E;
   seq2seq_embed (a->xe, m->params + m->off.Es, batch->src, p->Ls, &p->eo, E);
-  memset (a->he, 0, (size_t) ldt * sizeof (dd_real));
+  memset (hf, 0, (size_t) ldt * sizeof (dd_real));
   if (p->masked)
     mul_inplace (a->xe, p->me, n_in);
   if (v)
     {
       seq2seq_embed (ra->xe, v + m->off.Es, batch->src, p->Ls, &p->eo, E);
-      memset (ra->he, 0, (size_t) ldt * sizeof (dd_real));
+      memset (rhf, 0, (size_t) ldt * sizeof (dd_real));
       if (p->masked)
         mul_inplace (ra->xe, p->me, n_in);
     }
-  seq2seq_gru_forward (m, &eo, v, &p->eo.steps, a->xe, a->gh, a->ge, a->ghe, a->he,
+  seq2seq_gru_forward (m, &eo, v, &p->eo.steps, a->xe, a->gh, a->ge, a->ghe, hf,
                        v ? ra->xe : NULL, v ? ra->gh : NULL, v ? ra->ge : NULL,
-                       v ? ra->ghe : NULL, v ? ra->he : NULL, p->wt);
+                       v ? ra->ghe : NULL, rhf, p->wt);
+  if (!bi)
+    return;
+
+  /* the backward direction reads the same (dropped) inputs in reverse */
+  const GruOff eb = enc2_off (m);
+  const int rows = p->eo.steps.at[p->Le];
+  seq2seq_reverse_rows (p->rev, &p->eo, p->slen);
+  seq2seq_gather_rows (a->xe2, a->xe, p->rev, rows, E);
+  memset (a->hb, 0, (size_t) ldt * sizeof (dd_real));
+  if (v)
+    {
+      seq2seq_gather_rows (ra->xe2, ra->xe, p->rev, rows, E);
+      memset (ra->hb, 0, (size_t) ldt * sizeof (dd_real));
+    }
+  seq2seq_gru_forward (m, &eb, v, &p->eo.steps, a->xe2, a->gh, a->ge2, a->ghe2, a->hb,
+                       v ? ra->xe2 : NULL, v ? ra->gh : NULL, v ? ra->ge2 : NULL,
+                       v ? ra->ghe2 : NULL, v ? ra->hb : NULL, p->wt);
+  memset (a->he, 0, (size_t) ldt * sizeof (dd_real));
+  seq2seq_sum_directions (a->he, a->hf, a->hb, &p->eo, p->slen, H);
+  if (v)
+    {
+      memset (ra->he, 0, (size_t) ldt * sizeof (dd_real));
+      seq2seq_sum_directions (ra->he, ra->hf, ra->hb, &p->eo, p->slen, H);
+    }
+}
+
+/* s_{−1} of sentence b into row (of width H) dst: the encoder's last state,
+ * or the sum of both directions' last states */
+static void
+decoder_start (const DdSeq2seq *m, const Acts *a, int b, dd_real *dst)
+{
+  const Priv *p = m->priv;
+  const int H = m->spec.hidden;
+  const size_t at = ((size_t) p->slen[b] * p->B + p->eo.rank[b]) * H;
+
+  if (!m->spec.bidirectional)
+    memcpy (dst, a->he + at, H * sizeof (dd_real));
+  else
+    for (int j = 0; j < H; j++)
+      dst[j] = a->hf[at + j] + a->hb[at + j];
 }
 
 /* the decoder over the target inputs, from each sentence's last encoder
@@ -503,10 +575,9 @@ decoder_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
   for (int k = 0; k < B; k++)
     {
       const int b = p->dor.perm[k];
-      const size_t src = ((size_t) p->slen[b] * B + p->eo.rank[b]) * H;
-      memcpy (a->hd + (size_t) k * H, a->he + src, H * sizeof (dd_real));
+      decoder_start (m, a, b, a->hd + (size_t) k * H);
       if (v)
-        memcpy (ra->hd + (size_t) k * H, ra->he + src, H * sizeof (dd_real));
+        decoder_start (m, ra, b, ra->hd + (size_t) k * H);
     }
   const size_t n_in = (size_t) p->dor.steps.at[p->Ld] * E;
   seq2seq_embed (a->xd, m->params + m->off.Et, batch->tgt_in, p->Lt, &p->dor, E);
@@ -784,6 +855,10 @@ decoder_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v, d
   seq2seq_embed_backward (gw + m->off.Et, d->dxd, batch->tgt_in, p->Lt, &p->dor, E);
   if (tg)
     seq2seq_embed_backward (hv + m->off.Et, rd->dxd, batch->tgt_in, p->Lt, &p->dor, E);
+  /* s_{−1}'s gradient: the encoder's last state's (bidirectional: both
+   * directions', which encoder_backward adds) */
+  if (m->spec.bidirectional)
+    return;
   for (int k = 0; k < B; k++)
     {
       const int b = p->dor.perm[k];
@@ -796,23 +871,67 @@ decoder_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v, d
     }
 }
 
+/* bidirectional: d->dhe (∂/∂ annotations) becomes the forward GRU's state
+ * gradient and d->dhb the backward GRU's, each with s_{−1}'s gradient (in
+ * d->dhd's slot 0) at its last state */
+static void
+split_directions (DdSeq2seq *m, Grads *d)
+{
+  Priv *p = m->priv;
+  const int H = m->spec.hidden, B = p->B;
+
+  memset (d->dhb, 0, (size_t) (p->Le + 1) * B * H * sizeof (dd_real));
+  seq2seq_sum_directions_backward (d->dhb, d->dhe, &p->eo, p->slen, H);
+  for (int k = 0; k < B; k++)
+    {
+      const int b = p->dor.perm[k];
+      const size_t at = ((size_t) p->slen[b] * B + p->eo.rank[b]) * H;
+      const dd_real *g = d->dhd + (size_t) k * H;
+      for (int j = 0; j < H; j++)
+        {
+          d->dhe[at + j] += g[j];
+          d->dhb[at + j] += g[j];
+        }
+    }
+}
+
 /* the encoder back through time and its embeddings */
 static void
 encoder_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v, dd_real *hv)
 {
   Priv *p = m->priv;
-  const gboolean tg = hv != NULL;
+  const gboolean tg = hv != NULL, bi = m->spec.bidirectional;
   const int E = m->spec.emb;
   const GruOff eo = enc_off (m);
   dd_real *gw = m->grads;
   const Acts *a = &p->a, *ra = &p->ra;
   Grads *d = &p->d, *rd = tg ? &p->rd : NULL;
 
-  seq2seq_gru_backward (m, &eo, v, &p->eo.steps, FALSE, a->xe, a->ge, a->ghe, a->he,
-                        d->dhe, d->dgie, d->dghe, d->dxe, gw,
+  if (bi)
+    {
+      split_directions (m, d);
+      if (tg)
+        split_directions (m, rd);
+    }
+  seq2seq_gru_backward (m, &eo, v, &p->eo.steps, FALSE, a->xe, a->ge, a->ghe,
+                        bi ? a->hf : a->he, d->dhe, d->dgie, d->dghe, d->dxe, gw,
                         tg ? ra->xe : NULL, tg ? ra->ge : NULL, tg ? ra->ghe : NULL,
-                        tg ? ra->he : NULL, tg ? rd->dhe : NULL, tg ? rd->dgie : NULL,
-                        tg ? rd->dghe : NULL, tg ? rd->dxe : NULL, hv, p->pk[0], p->pk[1]);
+                        tg ? (bi ? ra->hf : ra->he) : NULL, tg ? rd->dhe : NULL,
+                        tg ? rd->dgie : NULL, tg ? rd->dghe : NULL, tg ? rd->dxe : NULL, hv,
+                        p->pk[0], p->pk[1]);
+  if (bi)
+    {
+      const GruOff eb = enc2_off (m);
+      const int rows = p->eo.steps.at[p->Le];
+      seq2seq_gru_backward (m, &eb, v, &p->eo.steps, FALSE, a->xe2, a->ge2, a->ghe2, a->hb,
+                            d->dhb, d->dgie2, d->dghe2, d->dxe2, gw,
+                            tg ? ra->xe2 : NULL, tg ? ra->ge2 : NULL, tg ? ra->ghe2 : NULL,
+                            tg ? ra->hb : NULL, tg ? rd->dhb : NULL, tg ? rd->dgie2 : NULL,
+                            tg ? rd->dghe2 : NULL, tg ? rd->dxe2 : NULL, hv, p->pk[0], p->pk[1]);
+      seq2seq_add_rows (d->dxe, d->dxe2, p->rev, rows, E);
+      if (tg)
+        seq2seq_add_rows (rd->dxe, rd->dxe2, p->rev, rows, E);
+    }
   if (p->masked)
     {
       const size_t n_in = (size_t) p->eo.steps.at[p->Le] * E;
@@ -866,7 +985,7 @@ dd_seq2seq_step_flops (const DdSeq2seq *m, const DdSeq2seqBatch *b)
     }
   /* each gemm 2mnk forward, twice that backward (input and weight) */
   double f = 0;
-  f += 2 * (Ts + N) * 3 * H * (E + H);           /* GRU input and recurrent products */
+  f += 2 * (Ts * (m->spec.bidirectional ? 2 : 1) + N) * 3 * H * (E + H);  /* GRUs */
   f += 2 * Ts * H * H;                           /* keys */
   f += 2 * att * H * 2;                          /* scores and context */
   f += 2 * N * D * 2 * H;                        /* Wc */

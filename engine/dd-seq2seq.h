@@ -9,6 +9,8 @@
  *
  *   encoder   e_i = Es[src_i]                          Es (Vs, E)
  *             h_i = GRU_enc(e_i, h_{i−1}), h_{−1} = 0   i < src_len
+ *             (bidirectional: h_i = f_i + b_i, f_i as h_i above, b_i =
+ *             GRU_enc2(e_i, b_{i+1}) from the end; s_{−1} = f_{n−1} + b_0)
  *   decoder   d_t = Et[tgt_in_t]                       Et (Vt, E)
  *             s_t = GRU_dec(d_t, s_{t−1}), s_{−1} = h_{src_len−1}
  *   attention a_{t,i} = softmax_i (s_t · (Wa·h_i))     Wa (H, H), i < src_len
@@ -57,6 +59,10 @@ typedef struct {
    * target embeddings, logits_t = Et·o_t + bo, so o_t has E values (Wc is
    * (E, 2H), bc (E)) and there is no Wo (its view is Et's) */
   gboolean tie_embeddings;
+  /* a bidirectional encoder: a second GRU (enc2_*) reads each source
+   * backwards; the annotations h_i are the sum of the two directions' states
+   * after token i, and the decoder starts from the sum of their last states */
+  gboolean bidirectional;
 } DdSeq2seqSpec;
 
 /* A padded batch. Row-major (B, Ls) and (B, Lt); ids in [0, V). */
@@ -73,6 +79,7 @@ typedef struct {
 typedef struct {
   size_t Es, Et;                              /* embeddings */
   size_t enc_Wih, enc_Whh, enc_bih, enc_bhh;  /* encoder GRU */
+  size_t enc2_Wih, enc2_Whh, enc2_bih, enc2_bhh; /* its backward direction (bidirectional) */
   size_t dec_Wih, dec_Whh, dec_bih, dec_bhh;  /* decoder GRU */
   size_t Wa, Wc, bc, Wo, bo;                  /* attention and output */
 } DdSeq2seqViews;

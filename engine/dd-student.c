@@ -164,6 +164,7 @@ dd_student_new (const DdTrainConfig *cfg, const DdData *data, int max_batch, DdR
       spec.dropout = cfg->net.dropout;
       spec.word_dropout = cfg->net.word_dropout;
       spec.tie_embeddings = cfg->net.tie_embeddings;
+      spec.bidirectional = cfg->net.bidirectional;
       spec.max_batch = max_batch;
       spec.max_src_len = DD_PARALLEL_MAX_LEN;
       spec.max_tgt_len = DD_PARALLEL_MAX_LEN;

@@ -46,9 +46,12 @@ dd_train_config_visit (DdTrainConfig *c, DdState *st)
       dd_state_f64 (st, "dropout", &c->net.dropout);
       dd_state_f64 (st, "word_dropout", &c->net.word_dropout);
     }
-  /* format 3: tied embeddings */
+  /* format 3: tied embeddings and a bidirectional encoder */
   if (dd_state_format (st) >= 3)
-    dd_state_bool (st, "tie_embeddings", &c->net.tie_embeddings);
+    {
+      dd_state_bool (st, "tie_embeddings", &c->net.tie_embeddings);
+      dd_state_bool (st, "bidirectional", &c->net.bidirectional);
+    }
 }
 
 void

@@ -96,6 +96,8 @@ row("train", ["train"] + TRAIN + ["--word-dropout", "0.3"], 2, ["--word-dropout"
 row("train", ["train"] + TRAIN + ["--bpe", "2000"], 2, ["--bpe"], "2000", label="train --bpe on images")
 row("train", ["train"] + TRAIN + ["--tie-embeddings"], 2, ["--tie-embeddings", "de-en"],
     label="train --tie-embeddings on images")
+row("train", ["train"] + TRAIN + ["--bidirectional"], 2, ["--bidirectional", "de-en"],
+    label="train --bidirectional on images")
 # --checkpoint: last or best, chosen by dev BLEU, so de-en's alone
 string_rows("train", "checkpoint", TRAIN_DE)
 row("train", ["train"] + TRAIN_DE + ["--checkpoint", "first"], 2, ["--checkpoint", "last", "best"], "first")
@@ -151,6 +153,8 @@ for command, context, de in (("teach", TEACH, TEACH_DE),
         label=f"{command} --word-dropout on images")
     row(command, [command] + context + ["--tie-embeddings"], 2, ["--tie-embeddings", "de-en"],
         label=f"{command} --tie-embeddings on images")
+    row(command, [command] + context + ["--bidirectional"], 2, ["--bidirectional", "de-en"],
+        label=f"{command} --bidirectional on images")
 number_rows("compare", "seeds", "int", ["0", "-1", "1001"], TEACH + ["--budget", "5"])
 number_rows("compare", "budget", "int", ["-1"], TEACH + ["--seeds", "1"])
 string_rows("compare", "arms", COMPARE)

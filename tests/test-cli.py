@@ -660,6 +660,11 @@ if any(os.path.isfile(c) for c in corpus):
         recs = records(out) if code == 0 else []
         return recs[-1] if recs else {"exit": code, "stderr": err[-300:]}
     untied, tied = summary_of([]), summary_of(["--tie-embeddings"])
+    bidir = summary_of(["--bidirectional"])
+    check("train --dataset de-en --bidirectional: a second encoder GRU",
+          "bidirectional encoder" in bidir.get("student", "")
+          and bidir.get("parameters", 0) - untied.get("parameters", -1) == 3 * 256 * (128 + 256 + 2),
+          f"{untied} {bidir}")
     check("train --dataset de-en --tie-embeddings: the output layer is the target embeddings",
           "tied embeddings" in tied.get("student", "") and "tied" not in untied.get("student", "x tied")
           and untied.get("parameters", 0) - tied.get("parameters", 0)
@@ -707,6 +712,9 @@ if any(os.path.isfile(c) for c in corpus):
     d = window_of(["--tie-embeddings"])
     check("teach --dataset de-en --tie-embeddings: a window of the tied student",
           isinstance(d[0], list) and isinstance(c[0], list) and d != c, f"{d} {c}")
+    e = window_of(["--bidirectional"])
+    check("teach --dataset de-en --bidirectional: a window of the bidirectional student",
+          isinstance(e[0], list) and isinstance(c[0], list) and e != c and e != d, f"{e} {c}")
     code, out, err = run(["compare", "--dataset", "de-en", "--window", "2", "--pretrain", "2",
                           "--dev", "8", "--batch", "4", "--lr", "0.1", "--budget", "2", "--seeds", "2",
                           "--arms", "ce,taught"])

@@ -24,6 +24,7 @@
 #include "dd-corpus.h"
 #include "dd-rng.h"
 #include "dd-seq2seq.h"
+#include "dd-seq2seq-private.h"  /* the bidirectional encoder's states */
 
 #include <math.h>
 #include <string.h>
@@ -123,8 +124,9 @@ problem_gradient (Problem *p, const dd_real *v, dd_real *hv)
   dd_seq2seq_backward (p->m, &p->batch, p->dlogits, v, v ? p->rdlogits : NULL, hv);
 }
 
-/* the next tiny_model ties its embeddings (the tied variants of the tests) */
-static gboolean tie_next;
+/* the next tiny_model ties its embeddings, or has a bidirectional encoder
+ * (the variants of the tests) */
+static gboolean tie_next, bidir_next;
 
 static DdSeq2seq *
 tiny_model (int Vs, int Vt, int E, int H, int B, int Ls, int Lt, double noise, guint64 seed)
@@ -132,6 +134,7 @@ tiny_model (int Vs, int Vt, int E, int H, int B, int Ls, int Lt, double noise, g
   g_autoptr(GError) error = NULL;
   DdSeq2seqSpec spec = { Vs, Vt, E, H, B, Ls, Lt };
   spec.tie_embeddings = tie_next;
+  spec.bidirectional = bidir_next;
   DdSeq2seq *m = dd_seq2seq_new (&spec, &error);
   DdRng rng;
 
@@ -357,6 +360,91 @@ test_tied_hvp (void)
   tie_next = FALSE;
 }
 
+/* a bidirectional encoder: every check again, alone and with tied
+ * embeddings and dropout (word dropout drops a word in both directions) */
+static void
+test_bidir_gradient (void)
+{
+  bidir_next = TRUE;
+  check_gradient (0, 0);
+  check_gradient (0.3, 0.2);
+  tie_next = TRUE;
+  check_gradient (0.3, 0.2);
+  tie_next = bidir_next = FALSE;
+}
+
+static void
+test_bidir_hvp (void)
+{
+  bidir_next = TRUE;
+  check_hvp (0, 0);
+  check_hvp (0.3, 0.2);
+  tie_next = TRUE;
+  check_hvp (0.3, 0.2);
+  tie_next = bidir_next = FALSE;
+}
+
+/* The two directions, against two one-directional encoders of the same
+ * weights: the forward GRU's states are a plain encoder's on the source,
+ * the backward GRU's a plain encoder's (with enc2's weights) on each source
+ * reversed, the annotations their sums at the same token, and the decoder's
+ * first state the sum of the last states. */
+static void
+test_bidir_directions (void)
+{
+  Problem p;
+  bidir_next = TRUE;
+  problem_init (&p, 15);
+  bidir_next = FALSE;
+  DdSeq2seq *f = tiny_model (VS, VT, 5, 6, NB, LS, LT, 0.1, 15);
+  DdSeq2seq *r = tiny_model (VS, VT, 5, 6, NB, LS, LT, 0.1, 15);
+  const DdSeq2seq *m = p.m;
+  const size_t enc = 3 * 6 * 5 + 3 * 6 * 6 + 6 * 6;  /* one GRU's weights and biases */
+  int rsrc[NB * LS];
+  DdSeq2seqBatch rb = p.batch;
+
+  g_assert_cmpuint (m->n_params - f->n_params, ==, enc);
+  g_assert_nonnull (strstr (m->description, "bidirectional encoder"));
+  memcpy (f->params + f->off.Es, m->params + m->off.Es, (size_t) VS * 5 * sizeof (dd_real));
+  memcpy (r->params + r->off.Es, m->params + m->off.Es, (size_t) VS * 5 * sizeof (dd_real));
+  memcpy (f->params + f->off.enc_Wih, m->params + m->off.enc_Wih, enc * sizeof (dd_real));
+  memcpy (r->params + r->off.enc_Wih, m->params + m->off.enc2_Wih, enc * sizeof (dd_real));
+  memcpy (rsrc, p.src, sizeof rsrc);
+  for (int b = 0; b < NB; b++)
+    for (int i = 0; i < p.src_len[b]; i++)
+      rsrc[b * LS + i] = p.src[b * LS + p.src_len[b] - 1 - i];
+  rb.src = rsrc;
+
+  dd_seq2seq_forward (p.m, &p.batch, NULL);
+  dd_seq2seq_forward (f, &p.batch, NULL);
+  dd_seq2seq_forward (r, &rb, NULL);
+  const Priv *pm = m->priv, *pf = f->priv, *pr = r->priv;
+  const int H = 6;
+  for (int b = 0; b < NB; b++)
+    {
+      const int n = p.src_len[b];
+      /* each encoder ranks sentence b alike (the same lengths) */
+      const size_t k = (size_t) pm->eo.rank[b] * H, ldt = (size_t) NB * H;
+      for (int i = 0; i < n; i++)
+        for (int j = 0; j < H; j++)
+          {
+            const double fw = pf->a.he[(i + 1) * ldt + k + j];  /* after token i */
+            const double bw = pr->a.he[(n - i) * ldt + k + j];  /* after token i, backwards */
+            g_assert_cmpfloat (fabs (pm->a.hf[(i + 1) * ldt + k + j] - fw), <=, 1e-14);
+            g_assert_cmpfloat (fabs (pm->a.hb[(n - i) * ldt + k + j] - bw), <=, 1e-14);
+            g_assert_cmpfloat (fabs (pm->a.he[(i + 1) * ldt + k + j] - (fw + bw)), <=, 1e-14);
+          }
+      /* the decoder starts from f_{n−1} + b_0 */
+      const size_t s0 = (size_t) pm->dor.rank[b] * H;
+      for (int j = 0; j < H; j++)
+        g_assert_cmpfloat (fabs (pm->a.hd[s0 + j] - (pf->a.he[n * ldt + k + j] +
+                                                     pr->a.he[n * ldt + k + j])), <=, 1e-14);
+    }
+  dd_seq2seq_free (f);
+  dd_seq2seq_free (r);
+  problem_clear (&p);
+}
+
 static void
 test_hvp (void)
 {
@@ -553,7 +641,9 @@ test_decode (void)
   check_decode ();
   tie_next = TRUE;
   check_decode ();
-  tie_next = FALSE;
+  bidir_next = TRUE;
+  check_decode ();
+  tie_next = bidir_next = FALSE;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -614,7 +704,7 @@ test_train_copy (void)
 /* padding */
 
 static void
-test_padding (void)
+check_padding (void)
 {
   Problem p, q;
   problem_init (&p, 14);
@@ -674,7 +764,7 @@ test_padding (void)
  * and H·v (for fixed dlogits and rdlogits, on which they depend linearly)
  * are those of each sentence alone, summed. */
 static void
-test_batch_sum (void)
+check_batch_sum (void)
 {
   enum { NS = 7, SL = 5, TL = 6 };
   static const int slen[NS] = { 3, 5, 1, 3, 5, 2, 4 };
@@ -806,6 +896,27 @@ test_refuse (void)
   expect_refused (s, "word dropout", "nan");
 }
 
+/* padding, and a batch against its sentences alone: also with a
+ * bidirectional encoder, whose backward direction starts at each sentence's
+ * own last token */
+static void
+test_padding (void)
+{
+  check_padding ();
+  bidir_next = TRUE;
+  check_padding ();
+  bidir_next = FALSE;
+}
+
+static void
+test_batch_sum (void)
+{
+  check_batch_sum ();
+  bidir_next = TRUE;
+  check_batch_sum ();
+  bidir_next = FALSE;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -819,6 +930,9 @@ main (int argc, char **argv)
   g_test_add_func ("/seq2seq/tied/layout", test_tied_layout);
   g_test_add_func ("/seq2seq/tied/gradient", test_tied_gradient);
   g_test_add_func ("/seq2seq/tied/hvp", test_tied_hvp);
+  g_test_add_func ("/seq2seq/bidirectional/directions", test_bidir_directions);
+  g_test_add_func ("/seq2seq/bidirectional/gradient", test_bidir_gradient);
+  g_test_add_func ("/seq2seq/bidirectional/hvp", test_bidir_hvp);
   g_test_add_func ("/seq2seq/decode", test_decode);
   g_test_add_func ("/seq2seq/train-copy", test_train_copy);
   g_test_add_func ("/seq2seq/padding", test_padding);

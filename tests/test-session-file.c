@@ -8,8 +8,8 @@
  * stepped on; the file is opened into a second session, stepped as far, and
  * every branch's weights and every record of the two must agree bit for bit.
  * Image student (digits) and translation student (the de-en corpus, with
- * dropout, which format 2 keeps, and tied embeddings, which format 3
- * keeps). Files of formats 1 and 2 (fuzz-session's committed seeds) still
+ * dropout, which format 2 keeps, and tied embeddings and a bidirectional
+ * encoder, which format 3 keeps). Files of formats 1 and 2 (fuzz-session's committed seeds) still
  * open, step and are saved again in the current format. Then
  * the files a user might hand it: truncated, damaged, foreign, from a newer
  * version, from other data, and damaged behind a valid checksum.
@@ -284,6 +284,7 @@ test_translation_resumes_bit_identically (void)
   cfg.teach.student.net.dropout = 0.3;
   cfg.teach.student.net.word_dropout = 0.1;
   cfg.teach.student.net.tie_embeddings = TRUE;
+  cfg.teach.student.net.bidirectional = TRUE;
   cfg.teach.window = 4;
   cfg.teach.pretrain_steps = 6;
   cfg.teach.dev_subsample = 40;
@@ -300,8 +301,8 @@ test_translation_resumes_bit_identically (void)
   g_assert_no_error (error);
   edit (s, DD_EDIT_STUDENT_LR, 2, 0.2);
   steps (s, 3);
-  /* the dropout (format 2) and the tied embeddings (format 3) come back
-   * with the file */
+  /* the dropout (format 2), the tied embeddings and the bidirectional
+   * encoder (format 3) come back with the file */
   {
     g_autoptr(GBytes) bytes = dd_session_serialize (s, NULL, &error);
     g_assert_no_error (error);
@@ -310,6 +311,7 @@ test_translation_resumes_bit_identically (void)
     g_assert_cmpfloat (dd_session_get_config (o)->teach.student.net.dropout, ==, 0.3);
     g_assert_cmpfloat (dd_session_get_config (o)->teach.student.net.word_dropout, ==, 0.1);
     g_assert_true (dd_session_get_config (o)->teach.student.net.tie_embeddings);
+    g_assert_true (dd_session_get_config (o)->teach.student.net.bidirectional);
     dd_session_free (o);
   }
   save_step_open_compare (s, data, 7);
@@ -345,6 +347,7 @@ check_opens_format (const char *seed, int version)
   g_assert_nonnull (s);
   g_assert_cmpfloat (dd_session_get_config (s)->teach.student.net.dropout, ==, 0.0);
   g_assert_false (dd_session_get_config (s)->teach.student.net.tie_embeddings);
+  g_assert_false (dd_session_get_config (s)->teach.student.net.bidirectional);
   DdSessionSnapshot before, after;
   dd_session_snapshot (s, &before);
   steps (s, 3);
@@ -546,13 +549,16 @@ test_refuses_bad_files (void)
     memcpy (p, orig, n);
   }
 
-  /* tied embeddings on an image student, or not a boolean (format 3's field) */
+  /* tied embeddings or a bidirectional encoder on an image student, or not
+   * a boolean (format 3's fields) */
   {
     const gint64 one = GINT64_TO_LE (1), two = GINT64_TO_LE (2);
     patch_field (p, orig, n, "tie_embeddings", 1, &one, 8);
     assert_refused (p, n, DD_ERROR, DD_ERROR_DATA_CORRUPT, "tied embeddings apply to the translation student");
     patch_field (p, orig, n, "tie_embeddings", 2, &two, 8);
     assert_refused (p, n, DD_ERROR, DD_ERROR_DATA_CORRUPT, "tie_embeddings: 2 is outside [0, 1]");
+    patch_field (p, orig, n, "bidirectional", 2, &one, 8);
+    assert_refused (p, n, DD_ERROR, DD_ERROR_DATA_CORRUPT, "bidirectional encoder applies to the translation student");
     memcpy (p, orig, n);
   }
 
