@@ -27,6 +27,7 @@
 typedef struct {
   gboolean json;
   gboolean no_reference;
+  gboolean tie_embeddings, bidirectional;   /* seq2seq: the student's variants */
   gboolean no_meta;
   int      threads;
   int      reps;
@@ -610,7 +611,8 @@ bench_images (const BenchOptions *o)
 #define S2S_BATCHES    16    /* default --steps: batches per pass, the same for every thread count */
 #define S2S_LR         0.1
 #define S2S_MAGIC      0x32534444  /* "DDS2", see tools/torch-seq2seq.py */
-#define S2S_VERSION    1
+#define S2S_VERSION    2  /* 2: the header says whether the embeddings are tied and
+                            * the encoder bidirectional */
 
 static gboolean
 write_i32 (FILE *f, const int *v, size_t n)
@@ -631,7 +633,7 @@ write_batch_file (const char *path, const DdSeq2seq *s2s, const DdParallelSet *s
   g_autofree int *tgt_in = g_new (int, S), *tgt_out = g_new (int, S);
   const DdSeq2seqSpec *sp = &s2s->spec;
   const int header[] = { S2S_MAGIC, S2S_VERSION, sp->V_src, sp->V_tgt, sp->emb, sp->hidden,
-                         n_batches, 1 };
+                         n_batches, 1, sp->tie_embeddings ? 1 : 0, sp->bidirectional ? 1 : 0 };
   FILE *f = fopen (path, "wb");
   gboolean ok;
 
@@ -737,6 +739,8 @@ s2s_setup (S2sBench *s)
   cfg.lr = S2S_LR;
   cfg.momentum = 0.9;
   cfg.clip_norm = 0;  /* the reference does not clip */
+  cfg.net.tie_embeddings = o->tie_embeddings;
+  cfg.net.bidirectional = o->bidirectional;
   cfg.seed = (guint64) o->seed;
   s->run = dd_run_new (&cfg, s->data, &error);
   if (s->run == NULL)
@@ -964,6 +968,8 @@ parse_options (BenchOptions *o, int *argc, char ***argv)
     { "batch", 0, 0, G_OPTION_ARG_STRING, &o->batch_text, "seq2seq: sentence pairs per batch (default 32)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "seq2seq: seed of the initialisation and the batches (default 1)", "N" },
     { "save-batches", 0, 0, G_OPTION_ARG_FILENAME, &o->save_batches, "seq2seq: keep the batches and start parameters for tools/torch-seq2seq.py in FILE", "FILE" },
+    { "tie-embeddings", 0, 0, G_OPTION_ARG_NONE, &o->tie_embeddings, "seq2seq: the student with tied embeddings (both sides)", NULL },
+    { "bidirectional", 0, 0, G_OPTION_ARG_NONE, &o->bidirectional, "seq2seq: the student with a bidirectional encoder (both sides)", NULL },
     { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "Threads for both sides (default 1): Didact's image students share each batch between them, the translator and PyTorch give them to BLAS", "N" },
     { "reps", 0, 0, G_OPTION_ARG_INT, &o->reps, "Timed repetitions; the median is reported (default 5)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &o->steps, "Steps per repetition (default: about 0.5 s worth; seq2seq: 16 batches)", "N" },
@@ -1022,6 +1028,8 @@ validate (BenchOptions *o)
     }
   if (o->save_batches)
     USAGE ("--save-batches is for --student seq2seq");
+  if (o->tie_embeddings || o->bidirectional)
+    USAGE ("--%s is for --student seq2seq", o->tie_embeddings ? "tie-embeddings" : "bidirectional");
   if (o->batch_text != NULL)
     USAGE ("--batch is for --student seq2seq; the image students run at batch 20 and 128");
   if (!o->no_meta && (o->meta_reps < 1 || o->meta_reps > 100))

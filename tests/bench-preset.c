@@ -20,8 +20,9 @@
  * thread). A translation preset then also prints the last window's dev BLEU
  * of both arms and the samples view's sentences: source, reference and each
  * arm's greedy hypothesis with its sentence BLEU, and how many of them reach
- * a sentence BLEU of 20. DIDACT_DROPOUT, DIDACT_WORD_DROPOUT, DIDACT_LR and
- * DIDACT_BATCH try other student settings on the preset.
+ * a sentence BLEU of 20. DIDACT_DROPOUT, DIDACT_WORD_DROPOUT, DIDACT_LR,
+ * DIDACT_BATCH, DIDACT_TIE (1: tied embeddings) and DIDACT_BIDIRECTIONAL (1)
+ * try other student settings on the preset.
  */
 #include "didact-engine.h"
 #include "didact-presets.h"
@@ -126,6 +127,10 @@ main (int argc, char **argv)
     cfg.teach.student.lr = g_ascii_strtod (g_getenv ("DIDACT_LR"), NULL);
   if (g_getenv ("DIDACT_BATCH"))
     cfg.teach.student.batch = atoi (g_getenv ("DIDACT_BATCH"));
+  if (g_getenv ("DIDACT_TIE"))
+    cfg.teach.student.net.tie_embeddings = atoi (g_getenv ("DIDACT_TIE")) != 0;
+  if (g_getenv ("DIDACT_BIDIRECTIONAL"))
+    cfg.teach.student.net.bidirectional = atoi (g_getenv ("DIDACT_BIDIRECTIONAL")) != 0;
   const double minutes = g_getenv ("DIDACT_MINUTES") ? g_ascii_strtod (g_getenv ("DIDACT_MINUTES"), NULL) : 0.0;
   DdSession *s = dd_session_new (&cfg, data, &error);
   if (s == NULL)
@@ -135,10 +140,12 @@ main (int argc, char **argv)
     }
   printf ("preset %s, seed %" G_GUINT64_FORMAT ", %" G_GINT64_FORMAT " steps per arm, "
           "dev sample %d, window %d, %s teacher, trust radius %g, student η %g, batch %d, "
-          "dropout %g, word dropout %g\n",
+          "dropout %g, word dropout %g%s%s\n",
           id, cfg.teach.student.seed, steps, cfg.teach.dev_subsample, cfg.teach.window,
           dd_teacher_kind_name (cfg.teach.teacher), cfg.teach.trust_radius, cfg.teach.student.lr,
-          cfg.teach.student.batch, cfg.teach.student.net.dropout, cfg.teach.student.net.word_dropout);
+          cfg.teach.student.batch, cfg.teach.student.net.dropout, cfg.teach.student.net.word_dropout,
+          cfg.teach.student.net.tie_embeddings ? ", tied embeddings" : "",
+          cfg.teach.student.net.bidirectional ? ", bidirectional encoder" : "");
   if (minutes > 0)
     printf ("stopping after %g minutes of play\n", minutes);
   printf ("%8s %12s %12s\n", "step", "taught dev", "CE dev");

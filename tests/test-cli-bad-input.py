@@ -196,6 +196,8 @@ number_rows("bench", "meta-reps", "int", ["0", "101"], ["--reps", "1", "--steps"
 number_rows("bench", "batch", "int", ["0", "-1", "4097"], BENCH_S2S)
 number_rows("bench", "seed", "int", ["-1"], BENCH_S2S)
 row("bench", ["bench"] + BENCH + ["--batch", "5"], 2, ["--batch"])
+row("bench", ["bench"] + BENCH + ["--tie-embeddings"], 2, ["--tie-embeddings", "seq2seq"])
+row("bench", ["bench"] + BENCH + ["--bidirectional"], 2, ["--bidirectional", "seq2seq"])
 string_rows("bench", "student", BENCH)
 string_rows("bench", "dataset", BENCH)
 string_rows("bench", "kernel", BENCH)

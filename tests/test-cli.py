@@ -320,6 +320,17 @@ else:
               row.get("torch_tokens_per_second", 0) > 0
               and abs(row.get("torch_first_loss", 0) - row.get("first_loss", 1)) < 1e-3,
               f"{row}, summary {recs[-1:]}")
+        # tied embeddings and a bidirectional encoder: the same function and
+        # the same gradient (the loss after the SGD steps agrees too)
+        code, out, err = run(["bench", "--student", "seq2seq", "--steps", "2", "--reps", "1", "--json",
+                              "--tie-embeddings", "--bidirectional"])
+        recs = records(out) if code == 0 else []
+        row = next((r for r in recs if r.get("event") == "seq2seq"), {})
+        check("bench seq2seq --tie-embeddings --bidirectional against PyTorch: same losses",
+              row.get("torch_tokens_per_second", 0) > 0
+              and abs(row.get("torch_first_loss", 0) - row.get("first_loss", 1)) < 1e-3
+              and abs(row.get("torch_last_loss", 0) - row.get("last_loss", 1)) < 1e-3,
+              f"exit {code}, {row}, stderr {err[-300:]}")
 
 # --kernel starts bench again on another OpenBLAS kernel: Prescott (SSE3) runs
 # on every x86-64, so the switch is checked wherever the suite runs

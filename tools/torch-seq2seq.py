@@ -12,6 +12,12 @@ The model is engine/dd-seq2seq.h's in torch.nn, float32:
             c_t = sum_i a_t,i h_i
   output    o_t = tanh(Wc [s_t; c_t] + bc), logits_t = Wo o_t + bo
 
+With tied embeddings (the file's flag) Wc has E rows and logits_t =
+Et o_t + bo. With a bidirectional encoder a second nn.GRU reads each
+source reversed within its length (an index gather, so that the padding
+comes after, not before, its tokens); h_i = f_i + b_i, and
+h0 = f[src_len-1] + b_0.
+
 Each GRU is one nn.GRU call over the whole padded sequence (no input feeding,
 so the decoder does not need a Python loop over time); padded positions run
 through the cells but reach the loss through nothing: the encoder state is
@@ -27,13 +33,15 @@ read from --batches, in the same order: --warmup untimed steps, then --reps
 repetitions of one pass over all batches. Tokens = real target tokens.
 
 Batch file (all little-endian int32):
-  header   magic 0x32534444 ("DDS2"), version 1, V_src, V_tgt, E, H,
-           n_batches, has_params (0 or 1)
+  header   magic 0x32534444 ("DDS2"), version 1 or 2, V_src, V_tgt, E, H,
+           n_batches, has_params (0 or 1); version 2 then: tied (0 or 1),
+           bidirectional (0 or 1)
   batches  n_batches times: B, Ls, Lt, then src (B*Ls), src_len (B),
            tgt_in (B*Lt), tgt_out (B*Lt; -1 = padding), row-major
   params   when has_params: n float32, the flat parameter array of
            DdSeq2seq in dd-seq2seq.h's view order (Es, Et, encoder W_ih,
-           W_hh, b_ih, b_hh, decoder likewise, Wa, Wc, bc, Wo, bo); the
+           W_hh, b_ih, b_hh, the backward encoder's likewise when
+           bidirectional, decoder likewise, Wa, Wc, bc, Wo unless tied, bo); the
            model starts from them, so that both sides train the same
            network from the same point and their losses can be compared.
            Without them: PyTorch's GRU initialisation, embeddings N(0,1)*0.1.
@@ -59,7 +67,7 @@ import sys
 import time
 
 MAGIC = 0x32534444
-VERSION = 1
+VERSION = 2
 MOMENTUM = 0.9
 
 
@@ -115,8 +123,9 @@ def read_batches(path):
         return out
 
     magic, version, Vs, Vt, E, H, n_batches, has_params = ints(8)
-    if magic != MAGIC or version != VERSION:
-        raise UsageError("%s: not a version %d seq2seq batch file" % (path, VERSION))
+    if magic != MAGIC or version not in (1, VERSION):
+        raise UsageError("%s: not a version 1 or %d seq2seq batch file" % (path, VERSION))
+    tied, bidir = ints(2) if version >= 2 else (0, 0)
     batches = []
     for _ in range(n_batches):
         B, Ls, Lt = ints(3)
@@ -131,7 +140,7 @@ def read_batches(path):
         if rest % 4:
             raise UsageError("%s: parameter block of %d bytes" % (path, rest))
         params = data[pos:]
-    return Vs, Vt, E, H, batches, params
+    return Vs, Vt, E, H, bool(tied), bool(bidir), batches, params
 
 
 def main(argv):
@@ -179,7 +188,7 @@ def run(args):
         pass
     torch.manual_seed(args.seed)
 
-    Vs, Vt, E, H, raw, params = read_batches(args.batches)
+    Vs, Vt, E, H, tied, bidir, raw, params = read_batches(args.batches)
     if not raw:
         raise UsageError("%s holds no batches" % args.batches)
 
@@ -189,15 +198,29 @@ def run(args):
             self.src_emb = nn.Embedding(Vs, E)
             self.tgt_emb = nn.Embedding(Vt, E)
             self.enc = nn.GRU(E, H, batch_first=True)
+            self.enc2 = nn.GRU(E, H, batch_first=True) if bidir else None
             self.dec = nn.GRU(E, H, batch_first=True)
             self.Wa = nn.Linear(H, H, bias=False)
-            self.Wc = nn.Linear(2 * H, H)
-            self.Wo = nn.Linear(H, Vt)
+            self.Wc = nn.Linear(2 * H, E if tied else H)
+            if tied:
+                self.bo = nn.Parameter(torch.zeros(Vt))
+            else:
+                self.Wo = nn.Linear(H, Vt)
 
-        def forward(self, src, last, src_mask, tgt_in, rows):
+        def forward(self, src, last, src_mask, tgt_in, rows, rev):
             B = src.shape[0]
-            hs, _ = self.enc(self.src_emb(src))                       # (B, Ls, H)
+            x = self.src_emb(src)
+            hs, _ = self.enc(x)                                       # (B, Ls, H)
             h0 = hs[torch.arange(B), last].unsqueeze(0)               # (1, B, H)
+            if bidir:
+                # rev (B, Ls): position i of sentence b reads its token
+                # len-1-i (padding stays after the tokens); gathering the
+                # states through the same index puts b_i at position i
+                idx = rev.unsqueeze(2).expand(-1, -1, E)
+                hb, _ = self.enc2(torch.gather(x, 1, idx))
+                hb = torch.gather(hb, 1, rev.unsqueeze(2).expand(-1, -1, H))
+                h0 = h0 + hb[:, 0].unsqueeze(0)
+                hs = hs + hb
             s, _ = self.dec(self.tgt_emb(tgt_in), h0.contiguous())    # (B, Lt, H)
             keys = self.Wa(hs)                                        # (B, Ls, H)
             scores = torch.bmm(s, keys.transpose(1, 2))               # (B, Lt, Ls)
@@ -207,17 +230,19 @@ def run(args):
             u = u.reshape(-1, 2 * H)                                  # (B*Lt, 2H)
             if rows is not None:
                 u = u[rows]                                           # (N, 2H)
-            return self.Wo(torch.tanh(self.Wc(u)))                    # (N, Vt)
+            o = torch.tanh(self.Wc(u))
+            if tied:
+                return F.linear(o, self.tgt_emb.weight, self.bo)      # (N, Vt)
+            return self.Wo(o)                                         # (N, Vt)
 
     model = Seq2seq()
     if params is not None:
         flat = torch.frombuffer(bytearray(params), dtype=torch.float32)
-        order = [model.src_emb.weight, model.tgt_emb.weight,
-                 model.enc.weight_ih_l0, model.enc.weight_hh_l0,
-                 model.enc.bias_ih_l0, model.enc.bias_hh_l0,
-                 model.dec.weight_ih_l0, model.dec.weight_hh_l0,
-                 model.dec.bias_ih_l0, model.dec.bias_hh_l0,
-                 model.Wa.weight, model.Wc.weight, model.Wc.bias, model.Wo.weight, model.Wo.bias]
+        gru = lambda g: [g.weight_ih_l0, g.weight_hh_l0, g.bias_ih_l0, g.bias_hh_l0]
+        order = ([model.src_emb.weight, model.tgt_emb.weight] + gru(model.enc)
+                 + (gru(model.enc2) if bidir else []) + gru(model.dec)
+                 + [model.Wa.weight, model.Wc.weight, model.Wc.bias]
+                 + ([model.bo] if tied else [model.Wo.weight, model.Wo.bias]))
         need = sum(p.numel() for p in order)
         if flat.numel() != need:
             raise UsageError("%s: %d parameters, the model has %d" % (args.batches, flat.numel(), need))
@@ -244,13 +269,15 @@ def run(args):
         rows = None if args.pad_output else (tout.view(-1) >= 0).nonzero().squeeze(1)
         labels = tout.view(-1) if rows is None else tout.view(-1)[rows]
         tokens = int((tout >= 0).sum())
-        batches.append((src_t, len_t - 1, src_mask, tin, rows, labels, tokens))
+        pos = torch.arange(Ls)[None, :]
+        rev = torch.where(pos < len_t[:, None], len_t[:, None] - 1 - pos, pos)  # (B, Ls)
+        batches.append((src_t, len_t - 1, src_mask, tin, rows, labels, rev, tokens))
 
     losses = []
 
     def step(b):
-        src_t, last, src_mask, tin, rows, labels, _ = b
-        logits = model(src_t, last, src_mask, tin, rows)
+        src_t, last, src_mask, tin, rows, labels, rev, _ = b
+        logits = model(src_t, last, src_mask, tin, rows, rev)
         loss = F.cross_entropy(logits, labels, ignore_index=-1)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -284,6 +311,7 @@ def run(args):
         "torch": torch.__version__,
         "dtype": "float32",
         "V_src": Vs, "V_tgt": Vt, "emb": E, "hidden": H,
+        "tied": tied, "bidirectional": bidir,
         "batches": len(batches),
         "warmup": args.warmup,
         "repetitions": args.reps,
