@@ -20,6 +20,7 @@ typedef struct {
   double   dev_bleu;
   double   test_bleu;
   gboolean best;       /* --checkpoint best: keep the weights of the best greedy dev BLEU */
+  double   average;    /* --average: the decay of the weights' moving average (0: none) */
   gboolean kept;       /* this epoch's weights were kept */
   double   last_dev_bleu;  /* best: the last step's final BLEU, beside the checkpoint's */
   double   last_test_bleu;
@@ -118,6 +119,8 @@ print_summary (const CliTraining *t, const TextReport *r, int beam)
   /* the weights the BLEU is of: the last step's, or the checkpoint kept */
   json_builder_set_member_name (b, "checkpoint");
   json_builder_add_string_value (b, r->best ? "best" : "last");
+  /* of the moving average of the weights (0: the weights themselves) */
+  cli_json_double (b, "average", r->average);
   cli_json_int (b, "checkpoint_step", r->best ? dd_run_checkpoint_step (t->run) : step);
   if (r->best)
     {
@@ -180,20 +183,21 @@ evaluate_best (DdRun *run, TextReport *r, int beam, const char *hyp_path, GError
 
 int
 cli_train_translation (const DdTrainConfig *cfg, const char *dataset, int bpe, double minutes,
-                       const char *hyp_path, int beam, gboolean best, gboolean json)
+                       const char *hyp_path, int beam, gboolean best, double average,
+                       gboolean json)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(DdData) data = dd_data_load_bpe (dataset, bpe, &error);
   if (data == NULL)
     return cli_fail ("train", CLI_EXIT_FAILURE, "%s", error->message);
   g_autoptr(DdRun) run = dd_run_new (cfg, data, &error);
-  if (run == NULL)
+  if (run == NULL || (average > 0 && !dd_run_set_average (run, average, &error)))
     return cli_fail ("train", CLI_EXIT_USAGE, "%s", error->message);
 
   const int C = dd_run_get_student (run)->C;
   g_autoptr(DdEval) dev = dd_eval_new (C);
   g_autoptr(DdEval) test = dd_eval_new (C);
-  TextReport r = { .dev = dev, .test = test, .best = best };
+  TextReport r = { .dev = dev, .test = test, .best = best, .average = average };
   CliTraining t = { .run = run, .json = json, .minutes = minutes, .dev = dev, .epoch = text_epoch,
                     .data = &r };
 

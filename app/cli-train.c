@@ -33,6 +33,7 @@ typedef struct {
   char    *smoothing;
   char    *dropout;
   char    *word_dropout;
+  char    *average;
   gboolean tie_embeddings;
   gboolean bidirectional;
   char    *margin;
@@ -54,11 +55,11 @@ typedef struct {
   int      epochs;
   gint64   steps;
   int      batch;
-  double   lr, momentum, smoothing, margin, clip, minutes, dropout, word_dropout;
+  double   lr, momentum, smoothing, margin, clip, minutes, dropout, word_dropout, average;
   int      beam, bpe;
   gboolean has_bpe;
   gboolean has_epochs, has_steps, has_batch, has_lr, has_momentum, has_smoothing, has_margin,
-           has_clip, has_minutes, has_beam, has_dropout, has_word_dropout;
+           has_clip, has_minutes, has_beam, has_dropout, has_word_dropout, has_average;
 } TrainNumbers;
 
 static void
@@ -82,6 +83,7 @@ train_options_clear (TrainOptions *o)
   g_free (o->smoothing);
   g_free (o->dropout);
   g_free (o->word_dropout);
+  g_free (o->average);
   g_free (o->margin);
   g_free (o->clip);
   g_free (o->minutes);
@@ -170,6 +172,7 @@ parse_options (TrainOptions *o, int *argc, char ***argv)
     { "word-dropout", 0, 0, G_OPTION_ARG_STRING, &o->word_dropout, "de-en: dropout of whole source and target input words, 0 to 0.9 (default 0)", "P" },
     { "tie-embeddings", 0, 0, G_OPTION_ARG_NONE, &o->tie_embeddings, "de-en: the output layer reuses the target word embeddings", NULL },
     { "bidirectional", 0, 0, G_OPTION_ARG_NONE, &o->bidirectional, "de-en: a second encoder GRU reads each sentence backwards", NULL },
+    { "average", 0, 0, G_OPTION_ARG_STRING, &o->average, "Evaluate a moving average of the weights with this decay, e.g. 0.999 (default: the last weights)", "D" },
     { "margin", 0, 0, G_OPTION_ARG_STRING, &o->margin, "Additive margin m for --loss margin (default 1)", "X" },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &o->scenario, CLI_SCENARIO_HELP, "SPEC" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Random seed (default 1)", "N" },
@@ -206,6 +209,7 @@ number_options (const TrainOptions *o, TrainNumbers *n)
   NUMBER_OPTION (margin, cli_option_double);
   NUMBER_OPTION (clip, cli_option_double);
   NUMBER_OPTION (minutes, cli_option_double);
+  NUMBER_OPTION (average, cli_option_double);
 #undef NUMBER_OPTION
   return TRUE;
 }
@@ -479,7 +483,7 @@ load_images (const char *dataset, ImageReport *r, guint64 seed, int *status)
 
 static int
 train_images (const DdTrainConfig *cfg, const char *dataset, const DdScenario *scenario,
-              gboolean json)
+              double average, gboolean json)
 {
   g_autoptr(GError) error = NULL;
   ImageReport r = { .dataset = dataset, .scenario = *scenario };
@@ -489,7 +493,7 @@ train_images (const DdTrainConfig *cfg, const char *dataset, const DdScenario *s
   if (data == NULL)
     return status;
   g_autoptr(DdRun) run = dd_run_new (cfg, data, &error);
-  if (run == NULL)
+  if (run == NULL || (average > 0 && !dd_run_set_average (run, average, &error)))
     USAGE ("%s", error->message);
   g_autofree char *scenario_name = dd_scenario_name (scenario);
   g_autoptr(DdEval) dev = dd_eval_new (data->train->n_classes);
@@ -523,8 +527,12 @@ cli_train (int argc, char **argv)
   if ((status = student_config (&o, &n, &cfg)) != 0 || (status = training_config (&o, &n, &cfg)) != 0 ||
       (status = finish_config (&o, &n, &cfg, &scenario)) != 0)
     return status;
+  if (n.has_average && !(n.average > 0 && n.average < 1))
+    USAGE ("--average %s: a decay between 0 and 1, such as 0.999", o.average);
   if (cfg.net.kind == DD_STUDENT_SEQ2SEQ)
     return cli_train_translation (&cfg, o.dataset, n.has_bpe ? n.bpe : 0, n.minutes, o.hypotheses,
-                                  n.has_beam ? n.beam : 1, g_strcmp0 (o.checkpoint, "best") == 0, o.json);
-  return train_images (&cfg, o.dataset ? o.dataset : CLI_DEFAULT_DATASET, &scenario, o.json);
+                                  n.has_beam ? n.beam : 1, g_strcmp0 (o.checkpoint, "best") == 0,
+                                  n.has_average ? n.average : 0, o.json);
+  return train_images (&cfg, o.dataset ? o.dataset : CLI_DEFAULT_DATASET, &scenario,
+                       n.has_average ? n.average : 0, o.json);
 }

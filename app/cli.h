@@ -20,7 +20,8 @@ G_BEGIN_DECLS
 int cli_train    (int argc, char **argv);
 /* the de-en branch of cli_train */
 int cli_train_translation (const DdTrainConfig *cfg, const char *dataset, int bpe, double minutes,
-                           const char *hyp_path, int beam, gboolean best, gboolean json);
+                           const char *hyp_path, int beam, gboolean best, double average,
+                           gboolean json);
 int cli_datasets (int argc, char **argv);
 int cli_bench    (int argc, char **argv);
 int cli_teach    (int argc, char **argv);

@@ -51,6 +51,11 @@ struct _DdRun {
   dd_real      *kept;      /* dd_run_offer_checkpoint's copy of the parameters */
   double        kept_score;
   gint64        kept_step; /* -1: none */
+
+  dd_real      *avg;       /* dd_run_set_average's moving average (NULL: none) */
+  dd_real      *swap;      /* scratch for evaluating it */
+  double        avg_decay;
+  gint64        avg_updates;
 };
 
 void
@@ -213,6 +218,8 @@ dd_run_free (DdRun *run)
   g_free (run->dlf_b);
   g_free (run->order);
   g_free (run->kept);
+  g_free (run->avg);
+  g_free (run->swap);
   g_free (run);
 }
 
@@ -309,6 +316,17 @@ dd_run_step_on (DdRun *run, const int *idx, double *loss_out, GError **error)
     }
   dd_optim_step_consume (run->opt, st->params, st->grads);
   run->step++;
+  if (run->avg != NULL)
+    {
+      /* TensorFlow's ExponentialMovingAverage with num_updates: the decay
+       * grows to its value, so early weights do not linger */
+      const double n = (double) run->avg_updates++;
+      const dd_real d = (dd_real) MIN (run->avg_decay, (1.0 + n) / (10.0 + n));
+      dd_real *restrict a = run->avg;
+      const dd_real *restrict w = st->params;
+      for (size_t i = 0; i < st->P; i++)
+        a[i] = d * a[i] + (1 - d) * w[i];
+    }
   account (run, idx, loss);
   double w2 = dot ((int) st->P, st->params, 1, st->params, 1);
   if (!isfinite (w2))
@@ -389,11 +407,40 @@ dd_run_get_data (const DdRun *run)
   return run->data;
 }
 
+gboolean
+dd_run_set_average (DdRun *run, double decay, GError **error)
+{
+  g_return_val_if_fail (run != NULL, FALSE);
+  if (!(decay > 0.0 && decay < 1.0))
+    DD_REFUSE ("weight average decay %g: must be between 0 and 1", decay);
+  if (run->avg == NULL)
+    {
+      run->avg = g_memdup2 (run->st->params, run->st->P * sizeof (dd_real));
+      run->swap = g_new (dd_real, run->st->P);
+    }
+  run->avg_decay = decay;
+  return TRUE;
+}
+
+/* the student's parameters ↔ the average (an involution) */
+static void
+swap_average (DdRun *run)
+{
+  const size_t bytes = run->st->P * sizeof (dd_real);
+  memcpy (run->swap, run->st->params, bytes);
+  memcpy (run->st->params, run->avg, bytes);
+  memcpy (run->avg, run->swap, bytes);
+}
+
 void
 dd_run_evaluate (DdRun *run, DdSplit split, int limit, DdEval *out)
 {
   dd_student_set_threads (run->st, run->cfg.threads);
+  if (run->avg)
+    swap_average (run);
   dd_student_evaluate (run->st, split, limit, out);
+  if (run->avg)
+    swap_average (run);
 }
 
 double
@@ -401,7 +448,12 @@ dd_run_bleu (DdRun *run, DdSplit split, int beam, char ***hyps)
 {
   g_return_val_if_fail (run->st->s2s != NULL, 0.0);
   dd_student_set_threads (run->st, run->cfg.threads);
-  return dd_student_bleu (run->st, split, beam, hyps);
+  if (run->avg)
+    swap_average (run);
+  const double bleu = dd_student_bleu (run->st, split, beam, hyps);
+  if (run->avg)
+    swap_average (run);
+  return bleu;
 }
 
 gboolean
@@ -411,7 +463,7 @@ dd_run_offer_checkpoint (DdRun *run, double score)
     return FALSE;
   if (run->kept == NULL)
     run->kept = g_new (dd_real, run->st->P);
-  memcpy (run->kept, run->st->params, run->st->P * sizeof (dd_real));
+  memcpy (run->kept, run->avg ? run->avg : run->st->params, run->st->P * sizeof (dd_real));
   run->kept_score = score;
   run->kept_step = run->step;
   return TRUE;
@@ -428,4 +480,6 @@ dd_run_restore_checkpoint (DdRun *run)
 {
   g_return_if_fail (run->kept != NULL);
   memcpy (run->st->params, run->kept, run->st->P * sizeof (dd_real));
+  if (run->avg)
+    memcpy (run->avg, run->kept, run->st->P * sizeof (dd_real));
 }

@@ -98,6 +98,14 @@ void     dd_run_evaluate     (DdRun *run, DdSplit split, int limit, DdEval *out)
 /* The translator's corpus BLEU on a split, decoded greedily (beam 1) or by
  * beam search; hyps (may be NULL) receives the hypotheses, NULL-terminated. */
 double   dd_run_bleu         (DdRun *run, DdSplit split, int beam, char ***hyps);
+/* An exponential moving average of the weights (Polyak averaging), which
+ * the run's evaluations then measure instead of the last weights: after
+ * every step, avg = d·avg + (1 − d)·w with d = min (decay, (1 + n) / (10 + n))
+ * at the n-th update, starting from the weights when it is set. decay in
+ * (0, 1), else refused. dd_run_evaluate and dd_run_bleu measure the average,
+ * dd_run_offer_checkpoint keeps it, dd_run_restore_checkpoint restores both;
+ * training itself is unchanged. */
+gboolean dd_run_set_average  (DdRun *run, double decay, GError **error);
 /* Checkpoint selection by a dev score (higher is better, e.g. greedy dev
  * BLEU at each epoch's end). dd_run_offer_checkpoint keeps a copy of the
  * student's parameters if score beats every earlier offer (a tie keeps the

@@ -83,6 +83,7 @@ number_rows("train", "margin", "double", ["-1"], TRAIN + ["--loss", "margin"], [
 number_rows("train", "clip", "double", ["-1"], TRAIN, ["clip"])
 number_rows("train", "seed", "int", ["-1"], TRAIN)
 number_rows("train", "threads", "int", ["0", "-0", "-1", "100000"], TRAIN, ["threads"])
+number_rows("train", "average", "double", ["0", "1", "-0.5", "1.5"], TRAIN, ["decay"])
 # de-en's own: on images they are refused, on de-en out of range is refused
 number_rows("train", "minutes", "double", ["0", "-0", "-1"], TRAIN)
 number_rows("train", "beam", "int", ["0", "-1", "65"], TRAIN)

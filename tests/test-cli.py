@@ -681,6 +681,12 @@ if any(os.path.isfile(c) for c in corpus):
           and untied.get("parameters", 0) - tied.get("parameters", 0)
           == untied.get("tgt_vocab", tied.get("tgt_vocab", 0)) * 256 + (256 - 128) * (2 * 256 + 1),
           f"{untied} {tied}")
+    # --average: the evaluations measure the weights' moving average; the
+    # training loss is the same run's
+    plain, averaged = epoch_of([]), epoch_of(["--average", "0.9"])
+    check("train --dataset de-en --average: the same training, another dev loss",
+          isinstance(plain[0], float) and plain[0] == averaged[0] and plain[1] != averaged[1],
+          f"{plain} {averaged}")
     a, b, c = epoch_of(["--dropout", "0.3"]), epoch_of(["--dropout", "0.3"]), epoch_of([])
     check("train --dataset de-en --dropout: the same seed, the same run; dropout changes it",
           isinstance(a[0], float) and a == b and c[0] != a[0], f"{a} {b} {c}")

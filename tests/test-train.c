@@ -174,6 +174,74 @@ test_checkpoint_kept_and_restored (void)
   g_assert_true (dd_net_params_finite (dd_run_get_net (run)));
 }
 
+/* Polyak averaging: training is unchanged; the evaluations measure the
+ * average, which follows avg = d·avg + (1 − d)·w with d = min (decay,
+ * (1 + n)/(10 + n)), recomputed here in double from a second, plain run of
+ * the same seed */
+static void
+test_average_evaluated (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(DdData) data = dd_data_load ("digits", &error);
+  DdTrainConfig cfg;
+  const double decay = 0.9;
+
+  g_assert_no_error (error);
+  dd_train_config_init (&cfg);
+  cfg.net.hidden[0] = 16;
+  cfg.steps = 60;
+  g_autoptr(DdRun) a = dd_run_new (&cfg, data, &error);
+  g_autoptr(DdRun) b = dd_run_new (&cfg, data, &error);
+  g_assert_no_error (error);
+  g_assert_false (dd_run_set_average (a, 1.0, &error));
+  g_assert_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_false (dd_run_set_average (a, NAN, &error));
+  g_clear_error (&error);
+  g_assert_true (dd_run_set_average (a, decay, &error));
+  g_assert_no_error (error);
+  DdStudent *sa = dd_run_get_student (a), *sb = dd_run_get_student (b);
+  const size_t P = sa->P;
+  g_autofree double *avg = g_new (double, P);
+  g_autofree dd_real *w = g_new (dd_real, P);
+  g_autoptr(DdEval) ea = dd_eval_new (data->train->n_classes);
+  g_autoptr(DdEval) eb = dd_eval_new (data->train->n_classes);
+
+  for (size_t i = 0; i < P; i++)
+    avg[i] = sb->params[i];
+  for (int n = 0; n < 60; n++)
+    {
+      run_steps (a, 1);
+      run_steps (b, 1);
+      const double d = MIN (decay, (1.0 + n) / (10.0 + n));
+      for (size_t i = 0; i < P; i++)
+        avg[i] = d * avg[i] + (1 - d) * sb->params[i];
+      if (n == 29)
+        {
+          /* evaluating swaps the average in and out: the weights come back
+           * bit for bit, and training goes on as the plain run's */
+          memcpy (w, sa->params, P * sizeof (dd_real));
+          dd_run_evaluate (a, DD_SPLIT_DEV, 0, ea);
+          g_assert_cmpmem (sa->params, P * sizeof (dd_real), w, P * sizeof (dd_real));
+        }
+    }
+  g_assert_cmpmem (sa->params, P * sizeof (dd_real), sb->params, P * sizeof (dd_real));
+  dd_run_evaluate (a, DD_SPLIT_DEV, 0, ea);
+  dd_run_evaluate (b, DD_SPLIT_DEV, 0, eb);
+  g_assert_cmpfloat (fabs (ea->loss - eb->loss), >, 1e-4);  /* the average is not the last weights */
+  for (size_t i = 0; i < P; i++)
+    sb->params[i] = (dd_real) avg[i];
+  dd_run_evaluate (b, DD_SPLIT_DEV, 0, eb);
+  g_test_message ("dev loss of the average %.6f, recomputed %.6f", ea->loss, eb->loss);
+  g_assert_cmpfloat (fabs (ea->loss - eb->loss), <=, 1e-5 * (1 + fabs (eb->loss)));
+  /* a checkpoint keeps the average */
+  g_assert_true (dd_run_offer_checkpoint (a, 1.0));
+  run_steps (a, 5);
+  dd_run_restore_checkpoint (a);
+  dd_run_evaluate (a, DD_SPLIT_DEV, 0, ea);
+  g_assert_cmpfloat (fabs (ea->loss - eb->loss), <=, 1e-5 * (1 + fabs (eb->loss)));
+}
+
 static void
 test_same_seed_bit_identical (void)
 {
@@ -601,6 +669,7 @@ main (int argc, char **argv)
   g_test_add_func ("/train/translation-loop-by-hand", test_translation_loop_by_hand);
   g_test_add_func ("/train/ce-rows-wide", test_ce_rows_wide);
   g_test_add_func ("/train/checkpoint-kept-and-restored", test_checkpoint_kept_and_restored);
+  g_test_add_func ("/train/average-evaluated", test_average_evaluated);
   status = g_test_run ();
   g_clear_pointer (&fashion, dd_data_free);
   return status;
