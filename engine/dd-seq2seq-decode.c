@@ -116,8 +116,10 @@ dec_encode (const DdSeq2seq *m, Dec *d, const int *src, const int *len, int B, i
       memset (d->enc.hb, 0, (size_t) B * H * sizeof (dd_real));
       seq2seq_gru_forward (m, &eb, NULL, &d->eo.steps, d->enc.xe2, d->enc.gh, d->enc.ge,
                            d->enc.ghe, d->enc.hb, NULL, NULL, NULL, NULL, NULL, d->wt);
-      memset (d->enc.he, 0, (size_t) B * H * sizeof (dd_real));
-      seq2seq_sum_directions (d->enc.he, d->enc.hf, d->enc.hb, &d->eo, d->slen, H);
+      /* the forward GRU's gates are spent: scratch for the sums */
+      memcpy (d->enc.he, d->enc.hf, (size_t) (Le + 1) * B * H * sizeof (dd_real));
+      seq2seq_add_reversed (d->enc.he, d->enc.hb, &d->eo.steps, d->rev, d->enc.ge,
+                            d->enc.ge + (size_t) rows * H, H);
     }
   for (int b = 0; b < B; b++)
     {

@@ -96,44 +96,23 @@ seq2seq_add_rows (dd_real *x, const dd_real *src, const int *rev, int rows, int 
     }
 }
 
-/* The annotations of a bidirectional encoder, states by slot ((L+1)·B, w):
- * h's slot t + 1 = hf's slot t + 1 + hb's slot len − t, rank by rank, for
- * the ranks in use at t (hb's slot j + 1 is after reading token len − 1 − j,
- * so both have read token t) */
+/* States by slot ((L+1)·B, w) of the two directions of a bidirectional
+ * encoder: x's slot t + 1, rank k += y's slot len − t, rank k, for the ranks
+ * in use at t — the other direction's state at the same token (the backward
+ * GRU's slot j + 1 is after reading token len − 1 − j). Through the packed
+ * rows: y's packed, gathered through rev, added to x. rev being its own
+ * inverse, the same call makes the annotations (x = the forward states, y
+ * the backward's) and their backward (x = the backward states' gradient, y
+ * the annotations'). p1, p2 (at[L], w) scratch. */
 void
-seq2seq_sum_directions (dd_real *h, const dd_real *hf, const dd_real *hb, const Order *o,
-                        const int *len, int w)
+seq2seq_add_reversed (dd_real *x, const dd_real *y, const Steps *s, const int *rev,
+                      dd_real *p1, dd_real *p2, int w)
 {
-  const Steps *s = &o->steps;
-  const size_t step = (size_t) s->B * w;
+  const size_t slot = (size_t) s->B * w;
 
-  for (int t = 0; t < s->L; t++)
-    for (int k = 0; k < s->n[t]; k++)
-      {
-        const size_t a = (t + 1) * step + (size_t) k * w;
-        const size_t b = (size_t) (len[o->perm[k]] - t) * step + (size_t) k * w;
-        for (int j = 0; j < w; j++)
-          h[a + j] = hf[a + j] + hb[b + j];
-      }
-}
-
-/* dhb's slot len − t += dh's slot t + 1 (the backward direction's part; the
- * forward's is dh itself) */
-void
-seq2seq_sum_directions_backward (dd_real *dhb, const dd_real *dh, const Order *o,
-                                 const int *len, int w)
-{
-  const Steps *s = &o->steps;
-  const size_t step = (size_t) s->B * w;
-
-  for (int t = 0; t < s->L; t++)
-    for (int k = 0; k < s->n[t]; k++)
-      {
-        const size_t a = (t + 1) * step + (size_t) k * w;
-        const size_t b = (size_t) (len[o->perm[k]] - t) * step + (size_t) k * w;
-        for (int j = 0; j < w; j++)
-          dhb[b + j] += dh[a + j];
-      }
+  seq2seq_gather_steps (p1, y + slot, s, w);
+  seq2seq_gather_rows (p2, p1, rev, s->at[s->L], w);
+  seq2seq_scatter_add_steps (x + slot, p2, s, w);
 }
 
 /* packed (at[L], w) = the first n[t] rows of every slot t of x (slots of B

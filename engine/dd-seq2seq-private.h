@@ -285,10 +285,8 @@ void seq2seq_scatter_add_steps (dd_real *x, const dd_real *src, const Steps *s, 
 void seq2seq_reverse_rows (int *rev, const Order *o, const int *len);
 void seq2seq_gather_rows (dd_real *dst, const dd_real *x, const int *rev, int rows, int w);
 void seq2seq_add_rows (dd_real *x, const dd_real *src, const int *rev, int rows, int w);
-void seq2seq_sum_directions (dd_real *h, const dd_real *hf, const dd_real *hb, const Order *o,
-                             const int *len, int w);
-void seq2seq_sum_directions_backward (dd_real *dhb, const dd_real *dh, const Order *o,
-                                      const int *len, int w);
+void seq2seq_add_reversed (dd_real *x, const dd_real *y, const Steps *s, const int *rev,
+                           dd_real *p1, dd_real *p2, int w);
 
 /* dd-seq2seq-layers.c: the layers */
 void seq2seq_embed (dd_real *x, const dd_real *table, const int *ids, int ld, const Order *o,

@@ -537,12 +537,13 @@ encoder_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
   seq2seq_gru_forward (m, &eb, v, &p->eo.steps, a->xe2, a->gh, a->ge2, a->ghe2, a->hb,
                        v ? ra->xe2 : NULL, v ? ra->gh : NULL, v ? ra->ge2 : NULL,
                        v ? ra->ghe2 : NULL, v ? ra->hb : NULL, p->wt);
-  memset (a->he, 0, (size_t) ldt * sizeof (dd_real));
-  seq2seq_sum_directions (a->he, a->hf, a->hb, &p->eo, p->slen, H);
+  const size_t slots = (size_t) (p->Le + 1) * ldt * sizeof (dd_real);
+  memcpy (a->he, a->hf, slots);
+  seq2seq_add_reversed (a->he, a->hb, &p->eo.steps, p->rev, p->pk[0], p->pk[1], H);
   if (v)
     {
-      memset (ra->he, 0, (size_t) ldt * sizeof (dd_real));
-      seq2seq_sum_directions (ra->he, ra->hf, ra->hb, &p->eo, p->slen, H);
+      memcpy (ra->he, ra->hf, slots);
+      seq2seq_add_reversed (ra->he, ra->hb, &p->eo.steps, p->rev, p->pk[0], p->pk[1], H);
     }
 }
 
@@ -881,7 +882,7 @@ split_directions (DdSeq2seq *m, Grads *d)
   const int H = m->spec.hidden, B = p->B;
 
   memset (d->dhb, 0, (size_t) (p->Le + 1) * B * H * sizeof (dd_real));
-  seq2seq_sum_directions_backward (d->dhb, d->dhe, &p->eo, p->slen, H);
+  seq2seq_add_reversed (d->dhb, d->dhe, &p->eo.steps, p->rev, p->pk[0], p->pk[1], H);
   for (int k = 0; k < B; k++)
     {
       const int b = p->dor.perm[k];
