@@ -916,6 +916,51 @@ find_controller (GtkWidget *widget,
   return NULL;
 }
 
+/* painted pixels (alpha > 0) at x ≥ x0 */
+static guint
+count_painted_from (cairo_surface_t *surface, int x0)
+{
+  const int w = cairo_image_surface_get_width (surface), h = cairo_image_surface_get_height (surface);
+  const int stride = cairo_image_surface_get_stride (surface);
+  const guint8 *data = cairo_image_surface_get_data (surface);
+  guint n = 0;
+
+  cairo_surface_flush (surface);
+  for (int y = 0; y < h; y++)
+    for (int x = x0; x < w; x++)
+      n += ((const guint32 *) (data + (size_t) y * stride))[x] >> 24 != 0;
+  return n;
+}
+
+/* A read-out wider than its plot stays inside it: drawn on a surface twice
+ * the plot's width, nothing lands right of the plot, wherever the pointer */
+static void
+test_readout_inside (void)
+{
+  g_autoptr(GtkWidget) plot = g_object_ref_sink (didact_line_plot_new ());
+  DidactPlotStyle style;
+  const char *lines[] = {
+    "Mit Lehrer (L2T-DLF): Lehrer-Schritt auf zurückgehaltenen Dev-Daten abgelehnt (+0.069 ± 0.037)",
+    "Vergleichslauf (Kreuzentropie): 5.467 (5.451)",
+  };
+  const GdkRGBA colors[] = { { 0.8, 0.1, 0.1, 1 }, { 0.4, 0.4, 0.4, 1 } };
+
+  didact_plot_style_init (&style, plot, FALSE);
+  for (int i = 0; i < 3; i++)
+    {
+      const double px[] = { 10, 120, 230 };
+      cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 480, 200);
+      cairo_t *cr = cairo_create (surface);
+
+      didact_plot_draw_readout (cr, &style, 240, 200, px[i], 60, "Schritt 100", lines, colors, 2);
+      cairo_destroy (cr);
+      g_assert_cmpuint (count_painted_from (surface, 0), >, 500);
+      g_assert_cmpuint (count_painted_from (surface, 240), ==, 0);
+      cairo_surface_destroy (surface);
+    }
+  didact_plot_style_clear (&style);
+}
+
 static void
 test_line_hover (void)
 {
@@ -2197,6 +2242,7 @@ main (int   argc,
   g_test_add_func ("/plots/line/nan-breaks", test_line_nan_breaks);
   g_test_add_func ("/plots/line/fit-and-values", test_line_fit_and_values);
   g_test_add_func ("/plots/line/append", test_line_append);
+  g_test_add_func ("/plots/readout-inside", test_readout_inside);
   g_test_add_func ("/plots/line/hover", test_line_hover);
   g_test_add_func ("/plots/line/ticks", test_line_ticks);
   g_test_add_func ("/plots/line/legend-toggles", test_line_legend_toggles);

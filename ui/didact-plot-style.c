@@ -576,6 +576,13 @@ didact_plot_draw_readout (cairo_t               *cr,
   double box_w, box_h, x, y, line_h;
   int tw = 0, th = 0;
 
+  /* lines wider than the widget end in an ellipsis (a long series name in
+   * a narrow plot, or a translation longer than the English) */
+  const double room = width - 4 - 2 * pad;
+  pango_layout_set_width (bold, (int) (MAX (room, 20) * PANGO_SCALE));
+  pango_layout_set_ellipsize (bold, PANGO_ELLIPSIZE_END);
+  pango_layout_set_width (layout, (int) (MAX (room - (colors != NULL ? swatch + pad : 0), 20) * PANGO_SCALE));
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
   didact_plot_layout_size (bold, title, &tw, &th);
   line_h = th;
   box_w = tw;

@@ -153,7 +153,7 @@ void         didact_plot_draw_box        (cairo_t               *cr,
                                           double                 height);
 /* A read-out box near the pointer (px, py), kept inside width × height:
  * @title on top, then one line per entry with a colour swatch when the
- * colour is not NULL. */
+ * colour is not NULL; a line too long for the width ends in an ellipsis. */
 void         didact_plot_draw_readout    (cairo_t               *cr,
                                           const DidactPlotStyle *style,
                                           int                    width,
