@@ -122,12 +122,8 @@ dec_encode (const DdSeq2seq *m, Dec *d, const int *src, const int *len, int B, i
                             d->enc.ge + (size_t) rows * H, H);
     }
   for (int b = 0; b < B; b++)
-    {
-      const size_t at = ((size_t) d->slen[b] * B + d->eo.rank[b]) * H;
-      dd_real *s0 = d->init + (size_t) b * H;
-      for (int j = 0; j < H; j++)
-        s0[j] = bi ? d->enc.hf[at + j] + d->enc.hb[at + j] : d->enc.he[at + j];
-    }
+    seq2seq_first_state (d->init + (size_t) b * H, &d->enc, bi,
+                         ((size_t) d->slen[b] * B + d->eo.rank[b]) * H, H);
   /* the keys of the real states, step by step */
   for (int t = 0; t < Le; t++)
     mm_nt (d->eo.n[t], H, H, d->enc.he + (size_t) (t + 1) * B * H, H,

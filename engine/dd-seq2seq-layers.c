@@ -115,6 +115,19 @@ seq2seq_add_reversed (dd_real *x, const dd_real *y, const Steps *s, const int *r
   seq2seq_scatter_add_steps (x + slot, p2, s, w);
 }
 
+/* the decoder's first state s_{−1} into dst (H values) from the encoder's
+ * states a (by slot), at a sentence's last state (offset at): that state,
+ * or, bidirectional, the sum of both directions' last states */
+void
+seq2seq_first_state (dd_real *dst, const Acts *a, gboolean bidirectional, size_t at, int H)
+{
+  if (!bidirectional)
+    memcpy (dst, a->he + at, (size_t) H * sizeof (dd_real));
+  else
+    for (int j = 0; j < H; j++)
+      dst[j] = a->hf[at + j] + a->hb[at + j];
+}
+
 /* packed (at[L], w) = the first n[t] rows of every slot t of x (slots of B
  * rows of w) */
 void

@@ -287,6 +287,7 @@ void seq2seq_gather_rows (dd_real *dst, const dd_real *x, const int *rev, int ro
 void seq2seq_add_rows (dd_real *x, const dd_real *src, const int *rev, int rows, int w);
 void seq2seq_add_reversed (dd_real *x, const dd_real *y, const Steps *s, const int *rev,
                            dd_real *p1, dd_real *p2, int w);
+void seq2seq_first_state (dd_real *dst, const Acts *a, gboolean bidirectional, size_t at, int H);
 
 /* dd-seq2seq-layers.c: the layers */
 void seq2seq_embed (dd_real *x, const dd_real *table, const int *ids, int ld, const Order *o,

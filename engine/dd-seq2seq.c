@@ -547,22 +547,6 @@ encoder_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
     }
 }
 
-/* s_{−1} of sentence b into row (of width H) dst: the encoder's last state,
- * or the sum of both directions' last states */
-static void
-decoder_start (const DdSeq2seq *m, const Acts *a, int b, dd_real *dst)
-{
-  const Priv *p = m->priv;
-  const int H = m->spec.hidden;
-  const size_t at = ((size_t) p->slen[b] * p->B + p->eo.rank[b]) * H;
-
-  if (!m->spec.bidirectional)
-    memcpy (dst, a->he + at, H * sizeof (dd_real));
-  else
-    for (int j = 0; j < H; j++)
-      dst[j] = a->hf[at + j] + a->hb[at + j];
-}
-
 /* the decoder over the target inputs, from each sentence's last encoder
  * state: states s_t in a->hd */
 static void
@@ -576,9 +560,10 @@ decoder_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
   for (int k = 0; k < B; k++)
     {
       const int b = p->dor.perm[k];
-      decoder_start (m, a, b, a->hd + (size_t) k * H);
+      const size_t at = ((size_t) p->slen[b] * B + p->eo.rank[b]) * H;
+      seq2seq_first_state (a->hd + (size_t) k * H, a, m->spec.bidirectional, at, H);
       if (v)
-        decoder_start (m, ra, b, ra->hd + (size_t) k * H);
+        seq2seq_first_state (ra->hd + (size_t) k * H, ra, m->spec.bidirectional, at, H);
     }
   const size_t n_in = (size_t) p->dor.steps.at[p->Ld] * E;
   seq2seq_embed (a->xd, m->params + m->off.Et, batch->tgt_in, p->Lt, &p->dor, E);
@@ -828,14 +813,14 @@ attention_backward (DdSeq2seq *m, const dd_real *v, dd_real *hv)
   seq2seq_scatter_add_steps (d->dhe + ldt, q, se, H);
 }
 
-/* the decoder back through time, its embeddings, and its initial state's
- * gradient into the encoder's last state's */
+/* the decoder back through time and its embeddings; its initial state's
+ * gradient stays in d->dhd's slot 0 for encoder_backward */
 static void
 decoder_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v, dd_real *hv)
 {
   Priv *p = m->priv;
   const gboolean tg = hv != NULL;
-  const int E = m->spec.emb, H = m->spec.hidden, B = p->B;
+  const int E = m->spec.emb;
   const GruOff dof = dec_off (m);
   dd_real *gw = m->grads;
   const Acts *a = &p->a, *ra = &p->ra;
@@ -856,44 +841,40 @@ decoder_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v, d
   seq2seq_embed_backward (gw + m->off.Et, d->dxd, batch->tgt_in, p->Lt, &p->dor, E);
   if (tg)
     seq2seq_embed_backward (hv + m->off.Et, rd->dxd, batch->tgt_in, p->Lt, &p->dor, E);
-  /* s_{−1}'s gradient: the encoder's last state's (bidirectional: both
-   * directions', which encoder_backward adds) */
-  if (m->spec.bidirectional)
-    return;
-  for (int k = 0; k < B; k++)
+}
+
+/* s_{−1}'s gradient (d->dhd's slot 0, by decoder rank) added to the
+ * encoder's last state of each sentence in dh (states by slot): the
+ * backward of seq2seq_first_state, once per direction */
+static void
+add_start_gradient (const Priv *p, const dd_real *dhd, dd_real *dh, int H)
+{
+  for (int k = 0; k < p->B; k++)
     {
       const int b = p->dor.perm[k];
-      const size_t dst = ((size_t) p->slen[b] * B + p->eo.rank[b]) * H, src = (size_t) k * H;
+      dd_real *restrict dst = dh + ((size_t) p->slen[b] * p->B + p->eo.rank[b]) * H;
+      const dd_real *restrict g = dhd + (size_t) k * H;
       for (int j = 0; j < H; j++)
-        d->dhe[dst + j] += d->dhd[src + j];
-      if (tg)
-        for (int j = 0; j < H; j++)
-          rd->dhe[dst + j] += rd->dhd[src + j];
+        dst[j] += g[j];
     }
 }
 
-/* bidirectional: d->dhe (∂/∂ annotations) becomes the forward GRU's state
- * gradient and d->dhb the backward GRU's, each with s_{−1}'s gradient (in
- * d->dhd's slot 0) at its last state */
+/* the state gradients of the encoder's GRUs: d->dhe, ∂/∂ the annotations
+ * from the attention, becomes the forward GRU's (bidirectional: and, through
+ * the reversed rows, d->dhb the backward GRU's), each with s_{−1}'s */
 static void
-split_directions (DdSeq2seq *m, Grads *d)
+encoder_state_gradients (DdSeq2seq *m, Grads *d)
 {
   Priv *p = m->priv;
-  const int H = m->spec.hidden, B = p->B;
+  const int H = m->spec.hidden;
 
-  memset (d->dhb, 0, (size_t) (p->Le + 1) * B * H * sizeof (dd_real));
-  seq2seq_add_reversed (d->dhb, d->dhe, &p->eo.steps, p->rev, p->pk[0], p->pk[1], H);
-  for (int k = 0; k < B; k++)
+  if (m->spec.bidirectional)
     {
-      const int b = p->dor.perm[k];
-      const size_t at = ((size_t) p->slen[b] * B + p->eo.rank[b]) * H;
-      const dd_real *g = d->dhd + (size_t) k * H;
-      for (int j = 0; j < H; j++)
-        {
-          d->dhe[at + j] += g[j];
-          d->dhb[at + j] += g[j];
-        }
+      memset (d->dhb, 0, (size_t) (p->Le + 1) * p->B * H * sizeof (dd_real));
+      seq2seq_add_reversed (d->dhb, d->dhe, &p->eo.steps, p->rev, p->pk[0], p->pk[1], H);
+      add_start_gradient (p, d->dhd, d->dhb, H);
     }
+  add_start_gradient (p, d->dhd, d->dhe, H);
 }
 
 /* the encoder back through time and its embeddings */
@@ -908,12 +889,9 @@ encoder_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v, d
   const Acts *a = &p->a, *ra = &p->ra;
   Grads *d = &p->d, *rd = tg ? &p->rd : NULL;
 
-  if (bi)
-    {
-      split_directions (m, d);
-      if (tg)
-        split_directions (m, rd);
-    }
+  encoder_state_gradients (m, d);
+  if (tg)
+    encoder_state_gradients (m, rd);
   seq2seq_gru_backward (m, &eo, v, &p->eo.steps, FALSE, a->xe, a->ge, a->ghe,
                         bi ? a->hf : a->he, d->dhe, d->dgie, d->dghe, d->dxe, gw,
                         tg ? ra->xe : NULL, tg ? ra->ge : NULL, tg ? ra->ghe : NULL,
