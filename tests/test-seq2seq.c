@@ -18,7 +18,11 @@
  * - that whatever the padding holds changes nothing;
  * - that a batch (lengths tied, unordered, a sentence without labels) is
  *   the sum of its sentences alone;
- * - that bad specs are refused with the value named.
+ * - that bad specs are refused with the value named;
+ * - the gradient and H·v again with dropout, tied embeddings and a
+ *   bidirectional encoder (whose two directions are also checked against
+ *   two one-directional encoders), and decoding, padding and batch sums
+ *   with the last two.
  */
 #include "gradcheck.h"
 #include "dd-corpus.h"
@@ -316,14 +320,8 @@ check_hvp (double dropout, double word_dropout)
   problem_clear (&p);
 }
 
-static void
-test_gradient (void)
-{
-  check_gradient (0, 0);
-}
-
 /* tied embeddings: Et is both the decoder's input table and the output
- * layer (E = 5 ≠ H = 6, so o_t's width changes); every check again */
+ * layer, no Wo, and Wc and bc have E rows */
 static void
 test_tied_layout (void)
 {
@@ -340,48 +338,6 @@ test_tied_layout (void)
   g_assert_null (strstr (a->description, "tied"));
   dd_seq2seq_free (a);
   dd_seq2seq_free (b);
-}
-
-static void
-test_tied_gradient (void)
-{
-  tie_next = TRUE;
-  check_gradient (0, 0);
-  check_gradient (0.3, 0.2);
-  tie_next = FALSE;
-}
-
-static void
-test_tied_hvp (void)
-{
-  tie_next = TRUE;
-  check_hvp (0, 0);
-  check_hvp (0.3, 0.2);
-  tie_next = FALSE;
-}
-
-/* a bidirectional encoder: every check again, alone and with tied
- * embeddings and dropout (word dropout drops a word in both directions) */
-static void
-test_bidir_gradient (void)
-{
-  bidir_next = TRUE;
-  check_gradient (0, 0);
-  check_gradient (0.3, 0.2);
-  tie_next = TRUE;
-  check_gradient (0.3, 0.2);
-  tie_next = bidir_next = FALSE;
-}
-
-static void
-test_bidir_hvp (void)
-{
-  bidir_next = TRUE;
-  check_hvp (0, 0);
-  check_hvp (0.3, 0.2);
-  tie_next = TRUE;
-  check_hvp (0.3, 0.2);
-  tie_next = bidir_next = FALSE;
 }
 
 /* The two directions, against two one-directional encoders of the same
@@ -445,23 +401,48 @@ test_bidir_directions (void)
   problem_clear (&p);
 }
 
+/* The gradient and H·v checks, for every variant of the model: as it is;
+ * with dropout (for fixed masks); with tied embeddings (Et both the
+ * decoder's input table and the output layer, E = 5 ≠ H = 6); with a
+ * bidirectional encoder (word dropout drops a word in both directions). */
+typedef struct {
+  const char *path;
+  gboolean    tied, bidirectional;
+  double      dropout, word_dropout;
+} Variant;
+
+static const Variant variants[] = {
+  { "",                              FALSE, FALSE, 0,   0 },
+  { "/dropout",                      FALSE, FALSE, 0.3, 0.2 },
+  { "/tied",                         TRUE,  FALSE, 0,   0 },
+  { "/tied/dropout",                 TRUE,  FALSE, 0.3, 0.2 },
+  { "/bidirectional",                FALSE, TRUE,  0,   0 },
+  { "/bidirectional/dropout",        FALSE, TRUE,  0.3, 0.2 },
+  { "/bidirectional/tied/dropout",   TRUE,  TRUE,  0.3, 0.2 },
+};
+
+/* the next tiny models are v's (NULL: the plain one again) */
 static void
-test_hvp (void)
+use_variant (const Variant *v)
 {
-  check_hvp (0, 0);
+  tie_next = v != NULL && v->tied;
+  bidir_next = v != NULL && v->bidirectional;
 }
 
-/* with dropout, for fixed masks: the same checks */
 static void
-test_dropout_gradient (void)
+test_variant_gradient (gconstpointer data)
 {
-  check_gradient (0.3, 0.2);
+  use_variant (data);
+  check_gradient (((const Variant *) data)->dropout, ((const Variant *) data)->word_dropout);
+  use_variant (NULL);
 }
 
 static void
-test_dropout_hvp (void)
+test_variant_hvp (gconstpointer data)
 {
-  check_hvp (0.3, 0.2);
+  use_variant (data);
+  check_hvp (((const Variant *) data)->dropout, ((const Variant *) data)->word_dropout);
+  use_variant (NULL);
 }
 
 /* A forward without a key is the model without dropout, bit for bit; a key
@@ -921,18 +902,17 @@ int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add_func ("/seq2seq/gradient", test_gradient);
+  for (guint i = 0; i < G_N_ELEMENTS (variants); i++)
+    {
+      g_autofree char *g = g_strdup_printf ("/seq2seq%s/gradient", variants[i].path);
+      g_autofree char *h = g_strdup_printf ("/seq2seq%s/hvp", variants[i].path);
+      g_test_add_data_func (g, &variants[i], test_variant_gradient);
+      g_test_add_data_func (h, &variants[i], test_variant_hvp);
+    }
   g_test_add_func ("/seq2seq/rlogits", test_rlogits);
-  g_test_add_func ("/seq2seq/hvp", test_hvp);
-  g_test_add_func ("/seq2seq/dropout/gradient", test_dropout_gradient);
-  g_test_add_func ("/seq2seq/dropout/hvp", test_dropout_hvp);
   g_test_add_func ("/seq2seq/dropout/masks", test_dropout_masks);
   g_test_add_func ("/seq2seq/tied/layout", test_tied_layout);
-  g_test_add_func ("/seq2seq/tied/gradient", test_tied_gradient);
-  g_test_add_func ("/seq2seq/tied/hvp", test_tied_hvp);
   g_test_add_func ("/seq2seq/bidirectional/directions", test_bidir_directions);
-  g_test_add_func ("/seq2seq/bidirectional/gradient", test_bidir_gradient);
-  g_test_add_func ("/seq2seq/bidirectional/hvp", test_bidir_hvp);
   g_test_add_func ("/seq2seq/decode", test_decode);
   g_test_add_func ("/seq2seq/train-copy", test_train_copy);
   g_test_add_func ("/seq2seq/padding", test_padding);
