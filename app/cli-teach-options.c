@@ -75,6 +75,7 @@ teach_options_entries (TeachOptions *o, gboolean compare)
   const GOptionEntry common[] = {
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o->dataset, cli_choices_help (CLI_OPTION_DATASET), "NAME" },
     { "student", 's', 0, G_OPTION_ARG_STRING, &o->student, cli_choices_help (CLI_OPTION_STUDENT), "KIND" },
+    { "bpe", 0, 0, G_OPTION_ARG_INT, &o->bpe, "de-en: subword units from N byte-pair merges learned on the training split, 0 to " G_STRINGIFY (DD_PARALLEL_MAX_MERGES) " (default 0: words; BLEU stays on words)", "N" },
     { "hidden", 0, 0, G_OPTION_ARG_STRING, &o->hidden, help ("MLP hidden sizes, comma-separated (default %d)", mlp.hidden[0]), "SIZES" },
     { "teacher", 0, 0, G_OPTION_ARG_STRING, &o->teacher, cli_choices_help (CLI_OPTION_TEACHER), "KIND" },
     { "teacher-hidden", 0, 0, G_OPTION_ARG_INT, &o->teacher_hidden, help ("Hidden units of the neural teacher (default %d)", DD_TEACHER_DEFAULT_HIDDEN), "N" },
@@ -134,7 +135,13 @@ teach_options_entries (TeachOptions *o, gboolean compare)
 const char *
 teach_options_dataset (const TeachOptions *o)
 {
-  return o->dataset ? o->dataset : CLI_DEFAULT_DATASET;
+  const char *name = o->dataset ? o->dataset : CLI_DEFAULT_DATASET;
+
+  if (o->bpe <= 0)
+    return name;
+  /* interned: one string per set for the process's life, as the plain names */
+  g_autofree char *bpe = dd_data_name_bpe (name, o->bpe);
+  return g_intern_string (bpe);
 }
 
 /* --dataset, --scenario, --student and --hidden, which must fit together */
@@ -152,6 +159,10 @@ check_data_and_student (const char *command, const TeachOptions *o, DdTeachConfi
     cfg->student.net.kind = DD_STUDENT_SEQ2SEQ;
   if (!dd_scenario_parse (o->scenario ? o->scenario : "none", scenario, &error))
     USAGE ("--scenario: %s", error->message);
+  if (o->bpe != 0 && !text)
+    USAGE ("--bpe %d: subword merges are for the sentences of --dataset de-en", o->bpe);
+  if (o->bpe < 0 || o->bpe > DD_PARALLEL_MAX_MERGES)
+    USAGE ("--bpe %d: a number of merges from 0 (words) to %d", o->bpe, DD_PARALLEL_MAX_MERGES);
   if (text && scenario->kind != DD_SCENARIO_NONE)
     USAGE ("--scenario %s: scenarios change an image set's training labels; de-en has "
            "sentence pairs", o->scenario);
@@ -256,6 +267,7 @@ teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConf
   dd_teach_config_init (cfg);
   if (!check_data_and_student (command, o, cfg, scenario) || !check_choices (command, o, cfg))
     return FALSE;
+
   if (o->seed < 0)
     USAGE ("--seed %" G_GINT64_FORMAT ": must not be negative", o->seed);
   if (o->teacher_hidden < 0)

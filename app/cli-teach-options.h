@@ -12,6 +12,7 @@ G_BEGIN_DECLS
 
 typedef struct {
   char    *dataset;
+  int      bpe;          /* de-en: subword merges, 0 for words */
   char    *student;
   char    *hidden;
   char    *teacher;

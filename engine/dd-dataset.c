@@ -931,6 +931,36 @@ load_idx_pair (const DatasetEntry  *entry,
   return g_steal_pointer (&ds);
 }
 
+/* the subword sets' names: "de-en+bpeN", as dd_data_load_bpe makes them */
+#define BPE_PREFIX DD_CORPUS_ENV_NAME "+bpe"
+
+/* N of a name's "+bpeN" as dd_data_load_bpe writes it (decimal, no sign, no
+ * leading zero, 1 … DD_PARALLEL_MAX_MERGES), so one set has one name; 0 for
+ * anything else */
+static int
+parse_merges (const char *digits)
+{
+  size_t n = strlen (digits);
+  guint64 v = 0;
+
+  if (n == 0 || n > 6 || digits[0] == '0')
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      if (!g_ascii_isdigit (digits[i]))
+        return 0;
+      v = v * 10 + (guint64) (digits[i] - '0');
+    }
+  return v <= DD_PARALLEL_MAX_MERGES ? (int) v : 0;
+}
+
+char *
+dd_data_name_bpe (const char *name,
+                  int         n_merges)
+{
+  return n_merges > 0 ? g_strdup_printf ("%s+bpe%d", name, n_merges) : g_strdup (name);
+}
+
 DdData *
 dd_data_load_bpe (const char  *name,
                   int          n_merges,
@@ -959,10 +989,9 @@ dd_data_load_bpe (const char  *name,
     return NULL;
   data = g_new0 (DdData, 1);
   /* the name tells the subword set from the word set wherever a data set is
-   * named (messages, a session's dataset and fingerprint); dd_data_load does
-   * not take it, so a saved session on subwords would not silently reload as
-   * words */
-  data->name = n_merges > 0 ? g_strdup_printf ("%s+bpe%d", name, n_merges) : g_strdup (name);
+   * named (messages, a session's dataset and fingerprint); dd_data_load takes
+   * it back, so a saved session on subwords reloads its subwords */
+  data->name = dd_data_name_bpe (name, n_merges);
   data->parallel = parallel;
   return data;
 }
@@ -985,6 +1014,19 @@ dd_data_load (const char  *name,
 
   if (g_strcmp0 (name, DD_CORPUS_ENV_NAME) == 0)
     return dd_data_load_bpe (name, 0, error);
+  if (g_str_has_prefix (name, BPE_PREFIX))
+    {
+      const int n_merges = parse_merges (name + strlen (BPE_PREFIX));
+      if (n_merges <= 0)
+        {
+          g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                       "“%s”: a subword data set is named " BPE_PREFIX "N, N merges from 1 to %d "
+                       "written without leading zeros",
+                       name, DD_PARALLEL_MAX_MERGES);
+          return NULL;
+        }
+      return dd_data_load_bpe (DD_CORPUS_ENV_NAME, n_merges, error);
+    }
 
   where = dd_dataset_locate (name, error);
   if (where == NULL)

@@ -84,7 +84,9 @@ const char *const   *dd_dataset_names     (void);             /* NULL-terminated
  * error (DD_ERROR_DATA_MISSING, with the install command) when it is missing. */
 char                *dd_dataset_locate    (const char *name,
                                            GError    **error);
-/* Load the set and carve its splits. On failure, NULL and an error. */
+/* Load the set and carve its splits; "de-en+bpeN" (N from 1 to
+ * DD_PARALLEL_MAX_MERGES, no leading zero) is dd_data_load_bpe ("de-en", N),
+ * the name that function gives its sets. On failure, NULL and an error. */
 DdData              *dd_data_load         (const char *name,
                                            GError    **error);
 /* de-en with subword ids from n_merges byte-pair merges (dd_parallel_load_bpe;
@@ -94,6 +96,10 @@ DdData              *dd_data_load         (const char *name,
 DdData              *dd_data_load_bpe     (const char *name,
                                            int         n_merges,
                                            GError    **error);
+/* the name dd_data_load_bpe gives name's set of n_merges merges: name itself
+ * for 0, else "name+bpeN" (newly allocated) */
+char                *dd_data_name_bpe     (const char *name,
+                                           int         n_merges);
 void                 dd_data_free         (DdData    *data);
 /* de-en's sentence pairs (dd-parallel.h), or NULL for an image set */
 static inline const struct _DdParallel *

@@ -140,14 +140,15 @@ for command, context in (("teach", TEACH), ("compare", COMPARE)):
         string_rows(command, option, context)
     common_rows(command, context)
     row(command, [command] + context + ["extra"], 2, ["extra"], "extra")
-    # subwords are train's alone: a session on them is not wired
-    row(command, [command] + context + ["--bpe", "2000"], 2, ["--bpe"])
+    row(command, [command] + context + ["--bpe", "2000"], 2, ["--bpe", "de-en"], "2000",
+        label=f"{command} --bpe on images")
 # dropout: refused on images; out of range refused on de-en before its data is read
 TEACH_DE = ["--dataset", "de-en", "--window", "2", "--meta", "1", "--pretrain", "1", "--batch", "2"]
 for command, context, de in (("teach", TEACH, TEACH_DE),
                              ("compare", COMPARE, TEACH_DE + ["--budget", "2", "--seeds", "1"])):
     number_rows(command, "dropout", "double", ["-0.1", "0.95", "1"], de, ["dropout"])
     number_rows(command, "word-dropout", "double", ["-0.1", "0.95", "1"], de, ["word dropout"])
+    number_rows(command, "bpe", "int", ["-1", "100001"], de, ["merges"])
     row(command, [command] + context + ["--dropout", "0.3"], 2, ["--dropout"], "0.3",
         label=f"{command} --dropout on images")
     row(command, [command] + context + ["--word-dropout", "0.3"], 2, ["--word-dropout"], "0.3",

@@ -732,6 +732,17 @@ if any(os.path.isfile(c) for c in corpus):
     e = window_of(["--bidirectional"])
     check("teach --dataset de-en --bidirectional: a window of the bidirectional student",
           isinstance(e[0], list) and isinstance(c[0], list) and e != c and e != d, f"{e} {c}")
+    # subwords: the session names its set "de-en+bpeN", and replay loads it
+    # back by that name and runs on from it bit for bit
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "bpe.didact")
+        code, out, err = run(["teach", "--dataset", "de-en", "--bpe", "300", "--window", "2", "--meta", "1",
+                              "--pretrain", "2", "--dev", "8", "--batch", "4", "--lr", "0.1", "--save", path])
+        rcode, rout, rerr = run(["replay", path, "--steps", "2", "--check"]) if code == 0 else (code, "", "")
+        check("teach --bpe --save: a session on subwords that replay reloads and checks",
+              code == 0 and "on de-en+bpe300:" in out and rcode == 0 and "a session on de-en+bpe300" in rout
+              and "identical:" in rout,
+              f"exit {code}/{rcode}, {out[-300:]} {rout[-300:]}, stderr {err[-300:]} {rerr[-300:]}")
     code, out, err = run(["compare", "--dataset", "de-en", "--window", "2", "--pretrain", "2",
                           "--dev", "8", "--batch", "4", "--lr", "0.1", "--budget", "2", "--seeds", "2",
                           "--arms", "ce,taught"])

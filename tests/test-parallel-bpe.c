@@ -277,6 +277,35 @@ test_data_name (void)
   g_clear_error (&error);
   g_assert_null (dd_data_load_bpe ("de-en", DD_PARALLEL_MAX_MERGES + 1, &error));
   g_assert_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+
+  /* dd_data_load takes the name back (a saved session reloads its set by
+   * name): the same merges, the same pieces */
+  g_autoptr(DdData) again = dd_data_load ("de-en+bpe20", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again->name, ==, "de-en+bpe20");
+  const DdParallel *a = dd_data_parallel (data), *b = dd_data_parallel (again);
+  g_assert_cmpint (dd_bpe_n_merges (b->bpe), ==, 20);
+  g_assert_cmpint (a->tgt_vocab->n, ==, b->tgt_vocab->n);
+  g_assert_cmpint (a->src_vocab->n, ==, b->src_vocab->n);
+  for (int i = 0; i < 20; i++)
+    {
+      const char *l1, *r1, *l2, *r2;
+      dd_bpe_merge (a->bpe, i, &l1, &r1);
+      dd_bpe_merge (b->bpe, i, &l2, &r2);
+      g_assert_cmpstr (l1, ==, l2);
+      g_assert_cmpstr (r1, ==, r2);
+    }
+  /* one set, one name: other spellings and counts are refused by name */
+  const char *bad[] = { "de-en+bpe", "de-en+bpe0", "de-en+bpe020", "de-en+bpe+20", "de-en+bpe-20",
+                        "de-en+bpe20x", "de-en+bpe 20", "de-en+bpe100001", "de-en+bpe99999999999" };
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_null (dd_data_load (bad[i], &error));
+      g_assert_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT);
+      g_assert_nonnull (strstr (error->message, bad[i]));
+      g_clear_error (&error);
+    }
 }
 
 int
