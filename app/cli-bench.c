@@ -28,6 +28,8 @@ typedef struct {
   gboolean json;
   gboolean no_reference;
   gboolean tie_embeddings, bidirectional;   /* seq2seq: the student's variants */
+  char    *dropout_text, *word_dropout_text; /* seq2seq: --dropout, --word-dropout as given */
+  double   dropout, word_dropout;
   gboolean no_meta;
   int      threads;
   int      reps;
@@ -51,6 +53,8 @@ bench_options_clear (BenchOptions *o)
   g_free (o->save_batches);
   g_free (o->batch_text);
   g_free (o->kernel);
+  g_free (o->dropout_text);
+  g_free (o->word_dropout_text);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BenchOptions, bench_options_clear)
@@ -611,8 +615,9 @@ bench_images (const BenchOptions *o)
 #define S2S_BATCHES    16    /* default --steps: batches per pass, the same for every thread count */
 #define S2S_LR         0.1
 #define S2S_MAGIC      0x32534444  /* "DDS2", see tools/torch-seq2seq.py */
-#define S2S_VERSION    2  /* 2: the header says whether the embeddings are tied and
-                            * the encoder bidirectional */
+#define S2S_VERSION    3  /* 2: the header says whether the embeddings are tied and
+                            * the encoder bidirectional; 3: and whether dropout's
+                            * masks follow the parameters */
 
 static gboolean
 write_i32 (FILE *f, const int *v, size_t n)
@@ -620,60 +625,6 @@ write_i32 (FILE *f, const int *v, size_t n)
   /* the format is little-endian, as is every machine this builds on */
   G_STATIC_ASSERT (G_BYTE_ORDER == G_LITTLE_ENDIAN && sizeof (int) == 4);
   return fwrite (v, sizeof (int), n, f) == n;
-}
-
-/* The batch file of tools/torch-seq2seq.py: the timed batches and the
- * parameters both sides start from (the model's, before its first step). */
-static gboolean
-write_batch_file (const char *path, const DdSeq2seq *s2s, const DdParallelSet *set,
-                  const int *idx, int n_batches, int B, GError **error)
-{
-  const size_t S = (size_t) B * (DD_PARALLEL_MAX_LEN + 1);
-  g_autofree int *src = g_new (int, S), *src_len = g_new (int, B);
-  g_autofree int *tgt_in = g_new (int, S), *tgt_out = g_new (int, S);
-  const DdSeq2seqSpec *sp = &s2s->spec;
-  const int header[] = { S2S_MAGIC, S2S_VERSION, sp->V_src, sp->V_tgt, sp->emb, sp->hidden,
-                         n_batches, 1, sp->tie_embeddings ? 1 : 0, sp->bidirectional ? 1 : 0 };
-  FILE *f = fopen (path, "wb");
-  gboolean ok;
-
-  if (f == NULL)
-    {
-      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), "%s: %s", path,
-                   g_strerror (errno));
-      return FALSE;
-    }
-  ok = write_i32 (f, header, G_N_ELEMENTS (header));
-  for (int k = 0; ok && k < n_batches; k++)
-    {
-      DdSeq2seqBatch b;
-      dd_parallel_gather (set, idx + (size_t) k * B, B, &b, src, src_len, tgt_in, tgt_out);
-      const int dims[] = { b.B, b.Ls, b.Lt };
-      ok = write_i32 (f, dims, 3) && write_i32 (f, b.src, (size_t) B * b.Ls) &&
-           write_i32 (f, b.src_len, B) && write_i32 (f, b.tgt_in, (size_t) B * b.Lt) &&
-           write_i32 (f, b.tgt_out, (size_t) B * b.Lt);
-    }
-  for (size_t i = 0; ok && i < s2s->n_params; i++)
-    {
-      float x = (float) s2s->params[i];
-      ok = fwrite (&x, sizeof x, 1, f) == 1;
-    }
-  if (fclose (f) != 0)
-    ok = FALSE;
-  if (!ok)
-    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "%s: could not write the batches", path);
-  return ok;
-}
-
-/* the 1-minute load average, or −1: a shared machine's other work slows
- * both sides, though not always alike */
-static double
-load_average (void)
-{
-  g_autofree char *text = NULL;
-  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
-    return -1;
-  return g_ascii_strtod (text, NULL);
 }
 
 /* the PyTorch side of the translation benchmark */
@@ -701,6 +652,119 @@ typedef struct {
   char                *path;      /* the batch file */
   S2sReference         torch;
 } S2sBench;
+
+/* a mask as bytes (1: kept) into f, and the value of its kept entries into
+ * *keep (each mask holds 0 and one scale; FALSE if not) */
+static gboolean
+write_mask (FILE *f, const dd_real *mask, size_t n, float *keep)
+{
+  g_autofree guint8 *bytes = g_new (guint8, n);
+
+  for (size_t i = 0; i < n; i++)
+    {
+      bytes[i] = mask[i] != 0;
+      if (bytes[i] && *keep == 0)
+        *keep = (float) mask[i];
+      if (bytes[i] && (float) mask[i] != *keep)
+        return FALSE;
+    }
+  return fwrite (bytes, 1, n, f) == n;
+}
+
+/* Dropout's masks of the steps the benchmark runs (warm-up, then the passes):
+ * step j is batch k of the file, its masks those that the engine draws for
+ * the run's step first_step + j (dd_seq2seq_dropout_masks), so that both
+ * sides train the same function. Then the two scales of kept values. */
+static gboolean
+write_masks (FILE *f, DdSeq2seq *s2s, const DdParallelSet *set, const int *idx, int n_batches,
+             int B, guint64 seed, gint64 first_step, int warmup, int reps)
+{
+  const size_t S = (size_t) B * (DD_PARALLEL_MAX_LEN + 1);
+  g_autofree int *src = g_new (int, S), *src_len = g_new (int, B);
+  g_autofree int *tgt_in = g_new (int, S), *tgt_out = g_new (int, S);
+  const int E = s2s->spec.emb, D = s2s->spec.tie_embeddings ? E : s2s->spec.hidden;
+  g_autofree dd_real *ms = g_new (dd_real, S * E), *mt = g_new (dd_real, S * E);
+  g_autofree dd_real *mo = g_new (dd_real, S * D);
+  const int n_steps = warmup + reps * n_batches;
+  float keep[2] = { 0, 0 };
+  gboolean ok = write_i32 (f, &n_steps, 1);
+
+  for (int j = 0; ok && j < n_steps; j++)
+    {
+      const int k = j < warmup ? j % n_batches : (j - warmup) % n_batches;
+      DdSeq2seqBatch b;
+      dd_parallel_gather (set, idx + (size_t) k * B, B, &b, src, src_len, tgt_in, tgt_out);
+      dd_seq2seq_dropout_masks (s2s, &b, dd_noise_key (seed, first_step + j), ms, mt, mo);
+      ok = write_i32 (f, &k, 1) && write_mask (f, ms, (size_t) B * b.Ls * E, &keep[0]) &&
+           write_mask (f, mt, (size_t) B * b.Lt * E, &keep[0]) &&
+           write_mask (f, mo, (size_t) B * b.Lt * D, &keep[1]);
+    }
+  return ok && fwrite (keep, sizeof (float), 2, f) == 2;
+}
+
+/* The batch file of tools/torch-seq2seq.py: the timed batches and the
+ * parameters both sides start from (the model's, before its first step);
+ * with dropout, the masks of every step. */
+static gboolean
+write_batch_file (const char *path, const S2sBench *s, GError **error)
+{
+  const int B = s->B, n_batches = s->n_steps;
+  const size_t S = (size_t) B * (DD_PARALLEL_MAX_LEN + 1);
+  g_autofree int *src = g_new (int, S), *src_len = g_new (int, B);
+  g_autofree int *tgt_in = g_new (int, S), *tgt_out = g_new (int, S);
+  DdSeq2seq *s2s = dd_run_get_student (s->run)->s2s;
+  const DdParallelSet *set = s->set;
+  const int *idx = s->idx;
+  const DdSeq2seqSpec *sp = &s2s->spec;
+  const gboolean masked = sp->dropout > 0 || sp->word_dropout > 0;
+  const int header[] = { S2S_MAGIC, S2S_VERSION, sp->V_src, sp->V_tgt, sp->emb, sp->hidden,
+                         n_batches, 1, sp->tie_embeddings ? 1 : 0, sp->bidirectional ? 1 : 0,
+                         masked ? 1 : 0 };
+  FILE *f = fopen (path, "wb");
+  gboolean ok;
+
+  if (f == NULL)
+    {
+      g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno), "%s: %s", path,
+                   g_strerror (errno));
+      return FALSE;
+    }
+  ok = write_i32 (f, header, G_N_ELEMENTS (header));
+  for (int k = 0; ok && k < n_batches; k++)
+    {
+      DdSeq2seqBatch b;
+      dd_parallel_gather (set, idx + (size_t) k * B, B, &b, src, src_len, tgt_in, tgt_out);
+      const int dims[] = { b.B, b.Ls, b.Lt };
+      ok = write_i32 (f, dims, 3) && write_i32 (f, b.src, (size_t) B * b.Ls) &&
+           write_i32 (f, b.src_len, B) && write_i32 (f, b.tgt_in, (size_t) B * b.Lt) &&
+           write_i32 (f, b.tgt_out, (size_t) B * b.Lt);
+    }
+  for (size_t i = 0; ok && i < s2s->n_params; i++)
+    {
+      float x = (float) s2s->params[i];
+      ok = fwrite (&x, sizeof x, 1, f) == 1;
+    }
+  if (ok && masked)
+    ok = write_masks (f, s2s, set, idx, n_batches, B, dd_run_get_config (s->run)->seed,
+                      dd_run_get_step (s->run), S2S_WARMUP, s->o->reps);
+  if (fclose (f) != 0)
+    ok = FALSE;
+  if (!ok)
+    g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "%s: could not write the batches", path);
+  return ok;
+}
+
+/* the 1-minute load average, or −1: a shared machine's other work slows
+ * both sides, though not always alike */
+static double
+load_average (void)
+{
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents ("/proc/loadavg", &text, NULL, NULL))
+    return -1;
+  return g_ascii_strtod (text, NULL);
+}
+
 
 static void
 s2s_bench_clear (S2sBench *s)
@@ -741,6 +805,8 @@ s2s_setup (S2sBench *s)
   cfg.clip_norm = 0;  /* the reference does not clip */
   cfg.net.tie_embeddings = o->tie_embeddings;
   cfg.net.bidirectional = o->bidirectional;
+  cfg.net.dropout = o->dropout;
+  cfg.net.word_dropout = o->word_dropout;
   cfg.seed = (guint64) o->seed;
   s->run = dd_run_new (&cfg, s->data, &error);
   if (s->run == NULL)
@@ -810,8 +876,7 @@ s2s_write_batches (S2sBench *s)
         FAIL ("%s", error->message);
       close (fd);
     }
-  if (s->path && !write_batch_file (s->path, dd_run_get_student (s->run)->s2s, s->set, s->idx,
-                                    s->n_steps, s->B, &error))
+  if (s->path && !write_batch_file (s->path, s, &error))
     {
       if (!keep)
         g_unlink (s->path);
@@ -970,6 +1035,8 @@ parse_options (BenchOptions *o, int *argc, char ***argv)
     { "save-batches", 0, 0, G_OPTION_ARG_FILENAME, &o->save_batches, "seq2seq: keep the batches and start parameters for tools/torch-seq2seq.py in FILE", "FILE" },
     { "tie-embeddings", 0, 0, G_OPTION_ARG_NONE, &o->tie_embeddings, "seq2seq: the student with tied embeddings (both sides)", NULL },
     { "bidirectional", 0, 0, G_OPTION_ARG_NONE, &o->bidirectional, "seq2seq: the student with a bidirectional encoder (both sides)", NULL },
+    { "dropout", 0, 0, G_OPTION_ARG_STRING, &o->dropout_text, "seq2seq: dropout P, 0 to 0.9 (both sides: PyTorch is given the engine's masks of every step)", "P" },
+    { "word-dropout", 0, 0, G_OPTION_ARG_STRING, &o->word_dropout_text, "seq2seq: word dropout P, 0 to 0.9 (both sides, the engine's masks)", "P" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "Threads for both sides (default 1): Didact's image students share each batch between them, the translator and PyTorch give them to BLAS", "N" },
     { "reps", 0, 0, G_OPTION_ARG_INT, &o->reps, "Timed repetitions; the median is reported (default 5)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &o->steps, "Steps per repetition (default: about 0.5 s worth; seq2seq: 16 batches)", "N" },
@@ -1021,6 +1088,15 @@ validate (BenchOptions *o)
         USAGE ("--batch %d: must be from 1 to 4096", o->batch);
       if (o->seed < 0)
         USAGE ("--seed %" G_GINT64_FORMAT ": must not be negative", o->seed);
+      if (o->dropout_text && !cli_option_double ("bench", "dropout", o->dropout_text, &o->dropout))
+        return CLI_EXIT_USAGE;
+      if (o->word_dropout_text &&
+          !cli_option_double ("bench", "word-dropout", o->word_dropout_text, &o->word_dropout))
+        return CLI_EXIT_USAGE;
+      if (!(o->dropout >= 0 && o->dropout <= 0.9))
+        USAGE ("--dropout %s: a dropout rate from 0 to 0.9", o->dropout_text);
+      if (!(o->word_dropout >= 0 && o->word_dropout <= 0.9))
+        USAGE ("--word-dropout %s: a word dropout rate from 0 to 0.9", o->word_dropout_text);
       /* the file is written before the timing: a bad place is found now */
       if (o->save_batches && !cli_check_output_path ("bench", "save-batches", o->save_batches))
         return CLI_EXIT_USAGE;
@@ -1030,6 +1106,10 @@ validate (BenchOptions *o)
     USAGE ("--save-batches is for --student seq2seq");
   if (o->tie_embeddings || o->bidirectional)
     USAGE ("--%s is for --student seq2seq", o->tie_embeddings ? "tie-embeddings" : "bidirectional");
+  if (o->dropout_text || o->word_dropout_text)
+    USAGE ("--%s %s: dropout is the translation student's; for --student seq2seq",
+           o->dropout_text ? "dropout" : "word-dropout",
+           o->dropout_text ? o->dropout_text : o->word_dropout_text);
   if (o->batch_text != NULL)
     USAGE ("--batch is for --student seq2seq; the image students run at batch 20 and 128");
   if (!o->no_meta && (o->meta_reps < 1 || o->meta_reps > 100))

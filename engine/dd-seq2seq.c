@@ -485,6 +485,38 @@ draw_masks (DdSeq2seq *m, guint64 key)
 }
 
 void
+dd_seq2seq_dropout_masks (DdSeq2seq *m, const DdSeq2seqBatch *batch, guint64 key,
+                          dd_real *src, dd_real *tgt, dd_real *out)
+{
+  g_return_if_fail (m != NULL && batch != NULL && src != NULL && tgt != NULL && out != NULL);
+  g_return_if_fail (batch_valid (m, batch));
+  g_return_if_fail (key != 0 && (m->spec.dropout > 0 || m->spec.word_dropout > 0));
+
+  Priv *p = m->priv;
+  const int E = m->spec.emb, D = seq2seq_out_dim (&m->spec), B = batch->B;
+  const size_t Ls = batch->Ls, Lt = batch->Lt;
+
+  /* what a training forward of this batch draws: its layout, then its masks */
+  layout (p, batch);
+  draw_masks (m, key);
+  memset (src, 0, B * Ls * E * sizeof (dd_real));
+  memset (tgt, 0, B * Lt * E * sizeof (dd_real));
+  memset (out, 0, B * Lt * D * sizeof (dd_real));
+  for (int b = 0; b < B; b++)
+    {
+      for (int t = 0; t < p->slen[b]; t++)
+        memcpy (src + (b * Ls + t) * E, p->me + ((size_t) p->eo.steps.at[t] + p->eo.rank[b]) * E,
+                E * sizeof (dd_real));
+      for (int t = 0; t < p->tlen[b]; t++)
+        {
+          memcpy (tgt + (b * Lt + t) * E, p->md + ((size_t) p->dor.steps.at[t] + p->dor.rank[b]) * E,
+                  E * sizeof (dd_real));
+          memcpy (out + (b * Lt + t) * D, p->mo + ((size_t) p->off[b] + t) * D, D * sizeof (dd_real));
+        }
+    }
+}
+
+void
 dd_seq2seq_set_noise (DdSeq2seq *m, guint64 key)
 {
   g_return_if_fail (m != NULL);

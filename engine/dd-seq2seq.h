@@ -131,6 +131,16 @@ void       dd_seq2seq_backward (DdSeq2seq *model, const DdSeq2seqBatch *batch,
  * exact as without dropout. */
 void       dd_seq2seq_set_noise (DdSeq2seq *model, guint64 key);
 
+/* The masks that a training forward of batch with noise key draws (the
+ * spec must have dropout; key ≠ 0), in the batch's own layout: src
+ * (B, Ls, E) by source position, tgt (B, Lt, E) by target input position,
+ * out (B, Lt, D) by target position, D = E with tied embeddings, else H;
+ * padding positions 0. For checking the model against another framework
+ * fed the same masks (bench). It replaces the last forward's layout: call
+ * it between training steps, not between a forward and its backward. */
+void       dd_seq2seq_dropout_masks (DdSeq2seq *model, const DdSeq2seqBatch *batch,
+                                     guint64 key, dd_real *src, dd_real *tgt, dd_real *out);
+
 /* forward + backward floating-point operations of one training step
  * (dominant terms), for the benchmark */
 double     dd_seq2seq_step_flops (const DdSeq2seq *model, const DdSeq2seqBatch *batch);

@@ -508,6 +508,92 @@ test_dropout_masks (void)
   problem_clear (&q);
 }
 
+/* dd_seq2seq_dropout_masks gives the masks a training forward draws, by
+ * padded position: a batch whose every real position has its own token id
+ * lets a model without dropout take the input masks into its embedding rows,
+ * and an output layer whose first H rows are the unit vectors shows o ⊙ mask
+ * in the logits; the two forwards then agree value for value */
+static void
+test_dropout_export (void)
+{
+  static int src[NB * LS] = { 1, 2, 3, 4,   5, 6, 0, 0,   7, 8, 9, 0 };
+  static int len[NB] = { 4, 2, 3 };
+  static int tin[NB * LT] = { 1, 2, 3, 4, 5,   6, 7, 0, 0, 0,   8, 9, 10, 11, 0 };
+  static int tout[NB * LT] = { 4, 5, 6, 7, 3,   8, 3, -1, -1, -1,   9, 10, 11, 3, -1 };
+  static const int tlen[NB] = { 5, 2, 4 };
+  const DdSeq2seqBatch b = { NB, LS, LT, src, len, tin, tout };
+  const int E = 5, H = 6;
+  const guint64 key = 77;
+  Problem p, q;
+
+  problem_init (&p, 21);
+  problem_set_dropout (&p, 0.3, 0.2, 0);
+  problem_init (&q, 21);
+  DdSeq2seq *m = p.m;
+  memset (m->params + m->off.Wo, 0, (size_t) VT * H * sizeof (dd_real));
+  memset (m->params + m->off.bo, 0, VT * sizeof (dd_real));
+  for (int j = 0; j < H; j++)
+    m->params[m->off.Wo + (size_t) j * H + j] = 1;
+  g_autofree dd_real *ms = g_new (dd_real, NB * LS * E), *mt = g_new (dd_real, NB * LT * E);
+  g_autofree dd_real *mo = g_new (dd_real, NB * LT * H);
+  dd_seq2seq_dropout_masks (m, &b, key, ms, mt, mo);
+
+  /* padding is 0, kept values one scale per kind, each kind has both */
+  const dd_real keep_in = (dd_real) (1.0 / ((1.0 - 0.3) * (1.0 - 0.2))), keep_out = (dd_real) (1.0 / (1.0 - 0.3));
+  int kept[3] = { 0 }, dropped[3] = { 0 };
+  for (int s = 0; s < NB; s++)
+    for (int t = 0; t < LT; t++)
+      for (int j = 0; j < H; j++)
+        {
+          const dd_real *v[3] = { t < LS && j < E ? &ms[(s * LS + t) * E + j] : NULL,
+                                  j < E ? &mt[(s * LT + t) * E + j] : NULL, &mo[(s * LT + t) * H + j] };
+          const gboolean real[3] = { t < len[s], t < tlen[s], t < tlen[s] };
+          for (int k = 0; k < 3; k++)
+            if (v[k] && !real[k])
+              g_assert_cmpfloat (*v[k], ==, 0);
+            else if (v[k])
+              {
+                g_assert_true (*v[k] == 0 || *v[k] == (k < 2 ? keep_in : keep_out));
+                kept[k] += *v[k] != 0;
+                dropped[k] += *v[k] == 0;
+              }
+        }
+  for (int k = 0; k < 3; k++)
+    g_assert_true (kept[k] > 0 && dropped[k] > 0);
+
+  /* the training forward with the key */
+  const size_t n = (size_t) NB * LT * VT;
+  g_autofree dd_real *a = g_new (dd_real, n);
+  dd_seq2seq_set_noise (m, key);
+  dd_seq2seq_forward (m, &b, NULL);
+  memcpy (a, m->logits, n * sizeof (dd_real));
+
+  /* the same weights without dropout, the input masks in the embeddings */
+  memcpy (q.m->params, m->params, m->n_params * sizeof (dd_real));
+  for (int s = 0; s < NB; s++)
+    {
+      for (int t = 0; t < len[s]; t++)
+        for (int j = 0; j < E; j++)
+          q.m->params[q.m->off.Es + (size_t) src[s * LS + t] * E + j] *= ms[(s * LS + t) * E + j];
+      for (int t = 0; t < tlen[s]; t++)
+        for (int j = 0; j < E; j++)
+          q.m->params[q.m->off.Et + (size_t) tin[s * LT + t] * E + j] *= mt[(s * LT + t) * E + j];
+    }
+  dd_seq2seq_forward (q.m, &b, NULL);
+  int nonzero = 0;
+  for (int s = 0; s < NB; s++)
+    for (int t = 0; t < tlen[s]; t++)
+      for (int j = 0; j < H; j++)
+        {
+          const size_t r = ((size_t) s * LT + t) * VT + j;
+          g_assert_cmpfloat (a[r], ==, q.m->logits[r] * mo[(s * LT + t) * H + j]);
+          nonzero += a[r] != 0;
+        }
+  g_assert_cmpint (nonzero, >, 0);
+  problem_clear (&p);
+  problem_clear (&q);
+}
+
 /* ---------------------------------------------------------------------- */
 /* decoding */
 
@@ -911,6 +997,7 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/seq2seq/rlogits", test_rlogits);
   g_test_add_func ("/seq2seq/dropout/masks", test_dropout_masks);
+  g_test_add_func ("/seq2seq/dropout/export", test_dropout_export);
   g_test_add_func ("/seq2seq/tied/layout", test_tied_layout);
   g_test_add_func ("/seq2seq/bidirectional/directions", test_bidir_directions);
   g_test_add_func ("/seq2seq/decode", test_decode);

@@ -18,6 +18,11 @@ source reversed within its length (an index gather, so that the padding
 comes after, not before, its tokens); h_i = f_i + b_i, and
 h0 = f[src_len-1] + b_0.
 
+With dropout (version 3 files that carry masks) the model multiplies the
+source and target input embeddings and o_t by the masks the engine drew for
+that step (dd_seq2seq_dropout_masks): PyTorch's own dropout draws other
+masks, so only the engine's make the two losses comparable.
+
 Each GRU is one nn.GRU call over the whole padded sequence (no input feeding,
 so the decoder does not need a Python loop over time); padded positions run
 through the cells but reach the loss through nothing: the encoder state is
@@ -33,9 +38,9 @@ read from --batches, in the same order: --warmup untimed steps, then --reps
 repetitions of one pass over all batches. Tokens = real target tokens.
 
 Batch file (all little-endian int32):
-  header   magic 0x32534444 ("DDS2"), version 1 or 2, V_src, V_tgt, E, H,
-           n_batches, has_params (0 or 1); version 2 then: tied (0 or 1),
-           bidirectional (0 or 1)
+  header   magic 0x32534444 ("DDS2"), version 1, 2 or 3, V_src, V_tgt, E, H,
+           n_batches, has_params (0 or 1); version 2 and 3 then: tied (0 or
+           1), bidirectional (0 or 1); version 3 then: masked (0 or 1)
   batches  n_batches times: B, Ls, Lt, then src (B*Ls), src_len (B),
            tgt_in (B*Lt), tgt_out (B*Lt; -1 = padding), row-major
   params   when has_params: n float32, the flat parameter array of
@@ -45,6 +50,13 @@ Batch file (all little-endian int32):
            model starts from them, so that both sides train the same
            network from the same point and their losses can be compared.
            Without them: PyTorch's GRU initialisation, embeddings N(0,1)*0.1.
+  masks    when masked (version 3; has_params must be 1): n_steps, then
+           per step in the order run (--warmup steps, then --reps passes):
+           its batch k, then bytes (1 kept, 0 dropped) of the source
+           embedding mask (B*Ls*E), the target input mask (B*Lt*E) and the
+           mask of o (B*Lt*D, D = E tied, else H), each by batch k's padded
+           positions; then two float32: the value of a kept input and of a
+           kept o entry (1/(1-p) scaled as the engine scales them).
 
 Usage:
   /usr/bin/python3 tools/torch-seq2seq.py --batches FILE --threads N
@@ -67,7 +79,7 @@ import sys
 import time
 
 MAGIC = 0x32534444
-VERSION = 2
+VERSION = 3
 MOMENTUM = 0.9
 
 
@@ -123,9 +135,12 @@ def read_batches(path):
         return out
 
     magic, version, Vs, Vt, E, H, n_batches, has_params = ints(8)
-    if magic != MAGIC or version not in (1, VERSION):
-        raise UsageError("%s: not a version 1 or %d seq2seq batch file" % (path, VERSION))
+    if magic != MAGIC or version not in (1, 2, VERSION):
+        raise UsageError("%s: not a version 1 to %d seq2seq batch file" % (path, VERSION))
     tied, bidir = ints(2) if version >= 2 else (0, 0)
+    masked = ints(1)[0] if version >= 3 else 0
+    if masked and not has_params:
+        raise UsageError("%s: dropout's masks without the parameters" % path)
     batches = []
     for _ in range(n_batches):
         B, Ls, Lt = ints(3)
@@ -135,12 +150,43 @@ def read_batches(path):
         tgt_out = ints(B * Lt)
         batches.append((B, Ls, Lt, src, src_len, tgt_in, tgt_out))
     params = None
-    if has_params:
+    if has_params and not masked:
         rest = len(data) - pos
         if rest % 4:
             raise UsageError("%s: parameter block of %d bytes" % (path, rest))
         params = data[pos:]
-    return Vs, Vt, E, H, bool(tied), bool(bidir), batches, params
+    elif has_params:
+        # the parameters' count from the shapes (the masks follow them)
+        D = E if tied else H
+        gru = 3 * H * E + 3 * H * H + 6 * H
+        n = (Vs + Vt) * E + (3 if bidir else 2) * gru + H * H + D * 2 * H + D + Vt + (0 if tied else Vt * H)
+        if pos + 4 * n > len(data):
+            raise UsageError("%s: truncated" % path)
+        params = data[pos:pos + 4 * n]
+        pos += 4 * n
+    masks = None
+    if masked:
+        n_steps = ints(1)[0]
+        D = E if tied else H
+        masks = []
+        for _ in range(n_steps):
+            k = ints(1)[0]
+            if not 0 <= k < n_batches:
+                raise UsageError("%s: a mask of batch %d of %d" % (path, k, n_batches))
+            B, Ls, Lt = batches[k][:3]
+            sizes = (B * Ls * E, B * Lt * E, B * Lt * D)
+            if pos + sum(sizes) > len(data):
+                raise UsageError("%s: truncated" % path)
+            m = []
+            for size in sizes:
+                m.append(data[pos:pos + size])
+                pos += size
+            masks.append((k, m))
+        if pos + 8 != len(data):
+            raise UsageError("%s: %d bytes after the masks, not their two scales" % (path, len(data) - pos))
+        keep = struct.unpack_from("<2f", data, pos)
+        masks = (masks, keep)
+    return Vs, Vt, E, H, bool(tied), bool(bidir), batches, params, masks
 
 
 def main(argv):
@@ -188,7 +234,7 @@ def run(args):
         pass
     torch.manual_seed(args.seed)
 
-    Vs, Vt, E, H, tied, bidir, raw, params = read_batches(args.batches)
+    Vs, Vt, E, H, tied, bidir, raw, params, masks = read_batches(args.batches)
     if not raw:
         raise UsageError("%s holds no batches" % args.batches)
 
@@ -207,9 +253,13 @@ def run(args):
             else:
                 self.Wo = nn.Linear(H, Vt)
 
-        def forward(self, src, last, src_mask, tgt_in, rows, rev):
+        def forward(self, src, last, src_mask, tgt_in, rows, rev, drop=None):
             B = src.shape[0]
             x = self.src_emb(src)
+            y = self.tgt_emb(tgt_in)
+            if drop is not None:
+                x = x * drop[0]
+                y = y * drop[1]
             hs, _ = self.enc(x)                                       # (B, Ls, H)
             h0 = hs[torch.arange(B), last].unsqueeze(0)               # (1, B, H)
             if bidir:
@@ -221,16 +271,20 @@ def run(args):
                 hb = torch.gather(hb, 1, rev.unsqueeze(2).expand(-1, -1, H))
                 h0 = h0 + hb[:, 0].unsqueeze(0)
                 hs = hs + hb
-            s, _ = self.dec(self.tgt_emb(tgt_in), h0.contiguous())    # (B, Lt, H)
+            s, _ = self.dec(y, h0.contiguous())                       # (B, Lt, H)
             keys = self.Wa(hs)                                        # (B, Ls, H)
             scores = torch.bmm(s, keys.transpose(1, 2))               # (B, Lt, Ls)
             scores = scores.masked_fill(src_mask, float("-inf"))
             c = torch.bmm(torch.softmax(scores, dim=2), hs)           # (B, Lt, H)
             u = torch.cat([s, c], dim=2)
             u = u.reshape(-1, 2 * H)                                  # (B*Lt, 2H)
+            mo = drop[2].reshape(u.shape[0], -1) if drop is not None else None
             if rows is not None:
                 u = u[rows]                                           # (N, 2H)
+                mo = mo[rows] if mo is not None else None
             o = torch.tanh(self.Wc(u))
+            if mo is not None:
+                o = o * mo
             if tied:
                 return F.linear(o, self.tgt_emb.weight, self.bo)      # (N, Vt)
             return self.Wo(o)                                         # (N, Vt)
@@ -273,11 +327,32 @@ def run(args):
         rev = torch.where(pos < len_t[:, None], len_t[:, None] - 1 - pos, pos)  # (B, Ls)
         batches.append((src_t, len_t - 1, src_mask, tin, rows, labels, rev, tokens))
 
-    losses = []
+    # dropout: the engine's masks of every step, as float32 tensors (kept
+    # entries at the engine's scale), in the order the steps run
+    drops = None
+    if masks is not None:
+        steps, (keep_in, keep_out) = masks
+        if len(steps) != args.warmup + args.reps * len(batches):
+            raise UsageError("%s: masks of %d steps, the run takes %d" % (
+                args.batches, len(steps), args.warmup + args.reps * len(batches)))
+        drops = []
+        for j, (k, m) in enumerate(steps):
+            expected = j % len(batches) if j < args.warmup else (j - args.warmup) % len(batches)
+            if k != expected:
+                raise UsageError("%s: step %d's masks are batch %d's, not %d's" % (args.batches, j, k, expected))
+            B, Ls, Lt = raw[k][:3]
+            as_mask = lambda b, shape, keep: (torch.frombuffer(bytearray(b), dtype=torch.uint8)
+                                              .view(shape).to(torch.float32) * keep)
+            drops.append((as_mask(m[0], (B, Ls, E), keep_in), as_mask(m[1], (B, Lt, E), keep_in),
+                          as_mask(m[2], (B, Lt, -1), keep_out)))
+    step_no = 0
 
     def step(b):
+        nonlocal step_no
         src_t, last, src_mask, tin, rows, labels, rev, _ = b
-        logits = model(src_t, last, src_mask, tin, rows, rev)
+        drop = drops[step_no] if drops is not None else None
+        step_no += 1
+        logits = model(src_t, last, src_mask, tin, rows, rev, drop)
         loss = F.cross_entropy(logits, labels, ignore_index=-1)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
@@ -311,7 +386,7 @@ def run(args):
         "torch": torch.__version__,
         "dtype": "float32",
         "V_src": Vs, "V_tgt": Vt, "emb": E, "hidden": H,
-        "tied": tied, "bidirectional": bidir,
+        "tied": tied, "bidirectional": bidir, "dropout_masks": drops is not None,
         "batches": len(batches),
         "warmup": args.warmup,
         "repetitions": args.reps,
