@@ -744,6 +744,9 @@ write_batch_file (const char *path, const S2sBench *s, GError **error)
       float x = (float) s2s->params[i];
       ok = fwrite (&x, sizeof x, 1, f) == 1;
     }
+  /* the masks a step draws depend on the lanes its threads split it into */
+  if (masked)
+    dd_student_set_threads (dd_run_get_student (s->run), dd_run_get_config (s->run)->threads);
   if (ok && masked)
     ok = write_masks (f, s2s, set, idx, n_batches, B, dd_run_get_config (s->run)->seed,
                       dd_run_get_step (s->run), S2S_WARMUP, s->o->reps);

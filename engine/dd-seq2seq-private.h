@@ -244,6 +244,11 @@ typedef struct {
   Order    eo, dor;                  /* encoder and decoder orders */
   int     *rev;                      /* (max_batch·max_src_len) reversed packed rows */
   Dec      dec;
+  /* the model's own parallelism over a batch's sentences (dd-seq2seq-lanes.c);
+   * NULL until dd_seq2seq_set_threads asks for more than one */
+  struct _Seq2seqLanes *lanes;
+  gboolean shadow;                   /* a lane of another model: its params,
+                                      * logits and R{logits} are views */
 } Priv;
 
 /* one GRU's parameter views: offsets into params, grads and v */
@@ -272,6 +277,29 @@ dec_off (const DdSeq2seq *m)
 {
   return (GruOff) { m->off.dec_Wih, m->off.dec_Whh, m->off.dec_bih, m->off.dec_bhh };
 }
+
+/* dd-seq2seq.c: one lane's passes (the whole batch when it is not split) */
+void seq2seq_forward_one (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v,
+                          guint64 noise);
+void seq2seq_backward_one (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *dlogits,
+                           const dd_real *v, const dd_real *rdlogits, dd_real *hv);
+void seq2seq_masks_one (DdSeq2seq *m, const DdSeq2seqBatch *batch, guint64 key,
+                        dd_real *src, dd_real *tgt, dd_real *out);
+
+/* dd-seq2seq-lanes.c: a batch's sentences split between lanes, each a shadow
+ * of the model (its parameters, its own activations and gradients) run on a
+ * thread of its own with one BLAS thread */
+size_t   seq2seq_spec_footprint (const DdSeq2seqSpec *s, size_t n_params, gboolean shadow);
+size_t   seq2seq_lanes_footprint (const DdSeq2seq *m);
+void     seq2seq_lanes_free (struct _Seq2seqLanes *lanes);
+void     seq2seq_lanes_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v,
+                                guint64 noise);
+gboolean seq2seq_lanes_last_batch (const DdSeq2seq *m, const DdSeq2seqBatch *batch);
+void     seq2seq_lanes_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch,
+                                 const dd_real *dlogits, const dd_real *v,
+                                 const dd_real *rdlogits, dd_real *hv);
+void     seq2seq_lanes_masks (DdSeq2seq *m, const DdSeq2seqBatch *batch, guint64 key,
+                              dd_real *src, dd_real *tgt, dd_real *out);
 
 /* dd-seq2seq-layers.c: the batch's order and packing */
 void seq2seq_order_alloc (Order *o, int B, int L);

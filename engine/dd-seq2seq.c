@@ -242,24 +242,31 @@ dd_seq2seq_free (DdSeq2seq *m)
   g_free (p->od);
   g_free (p->rod);
   seq2seq_dec_clear (&p->dec);
+  seq2seq_lanes_free (p->lanes);
+  if (!p->shadow)
+    {
+      g_free (m->params);
+      g_free (m->logits);
+      g_free (m->rlogits);
+    }
   g_free (p);
   g_free (m->description);
-  g_free (m->params);
   g_free (m->grads);
-  g_free (m->logits);
-  g_free (m->rlogits);
   g_free (m);
 }
 
+/* the bytes of a model of spec s with n_params parameters once it has run a
+ * reverse pass; a lane's shadow (own) holds neither the parameters nor the
+ * logits, which are the model's */
 size_t
-dd_seq2seq_footprint (const DdSeq2seq *m)
+seq2seq_spec_footprint (const DdSeq2seqSpec *s, size_t n_params, gboolean shadow)
 {
-  const DdSeq2seqSpec *s = &m->spec;
   Acts a;
   Grads d;
   const size_t L = (size_t) MAX (s->max_src_len, s->max_tgt_len);
-  const size_t reals = 2 * m->n_params                                  /* params, grads */
-                       + 2 * (size_t) s->max_batch * s->max_tgt_len * s->V_tgt  /* logits, R{logits} */
+  const size_t reals = (shadow ? 1 : 2) * n_params                      /* params, grads */
+                       + (shadow ? 2 : 4) * (size_t) s->max_batch * s->max_tgt_len * s->V_tgt
+                                          /* logits, R{logits}; packed ∂/∂logits and tangent */
                        + 2 * acts_carve (&a, NULL, s)                   /* activations, tangents */
                        + grads_carve (&d, NULL, s)
                        + 3 * L * s->max_batch * s->hidden + 6 * (size_t) s->hidden * s->hidden
@@ -270,6 +277,12 @@ dd_seq2seq_footprint (const DdSeq2seq *m)
   return reals * sizeof (dd_real);
 }
 
+size_t
+dd_seq2seq_footprint (const DdSeq2seq *m)
+{
+  return seq2seq_spec_footprint (&m->spec, m->n_params, FALSE) + seq2seq_lanes_footprint (m);
+}
+
 DdSeq2seq *
 dd_seq2seq_copy (const DdSeq2seq *m)
 {
@@ -278,6 +291,7 @@ dd_seq2seq_copy (const DdSeq2seq *m)
   g_assert (c != NULL);  /* the spec was accepted once */
   memcpy (c->params, m->params, m->n_params * sizeof (dd_real));
   memcpy (c->grads, m->grads, m->n_params * sizeof (dd_real));
+  dd_seq2seq_set_threads (c, dd_seq2seq_get_threads (m));
   return c;
 }
 
@@ -330,7 +344,8 @@ ensure_tangent (DdSeq2seq *m)
   if (p->ra_block != NULL)
     return;
   p->ra_block = acts_new (&p->ra, &m->spec);
-  m->rlogits = g_new0 (dd_real, (size_t) m->spec.max_batch * m->spec.max_tgt_len * m->spec.V_tgt);
+  if (!p->shadow)
+    m->rlogits = g_new0 (dd_real, (size_t) m->spec.max_batch * m->spec.max_tgt_len * m->spec.V_tgt);
 }
 
 static gboolean
@@ -484,14 +499,11 @@ draw_masks (DdSeq2seq *m, guint64 key)
   draw_mask (p->mo, p->N, D, s->dropout, 0.0, &rng);
 }
 
+/* the masks of one lane's forward, by its sentences' padded positions */
 void
-dd_seq2seq_dropout_masks (DdSeq2seq *m, const DdSeq2seqBatch *batch, guint64 key,
-                          dd_real *src, dd_real *tgt, dd_real *out)
+seq2seq_masks_one (DdSeq2seq *m, const DdSeq2seqBatch *batch, guint64 key,
+                   dd_real *src, dd_real *tgt, dd_real *out)
 {
-  g_return_if_fail (m != NULL && batch != NULL && src != NULL && tgt != NULL && out != NULL);
-  g_return_if_fail (batch_valid (m, batch));
-  g_return_if_fail (key != 0 && (m->spec.dropout > 0 || m->spec.word_dropout > 0));
-
   Priv *p = m->priv;
   const int E = m->spec.emb, D = seq2seq_out_dim (&m->spec), B = batch->B;
   const size_t Ls = batch->Ls, Lt = batch->Lt;
@@ -514,6 +526,17 @@ dd_seq2seq_dropout_masks (DdSeq2seq *m, const DdSeq2seqBatch *batch, guint64 key
           memcpy (out + (b * Lt + t) * D, p->mo + ((size_t) p->off[b] + t) * D, D * sizeof (dd_real));
         }
     }
+}
+
+void
+dd_seq2seq_dropout_masks (DdSeq2seq *m, const DdSeq2seqBatch *batch, guint64 key,
+                          dd_real *src, dd_real *tgt, dd_real *out)
+{
+  g_return_if_fail (m != NULL && batch != NULL && src != NULL && tgt != NULL && out != NULL);
+  g_return_if_fail (batch_valid (m, batch));
+  g_return_if_fail (key != 0 && (m->spec.dropout > 0 || m->spec.word_dropout > 0));
+
+  seq2seq_lanes_masks (m, batch, key, src, tgt, out);
 }
 
 void
@@ -704,6 +727,27 @@ output_forward (DdSeq2seq *m, const dd_real *v)
     }
 }
 
+/* the forward of one lane (the whole batch, or a lane's sentences): its
+ * masks from noise (0: none) */
+void
+seq2seq_forward_one (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v, guint64 noise)
+{
+  Priv *p = m->priv;
+
+  layout (p, batch);
+  if (v)
+    ensure_tangent (m);
+  p->have_tangent = v != NULL;
+  p->masked = noise != 0 && (m->spec.dropout > 0 || m->spec.word_dropout > 0);
+  if (p->masked)
+    draw_masks (m, noise);
+
+  encoder_forward (m, batch, v);
+  decoder_forward (m, batch, v);
+  attention_forward (m, v);
+  output_forward (m, v);
+}
+
 void
 dd_seq2seq_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
 {
@@ -711,20 +755,12 @@ dd_seq2seq_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
   g_return_if_fail (batch_valid (m, batch));
 
   Priv *p = m->priv;
+  const guint64 noise = p->noise;
 
-  layout (p, batch);
+  p->noise = 0;
   if (v)
     ensure_tangent (m);
-  p->have_tangent = v != NULL;
-  p->masked = p->noise != 0 && (m->spec.dropout > 0 || m->spec.word_dropout > 0);
-  if (p->masked)
-    draw_masks (m, p->noise);
-  p->noise = 0;
-
-  encoder_forward (m, batch, v);
-  decoder_forward (m, batch, v);
-  attention_forward (m, v);
-  output_forward (m, v);
+  seq2seq_lanes_forward (m, batch, v, noise);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -955,15 +991,11 @@ encoder_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v, d
     seq2seq_embed_backward (hv + m->off.Es, rd->dxe, batch->src, p->Ls, &p->eo, E);
 }
 
+/* the backward of one lane, after its forward */
 void
-dd_seq2seq_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *dlogits,
-                     const dd_real *v, const dd_real *rdlogits, dd_real *hv)
+seq2seq_backward_one (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *dlogits,
+                      const dd_real *v, const dd_real *rdlogits, dd_real *hv)
 {
-  g_return_if_fail (m != NULL && batch != NULL && dlogits != NULL);
-  Priv *p = m->priv;
-  g_return_if_fail (batch->B == p->B && batch->Ls == p->Ls && batch->Lt == p->Lt);
-  g_return_if_fail (hv == NULL || (v != NULL && rdlogits != NULL && p->have_tangent));
-
   if (hv)
     {
       ensure_rgrads (m);
@@ -973,6 +1005,18 @@ dd_seq2seq_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *d
   attention_backward (m, v, hv);
   decoder_backward (m, batch, v, hv);
   encoder_backward (m, batch, v, hv);
+}
+
+void
+dd_seq2seq_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *dlogits,
+                     const dd_real *v, const dd_real *rdlogits, dd_real *hv)
+{
+  g_return_if_fail (m != NULL && batch != NULL && dlogits != NULL);
+  Priv *p = m->priv;
+  g_return_if_fail (seq2seq_lanes_last_batch (m, batch));
+  g_return_if_fail (hv == NULL || (v != NULL && rdlogits != NULL && p->have_tangent));
+
+  seq2seq_lanes_backward (m, batch, dlogits, v, rdlogits, hv);
 }
 
 double

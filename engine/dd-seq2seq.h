@@ -122,6 +122,16 @@ void       dd_seq2seq_backward (DdSeq2seq *model, const DdSeq2seqBatch *batch,
                                 const dd_real *dlogits,
                                 const dd_real *v, const dd_real *rdlogits, dd_real *hv);
 
+/* Threads: with n > 1, dd_seq2seq_forward and dd_seq2seq_backward split a
+ * batch's sentences between up to n lanes (consecutive runs of sentences,
+ * one lane per thread, each calling BLAS with one thread), the gradients
+ * and H·v summed in lane order; 1 (the default) runs a batch whole. A
+ * thread count gives the same bits on every run; different counts differ
+ * in rounding, and with dropout in their masks (each lane draws its own
+ * from the key). Decoding is not split. */
+void       dd_seq2seq_set_threads (DdSeq2seq *model, int n);
+int        dd_seq2seq_get_threads (const DdSeq2seq *model);
+
 /* Dropout: the next dd_seq2seq_forward (and only it) draws its masks from
  * a generator seeded with key, if the spec has dropout; key 0, or no call,
  * is a forward without dropout (evaluation). The masks stay for the

@@ -388,8 +388,11 @@ dd_student_set_threads (DdStudent *st, int n)
 
   BUF (st)->threads = n;
   /* an image student splits its batches between n workers of one BLAS
-   * thread each; the translator leaves its (larger) products to OpenBLAS */
+   * thread each; the translator splits them between n lanes of its own
+   * (dd_seq2seq_set_threads) and leaves decoding's products to OpenBLAS */
   dd_set_threads (st->net ? 1 : n);
+  if (st->s2s)
+    dd_seq2seq_set_threads (st->s2s, n);
 }
 
 int

@@ -701,6 +701,21 @@ if any(os.path.isfile(c) for c in corpus):
     check("train --dataset de-en --average: the same training, another dev loss",
           isinstance(plain[0], float) and plain[0] == averaged[0] and plain[1] != averaged[1],
           f"{plain} {averaged}")
+    # two threads split each batch's sentences between two lanes: a run
+    # repeats bit for bit, and without dropout it is the one-thread run up
+    # to rounding (with dropout each lane draws its own masks)
+    def losses_of(threads, args=()):
+        code, out, err = run(["train", "--dataset", "de-en", "--steps", "3", "--batch", "8", "--json",
+                              "--threads", str(threads)] + list(args))
+        ep = [r for r in records(out) if r.get("event") == "epoch"] if code == 0 else []
+        return (ep[-1]["train_loss"], ep[-1]["dev_loss"]) if ep else (code, err[-300:])
+    one, two, two_again = losses_of(1), losses_of(2), losses_of(2)
+    drop, drop_again = losses_of(2, ["--dropout", "0.3"]), losses_of(2, ["--dropout", "0.3"])
+    check("train --dataset de-en --threads 2: lanes repeat bit for bit, and agree with one thread",
+          isinstance(two[0], float) and isinstance(one[0], float) and two == two_again
+          and drop == drop_again and drop != two
+          and all(abs(x - y) <= 1e-4 * abs(y) for x, y in zip(two, one)),
+          f"one {one}, two {two} {two_again}, dropout {drop} {drop_again}")
     a, b, c = epoch_of(["--dropout", "0.3"]), epoch_of(["--dropout", "0.3"]), epoch_of([])
     check("train --dataset de-en --dropout: the same seed, the same run; dropout changes it",
           isinstance(a[0], float) and a == b and c[0] != a[0], f"{a} {b} {c}")

@@ -115,6 +115,11 @@ test_translation (void)
   cfg.pretrain_steps = 1;
   cfg.dev_subsample = 16;
   check ("GRU translator, de-en", &cfg, data);
+  /* two threads: each batch split between two lanes, the second a shadow
+   * with activations and gradients of its own */
+  cfg.student.threads = 2;
+  check ("GRU translator, de-en, two lanes", &cfg, data);
+  cfg.student.threads = 1;
 
   /* a session refuses a fork that would not fit, says why, and goes on */
   DdSessionConfig scfg;

@@ -131,6 +131,7 @@ problem_gradient (Problem *p, const dd_real *v, dd_real *hv)
 /* the next tiny_model ties its embeddings, or has a bidirectional encoder
  * (the variants of the tests) */
 static gboolean tie_next, bidir_next;
+static int lanes_next = 1;   /* and splits its batches between this many lanes */
 
 static DdSeq2seq *
 tiny_model (int Vs, int Vt, int E, int H, int B, int Ls, int Lt, double noise, guint64 seed)
@@ -144,6 +145,7 @@ tiny_model (int Vs, int Vt, int E, int H, int B, int Ls, int Lt, double noise, g
 
   g_assert_no_error (error);
   g_assert_nonnull (m);
+  dd_seq2seq_set_threads (m, lanes_next);
   dd_rng_seed (&rng, seed);
   dd_seq2seq_init (m, &rng);
   /* non-zero biases and stronger embeddings, so that every path matters */
@@ -186,6 +188,7 @@ problem_set_dropout (Problem *p, double dropout, double word_dropout, guint64 ke
   DdSeq2seq *m = dd_seq2seq_new (&spec, &error);
   g_assert_no_error (error);
   memcpy (m->params, p->m->params, m->n_params * sizeof (dd_real));
+  dd_seq2seq_set_threads (m, dd_seq2seq_get_threads (p->m));
   dd_seq2seq_free (p->m);
   p->m = m;
   p->noise = key;
@@ -409,16 +412,19 @@ typedef struct {
   const char *path;
   gboolean    tied, bidirectional;
   double      dropout, word_dropout;
+  int         lanes;   /* the batch's sentences split between lanes (threads) */
 } Variant;
 
 static const Variant variants[] = {
-  { "",                              FALSE, FALSE, 0,   0 },
-  { "/dropout",                      FALSE, FALSE, 0.3, 0.2 },
-  { "/tied",                         TRUE,  FALSE, 0,   0 },
-  { "/tied/dropout",                 TRUE,  FALSE, 0.3, 0.2 },
-  { "/bidirectional",                FALSE, TRUE,  0,   0 },
-  { "/bidirectional/dropout",        FALSE, TRUE,  0.3, 0.2 },
-  { "/bidirectional/tied/dropout",   TRUE,  TRUE,  0.3, 0.2 },
+  { "",                              FALSE, FALSE, 0,   0,   1 },
+  { "/dropout",                      FALSE, FALSE, 0.3, 0.2, 1 },
+  { "/tied",                         TRUE,  FALSE, 0,   0,   1 },
+  { "/tied/dropout",                 TRUE,  FALSE, 0.3, 0.2, 1 },
+  { "/bidirectional",                FALSE, TRUE,  0,   0,   1 },
+  { "/bidirectional/dropout",        FALSE, TRUE,  0.3, 0.2, 1 },
+  { "/bidirectional/tied/dropout",   TRUE,  TRUE,  0.3, 0.2, 1 },
+  { "/lanes2",                       FALSE, FALSE, 0,   0,   2 },
+  { "/lanes3/bidirectional/tied/dropout", TRUE, TRUE, 0.3, 0.2, 3 },
 };
 
 /* the next tiny models are v's (NULL: the plain one again) */
@@ -427,6 +433,64 @@ use_variant (const Variant *v)
 {
   tie_next = v != NULL && v->tied;
   bidir_next = v != NULL && v->bidirectional;
+  lanes_next = v != NULL ? v->lanes : 1;
+}
+
+/* without dropout, whose masks depend on the lanes */
+static const Variant lane_variants[] = {
+  { "/2",                            FALSE, FALSE, 0,   0,   2 },
+  { "/3/bidirectional/tied",         TRUE,  TRUE,  0,   0,   3 },
+  { "/4",                            FALSE, FALSE, 0,   0,   4 },   /* more lanes than sentences */
+};
+
+/* Lanes: the batch's sentences split between 2 or 3 lanes give the whole
+ * batch's logits, R{logits}, gradient (added to what the gradients held)
+ * and H·v, up to the order of the sums over sentences */
+static void
+test_lanes_same (gconstpointer data)
+{
+  const Variant *var = data;
+  Problem p, q;
+
+  use_variant (var);
+  lanes_next = 1;
+  problem_init (&p, 31);
+  lanes_next = var->lanes;
+  problem_init (&q, 31);
+  use_variant (NULL);
+  g_assert_cmpint (dd_seq2seq_get_threads (q.m), ==, var->lanes);
+  const size_t P = p.m->n_params, n = (size_t) NB * LT * VT;
+  g_autofree dd_real *v = new_normal (P, 1.0, 5);
+  g_autofree dd_real *hp = g_new (dd_real, P), *hq = g_new (dd_real, P);
+  g_autofree dd_real *start = new_normal (P, 0.1, 6);
+
+  for (int round = 0; round < 2; round++)  /* the lanes' buffers are used again */
+    {
+      memcpy (p.m->grads, start, P * sizeof (dd_real));
+      memcpy (q.m->grads, start, P * sizeof (dd_real));
+      dd_seq2seq_forward (p.m, &p.batch, v);
+      loss_eval (&p.batch, p.m->logits, p.R, p.lin, VT, p.dlogits, p.m->rlogits, p.rdlogits);
+      dd_seq2seq_backward (p.m, &p.batch, p.dlogits, v, p.rdlogits, hp);
+      dd_seq2seq_forward (q.m, &q.batch, v);
+      g_assert_cmpfloat (max_rel_diff (q.m->logits, p.m->logits, n), <=, 1e-13);
+      g_assert_cmpfloat (max_rel_diff (q.m->rlogits, p.m->rlogits, n), <=, 1e-13);
+      loss_eval (&q.batch, q.m->logits, q.R, q.lin, VT, q.dlogits, q.m->rlogits, q.rdlogits);
+      dd_seq2seq_backward (q.m, &q.batch, q.dlogits, v, q.rdlogits, hq);
+      g_assert_cmpfloat (max_rel_diff (q.m->grads, p.m->grads, P), <=, 1e-12);
+      g_assert_cmpfloat (max_rel_diff (hq, hp, P), <=, 1e-12);
+      /* and a plain forward and backward after one with a tangent */
+      dd_seq2seq_zero_grad (p.m);
+      dd_seq2seq_zero_grad (q.m);
+      problem_gradient (&p, NULL, NULL);
+      problem_gradient (&q, NULL, NULL);
+      g_assert_cmpfloat (max_rel_diff (q.m->grads, p.m->grads, P), <=, 1e-12);
+    }
+  /* a copy splits as the model does */
+  DdSeq2seq *c = dd_seq2seq_copy (q.m);
+  g_assert_cmpint (dd_seq2seq_get_threads (c), ==, var->lanes);
+  dd_seq2seq_free (c);
+  problem_clear (&p);
+  problem_clear (&q);
 }
 
 static void
@@ -512,10 +576,12 @@ test_dropout_masks (void)
  * padded position: a batch whose every real position has its own token id
  * lets a model without dropout take the input masks into its embedding rows,
  * and an output layer whose first H rows are the unit vectors shows o ⊙ mask
- * in the logits; the two forwards then agree value for value */
+ * in the logits; the two forwards then agree value for value. A split batch
+ * (lanes) has its lanes' masks. */
 static void
-test_dropout_export (void)
+test_dropout_export (gconstpointer data)
 {
+  const int lanes = GPOINTER_TO_INT (data);
   static int src[NB * LS] = { 1, 2, 3, 4,   5, 6, 0, 0,   7, 8, 9, 0 };
   static int len[NB] = { 4, 2, 3 };
   static int tin[NB * LT] = { 1, 2, 3, 4, 5,   6, 7, 0, 0, 0,   8, 9, 10, 11, 0 };
@@ -526,7 +592,9 @@ test_dropout_export (void)
   const guint64 key = 77;
   Problem p, q;
 
+  lanes_next = lanes;   /* the masks of a split batch are its lanes' */
   problem_init (&p, 21);
+  lanes_next = 1;
   problem_set_dropout (&p, 0.3, 0.2, 0);
   problem_init (&q, 21);
   DdSeq2seq *m = p.m;
@@ -586,7 +654,9 @@ test_dropout_export (void)
       for (int j = 0; j < H; j++)
         {
           const size_t r = ((size_t) s * LT + t) * VT + j;
-          g_assert_cmpfloat (a[r], ==, q.m->logits[r] * mo[(s * LT + t) * H + j]);
+          /* equal but for the rounding of sums over a lane's sentences */
+          g_assert_cmpfloat (fabs (a[r] - q.m->logits[r] * mo[(s * LT + t) * H + j]), <=,
+                             1e-12 * (1 + fabs (a[r])));
           nonzero += a[r] != 0;
         }
   g_assert_cmpint (nonzero, >, 0);
@@ -995,9 +1065,15 @@ main (int argc, char **argv)
       g_test_add_data_func (g, &variants[i], test_variant_gradient);
       g_test_add_data_func (h, &variants[i], test_variant_hvp);
     }
+  for (guint i = 0; i < G_N_ELEMENTS (lane_variants); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/seq2seq/lanes/same%s", lane_variants[i].path);
+      g_test_add_data_func (path, &lane_variants[i], test_lanes_same);
+    }
   g_test_add_func ("/seq2seq/rlogits", test_rlogits);
   g_test_add_func ("/seq2seq/dropout/masks", test_dropout_masks);
-  g_test_add_func ("/seq2seq/dropout/export", test_dropout_export);
+  g_test_add_data_func ("/seq2seq/dropout/export", GINT_TO_POINTER (1), test_dropout_export);
+  g_test_add_data_func ("/seq2seq/dropout/export/lanes2", GINT_TO_POINTER (2), test_dropout_export);
   g_test_add_func ("/seq2seq/tied/layout", test_tied_layout);
   g_test_add_func ("/seq2seq/bidirectional/directions", test_bidir_directions);
   g_test_add_func ("/seq2seq/decode", test_decode);
