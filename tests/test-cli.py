@@ -320,31 +320,34 @@ else:
               row.get("torch_tokens_per_second", 0) > 0
               and abs(row.get("torch_first_loss", 0) - row.get("first_loss", 1)) < 1e-3,
               f"{row}, summary {recs[-1:]}")
+        def bench_s2s(args):
+            code, out, err = run(["bench", "--student", "seq2seq", "--steps", "2", "--reps", "1",
+                                  "--json"] + args)
+            recs = records(out) if code == 0 else []
+            row = next((r for r in recs if r.get("event") == "seq2seq"), {})
+            return row, f"exit {code}, {row}, stderr {err[-300:]}"
+
+        def same_losses(row, tol):
+            return (row.get("torch_tokens_per_second", 0) > 0
+                    and abs(row.get("torch_first_loss", 0) - row.get("first_loss", 1)) < tol
+                    and abs(row.get("torch_last_loss", 0) - row.get("last_loss", 1)) < tol)
         # tied embeddings and a bidirectional encoder: the same function and
         # the same gradient (the loss after the SGD steps agrees too)
-        code, out, err = run(["bench", "--student", "seq2seq", "--steps", "2", "--reps", "1", "--json",
-                              "--tie-embeddings", "--bidirectional"])
-        recs = records(out) if code == 0 else []
-        row = next((r for r in recs if r.get("event") == "seq2seq"), {})
+        row, detail = bench_s2s(["--tie-embeddings", "--bidirectional"])
         check("bench seq2seq --tie-embeddings --bidirectional against PyTorch: same losses",
-              row.get("torch_tokens_per_second", 0) > 0
-              and abs(row.get("torch_first_loss", 0) - row.get("first_loss", 1)) < 1e-3
-              and abs(row.get("torch_last_loss", 0) - row.get("last_loss", 1)) < 1e-3,
-              f"exit {code}, {row}, stderr {err[-300:]}")
+              same_losses(row, 1e-3), detail)
         # dropout: PyTorch is given the engine's masks of every step, so the
         # losses agree as closely as without (about 1e-6); leaving out the
         # mask of o alone moves the first loss by 8e-4
-        code, out, err = run(["bench", "--student", "seq2seq", "--steps", "2", "--reps", "1", "--json",
-                              "--tie-embeddings", "--bidirectional", "--dropout", "0.3",
-                              "--word-dropout", "0.1"])
-        recs = records(out) if code == 0 else []
-        drop = next((r for r in recs if r.get("event") == "seq2seq"), {})
+        drop, detail = bench_s2s(["--tie-embeddings", "--bidirectional", "--dropout", "0.3",
+                                  "--word-dropout", "0.1"])
         check("bench seq2seq --dropout --word-dropout against PyTorch on the engine's masks: same losses",
-              drop.get("torch_tokens_per_second", 0) > 0
-              and abs(drop.get("torch_first_loss", 0) - drop.get("first_loss", 1)) < 1e-4
-              and abs(drop.get("torch_last_loss", 0) - drop.get("last_loss", 1)) < 1e-4
-              and abs(drop.get("first_loss", 0) - row.get("first_loss", 0)) > 1e-4,
-              f"exit {code}, {drop}, stderr {err[-300:]}")
+              same_losses(drop, 1e-4) and abs(drop.get("first_loss", 0) - row.get("first_loss", 0)) > 1e-4,
+              detail)
+        # two threads: the batches split between lanes, the masks the lanes'
+        lanes, detail = bench_s2s(["--threads", "2", "--dropout", "0.3", "--word-dropout", "0.1"])
+        check("bench seq2seq --threads 2 --dropout against PyTorch: same losses", same_losses(lanes, 1e-4),
+              detail)
 
 # --kernel starts bench again on another OpenBLAS kernel: Prescott (SSE3) runs
 # on every x86-64, so the switch is checked wherever the suite runs
