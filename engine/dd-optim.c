@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #include "dd-optim.h"
+#include "dd-private.h"
 
 #include <math.h>
 #include <string.h>
@@ -55,42 +56,64 @@ dd_optim_reset (DdOptim *opt)
     memset (opt->v, 0, sizeof (dd_real) * opt->n);
 }
 
-static inline __attribute__ ((always_inline)) void
-optim_step (DdOptim *opt, dd_real *restrict params, dd_real *restrict grads, gboolean consume)
-{
-  const size_t n = opt->n;
-  dd_real *restrict m = opt->m;
+/* The updates are cloned for AVX2 and AVX-512 (SIMD_CLONES) with fused
+ * multiply-adds off, so that every clone rounds each operation alone, as
+ * the plain loop does, and gives its bits; sqrt and division are IEEE's in
+ * every clone. (The engine is built without errno for maths, which is what
+ * lets sqrt vectorise at all.) */
+#if defined(__GNUC__) && !defined(__clang__)
+# pragma GCC push_options
+# pragma GCC optimize ("fp-contract=off")
+#endif
 
+SIMD_CLONES static void
+sgd_update (size_t n, dd_real *restrict params, dd_real *restrict grads, dd_real *restrict m,
+            dd_real rho, dd_real lr, gboolean consume)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      m[i] = rho * m[i] + grads[i];
+      params[i] -= lr * m[i];
+    }
+  if (consume)
+    memset (grads, 0, n * sizeof (dd_real));
+}
+
+SIMD_CLONES static void
+adam_update (size_t n, dd_real *restrict params, dd_real *restrict grads, dd_real *restrict m,
+             dd_real *restrict v, dd_real b1, dd_real b2, dd_real step, dd_real eps,
+             gboolean consume)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      dd_real g = grads[i];
+      m[i] = b1 * m[i] + (1 - b1) * g;
+      v[i] = b2 * v[i] + (1 - b2) * g * g;
+      params[i] -= step * m[i] / (sqrt (v[i]) + eps);
+    }
+  if (consume)
+    memset (grads, 0, n * sizeof (dd_real));
+}
+
+#if defined(__GNUC__) && !defined(__clang__)
+# pragma GCC pop_options
+#endif
+
+static void
+optim_step (DdOptim *opt, dd_real *params, dd_real *grads, gboolean consume)
+{
   opt->t++;
   if (opt->kind == DD_OPTIM_SGD)
-    {
-      const dd_real rho = (dd_real) opt->momentum, lr = (dd_real) opt->lr;
-      for (size_t i = 0; i < n; i++)
-        {
-          m[i] = rho * m[i] + grads[i];
-          params[i] -= lr * m[i];
-          if (consume)
-            grads[i] = 0;
-        }
-    }
+    sgd_update (opt->n, params, grads, opt->m, (dd_real) opt->momentum, (dd_real) opt->lr, consume);
   else
     {
-      dd_real *restrict v = opt->v;
-      const dd_real b1 = (dd_real) opt->beta1, b2 = (dd_real) opt->beta2;
       const double c1 = 1.0 - pow (opt->beta1, (double) opt->t);
       const double c2 = 1.0 - pow (opt->beta2, (double) opt->t);
       /* bias corrections folded into the step size and epsilon */
       const dd_real step = (dd_real) (opt->lr * sqrt (c2) / c1);
       const dd_real eps = (dd_real) (opt->eps * sqrt (c2));
-      for (size_t i = 0; i < n; i++)
-        {
-          dd_real g = grads[i];
-          m[i] = b1 * m[i] + (1 - b1) * g;
-          v[i] = b2 * v[i] + (1 - b2) * g * g;
-          params[i] -= step * m[i] / (sqrt (v[i]) + eps);
-          if (consume)
-            grads[i] = 0;
-        }
+      adam_update (opt->n, params, grads, opt->m, opt->v, (dd_real) opt->beta1,
+                   (dd_real) opt->beta2, step, eps, consume);
     }
 }
 
