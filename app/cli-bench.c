@@ -1040,7 +1040,7 @@ parse_options (BenchOptions *o, int *argc, char ***argv)
     { "bidirectional", 0, 0, G_OPTION_ARG_NONE, &o->bidirectional, "seq2seq: the student with a bidirectional encoder (both sides)", NULL },
     { "dropout", 0, 0, G_OPTION_ARG_STRING, &o->dropout_text, "seq2seq: dropout P, 0 to 0.9 (both sides: PyTorch is given the engine's masks of every step)", "P" },
     { "word-dropout", 0, 0, G_OPTION_ARG_STRING, &o->word_dropout_text, "seq2seq: word dropout P, 0 to 0.9 (both sides, the engine's masks)", "P" },
-    { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "Threads for both sides (default 1): Didact's image students share each batch between them, the translator and PyTorch give them to BLAS", "N" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "Threads for both sides (default 1): Didact shares each batch between them (an image student's examples, the translator's sentences), PyTorch gives them to BLAS", "N" },
     { "reps", 0, 0, G_OPTION_ARG_INT, &o->reps, "Timed repetitions; the median is reported (default 5)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &o->steps, "Steps per repetition (default: about 0.5 s worth; seq2seq: 16 batches)", "N" },
     { "no-reference", 0, 0, G_OPTION_ARG_NONE, &o->no_reference, "Skip the PyTorch reference", NULL },

@@ -176,7 +176,7 @@ parse_options (TrainOptions *o, int *argc, char ***argv)
     { "margin", 0, 0, G_OPTION_ARG_STRING, &o->margin, "Additive margin m for --loss margin (default 1)", "X" },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &o->scenario, CLI_SCENARIO_HELP, "SPEC" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "Random seed (default 1)", "N" },
-    { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "Threads (default 1): an image student shares each batch between them, the translator gives them to BLAS", "N" },
+    { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "Threads (default 1): each batch is shared between them (an image student's examples, the translator's sentences)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print one JSON object per line; the last has \"event\": \"summary\"", NULL },
     { NULL }
   };
