@@ -834,7 +834,7 @@ print_end (Sweep *s)
   printf ("\n%d of %d cells", s->n_done, s->n_cells);
   if (s->n_resumed > 0)
     printf (" (%d read from %s, %d run now)", s->n_resumed, s->out_path, run_now);
-  printf (" in %.1f s on %d %s%s%s, %d OpenBLAS thread%s each (%s kernel).\n", seconds,
+  printf (" in %.1f s on %d %s%s%s, %d thread%s each (OpenBLAS %s kernel).\n", seconds,
           cli_deal_ranks (), cli_deal_ranks () == 1 ? "process" : "ranks",
           cli_deal_ranks () > 1 ? " of " : "", cli_deal_ranks () > 1 ? cli_deal_describe () : "",
           s->plan[0].cfg.student.threads, s->plan[0].cfg.student.threads == 1 ? "" : "s",
