@@ -248,54 +248,67 @@ hypothesis_text (const DdParallel *p, const int *ids, int n)
   return dd_bpe_join ((char *const *) pieces, m);
 }
 
+/* one chunk of a translation, decoded into the job's arrays at the chunk's
+ * sentences; called on any of the model's lanes (dd_seq2seq_map) */
+typedef struct {
+  const DdParallelSet *set;
+  int                  n, beam;
+  int                 *out, *out_len;   /* (n, DD_PARALLEL_MAX_LEN), (n) */
+} Translation;
+
+static void
+translate_chunk (DdSeq2seq *model, int c, gpointer data)
+{
+  const Translation *job = data;
+  const DdParallelSet *set = job->set;
+  const int S = set->stride, M = DD_PARALLEL_MAX_LEN, start = c * TRANSLATE_CHUNK;
+  const int B = MIN (TRANSLATE_CHUNK, job->n - start);
+  int *out = job->out + (size_t) start * M, *out_len = job->out_len + start;
+
+  if (job->beam > 1)
+    {
+      for (int i = 0; i < B; i++)
+        out_len[i] = dd_seq2seq_beam (model, set->src + (size_t) (start + i) * S,
+                                      set->src_len[start + i], job->beam, out + (size_t) i * M, M);
+      return;
+    }
+  int Ls = 1;
+  for (int i = 0; i < B; i++)
+    Ls = MAX (Ls, set->src_len[start + i]);
+  g_autofree int *src = g_new (int, (size_t) B * Ls);
+  g_autofree int *len = g_new (int, B);
+  for (int i = 0; i < B; i++)
+    {
+      len[i] = set->src_len[start + i];
+      for (int j = 0; j < Ls; j++)
+        src[(size_t) i * Ls + j] = j < len[i] ? set->src[(size_t) (start + i) * S + j] : DD_TOKEN_PAD;
+    }
+  dd_seq2seq_greedy (model, src, len, B, Ls, out, out_len, M);
+}
+
 void
 dd_parallel_translate (DdSeq2seq *model, const DdParallel *p, const DdParallelSet *set,
                        int n, int beam, DdBleuStats *stats, char ***hyps)
 {
-  const int S = set->stride, M = DD_PARALLEL_MAX_LEN;
-  const int chunk = TRANSLATE_CHUNK;
-  g_autofree int *src = g_new (int, (size_t) chunk * S);
-  g_autofree int *len = g_new (int, chunk);
-  g_autofree int *out = g_new (int, (size_t) chunk * M);
-  g_autofree int *out_len = g_new (int, chunk);
-
   if (n <= 0 || n > set->n)
     n = set->n;
   memset (stats, 0, sizeof *stats);
   if (hyps)
     *hyps = g_new0 (char *, n + 1);
-  for (int start = 0; start < n; start += chunk)
+
+  /* the chunks decoded on the model's lanes (one per thread), then scored
+   * in order */
+  g_autofree int *out = g_new (int, (size_t) MAX (n, 1) * DD_PARALLEL_MAX_LEN);
+  g_autofree int *out_len = g_new (int, MAX (n, 1));
+  Translation job = { set, n, beam, out, out_len };
+  dd_seq2seq_map (model, (n + TRANSLATE_CHUNK - 1) / TRANSLATE_CHUNK, translate_chunk, &job);
+  for (int i = 0; i < n; i++)
     {
-      const int B = MIN (chunk, n - start);
-      if (beam > 1)
-        {
-          for (int i = 0; i < B; i++)
-            out_len[i] = dd_seq2seq_beam (model, set->src + (size_t) (start + i) * S,
-                                          set->src_len[start + i], beam,
-                                          out + (size_t) i * M, M);
-        }
+      char *h = hypothesis_text (p, out + (size_t) i * DD_PARALLEL_MAX_LEN, out_len[i]);
+      dd_bleu_stats_add (stats, h, set->ref_text[i]);
+      if (hyps)
+        (*hyps)[i] = h;
       else
-        {
-          int Ls = 1;
-          for (int i = 0; i < B; i++)
-            Ls = MAX (Ls, set->src_len[start + i]);
-          for (int i = 0; i < B; i++)
-            {
-              len[i] = set->src_len[start + i];
-              for (int j = 0; j < Ls; j++)
-                src[(size_t) i * Ls + j] = j < len[i] ? set->src[(size_t) (start + i) * S + j]
-                                                      : DD_TOKEN_PAD;
-            }
-          dd_seq2seq_greedy (model, src, len, B, Ls, out, out_len, M);
-        }
-      for (int i = 0; i < B; i++)
-        {
-          char *h = hypothesis_text (p, out + (size_t) i * M, out_len[i]);
-          dd_bleu_stats_add (stats, h, set->ref_text[start + i]);
-          if (hyps)
-            (*hyps)[start + i] = h;
-          else
-            g_free (h);
-        }
+        g_free (h);
     }
 }

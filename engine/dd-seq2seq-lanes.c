@@ -165,6 +165,17 @@ lane_noise (guint64 noise, int w)
   return z ? z : 1;
 }
 
+/* a pool of at least n threads */
+static void
+ensure_pool (Seq2seqLanes *l, int n)
+{
+  if (l->pool == NULL || dd_workers_n_threads (l->pool) < n)
+    {
+      g_clear_pointer (&l->pool, dd_workers_free);
+      l->pool = dd_workers_new (n);
+    }
+}
+
 /* cuts the batch into n lanes, with their shadows and the pool */
 static void
 plan (DdSeq2seq *m, Seq2seqLanes *l, const DdSeq2seqBatch *b, int n)
@@ -173,11 +184,7 @@ plan (DdSeq2seq *m, Seq2seqLanes *l, const DdSeq2seqBatch *b, int n)
     l->first[w] = (int) ((gint64) b->B * w / n);
   for (int w = 1; w < n; w++)
     ensure_lane (m, l, w, n);
-  if (l->pool == NULL || dd_workers_n_threads (l->pool) < n)
-    {
-      g_clear_pointer (&l->pool, dd_workers_free);
-      l->pool = dd_workers_new (n);
-    }
+  ensure_pool (l, n);
 }
 
 /* fn on every lane, each with one BLAS thread */
@@ -301,6 +308,49 @@ seq2seq_lanes_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real
               .rdlogits = rdlogits, .hv = hv };
   run_lanes (&job, n, work_backward);
   dd_workers_run (l->pool, n, work_reduce, &job);
+}
+
+typedef struct {
+  DdSeq2seq       *m;
+  Seq2seqLanes    *l;
+  int              n_items, n;
+  DdSeq2seqItemFn  fn;
+  gpointer         data;
+} Map;
+
+static void
+work_map (int w, gpointer data)
+{
+  const Map *job = data;
+  DdSeq2seq *lane = w ? job->l->lane[w] : job->m;
+
+  for (int i = w; i < job->n_items; i += job->n)
+    job->fn (lane, i, job->data);
+}
+
+void
+dd_seq2seq_map (DdSeq2seq *m, int n_items, DdSeq2seqItemFn fn, gpointer data)
+{
+  g_return_if_fail (m != NULL && fn != NULL);
+
+  Priv *p = m->priv;
+  const int n = lanes_for (p, n_items);
+
+  if (n <= 1)
+    {
+      for (int i = 0; i < n_items; i++)
+        fn (m, i, data);
+      return;
+    }
+  Seq2seqLanes *l = p->lanes;
+  for (int w = 1; w < n; w++)
+    ensure_lane (m, l, w, l->n);
+  ensure_pool (l, n);
+  Map job = { m, l, n_items, n, fn, data };
+  const int blas = openblas_get_num_threads ();
+  dd_set_threads (1);
+  dd_workers_run (l->pool, n, work_map, &job);
+  dd_set_threads (blas);
 }
 
 static void

@@ -131,6 +131,13 @@ void       dd_seq2seq_backward (DdSeq2seq *model, const DdSeq2seqBatch *batch,
  * from the key). Decoding is not split. */
 void       dd_seq2seq_set_threads (DdSeq2seq *model, int n);
 int        dd_seq2seq_get_threads (const DdSeq2seq *model);
+/* fn (lane, i, data) for i = 0 … n − 1: item i on lane i mod L (L the
+ * model's threads, at most n), each lane a model that reads this one's
+ * parameters and has scratch of its own, on a thread of its own with one
+ * BLAS thread. For decoding many sentences (dd_seq2seq_greedy,
+ * dd_seq2seq_beam on the lane); fn writes only item i's results. */
+typedef void (*DdSeq2seqItemFn) (DdSeq2seq *lane, int i, gpointer data);
+void       dd_seq2seq_map (DdSeq2seq *model, int n, DdSeq2seqItemFn fn, gpointer data);
 
 /* Dropout: the next dd_seq2seq_forward (and only it) draws its masks from
  * a generator seeded with key, if the spec has dropout; key 0, or no call,

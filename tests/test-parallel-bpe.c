@@ -258,6 +258,26 @@ test_translate_words (void)
       dd_parallel_translate (m, p, sets[s], 3, 2, &stats, &beam);
       assert_words (beam, 3);
     }
+
+  /* on the model's lanes (2 and 3 threads: chunks of 64 sentences dealt
+   * out, the last one short) the same hypotheses and counts as on one */
+  g_auto(GStrv) one = NULL, one_beam = NULL;
+  DdBleuStats s1, s1b;
+  dd_parallel_translate (m, p, &p->dev, 150, 1, &s1, &one);
+  dd_parallel_translate (m, p, &p->dev, 5, 3, &s1b, &one_beam);
+  for (int threads = 2; threads <= 3; threads++)
+    {
+      g_auto(GStrv) many = NULL, many_beam = NULL;
+      DdBleuStats sn, snb;
+      dd_seq2seq_set_threads (m, threads);
+      dd_parallel_translate (m, p, &p->dev, 150, 1, &sn, &many);
+      dd_parallel_translate (m, p, &p->dev, 5, 3, &snb, &many_beam);
+      g_assert_true (g_strv_equal ((const char *const *) one, (const char *const *) many));
+      g_assert_true (g_strv_equal ((const char *const *) one_beam, (const char *const *) many_beam));
+      g_assert_cmpmem (&sn, sizeof sn, &s1, sizeof s1);
+      g_assert_cmpmem (&snb, sizeof snb, &s1b, sizeof s1b);
+    }
+  dd_seq2seq_set_threads (m, 1);
 }
 
 /* the data set by name: "de-en+bpeN"; other sets and counts refused */
