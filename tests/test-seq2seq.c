@@ -698,10 +698,32 @@ hypothesis_score (DdSeq2seq *m, const int *src, int len, const int *y, int n, gb
   return s / Lt;
 }
 
+/* check_decode's sizes: longest hypothesis, sentences, source length */
+enum { MAXO = 12, NS = 6, SL = 5 };
+
+/* one sentence's beam search on a lane, against the one on the model */
+typedef struct {
+  DdSeq2seq *m;
+  const int *src, *len;
+  int      (*beam_out)[MAXO];
+  const int *beam_len;
+  int        mismatches;   /* written by every lane: only ever 0 → 1 on a failure */
+} BeamJob;
+
+static void
+beam_item (DdSeq2seq *lane, int i, gpointer data)
+{
+  BeamJob *job = data;
+  int out[MAXO];
+  const int n = dd_seq2seq_beam (lane, job->src + i * SL, job->len[i], 4, out, MAXO);
+
+  if (n != job->beam_len[i] || memcmp (out, job->beam_out[i], n * sizeof (int)) != 0)
+    g_atomic_int_set (&job->mismatches, 1);
+}
+
 static void
 check_decode (void)
 {
-  enum { MAXO = 12, NS = 6, SL = 5 };
   /* a sharper output layer, so that the hypotheses end */
   DdSeq2seq *m = tiny_model (VS, VT, 5, 6, NS, SL, MAXO + 1, 0.3, 21);
   const size_t P = m->n_params, nl = (size_t) NS * (MAXO + 1) * VT;
@@ -767,6 +789,13 @@ check_decode (void)
       margin = fmin (margin, sb - sg);
     }
   g_test_message ("smallest beam − greedy score: %.3e", margin);
+
+  /* on three lanes (dd_seq2seq_map: sentence i on lane i mod 3, each a
+   * shadow with scratch of its own) the same beam hypotheses */
+  BeamJob job = { m, src, len, beam_out, beam_len, 0 };
+  dd_seq2seq_set_threads (m, 3);
+  dd_seq2seq_map (m, NS, beam_item, &job);
+  g_assert_cmpint (job.mismatches, ==, 0);
   dd_seq2seq_free (m);
 }
 
