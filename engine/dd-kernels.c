@@ -731,6 +731,35 @@ row_scale (float *d, int V, float c)
   for (int j = 0; j < V; j++)
     d[j] *= c;
 }
+
+/* d = d·c + b */
+SIMD_CLONES static void
+row_scale_shift (float *d, int V, float c, float b)
+{
+  for (int j = 0; j < V; j++)
+    d[j] = d[j] * c + b;
+}
+
+/* Σ z, by 16-float partial sums added in double */
+SIMD_CLONES static double
+row_sum (const float *z, int V)
+{
+  v16f acc = {};
+  int j = 0;
+
+  for (; j + (int) LANES <= V; j += LANES)
+    {
+      v16f y;
+      memcpy (&y, z + j, sizeof y);
+      acc += y;
+    }
+  double s = 0.0;
+  for (int l = 0; l < (int) LANES; l++)
+    s += acc[l];
+  for (; j < V; j++)
+    s += z[j];
+  return s;
+}
 #endif
 
 double
@@ -785,6 +814,49 @@ dd_ce_rows (dd_real *dlogits, int *wrong, const dd_real *logits, const int *labe
       total += -((double) z[y] - (double) z[arg] - log (s));
       if (wrong)
         *wrong += arg != y;
+    }
+  return total;
+}
+
+double
+dd_smooth_ce_rows (dd_real *dlogits, const dd_real *logits, const int *labels, int rows, int V,
+                   double scale, double eps)
+{
+  double total = 0.0;
+  g_autofree dd_real *tmp = dlogits ? NULL : g_new (dd_real, V);
+
+  for (int r = 0; r < rows; r++)
+    {
+      const dd_real *z = logits + (size_t) r * V;
+      dd_real *d = dlogits ? dlogits + (size_t) r * V : tmp;
+      const int y = labels[r];
+      int arg;
+
+      if (y < 0)
+        {
+          if (dlogits)
+            memset (d, 0, sizeof (dd_real) * V);
+          continue;
+        }
+      /* q = (1 − ε)·onehot(y) + ε/V: −Σ q log p = lse − (1 − ε)·z_y − (ε/V)·Σ z,
+       * and ∂/∂z = p − q */
+      const double s = dd_exp_shifted_sum (d, z, V, &arg);
+      const double lse = (double) z[arg] + log (s);
+#ifdef DD_DOUBLE
+      double sum = 0.0;
+      for (int j = 0; j < V; j++)
+        sum += z[j];
+      if (dlogits)
+        for (int j = 0; j < V; j++)
+          d[j] = d[j] * (scale / s) - scale * eps / V;
+#else
+      const double sum = row_sum (z, V);
+      if (dlogits)
+        row_scale_shift (d, V, (float) (scale / s), (float) (-scale * eps / V));
+#endif
+      if (dlogits)
+        d[y] -= (dd_real) (scale * (1.0 - eps));
+      total += lse - (1.0 - eps) * z[y] - eps / V * sum;
     }
   return total;
 }

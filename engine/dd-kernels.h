@@ -153,6 +153,11 @@ float dd_tanhf_fast (float x);
  * range reduction, under 2 ulp); double precision uses exp. */
 double dd_ce_rows (dd_real *dlogits, int *wrong, const dd_real *logits, const int *labels,
                    int rows, int V, double scale);
+/* The same for label smoothing (dd-loss.h's SMOOTH): returns Σ −Σ_k q_k log p_k
+ * over the labelled rows, q = (1 − ε)·onehot(y) + ε/V, and writes dlogits
+ * (may be NULL) scale·(p − q), padding rows 0. */
+double dd_smooth_ce_rows (dd_real *dlogits, const dd_real *logits, const int *labels, int rows,
+                          int V, double scale, double eps);
 
 /* e[0..V) = exp (z − max z), returning Σ e (accumulated in double) and the
  * index of the first maximum in *argmax (may be NULL); single precision on

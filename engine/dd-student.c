@@ -334,6 +334,12 @@ token_loss (DdStudent *st, const DdLoss *loss, dd_real *dlogits)
       const double scale = 1.0 / buf->n_tokens;
       return scale * dd_ce_rows (dlogits, NULL, logits, buf->batch.tgt_out, buf->B * Lt, V, scale);
     }
+  if (loss->kind == DD_LOSS_SMOOTH)
+    {
+      const double scale = 1.0 / buf->n_tokens;
+      return scale * dd_smooth_ce_rows (dlogits, logits, buf->batch.tgt_out, buf->B * Lt, V, scale,
+                                        loss->smoothing);
+    }
   if (dlogits)
     memset (dlogits, 0, sizeof (dd_real) * (size_t) buf->B * Lt * V);
   for (int i = 0; i < buf->B; i++)

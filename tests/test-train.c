@@ -650,6 +650,57 @@ test_ce_rows_wide (void)
   g_assert_cmpint (wrong2, ==, wrong);
 }
 
+/* The wide-row smoothed cross-entropy against −Σ q log p and p − q computed
+ * here in double, q = (1 − ε)·onehot(y) + ε/V, on the same rows */
+static void
+test_smooth_ce_rows_wide (void)
+{
+  enum { ROWS = 6, V = 6448 };
+  g_autofree dd_real *z = g_new (dd_real, (size_t) ROWS * V);
+  g_autofree dd_real *d = g_new (dd_real, (size_t) ROWS * V);
+  const int labels[ROWS] = { 5, -1, 6447, 0, 100, 3000 };
+  const double eps = 0.1, scale = 1.0 / 5;
+  DdRng rng;
+  double expect = 0.0, worst_d = 0.0;
+
+  dd_rng_seed (&rng, 12);
+  for (size_t i = 0; i < (size_t) ROWS * V; i++)
+    z[i] = (dd_real) (12.0 * (dd_rng_uniform (&rng) - 0.5));
+  z[(size_t) 3 * V + 0] = 40;
+  z[(size_t) 4 * V + 9] = 90;
+  double got = dd_smooth_ce_rows (d, z, labels, ROWS, V, scale, eps);
+  for (int r = 0; r < ROWS; r++)
+    {
+      const dd_real *row = z + (size_t) r * V;
+      if (labels[r] < 0)
+        {
+          for (int j = 0; j < V; j++)
+            g_assert_cmpfloat (d[(size_t) r * V + j], ==, 0.0);
+          continue;
+        }
+      double m = row[0];
+      for (int j = 1; j < V; j++)
+        m = fmax (m, row[j]);
+      double s = 0.0;
+      for (int j = 0; j < V; j++)
+        s += exp ((double) row[j] - m);
+      for (int j = 0; j < V; j++)
+        {
+          const double logp = (double) row[j] - m - log (s);
+          const double q = eps / V + (j == labels[r] ? 1.0 - eps : 0.0);
+          expect -= q * logp;
+          worst_d = fmax (worst_d, fabs (scale * (exp (logp) - q) - d[(size_t) r * V + j]));
+        }
+    }
+  g_test_message ("wide smoothed CE: %.9g against %.9g; largest |Δ dlogits| %.3g", got, expect, worst_d);
+  g_assert_cmpfloat (fabs (got - expect), <=, 1e-5 * fabs (expect));
+  g_assert_cmpfloat (worst_d, <=, 1e-7);
+  g_assert_cmpfloat (dd_smooth_ce_rows (NULL, z, labels, ROWS, V, scale, eps), ==, got);
+  /* at ε = 0 it is the cross-entropy */
+  g_assert_cmpfloat (fabs (dd_smooth_ce_rows (d, z, labels, ROWS, V, scale, 0.0) -
+                           dd_ce_rows (NULL, NULL, z, labels, ROWS, V, scale)), <=, 1e-9 * fabs (got));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -668,6 +719,7 @@ main (int argc, char **argv)
   g_test_add_func ("/train/unclipped-step-unchanged", test_unclipped_step_unchanged);
   g_test_add_func ("/train/translation-loop-by-hand", test_translation_loop_by_hand);
   g_test_add_func ("/train/ce-rows-wide", test_ce_rows_wide);
+  g_test_add_func ("/train/smooth-ce-rows-wide", test_smooth_ce_rows_wide);
   g_test_add_func ("/train/checkpoint-kept-and-restored", test_checkpoint_kept_and_restored);
   g_test_add_func ("/train/average-evaluated", test_average_evaluated);
   status = g_test_run ();
