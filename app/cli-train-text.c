@@ -140,6 +140,9 @@ print_summary (const CliTraining *t, const TextReport *r, int beam)
   cli_json_int (b, "src_vocab", p->src_vocab->n);
   cli_json_int (b, "tgt_vocab", p->tgt_vocab->n);
   cli_json_int (b, "bpe_merges", p->bpe ? dd_bpe_n_merges (p->bpe) : 0);
+  const DdTrainConfig *cfg = dd_run_get_config (t->run);
+  cli_json_string (b, "schedule", dd_schedule_name (cfg->cosine));
+  cli_json_double (b, "decay_tail", cfg->decay_tail);
   cli_json_double (b, "seconds", t->seconds);
   cli_json_emit (b);
 }

@@ -44,6 +44,7 @@ typedef struct {
   gint64   seed;
   int      threads;
   char    *schedule;
+  char    *decay_tail;
   gboolean json;
   char    *hypotheses;
   char    *checkpoint;
@@ -55,11 +56,12 @@ typedef struct {
   int      epochs;
   gint64   steps;
   int      batch;
-  double   lr, momentum, smoothing, margin, clip, minutes, dropout, word_dropout, average;
+  double   lr, momentum, smoothing, margin, clip, minutes, dropout, word_dropout, average, decay_tail;
   int      beam, bpe;
   gboolean has_bpe;
   gboolean has_epochs, has_steps, has_batch, has_lr, has_momentum, has_smoothing, has_margin,
-           has_clip, has_minutes, has_beam, has_dropout, has_word_dropout, has_average;
+           has_clip, has_minutes, has_beam, has_dropout, has_word_dropout, has_average,
+           has_decay_tail;
 } TrainNumbers;
 
 static void
@@ -84,6 +86,7 @@ train_options_clear (TrainOptions *o)
   g_free (o->dropout);
   g_free (o->word_dropout);
   g_free (o->average);
+  g_free (o->decay_tail);
   g_free (o->margin);
   g_free (o->clip);
   g_free (o->minutes);
@@ -166,6 +169,7 @@ parse_options (TrainOptions *o, int *argc, char ***argv)
     { "momentum", 0, 0, G_OPTION_ARG_STRING, &o->momentum, "SGD momentum ρ (default 0.9)", "X" },
     { "optimizer", 0, 0, G_OPTION_ARG_STRING, &o->optimizer, cli_choices_help (CLI_OPTION_OPTIMIZER), "KIND" },
     { "schedule", 0, 0, G_OPTION_ARG_STRING, &o->schedule, cli_choices_help (CLI_OPTION_TRAIN_SCHEDULE), "NAME" },
+    { "decay-tail", 0, 0, G_OPTION_ARG_STRING, &o->decay_tail, "A constant rate that falls linearly to 0 over this last fraction of the run's steps, 0 to 1 (default 0: none; not with --schedule cosine)", "F" },
     { "clip", 0, 0, G_OPTION_ARG_STRING, &o->clip, "Cut the gradient's global norm to X before each update; 0: off (default 5 for seq2seq, off for images)", "X" },
     { "smoothing", 0, 0, G_OPTION_ARG_STRING, &o->smoothing, "Label smoothing ε for --loss smooth (default 0.1)", "X" },
     { "dropout", 0, 0, G_OPTION_ARG_STRING, &o->dropout, "de-en: dropout of the input embeddings and the output layer's input, 0 to 0.9 (default 0)", "P" },
@@ -210,6 +214,8 @@ number_options (const TrainOptions *o, TrainNumbers *n)
   NUMBER_OPTION (clip, cli_option_double);
   NUMBER_OPTION (minutes, cli_option_double);
   NUMBER_OPTION (average, cli_option_double);
+  if (o->decay_tail && !(n->has_decay_tail = cli_option_double ("train", "decay-tail", o->decay_tail, &n->decay_tail)))
+    return FALSE;
 #undef NUMBER_OPTION
   return TRUE;
 }
@@ -313,6 +319,12 @@ training_config (const TrainOptions *o, const TrainNumbers *n, DdTrainConfig *cf
     cfg->margin = n->margin;
   if (n->has_clip)
     cfg->clip_norm = n->clip;
+  if (n->has_decay_tail && !(n->decay_tail >= 0 && n->decay_tail <= 1))
+    USAGE ("--decay-tail %s: a fraction of the run's steps, from 0 (none) to 1", o->decay_tail);
+  if (n->has_decay_tail && n->decay_tail > 0 && cfg->cosine)
+    USAGE ("--decay-tail %s: a schedule of its own, not with --schedule cosine", o->decay_tail);
+  if (n->has_decay_tail)
+    cfg->decay_tail = n->decay_tail;
   if (o->seed < 0)
     USAGE ("--seed %" G_GINT64_FORMAT ": must not be negative", o->seed);
   cfg->seed = (guint64) o->seed;
@@ -399,6 +411,7 @@ print_start (DdRun *run, const ImageReport *r, gboolean json)
   cli_json_double (b, "lr", cfg->lr);
   cli_json_int (b, "batch", cfg->batch);
   cli_json_string (b, "schedule", dd_schedule_name (cfg->cosine));
+  cli_json_double (b, "decay_tail", cfg->decay_tail);
   cli_json_double (b, "clip_norm", cfg->clip_norm);
   cli_json_int (b, "seed", (gint64) cfg->seed);
   cli_json_int (b, "threads", cfg->threads);

@@ -136,6 +136,12 @@ dd_optim_cosine_lr (double lr, double tau)
   return lr * 0.5 * (1.0 + cos (G_PI * MIN (tau, 1.0)));
 }
 
+double
+dd_optim_tail_lr (double lr, double tau, double tail)
+{
+  return lr * CLAMP ((1.0 - tau) / tail, 0.0, 1.0);
+}
+
 gboolean
 dd_optim_kind_parse (const char *name, DdOptimKind *out)
 {

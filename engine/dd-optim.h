@@ -45,6 +45,9 @@ void        dd_optim_step_consume (DdOptim *opt, dd_real *params, dd_real *grads
 /* the cosine schedule, one definition for training and teaching:
  * lr·½(1 + cos(π·min(τ, 1))) at progress τ = step / steps */
 double      dd_optim_cosine_lr  (double lr, double tau);
+/* constant, then linearly to 0 over the last fraction `tail` of the run:
+ * lr·min(1, (1 − τ)/tail) at progress τ ∈ [0, 1] */
+double      dd_optim_tail_lr    (double lr, double tau, double tail);
 gboolean    dd_optim_kind_parse (const char *name, DdOptimKind *out);
 const char *dd_optim_kind_name  (DdOptimKind kind);
 

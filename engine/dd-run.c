@@ -115,6 +115,10 @@ dd_train_config_validate (const DdTrainConfig *cfg, GError **error)
     DD_REFUSE ("margin %g: must be a finite number ≥ 0", cfg->margin);
   if (!(cfg->clip_norm >= 0.0) || !isfinite (cfg->clip_norm))
     DD_REFUSE ("gradient clipping norm %g: must be a finite number ≥ 0 (0: off)", cfg->clip_norm);
+  if (!(cfg->decay_tail >= 0.0 && cfg->decay_tail <= 1.0))
+    DD_REFUSE ("decay tail %g: a fraction of the steps, from 0 (none) to 1", cfg->decay_tail);
+  if (cfg->decay_tail > 0 && cfg->cosine)
+    DD_REFUSE ("a decay tail is a schedule of its own: not with the cosine schedule");
   return TRUE;
 }
 
@@ -292,6 +296,9 @@ dd_run_step_on (DdRun *run, const int *idx, double *loss_out, GError **error)
   dd_student_set_threads (run->st, cfg->threads);
   if (cfg->cosine)
     run->opt->lr = dd_optim_cosine_lr (cfg->lr, (double) run->step / (double) run->total_steps);
+  else if (cfg->decay_tail > 0)
+    run->opt->lr = dd_optim_tail_lr (cfg->lr, (double) run->step / (double) run->total_steps,
+                                     cfg->decay_tail);
   /* dropout's masks: a function of the seed and the step */
   dd_student_set_noise (st, dd_noise_key (cfg->seed, run->step));
   dd_student_forward (st, DD_SPLIT_TRAIN, idx, cfg->batch);

@@ -42,6 +42,8 @@ typedef struct {
   guint64     seed;
   int         threads;     /* OpenBLAS threads */
   gboolean    cosine;      /* learning rate lr·½(1 + cos(π·t/steps)), else constant */
+  double      decay_tail;  /* a constant rate that falls linearly to 0 over this last
+                            * fraction of the steps (0: none; not with cosine); train only */
   double      clip_norm;   /* the gradient's global norm is cut to this before each update; 0: off */
 } DdTrainConfig;
 

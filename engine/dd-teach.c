@@ -72,6 +72,8 @@ dd_teach_config_validate (const DdTeachConfig *cfg, GError **error)
   student.steps = 1;
   if (!dd_train_config_validate (&student, error))
     return FALSE;
+  if (cfg->student.decay_tail != 0)
+    DD_REFUSE ("a decay tail is a schedule of train's: a taught student's rate is constant or cosine");
   if (cfg->student.optimizer != DD_OPTIM_SGD)
     DD_REFUSE ("the taught student must use SGD (with momentum): the reverse pass differentiates that update");
   if (cfg->teacher != DD_TEACHER_FIXED && cfg->teacher != DD_TEACHER_GATED &&

@@ -84,6 +84,9 @@ number_rows("train", "clip", "double", ["-1"], TRAIN, ["clip"])
 number_rows("train", "seed", "int", ["-1"], TRAIN)
 number_rows("train", "threads", "int", ["0", "-0", "-1", "100000"], TRAIN, ["threads"])
 number_rows("train", "average", "double", ["0", "1", "-0.5", "1.5"], TRAIN, ["decay"])
+number_rows("train", "decay-tail", "double", ["-0.1", "1.5"], TRAIN, ["fraction"])
+row("train", ["train"] + TRAIN + ["--decay-tail", "0.2", "--schedule", "cosine"], 2, ["--decay-tail", "cosine"],
+    "0.2", label="train --decay-tail with the cosine schedule")
 # de-en's own: on images they are refused, on de-en out of range is refused
 number_rows("train", "minutes", "double", ["0", "-0", "-1"], TRAIN)
 number_rows("train", "beam", "int", ["0", "-1", "65"], TRAIN)

@@ -485,7 +485,7 @@ tiny_corpus (void)
 }
 
 /* One step of the translation loop written out: the batch, the rate of the
- * cosine schedule, the per-token cross-entropy and its gradient, the
+ * cosine schedule (or of the decay tail), the per-token cross-entropy and its gradient, the
  * gradient's norm cut to clip in double precision, SGD with momentum.
  * Returns the loss; *tokens gets the batch's target tokens and *clipped
  * counts the steps clipped. */
@@ -501,7 +501,11 @@ hand_step (DdSeq2seq *m, DdOptim *opt, const DdParallelSet *set, const int *idx,
   DdSeq2seqBatch batch;
   int n = 0;
 
-  opt->lr = cfg->lr * 0.5 * (1.0 + cos (G_PI * (double) t / (double) cfg->steps));
+  const double tau = (double) t / (double) cfg->steps;
+  if (cfg->cosine)
+    opt->lr = cfg->lr * 0.5 * (1.0 + cos (G_PI * tau));
+  else  /* the decay tail: constant, then linearly to 0 over its last fraction */
+    opt->lr = cfg->lr * fmin (1.0, (1.0 - tau) / cfg->decay_tail);
   dd_parallel_gather (set, idx, B, &batch, src, src_len, tgt_in, tgt_out);
   dd_seq2seq_forward (m, &batch, NULL);
   for (int r = 0; r < B * batch.Lt; r++)
@@ -530,8 +534,9 @@ hand_step (DdSeq2seq *m, DdOptim *opt, const DdParallelSet *set, const int *idx,
  * target tokens, over more than two epochs, with some steps clipped and
  * some not. */
 static void
-test_translation_loop_by_hand (void)
+test_translation_loop_by_hand (gconstpointer data_)
 {
+  const gboolean tail = GPOINTER_TO_INT (data_);
   g_autoptr(GError) error = NULL;
   g_autoptr(DdData) data = tiny_corpus ();
   const DdParallelSet *set = &data->parallel->train;
@@ -544,7 +549,8 @@ test_translation_loop_by_hand (void)
   cfg.net.rnn_hidden = 5;
   cfg.batch = 4;
   cfg.lr = 0.5;
-  cfg.cosine = TRUE;
+  cfg.cosine = !tail;
+  cfg.decay_tail = tail ? 0.5 : 0.0;
   cfg.clip_norm = 0.25;
   cfg.steps = 16;
   g_autoptr(DdRun) run = dd_run_new (&cfg, data, &error);
@@ -717,7 +723,10 @@ main (int argc, char **argv)
   g_test_add_func ("/train/optim-consume", test_optim_consume);
   g_test_add_func ("/train/clip-bounds-the-update", test_clip_bounds_the_update);
   g_test_add_func ("/train/unclipped-step-unchanged", test_unclipped_step_unchanged);
-  g_test_add_func ("/train/translation-loop-by-hand", test_translation_loop_by_hand);
+  g_test_add_data_func ("/train/translation-loop-by-hand", GINT_TO_POINTER (FALSE),
+                        test_translation_loop_by_hand);
+  g_test_add_data_func ("/train/translation-loop-by-hand/decay-tail", GINT_TO_POINTER (TRUE),
+                        test_translation_loop_by_hand);
   g_test_add_func ("/train/ce-rows-wide", test_ce_rows_wide);
   g_test_add_func ("/train/smooth-ce-rows-wide", test_smooth_ce_rows_wide);
   g_test_add_func ("/train/checkpoint-kept-and-restored", test_checkpoint_kept_and_restored);
