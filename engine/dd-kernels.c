@@ -780,9 +780,10 @@ dd_exp_shifted_sum (dd_real *e, const dd_real *z, int V, int *argmax)
   return s;
 }
 
-double
-dd_ce_rows (dd_real *dlogits, int *wrong, const dd_real *logits, const int *labels,
-            int rows, int V, double scale)
+/* dd_ce_rows and dd_smooth_ce_rows: ε = 0 is the cross-entropy's own path */
+static double
+wide_rows (dd_real *dlogits, int *wrong, const dd_real *logits, const int *labels, int rows,
+           int V, double scale, double eps)
 {
   double total = 0.0;
   g_autofree dd_real *tmp = dlogits ? NULL : g_new (dd_real, V);
@@ -801,46 +802,25 @@ dd_ce_rows (dd_real *dlogits, int *wrong, const dd_real *logits, const int *labe
           continue;
         }
       const double s = dd_exp_shifted_sum (d, z, V, &arg);
-      if (dlogits)
-        {
-#ifdef DD_DOUBLE
-          for (int j = 0; j < V; j++)
-            d[j] *= scale / s;
-#else
-          row_scale (d, V, (float) (scale / s));
-#endif
-          d[y] -= (dd_real) scale;
-        }
-      total += -((double) z[y] - (double) z[arg] - log (s));
       if (wrong)
         *wrong += arg != y;
-    }
-  return total;
-}
-
-double
-dd_smooth_ce_rows (dd_real *dlogits, const dd_real *logits, const int *labels, int rows, int V,
-                   double scale, double eps)
-{
-  double total = 0.0;
-  g_autofree dd_real *tmp = dlogits ? NULL : g_new (dd_real, V);
-
-  for (int r = 0; r < rows; r++)
-    {
-      const dd_real *z = logits + (size_t) r * V;
-      dd_real *d = dlogits ? dlogits + (size_t) r * V : tmp;
-      const int y = labels[r];
-      int arg;
-
-      if (y < 0)
+      if (eps == 0.0)
         {
           if (dlogits)
-            memset (d, 0, sizeof (dd_real) * V);
+            {
+#ifdef DD_DOUBLE
+              for (int j = 0; j < V; j++)
+                d[j] *= scale / s;
+#else
+              row_scale (d, V, (float) (scale / s));
+#endif
+              d[y] -= (dd_real) scale;
+            }
+          total += -((double) z[y] - (double) z[arg] - log (s));
           continue;
         }
       /* q = (1 − ε)·onehot(y) + ε/V: −Σ q log p = lse − (1 − ε)·z_y − (ε/V)·Σ z,
        * and ∂/∂z = p − q */
-      const double s = dd_exp_shifted_sum (d, z, V, &arg);
       const double lse = (double) z[arg] + log (s);
 #ifdef DD_DOUBLE
       double sum = 0.0;
@@ -859,6 +839,20 @@ dd_smooth_ce_rows (dd_real *dlogits, const dd_real *logits, const int *labels, i
       total += lse - (1.0 - eps) * z[y] - eps / V * sum;
     }
   return total;
+}
+
+double
+dd_ce_rows (dd_real *dlogits, int *wrong, const dd_real *logits, const int *labels,
+            int rows, int V, double scale)
+{
+  return wide_rows (dlogits, wrong, logits, labels, rows, V, scale, 0.0);
+}
+
+double
+dd_smooth_ce_rows (dd_real *dlogits, const dd_real *logits, const int *labels, int rows, int V,
+                   double scale, double eps)
+{
+  return wide_rows (dlogits, NULL, logits, labels, rows, V, scale, eps);
 }
 
 /* Σ_k exp(logits_k − max), accumulated in double; returns max in *rowmax */
