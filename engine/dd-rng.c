@@ -13,13 +13,18 @@ rotl (guint64 x, int k)
   return (x << k) | (x >> (64 - k));
 }
 
-static guint64
-splitmix64 (guint64 *x)
+guint64
+dd_rng_mix (guint64 z)
 {
-  guint64 z = (*x += 0x9e3779b97f4a7c15ULL);
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
+}
+
+static guint64
+splitmix64 (guint64 *x)
+{
+  return dd_rng_mix (*x += 0x9e3779b97f4a7c15ULL);
 }
 
 void

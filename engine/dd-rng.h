@@ -17,6 +17,9 @@ struct _DdRng {
 };
 
 void    dd_rng_seed    (DdRng *rng, guint64 seed);
+/* splitmix64's finaliser: a bijection of 64-bit words whose outputs for
+ * neighbouring inputs are unrelated (keys derived from seeds and steps) */
+guint64 dd_rng_mix     (guint64 z);
 guint64 dd_rng_next    (DdRng *rng);
 /* uniform in [0, 1) with 53 random bits */
 double  dd_rng_uniform (DdRng *rng);

@@ -20,6 +20,7 @@
  * lane w from a key mixed from it and w.
  */
 #include "dd-seq2seq-private.h"
+#include "dd-rng.h"
 #include "dd-workers.h"
 
 #define MAX_LANES 16
@@ -158,10 +159,7 @@ lane_noise (guint64 noise, int w)
 {
   if (noise == 0 || w == 0)
     return noise;
-  guint64 z = noise + (guint64) w * 0x9e3779b97f4a7c15ull;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  z ^= z >> 31;
+  guint64 z = dd_rng_mix (noise + (guint64) w * 0x9e3779b97f4a7c15ull);
   return z ? z : 1;
 }
 
@@ -187,14 +185,14 @@ plan (DdSeq2seq *m, Seq2seqLanes *l, const DdSeq2seqBatch *b, int n)
   ensure_pool (l, n);
 }
 
-/* fn on every lane, each with one BLAS thread */
+/* fn (w, data) on lanes w = 0 … n − 1, each with one BLAS thread */
 static void
-run_lanes (Job *job, int n, DdWorkFn fn)
+run_lanes (Seq2seqLanes *l, int n, DdWorkFn fn, gpointer data)
 {
   const int blas = openblas_get_num_threads ();
 
   dd_set_threads (1);
-  dd_workers_run (job->l->pool, n, fn, job);
+  dd_workers_run (l->pool, n, fn, data);
   dd_set_threads (blas);
 }
 
@@ -229,7 +227,7 @@ seq2seq_lanes_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real 
     }
   plan (m, l, batch, n);
   Job job = { .m = m, .l = l, .batch = batch, .v = v, .noise = noise };
-  run_lanes (&job, n, work_forward);
+  run_lanes (l, n, work_forward, &job);
 }
 
 gboolean
@@ -306,7 +304,7 @@ seq2seq_lanes_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real
         l->hv[w] = g_new (dd_real, m->n_params);
   Job job = { .m = m, .l = l, .batch = batch, .v = v, .dlogits = dlogits,
               .rdlogits = rdlogits, .hv = hv };
-  run_lanes (&job, n, work_backward);
+  run_lanes (l, n, work_backward, &job);
   dd_workers_run (l->pool, n, work_reduce, &job);
 }
 
@@ -347,10 +345,7 @@ dd_seq2seq_map (DdSeq2seq *m, int n_items, DdSeq2seqItemFn fn, gpointer data)
     ensure_lane (m, l, w, l->n);
   ensure_pool (l, n);
   Map job = { m, l, n_items, n, fn, data };
-  const int blas = openblas_get_num_threads ();
-  dd_set_threads (1);
-  dd_workers_run (l->pool, n, work_map, &job);
-  dd_set_threads (blas);
+  run_lanes (l, n, work_map, &job);
 }
 
 static void

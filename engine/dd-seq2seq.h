@@ -128,7 +128,8 @@ void       dd_seq2seq_backward (DdSeq2seq *model, const DdSeq2seqBatch *batch,
  * and H·v summed in lane order; 1 (the default) runs a batch whole. A
  * thread count gives the same bits on every run; different counts differ
  * in rounding, and with dropout in their masks (each lane draws its own
- * from the key). Decoding is not split. */
+ * from the key). dd_seq2seq_greedy and dd_seq2seq_beam run whole, on
+ * OpenBLAS's threads; dd_seq2seq_map deals many decodings to the lanes. */
 void       dd_seq2seq_set_threads (DdSeq2seq *model, int n);
 int        dd_seq2seq_get_threads (const DdSeq2seq *model);
 /* fn (lane, i, data) for i = 0 … n − 1: item i on lane i mod L (L the

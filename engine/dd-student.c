@@ -443,10 +443,7 @@ dd_noise_key (guint64 seed, gint64 step)
 {
   /* splitmix64's finaliser over the pair: neighbouring steps and seeds get
    * unrelated keys */
-  guint64 z = seed * 0x9e3779b97f4a7c15ull + (guint64) step + 0x632be59bd9b4e019ull;
-  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-  z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-  z ^= z >> 31;
+  guint64 z = dd_rng_mix (seed * 0x9e3779b97f4a7c15ull + (guint64) step + 0x632be59bd9b4e019ull);
   return z ? z : 1;
 }
 
