@@ -22,9 +22,24 @@ typedef struct {
   gboolean best;       /* --checkpoint best: keep the weights of the best greedy dev BLEU */
   double   average;    /* --average: the decay of the weights' moving average (0: none) */
   gboolean kept;       /* this epoch's weights were kept */
-  double   last_dev_bleu;  /* best: the last step's final BLEU, beside the checkpoint's */
-  double   last_test_bleu;
+  /* beside the reported weights (--checkpoint best: the last step's;
+   * --average: the last weights rather than their average), the final
+   * BLEU and token accuracies of the other candidate */
+  gboolean has_last;
+  double   last_dev_bleu, last_test_bleu;
+  double   last_dev_accuracy, last_test_accuracy, last_dev_loss;
 } TextReport;
+
+static void
+keep_as_last (TextReport *r)
+{
+  r->has_last = TRUE;
+  r->last_dev_bleu = r->dev_bleu;
+  r->last_test_bleu = r->test_bleu;
+  r->last_dev_accuracy = r->dev->accuracy;
+  r->last_test_accuracy = r->test->accuracy;
+  r->last_dev_loss = r->dev->loss;
+}
 
 /* hyps and references as two files of one sentence per line, for
  * `didact-cli bleu` or any other BLEU implementation */
@@ -110,6 +125,10 @@ print_summary (const CliTraining *t, const TextReport *r, int beam)
                 dd_run_checkpoint_step (t->run),
                 (double) dd_run_checkpoint_step (t->run) / dd_run_steps_per_epoch (t->run),
                 r->last_dev_bleu, r->last_test_bleu);
+      else if (r->has_last)
+        printf ("  of the weights' moving average (decay %g); the last weights': dev BLEU %.2f, "
+                "test BLEU %.2f, dev token accuracy %.2f %%\n", r->average, r->last_dev_bleu,
+                r->last_test_bleu, 100.0 * r->last_dev_accuracy);
       return;
     }
   JsonBuilder *b = cli_json_begin ("summary");
@@ -122,13 +141,19 @@ print_summary (const CliTraining *t, const TextReport *r, int beam)
   /* of the moving average of the weights (0: the weights themselves) */
   cli_json_double (b, "average", r->average);
   cli_json_int (b, "checkpoint_step", r->best ? dd_run_checkpoint_step (t->run) : step);
-  if (r->best)
-    {
-      cli_json_double (b, "last_dev_bleu", r->last_dev_bleu);
-      cli_json_double (b, "last_test_bleu", r->last_test_bleu);
-    }
   cli_json_double (b, "dev_token_accuracy", r->dev->accuracy);
   cli_json_double (b, "test_token_accuracy", r->test->accuracy);
+  cli_json_double (b, "dev_loss", r->dev->loss);
+  if (r->has_last)
+    {
+      /* the other candidate's: the last step's (best), the last weights
+       * rather than their average (average) */
+      cli_json_double (b, "last_dev_bleu", r->last_dev_bleu);
+      cli_json_double (b, "last_test_bleu", r->last_test_bleu);
+      cli_json_double (b, "last_dev_token_accuracy", r->last_dev_accuracy);
+      cli_json_double (b, "last_test_token_accuracy", r->last_test_accuracy);
+      cli_json_double (b, "last_dev_loss", r->last_dev_loss);
+    }
   cli_json_int (b, "steps", step);
   cli_json_int (b, "train_tokens", tokens);
   /* what the ids are: words, or subword pieces of that many merges (BLEU is
@@ -176,11 +201,25 @@ evaluate_best (DdRun *run, TextReport *r, int beam, const char *hyp_path, GError
                              || dd_run_checkpoint_step (run) == dd_run_get_step (run);
   if (!evaluate_final (run, r, beam, last_kept ? hyp_path : NULL, error))
     return FALSE;
-  r->last_dev_bleu = r->dev_bleu;
-  r->last_test_bleu = r->test_bleu;
+  keep_as_last (r);
   if (last_kept)
     return TRUE;
   dd_run_restore_checkpoint (run);
+  return evaluate_final (run, r, beam, hyp_path, error);
+}
+
+/* --average: the last weights are measured first, beside the average that
+ * is reported (training does not depend on it, so the two are a paired
+ * comparison on one trajectory) */
+static gboolean
+evaluate_average (DdRun *run, TextReport *r, int beam, const char *hyp_path, GError **error)
+{
+  dd_run_use_average (run, FALSE);
+  gboolean ok = evaluate_final (run, r, beam, NULL, error);
+  dd_run_use_average (run, TRUE);
+  if (!ok)
+    return FALSE;
+  keep_as_last (r);
   return evaluate_final (run, r, beam, hyp_path, error);
 }
 
@@ -210,7 +249,8 @@ cli_train_translation (const DdTrainConfig *cfg, const char *dataset, int bpe, d
   if (status != 0)
     return status;
   if (!(best ? evaluate_best (run, &r, beam, hyp_path, &error)
-             : evaluate_final (run, &r, beam, hyp_path, &error)))
+        : average > 0 ? evaluate_average (run, &r, beam, hyp_path, &error)
+        : evaluate_final (run, &r, beam, hyp_path, &error)))
     return cli_fail ("train", CLI_EXIT_FAILURE, "%s", error->message);
   print_summary (&t, &r, beam);
   return 0;

@@ -56,6 +56,7 @@ struct _DdRun {
   dd_real      *swap;      /* scratch for evaluating it */
   double        avg_decay;
   gint64        avg_updates;
+  gboolean      avg_unused; /* dd_run_use_average (FALSE): measure the last weights */
 };
 
 void
@@ -429,10 +430,20 @@ dd_run_set_average (DdRun *run, double decay, GError **error)
   return TRUE;
 }
 
-/* the student's parameters ↔ the average (an involution) */
+void
+dd_run_use_average (DdRun *run, gboolean use)
+{
+  g_return_if_fail (run != NULL);
+  run->avg_unused = !use;
+}
+
+/* the student's parameters ↔ the average (an involution); nothing when
+ * there is none or it is not in use */
 static void
 swap_average (DdRun *run)
 {
+  if (run->avg == NULL || run->avg_unused)
+    return;
   const size_t bytes = run->st->P * sizeof (dd_real);
   memcpy (run->swap, run->st->params, bytes);
   memcpy (run->st->params, run->avg, bytes);
@@ -443,11 +454,9 @@ void
 dd_run_evaluate (DdRun *run, DdSplit split, int limit, DdEval *out)
 {
   dd_student_set_threads (run->st, run->cfg.threads);
-  if (run->avg)
-    swap_average (run);
+  swap_average (run);
   dd_student_evaluate (run->st, split, limit, out);
-  if (run->avg)
-    swap_average (run);
+  swap_average (run);
 }
 
 double
@@ -455,11 +464,9 @@ dd_run_bleu (DdRun *run, DdSplit split, int beam, char ***hyps)
 {
   g_return_val_if_fail (run->st->s2s != NULL, 0.0);
   dd_student_set_threads (run->st, run->cfg.threads);
-  if (run->avg)
-    swap_average (run);
+  swap_average (run);
   const double bleu = dd_student_bleu (run->st, split, beam, hyps);
-  if (run->avg)
-    swap_average (run);
+  swap_average (run);
   return bleu;
 }
 
@@ -470,7 +477,7 @@ dd_run_offer_checkpoint (DdRun *run, double score)
     return FALSE;
   if (run->kept == NULL)
     run->kept = g_new (dd_real, run->st->P);
-  memcpy (run->kept, run->avg ? run->avg : run->st->params, run->st->P * sizeof (dd_real));
+  memcpy (run->kept, run->avg && !run->avg_unused ? run->avg : run->st->params, run->st->P * sizeof (dd_real));
   run->kept_score = score;
   run->kept_step = run->step;
   return TRUE;

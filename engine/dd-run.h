@@ -108,6 +108,10 @@ double   dd_run_bleu         (DdRun *run, DdSplit split, int beam, char ***hyps)
  * dd_run_offer_checkpoint keeps it, dd_run_restore_checkpoint restores both;
  * training itself is unchanged. */
 gboolean dd_run_set_average  (DdRun *run, double decay, GError **error);
+/* Whether dd_run_evaluate and dd_run_bleu measure the average (TRUE, the
+ * default) or the last weights beside it (FALSE); the average is kept
+ * either way. No effect without one. */
+void     dd_run_use_average  (DdRun *run, gboolean use);
 /* Checkpoint selection by a dev score (higher is better, e.g. greedy dev
  * BLEU at each epoch's end). dd_run_offer_checkpoint keeps a copy of the
  * student's parameters if score beats every earlier offer (a tie keeps the

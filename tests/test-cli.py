@@ -704,6 +704,16 @@ if any(os.path.isfile(c) for c in corpus):
     check("train --dataset de-en --average: the same training, another dev loss",
           isinstance(plain[0], float) and plain[0] == averaged[0] and plain[1] != averaged[1],
           f"{plain} {averaged}")
+    # … and its summary measures the last weights beside the average: the
+    # plain run's final figures to the last digit, the average's another loss
+    avg_sum = summary_of(["--average", "0.9"])
+    check("train --dataset de-en --average: the last weights measured beside the average",
+          isinstance(untied.get("dev_loss"), float)
+          and avg_sum.get("last_dev_loss") == untied["dev_loss"]
+          and avg_sum.get("last_dev_token_accuracy") == untied.get("dev_token_accuracy")
+          and avg_sum.get("last_dev_bleu") == untied.get("dev_bleu")
+          and avg_sum.get("dev_loss") != untied["dev_loss"] and "last_dev_loss" not in untied,
+          f"{untied} {avg_sum}")
     # two threads split each batch's sentences between two lanes: a run
     # repeats bit for bit, and without dropout it is the one-thread run up
     # to rounding (with dropout each lane draws its own masks)
