@@ -54,6 +54,7 @@ teach_options_clear (TeachOptions *o)
   g_free (o->dataset);
   g_free (o->student);
   g_free (o->hidden);
+  g_free (o->embedding);
   g_free (o->teacher);
   g_free (o->protocol);
   g_free (o->objective);
@@ -76,7 +77,8 @@ teach_options_entries (TeachOptions *o, gboolean compare)
     { "dataset", 'd', 0, G_OPTION_ARG_STRING, &o->dataset, cli_choices_help (CLI_OPTION_DATASET), "NAME" },
     { "student", 's', 0, G_OPTION_ARG_STRING, &o->student, cli_choices_help (CLI_OPTION_STUDENT), "KIND" },
     { "bpe", 0, 0, G_OPTION_ARG_INT, &o->bpe, "de-en: subword units from N byte-pair merges learned on the training split, 0 to " G_STRINGIFY (DD_PARALLEL_MAX_MERGES) " (default 0: words; BLEU stays on words)", "N" },
-    { "hidden", 0, 0, G_OPTION_ARG_STRING, &o->hidden, help ("MLP hidden sizes, comma-separated (default %d)", mlp.hidden[0]), "SIZES" },
+    { "hidden", 0, 0, G_OPTION_ARG_STRING, &o->hidden, help ("MLP hidden sizes, comma-separated (default %d); de-en: the GRU units H (default 256)", mlp.hidden[0]), "SIZES" },
+    { "embedding", 0, 0, G_OPTION_ARG_STRING, &o->embedding, "de-en: the word embedding size E (default 128)", "E" },
     { "teacher", 0, 0, G_OPTION_ARG_STRING, &o->teacher, cli_choices_help (CLI_OPTION_TEACHER), "KIND" },
     { "teacher-hidden", 0, 0, G_OPTION_ARG_INT, &o->teacher_hidden, help ("Hidden units of the neural teacher (default %d)", DD_TEACHER_DEFAULT_HIDDEN), "N" },
     { "protocol", 0, 0, G_OPTION_ARG_STRING, &o->protocol, cli_choices_help (CLI_OPTION_PROTOCOL), "NAME" },
@@ -174,11 +176,16 @@ check_data_and_student (const char *command, const TeachOptions *o, DdTeachConfi
   cfg->student.net = dd_net_spec_default (cfg->student.net.kind);
   if (o->hidden)
     {
-      if (cfg->student.net.kind != DD_STUDENT_MLP)
-        USAGE ("--hidden applies to --student mlp only");
+      if (cfg->student.net.kind == DD_STUDENT_LENET)
+        USAGE ("--hidden applies to --student mlp and seq2seq; LeNet's layers are fixed");
       if (!dd_net_spec_parse_hidden (&cfg->student.net, o->hidden, &error))
         USAGE ("--hidden: %s", error->message);
     }
+  if (o->embedding && !text)
+    USAGE ("--embedding %s: the translation student's word embeddings; for --dataset de-en",
+           o->embedding);
+  if (o->embedding && !dd_net_spec_parse_embedding (&cfg->student.net, o->embedding, &error))
+    USAGE ("--embedding: %s", error->message);
   return TRUE;
 }
 

@@ -15,6 +15,7 @@ typedef struct {
   int      bpe;          /* de-en: subword merges, 0 for words */
   char    *student;
   char    *hidden;
+  char    *embedding;
   char    *teacher;
   char    *protocol;
   char    *objective;

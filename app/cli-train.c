@@ -20,6 +20,7 @@ typedef struct {
   char    *dataset;
   char    *student;
   char    *hidden;
+  char    *embedding;
   char    *activation;
   char    *loss;
   char    *optimizer;
@@ -70,6 +71,7 @@ train_options_clear (TrainOptions *o)
   g_free (o->dataset);
   g_free (o->student);
   g_free (o->hidden);
+  g_free (o->embedding);
   g_free (o->activation);
   g_free (o->loss);
   g_free (o->optimizer);
@@ -159,7 +161,8 @@ parse_options (TrainOptions *o, int *argc, char ***argv)
     { "bpe", 0, 0, G_OPTION_ARG_STRING, &o->bpe, "de-en: subword units from N byte-pair merges learned on the training split, 0 to " G_STRINGIFY (DD_PARALLEL_MAX_MERGES) " (default 0: words; BLEU stays on words)", "N" },
     { "hypotheses", 0, 0, G_OPTION_ARG_FILENAME, &o->hypotheses, "de-en: write the final dev translations to FILE and the references to FILE.ref", "FILE" },
     { "checkpoint", 0, 0, G_OPTION_ARG_STRING, &o->checkpoint, "de-en: the weights reported: last (default), or best, those of the epoch end with the highest greedy dev BLEU (the last step's are reported beside them)", "WHICH" },
-    { "hidden", 0, 0, G_OPTION_ARG_STRING, &o->hidden, "MLP hidden sizes, comma-separated (default 500)", "SIZES" },
+    { "hidden", 0, 0, G_OPTION_ARG_STRING, &o->hidden, "MLP hidden sizes, comma-separated (default 500); de-en: the GRU units H (default 256)", "SIZES" },
+    { "embedding", 0, 0, G_OPTION_ARG_STRING, &o->embedding, "de-en: the word embedding size E (default 128)", "E" },
     { "activation", 0, 0, G_OPTION_ARG_STRING, &o->activation, "MLP activation: tanh (default) or relu", "NAME" },
     { "loss", 'l', 0, G_OPTION_ARG_STRING, &o->loss, cli_choices_help (CLI_OPTION_LOSS), "KIND" },
     { "epochs", 'e', 0, G_OPTION_ARG_STRING, &o->epochs, "Passes over the training split (default 10)", "N" },
@@ -270,11 +273,16 @@ student_config (const TrainOptions *o, const TrainNumbers *n, DdTrainConfig *cfg
   cfg->net.bidirectional = o->bidirectional;
   if (o->hidden)
     {
-      if (kind != DD_STUDENT_MLP)
-        USAGE ("--hidden applies to --student mlp only");
+      if (kind == DD_STUDENT_LENET)
+        USAGE ("--hidden applies to --student mlp and seq2seq; LeNet's layers are fixed");
       if (!dd_net_spec_parse_hidden (&cfg->net, o->hidden, &error))
         USAGE ("--hidden: %s", error->message);
     }
+  if (o->embedding && !text)
+    USAGE ("--embedding %s: the translation student's word embeddings; for --dataset de-en",
+           o->embedding);
+  if (o->embedding && !dd_net_spec_parse_embedding (&cfg->net, o->embedding, &error))
+    USAGE ("--embedding: %s", error->message);
   if (o->activation)
     {
       if (g_strcmp0 (o->activation, "tanh") == 0)

@@ -43,9 +43,33 @@ dd_student_kind_name (DdStudentKind kind)
   return kind == DD_STUDENT_LENET ? "lenet" : kind == DD_STUDENT_SEQ2SEQ ? "seq2seq" : "mlp";
 }
 
+/* one size of a translator's layer, 1 to DD_SEQ2SEQ_MAX_SIZE */
+static gboolean
+parse_seq2seq_size (const char *what, const char *text, int *out, GError **error)
+{
+  guint64 v;
+  if (!g_ascii_string_to_unsigned (text, 10, 1, DD_SEQ2SEQ_MAX_SIZE, &v, NULL))
+    {
+      g_set_error (error, DD_ERROR, DD_ERROR_INVALID_ARGUMENT,
+                   "%s “%s”: expected one size from 1 to %d", what, text, DD_SEQ2SEQ_MAX_SIZE);
+      return FALSE;
+    }
+  *out = (int) v;
+  return TRUE;
+}
+
+gboolean
+dd_net_spec_parse_embedding (DdNetSpec *spec, const char *text, GError **error)
+{
+  return parse_seq2seq_size ("embedding size", text, &spec->emb, error);
+}
+
 gboolean
 dd_net_spec_parse_hidden (DdNetSpec *spec, const char *text, GError **error)
 {
+  if (spec->kind == DD_STUDENT_SEQ2SEQ)
+    return parse_seq2seq_size ("GRU units", text, &spec->rnn_hidden, error);
+
   g_auto(GStrv) parts = g_strsplit (text, ",", -1);
   int n = 0;
 

@@ -101,8 +101,12 @@ typedef struct {
 DdNetSpec   dd_net_spec_default   (DdStudentKind kind);
 gboolean    dd_student_kind_parse (const char *name, DdStudentKind *out);
 const char *dd_student_kind_name  (DdStudentKind kind);
-/* "500,300" → hidden sizes; FALSE and an error on anything else */
+/* "500,300" → an MLP's hidden sizes; for a translator (kind seq2seq) one
+ * size, its GRU units H; FALSE and an error on anything else */
 gboolean    dd_net_spec_parse_hidden (DdNetSpec *spec, const char *text, GError **error);
+/* a translator's word embedding size E, 1 to DD_SEQ2SEQ_MAX_SIZE */
+#define DD_SEQ2SEQ_MAX_SIZE 4096
+gboolean    dd_net_spec_parse_embedding (DdNetSpec *spec, const char *text, GError **error);
 
 DdNet   *dd_net_new        (const DdNetSpec *spec, int in_h, int in_w, int n_classes,
                             int max_batch, GError **error);

@@ -94,6 +94,14 @@ TRAIN_DE = ["--dataset", "de-en", "--steps", "1", "--batch", "2"]
 number_rows("train", "dropout", "double", ["-0.1", "0.95", "1"], TRAIN_DE, ["dropout"])
 number_rows("train", "word-dropout", "double", ["-0.1", "0.95", "1"], TRAIN_DE, ["word dropout"])
 number_rows("train", "bpe", "int", ["-1", "100001"], TRAIN_DE, ["merges"])
+# the translator's sizes: one size each, 1 to 4096; --embedding is de-en's, and
+# LeNet's layers are fixed
+number_rows("train", "embedding", "int", ["0", "-1", "4097", "64,64"], TRAIN_DE, ["embedding size"])
+number_rows("train", "hidden", "int", ["0", "-1", "4097", "300,2"], TRAIN_DE, ["GRU units"])
+row("train", ["train"] + TRAIN + ["--embedding", "64"], 2, ["--embedding", "de-en"], "64",
+    label="train --embedding on images")
+row("train", ["train", "--dataset", "digits", "--student", "lenet", "--steps", "1", "--hidden", "16"], 2,
+    ["--hidden", "LeNet"], label="train --hidden with LeNet")
 row("train", ["train"] + TRAIN + ["--dropout", "0.3"], 2, ["--dropout"], "0.3", label="train --dropout on images")
 row("train", ["train"] + TRAIN + ["--word-dropout", "0.3"], 2, ["--word-dropout"], "0.3",
     label="train --word-dropout on images")
@@ -152,6 +160,10 @@ for command, context, de in (("teach", TEACH, TEACH_DE),
     number_rows(command, "dropout", "double", ["-0.1", "0.95", "1"], de, ["dropout"])
     number_rows(command, "word-dropout", "double", ["-0.1", "0.95", "1"], de, ["word dropout"])
     number_rows(command, "bpe", "int", ["-1", "100001"], de, ["merges"])
+    number_rows(command, "embedding", "int", ["0", "4097", "64,64"], de, ["embedding size"])
+    number_rows(command, "hidden", "int", ["0", "4097", "300,2"], de, ["GRU units"])
+    row(command, [command] + context + ["--embedding", "64"], 2, ["--embedding", "de-en"], "64",
+        label=f"{command} --embedding on images")
     row(command, [command] + context + ["--dropout", "0.3"], 2, ["--dropout"], "0.3",
         label=f"{command} --dropout on images")
     row(command, [command] + context + ["--word-dropout", "0.3"], 2, ["--word-dropout"], "0.3",

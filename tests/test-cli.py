@@ -698,6 +698,20 @@ if any(os.path.isfile(c) for c in corpus):
           and untied.get("parameters", 0) - tied.get("parameters", 0)
           == untied.get("tgt_vocab", tied.get("tgt_vocab", 0)) * 256 + (256 - 128) * (2 * 256 + 1),
           f"{untied} {tied}")
+    # --embedding E and --hidden H size the translator: E enters both
+    # embedding tables and the two GRUs' input weights (3H × E each); H the
+    # GRUs (3H × E, 3H × H, two 3H biases each), Wa (H × H), Wc (H × 2H), bc
+    # and Wo (V_tgt × H)
+    small_e, small_h = summary_of(["--embedding", "64"]), summary_of(["--hidden", "128"])
+    def gru_side(E, H):
+        return 2 * (3 * H * E + 3 * H * H + 2 * 3 * H) + H * H + 2 * H * H + H + untied.get("tgt_vocab", 0) * H
+    check("train --dataset de-en --embedding 64 / --hidden 128: the translator's sizes",
+          "E=64 H=256" in small_e.get("student", "") and "E=128 H=128" in small_h.get("student", "")
+          and untied.get("parameters", 0) - small_e.get("parameters", 0)
+          == 64 * (untied.get("src_vocab", 0) + untied.get("tgt_vocab", 0) + 6 * 256)
+          and untied.get("parameters", 0) - small_h.get("parameters", 0)
+          == gru_side(128, 256) - gru_side(128, 128),
+          f"{untied} {small_e} {small_h}")
     # --average: the evaluations measure the weights' moving average; the
     # training loss is the same run's
     plain, averaged = epoch_of([]), epoch_of(["--average", "0.9"])
