@@ -21,8 +21,9 @@
  * of both arms and the samples view's sentences: source, reference and each
  * arm's greedy hypothesis with its sentence BLEU, and how many of them reach
  * a sentence BLEU of 20. DIDACT_DROPOUT, DIDACT_WORD_DROPOUT, DIDACT_LR,
- * DIDACT_BATCH, DIDACT_TIE (1: tied embeddings) and DIDACT_BIDIRECTIONAL (1)
- * try other student settings on the preset.
+ * DIDACT_BATCH, DIDACT_TIE (1: tied embeddings), DIDACT_BIDIRECTIONAL (1) and
+ * DIDACT_EMBEDDING (the translator's E) try other student settings on the
+ * preset.
  */
 #include "didact-engine.h"
 #include "didact-presets.h"
@@ -131,6 +132,12 @@ main (int argc, char **argv)
     cfg.teach.student.net.tie_embeddings = atoi (g_getenv ("DIDACT_TIE")) != 0;
   if (g_getenv ("DIDACT_BIDIRECTIONAL"))
     cfg.teach.student.net.bidirectional = atoi (g_getenv ("DIDACT_BIDIRECTIONAL")) != 0;
+  if (g_getenv ("DIDACT_EMBEDDING") &&
+      !dd_net_spec_parse_embedding (&cfg.teach.student.net, g_getenv ("DIDACT_EMBEDDING"), &error))
+    {
+      fprintf (stderr, "bench-preset: DIDACT_EMBEDDING: %s\n", error->message);
+      return 2;
+    }
   const double minutes = g_getenv ("DIDACT_MINUTES") ? g_ascii_strtod (g_getenv ("DIDACT_MINUTES"), NULL) : 0.0;
   DdSession *s = dd_session_new (&cfg, data, &error);
   if (s == NULL)
