@@ -30,6 +30,8 @@ typedef struct {
   gboolean tie_embeddings, bidirectional;   /* seq2seq: the student's variants */
   char    *dropout_text, *word_dropout_text; /* seq2seq: --dropout, --word-dropout as given */
   double   dropout, word_dropout;
+  char    *embedding, *hidden;           /* seq2seq: --embedding E, --hidden H as given */
+  DdNetSpec net;                         /* seq2seq: E and H parsed from them */
   gboolean no_meta;
   int      threads;
   int      reps;
@@ -55,6 +57,8 @@ bench_options_clear (BenchOptions *o)
   g_free (o->kernel);
   g_free (o->dropout_text);
   g_free (o->word_dropout_text);
+  g_free (o->embedding);
+  g_free (o->hidden);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BenchOptions, bench_options_clear)
@@ -810,6 +814,8 @@ s2s_setup (S2sBench *s)
   cfg.net.bidirectional = o->bidirectional;
   cfg.net.dropout = o->dropout;
   cfg.net.word_dropout = o->word_dropout;
+  cfg.net.emb = o->net.emb;
+  cfg.net.rnn_hidden = o->net.rnn_hidden;
   cfg.seed = (guint64) o->seed;
   s->run = dd_run_new (&cfg, s->data, &error);
   if (s->run == NULL)
@@ -1040,6 +1046,8 @@ parse_options (BenchOptions *o, int *argc, char ***argv)
     { "bidirectional", 0, 0, G_OPTION_ARG_NONE, &o->bidirectional, "seq2seq: the student with a bidirectional encoder (both sides)", NULL },
     { "dropout", 0, 0, G_OPTION_ARG_STRING, &o->dropout_text, "seq2seq: dropout P, 0 to 0.9 (both sides: PyTorch is given the engine's masks of every step)", "P" },
     { "word-dropout", 0, 0, G_OPTION_ARG_STRING, &o->word_dropout_text, "seq2seq: word dropout P, 0 to 0.9 (both sides, the engine's masks)", "P" },
+    { "embedding", 0, 0, G_OPTION_ARG_STRING, &o->embedding, "seq2seq: the word embedding size E (default 128; both sides)", "E" },
+    { "hidden", 0, 0, G_OPTION_ARG_STRING, &o->hidden, "seq2seq: the GRU units H (default 256; both sides)", "H" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "Threads for both sides (default 1): Didact shares each batch between them (an image student's examples, the translator's sentences), PyTorch gives them to BLAS", "N" },
     { "reps", 0, 0, G_OPTION_ARG_INT, &o->reps, "Timed repetitions; the median is reported (default 5)", "N" },
     { "steps", 0, 0, G_OPTION_ARG_INT, &o->steps, "Steps per repetition (default: about 0.5 s worth; seq2seq: 16 batches)", "N" },
@@ -1066,6 +1074,7 @@ static int
 validate (BenchOptions *o)
 {
   DdStudentKind kind = DD_STUDENT_MLP;
+  g_autoptr(GError) error = NULL;
 
   if (o->threads < 1 || o->threads > 256)
     USAGE ("--threads %d: must be from 1 to 256", o->threads);
@@ -1100,6 +1109,11 @@ validate (BenchOptions *o)
         USAGE ("--dropout %s: a dropout rate from 0 to 0.9", o->dropout_text);
       if (!(o->word_dropout >= 0 && o->word_dropout <= 0.9))
         USAGE ("--word-dropout %s: a word dropout rate from 0 to 0.9", o->word_dropout_text);
+      o->net = dd_net_spec_default (DD_STUDENT_SEQ2SEQ);
+      if (o->embedding && !dd_net_spec_parse_embedding (&o->net, o->embedding, &error))
+        USAGE ("--embedding: %s", error->message);
+      if (o->hidden && !dd_net_spec_parse_hidden (&o->net, o->hidden, &error))
+        USAGE ("--hidden: %s", error->message);
       /* the file is written before the timing: a bad place is found now */
       if (o->save_batches && !cli_check_output_path ("bench", "save-batches", o->save_batches))
         return CLI_EXIT_USAGE;
@@ -1113,6 +1127,9 @@ validate (BenchOptions *o)
     USAGE ("--%s %s: dropout is the translation student's; for --student seq2seq",
            o->dropout_text ? "dropout" : "word-dropout",
            o->dropout_text ? o->dropout_text : o->word_dropout_text);
+  if (o->embedding || o->hidden)
+    USAGE ("--%s is for --student seq2seq; the image students' layers are fixed in bench",
+           o->embedding ? "embedding" : "hidden");
   if (o->batch_text != NULL)
     USAGE ("--batch is for --student seq2seq; the image students run at batch 20 and 128");
   if (!o->no_meta && (o->meta_reps < 1 || o->meta_reps > 100))

@@ -344,6 +344,12 @@ else:
         check("bench seq2seq --dropout --word-dropout against PyTorch on the engine's masks: same losses",
               same_losses(drop, 1e-4) and abs(drop.get("first_loss", 0) - row.get("first_loss", 0)) > 1e-4,
               detail)
+        # other sizes (E ≠ H, untied): both sides build them from the batch
+        # file's header, and the student's description names them
+        sized, detail = bench_s2s(["--embedding", "64", "--hidden", "96"])
+        check("bench seq2seq --embedding 64 --hidden 96 against PyTorch: same losses",
+              same_losses(sized, 1e-3) and "E=64 H=96" in sized.get("student", "")
+              and abs(sized.get("first_loss", 0) - row.get("first_loss", 0)) > 1e-4, detail)
         # two threads: the batches split between lanes, the masks the lanes'
         lanes, detail = bench_s2s(["--threads", "2", "--dropout", "0.3", "--word-dropout", "0.1"])
         check("bench seq2seq --threads 2 --dropout against PyTorch: same losses", same_losses(lanes, 1e-4),
