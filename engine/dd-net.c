@@ -430,14 +430,14 @@ layer_forward (DdNet *net, int i, const dd_real *x, int B)
  * first layer) += the gradient with respect to its input */
 static void
 layer_backward (DdNet *net, int i, dd_real *dinp, const dd_real *dout,
-                const dd_real *x, int B)
+                const dd_real *x, int B, gboolean want_grads)
 {
   const DdLayer *l = &net->layers[i];
   const dd_real *inp = layer_input (net, i, x);
   const dd_real *out = net->acts + l->out_off;
   const dd_real *w = net->params + l->w_off;
-  dd_real *dw = net->grads + l->w_off;
-  dd_real *db = net->grads + l->b_off;
+  dd_real *dw = want_grads ? net->grads + l->w_off : NULL;
+  dd_real *db = want_grads ? net->grads + l->b_off : NULL;
   size_t n_in = (size_t) B * layer_in_size (l);
 
   switch (l->kind)
@@ -491,7 +491,7 @@ dd_net_backward (DdNet *net, const dd_real *x, const dd_real *dlogits, int B)
 
       if (dinp != NULL)
         memset (dinp, 0, sizeof (dd_real) * B * layer_in_size (l));
-      layer_backward (net, i, dinp, dout, x, B);
+      layer_backward (net, i, dinp, dout, x, B, TRUE);
       dout = dinp;
       cur ^= 1;
     }
@@ -541,15 +541,16 @@ dd_net_forward_flops (const DdNet *net, int B)
 double
 dd_net_hvp_flops (const DdNet *net, int B)
 {
-  /* per layer with an input direction (all but the first), in products of
-   * the forward's size: forward 1, R-forward 2 (R{inp}·W + inp·V), weight
-   * gradient 1, input gradient 1, R{weight gradient} 2, R{input gradient} 2:
-   * 9. The first layer has no input direction and no input gradient:
-   * forward, R-forward (inp·V), weight gradient and its R: 4. */
+  /* dd_net_hvp_only, the reverse pass's product. Per layer with an input
+   * direction (all but the first), in products of the forward's size:
+   * forward 1, R-forward 2 (R{inp}·W + inp·V), input gradient 1,
+   * R{weight gradient} 2, R{input gradient} 2: 8 (dd_net_hvp adds the
+   * weight gradient: 9). The first layer has no input direction and no
+   * input gradient: forward, R-forward (inp·V) and R{weight gradient}: 3. */
   double flops = 0.0;
 
   for (int i = 0; i < net->n_layers; i++)
-    flops += 2.0 * layer_macs (net, i, B) * (i > 0 ? 9.0 : 4.0);
+    flops += 2.0 * layer_macs (net, i, B) * (i > 0 ? 8.0 : 3.0);
   return flops;
 }
 
@@ -682,9 +683,9 @@ layer_rbackward (DdNet *net, int i, dd_real *rdinp, const dd_real *rdout,
     }
 }
 
-double
-dd_net_hvp (DdNet *net, const DdLoss *loss, const dd_real *x, const int *y, int B,
-            const dd_real *v, dd_real *hv, dd_real *dW, dd_real *db)
+static double
+hvp (DdNet *net, const DdLoss *loss, const dd_real *x, const int *y, int B,
+     const dd_real *v, dd_real *hv, dd_real *dW, dd_real *db, gboolean want_grads)
 {
   g_return_val_if_fail (net != NULL && loss != NULL, NAN);
   g_return_val_if_fail (x != NULL && y != NULL && v != NULL && hv != NULL, NAN);
@@ -712,7 +713,8 @@ dd_net_hvp (DdNet *net, const DdLoss *loss, const dd_real *x, const int *y, int 
   dd_loss_rop (loss, rdout, dlf ? dW : NULL, dlf ? db : NULL, net->lscratch,
                net->logits, rlogits, y, B, C);
 
-  memset (net->grads, 0, sizeof (dd_real) * net->n_params);
+  if (want_grads)
+    memset (net->grads, 0, sizeof (dd_real) * net->n_params);
   memset (hv, 0, sizeof (dd_real) * net->n_params);
   int cur = 0;
   for (int i = net->n_layers - 1; i >= 0; i--)
@@ -726,11 +728,25 @@ dd_net_hvp (DdNet *net, const DdLoss *loss, const dd_real *x, const int *y, int 
           memset (dinp, 0, sizeof (dd_real) * n_in);
           memset (rdinp, 0, sizeof (dd_real) * n_in);
         }
-      layer_backward (net, i, dinp, dout, x, B);
+      layer_backward (net, i, dinp, dout, x, B, want_grads);
       layer_rbackward (net, i, rdinp, rdout, dout, x, v, hv, B);
       dout = dinp;
       rdout = rdinp;
       cur ^= 1;
     }
   return value;
+}
+
+double
+dd_net_hvp (DdNet *net, const DdLoss *loss, const dd_real *x, const int *y, int B,
+            const dd_real *v, dd_real *hv, dd_real *dW, dd_real *db)
+{
+  return hvp (net, loss, x, y, B, v, hv, dW, db, TRUE);
+}
+
+double
+dd_net_hvp_only (DdNet *net, const DdLoss *loss, const dd_real *x, const int *y, int B,
+                 const dd_real *v, dd_real *hv, dd_real *dW, dd_real *db)
+{
+  return hvp (net, loss, x, y, B, v, hv, dW, db, FALSE);
 }

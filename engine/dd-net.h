@@ -130,8 +130,8 @@ void     dd_net_backward   (DdNet *net, const dd_real *x, const dd_real *dlogits
 void     dd_net_zero_grad  (DdNet *net);
 /* floating-point operations of one training step (forward + backward) */
 double   dd_net_step_flops (const DdNet *net, int B);
-/* the matrix products' flops of dd_net_hvp on B examples (forward, R-forward,
- * backward, R-backward) */
+/* the matrix products' flops of dd_net_hvp_only on B examples (forward,
+ * R-forward, the input gradients, R-backward) */
 double   dd_net_hvp_flops  (const DdNet *net, int B);
 /* … of dd_net_forward alone */
 double   dd_net_forward_flops (const DdNet *net, int B);
@@ -147,6 +147,11 @@ gboolean dd_net_params_finite (const DdNet *net);
  * the loss value. The R-pass buffers are allocated on first use. */
 double   dd_net_hvp (DdNet *net, const DdLoss *loss, const dd_real *x, const int *y, int B,
                      const dd_real *v, dd_real *hv, dd_real *dW, dd_real *db);
+/* dd_net_hvp without the gradient: net->grads are left as they were, and
+ * each layer's weight-gradient product is skipped (the reverse pass uses
+ * only hv, dW and db, which are the same bits either way). */
+double   dd_net_hvp_only (DdNet *net, const DdLoss *loss, const dd_real *x, const int *y,
+                          int B, const dd_real *v, dd_real *hv, dd_real *dW, dd_real *db);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdNet, dd_net_free)
 

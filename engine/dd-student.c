@@ -831,8 +831,8 @@ work_hvp (int w, gpointer data)
   dd_dataset_gather (job->ds, job->idx + wk->first, wk->B, wk->x, wk->y);
   memset (wk->dW, 0, sizeof (dd_real) * st->R * st->C);
   memset (wk->db, 0, sizeof (dd_real) * st->C);
-  wk->value = dd_net_hvp (wk->net, job->loss, wk->x, wk->y, wk->B, job->v, wk->hv,
-                          wk->dW, wk->db);
+  wk->value = dd_net_hvp_only (wk->net, job->loss, wk->x, wk->y, wk->B, job->v, wk->hv,
+                               wk->dW, wk->db);
 }
 
 double
@@ -852,7 +852,7 @@ dd_student_hvp (DdStudent *st, const int *idx, int B, const dd_real *W, const dd
       if (n == 1)
         {
           dd_dataset_gather (st->data->train, idx, B, buf->x, buf->y);
-          return dd_net_hvp (st->net, &loss, buf->x, buf->y, B, v, hv, dW, db);
+          return dd_net_hvp_only (st->net, &loss, buf->x, buf->y, B, v, hv, dW, db);
         }
       ensure_workers (st, n);
       ensure_hvp_parts (st, n);

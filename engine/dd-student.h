@@ -99,8 +99,9 @@ double      dd_student_backward (DdStudent *st, const dd_real *W, const dd_real 
  * on a fixed loss (dd-run.c) steps through this. */
 double      dd_student_backward_loss (DdStudent *st, const DdLoss *loss);
 /* On training examples idx[0..B) with Φ = (W, b), at the current params:
- * grads = ∇L, hv = H·v (written), dW (R, C), db (C) += (∂g/∂Φ)ᵀ·v.
- * Returns L. */
+ * hv = H·v (written), dW (R, C), db (C) += (∂g/∂Φ)ᵀ·v. Returns L. The
+ * gradients are scratch afterwards: an image student does not compute
+ * them (dd_net_hvp_only), the translator leaves ∇L there. */
 double      dd_student_hvp      (DdStudent *st, const int *idx, int B, const dd_real *W,
                                  const dd_real *b, const dd_real *v, dd_real *hv,
                                  dd_real *dW, dd_real *db);

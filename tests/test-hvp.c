@@ -866,6 +866,45 @@ test_net_hvp_copy (void)
   problem_clear (&p);
 }
 
+/* The reverse pass's product without the gradient: the same bits of H·v,
+ * dW and db as dd_net_hvp's, and the gradients left as they were. */
+static void
+test_net_hvp_only (gconstpointer data)
+{
+  const NetCase *nc = data;
+  const guint64 seed = 4000 + 100 * (guint64) (nc - net_cases);
+  Problem p;
+
+  problem_init (&p, &nc->spec, nc->h, nc->w, nc->C, nc->B, DD_LOSS_DLF, seed);
+  const size_t n = p.net->n_params, nW = p.nW;
+  const int C = p.C;
+  g_autofree dd_real *v = new_normal (n, 0.1, seed + 1);
+  g_autofree dd_real *hv = g_new (dd_real, n), *hv_only = g_new (dd_real, n);
+  g_autofree dd_real *dW = g_new0 (dd_real, nW), *dW_only = g_new0 (dd_real, nW);
+  g_autofree dd_real *db = g_new0 (dd_real, C), *db_only = g_new0 (dd_real, C);
+
+  double value = dd_net_hvp (p.net, &p.loss, p.x, p.y, p.B, v, hv, dW, db);
+  fill_uniform (p.net->grads, n, -1e3, 1e3, seed + 2);
+  g_autofree dd_real *grads_before = new_copy (p.net->grads, n);
+  double value_only = dd_net_hvp_only (p.net, &p.loss, p.x, p.y, p.B, v, hv_only, dW_only,
+                                       db_only);
+
+  g_assert_cmpfloat (value_only, ==, value);
+  g_assert_cmpmem (hv_only, n * sizeof (dd_real), hv, n * sizeof (dd_real));
+  g_assert_cmpmem (dW_only, nW * sizeof (dd_real), dW, nW * sizeof (dd_real));
+  g_assert_cmpmem (db_only, C * sizeof (dd_real), db, C * sizeof (dd_real));
+  g_assert_cmpmem (p.net->grads, n * sizeof (dd_real), grads_before, n * sizeof (dd_real));
+  /* something was computed: H·v and dW are not all zero */
+  double hv_norm = 0.0, dW_norm = 0.0;
+  for (size_t i = 0; i < n; i++)
+    hv_norm += fabs ((double) hv[i]);
+  for (size_t i = 0; i < nW; i++)
+    dW_norm += fabs ((double) dW[i]);
+  g_assert_cmpfloat (hv_norm, >, 0.0);
+  g_assert_cmpfloat (dW_norm, >, 0.0);
+  problem_clear (&p);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -886,6 +925,11 @@ main (int argc, char **argv)
     {
       g_autofree char *path = g_strdup_printf ("/hvp/net/%s", net_cases[i].name);
       g_test_add_data_func (path, &net_cases[i], test_net_hvp);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (net_cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/hvp/net/%s/without-gradient", net_cases[i].name);
+      g_test_add_data_func (path, &net_cases[i], test_net_hvp_only);
     }
   g_test_add_func ("/hvp/net/copy", test_net_hvp_copy);
 

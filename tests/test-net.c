@@ -184,17 +184,18 @@ test_default_shapes (void)
   /* conv 20×(5·5·1)+20, conv 50×(5·5·20)+50, dense 800×500+500, dense 500×10+10 */
   g_assert_cmpuint (b->n_params, ==, 520 + 25050 + 400500 + 5010);
 
-  /* the Hessian-vector product, in products of each layer's forward size:
-   * the first layer 4 (forward, R-forward, weight gradient, its R), the
-   * others 9 (forward, R-forward 2, weight and input gradients, their Rs 2
-   * each); the forward alone, 1 */
+  /* the reverse pass's Hessian-vector product (without the gradient), in
+   * products of each layer's forward size: the first layer 3 (forward,
+   * R-forward, R{weight gradient}), the others 8 (forward, R-forward 2,
+   * input gradient, R{weight gradient} 2, R{input gradient} 2); the
+   * forward alone, 1 */
   g_assert_cmpfloat (dd_net_forward_flops (a, 20), ==, f);
-  g_assert_cmpfloat (dd_net_hvp_flops (a, 20), ==, 2.0 * 20 * (4.0 * 784 * 500 + 9.0 * 500 * 10));
+  g_assert_cmpfloat (dd_net_hvp_flops (a, 20), ==, 2.0 * 20 * (3.0 * 784 * 500 + 8.0 * 500 * 10));
   /* LeNet per image: conv 24·24·20·(5·5·1), conv 8·8·50·(5·5·20), 800·500, 500·10 */
   const double first = 24 * 24 * 20 * 25, rest = 8 * 8 * 50 * 500 + 800 * 500 + 500 * 10;
   g_assert_cmpfloat (dd_net_forward_flops (b, 20), ==, 2.0 * 20 * (first + rest));
   g_assert_cmpfloat (dd_net_step_flops (b, 20), ==, 2.0 * 20 * (2 * first + 3 * rest));
-  g_assert_cmpfloat (dd_net_hvp_flops (b, 20), ==, 2.0 * 20 * (4 * first + 9 * rest));
+  g_assert_cmpfloat (dd_net_hvp_flops (b, 20), ==, 2.0 * 20 * (3 * first + 8 * rest));
 }
 
 /* a shadow reads its net's parameters and computes on buffers of its own */
