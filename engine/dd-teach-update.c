@@ -34,23 +34,41 @@ measure_guard (DdTeach *tc, double *blocks)
 
 /* The acceptance test compares two trajectories through the same window by
  * their held-out objective averaged over the window's end and up to three
- * checkpoints of its second half: a single end point is as much the luck
- * of the last few minibatches as the loss that led there. Checkpoint c holds
- * ω after c·k steps. */
+ * points of its second half: a single end point is as much the luck of the
+ * last few minibatches as the loss that led there. The points are steps,
+ * multiples of the default checkpoint spacing ⌈√T⌉ whatever spacing k the
+ * trajectory is kept with: k trades memory for replays and never changes a
+ * result. */
 #define MAX_MEASURE_POINTS 4
 
 static int
-measure_points (const DdTeach *tc, int *ckpts)
+measure_points (const DdTeach *tc, int *steps)
 {
-  int n = 0, first = (tc->n_ckpt + 1) / 2, last = tc->n_ckpt - 1;
+  const int k0 = teach_auto_checkpoint_every (tc->T), n0 = teach_n_checkpoints (tc->T, k0);
+  int n = 0, first = (n0 + 1) / 2, last = n0 - 1;
 
   for (int i = 0; i < MAX_MEASURE_POINTS - 1 && first <= last && first > 0; i++)
     {
       int c = first + (last - first) * i / MAX (1, MAX_MEASURE_POINTS - 2);
-      if (n == 0 || c != ckpts[n - 1])
-        ckpts[n++] = c;
+      if (n == 0 || c * k0 != steps[n - 1])
+        steps[n++] = c * k0;
     }
   return n;
+}
+
+/* the student at ω_s of the window as it ran: the checkpoint at or before
+ * step s, replayed up to s with the recorded Φ and rates (a replay repeats
+ * the window's arithmetic exactly). FALSE only if that replay failed. */
+static gboolean
+load_step (DdTeach *tc, int s)
+{
+  const int c = s / tc->k;
+
+  teach_load_checkpoint (tc, c);
+  for (int t = c * tc->k; t < s; t++)
+    if (!teach_window_step (tc, t, TRUE, NULL, NULL))
+      return FALSE;
+  return TRUE;
 }
 
 /* the student back at ω_T, v_T of the window as it ran (kept in end_w,
@@ -64,22 +82,31 @@ restore_window_end (DdTeach *tc)
 }
 
 /* the held-out objective averaged over the measure points of the window just
- * run (its checkpoints and ω_T, which is where the student is left) */
-static void
+ * run and ω_T, which is where the student is left; FALSE (the blocks then
+ * +Inf) if a replay to a point failed */
+static gboolean
 measure_window (DdTeach *tc, double *blocks)
 {
-  int ckpts[MAX_MEASURE_POINTS];
-  const int n = measure_points (tc, ckpts);
-  const double w = 1.0 / (n + 1);
+  int steps[MAX_MEASURE_POINTS];
+  const int n = measure_points (tc, steps);
+  const double w = 1.0 / (n + 1), saved_lr = tc->sopt->lr;
+  gboolean ok = TRUE;
 
   memset (blocks, 0, sizeof (double) * tc->n_blocks);
-  for (int i = 0; i < n; i++)
+  for (int i = 0; i < n && ok; i++)
     {
-      teach_load_checkpoint (tc, ckpts[i]);
-      measure_holdout (tc, blocks, w);
+      ok = load_step (tc, steps[i]);
+      if (ok)
+        measure_holdout (tc, blocks, w);
     }
+  tc->sopt->lr = saved_lr;
   restore_window_end (tc);
-  measure_holdout (tc, blocks, w);
+  if (ok)
+    measure_holdout (tc, blocks, w);
+  else
+    for (int k = 0; k < tc->n_blocks; k++)
+      blocks[k] = INFINITY;
+  return ok;
 }
 
 /* Replays the window from its start checkpoint with the trial teacher's Φ,
@@ -91,8 +118,8 @@ static gboolean
 trial_window (DdTeach *tc, const DdTeacher *trial, double *blocks)
 {
   const double saved_lr = tc->sopt->lr;
-  int ckpts[MAX_MEASURE_POINTS];
-  const int n = measure_points (tc, ckpts);
+  int steps[MAX_MEASURE_POINTS];
+  const int n = measure_points (tc, steps);
   const double w = 1.0 / (n + 1);
   gboolean ok = TRUE;
   int next = 0;
@@ -102,7 +129,7 @@ trial_window (DdTeach *tc, const DdTeacher *trial, double *blocks)
   for (int t = 0; t < tc->T && ok; t++)
     {
       ok = teach_window_step_with (tc, t, TRUE, trial, NULL, NULL);
-      if (ok && next < n && t + 1 == ckpts[next] * tc->k)
+      if (ok && next < n && t + 1 == steps[next])
         {
           measure_holdout (tc, blocks, w);
           next++;
@@ -201,12 +228,12 @@ trust_step (DdTeach *tc, DdStepReport *r)
   DdTeacher *teacher = tc->teacher;
   const size_t n = teacher->n_params;
 
-  measure_window (tc, tc->hold_before);
+  const gboolean measured = measure_window (tc, tc->hold_before);
   memcpy (tc->theta_saved, teacher->params, n * sizeof (dd_real));
   normalised_step (tc, r);
 
   double mean, se;
-  gboolean finite = trial_window (tc, teacher, tc->hold_after);
+  gboolean finite = trial_window (tc, teacher, tc->hold_after) && measured;
   paired_difference (tc->hold_after, tc->hold_before, tc->n_blocks, &mean, &se);
   r->holdout_before = block_mean (tc->hold_before, tc->n_blocks);
   r->holdout_after = block_mean (tc->hold_after, tc->n_blocks);

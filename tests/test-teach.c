@@ -423,6 +423,67 @@ next_window (DdTeach *teach, DdStepReport *r, dd_real *before)
   while (r->kind != DD_STEP_WINDOW);
 }
 
+/* k only trades memory for replays: the trust step's held-out points are
+ * steps of the window, not checkpoints, so a run's verdicts, measures,
+ * teacher and student are the same bits at any k. */
+static void
+test_checkpoint_spacing_changes_nothing (void)
+{
+  const int ks[] = { 0, 1, 5, 16 };
+  const int windows = 5;
+  g_autofree dd_real *theta0 = NULL, *omega0 = NULL;
+  DdStepReport ref[5];
+  size_t n_theta = 0, n_omega = 0;
+
+  for (size_t i = 0; i < G_N_ELEMENTS (ks); i++)
+    {
+      DdTeachConfig cfg;
+      teach_problem_config (&cfg, DD_TEACHER_GATED, DD_OBJECTIVE_SMOOTH_ERROR, 0.9);
+      cfg.protocol = DD_PROTOCOL_CONTINUAL;
+      cfg.window = 16;
+      cfg.meta_iterations = windows;
+      cfg.checkpoint_every = ks[i];
+      cfg.shadow = TRUE;
+      g_assert_cmpint (cfg.teacher_step, ==, DD_TEACHER_STEP_TRUST);
+      g_autoptr(DdTeach) teach = teach_problem_new (&cfg, need_digits ());
+      DdTeacher *teacher = dd_teach_get_teacher (teach);
+      DdNet *net = dd_teach_get_student (teach)->net;
+      g_autofree dd_real *before = g_new (dd_real, teacher->n_params);
+      int measured = 0;
+
+      for (int w = 0; w < windows; w++)
+        {
+          DdStepReport r;
+          next_window (teach, &r, before);
+          g_test_message ("k %d, window %d: %s, held-out %.9f → %.9f", ks[i], w + 1,
+                          dd_update_verdict_name (r.verdict), r.holdout_before, r.holdout_after);
+          measured += isfinite (r.holdout_before) && isfinite (r.holdout_after);
+          if (i == 0)
+            {
+              ref[w] = r;
+              continue;
+            }
+          g_assert_cmpint (r.verdict, ==, ref[w].verdict);
+          g_assert_cmpfloat (r.holdout_before, ==, ref[w].holdout_before);
+          g_assert_cmpfloat (r.holdout_after, ==, ref[w].holdout_after);
+          g_assert_cmpfloat (r.holdout_se, ==, ref[w].holdout_se);
+          g_assert_cmpfloat (r.dev_error, ==, ref[w].dev_error);
+        }
+      /* the trust step ran and measured in every window */
+      g_assert_cmpint (measured, ==, windows);
+      if (i == 0)
+        {
+          n_theta = teacher->n_params;
+          n_omega = net->n_params;
+          theta0 = g_memdup2 (teacher->params, n_theta * sizeof (dd_real));
+          omega0 = g_memdup2 (net->params, n_omega * sizeof (dd_real));
+          continue;
+        }
+      g_assert_cmpmem (teacher->params, n_theta * sizeof (dd_real), theta0, n_theta * sizeof (dd_real));
+      g_assert_cmpmem (net->params, n_omega * sizeof (dd_real), omega0, n_omega * sizeof (dd_real));
+    }
+}
+
 static void
 test_config_defaults (void)
 {
@@ -877,6 +938,8 @@ main (int argc, char **argv)
     }
   g_test_add_func ("/teach/end-to-end/lenet", test_lenet_end_to_end);
   g_test_add_func ("/teach/checkpointing-is-exact", test_checkpointing_is_exact);
+  g_test_add_func ("/teach/checkpoint-spacing-changes-nothing",
+                   test_checkpoint_spacing_changes_nothing);
   g_test_add_func ("/teach/trajectory-memory", test_trajectory_memory);
   /* teach-probe builds the default (normalised) start */
   g_assert_cmpint (cases[6].form, ==, DD_PHI_NORMALISED);
