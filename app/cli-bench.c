@@ -310,6 +310,7 @@ bench_step_row (const BenchOptions *o, DdData *data, StepRow *r, char **problem,
 
 typedef struct {
   DdStudentKind kind;
+  int k;                          /* checkpoint spacing asked for (0: the default ⌈√T⌉) */
   double forward, reverse;        /* medians, seconds */
   /* the same in parts (medians): steps + dev = forward, reverse pass + update = reverse */
   double steps, dev, rpass, update;
@@ -335,6 +336,7 @@ bench_meta (DdData *data, MetaRow *row, int threads, int reps, GError **error)
   cfg.student.threads = threads;
   cfg.pretrain_steps = 0;
   cfg.meta_iterations = reps;
+  cfg.checkpoint_every = row->k;
   g_autoptr(DdTeach) teach = dd_teach_new (&cfg, data, error);
   if (teach == NULL)
     return FALSE;
@@ -376,6 +378,7 @@ bench_meta (DdData *data, MetaRow *row, int threads, int reps, GError **error)
   row->steps_gflop = T * dd_net_step_flops (net, B) / 1e9;
   row->dev_gflop = dd_net_step_flops (net, n_dev) / 1e9;
   row->rpass_gflop = (T * dd_net_hvp_flops (net, B) + replayed * dd_net_step_flops (net, B)) / 1e9;
+  row->k = k;
   row->trajectory_mib = dd_teach_trajectory_bytes (teach, 0) / 1048576.0;
   row->full_mib = dd_teach_trajectory_bytes (teach, 1) / 1048576.0;
   return TRUE;
@@ -408,6 +411,7 @@ print_meta_row (const MetaRow *m, gboolean json)
     {
       JsonBuilder *b = cli_json_begin ("meta");
       cli_json_string (b, "student", dd_student_kind_name (m->kind));
+      cli_json_int (b, "checkpoint_every", m->k);
       cli_json_double (b, "forward_seconds", m->forward);
       cli_json_double (b, "reverse_seconds", m->reverse);
       cli_json_double (b, "reverse_over_forward", m->reverse / m->forward);
@@ -433,9 +437,9 @@ print_meta_row (const MetaRow *m, gboolean json)
   g_autofree char *tf = measured (ttotal, "%.2f", m->torch_forward);
   g_autofree char *tr = measured (ttotal, "%.2f", m->torch_reverse);
   g_autofree char *ratio = measured (speedup, "%.2f×", speedup);
-  printf ("| %s | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %.0f / %.0f / %.0f %% | "
+  printf ("| %s | %d | %.3f | %.3f | %.3f | %.3f | %.3f | %.2f | %.0f / %.0f / %.0f %% | "
           "%.1f (%.1f, %.0f %%) | %s | %s | %s |\n",
-          dd_student_kind_name (m->kind), m->steps, m->dev, m->rpass, m->update, total,
+          dd_student_kind_name (m->kind), m->k, m->steps, m->dev, m->rpass, m->update, total,
           m->rpass / m->steps,
           100 * m->steps_gflop / m->steps / m->peak, 100 * m->dev_gflop / m->dev / m->peak,
           100 * m->rpass_gflop / m->rpass / m->peak,
@@ -448,7 +452,11 @@ static int
 bench_meta_rows (const BenchOptions *o, DdData *data, char **problem)
 {
   g_autoptr(GError) error = NULL;
-  MetaRow meta[] = { { DD_STUDENT_MLP }, { DD_STUDENT_LENET } };
+  /* each student with the default checkpoints, then with every step kept
+   * (k = 1: no replays, the memory of the last column; the same results) */
+  MetaRow meta[] = { { DD_STUDENT_MLP, 0 }, { DD_STUDENT_LENET, 0 },
+                     { DD_STUDENT_MLP, 1 }, { DD_STUDENT_LENET, 1 } };
+  const size_t n_students = 2;
   DdTeachConfig defaults;
 
   dd_teach_config_init (&defaults);  /* what bench_meta starts from */
@@ -458,19 +466,28 @@ bench_meta_rows (const BenchOptions *o, DdData *data, char **problem)
             "M on %d dev images), median of %d, in parts: the T steps, M and ∇M on dev, the\n"
             "reverse pass (replays and H·v products), the teacher's trust step (trial windows and\n"
             "held-out measures); %% of peak: the matrix products' FLOPs from the layer shapes over\n"
-            "the part's time (the trust step not counted). PyTorch: double backward through the\n"
-            "unroll, its forward and reverse against ours (steps + dev, reverse pass + trust step):\n\n"
-            "| student | steps s | dev s | reverse pass s | trust step s | total s | "
+            "the part's time (the trust step not counted); k: the trajectory kept every k steps,\n"
+            "the default and then every step (no replays, the same results). PyTorch: double\n"
+            "backward through the unroll, its forward and reverse against ours (steps + dev,\n"
+            "reverse pass + trust step):\n\n"
+            "| student | k | steps s | dev s | reverse pass s | trust step s | total s | "
             "reverse pass / steps | %% of peak: steps / dev / reverse pass | trajectory MiB (all steps) | "
             "PyTorch fwd s | PyTorch rev s | speed-up |\n"
-            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
             defaults.dev_subsample, o->meta_reps);
   for (size_t i = 0; i < G_N_ELEMENTS (meta); i++)
     {
       meta[i].peak = dd_bench_gemm_peak (1024, o->threads, 5);
       if (!bench_meta (data, &meta[i], o->threads, o->meta_reps, &error))
         FAIL ("%s", error->message);
-      if (!o->no_reference && *problem == NULL)
+      if (i >= n_students)
+        {
+          /* the reference's figures are the same workload's */
+          meta[i].torch_forward = meta[i - n_students].torch_forward;
+          meta[i].torch_reverse = meta[i - n_students].torch_reverse;
+          meta[i].torch_rss = meta[i - n_students].torch_rss;
+        }
+      else if (!o->no_reference && *problem == NULL)
         torch_meta (o, &meta[i], problem);
       print_meta_row (&meta[i], o->json);
     }
