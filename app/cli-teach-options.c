@@ -108,7 +108,7 @@ teach_options_entries (TeachOptions *o, gboolean compare)
     { "objective", 0, 0, G_OPTION_ARG_STRING, &o->objective, cli_choices_help (CLI_OPTION_OBJECTIVE), "NAME" },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &o->scenario, CLI_SCENARIO_HELP, "SPEC" },
     { "dev", 0, 0, G_OPTION_ARG_INT, &o->dev, help ("Dev examples in the teacher's objective (default %d; 0 = all)", d.dev_subsample), "N" },
-    { "checkpoint-every", 'k', 0, G_OPTION_ARG_INT, &o->checkpoint_every, "Keep the trajectory every k steps (default ⌈√T⌉; 1 keeps every step)", "k" },
+    { "checkpoint-every", 'k', 0, G_OPTION_ARG_INT, &o->checkpoint_every, "Keep the trajectory every k steps (default ⌈√T⌉; 1 keeps every step and replays nothing: more memory, a faster reverse pass, the same results)", "k" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, compare ? "First seed (default 1)" : "Random seed (default 1)", "N" },
     { "threads", 't', 0, G_OPTION_ARG_INT, &o->threads, "Threads (default 1): each batch is shared between them (an image student's examples, the translator's sentences)", "N" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &o->json, "Print one JSON object per line; the last has \"event\": \"summary\"", NULL },
