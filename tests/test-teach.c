@@ -430,9 +430,9 @@ static void
 test_checkpoint_spacing_changes_nothing (void)
 {
   const int ks[] = { 0, 1, 5, 16 };
-  const int windows = 5;
   g_autofree dd_real *theta0 = NULL, *omega0 = NULL;
   DdStepReport ref[5];
+  const int windows = G_N_ELEMENTS (ref);
   size_t n_theta = 0, n_omega = 0;
 
   for (size_t i = 0; i < G_N_ELEMENTS (ks); i++)
