@@ -111,6 +111,7 @@ compare_options_clear (CompareOptions *o)
 {
   teach_options_clear (&o->teach);
   g_free (o->arms);
+  g_free (o->beam);
 }
 
 typedef ComparePlan Plan;
@@ -172,6 +173,9 @@ compare_options_entries (CompareOptions *o)
     { "transfer", 0, 0, G_OPTION_ARG_NONE, &o->transfer,
       "The taught arm trains a teacher first (--protocol, --meta), then freezes it on a fresh "
       "student for the budget", NULL },
+    { "beam", 0, 0, G_OPTION_ARG_STRING, &o->beam,
+      "de-en: test and dev BLEU by beam search of this width, with length normalisation "
+      "(default 1: greedy; greedy BLEU is in --json either way)", "N" },
   };
 
   return cli_entries_join (teach_entries, own, G_N_ELEMENTS (own));
@@ -209,6 +213,16 @@ check_compare_options (const char *command, const CompareOptions *o, Plan *plan)
     USAGE ("--arms: %s", error->message);
   if (o->transfer && !has_arm (plan, DD_COMPARE_TAUGHT))
     USAGE ("--transfer trains the taught arm's teacher: list taught in --arms");
+  plan->cc.beam = 1;
+  if (o->beam)
+    {
+      if (plan->cfg.student.net.kind != DD_STUDENT_SEQ2SEQ)
+        USAGE ("--beam %s: a beam search translates; for --dataset de-en", o->beam);
+      if (!cli_option_int (command, "beam", o->beam, &plan->cc.beam))
+        return FALSE;
+      if (plan->cc.beam < 1 || plan->cc.beam > 64)
+        USAGE ("--beam %s: a width from 1 to 64", o->beam);
+    }
   if (!o->transfer && plan->cfg.protocol == DD_PROTOCOL_EPISODIC && t->protocol != NULL)
     USAGE ("--protocol episodic: the taught arm learns alongside its student (continual); add "
            "--transfer to train an episodic teacher first");
@@ -294,8 +308,12 @@ compare_print_header (const Plan *plan)
 void
 compare_print_table_head (const Plan *plan)
 {
+  g_autofree char *bleu = plan->cc.beam > 1
+    ? g_strdup_printf ("Test BLEU (beam search of width %d, length-normalised)", plan->cc.beam)
+    : g_strdup ("Test BLEU (greedy decoding)");
+
   printf ("\n%s, per seed and arm:\n\n",
-          plan->measure == MEASURE_TEST_BLEU ? "Test BLEU (greedy decoding)"
+          plan->measure == MEASURE_TEST_BLEU ? bleu
           : plan->measure == MEASURE_BALANCED_ERROR
             ? "Mean per-class test error (%; the balanced error, since the training split is "
               "long-tailed — plain test error is in --json)"
@@ -331,7 +349,7 @@ json_number (JsonBuilder *b, const char *member, double value)
 }
 
 static void
-json_arm (JsonBuilder *b, const DdArmResult *r, gboolean text)
+json_arm (JsonBuilder *b, const DdArmResult *r, gboolean text, int beam)
 {
   json_builder_begin_object (b);
   json_number (b, "test_error", r->test_error);
@@ -340,6 +358,11 @@ json_arm (JsonBuilder *b, const DdArmResult *r, gboolean text)
     {
       json_number (b, "test_bleu", r->test_bleu);
       json_number (b, "dev_bleu", r->dev_bleu);
+      if (beam > 1)
+        {
+          json_number (b, "greedy_test_bleu", r->greedy_test_bleu);
+          json_number (b, "greedy_dev_bleu", r->greedy_dev_bleu);
+        }
     }
   else
     json_number (b, "balanced_test_error", r->balanced_test_error);
@@ -364,7 +387,7 @@ seed_record (const Plan *plan, const char *event, const DdCompareSeed *seed,
   for (int k = 0; k < plan->n_arms; k++)
     {
       json_builder_set_member_name (b, dd_compare_arm_name (plan->arm[k]));
-      json_arm (b, &seed->arm[plan->arm[k]], plan->measure == MEASURE_TEST_BLEU);
+      json_arm (b, &seed->arm[plan->arm[k]], plan->measure == MEASURE_TEST_BLEU, plan->cc.beam);
     }
   json_builder_end_object (b);
   if (plan->cc.transfer)
@@ -435,6 +458,8 @@ compare_read_seed (const Plan *plan, JsonObject *record, DdCompareSeed *out, GEr
           !read_number (a, "dev_error", TRUE, &r->dev_error, error) ||
           !read_number (a, "test_bleu", FALSE, &r->test_bleu, error) ||
           !read_number (a, "dev_bleu", FALSE, &r->dev_bleu, error) ||
+          !read_number (a, "greedy_test_bleu", FALSE, &r->greedy_test_bleu, error) ||
+          !read_number (a, "greedy_dev_bleu", FALSE, &r->greedy_dev_bleu, error) ||
           !read_number (a, "balanced_test_error", FALSE, &r->balanced_test_error, error) ||
           !read_number (a, "seconds", FALSE, &r->seconds, error))
         {
@@ -509,6 +534,8 @@ compare_json_summary (JsonBuilder *b, const Plan *plan, const Results *res)
   cli_json_int (b, "budget", plan->cc.budget);
   json_builder_set_member_name (b, "transfer");
   json_builder_add_boolean_value (b, plan->cc.transfer);
+  if (plan->measure == MEASURE_TEST_BLEU)
+    cli_json_int (b, "beam", plan->cc.beam);
   emit_arm_stats (b, plan, res);
   if (has_arm (plan, DD_COMPARE_TAUGHT))
     emit_paired (b, plan, res);

@@ -20,11 +20,12 @@ typedef struct {
   TeachOptions teach;
   char        *arms;      /* --arms */
   gboolean     transfer;  /* --transfer */
+  char        *beam;      /* --beam (de-en) */
 } CompareOptions;
 
 void          compare_options_init    (CompareOptions *o);
 void          compare_options_clear   (CompareOptions *o);
-/* compare's options (the teach options, --arms, --transfer); free the array */
+/* compare's options (the teach options, --arms, --transfer, --beam); free the array */
 GOptionEntry *compare_options_entries (CompareOptions *o);
 /* the --help summary of compare */
 char         *compare_summary         (void);

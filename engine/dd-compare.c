@@ -84,7 +84,7 @@ dd_compare_arms_parse (const char *list, guint *arms, GError **error)
 
 /* the final student on the whole dev and test splits */
 static void
-evaluate_arm (DdStudent *st, DdArmResult *r)
+evaluate_arm (DdStudent *st, int beam, DdArmResult *r)
 {
   g_autoptr(DdEval) ev = dd_eval_new (st->C);
 
@@ -95,11 +95,13 @@ evaluate_arm (DdStudent *st, DdArmResult *r)
   r->balanced_test_error = st->s2s ? NAN : dd_eval_balanced_error (ev);
   dd_student_evaluate (st, DD_SPLIT_DEV, 0, ev);
   r->dev_error = 1.0 - ev->accuracy;
-  r->test_bleu = r->dev_bleu = NAN;
+  r->test_bleu = r->dev_bleu = r->greedy_test_bleu = r->greedy_dev_bleu = NAN;
   if (st->s2s)
     {
-      r->test_bleu = dd_student_bleu (st, DD_SPLIT_TEST, 1, NULL);
-      r->dev_bleu = dd_student_bleu (st, DD_SPLIT_DEV, 1, NULL);
+      r->greedy_test_bleu = dd_student_bleu (st, DD_SPLIT_TEST, 1, NULL);
+      r->greedy_dev_bleu = dd_student_bleu (st, DD_SPLIT_DEV, 1, NULL);
+      r->test_bleu = beam > 1 ? dd_student_bleu (st, DD_SPLIT_TEST, beam, NULL) : r->greedy_test_bleu;
+      r->dev_bleu = beam > 1 ? dd_student_bleu (st, DD_SPLIT_DEV, beam, NULL) : r->greedy_dev_bleu;
     }
 }
 
@@ -196,7 +198,7 @@ dd_compare_seed (const DdTeachConfig *cfg, const DdCompareConfig *cc, const DdDa
     {
       DdArmResult *r = &out->arm[a];
       r->test_error = r->dev_error = r->balanced_test_error = NAN;
-      r->test_bleu = r->dev_bleu = r->seconds = NAN;
+      r->test_bleu = r->dev_bleu = r->greedy_test_bleu = r->greedy_dev_bleu = r->seconds = NAN;
     }
 
   Progress p = { progress, user_data, 0, 0 };
@@ -258,7 +260,7 @@ dd_compare_seed (const DdTeachConfig *cfg, const DdCompareConfig *cc, const DdDa
           return FALSE;
         }
       report (&p, arm_names[a], 0, TRUE);
-      evaluate_arm (dd_teach_get_student (teach), &out->arm[a]);
+      evaluate_arm (dd_teach_get_student (teach), cc->beam, &out->arm[a]);
       out->arm[a].seconds = dd_now () - t0;
       out->arm[a].ran = TRUE;
     }

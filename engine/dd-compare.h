@@ -60,6 +60,8 @@ typedef struct {
   guint    arms;       /* set of DdCompareArm bits (0: all) */
   gint64   budget;     /* student steps after the warm-up, the same for every arm (≥ 0) */
   gboolean transfer;   /* taught arm: train a teacher first, then freeze it on a fresh student */
+  int      beam;       /* translation: test_bleu and dev_bleu by beam search of this width
+                        * (≤ 1: greedy); greedy BLEU is measured as well */
 } DdCompareConfig;
 
 typedef struct {
@@ -67,7 +69,8 @@ typedef struct {
   double   test_error;           /* 1 − accuracy (per target token for translation) */
   double   dev_error;            /* on the whole dev split */
   double   balanced_test_error;  /* mean over classes of 1 − class accuracy (NaN for translation) */
-  double   test_bleu, dev_bleu;  /* corpus BLEU of greedy decodes (NaN for images) */
+  double   test_bleu, dev_bleu;  /* corpus BLEU by the config's decoder (NaN for images) */
+  double   greedy_test_bleu, greedy_dev_bleu;  /* the same by greedy decoding */
   double   seconds;
 } DdArmResult;
 

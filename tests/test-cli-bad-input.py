@@ -175,6 +175,9 @@ for command, context, de in (("teach", TEACH, TEACH_DE),
 number_rows("compare", "seeds", "int", ["0", "-1", "1001"], TEACH + ["--budget", "5"])
 number_rows("compare", "budget", "int", ["-1"], TEACH + ["--seeds", "1"])
 string_rows("compare", "arms", COMPARE)
+number_rows("compare", "beam", "int", ["0", "-1", "65"], TEACH_DE + ["--budget", "2", "--seeds", "1"])
+row("compare", ["compare"] + COMPARE + ["--beam", "5"], 2, ["--beam", "de-en"], "5",
+    label="compare --beam on images")
 
 # --- sweep: compare's options (their own rows above go through the same parser), the
 # grid and the sweep's own; the files it reads and writes are with the files below
