@@ -370,7 +370,7 @@ bench_meta (DdData *data, MetaRow *row, int threads, int reps, GError **error)
   const DdTeachConfig *c = dd_teach_get_config (teach);
   const DdNet *net = dd_teach_get_student (teach)->net;
   const int T = c->window, B = c->student.batch;
-  const int k = c->checkpoint_every > 0 ? c->checkpoint_every : (int) ceil (sqrt (T));
+  const int k = dd_teach_get_checkpoint_every (teach);
   const int n_dev = c->dev_subsample > 0
     ? MIN (c->dev_subsample, dd_student_n_examples (dd_teach_get_student (teach), DD_SPLIT_DEV))
     : dd_student_n_examples (dd_teach_get_student (teach), DD_SPLIT_DEV);

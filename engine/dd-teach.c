@@ -558,6 +558,12 @@ dd_teach_get_config (const DdTeach *tc)
   return &tc->cfg;
 }
 
+int
+dd_teach_get_checkpoint_every (const DdTeach *tc)
+{
+  return tc->k;
+}
+
 void
 dd_teach_get_update_counts (const DdTeach *tc, gint64 *accepted, gint64 *rejected, double *radius)
 {

@@ -272,6 +272,9 @@ gboolean    dd_teach_window_objective    (DdTeach *teach, double *M, GError **er
  * ω stored, nothing recomputed). */
 gboolean    dd_teach_window_hypergradient (DdTeach *teach, int checkpoint_every,
                                            double *M, GError **error);
+/* k, the steps between the trajectory's checkpoints that the reverse pass
+ * uses: the config's checkpoint_every, or ⌈√T⌉ when that is 0 */
+int         dd_teach_get_checkpoint_every (const DdTeach *teach);
 /* bytes held for the trajectory (checkpoints and a recomputed segment) */
 size_t      dd_teach_trajectory_bytes (const DdTeach *teach, int checkpoint_every);
 /* bytes a copy of this teach (a fork) holds once it has closed a window:

@@ -451,6 +451,9 @@ test_checkpoint_spacing_changes_nothing (void)
       g_autofree dd_real *before = g_new (dd_real, teacher->n_params);
       int measured = 0;
 
+      /* the k the reverse pass uses: the configured one, or ⌈√16⌉ = 4 */
+      g_assert_cmpint (dd_teach_get_checkpoint_every (teach), ==, ks[i] > 0 ? ks[i] : 4);
+
       for (int w = 0; w < windows; w++)
         {
           DdStepReport r;
