@@ -81,7 +81,7 @@ else
   echo 'int main (void) { return 0; }' > "$probe/t.c"
   if cc -fsanitize=thread "$probe/t.c" -o "$probe/t" 2>/dev/null && "$probe/t" 2>/dev/null; then
     configure build-tsan --buildtype=debugoptimized -Dtsan=true
-    TSAN_OPTIONS=halt_on_error=1 meson test -C build-tsan --print-errorlogs session session-feed student seq2seq || status=$?
+    TSAN_OPTIONS=halt_on_error=1 meson test -C build-tsan --print-errorlogs session session-feed student seq2seq workers || status=$?
     # the window's threads: saving, autosave, opening, beside the engine's
     # worker (GTK's own libraries are not instrumented: tests/tsan-gui.supp)
     GSK_RENDERER=cairo TSAN_OPTIONS="halt_on_error=1 ignore_noninstrumented_modules=1 suppressions=$PWD/tests/tsan-gui.supp" \

@@ -117,6 +117,42 @@ dd_dense_backward (dd_real *dinp, dd_real *dw, dd_real *dbias,
              1.0, dout, O, w, I, 1.0, dinp, I);
 }
 
+/* The same for units [j0, j1) of the O outputs only (a split of a first
+ * layer between workers, whose input gradient is not needed). */
+/* out[:, j0:j1) = inp·w[j0:j1)ᵀ + bias[j0:j1), out (B, O) */
+void
+dd_dense_forward_units (dd_real *out, const dd_real *inp, const dd_real *w, const dd_real *bias,
+                           int B, int I, int O, int j0, int j1)
+{
+  const int nj = j1 - j0;
+
+  if (nj <= 0)
+    return;
+  for (int b = 0; b < B; b++)
+    memcpy (out + (size_t) b * O + j0, bias + j0, (size_t) nj * sizeof (dd_real));
+  dd_gemm (CblasRowMajor, CblasNoTrans, CblasTrans, B, nj, I,
+           1.0, inp, I, w + (size_t) j0 * I, I, 1.0, out + j0, O);
+}
+
+/* dw[j0:j1) += dout[:, j0:j1)ᵀ·inp, dbias[j0:j1) += Σ_b dout[b, j0:j1) */
+void
+dd_dense_grads_units (dd_real *dw, dd_real *dbias, const dd_real *dout, const dd_real *inp,
+                      int B, int I, int O, int j0, int j1)
+{
+  const int nj = j1 - j0;
+
+  if (nj <= 0)
+    return;
+  for (int b = 0; b < B; b++)
+    {
+      const dd_real *row = dout + (size_t) b * O;
+      for (int j = j0; j < j1; j++)
+        dbias[j] += row[j];
+    }
+  dd_gemm (CblasRowMajor, CblasTrans, CblasNoTrans, nj, I, B,
+           1.0, dout + j0, O, inp, I, 1.0, dw + (size_t) j0 * I, I);
+}
+
 /* ---------------------------------------------------------------------- */
 /* convolution by im2row */
 

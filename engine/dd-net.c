@@ -6,6 +6,7 @@
 #include "dd-net.h"
 #include "dd-kernels.h"
 #include "dd-rng.h"
+#include "dd-workers.h"
 
 #include <math.h>
 #include <string.h>
@@ -345,6 +346,8 @@ net_like (const DdNet *net, gboolean shadow)
   copy->racts = NULL;
   copy->rdbuf[0] = copy->rdbuf[1] = NULL;
   copy->lscratch = NULL;
+  copy->unit_pool = NULL;
+  copy->unit_split = 1;
   return copy;
 }
 
@@ -466,13 +469,79 @@ layer_backward (DdNet *net, int i, dd_real *dinp, const dd_real *dout,
     }
 }
 
+/* --- the first layer's units split between workers ----------------------- */
+
+/* The first layer's input is the data, so its input gradient is never
+ * needed. A dense first layer then splits by its output units: worker w
+ * computes units [j0, j1) of the output (and of R{output}) and rows
+ * [j0, j1) of dW, db (and of their R), and no worker's result is summed
+ * with another's. The rest of the net runs on the calling thread. */
+
+void
+dd_net_set_unit_split (DdNet *net, struct _DdWorkers *pool, int n)
+{
+  g_return_if_fail (net != NULL && n >= 1);
+  g_return_if_fail (n == 1 || (pool != NULL && dd_workers_n_threads (pool) >= n));
+
+  net->unit_pool = n > 1 ? pool : NULL;
+  net->unit_split = n;
+}
+
+static gboolean
+units_split (const DdNet *net, int i)
+{
+  return i == 0 && net->unit_split > 1 && net->layers[0].kind == DD_LAYER_DENSE;
+}
+
+typedef struct {
+  DdNet         *net;
+  const dd_real *x, *v;         /* the input; the direction (H·v) */
+  const dd_real *dout, *rdout;  /* the output's gradient and its R */
+  dd_real       *hv;
+  int            B;
+  gboolean       forward, rforward, grads, rgrads;
+} UnitJob;
+
+static void
+work_units (int w, gpointer data)
+{
+  const UnitJob *job = data;
+  DdNet *net = job->net;
+  const DdLayer *l = &net->layers[0];
+  const int I = (int) layer_in_size (l), O = l->oc, B = job->B, n = net->unit_split;
+  const int j0 = (int) ((gint64) O * w / n), j1 = (int) ((gint64) O * (w + 1) / n);
+
+  if (job->forward)
+    dd_dense_forward_units (net->acts + l->out_off, job->x, net->params + l->w_off,
+                         net->params + l->b_off, B, I, O, j0, j1);
+  /* on the data R{inp} = 0: R{out} = inp·vWᵀ + vb, R{dW} = R{dout}ᵀ·inp */
+  if (job->rforward)
+    dd_dense_forward_units (net->racts + l->out_off, job->x, job->v + l->w_off,
+                         job->v + l->b_off, B, I, O, j0, j1);
+  if (job->grads)
+    dd_dense_grads_units (net->grads + l->w_off, net->grads + l->b_off, job->dout, job->x,
+                       B, I, O, j0, j1);
+  if (job->rgrads)
+    dd_dense_grads_units (job->hv + l->w_off, job->hv + l->b_off, job->rdout, job->x,
+                       B, I, O, j0, j1);
+}
+
+static void
+run_units (UnitJob *job)
+{
+  dd_workers_run (job->net->unit_pool, job->net->unit_split, work_units, job);
+}
+
 void
 dd_net_forward (DdNet *net, const dd_real *x, int B)
 {
   g_return_if_fail (B > 0 && B <= net->max_batch);
 
   for (int i = 0; i < net->n_layers; i++)
-    layer_forward (net, i, x, B);
+    if (units_split (net, i))
+      run_units (&(UnitJob) { .net = net, .x = x, .B = B, .forward = TRUE });
+    else
+      layer_forward (net, i, x, B);
 }
 
 void
@@ -491,7 +560,10 @@ dd_net_backward (DdNet *net, const dd_real *x, const dd_real *dlogits, int B)
 
       if (dinp != NULL)
         memset (dinp, 0, sizeof (dd_real) * B * layer_in_size (l));
-      layer_backward (net, i, dinp, dout, x, B, TRUE);
+      if (units_split (net, i))
+        run_units (&(UnitJob) { .net = net, .x = x, .B = B, .dout = dout, .grads = TRUE });
+      else
+        layer_backward (net, i, dinp, dout, x, B, TRUE);
       dout = dinp;
       cur ^= 1;
     }
@@ -699,10 +771,14 @@ hvp (DdNet *net, const DdLoss *loss, const dd_real *x, const int *y, int B,
   hvp_buffers (net);
 
   for (int i = 0; i < net->n_layers; i++)
-    {
-      layer_forward (net, i, x, B);
-      layer_rforward (net, i, x, v, B);
-    }
+    if (units_split (net, i))
+      run_units (&(UnitJob) { .net = net, .x = x, .v = v, .B = B,
+                              .forward = TRUE, .rforward = TRUE });
+    else
+      {
+        layer_forward (net, i, x, B);
+        layer_rforward (net, i, x, v, B);
+      }
 
   /* the output gradients enter in the second ping-pong buffers: the last
    * layer writes its input gradients into the first */
@@ -728,8 +804,14 @@ hvp (DdNet *net, const DdLoss *loss, const dd_real *x, const int *y, int B,
           memset (dinp, 0, sizeof (dd_real) * n_in);
           memset (rdinp, 0, sizeof (dd_real) * n_in);
         }
-      layer_backward (net, i, dinp, dout, x, B, want_grads);
-      layer_rbackward (net, i, rdinp, rdout, dout, x, v, hv, B);
+      if (units_split (net, i))
+        run_units (&(UnitJob) { .net = net, .x = x, .B = B, .dout = dout, .rdout = rdout,
+                                .hv = hv, .grads = want_grads, .rgrads = TRUE });
+      else
+        {
+          layer_backward (net, i, dinp, dout, x, B, want_grads);
+          layer_rbackward (net, i, rdinp, rdout, dout, x, v, hv, B);
+        }
       dout = dinp;
       rdout = rdinp;
       cur ^= 1;

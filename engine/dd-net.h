@@ -82,6 +82,11 @@ struct _DdNet {
   dd_real *rdbuf[2];      /* R-backward: ping-pong R{activation gradients} */
   dd_real *lscratch;      /* the loss's scratch, 2·max_batch·n_classes */
   gboolean shares_params; /* a shadow (dd_net_shadow): params are another net's */
+  /* the first layer's units split between unit_split workers of unit_pool
+   * (dense only; 1 or 0: not split). Set by the student around one call
+   * (dd_net_set_unit_split); a copy or shadow starts without. */
+  struct _DdWorkers *unit_pool;
+  int      unit_split;
 };
 
 typedef struct {
@@ -99,6 +104,12 @@ typedef struct {
 
 /* The default students: MLP d-500-C tanh; LeNet as in docs/method.md §1 */
 DdNetSpec   dd_net_spec_default   (DdStudentKind kind);
+/* The student's choice of threads for one call (dd-student.c): with n > 1
+ * the next forward, backward and H·v split a dense first layer's units
+ * between n workers of pool (dd-workers.h; at least n threads); other
+ * layers, and a first layer that is not dense, run on the calling thread.
+ * 1: nothing split. The same n gives the same bits on every run. */
+void        dd_net_set_unit_split (DdNet *net, struct _DdWorkers *pool, int n);
 gboolean    dd_student_kind_parse (const char *name, DdStudentKind *out);
 const char *dd_student_kind_name  (DdStudentKind kind);
 /* "500,300" → an MLP's hidden sizes; for a translator (kind seq2seq) one

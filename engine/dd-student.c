@@ -36,6 +36,7 @@ typedef struct {
    * and the buffers above; workers 1 … are shadows of it */
   int             threads;      /* dd_student_set_threads */
   double          split_work;   /* flops per parameter a worker's slice needs */
+  double          unit_work;    /* flops a slice of the first layer's units needs */
   int             n_split;      /* workers the last forward used (1: serial) */
   int             n_workers;    /* made so far */
   struct Worker  *workers;
@@ -96,6 +97,7 @@ alloc_buffers (DdStudent *st)
 
   st->priv = buf;
   buf->split_work = DD_SPLIT_WORK;
+  buf->unit_work = DD_UNIT_WORK;
   if (st->s2s)
     {
       const size_t S = (size_t) st->max_batch * (DD_PARALLEL_MAX_LEN + 1);
@@ -224,6 +226,7 @@ dd_student_copy (const DdStudent *st)
   alloc_buffers (c);
   BUF (c)->threads = BUF (st)->threads;
   BUF (c)->split_work = BUF (st)->split_work;
+  BUF (c)->unit_work = BUF (st)->unit_work;
   return c;
 }
 
@@ -455,6 +458,68 @@ dd_student_set_split_work (DdStudent *st, double flops_per_parameter)
   BUF (st)->split_work = flops_per_parameter;
 }
 
+/* a pool of at least n threads (n > 1) */
+static void
+ensure_pool (DdStudent *st, int n)
+{
+  Buffers *buf = BUF (st);
+
+  if (buf->pool == NULL || dd_workers_n_threads (buf->pool) < n)
+    {
+      g_clear_pointer (&buf->pool, dd_workers_free);
+      buf->pool = dd_workers_new (n);
+    }
+}
+
+int
+dd_student_unit_workers (const DdStudent *st, int B)
+{
+  const Buffers *buf = BUF (st);
+  int n = 1;
+
+  if (st->net == NULL || buf->threads <= 1 || st->net->layers[0].kind != DD_LAYER_DENSE)
+    return 1;
+  const DdLayer *l = &st->net->layers[0];
+  const double flops = 2.0 * B * l->h * l->w * l->c * l->oc;
+  n = MIN (MIN (buf->threads, DD_MAX_WORKERS), l->oc);
+  while (n > 1 && flops / n < buf->unit_work)
+    n--;
+  return n;
+}
+
+void
+dd_student_set_unit_work (DdStudent *st, double flops)
+{
+  g_return_if_fail (flops >= 0.0);
+
+  BUF (st)->unit_work = flops;
+}
+
+/* For a call on st->net alone (the batch not split): its first layer's
+ * units shared by dd_student_unit_workers threads of the pool. units_end
+ * returns the net to one thread, so that no worker of a split batch ever
+ * reaches the pool from inside it. */
+static void
+units_begin (DdStudent *st, int B)
+{
+  Buffers *buf = BUF (st);
+  int n = dd_student_unit_workers (st, B);
+
+  if (n > 1)
+    {
+      ensure_pool (st, n);
+      /* the pool could not start its threads: one */
+      n = MIN (n, dd_workers_n_threads (buf->pool));
+    }
+  dd_net_set_unit_split (st->net, buf->pool, n);
+}
+
+static void
+units_end (DdStudent *st)
+{
+  dd_net_set_unit_split (st->net, NULL, 1);
+}
+
 /* makes sure workers 0 … n − 1 and a pool of n threads exist */
 static void
 ensure_workers (DdStudent *st, int n)
@@ -493,11 +558,8 @@ ensure_workers (DdStudent *st, int n)
         }
       buf->n_workers = n;
     }
-  if (n > 1 && (buf->pool == NULL || dd_workers_n_threads (buf->pool) < n))
-    {
-      g_clear_pointer (&buf->pool, dd_workers_free);
-      buf->pool = dd_workers_new (n);
-    }
+  if (n > 1)
+    ensure_pool (st, n);
 }
 
 /* the hvp parts of workers 0 … n − 1 (allocated on the first parallel hvp) */
@@ -699,13 +761,16 @@ backward_split (DdStudent *st, const DdLoss *loss, gboolean zero, gboolean is_ce
   Job job = { .st = st, .B = buf->B, .n = n, .loss = loss, .want_ce = ce != NULL,
               .is_ce = is_ce, .zero = zero || n > 1 };
 
-  run_workers (st, n, work_backward, &job);
   if (n == 1)
     {
+      units_begin (st, buf->B);
+      work_backward (0, &job);
+      units_end (st);
       if (ce)
         *ce = buf->workers[0].ce;
       return buf->workers[0].value;
     }
+  run_workers (st, n, work_backward, &job);
   double value = 0.0, c = 0.0;
   for (int w = 0; w < n; w++)
     {
@@ -741,9 +806,14 @@ dd_student_forward (DdStudent *st, DdSplit split, const int *idx, int B)
   Job job = { .st = st, .ds = image_split (st, split), .idx = idx, .B = B, .n = n };
   ensure_workers (st, n);
   buf->n_split = n;
-  run_workers (st, n, work_forward, &job);
   if (n == 1)
-    return (double) buf->workers[0].wrong / B;
+    {
+      units_begin (st, B);
+      work_forward (0, &job);
+      units_end (st);
+      return (double) buf->workers[0].wrong / B;
+    }
+  run_workers (st, n, work_forward, &job);
   int wrong = 0;
   for (int w = 0; w < n; w++)
     wrong += buf->workers[w].wrong;
@@ -852,7 +922,10 @@ dd_student_hvp (DdStudent *st, const int *idx, int B, const dd_real *W, const dd
       if (n == 1)
         {
           dd_dataset_gather (st->data->train, idx, B, buf->x, buf->y);
-          return dd_net_hvp_only (st->net, &loss, buf->x, buf->y, B, v, hv, dW, db);
+          units_begin (st, B);
+          double value = dd_net_hvp_only (st->net, &loss, buf->x, buf->y, B, v, hv, dW, db);
+          units_end (st);
+          return value;
         }
       ensure_workers (st, n);
       ensure_hvp_parts (st, n);

@@ -76,6 +76,15 @@ int         dd_student_get_threads (const DdStudent *st);
  * 1.34 times. A function of the configuration only: a file gives the same
  * bits on any machine with the same thread count. */
 #define DD_SPLIT_WORK 250.0
+/* A batch step or H·v that stays on one worker splits instead the units of
+ * a dense first layer (dd_net_set_unit_split) between as many threads as
+ * give each slice at least this many flops of the layer's forward product:
+ * no gradient is summed then, the layer's weight gradient being cut by
+ * rows. The bench's MLP step at batch 20 has 7.8 M a slice of two (a step
+ * of the same products on two threads ran 1.6–1.7× as fast as on one:
+ * tests/bench-split). A function of the configuration only, like the
+ * batch split. */
+#define DD_UNIT_WORK 1e6
 /* Dropout's masks for the next training forward (the translator's, if its
  * spec has dropout; dd_seq2seq_set_noise): key 0 none. */
 void        dd_student_set_noise (DdStudent *st, guint64 key);
@@ -84,6 +93,12 @@ guint64     dd_noise_key (guint64 seed, gint64 step);
 /* Sets that work (default DD_SPLIT_WORK); 0 splits every batch between all
  * threads, as the tests do to check the split on small batches. */
 void        dd_student_set_split_work (DdStudent *st, double flops_per_parameter);
+/* The threads that share the units of the first layer in a step or H·v of
+ * B examples that stays on one worker (1: none; only a dense first layer is
+ * split), and the work a slice needs for it (default DD_UNIT_WORK; 0
+ * splits any dense first layer, as the tests do). */
+int         dd_student_unit_workers   (const DdStudent *st, int B);
+void        dd_student_set_unit_work  (DdStudent *st, double flops);
 
 /* Forward on examples idx[0..B) of split; returns the batch error. */
 double      dd_student_forward  (DdStudent *st, DdSplit split, const int *idx, int B);

@@ -27,6 +27,8 @@ DdWorkers *dd_workers_new       (int n_threads);
 void       dd_workers_free      (DdWorkers *pool);
 int        dd_workers_n_threads (const DdWorkers *pool);
 void       dd_workers_run       (DdWorkers *pool, int n, DdWorkFn fn, gpointer data);
+/* runs so far that went to the pool's threads (n > 1), for checks */
+guint64    dd_workers_runs      (const DdWorkers *pool);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdWorkers, dd_workers_free)
 

@@ -158,6 +158,56 @@ test_dense_vs_ref (void)
     }
 }
 
+/* a dense layer's units in uneven slices: the slices together are the
+ * reference's output, weight and bias gradients (added to what was there),
+ * and a slice writes nothing outside its units */
+static void
+test_dense_units_vs_ref (void)
+{
+  static const int shapes[][3] = { { 1, 1, 1 }, { 3, 7, 5 }, { 20, 784, 50 }, { 128, 31, 10 } };
+
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      const int B = shapes[s][0], I = shapes[s][1], O = shapes[s][2];
+      const size_t ni = (size_t) B * I, nw = (size_t) O * I, no = (size_t) B * O;
+      g_autofree dd_real *inp = new_uniform (ni, -1, 1, 110 + s);
+      g_autofree dd_real *w = new_uniform (nw, -1, 1, 120 + s);
+      g_autofree dd_real *bias = new_uniform (O, -1, 1, 130 + s);
+      g_autofree dd_real *dout = new_uniform (no, -1, 1, 140 + s);
+      g_autofree dd_real *out = g_new (dd_real, no);
+      g_autofree dd_real *out_ref = g_new (dd_real, no);
+      g_autofree dd_real *dw = new_uniform (nw, -1, 1, 160 + s);
+      g_autofree dd_real *dbias = new_uniform (O, -1, 1, 170 + s);
+      g_autofree dd_real *dw_ref = new_copy (dw, nw);
+      g_autofree dd_real *dbias_ref = new_copy (dbias, O);
+      /* cuts: 0, a third, a third again (an empty slice when O < 3), O */
+      const int cut[] = { 0, O / 3, O / 3, O };
+
+      dd_dense_forward_ref (out_ref, inp, w, bias, B, I, O);
+      dd_dense_backward_ref (NULL, dw_ref, dbias_ref, dout, inp, w, B, I, O);
+      for (size_t i = 0; i < no; i++)
+        out[i] = NAN;
+      for (int k = 0; k + 1 < (int) G_N_ELEMENTS (cut); k++)
+        {
+          dd_dense_forward_units (out, inp, w, bias, B, I, O, cut[k], cut[k + 1]);
+          dd_dense_grads_units (dw, dbias, dout, inp, B, I, O, cut[k], cut[k + 1]);
+          /* nothing past the slice written yet */
+          for (int b = 0; b < B; b++)
+            for (int j = cut[k + 1]; j < O; j++)
+              g_assert_true (isnan (out[(size_t) b * O + j]));
+        }
+      double e_out = max_rel_diff (out, out_ref, no);
+      double e_dw = max_rel_diff (dw, dw_ref, nw);
+      double e_db = max_rel_diff (dbias, dbias_ref, O);
+
+      g_test_message ("dense units B=%d I=%d O=%d vs ref: out %.1e dw %.1e dbias %.1e",
+                      B, I, O, e_out, e_dw, e_db);
+      g_assert_cmpfloat (e_out, <=, REF_TOL);
+      g_assert_cmpfloat (e_dw, <=, REF_TOL);
+      g_assert_cmpfloat (e_db, <=, REF_TOL);
+    }
+}
+
 /* ---------------------------------------------------------------------- */
 /* convolution */
 
@@ -690,6 +740,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kernels/optim/vs-plain", test_optim_vs_plain);
   g_test_add_func ("/kernels/dense/gradcheck", test_dense_gradcheck);
   g_test_add_func ("/kernels/dense/vs-ref", test_dense_vs_ref);
+  g_test_add_func ("/kernels/dense/units-vs-ref", test_dense_units_vs_ref);
   g_test_add_func ("/kernels/conv/gradcheck", test_conv_gradcheck);
   g_test_add_func ("/kernels/conv/vs-ref", test_conv_vs_ref);
   g_test_add_func ("/kernels/maxpool2/gradcheck", test_maxpool_gradcheck);

@@ -12,6 +12,7 @@
 #include "dd-loss.h"
 #include "dd-net.h"
 #include "dd-rng.h"
+#include "dd-workers.h"
 
 #include <math.h>
 #include <string.h>
@@ -123,6 +124,50 @@ test_mlp_tanh (void)
 
   problem_init (&p, &spec, 4, 4, 3, 4, 11);
   check_all_layers (&p, 1000);
+  problem_clear (&p);
+}
+
+/* The first layer's units split between three workers (dd_net_set_unit_split):
+ * the gradient against finite differences, and forward, gradient and H·v
+ * against the same net on one thread; each pass hands the layer to the
+ * pool (forward and backward once each, H·v twice). */
+static void
+test_mlp_unit_split (void)
+{
+  DdNetSpec spec = { .kind = DD_STUDENT_MLP, .hidden = { 7, 5 }, .n_hidden = 2,
+                     .activation = DD_ACT_RELU };
+  g_autoptr(DdWorkers) pool = dd_workers_new (3);
+  Problem p;
+
+  problem_init (&p, &spec, 4, 4, 3, 6, 13);
+  const size_t P = p.net->n_params, C = p.net->n_classes;
+  g_autofree dd_real *v = g_new (dd_real, P);
+  g_autofree dd_real *hv1 = g_new (dd_real, P), *hv3 = g_new (dd_real, P);
+  g_autofree dd_real *dW = g_new0 (dd_real, C * C), *db = g_new0 (dd_real, C);
+  fill_uniform (v, P, -1.0, 1.0, 17);
+
+  /* one thread */
+  problem_gradient (&p);
+  g_autofree dd_real *logits1 = g_memdup2 (p.net->logits, sizeof (dd_real) * p.B * C);
+  g_autofree dd_real *grads1 = g_memdup2 (p.net->grads, sizeof (dd_real) * P);
+  double h1 = dd_net_hvp (p.net, &p.loss, p.x, p.y, p.B, v, hv1, dW, db);
+
+  /* three, 7 units as 2 + 2 + 3 */
+  dd_net_set_unit_split (p.net, pool, 3);
+  g_assert_cmpuint (dd_workers_runs (pool), ==, 0);
+  problem_gradient (&p);
+  g_assert_cmpuint (dd_workers_runs (pool), ==, 2);
+  for (size_t i = 0; i < (size_t) p.B * C; i++)
+    g_assert_cmpfloat_with_epsilon (p.net->logits[i], logits1[i], 1e-12);
+  for (size_t i = 0; i < P; i++)
+    g_assert_cmpfloat_with_epsilon (p.net->grads[i], grads1[i], 1e-12);
+  double h3 = dd_net_hvp (p.net, &p.loss, p.x, p.y, p.B, v, hv3, dW, db);
+  g_assert_cmpuint (dd_workers_runs (pool), ==, 4);
+  g_assert_cmpfloat_with_epsilon (h3, h1, 1e-12);
+  for (size_t i = 0; i < P; i++)
+    g_assert_cmpfloat_with_epsilon (hv3[i], hv1[i], 1e-10 * (1 + fabs (hv1[i])));
+  check_all_layers (&p, 1000);
+  dd_net_set_unit_split (p.net, NULL, 1);
   problem_clear (&p);
 }
 
@@ -254,6 +299,7 @@ main (int argc, char **argv)
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/net/mlp-tanh/gradient", test_mlp_tanh);
   g_test_add_func ("/net/mlp-relu/gradient", test_mlp_relu);
+  g_test_add_func ("/net/mlp/unit-split", test_mlp_unit_split);
   g_test_add_func ("/net/lenet/gradient", test_lenet);
   g_test_add_func ("/net/lenet/shape-refused", test_lenet_shape_refused);
   g_test_add_func ("/net/default-shapes", test_default_shapes);

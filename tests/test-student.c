@@ -43,10 +43,15 @@ results_clear (Results *r)
   dd_eval_free (r->eval);
 }
 
-/* everything the teaching loop asks of a student, once, with n threads;
- * every batch split (split work 0) unless `default_split` */
+typedef enum {
+  SPLIT_EVERY_BATCH,  /* split work 0 */
+  SPLIT_DEFAULT,      /* DD_SPLIT_WORK and DD_UNIT_WORK */
+  SPLIT_UNITS,        /* no batch split; a dense first layer's units always */
+} SplitMode;
+
+/* everything the teaching loop asks of a student, once, with n threads */
 static void
-measure_with (const DdStudent *proto, int n, gboolean default_split, Results *r)
+measure_with (const DdStudent *proto, int n, SplitMode mode, Results *r)
 {
   g_autoptr(DdStudent) st = dd_student_copy (proto);
   const size_t P = st->P, RC = (size_t) st->R * st->C;
@@ -58,8 +63,13 @@ measure_with (const DdStudent *proto, int n, gboolean default_split, Results *r)
 
   dd_rng_seed (&rng, 7);
   dd_student_set_threads (st, n);
-  if (!default_split)
+  if (mode == SPLIT_EVERY_BATCH)
     dd_student_set_split_work (st, 0.0);
+  if (mode == SPLIT_UNITS)
+    {
+      dd_student_set_split_work (st, 1e30);
+      dd_student_set_unit_work (st, 0.0);
+    }
   g_assert_cmpint (dd_student_get_threads (st), ==, n);
   for (int i = 0; i < B; i++)
     idx[i] = (int) dd_rng_below (&rng, (guint32) dd_student_n_examples (st, DD_SPLIT_TRAIN));
@@ -104,7 +114,7 @@ measure_with (const DdStudent *proto, int n, gboolean default_split, Results *r)
 static void
 measure (const DdStudent *proto, int n, Results *r)
 {
-  measure_with (proto, n, FALSE, r);
+  measure_with (proto, n, SPLIT_EVERY_BATCH, r);
 }
 
 static void
@@ -196,7 +206,7 @@ check_student (DdStudentKind kind, const char *dataset, int max_batch)
    * here from the layer shapes; unsplit, it is the one-thread step bit for
    * bit, split, it is not (the halves' gradients are summed) */
   Results dflt = { 0 };
-  measure_with (st, 2, TRUE, &dflt);
+  measure_with (st, 2, SPLIT_DEFAULT, &dflt);
   compare (st, &one, &dflt);
   const double P = (double) st->P;
   const gboolean step_split = dd_net_step_flops (st->net, B) >= 2 * DD_SPLIT_WORK * P;
@@ -211,6 +221,50 @@ check_student (DdStudentKind kind, const char *dataset, int max_batch)
   else
     g_assert_true (hvp_split);
   results_clear (&dflt);
+
+  /* The batch on one worker and the first layer's units split: the MLP's
+   * dense layer between 2 and 3 threads gives the one-thread values up to
+   * rounding, and the same bits again with the same count; LeNet's first
+   * layer is a convolution, never split, so it is the one-thread run. With
+   * the default work, the units split only where a slice has DD_UNIT_WORK
+   * flops of the layer's forward product. */
+  Results units2 = { 0 }, units2_again = { 0 }, units3 = { 0 };
+  measure_with (st, 2, SPLIT_UNITS, &units2);
+  measure_with (st, 2, SPLIT_UNITS, &units2_again);
+  measure_with (st, 3, SPLIT_UNITS, &units3);
+  compare (st, &one, &units2);
+  compare (st, &one, &units3);
+  assert_same_bits (st, &units2, &units2_again);
+  if (kind == DD_STUDENT_LENET)
+    {
+      /* the step and H·v (the dev measure's gradient is split by chunks) */
+      const size_t bytes = st->P * sizeof (dd_real);
+      g_assert_cmpmem (one.grads, bytes, units3.grads, bytes);
+      g_assert_cmpmem (one.loss_grads, bytes, units3.loss_grads, bytes);
+      g_assert_cmpmem (one.hv, bytes, units3.hv, bytes);
+    }
+  results_clear (&units2);
+  results_clear (&units2_again);
+  results_clear (&units3);
+  {
+    g_autoptr(DdStudent) t = dd_student_copy (st);
+    const DdLayer *l = &st->net->layers[0];
+    const double in = (double) l->h * l->w * l->c;
+    dd_student_set_threads (t, 1);
+    g_assert_cmpint (dd_student_unit_workers (t, B), ==, 1);
+    dd_student_set_threads (t, 4);
+    for (int b = 1; b <= 256; b *= 4)
+      {
+        int expect = 1;
+        if (l->kind == DD_LAYER_DENSE)
+          for (int k = 4; k > 1 && expect == 1; k--)
+            if (2.0 * b * in * l->oc / k >= DD_UNIT_WORK)
+              expect = k;
+        g_test_message ("%s: batch %d, %d threads share the first layer's units", dataset, b,
+                        dd_student_unit_workers (t, b));
+        g_assert_cmpint (dd_student_unit_workers (t, b), ==, expect);
+      }
+  }
   results_clear (&one);
   results_clear (&two);
   results_clear (&two_again);
