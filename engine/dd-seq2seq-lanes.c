@@ -32,7 +32,7 @@ typedef struct _Seq2seqLanes {
   int        first[MAX_LANES + 1];  /* its sentence ranges */
   DdSeq2seq *lane[MAX_LANES];       /* [0] unused: the model itself */
   dd_real   *hv[MAX_LANES];         /* each lane's H·v ([0] unused) */
-  DdWorkers *pool;
+  DdWorkers *pool;                  /* the process's, dd_workers_shared */
 } Seq2seqLanes;
 
 typedef struct {
@@ -55,8 +55,7 @@ seq2seq_lanes_free (Seq2seqLanes *l)
       dd_seq2seq_free (l->lane[w]);
       g_free (l->hv[w]);
     }
-  dd_workers_free (l->pool);
-  g_free (l);
+  g_free (l);  /* the pool is the process's (dd_workers_shared) */
 }
 
 void
@@ -168,10 +167,7 @@ static void
 ensure_pool (Seq2seqLanes *l, int n)
 {
   if (l->pool == NULL || dd_workers_n_threads (l->pool) < n)
-    {
-      g_clear_pointer (&l->pool, dd_workers_free);
-      l->pool = dd_workers_new (n);
-    }
+    l->pool = dd_workers_shared (n);
 }
 
 /* cuts the batch into n lanes, with their shadows and the pool */

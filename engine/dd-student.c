@@ -257,7 +257,7 @@ free_workers (Buffers *buf)
       g_free (buf->workers[0].db);
     }
   g_clear_pointer (&buf->workers, g_free);
-  g_clear_pointer (&buf->pool, dd_workers_free);
+  buf->pool = NULL;  /* the process's (dd_workers_shared) */
   buf->n_workers = 0;
 }
 
@@ -465,10 +465,7 @@ ensure_pool (DdStudent *st, int n)
   Buffers *buf = BUF (st);
 
   if (buf->pool == NULL || dd_workers_n_threads (buf->pool) < n)
-    {
-      g_clear_pointer (&buf->pool, dd_workers_free);
-      buf->pool = dd_workers_new (n);
-    }
+    buf->pool = dd_workers_shared (MIN (n, DD_MAX_WORKERS));
 }
 
 int

@@ -38,6 +38,7 @@ struct _DdWorkers {
   pthread_t       *threads;
   ThreadArg       *args;
   pthread_mutex_t  lock;
+  pthread_mutex_t  busy;        /* held by the caller of a run */
   pthread_cond_t   start_cond, done_cond;
   /* atomics: runs started; the pool's threads that have not yet answered
    * the current run; quit */
@@ -136,6 +137,7 @@ dd_workers_new (int n_threads)
 
   DdWorkers *pool = g_new0 (DdWorkers, 1);
   pthread_mutex_init (&pool->lock, NULL);
+  pthread_mutex_init (&pool->busy, NULL);
   pthread_cond_init (&pool->start_cond, NULL);
   pthread_cond_init (&pool->done_cond, NULL);
   pool->threads = g_new0 (pthread_t, MAX (n_threads - 1, 1));
@@ -168,11 +170,30 @@ dd_workers_free (DdWorkers *pool)
   for (int i = 0; i < pool->n_started; i++)
     pthread_join (pool->threads[i], NULL);
   pthread_mutex_destroy (&pool->lock);
+  pthread_mutex_destroy (&pool->busy);
   pthread_cond_destroy (&pool->start_cond);
   pthread_cond_destroy (&pool->done_cond);
   g_free (pool->threads);
   g_free (pool->args);
   g_free (pool);
+}
+
+#define DD_WORKERS_MAX_SHARED 64
+
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static DdWorkers *shared[DD_WORKERS_MAX_SHARED + 1];
+
+DdWorkers *
+dd_workers_shared (int n_threads)
+{
+  g_return_val_if_fail (n_threads >= 1 && n_threads <= DD_WORKERS_MAX_SHARED, NULL);
+
+  pthread_mutex_lock (&shared_lock);
+  if (shared[n_threads] == NULL)
+    shared[n_threads] = dd_workers_new (n_threads);
+  DdWorkers *pool = shared[n_threads];
+  pthread_mutex_unlock (&shared_lock);
+  return pool;
 }
 
 guint64
@@ -198,6 +219,13 @@ dd_workers_run (DdWorkers *pool, int n, DdWorkFn fn, gpointer data)
       fn (0, data);
       return;
     }
+  if (pthread_mutex_trylock (&pool->busy) != 0)
+    {
+      /* busy: the same calls here, in order */
+      for (int w = 0; w < n; w++)
+        fn (w, data);
+      return;
+    }
   /* every thread of the pool answers every run (those past n at once), so
    * when the last run's caller returned no thread was still reading its
    * description: it is ours to write */
@@ -211,14 +239,16 @@ dd_workers_run (DdWorkers *pool, int n, DdWorkFn fn, gpointer data)
     pthread_cond_broadcast (&pool->start_cond);
   pthread_mutex_unlock (&pool->lock);
   fn (0, data);
-  if (spin_until_zero (&pool->left))
-    return;
-  pthread_mutex_lock (&pool->lock);
-  while (__atomic_load_n (&pool->left, __ATOMIC_ACQUIRE) > 0)
+  if (!spin_until_zero (&pool->left))
     {
-      pool->caller_sleeps = TRUE;
-      pthread_cond_wait (&pool->done_cond, &pool->lock);
+      pthread_mutex_lock (&pool->lock);
+      while (__atomic_load_n (&pool->left, __ATOMIC_ACQUIRE) > 0)
+        {
+          pool->caller_sleeps = TRUE;
+          pthread_cond_wait (&pool->done_cond, &pool->lock);
+        }
+      pool->caller_sleeps = FALSE;
+      pthread_mutex_unlock (&pool->lock);
     }
-  pool->caller_sleeps = FALSE;
-  pthread_mutex_unlock (&pool->lock);
+  pthread_mutex_unlock (&pool->busy);
 }

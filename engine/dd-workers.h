@@ -10,8 +10,8 @@
  * and kept). Which w a call gets is fixed, so work split by w, and summed in
  * the order of w afterwards, gives the same bits on every run.
  *
- * The pool is not for nesting: fn must not call dd_workers_run on the same
- * pool. Each w that calls OpenBLAS should do so with one BLAS thread
+ * A run on a pool that is busy (nested, or from another thread at once)
+ * runs its calls one after another on the calling thread. Each w that calls OpenBLAS should do so with one BLAS thread
  * (dd_set_threads (1)), so that the cores are ours, not OpenBLAS's.
  */
 #pragma once
@@ -24,6 +24,13 @@ typedef struct _DdWorkers DdWorkers;
 typedef void (*DdWorkFn) (int w, gpointer data);
 
 DdWorkers *dd_workers_new       (int n_threads);
+/* The process's pool of n_threads threads (1 … 64), made on first use and
+ * kept until exit; never freed by its users. Students and translators share
+ * it, so that one whose step has ended does not keep a core spinning while
+ * another steps. A run that finds the pool busy (another thread's run, or a
+ * run from inside one of its own) calls fn (0 … n − 1) one after another on
+ * the calling thread: the same work, the same results. */
+DdWorkers *dd_workers_shared    (int n_threads);
 void       dd_workers_free      (DdWorkers *pool);
 int        dd_workers_n_threads (const DdWorkers *pool);
 void       dd_workers_run       (DdWorkers *pool, int n, DdWorkFn fn, gpointer data);

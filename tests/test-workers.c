@@ -8,7 +8,9 @@
  * their writes visible. Its threads hand off by spinning for a while and
  * then by sleeping, so the runs below come both back to back (the spinning
  * path) and after pauses longer than the spin (the sleeping path), and with
- * fewer workers than the pool has threads.
+ * fewer workers than the pool has threads; the process's shared pool from
+ * inside one of its runs and from two threads at once, where a run that
+ * finds the pool busy makes its calls in turn on its own thread.
  */
 #include "dd-workers.h"
 
@@ -95,6 +97,75 @@ test_free (void)
     }
 }
 
+/* a run from inside a run of the same pool: its calls run in turn on the
+ * calling worker's thread (no deadlock) */
+typedef struct {
+  DdWorkers *pool;
+  Job        inner[3];
+} Nested;
+
+static void
+nested_work (int w, gpointer data)
+{
+  Nested *job = data;
+  Job *in = &job->inner[w];
+
+  memset (in->calls, 0, sizeof in->calls);
+  in->n = 3;
+  in->run = 100 + w;
+  dd_workers_run (job->pool, 3, work, in);
+}
+
+static void
+test_nested (void)
+{
+  DdWorkers *pool = dd_workers_shared (3);
+  Nested job = { .pool = pool };
+
+  g_assert_true (dd_workers_shared (3) == pool);
+  g_assert_cmpint (dd_workers_n_threads (pool), ==, 3);
+  dd_workers_run (pool, 3, nested_work, &job);
+  for (int w = 0; w < 3; w++)
+    for (int u = 0; u < 3; u++)
+      {
+        g_assert_cmpint (job.inner[w].calls[u], ==, 1);
+        g_assert_cmpuint (job.inner[w].seen[u], ==, (guint64) (100 + w));
+        /* all on the thread of the outer call that made the inner run */
+        g_assert_true (job.inner[w].thread[u] == job.inner[w].thread[0]);
+      }
+}
+
+/* two threads running on the shared pool at once: each run complete */
+static gpointer
+hammer (gpointer data)
+{
+  Job job = { 0 };
+
+  for (guint64 r = 1; r <= 2000; r++)
+    {
+      memset (job.calls, 0, sizeof job.calls);
+      job.n = 2;
+      job.run = r;
+      dd_workers_run (data, 2, work, &job);
+      for (int w = 0; w < 2; w++)
+        {
+          g_assert_cmpint (job.calls[w], ==, 1);
+          g_assert_cmpuint (job.seen[w], ==, r);
+        }
+    }
+  return NULL;
+}
+
+static void
+test_shared_from_two_threads (void)
+{
+  DdWorkers *pool = dd_workers_shared (2);
+  GThread *a = g_thread_new ("a", hammer, pool), *b = g_thread_new ("b", hammer, pool);
+
+  g_thread_join (a);
+  g_thread_join (b);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -102,5 +173,7 @@ main (int argc, char **argv)
   g_test_add_func ("/workers/back-to-back", test_back_to_back);
   g_test_add_func ("/workers/after-pauses", test_after_pauses);
   g_test_add_func ("/workers/free", test_free);
+  g_test_add_func ("/workers/nested", test_nested);
+  g_test_add_func ("/workers/shared-from-two-threads", test_shared_from_two_threads);
   return g_test_run ();
 }
