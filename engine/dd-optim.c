@@ -99,12 +99,16 @@ adam_update (size_t n, dd_real *restrict params, dd_real *restrict grads, dd_rea
 # pragma GCC pop_options
 #endif
 
+/* elements [lo, hi) of the update numbered opt->t */
 static void
-optim_step (DdOptim *opt, dd_real *params, dd_real *grads, gboolean consume)
+optim_update (const DdOptim *opt, dd_real *params, dd_real *grads, size_t lo, size_t hi,
+              gboolean consume)
 {
-  opt->t++;
+  if (hi <= lo)
+    return;
   if (opt->kind == DD_OPTIM_SGD)
-    sgd_update (opt->n, params, grads, opt->m, (dd_real) opt->momentum, (dd_real) opt->lr, consume);
+    sgd_update (hi - lo, params + lo, grads + lo, opt->m + lo, (dd_real) opt->momentum,
+                (dd_real) opt->lr, consume);
   else
     {
       const double c1 = 1.0 - pow (opt->beta1, (double) opt->t);
@@ -112,9 +116,31 @@ optim_step (DdOptim *opt, dd_real *params, dd_real *grads, gboolean consume)
       /* bias corrections folded into the step size and epsilon */
       const dd_real step = (dd_real) (opt->lr * sqrt (c2) / c1);
       const dd_real eps = (dd_real) (opt->eps * sqrt (c2));
-      adam_update (opt->n, params, grads, opt->m, opt->v, (dd_real) opt->beta1,
-                   (dd_real) opt->beta2, step, eps, consume);
+      adam_update (hi - lo, params + lo, grads + lo, opt->m + lo, opt->v + lo,
+                   (dd_real) opt->beta1, (dd_real) opt->beta2, step, eps, consume);
     }
+}
+
+static void
+optim_step (DdOptim *opt, dd_real *params, dd_real *grads, gboolean consume)
+{
+  opt->t++;
+  optim_update (opt, params, grads, 0, opt->n, consume);
+}
+
+void
+dd_optim_begin_step (DdOptim *opt)
+{
+  opt->t++;
+}
+
+void
+dd_optim_step_part (const DdOptim *opt, dd_real *params, const dd_real *grads, size_t lo,
+                    size_t hi)
+{
+  g_return_if_fail (lo <= hi && hi <= opt->n);
+  /* grads is not written when consume is FALSE */
+  optim_update (opt, params, (dd_real *) grads, lo, hi, FALSE);
 }
 
 void

@@ -42,6 +42,12 @@ void        dd_optim_step       (DdOptim *opt, dd_real *params, const dd_real *g
 /* the same, zeroing each gradient once it is used: saves the next step's
  * separate pass to clear them */
 void        dd_optim_step_consume (DdOptim *opt, dd_real *params, dd_real *grads);
+/* dd_optim_step in parts: dd_optim_begin_step once, then dd_optim_step_part
+ * over parts that cut [0, n) (in any order, on any threads): the same values
+ * as dd_optim_step */
+void        dd_optim_begin_step (DdOptim *opt);
+void        dd_optim_step_part  (const DdOptim *opt, dd_real *params, const dd_real *grads,
+                                 size_t lo, size_t hi);
 /* the cosine schedule, one definition for training and teaching:
  * lr·½(1 + cos(π·min(τ, 1))) at progress τ = step / steps */
 double      dd_optim_cosine_lr  (double lr, double tau);

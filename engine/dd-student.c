@@ -517,6 +517,23 @@ units_end (DdStudent *st)
   dd_net_set_unit_split (st->net, NULL, 1);
 }
 
+void
+dd_student_for (DdStudent *st, size_t len, DdRangeFn fn, gpointer data, int *parts)
+{
+  Buffers *buf = BUF (st);
+  int n = (int) MIN ((size_t) MIN (MAX (buf->threads, 1), DD_MAX_WORKERS), len / DD_FOR_MIN);
+
+  if (n > 1)
+    {
+      ensure_pool (st, n);
+      n = MIN (n, dd_workers_n_threads (buf->pool));
+    }
+  n = MAX (n, 1);
+  if (parts)
+    *parts = n;
+  dd_workers_for (buf->pool, n, len, fn, data);
+}
+
 /* makes sure workers 0 … n − 1 and a pool of n threads exist */
 static void
 ensure_workers (DdStudent *st, int n)

@@ -23,6 +23,7 @@
 #pragma once
 
 #include "dd-types.h"
+#include "dd-workers.h"
 #include "dd-net.h"
 #include "dd-run.h"
 #include "dd-teacher.h"
@@ -99,6 +100,14 @@ void        dd_student_set_split_work (DdStudent *st, double flops_per_parameter
  * splits any dense first layer, as the tests do). */
 int         dd_student_unit_workers   (const DdStudent *st, int B);
 void        dd_student_set_unit_work  (DdStudent *st, double flops);
+
+/* fn over [0, len) in parts between the student's threads, where each part
+ * has DD_FOR_MIN elements at least, or in one part on this thread: for
+ * elementwise work on vectors of the parameters' size (each element
+ * computed alone, so the parts change no value). parts (may be NULL)
+ * receives how many there were (at most 16). */
+#define DD_FOR_MIN 65536
+void        dd_student_for (DdStudent *st, size_t len, DdRangeFn fn, gpointer data, int *parts);
 
 /* Forward on examples idx[0..B) of split; returns the batch error. */
 double      dd_student_forward  (DdStudent *st, DdSplit split, const int *idx, int B);

@@ -162,25 +162,61 @@ teach_noise_at (const DdTeach *tc, int t)
                        tc->cfg.pretrain_steps + tc->taught_at_window_start + t);
 }
 
+/* The vectors of the parameters' size are worked on in parts between the
+ * student's threads (dd_student_for): each element is computed alone, so
+ * the parts change no weight. (With one part every call is the one it was
+ * before the parts, so one thread keeps its bits.) */
+
+/* the squared norms of g and v by parts, for the update's checks */
+typedef struct {
+  const dd_real *g, *v;
+  double         g2[16], v2[16];
+} NormsJob;
+
+static void
+norms_part (int part, size_t lo, size_t hi, gpointer data)
+{
+  NormsJob *j = data;
+
+  j->g2[part] = dot ((int) (hi - lo), j->g + lo, 1, j->g + lo, 1);
+  j->v2[part] = j->v ? dot ((int) (hi - lo), j->v + lo, 1, j->v + lo, 1) : 0.0;
+}
+
+static void
+update_part (int part, size_t lo, size_t hi, gpointer data)
+{
+  DdTeach *tc = data;
+
+  dd_optim_step_part (tc->sopt, tc->st->params, tc->st->grads, lo, hi);
+}
+
 /* The update ω ← ω − η·(ρ·v + g) with the gradient in net->grads, refusing
  * a non-finite result; on refusal ω and v are as before. */
 static gboolean
 apply_update (DdTeach *tc, gint64 step_no, GError **error)
 {
   DdStudent *st = tc->st;
-  double g2 = dot ((int) tc->P, st->grads, 1, st->grads, 1);
+  const double rho = tc->cfg.student.momentum;
+  NormsJob norms = { st->grads, rho > 0 ? tc->sopt->m : NULL, { 0 }, { 0 } };
+  double g2 = 0.0, v2 = 0.0;
+  int parts;
 
+  dd_student_for (st, tc->P, norms_part, &norms, &parts);
+  for (int k = 0; k < parts; k++)
+    {
+      g2 += norms.g2[k];
+      v2 += norms.v2[k];
+    }
   if (!isfinite (g2))
     DIVERGED ("step %" G_GINT64_FORMAT ": the gradient of the student's weights holds a NaN "
               "or Inf; stopped before the update", step_no);
   /* the new weights are finite if the step is: |η·(ρv + g)| bounded */
-  double rho = tc->cfg.student.momentum;
-  double v2 = rho > 0 ? dot ((int) tc->P, tc->sopt->m, 1, tc->sopt->m, 1) : 0.0;
   double bound = tc->sopt->lr * (rho * sqrt (v2) + sqrt (g2));
   if (!isfinite (bound) || bound > 1e30)
     DIVERGED ("step %" G_GINT64_FORMAT ": the student's update has norm %g; the weights would "
               "overflow; stopped before the update", step_no, bound);
-  dd_optim_step (tc->sopt, st->params, st->grads);
+  dd_optim_begin_step (tc->sopt);
+  dd_student_for (st, tc->P, update_part, tc, NULL);
   return TRUE;
 }
 
@@ -393,6 +429,36 @@ teach_objective (DdTeach *tc, gboolean with_grad, double *dev_error)
                                with_grad, dev_error);
 }
 
+/* one reverse step's vector work, by parts */
+typedef struct {
+  DdTeach       *tc;
+  const dd_real *w;        /* ω_t */
+  dd_real        neg_eta;  /* −η_t */
+  dd_real        rho;
+} ReverseJob;
+
+static void
+reverse_before_part (int part, size_t lo, size_t hi, gpointer data)
+{
+  const ReverseJob *j = data;
+  DdTeach *tc = j->tc;
+
+  memcpy (tc->st->params + lo, j->w + lo, (hi - lo) * sizeof (dd_real));
+  memcpy (tc->vt + lo, tc->dv + lo, (hi - lo) * sizeof (dd_real));
+  axpy ((int) (hi - lo), j->neg_eta, tc->dw + lo, 1, tc->vt + lo, 1);
+}
+
+static void
+reverse_after_part (int part, size_t lo, size_t hi, gpointer data)
+{
+  const ReverseJob *j = data;
+  DdTeach *tc = j->tc;
+
+  axpy ((int) (hi - lo), 1, tc->hv + lo, 1, tc->dw + lo, 1);
+  for (size_t i = lo; i < hi; i++)
+    tc->dv[i] = j->rho * tc->vt[i];
+}
+
 /* The reverse pass over the window, from ω_T in net->params (and ∇M in
  * net->grads); accumulates dθ into the teacher's grads. Leaves ω_T, v_T in
  * place afterwards. */
@@ -440,14 +506,12 @@ teach_reverse_pass (DdTeach *tc, int k, GError **error)
                            "step %" G_GINT64_FORMAT ": the reverse pass was cancelled", tc->step);
               return FALSE;
             }
-          if (tc->seg != NULL)
-            memcpy (st->params, tc->seg + (size_t) (t - start) * P, P * sizeof (dd_real));
-          else
-            teach_load_checkpoint (tc, t); /* k = 1: every ω_t is a checkpoint */
-
-          /* ṽ = dv − η_t·dω */
-          memcpy (tc->vt, tc->dv, P * sizeof (dd_real));
-          axpy ((int) P, (dd_real) -tc->eta[t], tc->dw, 1, tc->vt, 1);
+          /* ω_t (k = 1: every ω_t is a checkpoint; H·v needs no velocity,
+           * and ω_T, v_T are put back after the pass) and ṽ = dv − η_t·dω */
+          ReverseJob rj = { tc, tc->seg != NULL ? tc->seg + (size_t) (t - start) * P
+                                                : tc->ckpt + (size_t) t * P,
+                            (dd_real) -tc->eta[t], rho };
+          dd_student_for (st, P, reverse_before_part, &rj, NULL);
 
           memset (tc->dW, 0, sizeof (dd_real) * RC);
           memset (tc->db, 0, sizeof (dd_real) * C);
@@ -457,9 +521,7 @@ teach_reverse_pass (DdTeach *tc, int k, GError **error)
                           tc->vt, tc->hv, tc->dW, tc->db);
 
           /* dω += H·ṽ; dv = ρ·ṽ */
-          axpy ((int) P, 1, tc->hv, 1, tc->dw, 1);
-          for (size_t i = 0; i < P; i++)
-            tc->dv[i] = rho * tc->vt[i];
+          dd_student_for (st, P, reverse_after_part, &rj, NULL);
 
           /* an edited Φ_t did not come from θ: nothing flows back from it */
           if (!tc->overridden[t])

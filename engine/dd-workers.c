@@ -252,3 +252,30 @@ dd_workers_run (DdWorkers *pool, int n, DdWorkFn fn, gpointer data)
     }
   pthread_mutex_unlock (&pool->busy);
 }
+
+typedef struct {
+  int       n;
+  size_t    len;
+  DdRangeFn fn;
+  gpointer  data;
+} ForJob;
+
+static void
+work_for (int w, gpointer data)
+{
+  const ForJob *job = data;
+
+  job->fn (w, job->len * (size_t) w / job->n, job->len * (size_t) (w + 1) / job->n, job->data);
+}
+
+void
+dd_workers_for (DdWorkers *pool, int n, size_t len, DdRangeFn fn, gpointer data)
+{
+  ForJob job = { n, len, fn, data };
+
+  g_return_if_fail (n >= 1);
+  if (n == 1)
+    fn (0, 0, len, data);
+  else
+    dd_workers_run (pool, n, work_for, &job);
+}

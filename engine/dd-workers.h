@@ -34,6 +34,10 @@ DdWorkers *dd_workers_shared    (int n_threads);
 void       dd_workers_free      (DdWorkers *pool);
 int        dd_workers_n_threads (const DdWorkers *pool);
 void       dd_workers_run       (DdWorkers *pool, int n, DdWorkFn fn, gpointer data);
+/* fn (part, lo, hi, data) for parts 0 … n − 1 that cut [0, len) in order
+ * (part w: len·w/n … len·(w+1)/n), part w as worker w of a run */
+typedef void (*DdRangeFn) (int part, size_t lo, size_t hi, gpointer data);
+void       dd_workers_for       (DdWorkers *pool, int n, size_t len, DdRangeFn fn, gpointer data);
 /* runs so far that went to the pool's threads (n > 1), for checks */
 guint64    dd_workers_runs      (const DdWorkers *pool);
 

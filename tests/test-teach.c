@@ -423,6 +423,66 @@ next_window (DdTeach *teach, DdStepReport *r, dd_real *before)
   while (r->kind != DD_STEP_WINDOW);
 }
 
+/* Two threads against one on a student wide enough for every split that
+ * two threads make at batch 10: the first layer's units (2,100 of them,
+ * 1.3 M flops a slice) and the vectors of the parameters' size in the
+ * update and the reverse pass (157 k values, two parts). In double
+ * precision the runs agree to rounding, at the default k and at k = 1 (the
+ * reverse pass reads ω_t from the checkpoints); two threads twice give the
+ * same bits. */
+static void
+test_two_threads (void)
+{
+  const int windows = 3;
+
+  for (int k = 0; k <= 1; k++)
+    {
+      dd_real *theta[3] = { NULL }, *omega[3] = { NULL };
+      size_t n_theta = 0, n_omega = 0;
+      const int threads[3] = { 1, 2, 2 };
+
+      for (int r = 0; r < 3; r++)
+        {
+          DdTeachConfig cfg;
+          DdStepReport rep;
+          teach_problem_config (&cfg, DD_TEACHER_GATED, DD_OBJECTIVE_SMOOTH_ERROR, 0.9);
+          cfg.protocol = DD_PROTOCOL_CONTINUAL;
+          cfg.student.net.hidden[0] = 2100;
+          cfg.student.threads = threads[r];
+          cfg.checkpoint_every = k;
+          cfg.meta_iterations = windows;
+          g_autoptr(DdTeach) teach = teach_problem_new (&cfg, need_digits ());
+          DdStudent *st = dd_teach_get_student (teach);
+          DdTeacher *teacher = dd_teach_get_teacher (teach);
+          g_autofree dd_real *before = g_new (dd_real, teacher->n_params);
+
+          if (threads[r] == 2)
+            {
+              g_assert_cmpint (dd_student_unit_workers (st, cfg.student.batch), ==, 2);
+              g_assert_cmpuint (st->P, >=, 2 * DD_FOR_MIN);
+            }
+          for (int w = 0; w < windows; w++)
+            next_window (teach, &rep, before);
+          n_theta = teacher->n_params;
+          n_omega = st->P;
+          theta[r] = g_memdup2 (teacher->params, n_theta * sizeof (dd_real));
+          omega[r] = g_memdup2 (st->params, n_omega * sizeof (dd_real));
+        }
+      for (size_t i = 0; i < n_theta; i++)
+        g_assert_cmpfloat_with_epsilon (theta[1][i], theta[0][i], 1e-9 * (1 + fabs (theta[0][i])));
+      for (size_t i = 0; i < n_omega; i++)
+        g_assert_cmpfloat_with_epsilon (omega[1][i], omega[0][i], 1e-9 * (1 + fabs (omega[0][i])));
+      g_assert_cmpmem (theta[1], n_theta * sizeof (dd_real), theta[2], n_theta * sizeof (dd_real));
+      g_assert_cmpmem (omega[1], n_omega * sizeof (dd_real), omega[2], n_omega * sizeof (dd_real));
+      for (int r = 0; r < 3; r++)
+        {
+          g_free (theta[r]);
+          g_free (omega[r]);
+          theta[r] = omega[r] = NULL;
+        }
+    }
+}
+
 /* k only trades memory for replays: the trust step's held-out points are
  * steps of the window, not checkpoints, so a run's verdicts, measures,
  * teacher and student are the same bits at any k. */
@@ -958,6 +1018,7 @@ main (int argc, char **argv)
   g_test_add_func ("/teach/whole-episodes", test_whole_episodes);
   g_test_add_func ("/teach/trust-step", test_trust_step);
   g_test_add_func ("/teach/plain-step", test_plain_step);
+  g_test_add_func ("/teach/two-threads", test_two_threads);
   g_test_add_data_func ("/teach/shadow", GINT_TO_POINTER (1), test_shadow);
   g_test_add_data_func ("/teach/shadow/patience-2", GINT_TO_POINTER (2), test_shadow);
   g_test_add_data_func ("/teach/shadow/at-the-end", GINT_TO_POINTER (0), test_shadow);
