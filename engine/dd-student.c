@@ -521,7 +521,9 @@ void
 dd_student_for (DdStudent *st, size_t len, DdRangeFn fn, gpointer data, int *parts)
 {
   Buffers *buf = BUF (st);
-  int n = (int) MIN ((size_t) MIN (MAX (buf->threads, 1), DD_MAX_WORKERS), len / DD_FOR_MIN);
+  /* the translator leaves such loops to OpenBLAS's threads (it has n) */
+  int n = st->net == NULL ? 1
+          : (int) MIN ((size_t) MIN (MAX (buf->threads, 1), DD_MAX_WORKERS), len / DD_FOR_MIN);
 
   if (n > 1)
     {

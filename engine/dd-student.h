@@ -101,8 +101,9 @@ void        dd_student_set_split_work (DdStudent *st, double flops_per_parameter
 int         dd_student_unit_workers   (const DdStudent *st, int B);
 void        dd_student_set_unit_work  (DdStudent *st, double flops);
 
-/* fn over [0, len) in parts between the student's threads, where each part
- * has DD_FOR_MIN elements at least, or in one part on this thread: for
+/* fn over [0, len) in parts between an image student's threads, where each
+ * part has DD_FOR_MIN elements at least, or in one part on this thread (the
+ * translator's OpenBLAS has its threads for such loops): for
  * elementwise work on vectors of the parameters' size (each element
  * computed alone, so the parts change no value). parts (may be NULL)
  * receives how many there were (at most 16). */
