@@ -16,13 +16,15 @@
  * split with spinning barriers gained 1.6–1.8×). So a thread that finishes
  * its part watches for the next run for up to DD_WORKERS_SPIN_US before it
  * waits on the condition variable, and the caller watches for the others'
- * parts as long before it waits for them. Between runs further apart the
- * threads sleep, as before.
+ * parts as long before it waits for them, yielding the core now and then
+ * to any thread that is ready. Between runs further apart the threads
+ * sleep, as before.
  */
 #include "dd-private.h"
 #include "dd-workers.h"
 
 #include <pthread.h>
+#include <sched.h>
 
 /* how long a hand-off spins before it sleeps */
 #define DD_WORKERS_SPIN_US 200
@@ -62,6 +64,18 @@ cpu_relax (void)
 #endif
 }
 
+/* every 64 turns of a spin: the time, and the core to any other thread
+ * that is ready (the one being waited for, when there are more threads
+ * than cores); FALSE once the spin has lasted until `until` */
+static gboolean
+spin_turn (int i, gint64 until)
+{
+  if ((i & 63) != 63)
+    return TRUE;
+  sched_yield ();
+  return g_get_monotonic_time () <= until;
+}
+
 /* TRUE once *x differs from old (acquire), spinning up to the bound */
 static gboolean
 spin_until_changed (const guint64 *x, guint64 old, const int *quit)
@@ -73,7 +87,7 @@ spin_until_changed (const guint64 *x, guint64 old, const int *quit)
       if (__atomic_load_n (x, __ATOMIC_ACQUIRE) != old || __atomic_load_n (quit, __ATOMIC_ACQUIRE))
         return TRUE;
       cpu_relax ();
-      if ((i & 63) == 63 && g_get_monotonic_time () > until)
+      if (!spin_turn (i, until))
         return FALSE;
     }
 }
@@ -88,7 +102,7 @@ spin_until_zero (const int *x)
       if (__atomic_load_n (x, __ATOMIC_ACQUIRE) == 0)
         return TRUE;
       cpu_relax ();
-      if ((i & 63) == 63 && g_get_monotonic_time () > until)
+      if (!spin_turn (i, until))
         return FALSE;
     }
 }
