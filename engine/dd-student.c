@@ -458,14 +458,16 @@ dd_student_set_split_work (DdStudent *st, double flops_per_parameter)
   BUF (st)->split_work = flops_per_parameter;
 }
 
-/* a pool of at least n threads (n > 1) */
-static void
+/* the process's pool for n threads (n > 1); returns how many of the n it
+ * has (fewer only if it could not start its threads) */
+static int
 ensure_pool (DdStudent *st, int n)
 {
   Buffers *buf = BUF (st);
 
   if (buf->pool == NULL || dd_workers_n_threads (buf->pool) < n)
     buf->pool = dd_workers_shared (MIN (n, DD_MAX_WORKERS));
+  return MIN (n, dd_workers_n_threads (buf->pool));
 }
 
 int
@@ -499,16 +501,11 @@ dd_student_set_unit_work (DdStudent *st, double flops)
 static void
 units_begin (DdStudent *st, int B)
 {
-  Buffers *buf = BUF (st);
   int n = dd_student_unit_workers (st, B);
 
   if (n > 1)
-    {
-      ensure_pool (st, n);
-      /* the pool could not start its threads: one */
-      n = MIN (n, dd_workers_n_threads (buf->pool));
-    }
-  dd_net_set_unit_split (st->net, buf->pool, n);
+    n = ensure_pool (st, n);
+  dd_net_set_unit_split (st->net, BUF (st)->pool, n);
 }
 
 static void
@@ -525,12 +522,7 @@ dd_student_for (DdStudent *st, size_t len, DdRangeFn fn, gpointer data, int *par
   int n = st->net == NULL ? 1
           : (int) MIN ((size_t) MIN (MAX (buf->threads, 1), DD_MAX_WORKERS), len / DD_FOR_MIN);
 
-  if (n > 1)
-    {
-      ensure_pool (st, n);
-      n = MIN (n, dd_workers_n_threads (buf->pool));
-    }
-  n = MAX (n, 1);
+  n = n > 1 ? ensure_pool (st, n) : 1;
   if (parts)
     *parts = n;
   dd_workers_for (buf->pool, n, len, fn, data);
@@ -575,7 +567,7 @@ ensure_workers (DdStudent *st, int n)
       buf->n_workers = n;
     }
   if (n > 1)
-    ensure_pool (st, n);
+    ensure_pool (st, n);  /* run_workers copes with fewer threads */
 }
 
 /* the hvp parts of workers 0 … n − 1 (allocated on the first parallel hvp) */

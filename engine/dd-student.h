@@ -61,7 +61,8 @@ const char *dd_student_describe (const DdStudent *st);
 /* examples in a split */
 int         dd_student_n_examples (const DdStudent *st, DdSplit split);
 /* The student's threads. An image student splits every batch, HVP and dev
- * measure between n workers (at most 16) of one OpenBLAS thread each (fixed slices,
+ * measure between n workers (at most 16) of one OpenBLAS thread each, or, where
+ * a batch split does not pay, its dense first layer's units (fixed slices,
  * summed in a fixed order: the same bits on every run with the same n); the
  * translator gives OpenBLAS n threads. Sets OpenBLAS's count accordingly:
  * call it before the student's work, as the engine used dd_set_threads. */

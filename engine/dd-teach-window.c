@@ -164,8 +164,8 @@ teach_noise_at (const DdTeach *tc, int t)
 
 /* The vectors of the parameters' size are worked on in parts between the
  * student's threads (dd_student_for): each element is computed alone, so
- * the parts change no weight. (With one part every call is the one it was
- * before the parts, so one thread keeps its bits.) */
+ * the parts change no weight; with one part each call covers the whole
+ * vector, as a single call on it would. */
 
 /* the squared norms of g and v by parts, for the update's checks */
 typedef struct {
