@@ -134,15 +134,18 @@ dd_dense_forward_units (dd_real *out, const dd_real *inp, const dd_real *w, cons
            1.0, inp, I, w + (size_t) j0 * I, I, 1.0, out + j0, O);
 }
 
-/* dw[j0:j1) += dout[:, j0:j1)ᵀ·inp, dbias[j0:j1) += Σ_b dout[b, j0:j1) */
+/* dw[j0:j1) += dout[:, j0:j1)ᵀ·inp, dbias[j0:j1) += Σ_b dout[b, j0:j1);
+ * set: = instead of += (0 + x is x: the bits of zeroing first) */
 void
 dd_dense_grads_units (dd_real *dw, dd_real *dbias, const dd_real *dout, const dd_real *inp,
-                      int B, int I, int O, int j0, int j1)
+                      int B, int I, int O, int j0, int j1, gboolean set)
 {
   const int nj = j1 - j0;
 
   if (nj <= 0)
     return;
+  if (set)
+    memset (dbias + j0, 0, (size_t) nj * sizeof (dd_real));
   for (int b = 0; b < B; b++)
     {
       const dd_real *row = dout + (size_t) b * O;
@@ -150,7 +153,7 @@ dd_dense_grads_units (dd_real *dw, dd_real *dbias, const dd_real *dout, const dd
         dbias[j] += row[j];
     }
   dd_gemm (CblasRowMajor, CblasTrans, CblasNoTrans, nj, I, B,
-           1.0, dout + j0, O, inp, I, 1.0, dw + (size_t) j0 * I, I);
+           1.0, dout + j0, O, inp, I, set ? 0.0 : 1.0, dw + (size_t) j0 * I, I);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -28,11 +28,13 @@ void dd_dense_backward     (dd_real *dinp, dd_real *dw, dd_real *dbias,
                             int B, int I, int O);
 /* units [j0, j1) of a dense layer: out[:, j0:j1) = inp·w[j0:j1)ᵀ + bias[j0:j1)
  * (out (B, O)); and dw[j0:j1) += dout[:, j0:j1)ᵀ·inp, dbias[j0:j1) +=
- * Σ_b dout[b, j0:j1) */
+ * Σ_b dout[b, j0:j1), or with set = TRUE written (=) instead of added to,
+ * so that the rows need not be zeroed first (the same bits as zeroing) */
 void dd_dense_forward_units (dd_real *out, const dd_real *inp, const dd_real *w,
                              const dd_real *bias, int B, int I, int O, int j0, int j1);
 void dd_dense_grads_units   (dd_real *dw, dd_real *dbias, const dd_real *dout,
-                             const dd_real *inp, int B, int I, int O, int j0, int j1);
+                             const dd_real *inp, int B, int I, int O, int j0, int j1,
+                             gboolean set);
 void dd_dense_forward_ref  (dd_real *out, const dd_real *inp, const dd_real *w,
                             const dd_real *bias, int B, int I, int O);
 void dd_dense_backward_ref (dd_real *dinp, dd_real *dw, dd_real *dbias,

@@ -500,6 +500,7 @@ typedef struct {
   dd_real       *hv;
   int            B;
   gboolean       forward, rforward, grads, rgrads;
+  gboolean       set;           /* the rows of dW (and R{dW}) written, not added to */
 } UnitJob;
 
 static void
@@ -520,10 +521,10 @@ work_units (int w, gpointer data)
                          job->v + l->b_off, B, I, O, j0, j1);
   if (job->grads)
     dd_dense_grads_units (net->grads + l->w_off, net->grads + l->b_off, job->dout, job->x,
-                       B, I, O, j0, j1);
+                          B, I, O, j0, j1, job->set);
   if (job->rgrads)
     dd_dense_grads_units (job->hv + l->w_off, job->hv + l->b_off, job->rdout, job->x,
-                       B, I, O, j0, j1);
+                          B, I, O, j0, j1, job->set);
 }
 
 static void
@@ -544,13 +545,34 @@ dd_net_forward (DdNet *net, const dd_real *x, int B)
       layer_forward (net, i, x, B);
 }
 
-void
-dd_net_backward (DdNet *net, const dd_real *x, const dd_real *dlogits, int B)
+/* a (n_params) = 0, except the first layer's weights and biases when its
+ * units are split: their workers write those rows instead of adding to
+ * them, so no thread zeroes them first (most of an MLP's parameters) */
+static void
+zero_params (const DdNet *net, dd_real *a)
+{
+  if (!units_split (net, 0))
+    {
+      memset (a, 0, sizeof (dd_real) * net->n_params);
+      return;
+    }
+  /* a layer's biases follow its weights */
+  const DdLayer *l = &net->layers[0];
+  const size_t lo = l->w_off, hi = l->b_off + l->n_b;
+
+  g_assert (l->b_off == l->w_off + l->n_w);
+  memset (a, 0, sizeof (dd_real) * lo);
+  memset (a + hi, 0, sizeof (dd_real) * (net->n_params - hi));
+}
+
+static void
+backward (DdNet *net, const dd_real *x, const dd_real *dlogits, int B, gboolean set)
 {
   const dd_real *dout = dlogits;
   int cur = 0;
 
-  g_return_if_fail (B > 0 && B <= net->max_batch);
+  if (set)
+    zero_params (net, net->grads);
 
   for (int i = net->n_layers - 1; i >= 0; i--)
     {
@@ -561,12 +583,29 @@ dd_net_backward (DdNet *net, const dd_real *x, const dd_real *dlogits, int B)
       if (dinp != NULL)
         memset (dinp, 0, sizeof (dd_real) * B * layer_in_size (l));
       if (units_split (net, i))
-        run_units (&(UnitJob) { .net = net, .x = x, .B = B, .dout = dout, .grads = TRUE });
+        run_units (&(UnitJob) { .net = net, .x = x, .B = B, .dout = dout, .grads = TRUE,
+                                .set = set });
       else
         layer_backward (net, i, dinp, dout, x, B, TRUE);
       dout = dinp;
       cur ^= 1;
     }
+}
+
+void
+dd_net_backward (DdNet *net, const dd_real *x, const dd_real *dlogits, int B)
+{
+  g_return_if_fail (B > 0 && B <= net->max_batch);
+
+  backward (net, x, dlogits, B, FALSE);
+}
+
+void
+dd_net_gradient (DdNet *net, const dd_real *x, const dd_real *dlogits, int B)
+{
+  g_return_if_fail (B > 0 && B <= net->max_batch);
+
+  backward (net, x, dlogits, B, TRUE);
 }
 
 void
@@ -790,8 +829,8 @@ hvp (DdNet *net, const DdLoss *loss, const dd_real *x, const int *y, int B,
                net->logits, rlogits, y, B, C);
 
   if (want_grads)
-    memset (net->grads, 0, sizeof (dd_real) * net->n_params);
-  memset (hv, 0, sizeof (dd_real) * net->n_params);
+    zero_params (net, net->grads);
+  zero_params (net, hv);
   int cur = 0;
   for (int i = net->n_layers - 1; i >= 0; i--)
     {
@@ -806,7 +845,7 @@ hvp (DdNet *net, const DdLoss *loss, const dd_real *x, const int *y, int B,
         }
       if (units_split (net, i))
         run_units (&(UnitJob) { .net = net, .x = x, .B = B, .dout = dout, .rdout = rdout,
-                                .hv = hv, .grads = want_grads, .rgrads = TRUE });
+                                .hv = hv, .grads = want_grads, .rgrads = TRUE, .set = TRUE });
       else
         {
           layer_backward (net, i, dinp, dout, x, B, want_grads);

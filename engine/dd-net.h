@@ -138,6 +138,10 @@ void     dd_net_forward    (DdNet *net, const dd_real *x, int B);
 /* grads += ∂L/∂params for dlogits (B, n_classes) = ∂L/∂logits, after the
  * forward of the same x. Does not zero the gradients. */
 void     dd_net_backward   (DdNet *net, const dd_real *x, const dd_real *dlogits, int B);
+/* grads = ∂L/∂params (written, not added to): the bits of dd_net_zero_grad
+ * and dd_net_backward, without a pass that zeroes what the first layer's
+ * split units write anyway */
+void     dd_net_gradient   (DdNet *net, const dd_real *x, const dd_real *dlogits, int B);
 void     dd_net_zero_grad  (DdNet *net);
 /* floating-point operations of one training step (forward + backward) */
 double   dd_net_step_flops (const DdNet *net, int B);

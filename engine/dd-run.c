@@ -243,23 +243,75 @@ dd_run_next_batch (DdRun *run)
   return run->order + run->pos - B;
 }
 
-/* ‖g‖². With clipping it is summed in double, term by term, since the
- * scale of the update depends on it; otherwise only its finiteness matters
- * and BLAS's dot is faster. */
+/* The vectors of the parameters' size are worked on in parts between the
+ * student's threads (dd_student_for: an image student's; the translator's
+ * are one part, its BLAS has the threads). Each element is computed alone
+ * and the sums are per part, so one thread gives the bits of a single loop. */
+
+/* ‖g‖² by parts. With clipping it is summed in double, term by term, since
+ * the scale of the update depends on it; otherwise only its finiteness
+ * matters and BLAS's dot is faster. */
+typedef struct {
+  const DdRun *run;
+  double       part[DD_FOR_MAX_PARTS];
+} NormJob;
+
+static void
+grad_norm2_part (int part, size_t lo, size_t hi, gpointer data)
+{
+  NormJob *j = data;
+  const dd_real *g = j->run->st->grads;
+  double s = 0.0;
+
+  if (j->run->cfg.clip_norm > 0)
+    for (size_t i = lo; i < hi; i++)
+      s += (double) g[i] * g[i];
+  else
+    s = dot ((int) (hi - lo), g + lo, 1, g + lo, 1);
+  j->part[part] = s;
+}
+
 static double
 grad_norm2 (const DdRun *run)
 {
-  const dd_real *g = run->st->grads;
-  const size_t n = run->st->P;
+  NormJob j = { run, { 0 } };
+  double s = 0.0;
+  int parts;
 
-  if (run->cfg.clip_norm > 0)
+  dd_student_for (run->st, run->st->P, grad_norm2_part, &j, &parts);
+  for (int k = 0; k < parts; k++)
+    s += j.part[k];
+  return s;
+}
+
+/* the update on elements [lo, hi): the clipping scale (1: none), the
+ * optimiser's step, the weights' moving average (decay d), and ‖ω‖² of the
+ * part for the check that follows */
+typedef struct {
+  DdRun   *run;
+  dd_real  scale, d;
+  double   w2[DD_FOR_MAX_PARTS];
+} UpdateJob;
+
+static void
+update_part (int part, size_t lo, size_t hi, gpointer data)
+{
+  UpdateJob *j = data;
+  DdStudent *st = j->run->st;
+
+  if (j->scale != 1)
+    for (size_t i = lo; i < hi; i++)
+      st->grads[i] *= j->scale;
+  dd_optim_step_part (j->run->opt, st->params, st->grads, lo, hi);
+  if (j->run->avg != NULL)
     {
-      double s = 0.0;
-      for (size_t i = 0; i < n; i++)
-        s += (double) g[i] * g[i];
-      return s;
+      dd_real *restrict a = j->run->avg;
+      const dd_real *restrict w = st->params;
+      const dd_real d = j->d;
+      for (size_t i = lo; i < hi; i++)
+        a[i] = d * a[i] + (1 - d) * w[i];
     }
-  return dot ((int) n, g, 1, g, 1);
+  j->w2[part] = dot ((int) (hi - lo), st->params + lo, 1, st->params + lo, 1);
 }
 
 /* the mean of the batch's loss enters the epoch's mean with the batch's
@@ -303,40 +355,32 @@ dd_run_step_on (DdRun *run, const int *idx, double *loss_out, GError **error)
   /* dropout's masks: a function of the seed and the step */
   dd_student_set_noise (st, dd_noise_key (cfg->seed, run->step));
   dd_student_forward (st, DD_SPLIT_TRAIN, idx, cfg->batch);
-  /* the gradients are zero here: the last update consumed them (or, after a
-   * refused step, they were cleared then) */
   double loss = dd_student_backward_loss (st, &run->loss);
   if (!isfinite (loss))
     DIVERGED ("step %" G_GINT64_FORMAT ": the training loss is %g; the run stopped "
               "before this step's update", run->step + 1, loss);
   double norm = sqrt (grad_norm2 (run));
   if (!isfinite (norm))
-    {
-      memset (st->grads, 0, st->P * sizeof (dd_real));
-      DIVERGED ("step %" G_GINT64_FORMAT ": the gradient of the student's weights "
-                "holds a NaN or Inf; the run stopped before this step's update", run->step + 1);
-    }
+    DIVERGED ("step %" G_GINT64_FORMAT ": the gradient of the student's weights "
+              "holds a NaN or Inf; the run stopped before this step's update", run->step + 1);
+  UpdateJob uj = { run, 1, 0, { 0 } };
+  int parts;
   if (cfg->clip_norm > 0 && norm > cfg->clip_norm)
-    {
-      const dd_real scale = (dd_real) (cfg->clip_norm / norm);
-      for (size_t i = 0; i < st->P; i++)
-        st->grads[i] *= scale;
-    }
-  dd_optim_step_consume (run->opt, st->params, st->grads);
-  run->step++;
+    uj.scale = (dd_real) (cfg->clip_norm / norm);
   if (run->avg != NULL)
     {
       /* TensorFlow's ExponentialMovingAverage with num_updates: the decay
        * grows to its value, so early weights do not linger */
       const double n = (double) run->avg_updates++;
-      const dd_real d = (dd_real) MIN (run->avg_decay, (1.0 + n) / (10.0 + n));
-      dd_real *restrict a = run->avg;
-      const dd_real *restrict w = st->params;
-      for (size_t i = 0; i < st->P; i++)
-        a[i] = d * a[i] + (1 - d) * w[i];
+      uj.d = (dd_real) MIN (run->avg_decay, (1.0 + n) / (10.0 + n));
     }
+  dd_optim_begin_step (run->opt);
+  dd_student_for (st, st->P, update_part, &uj, &parts);
+  run->step++;
   account (run, idx, loss);
-  double w2 = dot ((int) st->P, st->params, 1, st->params, 1);
+  double w2 = 0.0;
+  for (int k = 0; k < parts; k++)
+    w2 += uj.w2[k];
   if (!isfinite (w2))
     DIVERGED ("step %" G_GINT64_FORMAT ": the student's weights overflowed to "
               "NaN or Inf in the update (learning rate %g)", run->step, cfg->lr);

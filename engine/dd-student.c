@@ -61,6 +61,7 @@ typedef struct Worker {
  * would cost memory for cores few machines have). A function of the
  * configuration only, so the same file gives the same bits anywhere. */
 #define DD_MAX_WORKERS 16
+G_STATIC_ASSERT (DD_FOR_MAX_PARTS >= DD_MAX_WORKERS);
 
 
 static const DdDataset *
@@ -677,7 +678,7 @@ typedef struct {
   const int         *idx;
   int                B, n;       /* examples, workers */
   const DdLoss      *loss;
-  gboolean           want_ce, is_ce, zero;
+  gboolean           want_ce, is_ce;
   const dd_real     *v;          /* hvp direction */
   /* the dev measure: chunks of `chunk` examples from `first` */
   int                first, chunk, n_chunks;
@@ -747,27 +748,28 @@ work_backward (int w, gpointer data)
     wk->ce = job->is_ce ? wk->value
            : dd_loss_forward_backward (&ce_loss, NULL, NULL, NULL, wk->scratch,
                                        wk->net->logits, wk->y, wk->B, st->C);
-  if (job->zero || w > 0)
-    memset (wk->net->grads, 0, st->P * sizeof (dd_real));
   if (!isfinite (wk->value))
-    return;
+    {
+      dd_net_zero_grad (wk->net);
+      return;
+    }
   if (job->n > 1)
     scale_rows (wk->dlogits, (size_t) wk->B * st->C, (double) wk->B / job->B);
-  dd_net_backward (wk->net, wk->x, wk->dlogits, wk->B);
+  dd_net_gradient (wk->net, wk->x, wk->dlogits, wk->B);
 }
 
 /* the backward of a batch the workers forwarded: value (and ce) weighted
- * by the slices' shares, the gradients summed into st->grads in worker
- * order; a loss that is not finite leaves the gradients zero */
+ * by the slices' shares, the gradients (written) summed into st->grads in
+ * worker order; a loss that is not finite leaves the gradients zero */
 static double
-backward_split (DdStudent *st, const DdLoss *loss, gboolean zero, gboolean is_ce, double *ce)
+backward_split (DdStudent *st, const DdLoss *loss, gboolean is_ce, double *ce)
 {
   Buffers *buf = BUF (st);
   const int n = buf->n_split;
   /* the activations must still be those of the last forward */
   g_return_val_if_fail (n >= 1, NAN);
   Job job = { .st = st, .B = buf->B, .n = n, .loss = loss, .want_ce = ce != NULL,
-              .is_ce = is_ce, .zero = zero || n > 1 };
+              .is_ce = is_ce };
 
   if (n == 1)
     {
@@ -857,9 +859,10 @@ dd_student_backward_loss (DdStudent *st, const DdLoss *loss)
 {
   Buffers *buf = BUF (st);
   if (st->net)
-    return backward_split (st, loss, FALSE, FALSE, NULL);
+    return backward_split (st, loss, FALSE, NULL);
   double value = plain_loss (st, loss, buf->dlogits);
 
+  memset (st->grads, 0, st->P * sizeof (dd_real));
   if (isfinite (value))
     model_backward (st, buf->dlogits);
   return value;
@@ -883,7 +886,7 @@ dd_student_backward (DdStudent *st, const dd_real *W, const dd_real *b, double *
   else if (st->net)
     {
       DdLoss loss = W ? class_loss (st, W, b) : dd_loss_default (st->fixed_loss);
-      return backward_split (st, &loss, TRUE, is_ce, ce);
+      return backward_split (st, &loss, is_ce, ce);
     }
   else
     {

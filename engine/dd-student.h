@@ -107,8 +107,9 @@ void        dd_student_set_unit_work  (DdStudent *st, double flops);
  * translator's OpenBLAS has its threads for such loops): for
  * elementwise work on vectors of the parameters' size (each element
  * computed alone, so the parts change no value). parts (may be NULL)
- * receives how many there were (at most 16). */
+ * receives how many there were (at most DD_FOR_MAX_PARTS). */
 #define DD_FOR_MIN 65536
+#define DD_FOR_MAX_PARTS 16
 void        dd_student_for (DdStudent *st, size_t len, DdRangeFn fn, gpointer data, int *parts);
 
 /* Forward on examples idx[0..B) of split; returns the batch error. */
@@ -118,10 +119,9 @@ double      dd_student_forward  (DdStudent *st, DdSplit split, const int *idx, i
  * returns L. ce (may be NULL) receives the
  * batch's cross-entropy at the same weights. */
 double      dd_student_backward (DdStudent *st, const dd_real *W, const dd_real *b, double *ce);
-/* After a forward: grads += ∇L (ADDED: the caller zeroes them, as an
- * optimiser step that consumes them does) for a loss over classes (images)
+/* After a forward: grads = ∇L (WRITTEN) for a loss over classes (images)
  * or over the target words, as the mean per target token (translation);
- * returns L, and leaves grads alone when L is not finite. The training loop
+ * returns L, and leaves grads zero when L is not finite. The training loop
  * on a fixed loss (dd-run.c) steps through this. */
 double      dd_student_backward_loss (DdStudent *st, const DdLoss *loss);
 /* On training examples idx[0..B) with Φ = (W, b), at the current params:

@@ -94,24 +94,48 @@ teach_ensure_trajectory (DdTeach *tc, int k)
   tc->hv = g_new (dd_real, P);
 }
 
+/* up to two parameter-sized copies (src NULL: zeros), in parts on the
+ * student's threads: one core does not reach the memory's bandwidth */
+typedef struct {
+  dd_real       *dst[2];
+  const dd_real *src[2];
+} CopyJob;
+
+static void
+copy_part (int part, size_t lo, size_t hi, gpointer data)
+{
+  const CopyJob *j = data;
+
+  for (int k = 0; k < 2; k++)
+    if (j->dst[k] && j->src[k])
+      memcpy (j->dst[k] + lo, j->src[k] + lo, (hi - lo) * sizeof (dd_real));
+    else if (j->dst[k])
+      memset (j->dst[k] + lo, 0, (hi - lo) * sizeof (dd_real));
+}
+
+static void
+copy_params (DdTeach *tc, dd_real *dst0, const dd_real *src0, dd_real *dst1, const dd_real *src1)
+{
+  CopyJob j = { { dst0, dst1 }, { src0, src1 } };
+
+  dd_student_for (tc->st, tc->P, copy_part, &j, NULL);
+}
+
 void
 teach_save_checkpoint (DdTeach *tc, int c)
 {
   size_t P = tc->P;
-  memcpy (tc->ckpt + (size_t) c * P, tc->st->params, P * sizeof (dd_real));
-  if (teach_keeps_velocity (tc))
-    memcpy (tc->ckpt + ((size_t) tc->n_ckpt + c) * P, tc->sopt->m, P * sizeof (dd_real));
+  copy_params (tc, tc->ckpt + (size_t) c * P, tc->st->params,
+               teach_keeps_velocity (tc) ? tc->ckpt + ((size_t) tc->n_ckpt + c) * P : NULL,
+               tc->sopt->m);
 }
 
 void
 teach_load_checkpoint (DdTeach *tc, int c)
 {
   size_t P = tc->P;
-  memcpy (tc->st->params, tc->ckpt + (size_t) c * P, P * sizeof (dd_real));
-  if (teach_keeps_velocity (tc))
-    memcpy (tc->sopt->m, tc->ckpt + ((size_t) tc->n_ckpt + c) * P, P * sizeof (dd_real));
-  else
-    memset (tc->sopt->m, 0, P * sizeof (dd_real));
+  copy_params (tc, tc->st->params, tc->ckpt + (size_t) c * P, tc->sopt->m,
+               teach_keeps_velocity (tc) ? tc->ckpt + ((size_t) tc->n_ckpt + c) * P : NULL);
 }
 
 /* --- one student step ------------------------------------------------------ */
@@ -170,7 +194,7 @@ teach_noise_at (const DdTeach *tc, int t)
 /* the squared norms of g and v by parts, for the update's checks */
 typedef struct {
   const dd_real *g, *v;
-  double         g2[16], v2[16];
+  double         g2[DD_FOR_MAX_PARTS], v2[DD_FOR_MAX_PARTS];
 } NormsJob;
 
 static void
@@ -488,7 +512,7 @@ teach_reverse_pass (DdTeach *tc, int k, GError **error)
       if (tc->seg != NULL)
         for (int t = start; t < end; t++)
           {
-            memcpy (tc->seg + (size_t) (t - start) * P, st->params, P * sizeof (dd_real));
+            copy_params (tc, tc->seg + (size_t) (t - start) * P, st->params, NULL, NULL);
             if (t + 1 < end && !teach_window_step (tc, t, TRUE, NULL, error))
               return FALSE;
           }

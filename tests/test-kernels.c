@@ -190,7 +190,7 @@ test_dense_units_vs_ref (void)
       for (int k = 0; k + 1 < (int) G_N_ELEMENTS (cut); k++)
         {
           dd_dense_forward_units (out, inp, w, bias, B, I, O, cut[k], cut[k + 1]);
-          dd_dense_grads_units (dw, dbias, dout, inp, B, I, O, cut[k], cut[k + 1]);
+          dd_dense_grads_units (dw, dbias, dout, inp, B, I, O, cut[k], cut[k + 1], FALSE);
           /* nothing past the slice written yet */
           for (int b = 0; b < B; b++)
             for (int j = cut[k + 1]; j < O; j++)
@@ -205,6 +205,48 @@ test_dense_units_vs_ref (void)
       g_assert_cmpfloat (e_out, <=, REF_TOL);
       g_assert_cmpfloat (e_dw, <=, REF_TOL);
       g_assert_cmpfloat (e_db, <=, REF_TOL);
+    }
+}
+
+/* the weight and bias gradients of a slice written (set) rather than added:
+ * over rows that held NaN, the same bits as adding to rows of zeros, and
+ * the rows outside the slice as they were */
+static void
+test_dense_units_set (void)
+{
+  static const int shapes[][3] = { { 1, 1, 1 }, { 3, 7, 5 }, { 20, 784, 50 }, { 128, 31, 10 } };
+
+  for (int s = 0; s < (int) G_N_ELEMENTS (shapes); s++)
+    {
+      const int B = shapes[s][0], I = shapes[s][1], O = shapes[s][2];
+      const size_t nw = (size_t) O * I;
+      g_autofree dd_real *inp = new_uniform ((size_t) B * I, -1, 1, 210 + s);
+      g_autofree dd_real *dout = new_uniform ((size_t) B * O, -1, 1, 220 + s);
+      g_autofree dd_real *dw_add = g_new0 (dd_real, nw);
+      g_autofree dd_real *db_add = g_new0 (dd_real, O);
+      g_autofree dd_real *dw_set = g_new (dd_real, nw);
+      g_autofree dd_real *db_set = g_new (dd_real, O);
+      const int j0 = O / 3, j1 = O - O / 4;
+
+      for (size_t i = 0; i < nw; i++)
+        dw_set[i] = NAN;
+      for (int j = 0; j < O; j++)
+        db_set[j] = NAN;
+      dd_dense_grads_units (dw_add, db_add, dout, inp, B, I, O, j0, j1, FALSE);
+      dd_dense_grads_units (dw_set, db_set, dout, inp, B, I, O, j0, j1, TRUE);
+      for (int j = 0; j < O; j++)
+        {
+          const gboolean in = j >= j0 && j < j1;
+          g_assert_true (in ? db_set[j] == db_add[j] : isnan (db_set[j]));
+          for (int i = 0; i < I; i++)
+            {
+              const size_t k = (size_t) j * I + i;
+              if (in)
+                g_assert_cmpmem (&dw_set[k], sizeof (dd_real), &dw_add[k], sizeof (dd_real));
+              else
+                g_assert_true (isnan (dw_set[k]));
+            }
+        }
     }
 }
 
@@ -741,6 +783,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kernels/dense/gradcheck", test_dense_gradcheck);
   g_test_add_func ("/kernels/dense/vs-ref", test_dense_vs_ref);
   g_test_add_func ("/kernels/dense/units-vs-ref", test_dense_units_vs_ref);
+  g_test_add_func ("/kernels/dense/units-set", test_dense_units_set);
   g_test_add_func ("/kernels/conv/gradcheck", test_conv_gradcheck);
   g_test_add_func ("/kernels/conv/vs-ref", test_conv_vs_ref);
   g_test_add_func ("/kernels/maxpool2/gradcheck", test_maxpool_gradcheck);

@@ -67,9 +67,10 @@ problem_clear (Problem *p)
   g_free (p->scratch);
 }
 
-/* analytic gradient of the problem's loss into net->grads */
+/* analytic gradient of the problem's loss into net->grads: zeroed and
+ * added to (dd_net_backward), or with set written over NaN (dd_net_gradient) */
 static void
-problem_gradient (Problem *p)
+problem_gradient_with (Problem *p, gboolean set)
 {
   int C = p->net->n_classes;
   g_autofree dd_real *dlogits = g_new (dd_real, (size_t) p->B * C);
@@ -77,8 +78,21 @@ problem_gradient (Problem *p)
   dd_net_forward (p->net, p->x, p->B);
   dd_loss_forward_backward (&p->loss, dlogits, NULL, NULL, p->scratch,
                             p->net->logits, p->y, p->B, C);
+  if (set)
+    {
+      for (size_t i = 0; i < p->net->n_params; i++)
+        p->net->grads[i] = NAN;
+      dd_net_gradient (p->net, p->x, dlogits, p->B);
+      return;
+    }
   dd_net_zero_grad (p->net);
   dd_net_backward (p->net, p->x, dlogits, p->B);
+}
+
+static void
+problem_gradient (Problem *p)
+{
+  problem_gradient_with (p, FALSE);
 }
 
 /* Checks the parameters [off, off + n) with a stride (every one when 1). */
@@ -130,7 +144,9 @@ test_mlp_tanh (void)
 /* The first layer's units split between three workers (dd_net_set_unit_split):
  * the gradient against finite differences, and forward, gradient and H·v
  * against the same net on one thread; each pass hands the layer to the
- * pool (forward and backward once each, H·v twice). */
+ * pool (forward and backward once each, H·v twice). A gradient or H·v
+ * written over NaN (the split rows set, not zeroed and added to) has the
+ * bits of one zeroed first, split or not. */
 static void
 test_mlp_unit_split (void)
 {
@@ -150,6 +166,8 @@ test_mlp_unit_split (void)
   problem_gradient (&p);
   g_autofree dd_real *logits1 = g_memdup2 (p.net->logits, sizeof (dd_real) * p.B * C);
   g_autofree dd_real *grads1 = g_memdup2 (p.net->grads, sizeof (dd_real) * P);
+  problem_gradient_with (&p, TRUE);
+  g_assert_cmpmem (p.net->grads, sizeof (dd_real) * P, grads1, sizeof (dd_real) * P);
   double h1 = dd_net_hvp (p.net, &p.loss, p.x, p.y, p.B, v, hv1, dW, db);
 
   /* three, 7 units as 2 + 2 + 3 */
@@ -161,8 +179,14 @@ test_mlp_unit_split (void)
     g_assert_cmpfloat_with_epsilon (p.net->logits[i], logits1[i], 1e-12);
   for (size_t i = 0; i < P; i++)
     g_assert_cmpfloat_with_epsilon (p.net->grads[i], grads1[i], 1e-12);
-  double h3 = dd_net_hvp (p.net, &p.loss, p.x, p.y, p.B, v, hv3, dW, db);
+  g_autofree dd_real *grads3 = g_memdup2 (p.net->grads, sizeof (dd_real) * P);
+  problem_gradient_with (&p, TRUE);
   g_assert_cmpuint (dd_workers_runs (pool), ==, 4);
+  g_assert_cmpmem (p.net->grads, sizeof (dd_real) * P, grads3, sizeof (dd_real) * P);
+  for (size_t i = 0; i < P; i++)
+    hv3[i] = NAN;
+  double h3 = dd_net_hvp (p.net, &p.loss, p.x, p.y, p.B, v, hv3, dW, db);
+  g_assert_cmpuint (dd_workers_runs (pool), ==, 6);
   g_assert_cmpfloat_with_epsilon (h3, h1, 1e-12);
   for (size_t i = 0; i < P; i++)
     g_assert_cmpfloat_with_epsilon (hv3[i], hv1[i], 1e-10 * (1 + fabs (hv1[i])));
