@@ -41,6 +41,8 @@ typedef struct {
   char    *batch_text;   /* --batch as given, NULL when not */
   char    *student;
   char    *dataset;
+  gboolean s2s;           /* the translation student (--student seq2seq, --dataset de-en) */
+  int      only;          /* --student mlp or lenet: that image student's rows; -1: both */
   char    *save_batches;
   char    *kernel;        /* --kernel: OpenBLAS's kernel to run on */
   gboolean peak_only;     /* hidden: print the gemm peak and the kernel, for a parent */
@@ -477,6 +479,8 @@ bench_meta_rows (const BenchOptions *o, DdData *data, char **problem)
             defaults.dev_subsample, o->meta_reps);
   for (size_t i = 0; i < G_N_ELEMENTS (meta); i++)
     {
+      if (o->only >= 0 && meta[i].kind != (DdStudentKind) o->only)
+        continue;
       meta[i].peak = dd_bench_gemm_peak (1024, o->threads, 5);
       if (!bench_meta (data, &meta[i], o->threads, o->meta_reps, &error))
         FAIL ("%s", error->message);
@@ -612,6 +616,8 @@ bench_images (const BenchOptions *o)
     }
   for (size_t i = 0; i < G_N_ELEMENTS (rows); i++)
     {
+      if (o->only >= 0 && rows[i].kind != (DdStudentKind) o->only)
+        continue;
       if (!bench_step_row (o, data, &rows[i], &problem, &error))
         FAIL ("%s", error->message);
       print_step_row (&rows[i], o->json);
@@ -1054,7 +1060,7 @@ static gboolean
 parse_options (BenchOptions *o, int *argc, char ***argv)
 {
   const GOptionEntry entries[] = {
-    { "student", 0, 0, G_OPTION_ARG_STRING, &o->student, "seq2seq: the translation student instead of the image students", "NAME" },
+    { "student", 0, 0, G_OPTION_ARG_STRING, &o->student, "mlp or lenet: that image student alone; seq2seq: the translation student instead of the image students", "NAME" },
     { "dataset", 0, 0, G_OPTION_ARG_STRING, &o->dataset, "de-en: the same as --student seq2seq", "NAME" },
     { "batch", 0, 0, G_OPTION_ARG_STRING, &o->batch_text, "seq2seq: sentence pairs per batch (default 32)", "N" },
     { "seed", 0, 0, G_OPTION_ARG_INT64, &o->seed, "seq2seq: seed of the initialisation and the batches (default 1)", "N" },
@@ -1102,13 +1108,18 @@ validate (BenchOptions *o)
   if (o->kernel && (*o->kernel == '\0' || strlen (o->kernel) > 32 ||
                     strspn (o->kernel, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") != strlen (o->kernel)))
     USAGE ("--kernel “%s”: must be the name of an OpenBLAS kernel, such as SkylakeX or Haswell", o->kernel);
-  if (o->student && (!dd_student_kind_parse (o->student, &kind) || kind != DD_STUDENT_SEQ2SEQ))
-    USAGE ("--student “%s”: bench times mlp and lenet together by default; the other "
-           "choice is seq2seq", o->student);
+  if (o->student && !dd_student_kind_parse (o->student, &kind))
+    USAGE ("--student “%s”: bench times mlp and lenet together by default; the choices are "
+           "mlp, lenet (one of the two) and seq2seq", o->student);
   if (o->dataset && g_strcmp0 (o->dataset, DD_CORPUS_ENV_NAME) != 0)
     USAGE ("--dataset “%s”: the image students run on fashion-mnist by default; the other "
            "choice is de-en", o->dataset);
-  if (o->student || o->dataset)
+  if (o->dataset && o->student && kind != DD_STUDENT_SEQ2SEQ)
+    USAGE ("--student %s with --dataset %s: the translation student is seq2seq",
+           o->student, o->dataset);
+  o->s2s = o->dataset != NULL || (o->student != NULL && kind == DD_STUDENT_SEQ2SEQ);
+  o->only = o->student != NULL && !o->s2s ? (int) kind : -1;
+  if (o->s2s)
     {
       o->batch = 32;
       if (o->batch_text && !cli_option_int ("bench", "batch", o->batch_text, &o->batch))
@@ -1173,5 +1184,5 @@ cli_bench (int argc, char **argv)
       printf ("%.3f %s\n", dd_bench_gemm_peak (1024, o.threads, 10), dd_blas_kernel ());
       return 0;
     }
-  return o.student || o.dataset ? bench_seq2seq (&o) : bench_images (&o);
+  return o.s2s ? bench_seq2seq (&o) : bench_images (&o);
 }

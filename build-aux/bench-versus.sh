@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# bench-versus.sh OLD-didact-cli NEW-didact-cli [REPS] [THREADS…]: two builds, one run.
+# bench-versus.sh OLD-didact-cli NEW-didact-cli [REPS] [THREADS…] [-- BENCH-ARGS…]:
+# two builds, one run.
 #
 # Copyright 2026 The Didact authors
 # SPDX-License-Identifier: GPL-3.0-or-later
@@ -9,19 +10,27 @@
 # prints, per row of the benchmark, the median of each build and their ratio
 # (old / new: above 1 is a speed-up). Both sides run in the same series on the
 # same machine, so drift hits both. Run it on an otherwise idle machine.
+# BENCH-ARGS go to both builds' bench (e.g. `-- --student mlp --meta-reps 3`;
+# a later --meta-reps wins over the default 2). With more than one thread
+# count, each build's time at the first over its time at each other follows.
 set -euo pipefail
 old=$(realpath "${1:?usage: bench-versus.sh OLD-didact-cli NEW-didact-cli [REPS] [THREADS…]}")
 new=$(realpath "${2:?usage: bench-versus.sh OLD-didact-cli NEW-didact-cli [REPS] [THREADS…]}")
-reps=${3:-3}
-shift $(( $# < 3 ? $# : 3 ))
-threads=("$@")
+shift 2
+reps=3
+if [ $# -gt 0 ] && [ "$1" != "--" ]; then reps=$1; shift; fi
+threads=()
+while [ $# -gt 0 ] && [ "$1" != "--" ]; do threads+=("$1"); shift; done
+[ $# -gt 0 ] && shift   # the --
+extra=("$@")
 [ ${#threads[@]} -gt 0 ] || threads=(1 2)
 work=$(mktemp -d /tmp/didact-bench-versus.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-for t in "${threads[@]}"; do
-  for r in $(seq "$reps"); do
-    "$old" bench --threads "$t" --no-reference --reps 3 --meta-reps 2 --json > "$work/old-$t-$r.jsonl"
-    "$new" bench --threads "$t" --no-reference --reps 3 --meta-reps 2 --json > "$work/new-$t-$r.jsonl"
+# rounds outermost: drift hits every thread count too
+for r in $(seq "$reps"); do
+  for t in "${threads[@]}"; do
+    "$old" bench --threads "$t" --no-reference --reps 3 --meta-reps 2 --json ${extra[@]+"${extra[@]}"} > "$work/old-$t-$r.jsonl"
+    "$new" bench --threads "$t" --no-reference --reps 3 --meta-reps 2 --json ${extra[@]+"${extra[@]}"} > "$work/new-$t-$r.jsonl"
   done
 done
 /usr/bin/python3 - "$work" "$reps" "${threads[@]}" <<'PY'
@@ -34,12 +43,17 @@ def rows(path):
         if r["event"] == "step":
             out[f"{r['student']} step, batch {r['batch']} (ms)"] = 1e3 * r["seconds_per_step"]
         elif r["event"] == "meta":
-            out[f"{r['student']} meta-iteration forward (s)"] = r["forward_seconds"]
-            out[f"{r['student']} meta-iteration reverse (s)"] = r["reverse_seconds"]
-            out[f"{r['student']} meta-iteration total (s)"] = r["forward_seconds"] + r["reverse_seconds"]
+            # one record per k (the default, then every step kept)
+            m = f"{r['student']} meta-iteration, k = {r['checkpoint_every']}"
+            out[f"{m}, steps (s)"] = r["steps_seconds"]
+            out[f"{m}, dev (s)"] = r["dev_seconds"]
+            out[f"{m}, reverse pass (s)"] = r["reverse_pass_seconds"]
+            out[f"{m}, trust step (s)"] = r["update_seconds"]
+            out[f"{m}, total (s)"] = r["forward_seconds"] + r["reverse_seconds"]
         elif r["event"] == "summary":
             out["_kernel"] = r["blas_kernel"]
     return out
+med = {}
 for t in threads:
     old = [rows(f"{work}/old-{t}-{k}.jsonl") for k in range(1, reps + 1)]
     new = [rows(f"{work}/new-{t}-{k}.jsonl") for k in range(1, reps + 1)]
@@ -51,4 +65,15 @@ for t in threads:
         a = statistics.median(r[key] for r in old)
         b = statistics.median(r[key] for r in new)
         print(f"| {key} | {a:.3f} | {b:.3f} | {a / b:.2f}× |")
+        med[t, key] = (a, b)
+# each build's time at the first thread count over its time at each other
+if len(threads) > 1:
+    t0 = threads[0]
+    for t in threads[1:]:
+        print(f"\n{t} thread(s) against {t0}, each build's medians (time at {t0} / time at {t}):\n")
+        print("| work | old | new |\n|---|---:|---:|")
+        for (tt, key), (a, b) in med.items():
+            if tt == t and (t0, key) in med:
+                a0, b0 = med[t0, key]
+                print(f"| {key} | {a0 / a:.2f}× | {b0 / b:.2f}× |")
 PY

@@ -227,6 +227,7 @@ number_rows("bench", "hidden", "int", ["0", "4097", "64,64"], BENCH_S2S, ["GRU u
 row("bench", ["bench"] + BENCH + ["--embedding", "64"], 2, ["--embedding", "seq2seq"])
 row("bench", ["bench"] + BENCH + ["--hidden", "64"], 2, ["--hidden", "seq2seq"])
 string_rows("bench", "student", BENCH)
+row("bench", ["bench"] + BENCH + ["--student", "mlp", "--dataset", "de-en"], 2, ["--student", "seq2seq"], "mlp")
 string_rows("bench", "dataset", BENCH)
 string_rows("bench", "kernel", BENCH)
 common_rows("bench", BENCH)

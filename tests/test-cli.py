@@ -373,6 +373,14 @@ else:
     check("bench names another kernel only with its measured peak",
           "other_kernel" not in summary or summary.get("other_kernel_gemm_peak_gflops", 0) > 0, str(summary))
 usage_error("bench --kernel with a space", ["bench", "--kernel", "a b"], "--kernel")
+# --student mlp or lenet: that image student's rows alone
+for kind in ("mlp", "lenet"):
+    code, out, err = run(["bench", "--student", kind] + BENCH_TINY)
+    recs = records(out) if code == 0 else []
+    steps = [r for r in recs if r.get("event") == "step"]
+    check(f"bench --student {kind}: its two batches alone", code == 0 and recs[-1].get("event") == "summary"
+          and [(r["student"], r["batch"]) for r in steps] == [(kind, 20), (kind, 128)],
+          f"exit {code}, {steps}, {err[-300:]}")
 
 with tempfile.TemporaryDirectory() as empty:
     code, _, err = run(["train", "--dataset", "mnist"],
