@@ -9,6 +9,7 @@
  */
 #include "didact-engine.h"
 #include "dd-kernels.h"
+#include "dd-workers.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -266,6 +267,66 @@ test_same_seed_bit_identical (void)
   g_assert_cmpmem (na->params, sizeof (dd_real) * na->n_params,
                    nb->params, sizeof (dd_real) * nb->n_params);
   g_assert_true (memcmp (na->params, nc->params, sizeof (dd_real) * na->n_params) != 0);
+}
+
+/* The training loop's vectors in parts (dd_student_for): a student wide
+ * enough for two parts (157,510 parameters, over 2 × DD_FOR_MIN), clipped,
+ * on Adam, with the weights' average, at one thread and at two. Two threads
+ * hand the loop's norms and update to the pool, agree with one to rounding
+ * (weights and the average's dev loss), and give the same bits twice. */
+static void
+train_wide (int threads, DdRun **out)
+{
+  g_autoptr(GError) error = NULL;
+  static DdData *data;
+  DdTrainConfig cfg;
+
+  if (data == NULL)
+    data = dd_data_load ("digits", &error);
+  g_assert_no_error (error);
+  dd_train_config_init (&cfg);
+  cfg.net.hidden[0] = 2100;
+  cfg.optimizer = DD_OPTIM_ADAM;
+  cfg.lr = 1e-3;
+  cfg.clip_norm = 0.5;
+  cfg.threads = threads;
+  cfg.seed = 3;
+  *out = dd_run_new (&cfg, data, &error);
+  g_assert_no_error (error);
+  g_assert_true (dd_run_set_average (*out, 0.9, &error));
+  run_steps (*out, 30);
+}
+
+static void
+test_two_threads (void)
+{
+  DdRun *one, *two, *again;
+  g_autoptr(DdEval) e1 = dd_eval_new (10), e2 = dd_eval_new (10), e3 = dd_eval_new (10);
+
+  train_wide (1, &one);
+  const guint64 runs = dd_workers_runs (dd_workers_shared (2));
+  train_wide (2, &two);
+  /* each step's forward and backward go to the pool (split by units or by
+   * examples), and with them the norm and the update: four runs at least */
+  g_assert_cmpuint (dd_workers_runs (dd_workers_shared (2)) - runs, >=, 4 * 30);
+  train_wide (2, &again);
+
+  DdNet *n1 = dd_run_get_net (one), *n2 = dd_run_get_net (two), *n3 = dd_run_get_net (again);
+  g_assert_cmpuint (n1->n_params, >, 2 * DD_FOR_MIN);
+  double worst = 0.0;
+  for (size_t i = 0; i < n1->n_params; i++)
+    worst = MAX (worst, fabs ((double) n2->params[i] - n1->params[i]) / (1e-3 + fabs (n1->params[i])));
+  g_test_message ("one against two threads after 30 steps: largest relative difference %.2e", worst);
+  g_assert_cmpfloat (worst, <, 1e-3);
+  g_assert_cmpmem (n2->params, sizeof (dd_real) * n2->n_params, n3->params, sizeof (dd_real) * n3->n_params);
+  dd_run_evaluate (one, DD_SPLIT_DEV, 0, e1);
+  dd_run_evaluate (two, DD_SPLIT_DEV, 0, e2);
+  dd_run_evaluate (again, DD_SPLIT_DEV, 0, e3);
+  g_assert_cmpfloat_with_epsilon (e2->loss, e1->loss, 1e-4 * e1->loss);
+  g_assert_cmpfloat (e2->loss, ==, e3->loss);
+  dd_run_free (one);
+  dd_run_free (two);
+  dd_run_free (again);
 }
 
 static void
@@ -677,6 +738,7 @@ main (int argc, char **argv)
   g_test_add_func ("/train/every-loss-learns-digits", test_every_loss_learns_digits);
   g_test_add_func ("/train/adam-learns-digits", test_adam_learns_digits);
   g_test_add_func ("/train/same-seed-bit-identical", test_same_seed_bit_identical);
+  g_test_add_func ("/train/two-threads", test_two_threads);
   g_test_add_func ("/train/bad-config-refused", test_bad_config_refused);
   g_test_add_func ("/train/divergence-stops", test_divergence_stops);
   g_test_add_func ("/train/optim-consume", test_optim_consume);
