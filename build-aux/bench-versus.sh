@@ -14,8 +14,8 @@
 # a later --meta-reps wins over the default 2). With more than one thread
 # count, each build's time at the first over its time at each other follows.
 set -euo pipefail
-old=$(realpath "${1:?usage: bench-versus.sh OLD-didact-cli NEW-didact-cli [REPS] [THREADS…]}")
-new=$(realpath "${2:?usage: bench-versus.sh OLD-didact-cli NEW-didact-cli [REPS] [THREADS…]}")
+old=$(realpath "${1:?usage: bench-versus.sh OLD-didact-cli NEW-didact-cli [REPS] [THREADS…] [-- BENCH-ARGS…]}")
+new=$(realpath "${2:?usage: bench-versus.sh OLD-didact-cli NEW-didact-cli [REPS] [THREADS…] [-- BENCH-ARGS…]}")
 shift 2
 reps=3
 if [ $# -gt 0 ] && [ "$1" != "--" ]; then reps=$1; shift; fi
