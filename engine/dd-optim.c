@@ -67,22 +67,20 @@ dd_optim_reset (DdOptim *opt)
 #endif
 
 SIMD_CLONES static void
-sgd_update (size_t n, dd_real *restrict params, dd_real *restrict grads, dd_real *restrict m,
-            dd_real rho, dd_real lr, gboolean consume)
+sgd_update (size_t n, dd_real *restrict params, const dd_real *restrict grads,
+            dd_real *restrict m, dd_real rho, dd_real lr)
 {
   for (size_t i = 0; i < n; i++)
     {
       m[i] = rho * m[i] + grads[i];
       params[i] -= lr * m[i];
     }
-  if (consume)
-    memset (grads, 0, n * sizeof (dd_real));
 }
 
 SIMD_CLONES static void
-adam_update (size_t n, dd_real *restrict params, dd_real *restrict grads, dd_real *restrict m,
-             dd_real *restrict v, dd_real b1, dd_real b2, dd_real step, dd_real eps,
-             gboolean consume)
+adam_update (size_t n, dd_real *restrict params, const dd_real *restrict grads,
+             dd_real *restrict m, dd_real *restrict v, dd_real b1, dd_real b2, dd_real step,
+             dd_real eps)
 {
   for (size_t i = 0; i < n; i++)
     {
@@ -91,24 +89,29 @@ adam_update (size_t n, dd_real *restrict params, dd_real *restrict grads, dd_rea
       v[i] = b2 * v[i] + (1 - b2) * g * g;
       params[i] -= step * m[i] / (sqrt (v[i]) + eps);
     }
-  if (consume)
-    memset (grads, 0, n * sizeof (dd_real));
 }
 
 #if defined(__GNUC__) && !defined(__clang__)
 # pragma GCC pop_options
 #endif
 
-/* elements [lo, hi) of the update numbered opt->t */
-static void
-optim_update (const DdOptim *opt, dd_real *params, dd_real *grads, size_t lo, size_t hi,
-              gboolean consume)
+void
+dd_optim_begin_step (DdOptim *opt)
 {
-  if (hi <= lo)
+  opt->t++;
+}
+
+/* elements [lo, hi) of the update numbered opt->t */
+void
+dd_optim_step_part (const DdOptim *opt, dd_real *params, const dd_real *grads, size_t lo,
+                    size_t hi)
+{
+  g_return_if_fail (lo <= hi && hi <= opt->n);
+  if (hi == lo)
     return;
   if (opt->kind == DD_OPTIM_SGD)
     sgd_update (hi - lo, params + lo, grads + lo, opt->m + lo, (dd_real) opt->momentum,
-                (dd_real) opt->lr, consume);
+                (dd_real) opt->lr);
   else
     {
       const double c1 = 1.0 - pow (opt->beta1, (double) opt->t);
@@ -117,43 +120,15 @@ optim_update (const DdOptim *opt, dd_real *params, dd_real *grads, size_t lo, si
       const dd_real step = (dd_real) (opt->lr * sqrt (c2) / c1);
       const dd_real eps = (dd_real) (opt->eps * sqrt (c2));
       adam_update (hi - lo, params + lo, grads + lo, opt->m + lo, opt->v + lo,
-                   (dd_real) opt->beta1, (dd_real) opt->beta2, step, eps, consume);
+                   (dd_real) opt->beta1, (dd_real) opt->beta2, step, eps);
     }
-}
-
-static void
-optim_step (DdOptim *opt, dd_real *params, dd_real *grads, gboolean consume)
-{
-  opt->t++;
-  optim_update (opt, params, grads, 0, opt->n, consume);
-}
-
-void
-dd_optim_begin_step (DdOptim *opt)
-{
-  opt->t++;
-}
-
-void
-dd_optim_step_part (const DdOptim *opt, dd_real *params, const dd_real *grads, size_t lo,
-                    size_t hi)
-{
-  g_return_if_fail (lo <= hi && hi <= opt->n);
-  /* grads is not written when consume is FALSE */
-  optim_update (opt, params, (dd_real *) grads, lo, hi, FALSE);
 }
 
 void
 dd_optim_step (DdOptim *opt, dd_real *params, const dd_real *grads)
 {
-  /* grads is not written when consume is FALSE */
-  optim_step (opt, params, (dd_real *) grads, FALSE);
-}
-
-void
-dd_optim_step_consume (DdOptim *opt, dd_real *params, dd_real *grads)
-{
-  optim_step (opt, params, grads, TRUE);
+  dd_optim_begin_step (opt);
+  dd_optim_step_part (opt, params, grads, 0, opt->n);
 }
 
 double

@@ -39,9 +39,6 @@ DdOptim    *dd_optim_copy       (const DdOptim *opt);
 void        dd_optim_free       (DdOptim *opt);
 void        dd_optim_reset      (DdOptim *opt);
 void        dd_optim_step       (DdOptim *opt, dd_real *params, const dd_real *grads);
-/* the same, zeroing each gradient once it is used: saves the next step's
- * separate pass to clear them */
-void        dd_optim_step_consume (DdOptim *opt, dd_real *params, dd_real *grads);
 /* dd_optim_step in parts: dd_optim_begin_step once, then dd_optim_step_part
  * over parts that cut [0, n) (in any order, on any threads): the same values
  * as dd_optim_step */

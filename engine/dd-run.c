@@ -199,8 +199,6 @@ dd_run_new (const DdTrainConfig *cfg, const DdData *data, GError **error)
   if (run->st == NULL || !init_loss (run, error))
     return NULL;
   run->opt = dd_optim_new (cfg->optimizer, run->st->P, cfg->lr, cfg->momentum);
-  /* every update consumes the gradients, so each step starts from zero */
-  memset (run->st->grads, 0, run->st->P * sizeof (dd_real));
 
   run->n_train = n;
   run->order = g_new (int, n);
