@@ -481,6 +481,47 @@ tanhf_backward_array (float *dinp, const float *dout, const float *out, size_t n
 }
 #endif
 
+/* The first largest of x[0..n): each of 16 lanes keeps its largest value
+ * and where it first stood (a strict >, so the first of equals stays), then
+ * the lanes and the tail are merged in index order. A NaN is never larger,
+ * so NaN entries are passed over, and a NaN x[0] is kept, since nothing is
+ * larger than it (as in the plain loop "best = 0; for each i: if (x[i] >
+ * x[best]) best = i"). */
+SIMD_CLONES int
+dd_first_maxf (const float *x, int n)
+{
+  g_return_val_if_fail (x != NULL && n >= 1, 0);
+
+  v16f best = (v16f) {} + x[0];
+  v16u at = {}, idx;
+  for (int l = 0; l < (int) LANES; l++)
+    idx[l] = l;
+  int i = 0;
+  for (; i + (int) LANES <= n; i += LANES, idx += LANES)
+    {
+      v16f y;
+      memcpy (&y, x + i, sizeof y);
+      v16u gt = (v16u) (y > best);
+      best = (v16f) (((v16u) y & gt) | ((v16u) best & ~gt));
+      at = (idx & gt) | (at & ~gt);
+    }
+  float m = x[0];
+  int arg = 0;
+  for (int l = 0; l < (int) LANES; l++)
+    if (best[l] > m || (best[l] == m && (int) at[l] < arg))
+      {
+        m = best[l];
+        arg = (int) at[l];
+      }
+  for (; i < n; i++)
+    if (x[i] > m)
+      {
+        m = x[i];
+        arg = i;
+      }
+  return arg;
+}
+
 SIMD_CLONES float
 dd_tanhf_fast (float x)
 {

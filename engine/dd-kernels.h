@@ -153,6 +153,11 @@ void dd_relu_rbackward (dd_real *rdinp, const dd_real *rdout, const dd_real *inp
  * (built in both precisions, so that the double-precision tests can check it) */
 float dd_tanhf_fast (float x);
 
+/* the index of the first largest of x[0..n) (n ≥ 1) on 16-float vectors:
+ * NaN entries are passed over, but a NaN x[0] is the answer (built in both
+ * precisions too) */
+int dd_first_maxf (const float *x, int n);
+
 /* Cross-entropy over wide rows (a vocabulary), in one pass per row: for
  * the rows r with labels[r] ≥ 0, returns Σ −log p_y (unscaled) with
  * p = softmax(logits[r]); dlogits (may be NULL) rows are written

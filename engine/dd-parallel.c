@@ -265,13 +265,6 @@ translate_chunk (DdSeq2seq *model, int c, gpointer data)
   const int B = MIN (TRANSLATE_CHUNK, job->n - start);
   int *out = job->out + (size_t) start * M, *out_len = job->out_len + start;
 
-  if (job->beam > 1)
-    {
-      for (int i = 0; i < B; i++)
-        out_len[i] = dd_seq2seq_beam (model, set->src + (size_t) (start + i) * S,
-                                      set->src_len[start + i], job->beam, out + (size_t) i * M, M);
-      return;
-    }
   int Ls = 1;
   for (int i = 0; i < B; i++)
     Ls = MAX (Ls, set->src_len[start + i]);
@@ -283,7 +276,10 @@ translate_chunk (DdSeq2seq *model, int c, gpointer data)
       for (int j = 0; j < Ls; j++)
         src[(size_t) i * Ls + j] = j < len[i] ? set->src[(size_t) (start + i) * S + j] : DD_TOKEN_PAD;
     }
-  dd_seq2seq_greedy (model, src, len, B, Ls, out, out_len, M);
+  if (job->beam > 1)
+    dd_seq2seq_beam_batch (model, src, len, B, Ls, job->beam, out, out_len, M);
+  else
+    dd_seq2seq_greedy (model, src, len, B, Ls, out, out_len, M);
 }
 
 void

@@ -11,6 +11,7 @@
  */
 #include "dd-seq2seq-private.h"
 #include "dd-corpus.h"
+#include "dd-kernels.h"
 
 /* room for B sentences of Ls tokens and R decoder rows */
 static void
@@ -179,16 +180,28 @@ emittable (int y)
   return y != DD_TOKEN_PAD && y != DD_TOKEN_BOS;
 }
 
-/* the first largest emittable entry */
+/* the largest emittable entry; of equals </s> first, then the lowest id
+ * (the plain loop "best = </s>; for each emittable i: if (x[i] > x[best])
+ * best = i", which the double-precision build runs); NaN entries are passed
+ * over, and a NaN </s> ends the sentence */
 static int
 argmax (const dd_real *x, int n)
 {
+  G_STATIC_ASSERT (DD_TOKEN_UNK < DD_TOKEN_EOS && DD_TOKEN_PAD < DD_TOKEN_EOS
+                   && DD_TOKEN_BOS < DD_TOKEN_EOS);
+#ifdef DD_DOUBLE
   int best = DD_TOKEN_EOS;
 
   for (int i = 0; i < n; i++)
     if (emittable (i) && x[i] > x[best])
       best = i;
   return best;
+#else
+  /* </s> and every word come after the specials, <unk> among them */
+  const int j = DD_TOKEN_EOS + dd_first_maxf (x + DD_TOKEN_EOS, n - DD_TOKEN_EOS);
+  return x[DD_TOKEN_UNK] > x[j] || (x[DD_TOKEN_UNK] == x[j] && j != DD_TOKEN_EOS)
+         ? DD_TOKEN_UNK : j;
+#endif
 }
 
 void
@@ -255,18 +268,39 @@ cand_insert (Cand *best, int *n, int cap, Cand c)
   best[i] = c;
 }
 
-/* A beam search's state: A live rows, each with its tokens so far (a row of
- * max_out in seq) and their summed log-probability; the greedy path's row
- * (−1 once it has ended); the best finished hypothesis so far. */
+/* One sentence's beam search: A live rows, each with its tokens so far (a
+ * row of max_out in seq) and their summed log-probability, at rows row0 …
+ * row0 + A − 1 of the decoder's step; the greedy path's row (−1 once it has
+ * ended); the best finished hypothesis so far. The search goes on while it
+ * has rows and fewer than W finished hypotheses or the greedy path has not
+ * ended; ended, the step at which it stopped. */
 typedef struct {
   int     W, max_out;
   int    *seq, *seq2;   /* (W + 1, max_out): this step's rows, the next step's */
   double *score;        /* (W + 1) */
   Cand   *cand, *top;   /* (W) the step's best continuations, one row's best tokens */
-  int     A, greedy_row, n_done;
+  int     row0, A, greedy_row, n_done, ended;
   double  best;         /* best_seq's score divided by its length (with </s>) */
   int    *best_seq, best_len;
 } Beam;
+
+static void
+beam_init (Beam *bm, int W, int max_out, int row0)
+{
+  const int R = W + 1;
+  *bm = (Beam) {
+    .W = W, .max_out = max_out,
+    .seq = g_new (int, (size_t) R * max_out),
+    .seq2 = g_new (int, (size_t) R * max_out),
+    .score = g_new (double, R),
+    .cand = g_new (Cand, W),
+    .top = g_new (Cand, W),
+    .row0 = row0, .A = 1, .greedy_row = 0, .n_done = 0, .ended = -1,
+    .best = -INFINITY,
+    .best_seq = g_new (int, max_out), .best_len = 0,
+  };
+  bm->score[0] = 0;
+}
 
 static void
 beam_clear (Beam *bm)
@@ -291,9 +325,9 @@ beam_offer (Beam *bm, double norm, const int *seq, int len)
     }
 }
 
-/* the W best continuations of the live rows (logits in d->lg) by summed
- * log-probability into bm->cand, returning how many; the greedy row's best
- * token into *greedy */
+/* the W best continuations of the sentence's live rows (logits in d->lg)
+ * by summed log-probability into bm->cand, returning how many; the greedy
+ * row's best token into *greedy (rows counted from bm->row0) */
 static int
 beam_candidates (const DdSeq2seq *m, const Dec *d, Beam *bm, Cand *greedy)
 {
@@ -303,7 +337,7 @@ beam_candidates (const DdSeq2seq *m, const Dec *d, Beam *bm, Cand *greedy)
 
   for (int j = 0; j < bm->A; j++)
     {
-      const dd_real *lg = d->lg + (size_t) j * V;
+      const dd_real *lg = d->lg + (size_t) (bm->row0 + j) * V;
       /* the row's W best tokens by logit (the first of equals first) */
       int n_top = 0;
       double mx = lg[0], sum = 0;
@@ -327,10 +361,12 @@ beam_candidates (const DdSeq2seq *m, const Dec *d, Beam *bm, Cand *greedy)
   return n_cand;
 }
 
-/* Step k's rows for the next step: the n_cand best continuations, and the
- * greedy one if they lack it; finished ones (</s>) leave the beam. */
+/* Step k's rows of sentence b for the next step, from row row0 on: the
+ * n_cand best continuations, and the greedy one if they lack it; finished
+ * ones (</s>) leave the beam. */
 static void
-beam_advance (const DdSeq2seq *m, Dec *d, Beam *bm, int k, int n_cand, Cand greedy)
+beam_advance (const DdSeq2seq *m, Dec *d, Beam *bm, int b, int k, int n_cand, Cand greedy,
+              int row0)
 {
   const int H = m->spec.hidden, max_out = bm->max_out;
   gboolean greedy_in = FALSE;
@@ -358,14 +394,16 @@ beam_advance (const DdSeq2seq *m, Dec *d, Beam *bm, int k, int n_cand, Cand gree
         }
       if (is_greedy)
         bm->greedy_row = A2;
+      const int r = row0 + A2;
       memcpy (bm->seq2 + (size_t) A2 * max_out, parent, k * sizeof (int));
       bm->seq2[(size_t) A2 * max_out + k] = c.tok;
       bm->score[A2] = c.score;
-      d->tok[A2] = c.tok;
-      d->row_sent[A2] = 0;
-      memcpy (d->s + (size_t) A2 * H, d->s2 + (size_t) c.row * H, H * sizeof (dd_real));
+      d->tok[r] = c.tok;
+      d->row_sent[r] = b;
+      memcpy (d->s + (size_t) r * H, d->s2 + (size_t) (bm->row0 + c.row) * H, H * sizeof (dd_real));
       A2++;
     }
+  bm->row0 = row0;
   bm->A = A2;
   int *t = bm->seq;
   bm->seq = bm->seq2;
@@ -375,7 +413,69 @@ beam_advance (const DdSeq2seq *m, Dec *d, Beam *bm, int k, int n_cand, Cand gree
 /* Beam search, with one twist: the greedy path (argmax after argmax) is
  * always kept, as an extra row when the W best leave it out, and the search
  * runs until it has ended too. So the result scores at least as well as the
- * greedy one, and width 1 is exactly greedy decoding. */
+ * greedy one, and width 1 is exactly greedy decoding. The B sentences'
+ * searches share each decoder step (their rows one after another), so the
+ * output layer's product runs on up to B·(W + 1) rows at once instead of
+ * W + 1; each search is the one it would be alone. */
+void
+dd_seq2seq_beam_batch (DdSeq2seq *m, const int *src, const int *src_len, int B, int Ls,
+                       int width, int *out, int *out_len, int max_out)
+{
+  g_return_if_fail (m != NULL && src != NULL && src_len != NULL && B >= 1 && Ls >= 1
+                    && width >= 1 && max_out >= 0);
+  if (max_out == 0)
+    {
+      memset (out_len, 0, B * sizeof (int));
+      return;
+    }
+
+  Priv *p = m->priv;
+  Dec *d = &p->dec;
+  const int H = m->spec.hidden, W = width;
+  g_autofree Beam *bm = g_new (Beam, B);
+
+  dec_reserve (m, d, B, Ls, B * (W + 1));
+  dec_encode (m, d, src, src_len, B, Ls);
+  for (int b = 0; b < B; b++)
+    {
+      beam_init (&bm[b], W, max_out, b);
+      memcpy (d->s + (size_t) b * H, d->init + (size_t) b * H, H * sizeof (dd_real));
+      d->tok[b] = DD_TOKEN_BOS;
+      d->row_sent[b] = b;
+    }
+
+  int R = B;
+  for (int k = 0; k < max_out && R > 0; k++)
+    {
+      dec_step (m, d, R, B, d->s, d->s2);
+      int R2 = 0;
+      for (int b = 0; b < B; b++)
+        {
+          Beam *sb = &bm[b];
+          if (sb->ended >= 0)
+            continue;
+          Cand greedy = { 0, -1, -1 };
+          const int n_cand = beam_candidates (m, d, sb, &greedy);
+          beam_advance (m, d, sb, b, k, n_cand, greedy, R2);
+          R2 += sb->A;
+          if (!(sb->A > 0 && (sb->n_done < W || sb->greedy_row >= 0)))
+            sb->ended = k + 1;
+        }
+      R = R2;
+    }
+  for (int b = 0; b < B; b++)
+    {
+      Beam *sb = &bm[b];
+      /* out of room: the unfinished hypotheses compete at their length */
+      if (sb->ended < 0 || sb->ended == max_out)
+        for (int j = 0; j < sb->A; j++)
+          beam_offer (sb, sb->score[j] / max_out, sb->seq + (size_t) j * max_out, max_out);
+      out_len[b] = sb->best_len;
+      memcpy (out + (size_t) b * max_out, sb->best_seq, sb->best_len * sizeof (int));
+      beam_clear (sb);
+    }
+}
+
 int
 dd_seq2seq_beam (DdSeq2seq *m, const int *src, int len, int width, int *out, int max_out)
 {
@@ -383,43 +483,7 @@ dd_seq2seq_beam (DdSeq2seq *m, const int *src, int len, int width, int *out, int
   if (max_out <= 0)
     return 0;
 
-  Priv *p = m->priv;
-  Dec *d = &p->dec;
-  const int H = m->spec.hidden, W = width, R = W + 1;
-  Beam bm = {
-    .W = W, .max_out = max_out,
-    .seq = g_new (int, (size_t) R * max_out),
-    .seq2 = g_new (int, (size_t) R * max_out),
-    .score = g_new (double, R),
-    .cand = g_new (Cand, W),
-    .top = g_new (Cand, W),
-    .A = 1, .greedy_row = 0, .n_done = 0,
-    .best = -INFINITY,
-    .best_seq = g_new (int, max_out), .best_len = 0,
-  };
-
-  dec_reserve (m, d, 1, len, R);
-  dec_encode (m, d, src, &len, 1, len);
-  memcpy (d->s, d->init, H * sizeof (dd_real));
-  d->tok[0] = DD_TOKEN_BOS;
-  d->row_sent[0] = 0;
-  bm.score[0] = 0;
-
-  int k;
-  for (k = 0; k < max_out && bm.A > 0 && (bm.n_done < W || bm.greedy_row >= 0); k++)
-    {
-      Cand greedy = { 0, -1, -1 };
-      dec_step (m, d, bm.A, 1, d->s, d->s2);
-      const int n_cand = beam_candidates (m, d, &bm, &greedy);
-      beam_advance (m, d, &bm, k, n_cand, greedy);
-    }
-  /* out of room: the unfinished hypotheses compete at their length */
-  if (k == max_out)
-    for (int j = 0; j < bm.A; j++)
-      beam_offer (&bm, bm.score[j] / k, bm.seq + (size_t) j * max_out, k);
-
-  const int n = bm.best_len;
-  memcpy (out, bm.best_seq, n * sizeof (int));
-  beam_clear (&bm);
+  int n = 0;
+  dd_seq2seq_beam_batch (m, src, &len, 1, len, width, out, &n, max_out);
   return n;
 }

@@ -172,13 +172,19 @@ double     dd_seq2seq_step_flops (const DdSeq2seq *model, const DdSeq2seqBatch *
  * log-probability divided by its length (counting </s>); it writes up to
  * max_out ids to out and returns how many. The greedy path is kept in the
  * beam until it ends, so the result never scores below the greedy one, and
- * width 1 gives the greedy result.
+ * width 1 gives the greedy result. dd_seq2seq_beam_batch runs B sentences'
+ * searches together (src, src_len, out and out_len as greedy's), sharing
+ * each decoder step's products; each sentence's result is the one
+ * dd_seq2seq_beam gives it alone.
  * Neither touches grads or the training activations (each uses its own
  * scratch), so both may run on a copy of the model in another thread. */
 void       dd_seq2seq_greedy   (DdSeq2seq *model, const int *src, const int *src_len,
                                 int B, int Ls, int *out, int *out_len, int max_out);
 int        dd_seq2seq_beam     (DdSeq2seq *model, const int *src, int len, int width,
                                 int *out, int max_out);
+void       dd_seq2seq_beam_batch (DdSeq2seq *model, const int *src, const int *src_len,
+                                  int B, int Ls, int width, int *out, int *out_len,
+                                  int max_out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdSeq2seq, dd_seq2seq_free)
 

@@ -643,6 +643,65 @@ test_softmax_gradcheck (void)
 }
 
 /* ---------------------------------------------------------------------- */
+/* the first largest entry, on vectors, against the plain loop */
+
+static int
+first_max_plain (const float *x, int n)
+{
+  int best = 0;
+
+  for (int i = 1; i < n; i++)
+    if (x[i] > x[best])
+      best = i;
+  return best;
+}
+
+static void
+test_first_maxf (void)
+{
+  enum { N = 6500 };
+  g_autofree float *x = g_new (float, N);
+  DdRng rng;
+  int cases = 0, nan_first = 0, tied = 0;
+
+  dd_rng_seed (&rng, 23);
+  for (int round = 0; round < 4000; round++)
+    {
+      /* every length to 80 (the lanes, their tail, both empty), then rows as
+       * wide as the translator's vocabulary */
+      const int n = round < 3200 ? 1 + round % 80 : N - (int) (dd_rng_uniform (&rng) * 100);
+      /* few distinct values, so that the largest is often tied; zeros of
+       * both signs; NaN here and there, sometimes first; ±∞ */
+      for (int i = 0; i < n; i++)
+        {
+          const double u = dd_rng_uniform (&rng);
+          x[i] = u < 0.02 ? NAN : u < 0.03 ? -0.0f : u < 0.04 ? 0.0f : u < 0.045 ? -INFINITY
+               : u < 0.047 && round % 5 == 0 ? INFINITY : (float) floor (dd_rng_normal (&rng) * 3);
+        }
+      if (round % 7 == 0)
+        x[0] = NAN;
+      if (round % 11 == 0)
+        for (int i = 0; i < n; i++)
+          x[i] = NAN;
+      const int want = first_max_plain (x, n), got = dd_first_maxf (x, n);
+      if (got != want)
+        g_error ("dd_first_maxf: round %d, n = %d: %d, the plain loop %d", round, n, got, want);
+      cases++;
+      nan_first += isnan (x[0]);
+      for (int i = want + 1; i < n; i++)
+        if (x[i] == x[want])
+          {
+            tied++;
+            break;
+          }
+    }
+  /* the cases that matter were met: a NaN first, a largest value repeated */
+  g_assert_cmpint (cases, ==, 4000);
+  g_assert_cmpint (nan_first, >, 300);
+  g_assert_cmpint (tied, >, 1000);
+}
+
+/* ---------------------------------------------------------------------- */
 /* the single-precision tanh of the float engine */
 
 typedef struct {
@@ -798,6 +857,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kernels/softmax/values", test_softmax_values);
   g_test_add_func ("/kernels/softmax/gradcheck", test_softmax_gradcheck);
   g_test_add_func ("/kernels/tanhf-fast/accuracy", test_tanhf_fast_accuracy);
+  g_test_add_func ("/kernels/first-maxf/vs-plain", test_first_maxf);
 
   return g_test_run ();
 }

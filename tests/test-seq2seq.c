@@ -701,6 +701,10 @@ hypothesis_score (DdSeq2seq *m, const int *src, int len, const int *y, int n, gb
 /* check_decode's sizes: longest hypothesis, sentences, source length */
 enum { MAXO = 12, NS = 6, SL = 5 };
 
+/* check_decode's batched beams: hypotheses shorter than their room, and
+ * those that filled it (out of room, the unfinished compete) */
+static int beams_short, beams_full;
+
 /* one sentence's beam search on a lane, against the one on the model */
 typedef struct {
   DdSeq2seq *m;
@@ -762,6 +766,27 @@ check_decode (void)
       ended += out_len[i] < MAXO;
     }
   g_test_message ("greedy: %d of %d hypotheses ended with </s>", ended, NS);
+
+  /* the NS sentences' searches together, each the one it is alone: at full
+   * room, and with room for 3 ids or 1, where some run out (their
+   * unfinished hypotheses compete) while others have ended */
+  static const int rooms[] = { MAXO, 3, 1 };
+  for (int r = 0; r < (int) G_N_ELEMENTS (rooms); r++)
+    for (int width = 1; width <= 4; width += 3)
+      {
+        const int room = rooms[r];
+        int batch_out[NS * MAXO], batch_len[NS];
+        dd_seq2seq_beam_batch (m, src, len, NS, SL, width, batch_out, batch_len, room);
+        for (int i = 0; i < NS; i++)
+          {
+            int alone[MAXO];
+            const int n = dd_seq2seq_beam (m, src + i * SL, len[i], width, alone, room);
+            g_assert_cmpmem (batch_out + i * room, batch_len[i] * sizeof (int),
+                             alone, n * sizeof (int));
+            beams_short += n < room;
+            beams_full += n == room;
+          }
+      }
   /* translations never hold <pad> or <s> (nor </s>, which ends them) */
   for (int i = 0; i < NS; i++)
     {
@@ -810,6 +835,10 @@ test_decode (void)
   bidir_next = TRUE;
   check_decode ();
   tie_next = bidir_next = FALSE;
+  g_test_message ("beams together and alone: %d hypotheses shorter than their room, %d filling it",
+                  beams_short, beams_full);
+  g_assert_cmpint (beams_short, >, 0);
+  g_assert_cmpint (beams_full, >, 0);
 }
 
 /* ---------------------------------------------------------------------- */
