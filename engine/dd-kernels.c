@@ -481,37 +481,53 @@ tanhf_backward_array (float *dinp, const float *dout, const float *out, size_t n
 }
 #endif
 
-/* The first largest of x[0..n): each of 16 lanes keeps its largest value
- * and where it first stood (a strict >, so the first of equals stays), then
- * the lanes and the tail are merged in index order. A NaN is never larger,
- * so NaN entries are passed over, and a NaN x[0] is kept, since nothing is
- * larger than it (as in the plain loop "best = 0; for each i: if (x[i] >
- * x[best]) best = i"). */
+/* The first largest of x[0..n): each of 16 lanes (two vectors of 8) keeps
+ * its largest value and where it first stood (a strict >, so the first of
+ * equals stays), then the lanes and the tail are merged in index order. A
+ * NaN is never larger, so NaN entries are passed over, and a NaN x[0] is
+ * kept, since nothing is larger than it (as in the plain loop "best = 0;
+ * for each i: if (x[i] > x[best]) best = i"). Vectors of 8, not 16: GCC 12
+ * compares a 64-byte float vector element by element where the clone's
+ * registers are narrower (AVX2), but 32-byte ones with one instruction. */
+typedef float   v8f __attribute__ ((vector_size (32)));
+typedef guint32 v8u __attribute__ ((vector_size (32)));
+
+static inline __attribute__ ((always_inline)) void
+first_max_step (v8f *best, v8u *at, const float *x, v8u idx)
+{
+  v8f y;
+  memcpy (&y, x, sizeof y);
+  v8u gt = (v8u) (y > *best);
+  *best = (v8f) (((v8u) y & gt) | ((v8u) *best & ~gt));
+  *at = (idx & gt) | (*at & ~gt);
+}
+
 SIMD_CLONES int
 dd_first_maxf (const float *x, int n)
 {
   g_return_val_if_fail (x != NULL && n >= 1, 0);
 
-  v16f best = (v16f) {} + x[0];
-  v16u at = {}, idx;
-  for (int l = 0; l < (int) LANES; l++)
-    idx[l] = l;
+  v8f best0 = (v8f) {} + x[0], best1 = best0;
+  v8u at0 = {}, at1 = {}, idx = { 0, 1, 2, 3, 4, 5, 6, 7 };
   int i = 0;
-  for (; i + (int) LANES <= n; i += LANES, idx += LANES)
+  for (; i + 16 <= n; i += 16, idx += 16)
     {
-      v16f y;
-      memcpy (&y, x + i, sizeof y);
-      v16u gt = (v16u) (y > best);
-      best = (v16f) (((v16u) y & gt) | ((v16u) best & ~gt));
-      at = (idx & gt) | (at & ~gt);
+      first_max_step (&best0, &at0, x + i, idx);
+      first_max_step (&best1, &at1, x + i + 8, idx + 8);
     }
+  float lane_max[16];
+  guint32 lane_at[16];
+  memcpy (lane_max, &best0, sizeof best0);
+  memcpy (lane_max + 8, &best1, sizeof best1);
+  memcpy (lane_at, &at0, sizeof at0);
+  memcpy (lane_at + 8, &at1, sizeof at1);
   float m = x[0];
   int arg = 0;
-  for (int l = 0; l < (int) LANES; l++)
-    if (best[l] > m || (best[l] == m && (int) at[l] < arg))
+  for (int l = 0; l < 16; l++)
+    if (lane_max[l] > m || (lane_max[l] == m && (int) lane_at[l] < arg))
       {
-        m = best[l];
-        arg = (int) at[l];
+        m = lane_max[l];
+        arg = (int) lane_at[l];
       }
   for (; i < n; i++)
     if (x[i] > m)

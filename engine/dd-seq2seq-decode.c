@@ -279,17 +279,18 @@ typedef struct {
   int    *seq, *seq2;   /* (W + 1, max_out): this step's rows, the next step's */
   double *score;        /* (W + 1) */
   Cand   *cand, *top;   /* (W) the step's best continuations, one row's best tokens */
+  dd_real *exps;        /* (V) scratch: a row's exp (logit − max), shared by the batch */
   int     row0, A, greedy_row, n_done, ended;
   double  best;         /* best_seq's score divided by its length (with </s>) */
   int    *best_seq, best_len;
 } Beam;
 
 static void
-beam_init (Beam *bm, int W, int max_out, int row0)
+beam_init (Beam *bm, int W, int max_out, int row0, dd_real *exps)
 {
   const int R = W + 1;
   *bm = (Beam) {
-    .W = W, .max_out = max_out,
+    .W = W, .max_out = max_out, .exps = exps,
     .seq = g_new (int, (size_t) R * max_out),
     .seq2 = g_new (int, (size_t) R * max_out),
     .score = g_new (double, R),
@@ -340,16 +341,13 @@ beam_candidates (const DdSeq2seq *m, const Dec *d, Beam *bm, Cand *greedy)
       const dd_real *lg = d->lg + (size_t) (bm->row0 + j) * V;
       /* the row's W best tokens by logit (the first of equals first) */
       int n_top = 0;
-      double mx = lg[0], sum = 0;
       for (int y = 0; y < V; y++)
-        {
-          mx = fmax (mx, lg[y]);
-          if (emittable (y))
-            cand_insert (top, &n_top, W, (Cand) { lg[y], j, y });
-        }
-      for (int y = 0; y < V; y++)
-        sum += exp ((double) lg[y] - mx);
-      const double lse = mx + log (sum);
+        if (emittable (y))
+          cand_insert (top, &n_top, W, (Cand) { lg[y], j, y });
+      /* log Σ exp over the row, on vectors (the terms into scratch) */
+      int arg;
+      const double sum = dd_exp_shifted_sum (bm->exps, lg, V, &arg);
+      const double lse = (double) lg[arg] + log (sum);
       for (int i = 0; i < n_top; i++)
         {
           top[i].score = bm->score[j] + ((double) top[i].score - lse);
@@ -433,12 +431,13 @@ dd_seq2seq_beam_batch (DdSeq2seq *m, const int *src, const int *src_len, int B, 
   Dec *d = &p->dec;
   const int H = m->spec.hidden, W = width;
   g_autofree Beam *bm = g_new (Beam, B);
+  g_autofree dd_real *exps = g_new (dd_real, m->spec.V_tgt);
 
   dec_reserve (m, d, B, Ls, B * (W + 1));
   dec_encode (m, d, src, src_len, B, Ls);
   for (int b = 0; b < B; b++)
     {
-      beam_init (&bm[b], W, max_out, b);
+      beam_init (&bm[b], W, max_out, b, exps);
       memcpy (d->s + (size_t) b * H, d->init + (size_t) b * H, H * sizeof (dd_real));
       d->tok[b] = DD_TOKEN_BOS;
       d->row_sent[b] = b;
