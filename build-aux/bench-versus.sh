@@ -50,6 +50,8 @@ def rows(path):
             out[f"{m}, reverse pass (s)"] = r["reverse_pass_seconds"]
             out[f"{m}, trust step (s)"] = r["update_seconds"]
             out[f"{m}, total (s)"] = r["forward_seconds"] + r["reverse_seconds"]
+        elif r["event"] == "seq2seq":
+            out[f"seq2seq training, batch {r['batch']}, ms per 1,000 target tokens"] = 1e6 / r["tokens_per_second"]
         elif r["event"] == "summary":
             out["_kernel"] = r["blas_kernel"]
     return out

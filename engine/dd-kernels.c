@@ -398,6 +398,25 @@ dd_maxpool2_backward (dd_real *dinp, const dd_real *dout, const dd_real *inp,
 typedef float   v16f __attribute__ ((vector_size (64)));
 typedef guint32 v16u __attribute__ ((vector_size (64)));
 #define LANES (sizeof (v16f) / sizeof (float))
+typedef float   v8f __attribute__ ((vector_size (32)));
+typedef guint32 v8u __attribute__ ((vector_size (32)));
+
+/* *less = all ones in the lanes where a < b. As two compares of 8: GCC 12 compares
+ * a 64-byte float vector element by element (16 scalar compares and
+ * inserts) where the clone's registers are narrower, as on AVX2, but a
+ * 32-byte one with one instruction. */
+static inline __attribute__ ((always_inline)) void
+lanes_less (v16u *less, v16f a, v16f b)
+{
+  v8f a0, a1, b0, b1;
+  memcpy (&a0, &a, sizeof a0);
+  memcpy (&a1, (const char *) &a + sizeof a0, sizeof a1);
+  memcpy (&b0, &b, sizeof b0);
+  memcpy (&b1, (const char *) &b + sizeof b0, sizeof b1);
+  v8u l0 = (v8u) (a0 < b0), l1 = (v8u) (a1 < b1);
+  memcpy (less, &l0, sizeof l0);
+  memcpy ((char *) less + sizeof l0, &l1, sizeof l1);
+}
 
 #define TANH_CLAMP       10.0f
 #define ROUND_MAGIC      0x1.8p23f        /* 1.5·2²³ */
@@ -415,7 +434,8 @@ tanhf_block (float *out, const float *inp)
   memcpy (&x, inp, sizeof x);
 
   v16u a_bits = (v16u) x & ~SIGN_BIT;
-  v16u big = (v16u) ((v16f) a_bits > TANH_CLAMP); /* all ones where |x| > clamp */
+  v16u big;   /* all ones where |x| > clamp */
+  lanes_less (&big, (v16f) {} + TANH_CLAMP, (v16f) a_bits);
   v16f a = (v16f) ((a_bits & ~big) | ((v16u) ((v16f) {} + TANH_CLAMP) & big));
   v16f t = -2.0f * a;
 
@@ -486,12 +506,8 @@ tanhf_backward_array (float *dinp, const float *dout, const float *out, size_t n
  * equals stays), then the lanes and the tail are merged in index order. A
  * NaN is never larger, so NaN entries are passed over, and a NaN x[0] is
  * kept, since nothing is larger than it (as in the plain loop "best = 0;
- * for each i: if (x[i] > x[best]) best = i"). Vectors of 8, not 16: GCC 12
- * compares a 64-byte float vector element by element where the clone's
- * registers are narrower (AVX2), but 32-byte ones with one instruction. */
-typedef float   v8f __attribute__ ((vector_size (32)));
-typedef guint32 v8u __attribute__ ((vector_size (32)));
-
+ * for each i: if (x[i] > x[best]) best = i"). Vectors of 8, not 16, for
+ * the compares (see lanes_less). */
 static inline __attribute__ ((always_inline)) void
 first_max_step (v8f *best, v8u *at, const float *x, v8u idx)
 {
@@ -780,7 +796,8 @@ expf_neg_block (float *out, const float *z, float m)
   v16f t;
   memcpy (&t, z, sizeof t);
   t -= m;
-  v16u low = (v16u) (t < EXP_FLOOR);
+  v16u low;
+  lanes_less (&low, t, (v16f) {} + EXP_FLOOR);
   t = (v16f) (((v16u) t & ~low) | ((v16u) ((v16f) {} + EXP_FLOOR) & low));
   v16f k = t * INV_LN2 + ROUND_MAGIC;
   v16f n = k - ROUND_MAGIC;
