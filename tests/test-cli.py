@@ -656,7 +656,10 @@ check("didact-cli --help lists replay", code == 0 and re.search(r"^  replay +Ope
 usage_error("seq2seq needs de-en", ["train", "--student", "seq2seq"], "de-en")
 usage_error("de-en needs seq2seq", ["teach", "--dataset", "de-en", "--student", "mlp"], "seq2seq")
 if any(os.path.isfile(c) for c in corpus):
-    code, out, err = run(["train", "--dataset", "de-en", "--steps", "3", "--batch", "4", "--json"])
+    # a small translator (E = 16, H = 32) where the checks do not depend on
+    # its size: its runs spend most of their time decoding 2,000 sentences
+    SMALL = ["--embedding", "16", "--hidden", "32"]
+    code, out, err = run(["train", "--dataset", "de-en", "--steps", "3", "--batch", "4", "--json"] + SMALL)
     recs = records(out) if code == 0 else []
     s = recs[-1] if recs else {}
     check("train --dataset de-en reports BLEU", code == 0 and s.get("event") == "summary"
@@ -667,7 +670,7 @@ if any(os.path.isfile(c) for c in corpus):
     # --checkpoint best: the epoch ends' weights offered by greedy dev BLEU; in
     # three steps the only candidate is the last, so both reports agree
     code, out, err = run(["train", "--dataset", "de-en", "--steps", "3", "--batch", "4", "--json",
-                          "--checkpoint", "best"])
+                          "--checkpoint", "best"] + SMALL)
     recs = records(out) if code == 0 else []
     s = recs[-1] if recs else {}
     ep = [r for r in recs if r.get("event") == "epoch"]
@@ -681,7 +684,7 @@ if any(os.path.isfile(c) for c in corpus):
           f"exit {code}, {s}, {ep}, stderr {err[-300:]}")
     # subwords: the vocabularies shrink, BLEU is still reported (on words)
     code, out, err = run(["train", "--dataset", "de-en", "--steps", "3", "--batch", "4", "--json",
-                          "--bpe", "300"])
+                          "--bpe", "300"] + SMALL)
     recs = records(out) if code == 0 else []
     s = recs[-1] if recs else {}
     check("train --dataset de-en --bpe reports its vocabularies", code == 0
@@ -694,7 +697,7 @@ if any(os.path.isfile(c) for c in corpus):
     # from the seed and the step), and dropout changes the training loss
     def epoch_of(args):
         code, out, err = run(["train", "--dataset", "de-en", "--steps", "3", "--batch", "4", "--json",
-                              "--loss", "smooth", "--word-dropout", "0.1"] + args)
+                              "--loss", "smooth", "--word-dropout", "0.1"] + SMALL + args)
         ep = [r for r in records(out) if r.get("event") == "epoch"] if code == 0 else []
         return (ep[-1]["train_loss"], ep[-1]["dev_loss"]) if ep else (code, err[-300:])
     # tied embeddings: the output layer is the target table (no Wo of
@@ -749,7 +752,7 @@ if any(os.path.isfile(c) for c in corpus):
     # to rounding (with dropout each lane draws its own masks)
     def losses_of(threads, args=()):
         code, out, err = run(["train", "--dataset", "de-en", "--steps", "3", "--batch", "8", "--json",
-                              "--threads", str(threads)] + list(args))
+                              "--threads", str(threads)] + SMALL + list(args))
         ep = [r for r in records(out) if r.get("event") == "epoch"] if code == 0 else []
         return (ep[-1]["train_loss"], ep[-1]["dev_loss"]) if ep else (code, err[-300:])
     one, two, two_again = losses_of(1), losses_of(2), losses_of(2)
@@ -763,7 +766,7 @@ if any(os.path.isfile(c) for c in corpus):
     check("train --dataset de-en --dropout: the same seed, the same run; dropout changes it",
           isinstance(a[0], float) and a == b and c[0] != a[0], f"{a} {b} {c}")
     code, out, err = run(["teach", "--dataset", "de-en", "--window", "2", "--meta", "1", "--pretrain", "2",
-                          "--dev", "8", "--batch", "4", "--lr", "0.1", "--json"])
+                          "--dev", "8", "--batch", "4", "--lr", "0.1", "--json"] + SMALL)
     recs = records(out) if code == 0 else []
     wins = [r for r in recs if r.get("event") == "window"]
     ok = code == 0 and len(wins) == 1 and recs[-1].get("event") == "summary"
@@ -792,7 +795,7 @@ if any(os.path.isfile(c) for c in corpus):
         path = os.path.join(tmp, "dropout.didact")
         code, out, err = run(["teach", "--dataset", "de-en", "--window", "2", "--meta", "1",
                               "--pretrain", "2", "--dev", "8", "--batch", "4", "--dropout", "0.3",
-                              "--save", path])
+                              "--save", path] + SMALL)
         head = open(path, "rb").read(12) if os.path.exists(path) else b""
         check("teach --dropout --save: a session file of format 3 (which keeps dropout)",
               code == 0 and head[:4] == b"\x89DDS" and struct.unpack("<I", head[8:12])[0] == 3,
@@ -809,18 +812,43 @@ if any(os.path.isfile(c) for c in corpus):
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "bpe.didact")
         code, out, err = run(["teach", "--dataset", "de-en", "--bpe", "300", "--window", "2", "--meta", "1",
-                              "--pretrain", "2", "--dev", "8", "--batch", "4", "--lr", "0.1", "--save", path])
+                              "--pretrain", "2", "--dev", "8", "--batch", "4", "--lr", "0.1", "--save", path]
+                             + SMALL)
         rcode, rout, rerr = run(["replay", path, "--steps", "2", "--check"]) if code == 0 else (code, "", "")
         check("teach --bpe --save: a session on subwords that replay reloads and checks",
               code == 0 and "on de-en+bpe300:" in out and rcode == 0 and "a session on de-en+bpe300" in rout
               and "identical:" in rout,
               f"exit {code}/{rcode}, {out[-300:]} {rout[-300:]}, stderr {err[-300:]} {rerr[-300:]}")
-    code, out, err = run(["compare", "--dataset", "de-en", "--window", "2", "--pretrain", "2",
-                          "--dev", "8", "--batch", "4", "--lr", "0.1", "--budget", "2", "--seeds", "2",
-                          "--arms", "ce,taught"])
-    check("compare --dataset de-en prints a BLEU table", code == 0 and "Test BLEU" in out
+    # compare on a small translator (subwords, E = H = 16), greedy and by
+    # beam search: the same students, so the beam run's greedy BLEU and its
+    # token errors are the greedy run's
+    small = ["compare", "--dataset", "de-en", "--bpe", "300", "--embedding", "16", "--hidden", "16",
+             "--window", "2", "--pretrain", "2", "--dev", "8", "--batch", "4", "--lr", "0.1",
+             "--budget", "2", "--seeds", "2", "--arms", "ce,taught"]
+    code, out, err = run(small + ["--beam", "3"])
+    check("compare --dataset de-en --beam prints a BLEU table by beam search", code == 0
+          and "Test BLEU (beam search of width 3, length-normalised)" in out
           and "| seed | ce | taught |" in out and "standard error" in out and "BLEU points" in out,
           f"exit {code}, {out[-400:]}, stderr {err[-300:]}")
+    def compare_seeds(extra):
+        code, out, err = run(small + ["--json"] + extra)
+        recs = records(out) if code == 0 else []
+        seeds = {r["seed"]: r["arms"] for r in recs if r.get("event") == "seed"}
+        return seeds, (recs[-1] if recs else {"exit": code, "stderr": err[-300:]})
+    greedy, greedy_sum = compare_seeds([])
+    beam, beam_sum = compare_seeds(["--beam", "3"])
+    same = len(beam) == 2 and sorted(beam) == sorted(greedy) and all(
+        beam[s][a]["greedy_test_bleu"] == greedy[s][a]["test_bleu"]
+        and beam[s][a]["greedy_dev_bleu"] == greedy[s][a]["dev_bleu"]
+        and beam[s][a]["test_error"] == greedy[s][a]["test_error"]
+        and beam[s][a]["dev_error"] == greedy[s][a]["dev_error"]
+        and 0 <= beam[s][a]["test_bleu"] <= 100 and 0 <= beam[s][a]["dev_bleu"] <= 100
+        and "greedy_test_bleu" not in greedy[s][a]
+        for s in beam for a in ("ce", "taught"))
+    check("compare --dataset de-en --beam: the greedy run's students, decoded by beam search",
+          same and beam_sum.get("beam") == 3 and greedy_sum.get("beam") == 1
+          and beam_sum.get("measure") == "test_bleu",
+          f"greedy {greedy} {greedy_sum}, beam {beam} {beam_sum}")
 
 print(f"1..{len(results)}")
 for i, (name, ok, detail) in enumerate(results, 1):
