@@ -227,3 +227,14 @@ dd_maxpool2_rforward_ref (dd_real *rout, const dd_real *rinp, const dd_real *inp
             r[c] = rinp[window_argmax (inp, base + c, offs)];
         }
 }
+
+int
+dd_first_maxf_ref (const float *x, int n)
+{
+  int best = 0;
+
+  for (int i = 1; i < n; i++)
+    if (x[i] > x[best])
+      best = i;
+  return best;
+}

@@ -157,6 +157,7 @@ float dd_tanhf_fast (float x);
  * NaN entries are passed over, but a NaN x[0] is the answer (built in both
  * precisions too) */
 int dd_first_maxf (const float *x, int n);
+int dd_first_maxf_ref (const float *x, int n);   /* the plain loop */
 
 /* Cross-entropy over wide rows (a vocabulary), in one pass per row: for
  * the rows r with labels[r] ≥ 0, returns Σ −log p_y (unscaled) with

@@ -256,26 +256,37 @@ typedef struct {
   int                 *out, *out_len;   /* (n, DD_PARALLEL_MAX_LEN), (n) */
 } Translation;
 
+int *
+dd_parallel_sources (const DdParallelSet *set, int first, int B, int *len, int *Ls)
+{
+  g_return_val_if_fail (set != NULL && first >= 0 && B >= 1 && first + B <= set->n, NULL);
+
+  const int S = set->stride;
+  int L = 1;
+  for (int i = 0; i < B; i++)
+    L = MAX (L, set->src_len[first + i]);
+  int *src = g_new (int, (size_t) B * L);
+  for (int i = 0; i < B; i++)
+    {
+      len[i] = set->src_len[first + i];
+      for (int j = 0; j < L; j++)
+        src[(size_t) i * L + j] = j < len[i] ? set->src[(size_t) (first + i) * S + j] : DD_TOKEN_PAD;
+    }
+  *Ls = L;
+  return src;
+}
+
 static void
 translate_chunk (DdSeq2seq *model, int c, gpointer data)
 {
   const Translation *job = data;
   const DdParallelSet *set = job->set;
-  const int S = set->stride, M = DD_PARALLEL_MAX_LEN, start = c * TRANSLATE_CHUNK;
+  const int M = DD_PARALLEL_MAX_LEN, start = c * TRANSLATE_CHUNK;
   const int B = MIN (TRANSLATE_CHUNK, job->n - start);
   int *out = job->out + (size_t) start * M, *out_len = job->out_len + start;
-
-  int Ls = 1;
-  for (int i = 0; i < B; i++)
-    Ls = MAX (Ls, set->src_len[start + i]);
-  g_autofree int *src = g_new (int, (size_t) B * Ls);
+  int Ls;
   g_autofree int *len = g_new (int, B);
-  for (int i = 0; i < B; i++)
-    {
-      len[i] = set->src_len[start + i];
-      for (int j = 0; j < Ls; j++)
-        src[(size_t) i * Ls + j] = j < len[i] ? set->src[(size_t) (start + i) * S + j] : DD_TOKEN_PAD;
-    }
+  g_autofree int *src = dd_parallel_sources (set, start, B, len, &Ls);
   if (job->beam > 1)
     dd_seq2seq_beam_batch (model, src, len, B, Ls, job->beam, out, out_len, M);
   else

@@ -80,9 +80,14 @@ void        dd_parallel_gather (const DdParallelSet *set, const int *idx, int B,
                                 DdSeq2seqBatch *batch, int *src, int *src_len,
                                 int *tgt_in, int *tgt_out);
 
-/* Translates sentences [0, n) of set (n ≤ 0: all) with greedy decoding in
- * chunks of `chunk` sentences (beam > 1: beam search one at a time) and
- * returns their BLEU statistics; hyps (may be NULL) receives a new array of
+/* The sources of sentences first … first + B − 1 of set as a padded (B, Ls)
+ * array (newly allocated), Ls the longest of them (into *Ls), their
+ * lengths into len (B): what the decoders take. */
+int        *dd_parallel_sources (const DdParallelSet *set, int first, int B, int *len, int *Ls);
+
+/* Translates sentences [0, n) of set (n ≤ 0: all) in chunks of 64 sentences
+ * dealt to the model's lanes, by greedy decoding (beam 1) or beam search
+ * (dd_seq2seq_beam_batch) and returns their BLEU statistics; hyps (may be NULL) receives a new array of
  * n tokenized hypotheses (g_strfreev), in words: subword pieces are joined
  * back before scoring. */
 void        dd_parallel_translate (DdSeq2seq *model, const DdParallel *p,

@@ -52,17 +52,9 @@ decode_chunk (DdSeq2seq *lane, int c, gpointer data)
                                       set->src_len[start + i], job->width, out + (size_t) i * M, M);
       return;
     }
-  int Ls = 1;
-  for (int i = 0; i < B; i++)
-    Ls = MAX (Ls, set->src_len[start + i]);
-  g_autofree int *src = g_new (int, (size_t) B * Ls);
+  int Ls;
   g_autofree int *len = g_new (int, B);
-  for (int i = 0; i < B; i++)
-    {
-      len[i] = set->src_len[start + i];
-      for (int j = 0; j < Ls; j++)
-        src[(size_t) i * Ls + j] = j < len[i] ? set->src[(size_t) (start + i) * S + j] : DD_TOKEN_PAD;
-    }
+  g_autofree int *src = dd_parallel_sources (set, start, B, len, &Ls);
   if (job->way == BEAM_BATCH)
     dd_seq2seq_beam_batch (lane, src, len, B, Ls, job->width, out, out_len, M);
   else
@@ -87,17 +79,6 @@ same_ids (const Job *a, const Job *b)
   return TRUE;
 }
 
-static int
-first_max_plain (const float *x, int n)
-{
-  int best = 0;
-
-  for (int i = 1; i < n; i++)
-    if (x[i] > x[best])
-      best = i;
-  return best;
-}
-
 /* seconds per row of the argmax over rows of width V, each way */
 static void
 time_argmax (int V, int reps)
@@ -116,7 +97,7 @@ time_argmax (int V, int reps)
       double t0 = dd_now ();
       for (int rep = 0; rep < 20; rep++)
         for (int i = 0; i < ROWS; i++)
-          sink += first_max_plain (x + (size_t) i * V, V);
+          sink += dd_first_maxf_ref (x + (size_t) i * V, V);
       plain[k] = (dd_now () - t0) / (20.0 * ROWS);
       t0 = dd_now ();
       for (int rep = 0; rep < 20; rep++)

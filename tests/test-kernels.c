@@ -645,17 +645,6 @@ test_softmax_gradcheck (void)
 /* ---------------------------------------------------------------------- */
 /* the first largest entry, on vectors, against the plain loop */
 
-static int
-first_max_plain (const float *x, int n)
-{
-  int best = 0;
-
-  for (int i = 1; i < n; i++)
-    if (x[i] > x[best])
-      best = i;
-  return best;
-}
-
 static void
 test_first_maxf (void)
 {
@@ -683,7 +672,7 @@ test_first_maxf (void)
       if (round % 11 == 0)
         for (int i = 0; i < n; i++)
           x[i] = NAN;
-      const int want = first_max_plain (x, n), got = dd_first_maxf (x, n);
+      const int want = dd_first_maxf_ref (x, n), got = dd_first_maxf (x, n);
       if (got != want)
         g_error ("dd_first_maxf: round %d, n = %d: %d, the plain loop %d", round, n, got, want);
       cases++;
