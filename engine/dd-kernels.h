@@ -153,9 +153,9 @@ void dd_relu_rbackward (dd_real *rdinp, const dd_real *rdout, const dd_real *inp
  * (built in both precisions, so that the double-precision tests can check it) */
 float dd_tanhf_fast (float x);
 
-/* the index of the first largest of x[0..n) (n ≥ 1) on 16-float vectors:
- * NaN entries are passed over, but a NaN x[0] is the answer (built in both
- * precisions too) */
+/* the index of the first largest of x[0..n) (n ≥ 1), in 16 lanes (two
+ * vectors of 8): NaN entries are passed over, but a NaN x[0] is the answer
+ * (built in both precisions too) */
 int dd_first_maxf (const float *x, int n);
 int dd_first_maxf_ref (const float *x, int n);   /* the plain loop */
 

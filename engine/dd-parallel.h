@@ -87,9 +87,9 @@ int        *dd_parallel_sources (const DdParallelSet *set, int first, int B, int
 
 /* Translates sentences [0, n) of set (n ≤ 0: all) in chunks of 64 sentences
  * dealt to the model's lanes, by greedy decoding (beam 1) or beam search
- * (dd_seq2seq_beam_batch) and returns their BLEU statistics; hyps (may be NULL) receives a new array of
- * n tokenized hypotheses (g_strfreev), in words: subword pieces are joined
- * back before scoring. */
+ * (dd_seq2seq_beam_batch) and returns their BLEU statistics; hyps (may be
+ * NULL) receives a new array of n tokenized hypotheses (g_strfreev), in
+ * words: subword pieces are joined back before scoring. */
 void        dd_parallel_translate (DdSeq2seq *model, const DdParallel *p,
                                    const DdParallelSet *set, int n, int beam,
                                    DdBleuStats *stats, char ***hyps);

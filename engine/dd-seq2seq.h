@@ -136,7 +136,7 @@ int        dd_seq2seq_get_threads (const DdSeq2seq *model);
  * model's threads, at most n), each lane a model that reads this one's
  * parameters and has scratch of its own, on a thread of its own with one
  * BLAS thread. For decoding many sentences (dd_seq2seq_greedy,
- * dd_seq2seq_beam on the lane); fn writes only item i's results. */
+ * dd_seq2seq_beam_batch on the lane); fn writes only item i's results. */
 typedef void (*DdSeq2seqItemFn) (DdSeq2seq *lane, int i, gpointer data);
 void       dd_seq2seq_map (DdSeq2seq *model, int n, DdSeq2seqItemFn fn, gpointer data);
 
