@@ -288,7 +288,7 @@ translate_chunk (DdSeq2seq *model, int c, gpointer data)
   g_autofree int *len = g_new (int, B);
   g_autofree int *src = dd_parallel_sources (set, start, B, len, &Ls);
   if (job->beam > 1)
-    dd_seq2seq_beam_batch (model, src, len, B, Ls, job->beam, out, out_len, M);
+    dd_seq2seq_beam_batch (model, src, len, B, Ls, job->beam, out, out_len, NULL, M);
   else
     dd_seq2seq_greedy (model, src, len, B, Ls, out, out_len, M);
 }

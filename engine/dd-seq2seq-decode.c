@@ -40,7 +40,8 @@ dec_reserve (const DdSeq2seq *m, Dec *d, int B, int Ls, int R)
   const size_t slots = eb * H + (size_t) d->cap_B * H;
   const size_t total = eb * (E + 3 * H + H + H) + (size_t) d->cap_B * H + eb * H +
                        (size_t) d->cap_B * H + bi * (2 * slots + eb * E) +
-                       r * (E + 3 * H + 3 * H + H + H + H + 2 * H + D + V + d->cap_Ls);
+                       r * (E + 3 * H + 3 * H + H + H + H + 2 * H + D + V + d->cap_Ls) +
+                       (m->spec.input_feed ? r * D : 0);
   dd_real *base = g_new0 (dd_real, total);
   size_t at = 0;
   d->block = base;
@@ -63,6 +64,7 @@ dec_reserve (const DdSeq2seq *m, Dec *d, int B, int Ls, int R)
   TAKE (d->o, r * D);
   TAKE (d->lg, r * V);
   TAKE (d->att, r * d->cap_Ls);
+  TAKE (d->of, m->spec.input_feed ? r * D : 0);
   g_assert (at == total);
   d->enc.gh = d->gh;  /* the encoder's per-step scratch: R ≥ B rows */
   d->slen = g_new0 (int, d->cap_B);
@@ -107,7 +109,7 @@ dec_encode (const DdSeq2seq *m, Dec *d, const int *src, const int *len, int B, i
   seq2seq_embed (d->enc.xe, m->params + m->off.Es, src, Ls, &d->eo, E);
   memset (hf, 0, (size_t) B * H * sizeof (dd_real));
   seq2seq_gru_forward (m, &eo, NULL, &d->eo.steps, d->enc.xe, d->enc.gh, d->enc.ge,
-                       d->enc.ghe, hf, NULL, NULL, NULL, NULL, NULL, d->wt);
+                       d->enc.ghe, hf, NULL, NULL, NULL, NULL, NULL, d->wt, NULL, NULL);
   if (bi)
     {
       const GruOff eb = enc2_off (m);
@@ -116,7 +118,7 @@ dec_encode (const DdSeq2seq *m, Dec *d, const int *src, const int *len, int B, i
       seq2seq_gather_rows (d->enc.xe2, d->enc.xe, d->rev, rows, E);
       memset (d->enc.hb, 0, (size_t) B * H * sizeof (dd_real));
       seq2seq_gru_forward (m, &eb, NULL, &d->eo.steps, d->enc.xe2, d->enc.gh, d->enc.ge,
-                           d->enc.ghe, d->enc.hb, NULL, NULL, NULL, NULL, NULL, d->wt);
+                           d->enc.ghe, d->enc.hb, NULL, NULL, NULL, NULL, NULL, d->wt, NULL, NULL);
       /* the forward GRU's gates are spent: scratch for the sums */
       memcpy (d->enc.he, d->enc.hf, (size_t) (Le + 1) * B * H * sizeof (dd_real));
       seq2seq_add_reversed (d->enc.he, d->enc.hb, &d->eo.steps, d->rev, d->enc.ge,
@@ -132,8 +134,9 @@ dec_encode (const DdSeq2seq *m, Dec *d, const int *src, const int *len, int B, i
 }
 
 /* One decoder step for R rows: row j continues state s (R, H) with token
- * d->tok[j], attending over sentence d->row_sent[j] of the B encoded ones;
- * the new state goes to s_out, the logits to d->lg (R, V). */
+ * d->tok[j] (input feeding: and the previous o in d->of), attending over
+ * sentence d->row_sent[j] of the B encoded ones; the new state goes to
+ * s_out, o to d->o, the logits to d->lg (R, V). */
 static void
 dec_step (const DdSeq2seq *m, Dec *d, int R, int B, const dd_real *s, dd_real *s_out)
 {
@@ -145,6 +148,9 @@ dec_step (const DdSeq2seq *m, Dec *d, int R, int B, const dd_real *s, dd_real *s
     memcpy (d->x + (size_t) j * E, w + m->off.Et + (size_t) d->tok[j] * E, E * sizeof (dd_real));
   fill_rows (d->gi, w + m->off.dec_bih, R, G);
   mm_nt (R, G, E, d->x, E, w + m->off.dec_Wih, E, 1, d->gi, G);
+  if (m->spec.input_feed)
+    mm_nt (R, G, seq2seq_out_dim (&m->spec), d->of, seq2seq_out_dim (&m->spec),
+           w + m->off.dec_Wf, seq2seq_out_dim (&m->spec), 1, d->gi, G);
   fill_rows (d->gh, w + m->off.dec_bhh, R, G);
   mm_nt (R, G, H, s, H, w + m->off.dec_Whh, H, 1, d->gh, G);
   seq2seq_gru_cell (R, H, d->gi, d->gh, d->ghn, s, s_out);
@@ -167,6 +173,24 @@ dec_step (const DdSeq2seq *m, Dec *d, int R, int B, const dd_real *s, dd_real *s
   tanh_inplace (d->o, (size_t) R * D);
   fill_rows (d->lg, w + m->off.bo, R, V);
   mm_nt (R, V, D, d->o, D, w + m->off.Wo, D, 1, d->lg, V);
+}
+
+/* input feeding: the first step's rows are fed o = 0 */
+static void
+dec_start_feed (const DdSeq2seq *m, Dec *d, int R)
+{
+  if (m->spec.input_feed)
+    memset (d->of, 0, (size_t) R * seq2seq_out_dim (&m->spec) * sizeof (dd_real));
+}
+
+/* input feeding: the next step's row r continues this step's row j */
+static void
+dec_keep_feed (const DdSeq2seq *m, Dec *d, int r, int j)
+{
+  const size_t D = seq2seq_out_dim (&m->spec);
+
+  if (m->spec.input_feed)
+    memcpy (d->of + r * D, d->o + j * D, D * sizeof (dd_real));
 }
 
 /* What a translation may contain: words, <unk> and </s>; never <pad> or
@@ -224,6 +248,7 @@ dd_seq2seq_greedy (DdSeq2seq *m, const int *src, const int *src_len, int B, int 
       d->row_sent[b] = b;
       out_len[b] = 0;
     }
+  dec_start_feed (m, d, B);
   for (int k = 0; k < max_out && R > 0; k++)
     {
       dec_step (m, d, R, B, d->s, d->s2);
@@ -238,6 +263,7 @@ dd_seq2seq_greedy (DdSeq2seq *m, const int *src, const int *src_len, int B, int 
           d->tok[kept] = y;
           d->row_sent[kept] = b;
           memcpy (d->s + (size_t) kept * H, d->s2 + (size_t) j * H, H * sizeof (dd_real));
+          dec_keep_feed (m, d, kept, j);
           kept++;
         }
       R = kept;
@@ -399,6 +425,7 @@ beam_advance (const DdSeq2seq *m, Dec *d, Beam *bm, int b, int k, int n_cand, Ca
       d->tok[r] = c.tok;
       d->row_sent[r] = b;
       memcpy (d->s + (size_t) r * H, d->s2 + (size_t) (bm->row0 + c.row) * H, H * sizeof (dd_real));
+      dec_keep_feed (m, d, r, bm->row0 + c.row);
       A2++;
     }
   bm->row0 = row0;
@@ -417,13 +444,15 @@ beam_advance (const DdSeq2seq *m, Dec *d, Beam *bm, int b, int k, int n_cand, Ca
  * W + 1; each search is the one it would be alone. */
 void
 dd_seq2seq_beam_batch (DdSeq2seq *m, const int *src, const int *src_len, int B, int Ls,
-                       int width, int *out, int *out_len, int max_out)
+                       int width, int *out, int *out_len, double *score, int max_out)
 {
   g_return_if_fail (m != NULL && src != NULL && src_len != NULL && B >= 1 && Ls >= 1
                     && width >= 1 && max_out >= 0);
   if (max_out == 0)
     {
       memset (out_len, 0, B * sizeof (int));
+      for (int b = 0; score && b < B; b++)
+        score[b] = -INFINITY;
       return;
     }
 
@@ -442,6 +471,7 @@ dd_seq2seq_beam_batch (DdSeq2seq *m, const int *src, const int *src_len, int B, 
       d->tok[b] = DD_TOKEN_BOS;
       d->row_sent[b] = b;
     }
+  dec_start_feed (m, d, B);
 
   int R = B;
   for (int k = 0; k < max_out && R > 0; k++)
@@ -470,6 +500,8 @@ dd_seq2seq_beam_batch (DdSeq2seq *m, const int *src, const int *src_len, int B, 
         for (int j = 0; j < sb->A; j++)
           beam_offer (sb, sb->score[j] / max_out, sb->seq + (size_t) j * max_out, max_out);
       out_len[b] = sb->best_len;
+      if (score)
+        score[b] = sb->best;
       memcpy (out + (size_t) b * max_out, sb->best_seq, sb->best_len * sizeof (int));
       beam_clear (sb);
     }
@@ -483,6 +515,6 @@ dd_seq2seq_beam (DdSeq2seq *m, const int *src, int len, int width, int *out, int
     return 0;
 
   int n = 0;
-  dd_seq2seq_beam_batch (m, src, &len, 1, len, width, out, &n, max_out);
+  dd_seq2seq_beam_batch (m, src, &len, 1, len, width, out, &n, NULL, max_out);
   return n;
 }

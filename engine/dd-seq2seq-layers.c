@@ -389,12 +389,14 @@ transpose (dd_real *t, const dd_real *w, int rows, int cols)
 /* A GRU over the steps s: x (T, E) packed → g (T, 3H) gates, ghn (T, H),
  * h ((L+1)·B, H) by slot, whose slot 0 the caller set; gh (B, 3H) scratch;
  * wt (H, 3H) scratch (twice that with v). v: direction (NULL: no tangents);
- * then rx, rg, rghn, rh (slot 0 set) are the tangents, rgh their scratch. */
+ * then rx, rg, rghn, rh (slot 0 set) are the tangents, rgh their scratch.
+ * hook (data, t), when given, runs before step t's recurrent product: step
+ * t's rows of g (and rg) hold the input projection and may be added to. */
 void
 seq2seq_gru_forward (const DdSeq2seq *m, const GruOff *o, const dd_real *v, const Steps *s,
                      const dd_real *x, dd_real *gh, dd_real *g, dd_real *ghn, dd_real *h,
                      const dd_real *rx, dd_real *rgh, dd_real *rg, dd_real *rghn, dd_real *rh,
-                     dd_real *wt)
+                     dd_real *wt, GruHook hook, gpointer data)
 {
   const int H = m->spec.hidden, E = m->spec.emb, G = 3 * H;
   const size_t rows = s->at[s->L], step = (size_t) s->B * H;
@@ -421,6 +423,8 @@ seq2seq_gru_forward (const DdSeq2seq *m, const GruOff *o, const dd_real *v, cons
       const int n = s->n[t];
       const size_t at = s->at[t];
       const dd_real *hp = h + t * step;
+      if (hook)
+        hook (data, t);
       fill_rows (gh, w + o->bhh, n, G);
       mm_nn (n, G, H, hp, H, wt, G, 1, gh, G);
       if (v)
@@ -442,7 +446,9 @@ seq2seq_gru_forward (const DdSeq2seq *m, const GruOff *o, const dd_real *v, cons
  * 0 only if need_dh0). dgi, dgh (T, 3H) scratch; dx (T, E) written. Weight
  * and bias gradients added to gw; hpk, rhpk (T, H) scratch. With hv: the
  * tangents (rx, rg…, rdh, rdgi, rdgh, rdx) likewise, the weight part added to
- * hv. */
+ * hv. hook (data, t), when given, runs before step t's backward, when dh's
+ * slot t + 1 has the recurrence from step t + 1 and dgi (rdgi) holds the
+ * steps after t; it may add to slot t + 1. */
 void
 seq2seq_gru_backward (const DdSeq2seq *m, const GruOff *o, const dd_real *v, const Steps *s,
                       gboolean need_dh0,
@@ -450,7 +456,8 @@ seq2seq_gru_backward (const DdSeq2seq *m, const GruOff *o, const dd_real *v, con
                       dd_real *dh, dd_real *dgi, dd_real *dgh, dd_real *dx, dd_real *gw,
                       const dd_real *rx, const dd_real *rg, const dd_real *rghn,
                       const dd_real *rh, dd_real *rdh, dd_real *rdgi, dd_real *rdgh,
-                      dd_real *rdx, dd_real *hv, dd_real *hpk, dd_real *rhpk)
+                      dd_real *rdx, dd_real *hv, dd_real *hpk, dd_real *rhpk,
+                      GruHook hook, gpointer data)
 {
   const int H = m->spec.hidden, E = m->spec.emb, G = 3 * H;
   const size_t rows = s->at[s->L], step = (size_t) s->B * H;
@@ -460,6 +467,8 @@ seq2seq_gru_backward (const DdSeq2seq *m, const GruOff *o, const dd_real *v, con
     {
       const int n = s->n[t];
       const size_t s1 = t * step, a1 = (size_t) s->at[t] * H, a3 = 3 * a1;
+      if (hook)
+        hook (data, t);
       gru_cell_backward (n, H, g + a3, ghn + a1, h + s1, dh + s1 + step, dh + s1,
                          dgi + a3, dgh + a3);
       if (hv)
@@ -500,6 +509,19 @@ seq2seq_gru_backward (const DdSeq2seq *m, const GruOff *o, const dd_real *v, con
 /* ---------------------------------------------------------------------- */
 /* attention */
 
+/* rows (n, w) of x (leading dimension ldx) += those of y (ldy) */
+static void
+add_rows_strided (dd_real *x, int ldx, const dd_real *y, int ldy, int n, int w)
+{
+  for (int t = 0; t < n; t++)
+    {
+      dd_real *restrict xr = x + (size_t) t * ldx;
+      const dd_real *restrict yr = y + (size_t) t * ldy;
+      for (int j = 0; j < w; j++)
+        xr[j] += yr[j];
+    }
+}
+
 /* Sentence b's attention: scores S_b·K_bᵀ (n, m) → softmax → context
  * A·Hs_b into u's right half, s_t into its left half. Time-major inputs
  * are read with leading dimension ldt = B·H. */
@@ -539,14 +561,15 @@ seq2seq_attend_tangent (int H, int n, int m, int ldt, int Ls, const dd_real *S,
     memcpy (rU + (size_t) t * 2 * H, rS + (size_t) t * ldt, H * sizeof (dd_real));
 }
 
-/* the backward of seq2seq_attend for sentence b of the last forward, with its
- * tangent when asked */
+/* the backward of seq2seq_attend for rows t0 … t0 + n − 1 of sentence b of
+ * the last forward, with its tangent when asked: adds to ∂/∂s (d->dhd), to
+ * ∂/∂keys and to ∂/∂h_i, which the caller zeroed */
 void
-seq2seq_attend_backward (const DdSeq2seq *m, Priv *p, int b, gboolean tangent)
+seq2seq_attend_backward (const DdSeq2seq *m, Priv *p, int b, int t0, int n, gboolean tangent)
 {
   const int H = m->spec.hidden, B = p->B, Ls = p->Ls, ldt = B * H;
-  const int n = p->tlen[b], ms = p->slen[b], off = p->off[b];
-  const size_t sb = (size_t) (B + p->dor.rank[b]) * H, kb = (size_t) p->eo.rank[b] * H;
+  const int ms = p->slen[b], off = p->off[b] + t0;
+  const size_t sb = (size_t) ((t0 + 1) * B + p->dor.rank[b]) * H, kb = (size_t) p->eo.rank[b] * H;
   const size_t hb = ldt + kb;
   const Acts *a = &p->a, *ra = &p->ra;
   Grads *d = &p->d, *rd = &p->rd;
@@ -570,10 +593,9 @@ seq2seq_attend_backward (const DdSeq2seq *m, Priv *p, int b, gboolean tangent)
         st[i] = at[i] * (gt[i] - delta);
     }
   /* scores S·Kᵀ, and s's direct path into u */
-  for (int t = 0; t < n; t++)
-    memcpy (dS + (size_t) t * ldt, dU + (size_t) t * 2 * H, H * sizeof (dd_real));
+  add_rows_strided (dS, ldt, dU, 2 * H, n, H);
   mm_nn (n, H, ms, dsc, Ls, K, ldt, 1, dS, ldt);
-  mm_tn (ms, H, n, dsc, Ls, S, ldt, 0, dK, ldt);
+  mm_tn (ms, H, n, dsc, Ls, S, ldt, 1, dK, ldt);
 
   if (!tangent)
     return;
@@ -600,11 +622,9 @@ seq2seq_attend_backward (const DdSeq2seq *m, Priv *p, int b, gboolean tangent)
       for (int i = 0; i < ms; i++)
         rdsc[r + i] = rA[r + i] * (dA[r + i] - delta) + A[r + i] * (rdA[r + i] - rdelta);
     }
-  for (int t = 0; t < n; t++)
-    memcpy (rdS + (size_t) t * ldt, rdU + (size_t) t * 2 * H, H * sizeof (dd_real));
+  add_rows_strided (rdS, ldt, rdU, 2 * H, n, H);
   mm_nn (n, H, ms, rdsc, Ls, K, ldt, 1, rdS, ldt);
   mm_nn (n, H, ms, dsc, Ls, rK, ldt, 1, rdS, ldt);
-  mm_tn (ms, H, n, rdsc, Ls, S, ldt, 0, rdK, ldt);
+  mm_tn (ms, H, n, rdsc, Ls, S, ldt, 1, rdK, ldt);
   mm_tn (ms, H, n, dsc, Ls, rS, ldt, 1, rdK, ldt);
 }
-

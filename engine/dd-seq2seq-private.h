@@ -183,6 +183,9 @@ typedef struct {
   dd_real *att;                 /* (N, Ls) attention weights, packed rows */
   dd_real *u;                   /* (N, 2H) [s_t; c_t] */
   dd_real *o;                   /* (N, D) tanh (Wc·u + bc) */
+  dd_real *xf;                  /* input feeding: (T, D) each decoder step's fed o'
+                                 * (zero at step 0), packed like xd */
+  dd_real *fsc;                 /* input feeding: (B, 2H + D) one step's u and o rows */
   /* a bidirectional encoder (else empty): he holds the annotations, the sum
    * of the two directions; hf the forward GRU's states; xe2, ge2, ghe2, hb
    * the backward GRU's over the reversed source (packed and by slot like
@@ -200,6 +203,7 @@ typedef struct {
   dd_real *datt, *dsc;               /* (N, Ls) ∂/∂attention weights, ∂/∂scores */
   dd_real *du;                       /* (N, 2H) */
   dd_real *dout, *dpre;              /* (N, D) ∂/∂o, ∂/∂(Wc·u + bc) */
+  dd_real *fsc;                      /* input feeding: (B, 2H + 3D) one step's rows */
   dd_real *dxe2, *dgie2, *dghe2, *dhb; /* the backward GRU's (bidirectional) */
 } Grads;
 
@@ -220,6 +224,7 @@ typedef struct {
   dd_real *init;                     /* (cap_B, H) the decoder's first states */
   int     *rev;                      /* (cap_B·cap_Ls) reversed packed rows */
   dd_real *x, *gi, *gh, *ghn, *s, *s2, *u, *o, *lg, *att;  /* one step of R rows */
+  dd_real *of;                       /* (R, D) input feeding: each row's previous o */
   int     *slen, *tok, *row_sent;
   Order    eo;                       /* the encoder's order */
   dd_real *wt;                       /* (H, 3H) W_hhᵀ */
@@ -318,6 +323,7 @@ void seq2seq_add_reversed (dd_real *x, const dd_real *y, const Steps *s, const i
 void seq2seq_first_state (dd_real *dst, const Acts *a, gboolean bidirectional, size_t at, int H);
 
 /* dd-seq2seq-layers.c: the layers */
+typedef void (*GruHook) (gpointer data, int t);
 void seq2seq_embed (dd_real *x, const dd_real *table, const int *ids, int ld, const Order *o,
                     int E);
 void seq2seq_embed_backward (dd_real *table, const dd_real *dx, const int *ids, int ld,
@@ -327,21 +333,24 @@ void seq2seq_gru_cell (int R, int H, dd_real *g, dd_real *gh, dd_real *ghn, cons
 void seq2seq_gru_forward (const DdSeq2seq *m, const GruOff *o, const dd_real *v,
                           const Steps *s, const dd_real *x, dd_real *gh, dd_real *g,
                           dd_real *ghn, dd_real *h, const dd_real *rx, dd_real *rgh,
-                          dd_real *rg, dd_real *rghn, dd_real *rh, dd_real *wt);
+                          dd_real *rg, dd_real *rghn, dd_real *rh, dd_real *wt,
+                          GruHook hook, gpointer data);
 void seq2seq_gru_backward (const DdSeq2seq *m, const GruOff *o, const dd_real *v,
                            const Steps *s, gboolean need_dh0, const dd_real *x,
                            const dd_real *g, const dd_real *ghn, const dd_real *h,
                            dd_real *dh, dd_real *dgi, dd_real *dgh, dd_real *dx, dd_real *gw,
                            const dd_real *rx, const dd_real *rg, const dd_real *rghn,
                            const dd_real *rh, dd_real *rdh, dd_real *rdgi, dd_real *rdgh,
-                           dd_real *rdx, dd_real *hv, dd_real *hpk, dd_real *rhpk);
+                           dd_real *rdx, dd_real *hv, dd_real *hpk, dd_real *rhpk,
+                           GruHook hook, gpointer data);
 void seq2seq_attend (int H, int n, int m, int ldt, int Ls, const dd_real *S, const dd_real *K,
                      const dd_real *Hs, dd_real *A, dd_real *U);
 void seq2seq_attend_tangent (int H, int n, int m, int ldt, int Ls, const dd_real *S,
                              const dd_real *K, const dd_real *Hs, const dd_real *A,
                              const dd_real *rS, const dd_real *rK, const dd_real *rHs,
                              dd_real *rA, dd_real *rU);
-void seq2seq_attend_backward (const DdSeq2seq *m, Priv *p, int b, gboolean tangent);
+void seq2seq_attend_backward (const DdSeq2seq *m, Priv *p, int b, int t0, int n,
+                              gboolean tangent);
 
 /* dd-seq2seq-decode.c: frees the decoding scratch */
 void seq2seq_dec_clear (Dec *d);

@@ -43,6 +43,11 @@ acts_carve (Acts *a, dd_real *base, const DdSeq2seqSpec *s)
   TAKE (a->u, N * 2 * H);
   TAKE (a->o, N * (size_t) seq2seq_out_dim (s));
   {
+    const size_t f = s->input_feed ? 1 : 0, D = seq2seq_out_dim (s);
+    TAKE (a->xf, f * Lt * B * D);
+    TAKE (a->fsc, f * B * (2 * H + D));
+  }
+  {
     const size_t bi = s->bidirectional ? 1 : 0;
     TAKE (a->hf, bi * (Ls + 1) * B * H);
     TAKE (a->xe2, bi * Ls * B * E);
@@ -74,6 +79,10 @@ grads_carve (Grads *d, dd_real *base, const DdSeq2seqSpec *s)
   TAKE (d->du, N * 2 * H);
   TAKE (d->dout, N * (size_t) seq2seq_out_dim (s));
   TAKE (d->dpre, N * (size_t) seq2seq_out_dim (s));
+  {
+    const size_t f = s->input_feed ? 1 : 0, D = seq2seq_out_dim (s);
+    TAKE (d->fsc, f * B * (2 * H + 3 * D));
+  }
   {
     const size_t bi = s->bidirectional ? 1 : 0;
     TAKE (d->dxe2, bi * Ls * B * E);
@@ -170,6 +179,8 @@ dd_seq2seq_new (const DdSeq2seqSpec *spec, GError **error)
   VIEW (dec_Whh, 3 * H * H);
   VIEW (dec_bih, 3 * H);
   VIEW (dec_bhh, 3 * H);
+  if (spec->input_feed)
+    VIEW (dec_Wf, 3 * H * D);
   VIEW (Wa, H * H);
   VIEW (Wc, D * 2 * H);
   VIEW (bc, D);
@@ -188,6 +199,8 @@ dd_seq2seq_new (const DdSeq2seqSpec *spec, GError **error)
       g_string_append (d, " bidirectional encoder");
     if (spec->tie_embeddings)
       g_string_append (d, " tied embeddings");
+    if (spec->input_feed)
+      g_string_append (d, " input feeding");
     if (spec->dropout > 0 || spec->word_dropout > 0)
       g_string_append_printf (d, " dropout %g word dropout %g", spec->dropout, spec->word_dropout);
     m->description = g_string_free (d, FALSE);
@@ -316,7 +329,8 @@ dd_seq2seq_init (DdSeq2seq *m, DdRng *rng)
   for (size_t i = 0; i < Vt * E; i++)
     w[o->Et + i] = (dd_real) (0.1 * dd_rng_normal (rng));
   /* the GRU blocks are contiguous: W_ih, W_hh, b_ih, b_hh (and the
-   * backward direction's after the encoder's) */
+   * backward direction's after the encoder's, the decoder's Wf after its
+   * own with input feeding) */
   fill_uniform_range (w + o->enc_Wih, o->dec_Wih - o->enc_Wih, a, rng);
   fill_uniform_range (w + o->dec_Wih, o->Wa - o->dec_Wih, a, rng);
   fill_uniform_range (w + o->Wa, H * H, a, rng);
@@ -574,7 +588,7 @@ encoder_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
     }
   seq2seq_gru_forward (m, &eo, v, &p->eo.steps, a->xe, a->gh, a->ge, a->ghe, hf,
                        v ? ra->xe : NULL, v ? ra->gh : NULL, v ? ra->ge : NULL,
-                       v ? ra->ghe : NULL, rhf, p->wt);
+                       v ? ra->ghe : NULL, rhf, p->wt, NULL, NULL);
   if (!bi)
     return;
 
@@ -591,7 +605,7 @@ encoder_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
     }
   seq2seq_gru_forward (m, &eb, v, &p->eo.steps, a->xe2, a->gh, a->ge2, a->ghe2, a->hb,
                        v ? ra->xe2 : NULL, v ? ra->gh : NULL, v ? ra->ge2 : NULL,
-                       v ? ra->ghe2 : NULL, v ? ra->hb : NULL, p->wt);
+                       v ? ra->ghe2 : NULL, v ? ra->hb : NULL, p->wt, NULL, NULL);
   const size_t slots = (size_t) (p->Le + 1) * ldt * sizeof (dd_real);
   memcpy (a->he, a->hf, slots);
   seq2seq_add_reversed (a->he, a->hb, &p->eo.steps, p->rev, p->pk[0], p->pk[1], H);
@@ -602,8 +616,119 @@ encoder_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
     }
 }
 
+/* o = tanh (U·Wcᵀ + bc) for n rows U (n, 2H) into O (n, D); with v, its
+ * tangent rO from rU */
+static void
+out_rows (const DdSeq2seq *m, const dd_real *v, int n, const dd_real *U, dd_real *O,
+          const dd_real *rU, dd_real *rO)
+{
+  const int H = m->spec.hidden, D = seq2seq_out_dim (&m->spec);
+  const dd_real *w = m->params;
+
+  fill_rows (O, w + m->off.bc, n, D);
+  mm_nt (n, D, 2 * H, U, 2 * H, w + m->off.Wc, 2 * H, 1, O, D);
+  tanh_inplace (O, (size_t) n * D);
+  if (v)
+    {
+      fill_rows (rO, v + m->off.bc, n, D);
+      mm_nt (n, D, 2 * H, rU, 2 * H, w + m->off.Wc, 2 * H, 1, rO, D);
+      mm_nt (n, D, 2 * H, U, 2 * H, v + m->off.Wc, 2 * H, 1, rO, D);
+      for (size_t i = 0; i < (size_t) n * D; i++)
+        rO[i] *= 1 - O[i] * O[i];
+    }
+}
+
+/* the decoder's step t with input feeding: one at a time, the rows of step
+ * t run attention, then o, into their packed rows, and o' = o ⊙ mask */
+static void
+feed_attend_step (DdSeq2seq *m, const dd_real *v, int t)
+{
+  Priv *p = m->priv;
+  const int H = m->spec.hidden, D = seq2seq_out_dim (&m->spec), B = p->B, Ls = p->Ls;
+  const int ldt = B * H, n = p->dor.steps.n[t];
+  Acts *a = &p->a, *ra = v ? &p->ra : NULL;
+  dd_real *U = a->fsc, *O = U + (size_t) B * 2 * H;
+  dd_real *rU = v ? ra->fsc : NULL, *rO = v ? rU + (size_t) B * 2 * H : NULL;
+
+  for (int k = 0; k < n; k++)
+    {
+      const int b = p->dor.perm[k];
+      const size_t r = (size_t) p->off[b] + t, kb = (size_t) p->eo.rank[b] * H;
+      const size_t sb = ((size_t) (t + 1) * B + k) * H, hb = ldt + kb;
+      seq2seq_attend (H, 1, p->slen[b], ldt, Ls, a->hd + sb, a->keys + kb, a->he + hb,
+                      a->att + r * Ls, a->u + r * 2 * H);
+      memcpy (U + (size_t) k * 2 * H, a->u + r * 2 * H, 2 * H * sizeof (dd_real));
+      if (v)
+        {
+          seq2seq_attend_tangent (H, 1, p->slen[b], ldt, Ls, a->hd + sb, a->keys + kb,
+                                  a->he + hb, a->att + r * Ls, ra->hd + sb, ra->keys + kb,
+                                  ra->he + hb, ra->att + r * Ls, ra->u + r * 2 * H);
+          memcpy (rU + (size_t) k * 2 * H, ra->u + r * 2 * H, 2 * H * sizeof (dd_real));
+        }
+    }
+  out_rows (m, v, n, U, O, rU, rO);
+  for (int k = 0; k < n; k++)
+    {
+      const size_t r = (size_t) p->off[p->dor.perm[k]] + t;
+      memcpy (a->o + r * D, O + (size_t) k * D, D * sizeof (dd_real));
+      if (p->masked)
+        mul_into (p->od + r * D, O + (size_t) k * D, p->mo + r * D, D);
+      if (v)
+        {
+          memcpy (ra->o + r * D, rO + (size_t) k * D, D * sizeof (dd_real));
+          if (p->masked)
+            mul_into (p->rod + r * D, rO + (size_t) k * D, p->mo + r * D, D);
+        }
+    }
+}
+
+typedef struct {
+  DdSeq2seq     *m;
+  const dd_real *v;
+} Feed;
+
+/* the decoder GRU's hook with input feeding, before step t: step t − 1's
+ * attention and o, then o'_{t−1}·Wfᵀ added to step t's gates (o'_{−1} = 0) */
+static void
+feed_forward_hook (gpointer data, int t)
+{
+  const Feed *f = data;
+  DdSeq2seq *m = f->m;
+  const dd_real *v = f->v, *w = m->params;
+  Priv *p = m->priv;
+  const int D = seq2seq_out_dim (&m->spec), G = 3 * m->spec.hidden;
+  const int n = p->dor.steps.n[t];
+  const size_t at = p->dor.steps.at[t];
+  Acts *a = &p->a, *ra = v ? &p->ra : NULL;
+  dd_real *F = a->xf + at * D, *rF = v ? ra->xf + at * D : NULL;
+
+  if (t == 0)
+    {
+      memset (F, 0, (size_t) n * D * sizeof (dd_real));
+      if (v)
+        memset (rF, 0, (size_t) n * D * sizeof (dd_real));
+      return;
+    }
+  feed_attend_step (m, v, t - 1);
+  const dd_real *oin = p->masked ? p->od : a->o, *roin = p->masked ? p->rod : (v ? ra->o : NULL);
+  for (int k = 0; k < n; k++)
+    {
+      const size_t r = (size_t) p->off[p->dor.perm[k]] + t - 1;
+      memcpy (F + (size_t) k * D, oin + r * D, D * sizeof (dd_real));
+      if (v)
+        memcpy (rF + (size_t) k * D, roin + r * D, D * sizeof (dd_real));
+    }
+  mm_nt (n, G, D, F, D, w + m->off.dec_Wf, D, 1, a->gd + at * G, G);
+  if (v)
+    {
+      mm_nt (n, G, D, rF, D, w + m->off.dec_Wf, D, 1, ra->gd + at * G, G);
+      mm_nt (n, G, D, F, D, v + m->off.dec_Wf, D, 1, ra->gd + at * G, G);
+    }
+}
+
 /* the decoder over the target inputs, from each sentence's last encoder
- * state: states s_t in a->hd */
+ * state: states s_t in a->hd (input feeding: and each step's attention and
+ * o, as it goes) */
 static void
 decoder_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
 {
@@ -611,6 +736,8 @@ decoder_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
   const int E = m->spec.emb, H = m->spec.hidden, B = p->B;
   const GruOff dof = dec_off (m);
   Acts *a = &p->a, *ra = v ? &p->ra : NULL;
+  Feed feed = { m, v };
+  const gboolean fed = m->spec.input_feed;
 
   for (int k = 0; k < B; k++)
     {
@@ -632,21 +759,23 @@ decoder_forward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v)
     }
   seq2seq_gru_forward (m, &dof, v, &p->dor.steps, a->xd, a->gh, a->gd, a->ghd, a->hd,
                        v ? ra->xd : NULL, v ? ra->gh : NULL, v ? ra->gd : NULL,
-                       v ? ra->ghd : NULL, v ? ra->hd : NULL, p->wt);
+                       v ? ra->ghd : NULL, v ? ra->hd : NULL, p->wt,
+                       fed ? feed_forward_hook : NULL, &feed);
+  if (fed && p->Ld > 0)
+    feed_attend_step (m, v, p->Ld - 1);
 }
 
-/* the keys Wa·h_i, then each sentence's attention: u = [s_t; c_t] in
- * packed rows */
+/* the keys Wa·h_i of every encoder state */
 static void
-attention_forward (DdSeq2seq *m, const dd_real *v)
+attention_keys (DdSeq2seq *m, const dd_real *v)
 {
   Priv *p = m->priv;
-  const int H = m->spec.hidden, B = p->B, Ls = p->Ls, ldt = B * H;
+  const int H = m->spec.hidden, B = p->B, ldt = B * H;
   const dd_real *w = m->params;
   const Steps *se = &p->eo.steps;
   Acts *a = &p->a, *ra = v ? &p->ra : NULL;
 
-  /* keys of every encoder state: packed, one gemm, back to the slots */
+  /* packed, one gemm, back to the slots */
   const int Te = se->at[p->Le];
   dd_real *hk = p->pk[0], *kk = p->pk[1];
   seq2seq_gather_steps (hk, a->he + ldt, se, H);
@@ -660,8 +789,17 @@ attention_forward (DdSeq2seq *m, const dd_real *v)
       mm_nt (Te, H, H, hk, H, v + m->off.Wa, H, 1, kk, H);
       seq2seq_scatter_steps (ra->keys, kk, se, H);
     }
+}
 
-  /* attention, sentence by sentence, into packed rows */
+/* each sentence's attention over all its positions: u = [s_t; c_t] in
+ * packed rows */
+static void
+attention_forward (DdSeq2seq *m, const dd_real *v)
+{
+  Priv *p = m->priv;
+  const int H = m->spec.hidden, B = p->B, Ls = p->Ls, ldt = B * H;
+  Acts *a = &p->a, *ra = v ? &p->ra : NULL;
+
   for (int b = 0; b < B; b++)
     {
       const int n = p->tlen[b], ms = p->slen[b], off = p->off[b];
@@ -679,27 +817,19 @@ attention_forward (DdSeq2seq *m, const dd_real *v)
     }
 }
 
-/* o = tanh (Wc·u + bc), then the logits Wo·o + bo into model->logits
- * (Wo is Et when the embeddings are tied) */
+/* o = tanh (Wc·u + bc) (input feeding: the decoder has done it), then the
+ * logits Wo·o' + bo into model->logits (Wo is Et when the embeddings are
+ * tied) */
 static void
 output_forward (DdSeq2seq *m, const dd_real *v)
 {
   Priv *p = m->priv;
-  const int H = m->spec.hidden, D = seq2seq_out_dim (&m->spec), V = m->spec.V_tgt, N = p->N;
+  const int D = seq2seq_out_dim (&m->spec), V = m->spec.V_tgt, N = p->N;
   const dd_real *w = m->params;
   Acts *a = &p->a, *ra = v ? &p->ra : NULL;
 
-  fill_rows (a->o, w + m->off.bc, N, D);
-  mm_nt (N, D, 2 * H, a->u, 2 * H, w + m->off.Wc, 2 * H, 1, a->o, D);
-  tanh_inplace (a->o, (size_t) N * D);
-  if (v)
-    {
-      fill_rows (ra->o, v + m->off.bc, N, D);
-      mm_nt (N, D, 2 * H, ra->u, 2 * H, w + m->off.Wc, 2 * H, 1, ra->o, D);
-      mm_nt (N, D, 2 * H, a->u, 2 * H, v + m->off.Wc, 2 * H, 1, ra->o, D);
-      for (size_t i = 0; i < (size_t) N * D; i++)
-        ra->o[i] *= 1 - a->o[i] * a->o[i];
-    }
+  if (!m->spec.input_feed)
+    out_rows (m, v, N, a->u, a->o, v ? ra->u : NULL, v ? ra->o : NULL);
 
   /* the dropped o (and its tangent) feeds the logits */
   const dd_real *o = a->o, *ro = v ? ra->o : NULL;
@@ -743,8 +873,10 @@ seq2seq_forward_one (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v
     draw_masks (m, noise);
 
   encoder_forward (m, batch, v);
+  attention_keys (m, v);
   decoder_forward (m, batch, v);
-  attention_forward (m, v);
+  if (!m->spec.input_feed)
+    attention_forward (m, v);
   output_forward (m, v);
 }
 
@@ -776,16 +908,16 @@ ensure_rgrads (DdSeq2seq *m)
     p->rd_block = grads_new (&p->rd, &m->spec);
 }
 
-/* logits = Wo·o + bo and o = tanh (Wc·u + bc): from ∂/∂logits (and its
- * tangent) to ∂/∂u in d->du (and rd->du). With tied embeddings Wo is Et,
- * whose gradient this adds to before the decoder's embedding does. */
+/* logits = Wo·o' + bo: from ∂/∂logits (and its tangent) to ∂/∂o in
+ * d->dout (and rd->dout). With tied embeddings Wo is Et, whose gradient
+ * this adds to before the decoder's embedding does. */
 static void
 output_backward (DdSeq2seq *m, const dd_real *dlogits, const dd_real *v,
                  const dd_real *rdlogits, dd_real *hv)
 {
   Priv *p = m->priv;
   const gboolean tg = hv != NULL;
-  const int H = m->spec.hidden, D = seq2seq_out_dim (&m->spec), V = m->spec.V_tgt, N = p->N;
+  const int D = seq2seq_out_dim (&m->spec), V = m->spec.V_tgt, N = p->N;
   const size_t full = (size_t) m->spec.max_batch * m->spec.max_tgt_len * V;
   const dd_real *w = m->params;
   dd_real *gw = m->grads;
@@ -811,56 +943,98 @@ output_backward (DdSeq2seq *m, const dd_real *dlogits, const dd_real *v,
       if (p->masked)
         mul_inplace (rd->dout, p->mo, (size_t) N * D);
     }
+}
 
-  /* o = tanh (Wc·u + bc) */
-  for (size_t i = 0; i < (size_t) N * D; i++)
-    d->dpre[i] = d->dout[i] * (1 - a->o[i] * a->o[i]);
-  if (tg)
-    for (size_t i = 0; i < (size_t) N * D; i++)
-      {
-        dd_real o = a->o[i];
-        rd->dpre[i] = rd->dout[i] * (1 - o * o) - 2 * d->dout[i] * o * ra->o[i];
-      }
+/* o = tanh (Wc·u + bc) on rows (n, D) given by their ∂/∂o: ∂/∂(Wc·u + bc)
+ * into P (and rP) */
+static void
+out_pre_rows (int n, int D, const dd_real *o, const dd_real *ro, const dd_real *dout,
+              const dd_real *rdout, dd_real *P, dd_real *rP)
+{
+  for (size_t i = 0; i < (size_t) n * D; i++)
+    P[i] = dout[i] * (1 - o[i] * o[i]);
+  if (rP)
+    for (size_t i = 0; i < (size_t) n * D; i++)
+      rP[i] = rdout[i] * (1 - o[i] * o[i]) - 2 * dout[i] * o[i] * ro[i];
+}
+
+/* ∂/∂u = P·Wc for n rows (and its tangent) */
+static void
+out_du_rows (const DdSeq2seq *m, const dd_real *v, int n, const dd_real *P, const dd_real *rP,
+             dd_real *dU, dd_real *rdU)
+{
+  const int H = m->spec.hidden, D = seq2seq_out_dim (&m->spec);
+  const dd_real *w = m->params;
+
+  mm_nn (n, 2 * H, D, P, D, w + m->off.Wc, 2 * H, 0, dU, 2 * H);
+  if (rdU)
+    {
+      mm_nn (n, 2 * H, D, rP, D, w + m->off.Wc, 2 * H, 0, rdU, 2 * H);
+      mm_nn (n, 2 * H, D, P, D, v + m->off.Wc, 2 * H, 1, rdU, 2 * H);
+    }
+}
+
+/* o = tanh (Wc·u + bc): Wc's and bc's gradients from d->dpre over all rows;
+ * without input feeding first d->dpre from d->dout and after d->du (input
+ * feeding: the decoder's backward did those, a step at a time) */
+static void
+out_backward (DdSeq2seq *m, const dd_real *v, dd_real *hv)
+{
+  Priv *p = m->priv;
+  const gboolean tg = hv != NULL, fed = m->spec.input_feed;
+  const int H = m->spec.hidden, D = seq2seq_out_dim (&m->spec), N = p->N;
+  dd_real *gw = m->grads;
+  const Acts *a = &p->a, *ra = &p->ra;
+  Grads *d = &p->d, *rd = tg ? &p->rd : NULL;
+
+  if (!fed)
+    out_pre_rows (N, D, a->o, ra->o, d->dout, tg ? rd->dout : NULL, d->dpre,
+                  tg ? rd->dpre : NULL);
   mm_tn (D, 2 * H, N, d->dpre, D, a->u, 2 * H, 1, gw + m->off.Wc, 2 * H);
   add_row_sums (gw + m->off.bc, d->dpre, N, D);
-  mm_nn (N, 2 * H, D, d->dpre, D, w + m->off.Wc, 2 * H, 0, d->du, 2 * H);
   if (tg)
     {
       mm_tn (D, 2 * H, N, rd->dpre, D, a->u, 2 * H, 1, hv + m->off.Wc, 2 * H);
       mm_tn (D, 2 * H, N, d->dpre, D, ra->u, 2 * H, 1, hv + m->off.Wc, 2 * H);
       add_row_sums (hv + m->off.bc, rd->dpre, N, D);
-      mm_nn (N, 2 * H, D, rd->dpre, D, w + m->off.Wc, 2 * H, 0, rd->du, 2 * H);
-      mm_nn (N, 2 * H, D, d->dpre, D, v + m->off.Wc, 2 * H, 1, rd->du, 2 * H);
+    }
+  if (!fed)
+    out_du_rows (m, v, N, d->dpre, tg ? rd->dpre : NULL, d->du, tg ? rd->du : NULL);
+}
+
+/* the state gradients start at zero on the rows in use */
+static void
+attention_clear (DdSeq2seq *m, gboolean tg)
+{
+  Priv *p = m->priv;
+  const int H = m->spec.hidden;
+  const Steps *se = &p->eo.steps, *sd = &p->dor.steps;
+
+  seq2seq_zero_states (p->d.dhe, se, H);
+  seq2seq_zero_states (p->d.dhd, sd, H);
+  seq2seq_zero_steps (p->d.dkeys, se, H);
+  if (tg)
+    {
+      seq2seq_zero_states (p->rd.dhe, se, H);
+      seq2seq_zero_states (p->rd.dhd, sd, H);
+      seq2seq_zero_steps (p->rd.dkeys, se, H);
     }
 }
 
-/* the attention and its keys: from ∂/∂u to the state gradients d->dhd and
- * d->dhe, which start here at zero on the rows in use */
+/* the keys = Hs·Waᵀ: from ∂/∂keys to Wa's gradient and d->dhe */
 static void
-attention_backward (DdSeq2seq *m, const dd_real *v, dd_real *hv)
+keys_backward (DdSeq2seq *m, const dd_real *v, dd_real *hv)
 {
   Priv *p = m->priv;
   const gboolean tg = hv != NULL;
   const int H = m->spec.hidden, ldt = p->B * H;
-  const Steps *se = &p->eo.steps, *sd = &p->dor.steps;
+  const Steps *se = &p->eo.steps;
   const dd_real *w = m->params;
   dd_real *gw = m->grads;
   const Acts *a = &p->a, *ra = &p->ra;
   Grads *d = &p->d, *rd = tg ? &p->rd : NULL;
 
-  seq2seq_zero_states (d->dhe, se, H);
-  seq2seq_zero_states (d->dhd, sd, H);
-  seq2seq_zero_steps (d->dkeys, se, H);
-  if (tg)
-    {
-      seq2seq_zero_states (rd->dhe, se, H);
-      seq2seq_zero_states (rd->dhd, sd, H);
-      seq2seq_zero_steps (rd->dkeys, se, H);
-    }
-  for (int b = 0; b < p->B; b++)
-    if (p->tlen[b] > 0)
-      seq2seq_attend_backward (m, p, b, tg);
-  /* keys = Hs·Waᵀ, over the packed real states */
+  /* over the packed real states */
   const int Te = se->at[p->Le];
   dd_real *hk = p->pk[0], *dk = p->pk[1], *q = p->pk[2];
   seq2seq_gather_steps (hk, a->he + ldt, se, H);
@@ -881,24 +1055,116 @@ attention_backward (DdSeq2seq *m, const dd_real *v, dd_real *hv)
   seq2seq_scatter_add_steps (d->dhe + ldt, q, se, H);
 }
 
+/* the decoder GRU's hook with input feeding, before step t's backward: o'_t
+ * fed step t + 1, so ∂/∂o_t gains mask ⊙ (∂/∂gates_{t+1}·Wf); then o's and
+ * attention's backward for step t's rows, adding to ∂/∂s_t */
+static void
+feed_backward_hook (gpointer data, int t)
+{
+  const Feed *f = data;
+  DdSeq2seq *m = f->m;
+  const dd_real *v = f->v, *w = m->params;
+  Priv *p = m->priv;
+  const gboolean tg = v != NULL;
+  const int H = m->spec.hidden, D = seq2seq_out_dim (&m->spec), G = 3 * H, B = p->B;
+  const Steps *sd = &p->dor.steps;
+  const int n = sd->n[t];
+  const Acts *a = &p->a, *ra = &p->ra;
+  Grads *d = &p->d, *rd = tg ? &p->rd : NULL;
+  dd_real *Gf = d->fsc, *P = Gf + (size_t) B * D, *dO = P + (size_t) B * D;
+  dd_real *dU = dO + (size_t) B * D;
+  dd_real *rGf = tg ? rd->fsc : NULL, *rP = tg ? rGf + (size_t) B * D : NULL;
+  dd_real *rdO = tg ? rP + (size_t) B * D : NULL, *rdU = tg ? rdO + (size_t) B * D : NULL;
+
+  if (t + 1 < sd->L)
+    {
+      const int n1 = sd->n[t + 1];
+      const size_t at1 = (size_t) sd->at[t + 1] * G;
+      mm_nn (n1, D, G, d->dgid + at1, G, w + m->off.dec_Wf, D, 0, Gf, D);
+      if (tg)
+        {
+          mm_nn (n1, D, G, rd->dgid + at1, G, w + m->off.dec_Wf, D, 0, rGf, D);
+          mm_nn (n1, D, G, d->dgid + at1, G, v + m->off.dec_Wf, D, 1, rGf, D);
+        }
+      for (int k = 0; k < n1; k++)
+        {
+          const size_t r = ((size_t) p->off[p->dor.perm[k]] + t) * D;
+          dd_real *restrict g = Gf + (size_t) k * D, *restrict rg = tg ? rGf + (size_t) k * D : NULL;
+          if (p->masked)
+            {
+              mul_inplace (g, p->mo + r, D);
+              if (tg)
+                mul_inplace (rg, p->mo + r, D);
+            }
+          for (int j = 0; j < D; j++)
+            d->dout[r + j] += g[j];
+          if (tg)
+            for (int j = 0; j < D; j++)
+              rd->dout[r + j] += rg[j];
+        }
+    }
+  /* step t's rows, gathered: o, ∂/∂o → ∂/∂(Wc·u + bc) → ∂/∂u */
+  dd_real *O = Gf, *rO = rGf;  /* Gf is spent */
+  for (int k = 0; k < n; k++)
+    {
+      const size_t r = ((size_t) p->off[p->dor.perm[k]] + t) * D, q = (size_t) k * D;
+      memcpy (O + q, a->o + r, D * sizeof (dd_real));
+      memcpy (dO + q, d->dout + r, D * sizeof (dd_real));
+      if (tg)
+        {
+          memcpy (rO + q, ra->o + r, D * sizeof (dd_real));
+          memcpy (rdO + q, rd->dout + r, D * sizeof (dd_real));
+        }
+    }
+  out_pre_rows (n, D, O, rO, dO, rdO, P, rP);
+  out_du_rows (m, v, n, P, rP, dU, rdU);
+  for (int k = 0; k < n; k++)
+    {
+      const int b = p->dor.perm[k];
+      const size_t r = (size_t) p->off[b] + t;
+      memcpy (d->dpre + r * D, P + (size_t) k * D, D * sizeof (dd_real));
+      memcpy (d->du + r * 2 * H, dU + (size_t) k * 2 * H, 2 * H * sizeof (dd_real));
+      if (tg)
+        {
+          memcpy (rd->dpre + r * D, rP + (size_t) k * D, D * sizeof (dd_real));
+          memcpy (rd->du + r * 2 * H, rdU + (size_t) k * 2 * H, 2 * H * sizeof (dd_real));
+        }
+      seq2seq_attend_backward (m, p, b, t, 1, tg);
+    }
+}
+
 /* the decoder back through time and its embeddings; its initial state's
- * gradient stays in d->dhd's slot 0 for encoder_backward */
+ * gradient stays in d->dhd's slot 0 for encoder_backward. With input
+ * feeding the attention and o go back with it, step by step, and Wf's
+ * gradient is added after. */
 static void
 decoder_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v, dd_real *hv)
 {
   Priv *p = m->priv;
-  const gboolean tg = hv != NULL;
-  const int E = m->spec.emb;
+  const gboolean tg = hv != NULL, fed = m->spec.input_feed;
+  const int E = m->spec.emb, G = 3 * m->spec.hidden, D = seq2seq_out_dim (&m->spec);
   const GruOff dof = dec_off (m);
   dd_real *gw = m->grads;
   const Acts *a = &p->a, *ra = &p->ra;
   Grads *d = &p->d, *rd = tg ? &p->rd : NULL;
+  Feed feed = { m, v };
 
   seq2seq_gru_backward (m, &dof, v, &p->dor.steps, TRUE, a->xd, a->gd, a->ghd, a->hd,
                         d->dhd, d->dgid, d->dghd, d->dxd, gw,
                         tg ? ra->xd : NULL, tg ? ra->gd : NULL, tg ? ra->ghd : NULL,
                         tg ? ra->hd : NULL, tg ? rd->dhd : NULL, tg ? rd->dgid : NULL,
-                        tg ? rd->dghd : NULL, tg ? rd->dxd : NULL, hv, p->pk[0], p->pk[1]);
+                        tg ? rd->dghd : NULL, tg ? rd->dxd : NULL, hv, p->pk[0], p->pk[1],
+                        fed ? feed_backward_hook : NULL, &feed);
+  if (fed)
+    {
+      const int rows = p->dor.steps.at[p->Ld];
+      mm_tn (G, D, rows, d->dgid, G, a->xf, D, 1, gw + m->off.dec_Wf, D);
+      if (tg)
+        {
+          mm_tn (G, D, rows, rd->dgid, G, a->xf, D, 1, hv + m->off.dec_Wf, D);
+          mm_tn (G, D, rows, d->dgid, G, ra->xf, D, 1, hv + m->off.dec_Wf, D);
+        }
+    }
   if (p->masked)
     {
       const size_t n_in = (size_t) p->dor.steps.at[p->Ld] * E;
@@ -965,7 +1231,7 @@ encoder_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v, d
                         tg ? ra->xe : NULL, tg ? ra->ge : NULL, tg ? ra->ghe : NULL,
                         tg ? (bi ? ra->hf : ra->he) : NULL, tg ? rd->dhe : NULL,
                         tg ? rd->dgie : NULL, tg ? rd->dghe : NULL, tg ? rd->dxe : NULL, hv,
-                        p->pk[0], p->pk[1]);
+                        p->pk[0], p->pk[1], NULL, NULL);
   if (bi)
     {
       const GruOff eb = enc2_off (m);
@@ -974,7 +1240,7 @@ encoder_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v, d
                             d->dhb, d->dgie2, d->dghe2, d->dxe2, gw,
                             tg ? ra->xe2 : NULL, tg ? ra->ge2 : NULL, tg ? ra->ghe2 : NULL,
                             tg ? ra->hb : NULL, tg ? rd->dhb : NULL, tg ? rd->dgie2 : NULL,
-                            tg ? rd->dghe2 : NULL, tg ? rd->dxe2 : NULL, hv, p->pk[0], p->pk[1]);
+                            tg ? rd->dghe2 : NULL, tg ? rd->dxe2 : NULL, hv, p->pk[0], p->pk[1], NULL, NULL);
       seq2seq_add_rows (d->dxe, d->dxe2, p->rev, rows, E);
       if (tg)
         seq2seq_add_rows (rd->dxe, rd->dxe2, p->rev, rows, E);
@@ -1001,9 +1267,21 @@ seq2seq_backward_one (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *
       ensure_rgrads (m);
       memset (hv, 0, m->n_params * sizeof (dd_real));
     }
+  Priv *p = m->priv;
+  const gboolean tg = hv != NULL;
+
   output_backward (m, dlogits, v, rdlogits, hv);
-  attention_backward (m, v, hv);
+  if (!m->spec.input_feed)
+    out_backward (m, v, hv);
+  attention_clear (m, tg);
+  if (!m->spec.input_feed)
+    for (int b = 0; b < p->B; b++)
+      if (p->tlen[b] > 0)
+        seq2seq_attend_backward (m, p, b, 0, p->tlen[b], tg);
   decoder_backward (m, batch, v, hv);
+  if (m->spec.input_feed)
+    out_backward (m, v, hv);
+  keys_backward (m, v, hv);
   encoder_backward (m, batch, v, hv);
 }
 

@@ -13,6 +13,9 @@
  *             GRU_enc2(e_i, b_{i+1}) from the end; s_{−1} = f_{n−1} + b_0)
  *   decoder   d_t = Et[tgt_in_t]                       Et (Vt, E)
  *             s_t = GRU_dec(d_t, s_{t−1}), s_{−1} = h_{src_len−1}
+ *             (input feeding: s_t = GRU_dec([d_t; o'_{t−1}], s_{t−1}), o'_{−1} = 0,
+ *             o' the o below after its dropout; the GRU's W_ih is then
+ *             [W_ih Wf] with Wf (3H, D) a view of its own)
  *   attention a_{t,i} = softmax_i (s_t · (Wa·h_i))     Wa (H, H), i < src_len
  *             c_t = Σ_i a_{t,i}·h_i
  *   output    o_t = tanh(Wc·[s_t; c_t] + bc)           Wc (D, 2H), bc (D)
@@ -63,6 +66,10 @@ typedef struct {
    * backwards; the annotations h_i are the sum of the two directions' states
    * after token i, and the decoder starts from the sum of their last states */
   gboolean bidirectional;
+  /* input feeding (Luong et al. 2015): the decoder's input at step t is the
+   * target embedding and the previous step's o (above), so the decoder runs
+   * its attention and o one step at a time instead of over all positions */
+  gboolean input_feed;
 } DdSeq2seqSpec;
 
 /* A padded batch. Row-major (B, Ls) and (B, Lt); ids in [0, V). */
@@ -81,6 +88,7 @@ typedef struct {
   size_t enc_Wih, enc_Whh, enc_bih, enc_bhh;  /* encoder GRU */
   size_t enc2_Wih, enc2_Whh, enc2_bih, enc2_bhh; /* its backward direction (bidirectional) */
   size_t dec_Wih, dec_Whh, dec_bih, dec_bhh;  /* decoder GRU */
+  size_t dec_Wf;                              /* its input weights for o' (input feeding) */
   size_t Wa, Wc, bc, Wo, bo;                  /* attention and output */
 } DdSeq2seqViews;
 
@@ -175,7 +183,7 @@ double     dd_seq2seq_step_flops (const DdSeq2seq *model, const DdSeq2seqBatch *
  * width 1 gives the greedy result. dd_seq2seq_beam_batch runs B sentences'
  * searches together (src, src_len, out and out_len as greedy's), sharing
  * each decoder step's products; each sentence's result is the one
- * dd_seq2seq_beam gives it alone.
+ * dd_seq2seq_beam gives it alone, and score (B, may be NULL) its score.
  * Neither touches grads or the training activations (each uses its own
  * scratch), so both may run on a copy of the model in another thread. */
 void       dd_seq2seq_greedy   (DdSeq2seq *model, const int *src, const int *src_len,
@@ -184,7 +192,7 @@ int        dd_seq2seq_beam     (DdSeq2seq *model, const int *src, int len, int w
                                 int *out, int max_out);
 void       dd_seq2seq_beam_batch (DdSeq2seq *model, const int *src, const int *src_len,
                                   int B, int Ls, int width, int *out, int *out_len,
-                                  int max_out);
+                                  double *score, int max_out);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (DdSeq2seq, dd_seq2seq_free)
 

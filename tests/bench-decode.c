@@ -56,7 +56,7 @@ decode_chunk (DdSeq2seq *lane, int c, gpointer data)
   g_autofree int *len = g_new (int, B);
   g_autofree int *src = dd_parallel_sources (set, start, B, len, &Ls);
   if (job->way == BEAM_BATCH)
-    dd_seq2seq_beam_batch (lane, src, len, B, Ls, job->width, out, out_len, M);
+    dd_seq2seq_beam_batch (lane, src, len, B, Ls, job->width, out, out_len, NULL, M);
   else
     dd_seq2seq_greedy (lane, src, len, B, Ls, out, out_len, M);
 }

@@ -130,7 +130,7 @@ problem_gradient (Problem *p, const dd_real *v, dd_real *hv)
 
 /* the next tiny_model ties its embeddings, or has a bidirectional encoder
  * (the variants of the tests) */
-static gboolean tie_next, bidir_next;
+static gboolean tie_next, bidir_next, feed_next;
 static int lanes_next = 1;   /* and splits its batches between this many lanes */
 
 static DdSeq2seq *
@@ -140,6 +140,7 @@ tiny_model (int Vs, int Vt, int E, int H, int B, int Ls, int Lt, double noise, g
   DdSeq2seqSpec spec = { Vs, Vt, E, H, B, Ls, Lt };
   spec.tie_embeddings = tie_next;
   spec.bidirectional = bidir_next;
+  spec.input_feed = feed_next;
   DdSeq2seq *m = dd_seq2seq_new (&spec, &error);
   DdRng rng;
 
@@ -413,6 +414,7 @@ typedef struct {
   gboolean    tied, bidirectional;
   double      dropout, word_dropout;
   int         lanes;   /* the batch's sentences split between lanes (threads) */
+  gboolean    feed;    /* input feeding */
 } Variant;
 
 static const Variant variants[] = {
@@ -425,6 +427,11 @@ static const Variant variants[] = {
   { "/bidirectional/tied/dropout",   TRUE,  TRUE,  0.3, 0.2, 1 },
   { "/lanes2",                       FALSE, FALSE, 0,   0,   2 },
   { "/lanes3/bidirectional/tied/dropout", TRUE, TRUE, 0.3, 0.2, 3 },
+  { "/feed",                         FALSE, FALSE, 0,   0,   1, TRUE },
+  { "/feed/dropout",                 FALSE, FALSE, 0.3, 0.2, 1, TRUE },
+  { "/feed/tied/dropout",            TRUE,  FALSE, 0.3, 0.2, 1, TRUE },
+  { "/feed/bidirectional/tied/dropout", TRUE, TRUE, 0.3, 0.2, 1, TRUE },
+  { "/lanes2/feed/tied/dropout",     TRUE,  FALSE, 0.3, 0.2, 2, TRUE },
 };
 
 /* the next tiny models are v's (NULL: the plain one again) */
@@ -433,6 +440,7 @@ use_variant (const Variant *v)
 {
   tie_next = v != NULL && v->tied;
   bidir_next = v != NULL && v->bidirectional;
+  feed_next = v != NULL && v->feed;
   lanes_next = v != NULL ? v->lanes : 1;
 }
 
@@ -441,6 +449,7 @@ static const Variant lane_variants[] = {
   { "/2",                            FALSE, FALSE, 0,   0,   2 },
   { "/3/bidirectional/tied",         TRUE,  TRUE,  0,   0,   3 },
   { "/4",                            FALSE, FALSE, 0,   0,   4 },   /* more lanes than sentences */
+  { "/3/feed/tied",                  TRUE,  FALSE, 0,   0,   3, TRUE },
 };
 
 /* Lanes: the batch's sentences split between 2 or 3 lanes give the whole
@@ -701,6 +710,80 @@ hypothesis_score (DdSeq2seq *m, const int *src, int len, const int *y, int n, gb
 /* check_decode's sizes: longest hypothesis, sentences, source length */
 enum { MAXO = 12, NS = 6, SL = 5 };
 
+/* Greedy decoding, one position at a time, against the teacher-forced
+ * forward given its own output: at every position the forward's largest
+ * logit among the ids a translation may hold is the one greedy chose (</s>
+ * after the last when the hypothesis ended), and the decoder's logits there
+ * (the sentence decoded alone for t + 1 positions) are the forward's.
+ * Decoding and the forward share no code above the layers, so this checks
+ * the decoder's step (and, with input feeding, what it carries from step to
+ * step) against the forward. */
+static void
+assert_forced_argmax (DdSeq2seq *m, const int *src, int len, const int *y, int n, gboolean ended)
+{
+  const int V = m->spec.V_tgt, Lt = n + (ended ? 1 : 0);
+
+  hypothesis_score (m, src, len, y, n, ended);
+  g_autofree dd_real *forced = g_memdup2 (m->logits, (size_t) Lt * V * sizeof (dd_real));
+  for (int t = 0; t < Lt; t++)
+    {
+      const dd_real *z = forced + (size_t) t * V;
+      int best = DD_TOKEN_EOS;
+      for (int j = 0; j < V; j++)
+        if (j != DD_TOKEN_PAD && j != DD_TOKEN_BOS && z[j] > z[best])
+          best = j;
+      g_assert_cmpint (best, ==, t < n ? y[t] : DD_TOKEN_EOS);
+
+      int out[MAXO + 1], out_len;
+      dd_seq2seq_greedy (m, src, &len, 1, len, out, &out_len, t + 1);
+      const dd_real *lg = ((const Priv *) m->priv)->dec.lg;
+      for (int j = 0; j < V; j++)
+        g_assert_cmpfloat (fabs (lg[j] - z[j]), <=, 1e-12 * (1 + fabs (z[j])));
+    }
+}
+
+
+/* Beam search with room for 3 ids, at widths 1, 3 and 200: the score it
+ * gives its result is the teacher-forced forward's, and at width 200 (more
+ * than the 11 + 11² hypotheses that can end before the last step, so that
+ * it keeps every prefix and never stops early) the search is exact: its
+ * result scores as well as the best of all 1 + 11 + 11² ended hypotheses
+ * and the 11³ that fill the room. This checks what beam search carries from
+ * a row to its continuations (the state and, with input feeding, o): a
+ * continuation given another row's o made it fail. */
+static void
+assert_beam_scores (DdSeq2seq *m, const int *src, int len)
+{
+  enum { ROOM = 3 };
+  static const int widths[] = { 1, 3, 200 };
+  int ids[VT], n_ids = 0, y[ROOM], out[ROOM], n;
+  double best = -INFINITY, score;
+
+  for (int j = 0; j < VT; j++)
+    if (j != DD_TOKEN_PAD && j != DD_TOKEN_BOS && j != DD_TOKEN_EOS)
+      ids[n_ids++] = j;
+  for (int k = 0; k <= ROOM; k++)
+    {
+      int count = 1;
+      for (int i = 0; i < k; i++)
+        count *= n_ids;
+      for (int c = 0; c < count; c++)
+        {
+          for (int i = 0, q = c; i < k; i++, q /= n_ids)
+            y[i] = ids[q % n_ids];
+          best = fmax (best, hypothesis_score (m, src, len, y, k, k < ROOM));
+        }
+    }
+  for (int w = 0; w < (int) G_N_ELEMENTS (widths); w++)
+    {
+      dd_seq2seq_beam_batch (m, src, &len, 1, len, widths[w], out, &n, &score, ROOM);
+      const double forced = hypothesis_score (m, src, len, out, n, n < ROOM);
+      g_assert_cmpfloat (fabs (score - forced), <=, 1e-9);
+      if (widths[w] == 200)
+        g_assert_cmpfloat (forced, >=, best - 1e-9);
+    }
+}
+
 /* check_decode's batched beams: hypotheses shorter than their room, and
  * those that filled it (out of room, the unfinished compete) */
 static int beams_short, beams_full;
@@ -771,12 +854,15 @@ check_decode (void)
    * room, and with room for 3 ids or 1, where some run out (their
    * unfinished hypotheses compete) while others have ended */
   static const int rooms[] = { MAXO, 3, 1 };
+  g_autoptr(DdSeq2seq) judge = dd_seq2seq_copy (m);
   for (int r = 0; r < (int) G_N_ELEMENTS (rooms); r++)
     for (int width = 1; width <= 4; width += 3)
       {
         const int room = rooms[r];
         int batch_out[NS * MAXO], batch_len[NS];
-        dd_seq2seq_beam_batch (m, src, len, NS, SL, width, batch_out, batch_len, room);
+        double batch_score[NS];
+        dd_seq2seq_beam_batch (m, src, len, NS, SL, width, batch_out, batch_len, batch_score,
+                               room);
         for (int i = 0; i < NS; i++)
           {
             int alone[MAXO];
@@ -786,6 +872,14 @@ check_decode (void)
             beams_short += n < room;
             beams_full += n == room;
           }
+        /* the score the search gave each result is the teacher-forced one
+         * (on a copy, which decoding must not write into) */
+        for (int i = 0; i < NS; i++)
+          g_assert_cmpfloat (fabs (batch_score[i] - hypothesis_score (judge, src + i * SL, len[i],
+                                                                      batch_out + i * room,
+                                                                      batch_len[i],
+                                                                      batch_len[i] < room)),
+                             <=, 1e-9);
       }
   /* translations never hold <pad> or <s> (nor </s>, which ends them) */
   for (int i = 0; i < NS; i++)
@@ -802,6 +896,18 @@ check_decode (void)
   g_assert_cmpmem (m->grads, P * sizeof (dd_real), grads, P * sizeof (dd_real));
   g_assert_cmpmem (m->logits, nl * sizeof (dd_real), logits, nl * sizeof (dd_real));
 
+  for (int i = 0; i < NS; i++)
+    assert_forced_argmax (m, src + i * SL, len[i], out + i * MAXO, out_len[i], out_len[i] < MAXO);
+  for (int i = 0; i < NS; i++)
+    assert_beam_scores (m, src + i * SL, len[i]);
+  /* and with </s> and <unk> unlikely, so that the best hypotheses fill the
+   * room with words, and continue rows other than each step's first */
+  DdSeq2seq *spread = dd_seq2seq_copy (m);
+  spread->params[spread->off.bo + DD_TOKEN_EOS] -= 8;
+  spread->params[spread->off.bo + DD_TOKEN_UNK] -= 8;
+  for (int i = 0; i < NS; i++)
+    assert_beam_scores (spread, src + i * SL, len[i]);
+  dd_seq2seq_free (spread);
   for (int i = 0; i < NS; i++)
     {
       double sg = hypothesis_score (m, src + i * SL, len[i], out + i * MAXO, out_len[i],
@@ -834,7 +940,11 @@ test_decode (void)
   check_decode ();
   bidir_next = TRUE;
   check_decode ();
+  feed_next = TRUE;
+  check_decode ();
   tie_next = bidir_next = FALSE;
+  check_decode ();
+  feed_next = FALSE;
   g_test_message ("beams together and alone: %d hypotheses shorter than their room, %d filling it",
                   beams_short, beams_full);
   g_assert_cmpint (beams_short, >, 0);
@@ -1100,7 +1210,11 @@ test_padding (void)
   check_padding ();
   bidir_next = TRUE;
   check_padding ();
+  feed_next = TRUE;
+  check_padding ();
   bidir_next = FALSE;
+  check_padding ();
+  feed_next = FALSE;
 }
 
 static void
@@ -1109,7 +1223,9 @@ test_batch_sum (void)
   check_batch_sum ();
   bidir_next = TRUE;
   check_batch_sum ();
-  bidir_next = FALSE;
+  feed_next = TRUE;
+  check_batch_sum ();
+  bidir_next = feed_next = FALSE;
 }
 
 int
