@@ -27,7 +27,7 @@
 typedef struct {
   gboolean json;
   gboolean no_reference;
-  gboolean tie_embeddings, bidirectional;   /* seq2seq: the student's variants */
+  gboolean tie_embeddings, bidirectional, input_feed;  /* seq2seq: the student's variants */
   char    *dropout_text, *word_dropout_text; /* seq2seq: --dropout, --word-dropout as given */
   double   dropout, word_dropout;
   char    *embedding, *hidden;           /* seq2seq: --embedding E, --hidden H as given */
@@ -642,9 +642,10 @@ bench_images (const BenchOptions *o)
 #define S2S_BATCHES    16    /* default --steps: batches per pass, the same for every thread count */
 #define S2S_LR         0.1
 #define S2S_MAGIC      0x32534444  /* "DDS2", see tools/torch-seq2seq.py */
-#define S2S_VERSION    3  /* 2: the header says whether the embeddings are tied and
+#define S2S_VERSION    4  /* 2: the header says whether the embeddings are tied and
                             * the encoder bidirectional; 3: and whether dropout's
-                            * masks follow the parameters */
+                            * masks follow the parameters; 4: and whether the
+                            * decoder feeds its input */
 
 static gboolean
 write_i32 (FILE *f, const int *v, size_t n)
@@ -746,7 +747,7 @@ write_batch_file (const char *path, const S2sBench *s, GError **error)
   const gboolean masked = sp->dropout > 0 || sp->word_dropout > 0;
   const int header[] = { S2S_MAGIC, S2S_VERSION, sp->V_src, sp->V_tgt, sp->emb, sp->hidden,
                          n_batches, 1, sp->tie_embeddings ? 1 : 0, sp->bidirectional ? 1 : 0,
-                         masked ? 1 : 0 };
+                         masked ? 1 : 0, sp->input_feed ? 1 : 0 };
   FILE *f = fopen (path, "wb");
   gboolean ok;
 
@@ -835,6 +836,7 @@ s2s_setup (S2sBench *s)
   cfg.clip_norm = 0;  /* the reference does not clip */
   cfg.net.tie_embeddings = o->tie_embeddings;
   cfg.net.bidirectional = o->bidirectional;
+  cfg.net.input_feed = o->input_feed;
   cfg.net.dropout = o->dropout;
   cfg.net.word_dropout = o->word_dropout;
   cfg.net.emb = o->net.emb;
@@ -1067,6 +1069,7 @@ parse_options (BenchOptions *o, int *argc, char ***argv)
     { "save-batches", 0, 0, G_OPTION_ARG_FILENAME, &o->save_batches, "seq2seq: keep the batches and start parameters for tools/torch-seq2seq.py in FILE", "FILE" },
     { "tie-embeddings", 0, 0, G_OPTION_ARG_NONE, &o->tie_embeddings, "seq2seq: the student with tied embeddings (both sides)", NULL },
     { "bidirectional", 0, 0, G_OPTION_ARG_NONE, &o->bidirectional, "seq2seq: the student with a bidirectional encoder (both sides)", NULL },
+    { "input-feed", 0, 0, G_OPTION_ARG_NONE, &o->input_feed, "seq2seq: the student with input feeding (both sides; PyTorch then loops over the target positions)", NULL },
     { "dropout", 0, 0, G_OPTION_ARG_STRING, &o->dropout_text, "seq2seq: dropout P, 0 to 0.9 (both sides: PyTorch is given the engine's masks of every step)", "P" },
     { "word-dropout", 0, 0, G_OPTION_ARG_STRING, &o->word_dropout_text, "seq2seq: word dropout P, 0 to 0.9 (both sides, the engine's masks)", "P" },
     { "embedding", 0, 0, G_OPTION_ARG_STRING, &o->embedding, "seq2seq: the word embedding size E (default 128; both sides)", "E" },
@@ -1149,8 +1152,9 @@ validate (BenchOptions *o)
     }
   if (o->save_batches)
     USAGE ("--save-batches is for --student seq2seq");
-  if (o->tie_embeddings || o->bidirectional)
-    USAGE ("--%s is for --student seq2seq", o->tie_embeddings ? "tie-embeddings" : "bidirectional");
+  if (o->tie_embeddings || o->bidirectional || o->input_feed)
+    USAGE ("--%s is for --student seq2seq", o->tie_embeddings ? "tie-embeddings"
+                                            : o->bidirectional ? "bidirectional" : "input-feed");
   if (o->dropout_text || o->word_dropout_text)
     USAGE ("--%s %s: dropout is the translation student's; for --student seq2seq",
            o->dropout_text ? "dropout" : "word-dropout",

@@ -93,6 +93,7 @@ teach_options_entries (TeachOptions *o, gboolean compare)
     { "word-dropout", 0, 0, G_OPTION_ARG_DOUBLE, &o->word_dropout, "de-en: dropout of whole source and target input words, 0 to 0.9 (default 0)", "P" },
     { "tie-embeddings", 0, 0, G_OPTION_ARG_NONE, &o->tie_embeddings, "de-en: the output layer reuses the target word embeddings", NULL },
     { "bidirectional", 0, 0, G_OPTION_ARG_NONE, &o->bidirectional, "de-en: a second encoder GRU reads each sentence backwards", NULL },
+    { "input-feed", 0, 0, G_OPTION_ARG_NONE, &o->input_feed, "de-en: the decoder reads its previous step's attentional output too (input feeding)", NULL },
     { "teacher-lr", 0, 0, G_OPTION_ARG_DOUBLE, &o->teacher_lr, help ("Teacher learning rate (default %g)", d.teacher_lr), "X" },
     { "teacher-optimizer", 0, 0, G_OPTION_ARG_STRING, &o->teacher_optimizer, cli_choices_help (CLI_OPTION_TEACHER_OPTIMIZER), "KIND" },
     { "start", 0, 0, G_OPTION_ARG_STRING, &o->start, cli_choices_help (CLI_OPTION_START), "FORM" },
@@ -249,6 +250,7 @@ copy_numbers (const TeachOptions *o, DdTeachConfig *cfg)
   cfg->student.net.word_dropout = o->word_dropout;
   cfg->student.net.tie_embeddings = o->tie_embeddings;
   cfg->student.net.bidirectional = o->bidirectional;
+  cfg->student.net.input_feed = o->input_feed;
   cfg->student.seed = (guint64) o->seed;
   cfg->student.threads = o->threads;
   cfg->teacher_lr = o->teacher_lr;
@@ -286,6 +288,8 @@ teach_options_to_config (const char *command, const TeachOptions *o, DdTeachConf
     USAGE ("--tie-embeddings: the translation student's; for --dataset de-en");
   if (o->bidirectional && cfg->student.net.kind != DD_STUDENT_SEQ2SEQ)
     USAGE ("--bidirectional: the translation student's encoder; for --dataset de-en");
+  if (o->input_feed && cfg->student.net.kind != DD_STUDENT_SEQ2SEQ)
+    USAGE ("--input-feed: the translation student's decoder; for --dataset de-en");
   copy_numbers (o, cfg);
   if (!dd_teach_config_validate (cfg, &error))
     USAGE ("%s", error->message);

@@ -42,6 +42,7 @@ typedef struct {
   double   word_dropout;
   gboolean tie_embeddings;
   gboolean bidirectional;
+  gboolean input_feed;
   double   teacher_lr;
   int      teacher_hidden;
   int      dev;

@@ -37,6 +37,7 @@ typedef struct {
   char    *average;
   gboolean tie_embeddings;
   gboolean bidirectional;
+  gboolean input_feed;
   char    *margin;
   char    *clip;
   char    *minutes;
@@ -179,6 +180,7 @@ parse_options (TrainOptions *o, int *argc, char ***argv)
     { "word-dropout", 0, 0, G_OPTION_ARG_STRING, &o->word_dropout, "de-en: dropout of whole source and target input words, 0 to 0.9 (default 0)", "P" },
     { "tie-embeddings", 0, 0, G_OPTION_ARG_NONE, &o->tie_embeddings, "de-en: the output layer reuses the target word embeddings", NULL },
     { "bidirectional", 0, 0, G_OPTION_ARG_NONE, &o->bidirectional, "de-en: a second encoder GRU reads each sentence backwards", NULL },
+    { "input-feed", 0, 0, G_OPTION_ARG_NONE, &o->input_feed, "de-en: the decoder reads its previous step's attentional output too (input feeding)", NULL },
     { "average", 0, 0, G_OPTION_ARG_STRING, &o->average, "Evaluate a moving average of the weights with this decay, e.g. 0.999 (default: the last weights)", "D" },
     { "margin", 0, 0, G_OPTION_ARG_STRING, &o->margin, "Additive margin m for --loss margin (default 1)", "X" },
     { "scenario", 0, 0, G_OPTION_ARG_STRING, &o->scenario, CLI_SCENARIO_HELP, "SPEC" },
@@ -254,6 +256,8 @@ student_config (const TrainOptions *o, const TrainNumbers *n, DdTrainConfig *cfg
     USAGE ("--tie-embeddings: the translation student's; for --dataset de-en");
   if (o->bidirectional && !text)
     USAGE ("--bidirectional: the translation student's encoder; for --dataset de-en");
+  if (o->input_feed && !text)
+    USAGE ("--input-feed: the translation student's decoder; for --dataset de-en");
   if (n->has_bpe && !text)
     USAGE ("--bpe %s: subword merges are for the sentences of --dataset de-en", o->bpe);
   if (n->has_bpe && (n->bpe < 0 || n->bpe > DD_PARALLEL_MAX_MERGES))
@@ -271,6 +275,7 @@ student_config (const TrainOptions *o, const TrainNumbers *n, DdTrainConfig *cfg
     cfg->net.word_dropout = n->word_dropout;
   cfg->net.tie_embeddings = o->tie_embeddings;
   cfg->net.bidirectional = o->bidirectional;
+  cfg->net.input_feed = o->input_feed;
   if (o->hidden)
     {
       if (kind == DD_STUDENT_LENET)

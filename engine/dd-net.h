@@ -100,6 +100,7 @@ typedef struct {
   double        word_dropout; /* seq2seq: dropout of whole input words */
   gboolean      tie_embeddings; /* seq2seq: the output layer is the target embeddings */
   gboolean      bidirectional;  /* seq2seq: a second encoder GRU reads the source backwards */
+  gboolean      input_feed;     /* seq2seq: the decoder reads its previous step's o too */
 } DdNetSpec;
 
 /* The default students: MLP d-500-C tanh; LeNet as in docs/method.md §1 */

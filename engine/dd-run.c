@@ -110,6 +110,8 @@ dd_train_config_validate (const DdTrainConfig *cfg, GError **error)
     DD_REFUSE ("tied embeddings apply to the translation student (seq2seq) only");
   if (cfg->net.bidirectional && cfg->net.kind != DD_STUDENT_SEQ2SEQ)
     DD_REFUSE ("a bidirectional encoder applies to the translation student (seq2seq) only");
+  if (cfg->net.input_feed && cfg->net.kind != DD_STUDENT_SEQ2SEQ)
+    DD_REFUSE ("input feeding applies to the translation student (seq2seq) only");
   if (!(cfg->smoothing >= 0.0 && cfg->smoothing < 1.0))
     DD_REFUSE ("label smoothing %g: must be in [0, 1)", cfg->smoothing);
   if (!(cfg->margin >= 0.0) || !isfinite (cfg->margin))

@@ -226,7 +226,7 @@ size_t      dd_session_n_student_params (DdSession *session);
  * Files are checked on opening: signature, version, length and a SHA-256 of
  * the contents, then every field; the data must be the same set (compared by
  * its fingerprint). */
-#define DD_SESSION_FILE_VERSION   3
+#define DD_SESSION_FILE_VERSION   4
 #define DD_SESSION_FILE_SUFFIX    ".didact"
 
 typedef struct {

@@ -168,6 +168,7 @@ dd_student_new (const DdTrainConfig *cfg, const DdData *data, int max_batch, DdR
       spec.word_dropout = cfg->net.word_dropout;
       spec.tie_embeddings = cfg->net.tie_embeddings;
       spec.bidirectional = cfg->net.bidirectional;
+      spec.input_feed = cfg->net.input_feed;
       spec.max_batch = max_batch;
       spec.max_src_len = DD_PARALLEL_MAX_LEN;
       spec.max_tgt_len = DD_PARALLEL_MAX_LEN;

@@ -52,6 +52,9 @@ dd_train_config_visit (DdTrainConfig *c, DdState *st)
       dd_state_bool (st, "tie_embeddings", &c->net.tie_embeddings);
       dd_state_bool (st, "bidirectional", &c->net.bidirectional);
     }
+  /* format 4: input feeding */
+  if (dd_state_format (st) >= 4)
+    dd_state_bool (st, "input_feed", &c->net.input_feed);
 }
 
 void

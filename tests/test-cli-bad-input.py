@@ -110,6 +110,8 @@ row("train", ["train"] + TRAIN + ["--tie-embeddings"], 2, ["--tie-embeddings", "
     label="train --tie-embeddings on images")
 row("train", ["train"] + TRAIN + ["--bidirectional"], 2, ["--bidirectional", "de-en"],
     label="train --bidirectional on images")
+row("train", ["train"] + TRAIN + ["--input-feed"], 2, ["--input-feed", "de-en"],
+    label="train --input-feed on images")
 # --checkpoint: last or best, chosen by dev BLEU, so de-en's alone
 string_rows("train", "checkpoint", TRAIN_DE)
 row("train", ["train"] + TRAIN_DE + ["--checkpoint", "first"], 2, ["--checkpoint", "last", "best"], "first")
@@ -172,6 +174,8 @@ for command, context, de in (("teach", TEACH, TEACH_DE),
         label=f"{command} --tie-embeddings on images")
     row(command, [command] + context + ["--bidirectional"], 2, ["--bidirectional", "de-en"],
         label=f"{command} --bidirectional on images")
+    row(command, [command] + context + ["--input-feed"], 2, ["--input-feed", "de-en"],
+        label=f"{command} --input-feed on images")
 number_rows("compare", "seeds", "int", ["0", "-1", "1001"], TEACH + ["--budget", "5"])
 number_rows("compare", "budget", "int", ["-1"], TEACH + ["--seeds", "1"])
 string_rows("compare", "arms", COMPARE)
@@ -218,6 +222,7 @@ number_rows("bench", "seed", "int", ["-1"], BENCH_S2S)
 row("bench", ["bench"] + BENCH + ["--batch", "5"], 2, ["--batch"])
 row("bench", ["bench"] + BENCH + ["--tie-embeddings"], 2, ["--tie-embeddings", "seq2seq"])
 row("bench", ["bench"] + BENCH + ["--bidirectional"], 2, ["--bidirectional", "seq2seq"])
+row("bench", ["bench"] + BENCH + ["--input-feed"], 2, ["--input-feed", "seq2seq"])
 number_rows("bench", "dropout", "double", ["-0.1", "0.95", "1"], BENCH_S2S, ["dropout"])
 number_rows("bench", "word-dropout", "double", ["-0.1", "0.95", "1"], BENCH_S2S, ["word dropout"])
 row("bench", ["bench"] + BENCH + ["--dropout", "0.3"], 2, ["--dropout", "seq2seq"], "0.3")

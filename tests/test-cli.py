@@ -345,6 +345,12 @@ else:
         check("bench seq2seq --dropout --word-dropout against PyTorch on the engine's masks: same losses",
               same_losses(drop, 1e-4) and abs(drop.get("first_loss", 0) - row.get("first_loss", 0)) > 1e-4,
               detail)
+        # input feeding: PyTorch runs the decoder a position at a time (a
+        # GRUCell over [embedding; o'_{t-1}]) on the engine's masks
+        fed, detail = bench_s2s(["--input-feed", "--tie-embeddings", "--dropout", "0.3",
+                                 "--word-dropout", "0.1"])
+        check("bench seq2seq --input-feed against PyTorch (a loop over positions): same losses",
+              same_losses(fed, 1e-4) and "input feeding" in fed.get("student", ""), detail)
         # other sizes (E ≠ H, untied): both sides build them from the batch
         # file's header, the student's description names them, and the loss
         # differs from the default sizes' (8.7755 against 8.7773)
@@ -708,6 +714,11 @@ if any(os.path.isfile(c) for c in corpus):
         return recs[-1] if recs else {"exit": code, "stderr": err[-300:]}
     untied, tied = summary_of([]), summary_of(["--tie-embeddings"])
     bidir = summary_of(["--bidirectional"])
+    feed = summary_of(["--input-feed"])
+    check("train --dataset de-en --input-feed: the decoder reads o_{t-1} through Wf (3H × H)",
+          "input feeding" in feed.get("student", "")
+          and feed.get("parameters", 0) - untied.get("parameters", -1) == 3 * 256 * 256,
+          f"{untied} {feed}")
     check("train --dataset de-en --bidirectional: a second encoder GRU",
           "bidirectional encoder" in bidir.get("student", "")
           and bidir.get("parameters", 0) - untied.get("parameters", -1) == 3 * 256 * (128 + 256 + 2),
@@ -797,8 +808,8 @@ if any(os.path.isfile(c) for c in corpus):
                               "--pretrain", "2", "--dev", "8", "--batch", "4", "--dropout", "0.3",
                               "--save", path] + SMALL)
         head = open(path, "rb").read(12) if os.path.exists(path) else b""
-        check("teach --dropout --save: a session file of format 3 (which keeps dropout)",
-              code == 0 and head[:4] == b"\x89DDS" and struct.unpack("<I", head[8:12])[0] == 3,
+        check("teach --dropout --save: a session file of format 4 (which keeps dropout)",
+              code == 0 and head[:4] == b"\x89DDS" and struct.unpack("<I", head[8:12])[0] == 4,
               f"exit {code}, head {head!r}, stderr {err[-300:]}")
     # teach with tied embeddings: another student, so another window
     d = window_of(["--tie-embeddings"])
@@ -807,6 +818,10 @@ if any(os.path.isfile(c) for c in corpus):
     e = window_of(["--bidirectional"])
     check("teach --dataset de-en --bidirectional: a window of the bidirectional student",
           isinstance(e[0], list) and isinstance(c[0], list) and e != c and e != d, f"{e} {c}")
+    f = window_of(["--input-feed"])
+    check("teach --dataset de-en --input-feed: a window of the input-feeding student",
+          isinstance(f[0], list) and isinstance(c[0], list) and f != c and f != d and f != e,
+          f"{f} {c}")
     # subwords: the session names its set "de-en+bpeN", and replay loads it
     # back by that name and runs on from it bit for bit
     with tempfile.TemporaryDirectory() as tmp:

@@ -8,9 +8,10 @@
  * stepped on; the file is opened into a second session, stepped as far, and
  * every branch's weights and every record of the two must agree bit for bit.
  * Image student (digits) and translation student (the de-en corpus, with
- * dropout, which format 2 keeps, and tied embeddings and a bidirectional
- * encoder, which format 3 keeps). Files of formats 1 and 2 (fuzz-session's committed seeds) still
- * open, step and are saved again in the current format. Then
+ * dropout, which format 2 keeps, tied embeddings and a bidirectional
+ * encoder, which format 3 keeps, and input feeding, which format 4 keeps).
+ * Files of formats 1 and 2 (fuzz-session's committed seeds) still open,
+ * step and are saved again in the current format. Then
  * the files a user might hand it: truncated, damaged, foreign, from a newer
  * version, from other data, and damaged behind a valid checksum.
  */
@@ -285,6 +286,7 @@ test_translation_resumes_bit_identically (void)
   cfg.teach.student.net.word_dropout = 0.1;
   cfg.teach.student.net.tie_embeddings = TRUE;
   cfg.teach.student.net.bidirectional = TRUE;
+  cfg.teach.student.net.input_feed = TRUE;
   cfg.teach.window = 4;
   cfg.teach.pretrain_steps = 6;
   cfg.teach.dev_subsample = 40;
@@ -302,7 +304,7 @@ test_translation_resumes_bit_identically (void)
   edit (s, DD_EDIT_STUDENT_LR, 2, 0.2);
   steps (s, 3);
   /* the dropout (format 2), the tied embeddings and the bidirectional
-   * encoder (format 3) come back with the file */
+   * encoder (format 3) and input feeding (format 4) come back with the file */
   {
     g_autoptr(GBytes) bytes = dd_session_serialize (s, NULL, &error);
     g_assert_no_error (error);
@@ -312,6 +314,7 @@ test_translation_resumes_bit_identically (void)
     g_assert_cmpfloat (dd_session_get_config (o)->teach.student.net.word_dropout, ==, 0.1);
     g_assert_true (dd_session_get_config (o)->teach.student.net.tie_embeddings);
     g_assert_true (dd_session_get_config (o)->teach.student.net.bidirectional);
+    g_assert_true (dd_session_get_config (o)->teach.student.net.input_feed);
     dd_session_free (o);
   }
   save_step_open_compare (s, data, 7);
@@ -559,6 +562,14 @@ test_refuses_bad_files (void)
     assert_refused (p, n, DD_ERROR, DD_ERROR_DATA_CORRUPT, "tie_embeddings: 2 is outside [0, 1]");
     patch_field (p, orig, n, "bidirectional", 2, &one, 8);
     assert_refused (p, n, DD_ERROR, DD_ERROR_DATA_CORRUPT, "bidirectional encoder applies to the translation student");
+    memcpy (p, orig, n);
+  }
+
+  /* input feeding on an image student (format 4's field) */
+  {
+    const gint64 one = GINT64_TO_LE (1);
+    patch_field (p, orig, n, "input_feed", 1, &one, 8);
+    assert_refused (p, n, DD_ERROR, DD_ERROR_DATA_CORRUPT, "input feeding applies to the translation student");
     memcpy (p, orig, n);
   }
 

@@ -23,8 +23,12 @@ source and target input embeddings and o_t by the masks the engine drew for
 that step (dd_seq2seq_dropout_masks): PyTorch's own dropout draws other
 masks, so only the engine's make the two losses comparable.
 
-Each GRU is one nn.GRU call over the whole padded sequence (no input feeding,
-so the decoder does not need a Python loop over time); padded positions run
+With input feeding (version 4 files that say so) the decoder is an
+nn.GRUCell over [Et[tgt_in_t]; o'_{t-1}] (o'_{-1} = 0, o' = o after its
+mask), run in a Python loop over the target positions with each step's
+attention and o; its weight_ih is the engine's decoder W_ih beside Wf.
+
+Otherwise each GRU is one nn.GRU call over the whole padded sequence; padded positions run
 through the cells but reach the loss through nothing: the encoder state is
 gathered at src_len-1, attention is masked to i < src_len, and the output
 layers only see the real target positions (the rows whose label is not -1
@@ -38,15 +42,17 @@ read from --batches, in the same order: --warmup untimed steps, then --reps
 repetitions of one pass over all batches. Tokens = real target tokens.
 
 Batch file (all little-endian int32):
-  header   magic 0x32534444 ("DDS2"), version 1, 2 or 3, V_src, V_tgt, E, H,
-           n_batches, has_params (0 or 1); version 2 and 3 then: tied (0 or
-           1), bidirectional (0 or 1); version 3 then: masked (0 or 1)
+  header   magic 0x32534444 ("DDS2"), version 1 to 4, V_src, V_tgt, E, H,
+           n_batches, has_params (0 or 1); version 2 and later then: tied (0
+           or 1), bidirectional (0 or 1); version 3 and 4 then: masked (0 or
+           1); version 4 then: input feeding (0 or 1)
   batches  n_batches times: B, Ls, Lt, then src (B*Ls), src_len (B),
            tgt_in (B*Lt), tgt_out (B*Lt; -1 = padding), row-major
   params   when has_params: n float32, the flat parameter array of
            DdSeq2seq in dd-seq2seq.h's view order (Es, Et, encoder W_ih,
            W_hh, b_ih, b_hh, the backward encoder's likewise when
-           bidirectional, decoder likewise, Wa, Wc, bc, Wo unless tied, bo); the
+           bidirectional, decoder likewise, its Wf with input feeding, Wa,
+           Wc, bc, Wo unless tied, bo); the
            model starts from them, so that both sides train the same
            network from the same point and their losses can be compared.
            Without them: PyTorch's GRU initialisation, embeddings N(0,1)*0.1.
@@ -79,7 +85,7 @@ import sys
 import time
 
 MAGIC = 0x32534444
-VERSION = 3
+VERSION = 4
 MOMENTUM = 0.9
 
 
@@ -135,10 +141,11 @@ def read_batches(path):
         return out
 
     magic, version, Vs, Vt, E, H, n_batches, has_params = ints(8)
-    if magic != MAGIC or version not in (1, 2, VERSION):
+    if magic != MAGIC or version not in (1, 2, 3, VERSION):
         raise UsageError("%s: not a version 1 to %d seq2seq batch file" % (path, VERSION))
     tied, bidir = ints(2) if version >= 2 else (0, 0)
     masked = ints(1)[0] if version >= 3 else 0
+    feed = ints(1)[0] if version >= 4 else 0
     if masked and not has_params:
         raise UsageError("%s: dropout's masks without the parameters" % path)
     batches = []
@@ -159,7 +166,8 @@ def read_batches(path):
         # the parameters' count from the shapes (the masks follow them)
         D = E if tied else H
         gru = 3 * H * E + 3 * H * H + 6 * H
-        n = (Vs + Vt) * E + (3 if bidir else 2) * gru + H * H + D * 2 * H + D + Vt + (0 if tied else Vt * H)
+        n = ((Vs + Vt) * E + (3 if bidir else 2) * gru + (3 * H * D if feed else 0)
+             + H * H + D * 2 * H + D + Vt + (0 if tied else Vt * H))
         if pos + 4 * n > len(data):
             raise UsageError("%s: truncated" % path)
         params = data[pos:pos + 4 * n]
@@ -186,7 +194,7 @@ def read_batches(path):
             raise UsageError("%s: %d bytes after the masks, not their two scales" % (path, len(data) - pos))
         keep = struct.unpack_from("<2f", data, pos)
         masks = (masks, keep)
-    return Vs, Vt, E, H, bool(tied), bool(bidir), batches, params, masks
+    return Vs, Vt, E, H, bool(tied), bool(bidir), bool(feed), batches, params, masks
 
 
 def main(argv):
@@ -234,7 +242,8 @@ def run(args):
         pass
     torch.manual_seed(args.seed)
 
-    Vs, Vt, E, H, tied, bidir, raw, params, masks = read_batches(args.batches)
+    Vs, Vt, E, H, tied, bidir, feed, raw, params, masks = read_batches(args.batches)
+    D = E if tied else H
     if not raw:
         raise UsageError("%s holds no batches" % args.batches)
 
@@ -245,7 +254,10 @@ def run(args):
             self.tgt_emb = nn.Embedding(Vt, E)
             self.enc = nn.GRU(E, H, batch_first=True)
             self.enc2 = nn.GRU(E, H, batch_first=True) if bidir else None
-            self.dec = nn.GRU(E, H, batch_first=True)
+            if feed:
+                self.dec_cell = nn.GRUCell(E + D, H)
+            else:
+                self.dec = nn.GRU(E, H, batch_first=True)
             self.Wa = nn.Linear(H, H, bias=False)
             self.Wc = nn.Linear(2 * H, E if tied else H)
             if tied:
@@ -271,8 +283,10 @@ def run(args):
                 hb = torch.gather(hb, 1, rev.unsqueeze(2).expand(-1, -1, H))
                 h0 = h0 + hb[:, 0].unsqueeze(0)
                 hs = hs + hb
-            s, _ = self.dec(y, h0.contiguous())                       # (B, Lt, H)
             keys = self.Wa(hs)                                        # (B, Ls, H)
+            if feed:
+                return self.fed(y, h0[0], hs, keys, src_mask, rows, drop)
+            s, _ = self.dec(y, h0.contiguous())                       # (B, Lt, H)
             scores = torch.bmm(s, keys.transpose(1, 2))               # (B, Lt, Ls)
             scores = scores.masked_fill(src_mask, float("-inf"))
             c = torch.bmm(torch.softmax(scores, dim=2), hs)           # (B, Lt, H)
@@ -285,16 +299,45 @@ def run(args):
             o = torch.tanh(self.Wc(u))
             if mo is not None:
                 o = o * mo
+            return self.logits(o)
+
+        def logits(self, o):
             if tied:
                 return F.linear(o, self.tgt_emb.weight, self.bo)      # (N, Vt)
             return self.Wo(o)                                         # (N, Vt)
+
+        def fed(self, y, s, hs, keys, src_mask, rows, drop):
+            """the decoder with input feeding, a target position at a time"""
+            B, Lt = y.shape[0], y.shape[1]
+            mo = drop[2].reshape(B, Lt, D) if drop is not None else None
+            o = y.new_zeros(B, D)
+            outs = []
+            for t in range(Lt):
+                s = self.dec_cell(torch.cat([y[:, t], o], dim=1), s)  # (B, H)
+                scores = torch.bmm(s.unsqueeze(1), keys.transpose(1, 2))
+                scores = scores.masked_fill(src_mask, float("-inf"))  # (B, 1, Ls)
+                c = torch.bmm(torch.softmax(scores, dim=2), hs).squeeze(1)
+                o = torch.tanh(self.Wc(torch.cat([s, c], dim=1)))     # (B, D)
+                if mo is not None:
+                    o = o * mo[:, t]
+                outs.append(o)
+            o = torch.stack(outs, dim=1).reshape(B * Lt, D)
+            return self.logits(o if rows is None else o[rows])
 
     model = Seq2seq()
     if params is not None:
         flat = torch.frombuffer(bytearray(params), dtype=torch.float32)
         gru = lambda g: [g.weight_ih_l0, g.weight_hh_l0, g.bias_ih_l0, g.bias_hh_l0]
+        if feed:
+            # the engine's W_ih (3H, E) and Wf (3H, D) are the cell's
+            # weight_ih (3H, E + D), side by side
+            w_ih = model.dec_cell.weight_ih
+            dec = [w_ih[:, :E], model.dec_cell.weight_hh, model.dec_cell.bias_ih,
+                   model.dec_cell.bias_hh, w_ih[:, E:]]
+        else:
+            dec = gru(model.dec)
         order = ([model.src_emb.weight, model.tgt_emb.weight] + gru(model.enc)
-                 + (gru(model.enc2) if bidir else []) + gru(model.dec)
+                 + (gru(model.enc2) if bidir else []) + dec
                  + [model.Wa.weight, model.Wc.weight, model.Wc.bias]
                  + ([model.bo] if tied else [model.Wo.weight, model.Wo.bias]))
         need = sum(p.numel() for p in order)
@@ -386,7 +429,7 @@ def run(args):
         "torch": torch.__version__,
         "dtype": "float32",
         "V_src": Vs, "V_tgt": Vt, "emb": E, "hidden": H,
-        "tied": tied, "bidirectional": bidir, "dropout_masks": drops is not None,
+        "tied": tied, "bidirectional": bidir, "input_feed": feed, "dropout_masks": drops is not None,
         "batches": len(batches),
         "warmup": args.warmup,
         "repetitions": args.reps,
