@@ -1319,6 +1319,8 @@ dd_seq2seq_step_flops (const DdSeq2seq *m, const DdSeq2seqBatch *b)
   /* each gemm 2mnk forward, twice that backward (input and weight) */
   double f = 0;
   f += 2 * (Ts * (m->spec.bidirectional ? 2 : 1) + N) * 3 * H * (E + H);  /* GRUs */
+  if (m->spec.input_feed)
+    f += 2 * N * 3 * H * D;                      /* the decoder's Wf */
   f += 2 * Ts * H * H;                           /* keys */
   f += 2 * att * H * 2;                          /* scores and context */
   f += 2 * N * D * 2 * H;                        /* Wc */
