@@ -10,8 +10,8 @@
  * checkpointed reverse pass is compared with central differences of the
  * dev objective M(ω_T(θ)) over every teacher parameter, in double precision,
  * with the loss in its normalised form (the default) and in the paper's,
- * with dropout, whose masks the replays and the reverse pass redraw, and
- * with tied embeddings and a bidirectional encoder.
+ * with dropout, whose masks the replays and the reverse pass redraw, with
+ * tied embeddings and a bidirectional encoder, and with input feeding.
  * Φ's W block has K + 2 rows: W (K, K), the a row and the log-ε row.
  */
 #include "config.h"
@@ -104,6 +104,7 @@ typedef struct {
   DdPhiForm     form;
   double        dropout;       /* and word dropout, half of it */
   gboolean      tied_bidir;    /* tied embeddings and a bidirectional encoder */
+  gboolean      feed;          /* input feeding */
 } Case;
 
 static void
@@ -118,6 +119,7 @@ test_end_to_end (gconstpointer data)
   cfg.student.net.dropout = c->dropout;
   cfg.student.net.word_dropout = c->dropout / 2;
   cfg.student.net.tie_embeddings = cfg.student.net.bidirectional = c->tied_bidir;
+  cfg.student.net.input_feed = c->feed;
   g_autoptr(DdTeach) teach = problem_new (&cfg);
   DdTeacher *teacher = dd_teach_get_teacher (teach);
   /* Φ has the bucket shape: a (K + 2)-row W block, W, a and s */
@@ -135,10 +137,11 @@ test_end_to_end (gconstpointer data)
   memcpy (analytic, teacher->grads, n * sizeof (dd_real));
   for (size_t k = 0; k < n; k++)
     gradcheck_numeric (&numeric[k], &teacher->params[k], 1, teach_window_objective, teach, GRADCHECK_EPS);
-  g_autofree char *name = g_strdup_printf ("seq2seq %s %s %s ρ=%g dropout %g%s", dd_phi_form_name (c->form),
+  g_autofree char *name = g_strdup_printf ("seq2seq %s %s %s ρ=%g dropout %g%s%s", dd_phi_form_name (c->form),
                                            dd_teacher_kind_name (c->kind),
                                            dd_objective_name (c->objective), c->momentum,
-                                           c->dropout, c->tied_bidir ? " tied bidirectional" : "");
+                                           c->dropout, c->tied_bidir ? " tied bidirectional" : "",
+                                           c->feed ? " input feeding" : "");
   double big = 0;
   for (size_t k = 0; k < n; k++)
     big = fmax (big, fabs (numeric[k]));
@@ -233,18 +236,20 @@ main (int argc, char **argv)
     { DD_TEACHER_FIXED,  DD_OBJECTIVE_DEV_CE,       0.9, DD_PHI_NORMALISED, 0.3 },
     { DD_TEACHER_NEURAL, DD_OBJECTIVE_DEV_CE,       0.0, DD_PHI_NORMALISED, 0.3 },
     { DD_TEACHER_GATED,  DD_OBJECTIVE_DEV_CE,       0.9, DD_PHI_NORMALISED, 0.3, TRUE },
+    { DD_TEACHER_NEURAL, DD_OBJECTIVE_DEV_CE,       0.9, DD_PHI_NORMALISED, 0.3, TRUE, TRUE },
   };
 
   g_test_init (&argc, &argv, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       const Case *c = &cases[i];
-      g_autofree char *path = g_strdup_printf ("/teach-text/end-to-end/%s/%s/%s/rho%g%s%s",
+      g_autofree char *path = g_strdup_printf ("/teach-text/end-to-end/%s/%s/%s/rho%g%s%s%s",
                                                dd_phi_form_name (c->form),
                                                dd_teacher_kind_name (c->kind),
                                                dd_objective_name (c->objective), c->momentum,
                                                c->dropout > 0 ? "/dropout" : "",
-                                               c->tied_bidir ? "/tied-bidirectional" : "");
+                                               c->tied_bidir ? "/tied-bidirectional" : "",
+                                               c->feed ? "/input-feed" : "");
       g_test_add_data_func (path, c, test_end_to_end);
     }
   g_test_add_func ("/teach-text/dropout-changes-window", test_dropout_changes_window);
