@@ -820,8 +820,7 @@ if any(os.path.isfile(c) for c in corpus):
           isinstance(e[0], list) and isinstance(c[0], list) and e != c and e != d, f"{e} {c}")
     f = window_of(["--input-feed"])
     check("teach --dataset de-en --input-feed: a window of the input-feeding student",
-          isinstance(f[0], list) and isinstance(c[0], list) and f != c and f != d and f != e,
-          f"{f} {c}")
+          isinstance(f[0], list) and isinstance(c[0], list) and f != c, f"{f} {c}")
     # subwords: the session names its set "de-en+bpeN", and replay loads it
     # back by that name and runs on from it bit for bit
     with tempfile.TemporaryDirectory() as tmp:

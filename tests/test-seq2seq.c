@@ -13,22 +13,27 @@
  * - H·v against central differences of the gradient along v, and the
  *   symmetry uᵀ(H v) = vᵀ(H u);
  * - greedy decoding against beam width 1 and width 4, and that decoding
- *   leaves params, grads and logits alone;
+ *   leaves params, grads and logits alone; greedy's logits at every position
+ *   against the teacher-forced forward's; beam search's scores against
+ *   teacher forcing, a wide beam against brute force over every hypothesis,
+ *   and beams of widths 1–4 and rooms 1–4 against a plain reference search
+ *   scored by teacher forcing (on 40 more models, where searches stop at
+ *   their last step with an unfinished hypothesis ahead);
  * - that plain SGD learns a small copy task;
  * - that whatever the padding holds changes nothing;
  * - that a batch (lengths tied, unordered, a sentence without labels) is
  *   the sum of its sentences alone;
  * - that bad specs are refused with the value named;
- * - the gradient and H·v again with dropout, tied embeddings and a
+ * - the gradient and H·v again with dropout, tied embeddings, a
  *   bidirectional encoder (whose two directions are also checked against
- *   two one-directional encoders), and decoding, padding and batch sums
- *   with the last two.
+ *   two one-directional encoders) and input feeding, and decoding, padding
+ *   and batch sums with the last three.
  */
 #include "gradcheck.h"
 #include "dd-corpus.h"
 #include "dd-rng.h"
 #include "dd-seq2seq.h"
-#include "dd-seq2seq-private.h"  /* the bidirectional encoder's states */
+#include "dd-seq2seq-private.h"  /* the bidirectional encoder's states, the decoder's logits */
 
 #include <math.h>
 #include <string.h>
@@ -784,6 +789,151 @@ assert_beam_scores (DdSeq2seq *m, const int *src, int len)
     }
 }
 
+/* the log-probabilities of every next id after prefix y[0..k) by teacher
+ * forcing: out (V) */
+static void
+next_log_probs (DdSeq2seq *m, const int *src, int len, const int *y, int k, double *out)
+{
+  const int Lt = k + 1, V = m->spec.V_tgt;
+  int tin[MAXO + 1], tout[MAXO + 1];
+  DdSeq2seqBatch b = { 1, len, Lt, src, &len, tin, tout };
+
+  for (int t = 0; t < Lt; t++)
+    {
+      tin[t] = t == 0 ? DD_TOKEN_BOS : y[t - 1];
+      tout[t] = DD_TOKEN_EOS;   /* any label: every position is real */
+    }
+  dd_seq2seq_forward (m, &b, NULL);
+  const dd_real *z = m->logits + (size_t) k * V;
+  double mx = z[0], sum = 0;
+  for (int j = 1; j < V; j++)
+    mx = fmax (mx, z[j]);
+  for (int j = 0; j < V; j++)
+    sum += exp (z[j] - mx);
+  for (int j = 0; j < V; j++)
+    out[j] = z[j] - mx - log (sum);
+}
+
+/* A plain beam search, written from the rule dd-seq2seq.h states and scored
+ * by teacher forcing, one hypothesis at a time: the W best continuations of
+ * the live hypotheses by summed log-probability, the greedy path kept as an
+ * extra one until it ends, a search that stops once W have ended and the
+ * greedy path has, and hypotheses that fill the room competing at their
+ * length. Returns the result's length; *score its normalised score. */
+typedef struct {
+  int    y[MAXO], n;
+  double score;
+} Hyp;
+
+static int reference_last_step_wins;
+
+static int
+reference_beam (DdSeq2seq *m, const int *src, int len, int W, int room, int *out, double *score)
+{
+  enum { MAXW = 8 };
+  const int V = m->spec.V_tgt;
+  Hyp live[MAXW + 1], next[MAXW + 1];
+  double lp[MAXW + 1][VT];
+  int A = 1, greedy = 0, done = 0, ended = -1, best_n = 0, best_y[MAXO];
+  double best = -INFINITY;
+
+  g_assert_cmpint (W, <=, MAXW);
+  g_assert_cmpint (V, ==, VT);
+  live[0] = (Hyp) { .n = 0, .score = 0 };
+  for (int k = 0; k < room && A > 0; k++)
+    {
+      /* the W best (row, id) pairs, by selection; ties go to the earlier */
+      int cr[MAXW], ct[MAXW], nc = 0;
+      gboolean taken[MAXW + 1][VT] = { { 0 } };
+      for (int j = 0; j < A; j++)
+        next_log_probs (m, src, len, live[j].y, k, lp[j]);
+      for (int c = 0; c < W; c++)
+        {
+          int br = -1, bt = -1;
+          for (int j = 0; j < A; j++)
+            for (int t = 0; t < V; t++)
+              if (t != DD_TOKEN_PAD && t != DD_TOKEN_BOS && !taken[j][t] &&
+                  (br < 0 || live[j].score + lp[j][t] > live[br].score + lp[br][bt]))
+                br = j, bt = t;
+          if (br < 0)
+            break;
+          taken[br][bt] = TRUE;
+          cr[nc] = br, ct[nc++] = bt;
+        }
+      /* the greedy row's best id */
+      int gt = -1;
+      if (greedy >= 0)
+        {
+          gt = DD_TOKEN_EOS;
+          for (int t = 0; t < V; t++)
+            if (t != DD_TOKEN_PAD && t != DD_TOKEN_BOS && lp[greedy][t] > lp[greedy][gt])
+              gt = t;
+          if (!taken[greedy][gt])
+            cr[nc] = greedy, ct[nc++] = gt;
+        }
+      int A2 = 0, greedy2 = -1;
+      for (int c = 0; c < nc; c++)
+        {
+          const Hyp *h = &live[cr[c]];
+          const double sc = h->score + lp[cr[c]][ct[c]];
+          const gboolean is_greedy = cr[c] == greedy && ct[c] == gt;
+          if (ct[c] == DD_TOKEN_EOS)
+            {
+              done++;
+              if (sc / (k + 1) > best)
+                best = sc / (k + 1), best_n = h->n, memcpy (best_y, h->y, h->n * sizeof (int));
+              continue;
+            }
+          next[A2] = *h;
+          next[A2].y[next[A2].n++] = ct[c];
+          next[A2].score = sc;
+          if (is_greedy)
+            greedy2 = A2;
+          A2++;
+        }
+      memcpy (live, next, A2 * sizeof (Hyp));
+      A = A2;
+      greedy = greedy2;
+      if (!(A > 0 && (done < W || greedy >= 0)))
+        ended = k + 1;
+      if (ended >= 0)
+        break;
+    }
+  /* a search that stopped at its last step with live hypotheses that beat
+   * every ended one (the case a test is most likely to miss) */
+  if (ended == room)
+    for (int j = 0; j < A; j++)
+      if (live[j].score / room > best)
+        {
+          reference_last_step_wins++;
+          break;
+        }
+  if (ended < 0 || ended == room)
+    for (int j = 0; j < A; j++)
+      if (live[j].score / room > best)
+        best = live[j].score / room, best_n = room, memcpy (best_y, live[j].y, room * sizeof (int));
+  memcpy (out, best_y, best_n * sizeof (int));
+  *score = best;
+  return best_n;
+}
+
+/* the engine's beam search against the reference, at widths 1 to 4 and
+ * rooms 1 to 4 */
+static void
+assert_beam_reference (DdSeq2seq *m, const int *src, int len)
+{
+  for (int W = 1; W <= 4; W++)
+    for (int room = 1; room <= 4; room++)
+      {
+        int out[MAXO], ref[MAXO], n;
+        double score, ref_score;
+        dd_seq2seq_beam_batch (m, src, &len, 1, len, W, out, &n, &score, room);
+        const int nr = reference_beam (m, src, len, W, room, ref, &ref_score);
+        g_assert_cmpfloat (fabs (score - ref_score), <=, 1e-9);
+        g_assert_cmpmem (out, n * sizeof (int), ref, nr * sizeof (int));
+      }
+}
+
 /* check_decode's batched beams: hypotheses shorter than their room, and
  * those that filled it (out of room, the unfinished compete) */
 static int beams_short, beams_full;
@@ -905,8 +1055,24 @@ check_decode (void)
   DdSeq2seq *spread = dd_seq2seq_copy (m);
   spread->params[spread->off.bo + DD_TOKEN_EOS] -= 8;
   spread->params[spread->off.bo + DD_TOKEN_UNK] -= 8;
+  /* and on 40 more models whose </s> runs from unlikely to likely, where
+   * some searches stop at their last step with the unfinished ahead */
+  for (int trial = 0; trial < 40; trial++)
+    {
+      DdSeq2seq *r = tiny_model (VS, VT, 5, 6, NS, SL, MAXO + 1, 0.3 + 0.05 * (trial % 5), 100 + trial);
+      for (size_t q = 0; q < (size_t) VT * (r->spec.tie_embeddings ? r->spec.emb : r->spec.hidden); q++)
+        r->params[r->off.Wo + q] *= 4;
+      r->params[r->off.bo + DD_TOKEN_EOS] += -3 + 0.5 * (trial % 9);
+      for (int i = 0; i < NS; i++)
+        assert_beam_reference (r, src + i * SL, len[i]);
+      dd_seq2seq_free (r);
+    }
   for (int i = 0; i < NS; i++)
-    assert_beam_scores (spread, src + i * SL, len[i]);
+    {
+      assert_beam_scores (spread, src + i * SL, len[i]);
+      assert_beam_reference (spread, src + i * SL, len[i]);
+      assert_beam_reference (m, src + i * SL, len[i]);
+    }
   dd_seq2seq_free (spread);
   for (int i = 0; i < NS; i++)
     {
@@ -949,6 +1115,9 @@ test_decode (void)
                   beams_short, beams_full);
   g_assert_cmpint (beams_short, >, 0);
   g_assert_cmpint (beams_full, >, 0);
+  g_test_message ("reference beams that stopped at their last step with an unfinished "
+                  "hypothesis ahead: %d", reference_last_step_wins);
+  g_assert_cmpint (reference_last_step_wins, >, 0);
 }
 
 /* ---------------------------------------------------------------------- */
