@@ -10,7 +10,7 @@
  * Image student (digits) and translation student (the de-en corpus, with
  * dropout, which format 2 keeps, tied embeddings and a bidirectional
  * encoder, which format 3 keeps, and input feeding, which format 4 keeps).
- * Files of formats 1 and 2 (fuzz-session's committed seeds) still open,
+ * Files of formats 1, 2 and 3 (fuzz-session's committed seeds) still open,
  * step and are saved again in the current format. Then
  * the files a user might hand it: truncated, damaged, foreign, from a newer
  * version, from other data, and damaged behind a valid checksum.
@@ -379,6 +379,12 @@ test_opens_format_2 (void)
   check_opens_format ("format2-plain-file", 2);
 }
 
+static void
+test_opens_format_3 (void)
+{
+  check_opens_format ("format3-plain-file", 3);
+}
+
 /* the file's last 32 bytes: SHA-256 of everything before, recomputed here */
 static void
 reseal (guint8 *p, gsize n)
@@ -620,6 +626,7 @@ main (int argc, char **argv)
                    test_translation_resumes_bit_identically);
   g_test_add_func ("/session-file/opens-format-1", test_opens_format_1);
   g_test_add_func ("/session-file/opens-format-2", test_opens_format_2);
+  g_test_add_func ("/session-file/opens-format-3", test_opens_format_3);
   g_test_add_func ("/session-file/refuses-bad-files", test_refuses_bad_files);
   int status = g_test_run ();
   g_clear_pointer (&digits, dd_data_free);

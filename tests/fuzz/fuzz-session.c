@@ -10,8 +10,9 @@
  *         (signature, version, flags 0, length, SHA-256), so that every
  *         input gets past the checksum to the field reader; the version is
  *         format 1 if bit 1 of byte 0 is clear, else the current format,
- *         or format 2 if bit 2 is set as well (each format added fields
- *         that the ones before lack).
+ *         or format 2 if bit 2 is set as well, or format 3 if bit 3 is set
+ *         and bit 2 clear (each format added fields that the ones before
+ *         lack).
  * Sessions are opened on the bundled digits set, which the seeds
  * (make-session-seeds.c) ran on. An opened session must be readable as the
  * workbench reads it (every record of every branch), take a step and save
@@ -123,7 +124,8 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
     return 0;
   if (data[0] & 1)
     bytes = frame (data + 1, size - 1,
-                   !(data[0] & 2) ? 1 : data[0] & 4 ? 2 : DD_SESSION_FILE_VERSION);
+                   !(data[0] & 2) ? 1 : data[0] & 4 ? 2 : data[0] & 8 ? 3
+                                                             : DD_SESSION_FILE_VERSION);
   else
     bytes = g_bytes_new (data + 1, size - 1);
 

@@ -11,8 +11,9 @@
  * dd_session_serialize and writes it to DIR twice, in fuzz-session's two
  * modes: NAME-file (0x00, then the whole file) and NAME-body (0x03, then the
  * contents between the preamble and the checksum, framed in the current
- * format). The corpus keeps the seeds of older formats as format1-NAME-…
- * and format2-NAME-… (format 2 bodies with the mode byte 0x07).
+ * format). The corpus keeps the seeds of older formats as format1-NAME-…,
+ * format2-NAME-… (format 2 bodies with the mode byte 0x07) and
+ * format3-NAME-… (format 3 bodies with the mode byte 0x0b).
  */
 #include "didact-engine.h"
 
