@@ -141,6 +141,7 @@ static void
 dec_step (const DdSeq2seq *m, Dec *d, int R, int B, const dd_real *s, dd_real *s_out)
 {
   const int E = m->spec.emb, H = m->spec.hidden, V = m->spec.V_tgt, G = 3 * H;
+  const int D = seq2seq_out_dim (&m->spec);
   const dd_real *w = m->params;
   const int ldt = B * H;
 
@@ -149,8 +150,7 @@ dec_step (const DdSeq2seq *m, Dec *d, int R, int B, const dd_real *s, dd_real *s
   fill_rows (d->gi, w + m->off.dec_bih, R, G);
   mm_nt (R, G, E, d->x, E, w + m->off.dec_Wih, E, 1, d->gi, G);
   if (m->spec.input_feed)
-    mm_nt (R, G, seq2seq_out_dim (&m->spec), d->of, seq2seq_out_dim (&m->spec),
-           w + m->off.dec_Wf, seq2seq_out_dim (&m->spec), 1, d->gi, G);
+    mm_nt (R, G, D, d->of, D, w + m->off.dec_Wf, D, 1, d->gi, G);
   fill_rows (d->gh, w + m->off.dec_bhh, R, G);
   mm_nt (R, G, H, s, H, w + m->off.dec_Whh, H, 1, d->gh, G);
   seq2seq_gru_cell (R, H, d->gi, d->gh, d->ghn, s, s_out);
@@ -167,7 +167,6 @@ dec_step (const DdSeq2seq *m, Dec *d, int R, int B, const dd_real *s, dd_real *s
             att, 1, 0, u + H, 1);
       memcpy (u, sj, H * sizeof (dd_real));
     }
-  const int D = seq2seq_out_dim (&m->spec);
   fill_rows (d->o, w + m->off.bc, R, D);
   mm_nt (R, D, 2 * H, d->u, 2 * H, w + m->off.Wc, 2 * H, 1, d->o, D);
   tanh_inplace (d->o, (size_t) R * D);
