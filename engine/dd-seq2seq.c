@@ -912,7 +912,7 @@ ensure_rgrads (DdSeq2seq *m)
  * d->dout (and rd->dout). With tied embeddings Wo is Et, whose gradient
  * this adds to before the decoder's embedding does. */
 static void
-output_backward (DdSeq2seq *m, const dd_real *dlogits, const dd_real *v,
+logits_backward (DdSeq2seq *m, const dd_real *dlogits, const dd_real *v,
                  const dd_real *rdlogits, dd_real *hv)
 {
   Priv *p = m->priv;
@@ -978,7 +978,7 @@ out_du_rows (const DdSeq2seq *m, const dd_real *v, int n, const dd_real *P, cons
  * without input feeding first d->dpre from d->dout and after d->du (input
  * feeding: the decoder's backward did those, a step at a time) */
 static void
-out_backward (DdSeq2seq *m, const dd_real *v, dd_real *hv)
+o_backward (DdSeq2seq *m, const dd_real *v, dd_real *hv)
 {
   Priv *p = m->priv;
   const gboolean tg = hv != NULL, fed = m->spec.input_feed;
@@ -1257,7 +1257,10 @@ encoder_backward (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *v, d
     seq2seq_embed_backward (hv + m->off.Es, rd->dxe, batch->src, p->Ls, &p->eo, E);
 }
 
-/* the backward of one lane, after its forward */
+/* the backward of one lane, after its forward: the logits; without input
+ * feeding o and attention over all positions at once, with it a step at a
+ * time inside the decoder's backward (o's weights after); the keys; the
+ * encoder */
 void
 seq2seq_backward_one (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *dlogits,
                       const dd_real *v, const dd_real *rdlogits, dd_real *hv)
@@ -1270,9 +1273,9 @@ seq2seq_backward_one (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *
   Priv *p = m->priv;
   const gboolean tg = hv != NULL;
 
-  output_backward (m, dlogits, v, rdlogits, hv);
+  logits_backward (m, dlogits, v, rdlogits, hv);
   if (!m->spec.input_feed)
-    out_backward (m, v, hv);
+    o_backward (m, v, hv);
   attention_clear (m, tg);
   if (!m->spec.input_feed)
     for (int b = 0; b < p->B; b++)
@@ -1280,7 +1283,7 @@ seq2seq_backward_one (DdSeq2seq *m, const DdSeq2seqBatch *batch, const dd_real *
         seq2seq_attend_backward (m, p, b, 0, p->tlen[b], tg);
   decoder_backward (m, batch, v, hv);
   if (m->spec.input_feed)
-    out_backward (m, v, hv);
+    o_backward (m, v, hv);
   keys_backward (m, v, hv);
   encoder_backward (m, batch, v, hv);
 }
