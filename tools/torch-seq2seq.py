@@ -28,8 +28,9 @@ nn.GRUCell over [Et[tgt_in_t]; o'_{t-1}] (o'_{-1} = 0, o' = o after its
 mask), run in a Python loop over the target positions with each step's
 attention and o; its weight_ih is the engine's decoder W_ih beside Wf.
 
-Otherwise each GRU is one nn.GRU call over the whole padded sequence; padded positions run
-through the cells but reach the loss through nothing: the encoder state is
+Otherwise each GRU is one nn.GRU call over the whole padded sequence.
+Padded positions run through the cells but reach the loss through nothing
+(with input feeding too: a position feeds only the ones after it): the encoder state is
 gathered at src_len-1, attention is masked to i < src_len, and the output
 layers only see the real target positions (the rows whose label is not -1
 are selected before Wc, as the C side does; --pad-output computes them for
@@ -52,8 +53,7 @@ Batch file (all little-endian int32):
            DdSeq2seq in dd-seq2seq.h's view order (Es, Et, encoder W_ih,
            W_hh, b_ih, b_hh, the backward encoder's likewise when
            bidirectional, decoder likewise, its Wf with input feeding, Wa,
-           Wc, bc, Wo unless tied, bo); the
-           model starts from them, so that both sides train the same
+           Wc, bc, Wo unless tied, bo); the model starts from them, so that both sides train the same
            network from the same point and their losses can be compared.
            Without them: PyTorch's GRU initialisation, embeddings N(0,1)*0.1.
   masks    when masked (version 3; has_params must be 1): n_steps, then
