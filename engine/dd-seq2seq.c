@@ -638,6 +638,25 @@ out_rows (const DdSeq2seq *m, const dd_real *v, int n, const dd_real *U, dd_real
     }
 }
 
+/* input feeding works on one decoder step's rows at a time: the packed row
+ * (width w) of the sentence of rank k at target position t, k < n, to row k
+ * of dst, and back */
+static void
+step_gather (dd_real *dst, const dd_real *x, const Priv *p, int t, int n, int w)
+{
+  for (int k = 0; k < n; k++)
+    memcpy (dst + (size_t) k * w, x + ((size_t) p->off[p->dor.perm[k]] + t) * w,
+            (size_t) w * sizeof (dd_real));
+}
+
+static void
+step_scatter (dd_real *x, const dd_real *src, const Priv *p, int t, int n, int w)
+{
+  for (int k = 0; k < n; k++)
+    memcpy (x + ((size_t) p->off[p->dor.perm[k]] + t) * w, src + (size_t) k * w,
+            (size_t) w * sizeof (dd_real));
+}
+
 /* the decoder's step t with input feeding: one at a time, the rows of step
  * t run attention, then o, into their packed rows, and o' = o ⊙ mask */
 static void
@@ -657,29 +676,26 @@ feed_attend_step (DdSeq2seq *m, const dd_real *v, int t)
       const size_t sb = ((size_t) (t + 1) * B + k) * H, hb = ldt + kb;
       seq2seq_attend (H, 1, p->slen[b], ldt, Ls, a->hd + sb, a->keys + kb, a->he + hb,
                       a->att + r * Ls, a->u + r * 2 * H);
-      memcpy (U + (size_t) k * 2 * H, a->u + r * 2 * H, 2 * H * sizeof (dd_real));
       if (v)
-        {
-          seq2seq_attend_tangent (H, 1, p->slen[b], ldt, Ls, a->hd + sb, a->keys + kb,
-                                  a->he + hb, a->att + r * Ls, ra->hd + sb, ra->keys + kb,
-                                  ra->he + hb, ra->att + r * Ls, ra->u + r * 2 * H);
-          memcpy (rU + (size_t) k * 2 * H, ra->u + r * 2 * H, 2 * H * sizeof (dd_real));
-        }
+        seq2seq_attend_tangent (H, 1, p->slen[b], ldt, Ls, a->hd + sb, a->keys + kb,
+                                a->he + hb, a->att + r * Ls, ra->hd + sb, ra->keys + kb,
+                                ra->he + hb, ra->att + r * Ls, ra->u + r * 2 * H);
     }
+  step_gather (U, a->u, p, t, n, 2 * H);
+  if (v)
+    step_gather (rU, ra->u, p, t, n, 2 * H);
   out_rows (m, v, n, U, O, rU, rO);
-  for (int k = 0; k < n; k++)
-    {
-      const size_t r = (size_t) p->off[p->dor.perm[k]] + t;
-      memcpy (a->o + r * D, O + (size_t) k * D, D * sizeof (dd_real));
-      if (p->masked)
-        mul_into (p->od + r * D, O + (size_t) k * D, p->mo + r * D, D);
-      if (v)
-        {
-          memcpy (ra->o + r * D, rO + (size_t) k * D, D * sizeof (dd_real));
-          if (p->masked)
-            mul_into (p->rod + r * D, rO + (size_t) k * D, p->mo + r * D, D);
-        }
-    }
+  step_scatter (a->o, O, p, t, n, D);
+  if (v)
+    step_scatter (ra->o, rO, p, t, n, D);
+  if (p->masked)
+    for (int k = 0; k < n; k++)
+      {
+        const size_t r = ((size_t) p->off[p->dor.perm[k]] + t) * D;
+        mul_into (p->od + r, a->o + r, p->mo + r, D);
+        if (v)
+          mul_into (p->rod + r, ra->o + r, p->mo + r, D);
+      }
 }
 
 typedef struct {
@@ -711,13 +727,9 @@ feed_forward_hook (gpointer data, int t)
     }
   feed_attend_step (m, v, t - 1);
   const dd_real *oin = p->masked ? p->od : a->o, *roin = p->masked ? p->rod : (v ? ra->o : NULL);
-  for (int k = 0; k < n; k++)
-    {
-      const size_t r = (size_t) p->off[p->dor.perm[k]] + t - 1;
-      memcpy (F + (size_t) k * D, oin + r * D, D * sizeof (dd_real));
-      if (v)
-        memcpy (rF + (size_t) k * D, roin + r * D, D * sizeof (dd_real));
-    }
+  step_gather (F, oin, p, t - 1, n, D);
+  if (v)
+    step_gather (rF, roin, p, t - 1, n, D);
   mm_nt (n, G, D, F, D, w + m->off.dec_Wf, D, 1, a->gd + at * G, G);
   if (v)
     {
@@ -1105,32 +1117,24 @@ feed_backward_hook (gpointer data, int t)
     }
   /* step t's rows, gathered: o, ∂/∂o → ∂/∂(Wc·u + bc) → ∂/∂u */
   dd_real *O = Gf, *rO = rGf;  /* Gf is spent */
-  for (int k = 0; k < n; k++)
+  step_gather (O, a->o, p, t, n, D);
+  step_gather (dO, d->dout, p, t, n, D);
+  if (tg)
     {
-      const size_t r = ((size_t) p->off[p->dor.perm[k]] + t) * D, q = (size_t) k * D;
-      memcpy (O + q, a->o + r, D * sizeof (dd_real));
-      memcpy (dO + q, d->dout + r, D * sizeof (dd_real));
-      if (tg)
-        {
-          memcpy (rO + q, ra->o + r, D * sizeof (dd_real));
-          memcpy (rdO + q, rd->dout + r, D * sizeof (dd_real));
-        }
+      step_gather (rO, ra->o, p, t, n, D);
+      step_gather (rdO, rd->dout, p, t, n, D);
     }
   out_pre_rows (n, D, O, rO, dO, rdO, P, rP);
   out_du_rows (m, v, n, P, rP, dU, rdU);
-  for (int k = 0; k < n; k++)
+  step_scatter (d->dpre, P, p, t, n, D);
+  step_scatter (d->du, dU, p, t, n, 2 * H);
+  if (tg)
     {
-      const int b = p->dor.perm[k];
-      const size_t r = (size_t) p->off[b] + t;
-      memcpy (d->dpre + r * D, P + (size_t) k * D, D * sizeof (dd_real));
-      memcpy (d->du + r * 2 * H, dU + (size_t) k * 2 * H, 2 * H * sizeof (dd_real));
-      if (tg)
-        {
-          memcpy (rd->dpre + r * D, rP + (size_t) k * D, D * sizeof (dd_real));
-          memcpy (rd->du + r * 2 * H, rdU + (size_t) k * 2 * H, 2 * H * sizeof (dd_real));
-        }
-      seq2seq_attend_backward (m, p, b, t, 1, tg);
+      step_scatter (rd->dpre, rP, p, t, n, D);
+      step_scatter (rd->du, rdU, p, t, n, 2 * H);
     }
+  for (int k = 0; k < n; k++)
+    seq2seq_attend_backward (m, p, p->dor.perm[k], t, 1, tg);
 }
 
 /* the decoder back through time and its embeddings; its initial state's
